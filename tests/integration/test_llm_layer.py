@@ -1,0 +1,141 @@
+"""The optional LLM layer against a local stand-in that speaks the OpenAI chat-completions protocol."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from bot.config import Settings
+from bot.llm import build_llm, grounded
+from bot.messages import Reply, Source, ToolCall
+
+
+class StandIn:
+    """What the stand-in answers next, and what it was asked."""
+
+    def __init__(self) -> None:
+        self.content = ""
+        self.status = 200
+        self.requests: list[dict] = []
+
+
+def _handler(state: StandIn) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            state.requests.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": body})
+            if state.status != 200:
+                self.send_response(state.status)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(b'{"error": {"message": "overloaded", "type": "server_error"}}')
+                return
+            base = {"id": "c1", "created": 0, "model": body["model"]}
+            if body.get("stream"):
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.end_headers()
+                for piece in (state.content[:5], state.content[5:]):
+                    delta = {"choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}
+                    self.wfile.write(f"data: {json.dumps({**base, 'object': 'chat.completion.chunk', **delta})}\n\n".encode())
+                self.wfile.write(b"data: [DONE]\n\n")
+                return
+            payload = {
+                **base,
+                "object": "chat.completion",
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": state.content}, "finish_reason": "stop"}],
+                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+            }
+            data = json.dumps(payload).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    return Handler
+
+
+@pytest.fixture
+def stand_in() -> Iterator[tuple[StandIn, str]]:
+    state = StandIn()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield state, f"http://127.0.0.1:{server.server_address[1]}/v1"
+    server.shutdown()
+
+
+def _offline() -> Reply:
+    return Reply(
+        answer="理赔通常在收到完整文件后30-60个工作日内完成[1]。",
+        sources=[Source("000_49362f44c7737228", "了解贸易信用保险", "通常在30-60个工作日内完成审核赔付", 0.8)],
+    )
+
+
+def _settings(url: str) -> Settings:
+    return Settings(llm_base_url=url, llm_model="stand-in-model", llm_api_key="sk-local", llm_timeout_s=3)
+
+
+def test_llm_is_off_without_settings() -> None:
+    assert build_llm(Settings()) is None
+
+
+def test_rewrite_uses_grounded_model_answer(stand_in: tuple[StandIn, str]) -> None:
+    state, url = stand_in
+    state.content = "收到完整理赔文件后，一般30-60个工作日完成赔付[1]。"
+    text = build_llm(_settings(url)).rewrite("理赔要多久", _offline())
+    assert text == state.content
+    request = state.requests[0]
+    assert request["path"] == "/v1/chat/completions"
+    assert request["auth"] == "Bearer sk-local"
+    assert "通常在30-60个工作日内完成审核赔付" in json.dumps(request["body"], ensure_ascii=False)
+
+
+def test_rewrite_falls_back_on_server_error(stand_in: tuple[StandIn, str]) -> None:
+    state, url = stand_in
+    state.status = 500
+    assert build_llm(_settings(url)).rewrite("理赔要多久", _offline()) is None
+
+
+def test_rewrite_falls_back_when_endpoint_is_down() -> None:
+    assert build_llm(_settings("http://127.0.0.1:9/v1")).rewrite("理赔要多久", _offline()) is None
+
+
+def test_rewrite_refuses_answer_citing_unknown_passage(stand_in: tuple[StandIn, str]) -> None:
+    state, url = stand_in
+    state.content = "保险什么都赔[3]。"
+    assert build_llm(_settings(url)).rewrite("理赔要多久", _offline()) is None
+
+
+def test_rewrite_skips_tool_and_no_answer_replies(stand_in: tuple[StandIn, str]) -> None:
+    state, url = stand_in
+    llm = build_llm(_settings(url))
+    tool_reply = _offline()
+    tool_reply.tool_calls = [ToolCall("calc_dso", {}, {"dso_days": 24.0})]
+    assert llm.rewrite("DSO", tool_reply) is None
+    assert llm.rewrite("天气", Reply(answer="不知道", status="no_answer")) is None
+    assert state.requests == []
+
+
+def test_stream_yields_tokens(stand_in: tuple[StandIn, str]) -> None:
+    state, url = stand_in
+    state.content = "一般30-60个工作日[1]。"
+    pieces = list(build_llm(_settings(url)).stream("理赔要多久", _offline()))
+    assert len(pieces) >= 2
+    assert "".join(pieces) == state.content
+
+
+@pytest.mark.parametrize(
+    ("text", "count", "expected"),
+    [("a[1]", 1, True), ("a[1][2]", 2, True), ("a", 2, False), ("a[0]", 1, False), ("a[2]", 1, False)],
+)
+def test_grounded(text: str, count: int, expected: bool) -> None:
+    assert grounded(text, count) is expected

@@ -1,0 +1,38 @@
+"""Settings: CREDITBOT_ environment variables, defaults, placeholder secrets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from bot.config import Settings
+
+
+def test_defaults_are_offline_and_embedded(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("CREDITBOT_DATA_DIR", "CREDITBOT_DATABASE_URL", "CREDITBOT_LLM_BASE_URL", "CREDITBOT_PORT"):
+        monkeypatch.delenv(name, raising=False)
+    settings = Settings(_env_file=None)
+    assert settings.port == 8000 and settings.service_port == 8100
+    assert settings.service_url == "http://127.0.0.1:8100"
+    assert not settings.llm_enabled
+    assert settings.service_database_url.startswith("sqlite:///")
+    assert settings.service_database_url.endswith("data/service.sqlite3")
+
+
+def test_environment_variables_are_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("CREDITBOT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("CREDITBOT_PORT", "8123")
+    monkeypatch.setenv("CREDITBOT_TELEGRAM_TOKEN", "123:abc")
+    settings = Settings(_env_file=None)
+    assert settings.data_dir == tmp_path and settings.port == 8123
+    assert settings.telegram_token.get_secret_value() == "123:abc"
+    assert "123:abc" not in repr(settings)
+    assert settings.conversation_store_url == f"sqlite:///{tmp_path.resolve() / 'conversations.sqlite3'}"
+
+
+def test_production_refuses_placeholder_secret() -> None:
+    with pytest.raises(ValidationError, match="placeholder"):
+        Settings(_env_file=None, environment="production", admin_token="changeme")
+    assert Settings(_env_file=None, environment="development", admin_token="changeme").admin_token

@@ -91,6 +91,9 @@ class Settings(BaseSettings):
     wechat_app_secret: SecretStr | None = Field(None, description="Official Account AppSecret (customer-service API)")
     wechat_api_url: str = Field("https://api.weixin.qq.com", description="WeChat API base URL")
     wechat_replay_window_s: int = Field(300, description="Reject callbacks whose timestamp is older than this")
+    wechat_reply_budget_s: float = Field(
+        4.0, description="Answer WeChat passively if ready within this many seconds, else asynchronously"
+    )
     wecom_token: SecretStr | None = Field(None, description="WeCom callback token")
     wecom_aes_key: SecretStr | None = Field(None, description="WeCom EncodingAESKey")
     wecom_corp_id: str | None = Field(None, description="WeCom CorpID (receive id)")

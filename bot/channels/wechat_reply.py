@@ -1,0 +1,284 @@
+"""Answering WeChat / WeCom messages within the 5-second window, and the customer-service API.
+
+Pure parts (:func:`to_incoming`, :func:`render`, :func:`text_reply_xml`) and the per-process
+:class:`Responder`, which computes each ``MsgId``'s answer once, however often WeChat retries.
+State is in memory: run ``creditbot serve`` with one worker for the WeChat callback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import httpx
+
+from bot.chat import ChatService, split_pieces
+from bot.config import Settings
+from bot.messages import Caller, Incoming, Reply, hash_user
+from knowledge.errors import InvalidMessage
+
+logger = logging.getLogger(__name__)
+
+PASSIVE_LIMIT_BYTES = 2000  # WeChat truncates text replies past ~2048 bytes
+MORE_WORDS = frozenset({"更多", "继续", "more"})
+MORE_HINT = "\n（内容较长，回复“更多”查看后续。）"
+PREVIOUS_PREFIX = "您上一个问题的回答：\n"
+WELCOME = (
+    "您好，我是贸易信用保险知识助手。可以直接用文字提问，例如：\n"
+    "· 信用保险一般保哪些风险？\n"
+    "· 买方拖欠多久可以报损理赔？\n"
+    "· 应收账款周转天数（DSO）怎么计算？"
+)
+TEXT_ONLY = "暂时只能处理文字消息，请用文字描述您的问题。"
+_MARKDOWN = [
+    (re.compile(r"\[([^\]]+)\]\((\S+?)\)"), r"\1（\2）"),
+    (re.compile(r"(\*\*|__|`)"), ""),
+    (re.compile(r"^\s{0,3}#{1,6}\s*", re.M), ""),
+    (re.compile(r"^\s*[-*]\s+", re.M), "· "),
+]
+_JOBS_KEPT = 2000
+
+
+class WeChatRejected(Exception):
+    """A callback refused before anything is answered (forged, replayed, malformed, too big)."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+def _cdata(text: str) -> str:
+    return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+def text_reply_xml(to_user: str, from_user: str, content: str) -> str:
+    """A passive text reply (before any safe-mode encryption)."""
+    return (
+        f"<xml><ToUserName>{_cdata(to_user)}</ToUserName><FromUserName>{_cdata(from_user)}</FromUserName>"
+        f"<CreateTime>{int(time.time())}</CreateTime><MsgType>{_cdata('text')}</MsgType>"
+        f"<Content>{_cdata(content)}</Content></xml>"
+    )
+
+
+def caller_for(settings: Settings, channel: str, raw_user_id: str) -> Caller:
+    """The caller (hashed id, buyer-tool permission) via :mod:`bot.policy` when present."""
+    try:
+        from bot.policy import caller_for as policy_caller_for
+    except ImportError:
+        return Caller(channel=channel, user_hash=hash_user(channel, raw_user_id))
+    return policy_caller_for(settings, channel, raw_user_id)
+
+
+def to_incoming(fields: dict[str, str], settings: Settings, channel: str = "wechat") -> Incoming | None:
+    """The user's question in a message, or None for anything that is not text (or recognised voice)."""
+    msg_type = fields.get("MsgType", "")
+    if msg_type == "text":
+        text = fields.get("Content", "")
+    elif msg_type == "voice" and fields.get("Recognition", "").strip():
+        text = fields["Recognition"]
+    else:
+        return None
+    user = fields.get("FromUserName", "")
+    caller = caller_for(settings, channel, user)
+    return Incoming(text=text, session_id=f"{channel}:{caller.user_hash}", caller=caller)
+
+
+def _plain(text: str) -> str:
+    for pattern, replacement in _MARKDOWN:
+        text = pattern.sub(replacement, text)
+    return text.strip()
+
+
+def _split_bytes(text: str, limit: int) -> list[str]:
+    pages: list[str] = []
+    current = ""
+    for piece in split_pieces(text):
+        while len(piece.encode()) > limit:  # one sentence longer than a page: cut by characters
+            cut = len(piece)
+            while len(piece[:cut].encode()) > limit:
+                cut = cut * 3 // 4
+            pages.extend([current] if current else [])
+            current = ""
+            pages.append(piece[:cut])
+            piece = piece[cut:]
+        if len((current + piece).encode()) > limit:
+            pages.append(current)
+            current = ""
+        current += piece
+    if current.strip():
+        pages.append(current)
+    return [p.strip() for p in pages if p.strip()]
+
+
+def render(reply: Reply, limit_bytes: int = PASSIVE_LIMIT_BYTES) -> list[str]:
+    """Plain-text pages of a reply (citations as a compact list), each under ``limit_bytes`` with its hint."""
+    text = _plain(reply.answer)
+    titles = list(dict.fromkeys(s.title or s.doc_id for s in reply.sources))
+    if titles:
+        text += "\n\n参考：" + "；".join(f"《{t}》" for t in titles)
+    return _split_bytes(text, limit_bytes - len(MORE_HINT.encode()) - len(PREVIOUS_PREFIX.encode()))
+
+
+class CustomerServiceUnavailable(Exception):
+    """The account cannot send customer-service messages (no secret, unverified account, 48001...)."""
+
+
+class CustomerServiceAPI:
+    """``cgi-bin/token`` (cached until expiry) and ``cgi-bin/message/custom/send``."""
+
+    def __init__(self, api_url: str, app_id: str, app_secret: str, *, timeout_s: float = 10.0) -> None:
+        self.api_url = api_url.rstrip("/")
+        self.app_id = app_id
+        self._secret = app_secret
+        self._timeout = timeout_s
+        self._token: str | None = None
+        self._expires = 0.0
+        self._lock = asyncio.Lock()
+
+    async def access_token(self, client: httpx.AsyncClient, *, refresh: bool = False) -> str:
+        """The cached access token, fetched again when expired (or ``refresh``)."""
+        async with self._lock:
+            if refresh or self._token is None or time.monotonic() >= self._expires:
+                response = await client.get(
+                    f"{self.api_url}/cgi-bin/token",
+                    params={"grant_type": "client_credential", "appid": self.app_id, "secret": self._secret},
+                )
+                data = response.json()
+                if "access_token" not in data:
+                    raise CustomerServiceUnavailable(f"token: errcode {data.get('errcode')}")
+                self._token = data["access_token"]
+                self._expires = time.monotonic() + max(int(data.get("expires_in", 7200)) - 120, 30)
+            return self._token
+
+    async def send_text(self, openid: str, content: str) -> None:
+        """Send one text message; :class:`CustomerServiceUnavailable` when the account cannot."""
+        payload = {"touser": openid, "msgtype": "text", "text": {"content": content}}
+        async with httpx.AsyncClient(timeout=self._timeout) as client:
+            for attempt in range(2):
+                token = await self.access_token(client, refresh=attempt > 0)
+                response = await client.post(
+                    f"{self.api_url}/cgi-bin/message/custom/send",
+                    params={"access_token": token},
+                    content=_json(payload),
+                    headers={"Content-Type": "application/json; charset=utf-8"},
+                )
+                errcode = response.json().get("errcode", 0)
+                if errcode == 0:
+                    return
+                if errcode not in (40001, 40014, 42001):  # token invalid/expired: refresh once
+                    break
+        raise CustomerServiceUnavailable(f"custom/send: errcode {errcode}")
+
+
+def _json(payload: dict) -> bytes:
+    import json
+
+    return json.dumps(payload, ensure_ascii=False).encode()  # WeChat wants raw UTF-8, not \\u escapes
+
+
+@dataclass
+class _Job:
+    """One MsgId's answer: computed once, delivered passively or later."""
+
+    task: asyncio.Task[list[str]]
+    deferred: bool = False  # True once ``success`` went back and delivery moved elsewhere
+    pages: list[str] = field(default_factory=list)
+
+
+class Responder:
+    """Turn WeChat message fields into the content of a passive reply (or None for ``success``)."""
+
+    def __init__(
+        self, settings: Settings, chat: ChatService, *, channel: str, api: CustomerServiceAPI | None
+    ) -> None:
+        self.settings = settings
+        self.chat = chat
+        self.channel = channel
+        self.api = api
+        self.budget_s = settings.wechat_reply_budget_s
+        self._jobs: OrderedDict[str, _Job] = OrderedDict()
+        self._more: dict[str, list[str]] = {}  # user -> pages not yet shown ("更多")
+        self._undelivered: dict[str, list[str]] = {}  # user -> a finished answer nobody received
+        self._background: set[asyncio.Task[None]] = set()
+        self.computed = 0  # answers computed (tests check retries do not add to it)
+
+    async def respond(self, fields: dict[str, str]) -> str | None:
+        """The passive reply text for a decrypted message, or None to answer ``success``."""
+        user = fields.get("FromUserName", "")
+        msg_type = fields.get("MsgType", "")
+        if msg_type == "event":
+            return WELCOME if fields.get("Event", "").lower() == "subscribe" else None
+        incoming = to_incoming(fields, self.settings, self.channel)
+        if incoming is None:
+            return TEXT_ONLY if msg_type in ("image", "voice", "video", "shortvideo", "file") else None
+        if user in self._undelivered:
+            pages = self._undelivered.pop(user)
+            self._more[user] = pages[1:]
+            reply = self._page(PREVIOUS_PREFIX + pages[0], more=bool(pages[1:]))
+            if incoming.text.strip().lower() not in MORE_WORDS:
+                reply += "\n（您刚发的消息请稍后再发一次。）"
+            return reply
+        if incoming.text.strip().lower() in MORE_WORDS and self._more.get(user):
+            rest = self._more[user]
+            return self._page(rest.pop(0), more=bool(rest))
+        msg_id = fields.get("MsgId") or f"{user}:{fields.get('CreateTime', '')}"
+        return await self._answer(msg_id, user, incoming)
+
+    def _page(self, text: str, *, more: bool) -> str:
+        return text + MORE_HINT if more else text
+
+    def _compute(self, incoming: Incoming) -> list[str]:
+        self.computed += 1
+        try:
+            reply = self.chat.handle(incoming)
+        except InvalidMessage as e:
+            return [f"消息无法处理：{e}"]
+        return render(reply) or ["抱歉，暂时没有答案。"]
+
+    async def _answer(self, msg_id: str, user: str, incoming: Incoming) -> str | None:
+        job = self._jobs.get(msg_id)
+        if job is None:
+            job = _Job(task=asyncio.create_task(asyncio.to_thread(self._compute, incoming)))
+            self._jobs[msg_id] = job
+            while len(self._jobs) > _JOBS_KEPT:
+                self._jobs.popitem(last=False)
+        elif job.deferred:
+            return None  # a retry of a message whose answer goes out another way
+        try:
+            pages = await asyncio.wait_for(asyncio.shield(job.task), self.budget_s)
+        except TimeoutError:
+            if not job.deferred:
+                job.deferred = True
+                task = asyncio.create_task(self._deliver_later(job, user))
+                self._background.add(task)
+                task.add_done_callback(self._background.discard)
+            return None
+        self._more[user] = pages[1:]
+        return self._page(pages[0], more=bool(pages[1:]))
+
+    async def _deliver_later(self, job: _Job, user: str) -> None:
+        """Send a late answer as customer-service messages, or keep it for the user's next message."""
+        try:
+            pages = await job.task
+        except Exception:
+            logger.exception("late answer failed for user %s", hash_user(self.channel, user))
+            return
+        try:
+            if self.api is None:
+                raise CustomerServiceUnavailable("no customer-service API configured")
+            for page in pages:
+                await self.api.send_text(user, page)
+            logger.info("late answer sent as customer-service message to user %s", hash_user(self.channel, user))
+        except (CustomerServiceUnavailable, httpx.HTTPError, ValueError) as e:
+            logger.warning("kept late answer for next message of user %s: %s", hash_user(self.channel, user), e)
+            self._undelivered[user] = pages
+
+    async def drain(self) -> None:
+        """Wait for background deliveries (tests, shutdown)."""
+        while self._background:
+            await asyncio.gather(*list(self._background), return_exceptions=True)

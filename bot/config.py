@@ -53,8 +53,14 @@ class Settings(BaseSettings):
     site_rate_limit_per_minute: int = Field(600, description="Chat requests per minute per widget site key")
     site_keys: str = Field(
         "",
-        description="Widget site keys: 'key=origin1|origin2[:internal];key2=...'. Empty in demo mode means a local demo key",
+        description="Widget site keys (public, not secrets): 'key=origin1|origin2[:internal];key2=...', e.g. "
+        "'shopA=https://a.example|https://www.a.example;staff=https://intranet.example:internal'. A chat request "
+        "with an unknown key, or from a browser Origin not listed for its key, gets 403. ':internal' marks a key "
+        "whose users count as 'site:<key>' for buyer_tool_callers. Empty in demo mode means a key 'demo' for the "
+        "server's own origin",
     )
+    max_live_sessions: int = Field(50000, description="New chat sessions are refused (503) while this many are live")
+    max_body_bytes: int = Field(16384, description="Largest accepted JSON request body of the chat API")
     cors_origins: list[str] = Field(default_factory=list, description="Extra origins allowed by CORS")
     admin_token: SecretStr | None = Field(None, description="Bearer token for /admin/report")
     demo: bool = Field(False, description="Local demo mode (make run): demo site key, buyer tools allowed for everyone")

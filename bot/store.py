@@ -120,6 +120,12 @@ class ConversationStore:
         with self.engine.begin() as conn:
             conn.execute(delete(sessions).where(sessions.c.id == session_id))
 
+    def session_is_live(self, session_id: str) -> bool:
+        """True when the session exists and was used within the idle window."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(sessions.c.updated_at).where(sessions.c.id == session_id)).first()
+        return row is not None and _now() - _aware(row.updated_at) <= self.idle
+
     def count_active_sessions(self) -> int:
         """Sessions used within the idle window."""
         with self.engine.connect() as conn:

@@ -1,0 +1,1 @@
+"""The chat server: HTTP API, widget, admin report and metrics (FastAPI)."""

@@ -1,0 +1,205 @@
+"""``POST /api/chat`` (JSON or Server-Sent Events) and ``POST /api/feedback``.
+
+Only HTTP lives here: parsing, limits, site keys; the answering is :class:`bot.chat.ChatService`'s, whose
+synchronous calls run in the thread pool so the event loop never blocks.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
+
+from bot.chat import ChatService, clean_message
+from bot.config import Settings
+from bot.messages import Caller, Incoming, Reply, hash_user
+from bot.web.state import WebState
+from knowledge.errors import InvalidMessage
+
+logger = logging.getLogger(__name__)
+
+SESSION_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+SITE_KEY_HEADER = "X-Site-Key"
+
+
+class Refused(Exception):
+    """A request refused before answering; becomes a JSON error response."""
+
+    def __init__(self, status: int, message: str, *, reason: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.reason = reason
+        self.headers = headers or {}
+
+    def response(self) -> JSONResponse:
+        """The error as ``{"error": message}``."""
+        return JSONResponse({"error": self.message}, status_code=self.status, headers=self.headers)
+
+
+def caller_for_web(settings: Settings, raw_user_id: str, site_key: str | None) -> Caller:
+    """The caller of a web request, decided by ``bot.policy`` (fallback: demo mode decides)."""
+    try:
+        from bot.policy import caller_for
+    except ImportError:  # the policy module is optional at import time of the server
+        return Caller("web", hash_user("web", raw_user_id), settings.demo)
+    return caller_for(settings, "web", raw_user_id, site_key=site_key)
+
+
+def _state(request: Request) -> WebState:
+    return request.app.state.web
+
+
+def _client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _site_key(request: Request, body: dict[str, Any] | None = None) -> str | None:
+    key = request.headers.get(SITE_KEY_HEADER) or request.query_params.get("site_key")
+    if not key and body and isinstance(body.get("site_key"), str):
+        key = body["site_key"]
+    return key or None
+
+
+def _guard(state: WebState, request: Request) -> str | None:
+    """Readiness, site key/origin and rate limits; returns the site key."""
+    if not state.ready or state.chat is None:
+        raise Refused(503, "the assistant is still starting; try again shortly", reason="not_ready",
+                      headers={"Retry-After": "5"})
+    key = _site_key(request)
+    why = state.site_keys.check(key, request.headers.get("origin"))
+    if why:
+        raise Refused(403, why, reason="site_key")
+    wait = state.ip_limiter.hit(_client_ip(request))
+    if not wait and key:
+        wait = state.site_limiter.hit(key)
+    if wait:
+        raise Refused(429, f"too many requests; retry in {wait} s", reason="rate_limit",
+                      headers={"Retry-After": str(wait)})
+    return key
+
+
+async def _read_json(request: Request, max_bytes: int) -> dict[str, Any]:
+    """The request body as a JSON object, at most ``max_bytes`` long."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > max_bytes:
+        raise Refused(413, f"request body too large (at most {max_bytes} bytes)", reason="too_large")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > max_bytes:
+            raise Refused(413, f"request body too large (at most {max_bytes} bytes)", reason="too_large")
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise Refused(400, "request body must be a JSON object", reason="bad_json") from None
+    if not isinstance(data, dict):
+        raise Refused(400, "request body must be a JSON object", reason="bad_json")
+    return data
+
+
+def _sse(event: str, data: dict[str, Any]) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+def _record(state: WebState, reply: Reply, channel: str, started: float, mode: str) -> None:
+    state.metrics.answer_latency.labels(mode).observe(time.perf_counter() - started)
+    state.metrics.replies.labels(reply.status, channel).inc()
+
+
+def _parse_chat(state: WebState, data: dict[str, Any]) -> tuple[str, str | None]:
+    session_id = data.get("session_id")
+    if session_id is not None and (not isinstance(session_id, str) or not SESSION_ID.match(session_id)):
+        raise Refused(422, "session_id must be a string of 1-64 letters, digits or -_.:", reason="bad_input")
+    try:
+        text = clean_message(data.get("message"), state.settings.max_message_chars)
+    except InvalidMessage as e:
+        raise Refused(422, str(e), reason="bad_input") from None
+    return text, session_id
+
+
+async def _check_session_cap(state: WebState, chat: ChatService, session_id: str | None) -> None:
+    if session_id and await run_in_threadpool(chat.store.session_is_live, session_id):
+        return
+    live = await run_in_threadpool(state.live_sessions)
+    if live >= state.settings.max_live_sessions:
+        raise Refused(503, "too many open conversations; try again later", reason="session_cap",
+                      headers={"Retry-After": "60"})
+
+
+def build_router() -> APIRouter:
+    """The chat API routes (state comes from ``request.app.state.web``)."""
+    router = APIRouter()
+
+    @router.post("/api/chat")
+    async def chat_endpoint(request: Request) -> Response:
+        """Answer one message, as JSON or (``Accept: text/event-stream``) as Server-Sent Events."""
+        state = _state(request)
+        try:
+            key = _guard(state, request)
+            data = await _read_json(request, state.settings.max_body_bytes)
+            text, session_id = _parse_chat(state, data)
+            assert state.chat is not None
+            chat = state.chat
+            await _check_session_cap(state, chat, session_id)
+        except Refused as e:
+            state.metrics.refused.labels(e.reason).inc()
+            return e.response()
+        session_id = session_id or uuid.uuid4().hex
+        caller = caller_for_web(state.settings, session_id, key)
+        incoming = Incoming(text, session_id, caller)
+        started = time.perf_counter()
+        if "text/event-stream" not in request.headers.get("accept", ""):
+            reply = await run_in_threadpool(chat.handle, incoming)
+            _record(state, reply, caller.channel, started, "json")
+            return JSONResponse(reply.to_dict())
+
+        async def events() -> AsyncIterator[str]:
+            yield ": stream open\n\n"
+            async for item in iterate_in_threadpool(chat.stream(incoming)):
+                if isinstance(item, Reply):
+                    _record(state, item, caller.channel, started, "sse")
+                    yield _sse("done", item.to_dict())
+                else:
+                    yield _sse("delta", {"text": item})
+
+        return StreamingResponse(
+            events(),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
+
+    @router.post("/api/feedback")
+    async def feedback_endpoint(request: Request) -> Response:
+        """Record 👍/👎 (``rating``: "up"/"down" or 1/-1) and an optional comment on a reply."""
+        state = _state(request)
+        try:
+            _guard(state, request)
+            data = await _read_json(request, state.settings.max_body_bytes)
+        except Refused as e:
+            state.metrics.refused.labels(e.reason).inc()
+            return e.response()
+        reply_id, rating, comment = data.get("reply_id"), data.get("rating"), data.get("comment", "")
+        ratings = {"up": 1, "down": -1, 1: 1, -1: -1}
+        if not isinstance(reply_id, str) or not reply_id or len(reply_id) > 64:
+            return JSONResponse({"error": "reply_id must be the reply's id"}, status_code=422)
+        if isinstance(rating, bool) or not isinstance(rating, str | int) or rating not in ratings:
+            return JSONResponse({"error": 'rating must be "up", "down", 1 or -1'}, status_code=422)
+        if comment is None:
+            comment = ""
+        if not isinstance(comment, str) or len(comment) > 2000:
+            return JSONResponse({"error": "comment must be text of at most 2000 characters"}, status_code=422)
+        assert state.chat is not None
+        if not await run_in_threadpool(state.chat.feedback, reply_id, ratings[rating], comment.strip()):
+            return JSONResponse({"error": "unknown reply_id"}, status_code=404)
+        return JSONResponse({"ok": True})
+
+    return router

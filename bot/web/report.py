@@ -1,0 +1,135 @@
+"""``GET /admin/report``: what a knowledge manager needs to decide which articles to write next.
+
+Top questions, unanswered questions, feedback with comments, latency percentiles, counts by channel and
+status — one HTML page, every value escaped. Bearer token = ``CREDITBOT_ADMIN_TOKEN``; without a configured
+token the route does not exist (404).
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+from collections import Counter
+from html import escape
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+_NOISE = re.compile(r"[\s，。！？、,.!?;；:：\"'“”‘’（）()]+")
+
+
+def normalize_question(text: str) -> str:
+    """Group trivially different phrasings: no punctuation or spaces, lower case."""
+    return _NOISE.sub("", text or "").lower()
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    """The q-th percentile (0-100) by nearest rank; None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * q // 100))
+    return ordered[int(rank) - 1]
+
+
+def summarize(log: list[dict[str, Any]], feedback: list[dict[str, Any]], top: int = 20) -> dict[str, Any]:
+    """The report's figures from log rows (newest first) and feedback rows."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in log:
+        groups.setdefault(normalize_question(row.get("question") or ""), []).append(row)
+    top_questions = sorted(groups.values(), key=len, reverse=True)[:top]
+    unanswered = Counter(
+        normalize_question(r["question"] or "") for r in log if r.get("status") == "no_answer"
+    )
+    latencies = [r["latency_ms"] for r in log if r.get("latency_ms") is not None]
+    return {
+        "total": len(log),
+        "top_questions": [
+            {"question": rows[0]["question"], "count": len(rows),
+             "statuses": dict(Counter(r["status"] for r in rows))}
+            for rows in top_questions
+        ],
+        "no_answer": [
+            {"question": groups[norm][0]["question"], "count": n} for norm, n in unanswered.most_common(top)
+        ],
+        "by_channel": dict(Counter(r.get("channel") or "?" for r in log)),
+        "by_status": dict(Counter(r.get("status") or "?" for r in log)),
+        "latency_ms": {"p50": percentile(latencies, 50), "p95": percentile(latencies, 95)},
+        "feedback": {
+            "up": sum(1 for f in feedback if f["rating"] > 0),
+            "down": sum(1 for f in feedback if f["rating"] < 0),
+            "comments": [
+                {"rating": f["rating"], "comment": f["comment"], "question": f["question"],
+                 "answer": f["answer"], "created_at": str(f["created_at"])}
+                for f in feedback if f.get("comment")
+            ][:100],
+        },
+    }
+
+
+def _table(headers: list[str], rows: list[list[Any]]) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body or '<tr><td>—</td></tr>'}</tbody></table>"
+
+
+def render_html(summary: dict[str, Any]) -> str:
+    """The report page; every value from the log is escaped."""
+    lat = summary["latency_ms"]
+    fmt = lambda v: "—" if v is None else f"{v:.0f} ms"  # noqa: E731
+    fb = summary["feedback"]
+    parts = [
+        "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>creditbot report</title>",
+        "<style>body{font:14px/1.5 system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;"
+        "margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}"
+        "th{background:#f3f5f8}</style></head><body>",
+        f"<h1>creditbot — conversation report</h1><p>{summary['total']} replies in the log. "
+        f"Answer latency p50 {fmt(lat['p50'])}, p95 {fmt(lat['p95'])}. "
+        f"Feedback: 👍 {fb['up']} / 👎 {fb['down']}.</p>",
+        "<h2>Questions without an answer (write these articles)</h2>",
+        _table(["question", "times"], [[q["question"], q["count"]] for q in summary["no_answer"]]),
+        "<h2>Top questions</h2>",
+        _table(["question", "times", "statuses"],
+               [[q["question"], q["count"], ", ".join(f"{k} {v}" for k, v in q["statuses"].items())]
+                for q in summary["top_questions"]]),
+        "<h2>Feedback with comments</h2>",
+        _table(["rating", "comment", "question", "answer"],
+               [["👍" if f["rating"] > 0 else "👎", f["comment"], f["question"], (f["answer"] or "")[:200]]
+                for f in fb["comments"]]),
+        "<h2>By channel</h2>", _table(["channel", "replies"], [list(i) for i in summary["by_channel"].items()]),
+        "<h2>By status</h2>", _table(["status", "replies"], [list(i) for i in summary["by_status"].items()]),
+        "</body></html>",
+    ]
+    return "".join(parts)
+
+
+def build_router() -> APIRouter:
+    """The admin routes (state from ``request.app.state.web``)."""
+    router = APIRouter()
+
+    @router.get("/admin/report")
+    async def report(request: Request, format: str = "html") -> Response:
+        """The knowledge manager's report (``?format=json`` for the figures)."""
+        state = request.app.state.web
+        token = state.settings.admin_token
+        if token is None or not token.get_secret_value():
+            return JSONResponse({"error": "not found"}, status_code=404)
+        auth = request.headers.get("authorization", "")
+        if not auth.lower().startswith("bearer "):
+            return JSONResponse({"error": "admin token required"}, status_code=401,
+                                headers={"WWW-Authenticate": "Bearer"})
+        if not hmac.compare_digest(auth[7:].strip().encode(), token.get_secret_value().encode()):
+            return JSONResponse({"error": "wrong admin token"}, status_code=403)
+        if state.chat is None:
+            return JSONResponse({"error": "the assistant is still starting"}, status_code=503)
+        store = state.chat.store
+        log = await run_in_threadpool(store.recent_log, 5000)
+        feedback = await run_in_threadpool(store.all_feedback, 1000)
+        summary = summarize(log, feedback)
+        if format == "json":
+            return JSONResponse(summary, headers={"Cache-Control": "no-store"})
+        return HTMLResponse(render_html(summary), headers={"Cache-Control": "no-store"})
+
+    return router

@@ -1,0 +1,216 @@
+"""The chat server: ``create_app`` (API, widget, demo page, admin report, metrics, WeChat), ``serve``, ``run_demo``."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import threading
+import time
+from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator
+from importlib import resources
+
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from bot.chat import ChatService
+from bot.config import Settings, get_settings
+from bot.messages import Session
+from bot.web import api, report
+from bot.web.limits import SlidingWindowLimiter
+from bot.web.metrics import MetricsMiddleware
+from bot.web.sitekeys import SiteKeys, own_origins
+from bot.web.state import WebState
+
+logger = logging.getLogger(__name__)
+
+WARMUP_QUESTION = "信用保险是什么？"
+
+
+def _static(name: str) -> str:
+    return resources.files("bot").joinpath("static", name).read_text(encoding="utf-8")
+
+
+def _warm_up(state: WebState, build: bool) -> None:
+    """Build the chat service if needed and answer one question, then mark the server ready."""
+    try:
+        if build:
+            from bot.chat import build_chat_service
+
+            state.chat = build_chat_service(state.settings)
+        assert state.chat is not None
+        state.chat.assistant.answer(WARMUP_QUESTION, Session(id="healthz-warmup"))
+        purged = state.chat.store.purge_expired()
+        logger.info("chat server ready (%d expired sessions purged)", purged)
+        state.ready = True
+    except Exception as e:  # reported by /healthz; the server stays up to say so
+        logger.exception("the chat service failed to start")
+        state.error = f"{type(e).__name__}: {e}"
+
+
+def create_app(settings: Settings, chat: ChatService | None = None) -> FastAPI:
+    """The chat server's ASGI app.
+
+    Args:
+        settings: the process settings.
+        chat: a ready chat service; None builds one from the settings in a background thread at startup,
+            so the server listens at once and ``/healthz`` answers 503 until the index is loaded and answers.
+    """
+    keys = SiteKeys.from_settings(
+        settings.site_keys,
+        demo=settings.demo,
+        own=own_origins(settings.host, settings.port, settings.public_url),
+        cors_origins=settings.cors_origins,
+    )
+    state = WebState(
+        settings=settings,
+        site_keys=keys,
+        ip_limiter=SlidingWindowLimiter(settings.rate_limit_per_minute),
+        site_limiter=SlidingWindowLimiter(settings.site_rate_limit_per_minute),
+        chat=chat,
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        threading.Thread(target=_warm_up, args=(state, chat is None), name="creditbot-warmup", daemon=True).start()
+        yield
+
+    app = FastAPI(title="creditbot", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.web = state
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=keys.cors_origins(),
+        allow_methods=["GET", "POST"],
+        allow_headers=["Content-Type", "Accept", api.SITE_KEY_HEADER],
+        max_age=600,
+    )
+    app.add_middleware(MetricsMiddleware, metrics=state.metrics)
+    app.include_router(api.build_router())
+    app.include_router(report.build_router())
+    _include_wechat(app, settings, state)
+
+    @app.get("/healthz")
+    async def healthz() -> JSONResponse:
+        """200 once the index is loaded and answers; 503 before (or when starting failed)."""
+        if state.ready:
+            return JSONResponse({"status": "ok"})
+        return JSONResponse({"status": "error" if state.error else "starting", "error": state.error}, status_code=503)
+
+    @app.get("/metrics")
+    async def metrics() -> Response:
+        """Prometheus metrics."""
+        return state.metrics.render()
+
+    @app.get("/widget.js")
+    async def widget() -> Response:
+        """The embeddable widget (plain JS, no build step)."""
+        return Response(_static("widget.js"), media_type="application/javascript; charset=utf-8",
+                        headers={"Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*"})
+
+    @app.get("/")
+    async def demo_page(request: Request) -> HTMLResponse:
+        """A demo page embedding the widget with the one script tag."""
+        page = _static("index.html").replace("{{SITE_KEY}}", keys.default_key())
+        return HTMLResponse(page)
+
+    return app
+
+
+def _include_wechat(app: FastAPI, settings: Settings, state: WebState) -> None:
+    """Mount the WeChat/WeCom callbacks once the chat service exists (they need it per request)."""
+    try:
+        from bot.channels.wechat import build_router
+    except ImportError:
+        logger.info("WeChat channel not available")
+        return
+
+    class _LazyChat:
+        """Forwards to the chat service, which the warm-up thread builds after the app exists."""
+
+        def __getattr__(self, name: str) -> object:
+            if state.chat is None:
+                raise RuntimeError("the chat service is still starting")
+            return getattr(state.chat, name)
+
+    app.include_router(build_router(settings, state.chat or _LazyChat()))  # type: ignore[arg-type]
+
+
+def app_from_environment() -> FastAPI:
+    """uvicorn factory for several workers: each worker reads the settings from the environment."""
+    return create_app(get_settings())
+
+
+def serve(settings: Settings) -> None:
+    """Run the chat server with uvicorn on ``settings.host:settings.port`` and ``settings.workers`` workers."""
+    import uvicorn
+
+    if settings.workers > 1:
+        uvicorn.run("bot.web.server:app_from_environment", factory=True, host=settings.host, port=settings.port,
+                    workers=settings.workers, proxy_headers=True, log_level=settings.log_level.lower())
+    else:
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, proxy_headers=True,
+                    log_level=settings.log_level.lower())
+
+
+def wait_healthy(url: str, timeout_s: float, proc: subprocess.Popen[bytes] | None = None) -> bool:
+    """Poll ``url`` until it answers 200 (False on timeout or when ``proc`` exits)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            return False
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    return False
+
+
+def run_demo(settings: Settings) -> int:
+    """``make run``: the credit service in a subprocess, then the chat server, until Ctrl-C.
+
+    Returns:
+        The exit status (0 on Ctrl-C, 1 when the credit service does not start).
+    """
+    import uvicorn
+
+    code = (
+        "import sys; from tools.service.main import serve; "
+        "serve(database_url=sys.argv[1], host=sys.argv[2], port=int(sys.argv[3]))"
+    )
+    service = subprocess.Popen(
+        [sys.executable, "-c", code, settings.service_database_url, settings.host, str(settings.service_port)],
+        env={**os.environ, "CREDITBOT_DATA_DIR": str(settings.data_dir)},
+    )
+    try:
+        if not wait_healthy(f"http://127.0.0.1:{settings.service_port}/healthz", 60, service):
+            print(f"creditbot: the credit service did not start on port {settings.service_port}", file=sys.stderr)
+            return 1
+        server = uvicorn.Server(uvicorn.Config(create_app(settings), host=settings.host, port=settings.port,
+                                               log_level="warning"))
+        url = f"http://127.0.0.1:{settings.port}/"
+
+        def announce() -> None:
+            print(f"Starting the chat server; loading the knowledge base (first start can take a minute)...",
+                  flush=True)
+            if wait_healthy(f"{url}healthz", 600):
+                print(f"\n  creditbot demo is ready:  {url}\n  (Ctrl-C stops it)\n", flush=True)
+            else:
+                print("creditbot: the chat server did not become ready; see the log above", file=sys.stderr)
+
+        threading.Thread(target=announce, daemon=True).start()
+        server.run()
+        return 0
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        service.terminate()
+        try:
+            service.wait(10)
+        except subprocess.TimeoutExpired:
+            service.kill()

@@ -1,0 +1,197 @@
+"""Reading numbers out of chat messages: amounts, periods and payment terms.
+
+Handles Arabic and Chinese numerals with their units as sales reps type them::
+
+    500万 -> 5_000_000        1.2亿 -> 120_000_000      三千五百万 -> 35_000_000
+    两百万 -> 2_000_000        一千二百万元 -> 12_000_000 720k / 2.5m / 1.62M / 1,200,000
+    九十天 -> 90 days          上季度 / 一季度 / this quarter -> 90   一年 / 年度 / annual -> 365
+    上个月 / 一个月 -> 30        半年 -> 180                 过去60天 -> 60
+    1/10 Net 45 -> Terms(discount_pct=1, discount_days=10, net_days=45)
+
+All functions are pure and never raise on odd input; they return ``None`` (or an empty list)
+when nothing is found.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "两": 2, "俩": 2, "三": 3, "叁": 3, "四": 4,
+           "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9}
+_SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+_BIG_UNITS = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
+_CN_CHARS = "".join(_DIGITS) + "".join(_SMALL_UNITS) + "".join(_BIG_UNITS)
+
+# Suffix multipliers after an Arabic number.
+_SUFFIX = {"万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8, "千": 1e3, "百万": 1e6, "千万": 1e7, "k": 1e3, "K": 1e3,
+           "m": 1e6, "M": 1e6, "mn": 1e6, "million": 1e6, "bn": 1e9, "b": 1e9, "billion": 1e9, "w": 1e4, "W": 1e4}
+
+_ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_ARABIC_AMOUNT = re.compile(
+    rf"(?P<num>{_ARABIC})\s*(?P<suffix>百万|千万|万|萬|亿|億|千|million|billion|mn|bn|[kKmMbwW](?![a-zA-Z]))?"
+)
+_CHINESE_AMOUNT = re.compile(rf"[{_CN_CHARS}]+")
+# What makes a number a duration, a percentage or a count rather than money.
+_NOT_MONEY_AFTER = re.compile(
+    r"\s*(?:个月|个季度|天|日|days?\b|months?\b|years?\b|年|月|季度|%|％|percent|倍|家|个|次|条|笔|号|周|星期|小时|分钟|级|分(?!钱))"
+)
+_DAY_PERIOD = re.compile(rf"(?P<num>\d+|[{_CN_CHARS}]+)\s*(?:个)?\s*(?:天|日|days?\b)", re.IGNORECASE)
+_MONTH_PERIOD = re.compile(rf"(?P<num>\d+|[{_CN_CHARS}]+)\s*个?\s*月|(?P<en>\d+)\s*months?\b", re.IGNORECASE)
+_TERMS = re.compile(
+    r"(?P<pct>\d+(?:\.\d+)?)\s*%?\s*/\s*(?P<days>\d+)\s*[,，]?\s*(?:net|n)\s*/?\s*(?P<net>\d+)", re.IGNORECASE
+)
+_TERMS_CN = re.compile(
+    r"(?P<days>\d+)\s*[天日]内付款[^，。,;；]*?(?P<pct>\d+(?:\.\d+)?)\s*%\s*(?:的)?折扣[^。;；]*?(?P<net>\d+)\s*[天日]"
+)
+
+_PERIOD_WORDS: list[tuple[re.Pattern[str], int]] = [
+    (re.compile(r"半年|half[- ]?year|six months|6 months", re.IGNORECASE), 180),
+    (re.compile(r"[上本这今一每]?个?季度|\bquarter(?:ly)?\b|\bq[1-4]\b", re.IGNORECASE), 90),
+    (re.compile(r"[上本这今一每]?个月|月度|\bmonth(?:ly)?\b", re.IGNORECASE), 30),
+    (re.compile(r"[一全]年|年度|年化|去年|今年|每年|\bannual(?:ly)?\b|\byear(?:ly)?\b|\bper year\b|\bp\.?a\.?\b", re.IGNORECASE), 365),
+]
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A money amount found in a text, with where it was found."""
+
+    value: float
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Terms:
+    """Early-payment discount terms such as ``2/10 Net 30``."""
+
+    discount_pct: float
+    discount_days: int
+    net_days: int
+
+
+def chinese_to_number(text: str) -> float | None:
+    """The value of a Chinese numeral (``三千五百万``, ``两百``, ``一亿二千万``, ``九十``); ``None`` if not one."""
+    if not text or any(ch not in _CN_CHARS for ch in text):
+        return None
+    if all(ch in _DIGITS for ch in text) and len(text) > 1:
+        # Digit-by-digit reading ("一二零") rather than a counted number.
+        return float(int("".join(str(_DIGITS[ch]) for ch in text)))
+    total = 0.0  # everything above the current big unit
+    section = 0.0  # the part below the current big unit
+    digit: float | None = None
+    for ch in text:
+        if ch in _DIGITS:
+            digit = _DIGITS[ch]
+        elif ch in _SMALL_UNITS:
+            section += (1 if digit is None else digit) * _SMALL_UNITS[ch]
+            digit = None
+        else:
+            unit = _BIG_UNITS[ch]
+            section += digit or 0
+            if section == 0 and total == 0:
+                return None  # a bare "万" is not a number
+            if total and unit > 10_000:
+                total = (total + section) * unit
+            else:
+                total += section * unit
+            section, digit = 0.0, None
+    return total + section + (digit or 0)
+
+
+def parse_amount(text: str) -> float | None:
+    """The first money amount in ``text`` (``500万`` -> 5000000.0), or ``None``."""
+    amounts = find_amounts(text)
+    return amounts[0].value if amounts else None
+
+
+def find_amounts(text: str) -> list[Amount]:
+    """Every money amount in ``text``, in order; durations, percentages and terms are skipped."""
+    taken = [m.span() for m in _TERMS.finditer(text)]
+    found: list[Amount] = []
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= s or start >= e for s, e in taken)
+
+    for m in _ARABIC_AMOUNT.finditer(text):
+        start, end = m.span()
+        if not free(start, end):
+            continue
+        suffix = m.group("suffix")
+        if not suffix and _NOT_MONEY_AFTER.match(text, end):
+            continue
+        if not suffix and _is_id_fragment(text, start, end):
+            continue
+        if suffix and suffix in "万萬亿億" and _NOT_MONEY_AFTER.match(text, end):
+            pass  # "500万天" is nonsense; still money
+        value = float(m.group("num").replace(",", "")) * (_SUFFIX[suffix] if suffix else 1)
+        end = _swallow_currency(text, end)
+        found.append(Amount(value, start, end))
+        taken.append((start, end))
+    for m in _CHINESE_AMOUNT.finditer(text):
+        start, end = m.span()
+        if not free(start, end):
+            continue
+        value = chinese_to_number(m.group())
+        if value is None or _NOT_MONEY_AFTER.match(text, end):
+            continue
+        # "一" on its own is mostly a word ("一共", "一下"), not money.
+        if value < 100 and not re.match(r"\s*(?:元|块|rmb|cny)", text[end:], re.IGNORECASE):
+            continue
+        found.append(Amount(value, start, _swallow_currency(text, end)))
+    found.sort(key=lambda a: a.start)
+    return found
+
+
+def _is_id_fragment(text: str, start: int, end: int) -> bool:
+    """True for digits inside an id such as ``CN1007`` or ``INV-CN1000-001``."""
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    return bool(re.match(r"[A-Za-z\-_/]", before) or re.match(r"[A-Za-z\-_]", after))
+
+
+def _swallow_currency(text: str, end: int) -> int:
+    m = re.match(r"\s*(?:元人民币|元|块钱|块|人民币|rmb|cny|yuan)", text[end:], re.IGNORECASE)
+    return end + m.end() if m else end
+
+
+def parse_period_days(text: str) -> int | None:
+    """The period a message talks about, in days (``上季度`` -> 90, ``过去60天`` -> 60), or ``None``."""
+    day = _DAY_PERIOD.search(text)
+    if day:
+        value = _number(day.group("num"))
+        if value and not _inside_terms(text, day.start()):
+            return int(value)
+    month = _MONTH_PERIOD.search(text)
+    if month:
+        value = _number(month.group("num") or month.group("en"))
+        if value and value != 1:
+            return int(value * 30)
+    for pattern, days in _PERIOD_WORDS:
+        if pattern.search(text):
+            return days
+    return None
+
+
+def _inside_terms(text: str, pos: int) -> bool:
+    return any(m.start() <= pos < m.end() for m in _TERMS_CN.finditer(text))
+
+
+def _number(token: str | None) -> float | None:
+    if not token:
+        return None
+    if token.isdigit():
+        return float(token)
+    return chinese_to_number(token)
+
+
+def parse_terms(text: str) -> Terms | None:
+    """Early-payment terms (``1/10 Net 45``, ``2/10 n/30``, ``10天内付款享2%折扣，30天付清``) or ``None``."""
+    m = _TERMS.search(text) or _TERMS_CN.search(text)
+    if not m:
+        return None
+    pct, days, net = float(m.group("pct")), int(m.group("days")), int(m.group("net"))
+    if not 0 < pct < 100 or net <= days:
+        return None
+    return Terms(pct, days, net)

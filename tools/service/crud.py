@@ -1,0 +1,100 @@
+"""Keyword-only queries of the credit service; routes and tests call these, never raw SQL."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tools.calculators import Ledger, LedgerInvoice, ledger
+from tools.service.db import BuyerRow, InvoiceRow
+
+# Legal-form suffixes users leave out; stripped from queries so "宁波恒丰化工有限公司" and "宁波恒丰" both match.
+_LEGAL_SUFFIX = re.compile(
+    r"(股份有限公司|有限责任公司|有限公司|集团公司|公司|集团|"
+    r"\bco\.?,?\s*ltd\.?|\bltd\.?|\bllc\b|\bgmbh\b|\binc\.?|\bcorp\.?|\bplc\b|\bs\.?a\.?\b)",
+    re.IGNORECASE,
+)
+
+
+def normalize_name(text: str) -> str:
+    """Lower-case, legal suffixes and punctuation removed (for ranking)."""
+    text = _LEGAL_SUFFIX.sub(" ", text.casefold())
+    return re.sub(r"[\s,.，。()（）\-]+", "", text)
+
+
+def _tokens(query: str) -> list[str]:
+    stripped = _LEGAL_SUFFIX.sub(" ", query)
+    return [t for t in re.split(r"[\s,，、]+", stripped) if t.strip(".")]
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def get_buyer(*, session: Session, buyer_id: str) -> BuyerRow | None:
+    """The buyer with this id (case-insensitive), or ``None``."""
+    row = session.get(BuyerRow, buyer_id)
+    if row is None:
+        row = session.scalars(select(BuyerRow).where(BuyerRow.buyer_id == buyer_id.upper())).first()
+    return row
+
+
+def search_buyers(*, session: Session, query: str, limit: int = 10) -> list[tuple[BuyerRow, float]]:
+    """Buyers matching an id, a USCC or (part of) a name, best first, with a score in (0, 1]."""
+    query = query.strip()
+    if not query:
+        return []
+    exact = get_buyer(session=session, buyer_id=query)
+    if exact is None and len(query) == 18:
+        exact = session.scalars(select(BuyerRow).where(BuyerRow.uscc == query.upper())).first()
+    if exact is not None:
+        return [(exact, 1.0)]
+    tokens = _tokens(query)
+    if not tokens:
+        return []
+    conditions = [BuyerRow.name.ilike(f"%{_escape_like(t)}%", escape="\\") for t in tokens]
+    rows = session.scalars(select(BuyerRow).where(*conditions).limit(200)).all()
+    wanted = normalize_name(query)
+    ranked = [(row, _score(normalize_name(row.name), wanted)) for row in rows]
+    ranked.sort(key=lambda pair: (-pair[1], pair[0].name))
+    return ranked[:limit]
+
+
+def _score(name: str, wanted: str) -> float:
+    if name == wanted:
+        return 0.95
+    coverage = len(wanted) / max(len(name), 1)
+    if name.startswith(wanted):
+        return round(0.5 + 0.4 * coverage, 3)
+    return round(0.3 + 0.4 * coverage, 3)
+
+
+def buyer_ledger(*, session: Session, buyer_id: str, as_of: date, period_days: int) -> Ledger:
+    """The CONTRACT receivables figures of one (existing) buyer."""
+    rows = session.scalars(
+        select(InvoiceRow).where(InvoiceRow.buyer_id == buyer_id, InvoiceRow.issue_date <= as_of)
+    ).all()
+    invoices = (
+        LedgerInvoice(r.issue_date, r.due_date, r.amount_cents, r.paid_cents or 0, r.paid_date) for r in rows
+    )
+    return ledger(invoices, as_of, period_days)
+
+
+def existing_buyer_ids(*, session: Session, buyer_ids: set[str]) -> set[str]:
+    """Which of ``buyer_ids`` are in the database."""
+    found: set[str] = set()
+    ids = sorted(buyer_ids)
+    for i in range(0, len(ids), 500):
+        found.update(session.scalars(select(BuyerRow.buyer_id).where(BuyerRow.buyer_id.in_(ids[i : i + 500]))))
+    return found
+
+
+def ping(*, session: Session) -> None:
+    """Raise if the database does not answer."""
+    session.execute(select(1)).one()
+
+
+__all__ = ["buyer_ledger", "existing_buyer_ids", "get_buyer", "normalize_name", "ping", "search_buyers"]

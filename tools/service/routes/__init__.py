@@ -1,0 +1,1 @@
+"""HTTP routes of the credit service, one module per resource."""

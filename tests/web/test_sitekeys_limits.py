@@ -1,0 +1,57 @@
+"""Site-key parsing and origin checks; the sliding-window rate limiter with a fake clock."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.web.limits import SlidingWindowLimiter
+from bot.web.sitekeys import SiteKeys, normalize_origin, parse_site_keys
+
+
+def test_parse_site_keys_with_internal_flag_and_ports():
+    keys = parse_site_keys("shop=https://Shop.example|https://www.shop.example:443/; staff=http://intranet:8080:internal")
+    assert keys["shop"].origins == {"https://shop.example", "https://www.shop.example"}
+    assert not keys["shop"].internal
+    assert keys["staff"].origins == {"http://intranet:8080"} and keys["staff"].internal
+
+
+@pytest.mark.parametrize("spec", ["shop", "=https://a.example", "shop=", "shop=not-an-origin"])
+def test_parse_site_keys_rejects_malformed_entries(spec):
+    with pytest.raises(ValueError):
+        parse_site_keys(spec)
+
+
+def test_normalize_origin_drops_default_port_and_path():
+    assert normalize_origin("HTTPS://A.Example:443/path") == "https://a.example"
+    assert normalize_origin("http://127.0.0.1:8000") == "http://127.0.0.1:8000"
+
+
+def test_check_keys_and_origins():
+    keys = SiteKeys.from_settings("shop=https://shop.example", demo=False, own={"http://127.0.0.1:8000"},
+                                  cors_origins=[])
+    assert keys.check("shop", "https://shop.example") is None
+    assert keys.check("shop", None) is None  # server-to-server use of a public key
+    assert keys.check("shop", "https://evil.example") == "this site key is not allowed for this origin"
+    assert keys.check("other", "https://shop.example") == "unknown site key"
+    assert keys.check(None, "http://127.0.0.1:8000") is None
+    assert keys.check(None, "https://shop.example") == "a site key is required for this origin"
+    assert keys.default_key() == "shop"
+
+
+def test_demo_key_exists_only_in_demo_mode_without_configured_keys():
+    own = {"http://127.0.0.1:8000", "http://localhost:8000"}
+    demo = SiteKeys.from_settings("", demo=True, own=own, cors_origins=[])
+    assert demo.default_key() == "demo" and demo.check("demo", "http://localhost:8000") is None
+    assert SiteKeys.from_settings("", demo=False, own=own, cors_origins=[]).keys == {}
+    assert "demo" not in SiteKeys.from_settings("a=https://a.example", demo=True, own=own, cors_origins=[]).keys
+
+
+def test_sliding_window_refuses_then_recovers():
+    now = [1000.0]
+    limiter = SlidingWindowLimiter(3, 60, clock=lambda: now[0])
+    assert [limiter.hit("ip") for _ in range(3)] == [0, 0, 0]
+    now[0] += 20
+    assert limiter.hit("ip") == 40  # the first hit leaves the window in 40 s
+    assert limiter.hit("other-ip") == 0
+    now[0] += 40
+    assert limiter.hit("ip") == 0

@@ -1,0 +1,231 @@
+"""Composing a cited answer from retrieved chunks, offline.
+
+Every sentence of an answer body is a sentence of an article; the composer only chooses, orders and
+cites them, and adds short connective framing (``根据资料：``, ``各文章说法不一：``). It picks the
+sentences that cover the question best (FAQ answers whose question matches weigh more), drops
+marketing filler unless the question is about the provider, and states conflicting figures from
+different articles side by side with their sources.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from knowledge.conflicts import Conflict, find_conflicts
+from knowledge.sentences import (
+    PROVIDER,
+    Sentence,
+    TermWeights,
+    is_marketing,
+    is_noise,
+    split_sentences,
+    terms,
+)
+from knowledge.types import Chunk, Hit
+
+logger = logging.getLogger(__name__)
+
+MAX_HITS = 6
+MAX_SENTENCES = 3
+MAX_PER_CHUNK = 2
+SNIPPET_CHARS = 220
+CONFLICT_LEAD = "需要注意，各文章说法不一："
+ANSWER_LEAD = "根据资料："
+
+
+@dataclass
+class Citation:
+    """One cited article: its number in the text is its 1-based position in the list."""
+
+    doc_id: str
+    title: str
+    snippet: str
+    score: float
+
+
+@dataclass
+class Composition:
+    """An answer body with numbered citations, and how confident the composer is.
+
+    Attributes:
+        text: the answer with ``[n]`` markers.
+        citations: the sources, ``[1]`` first.
+        confidence: share of the question's terms covered by the best passage (0..1).
+        conflicts: the conflicting figures stated in the text.
+    """
+
+    text: str
+    citations: list[Citation]
+    confidence: float
+    conflicts: list[Conflict] = field(default_factory=list)
+
+
+@dataclass
+class _Candidate:
+    sentence: Sentence
+    score: float
+    coverage: float
+    hit_score: float
+
+
+# Bigrams naming the provider or the field itself: they say nothing about *which* figure was asked for.
+_GENERIC = {"安联", "联贸", "贸易", "信用", "保险", "用保", "服务"}
+
+
+class Composer:
+    """Builds cited answers from hits; knows every sentence of the corpus (for term weights and conflicts)."""
+
+    def __init__(self, chunks: Sequence[Chunk]) -> None:
+        self.chunks = {c.chunk_id: c for c in chunks}
+        self.titles = {c.doc_id: c.title for c in chunks}
+        self.pool: list[Sentence] = []
+        for chunk in chunks:
+            for i, text in enumerate(split_sentences(chunk.text)):
+                if not is_noise(text) and not _is_question(text):
+                    self.pool.append(Sentence(text, chunk.doc_id, chunk.chunk_id, i))
+        headings = [c.heading for c in chunks if c.heading]
+        self.weights = TermWeights([s.text for s in self.pool] + headings)
+
+    # --- relevance ------------------------------------------------------------------------
+
+    def confidence(self, query: str, hits: Sequence[Hit]) -> float:
+        """How well the best of ``hits`` covers the query's terms (0..1): the no-answer gate."""
+        qterms = terms(query)
+        best = 0.0
+        for hit in hits[:MAX_HITS]:
+            chunk = hit.chunk
+            best = max(best, self.weights.coverage(qterms, chunk.heading + "。" + chunk.text))
+        return best
+
+    # --- composition ----------------------------------------------------------------------
+
+    def _score(self, text: str, qterms: list[str], cterms: list[str]) -> tuple[float, float]:
+        cov = self.weights.coverage(qterms, text)
+        ctx = self.weights.coverage(cterms, text) if cterms else 0.0
+        return cov, cov + 0.3 * ctx
+
+    def _candidates(self, query: str, context: str, hits: Sequence[Hit], about_provider: bool) -> list[_Candidate]:
+        qterms = terms(query)
+        cterms = [t for t in terms(context) if t not in set(qterms)]
+        hit_rank = {hit.chunk.chunk_id: (rank, hit) for rank, hit in reversed(list(enumerate(hits[:MAX_HITS])))}
+        out: list[_Candidate] = []
+        for sentence in self.pool:
+            text = sentence.text
+            if is_marketing(text) and not about_provider:
+                continue
+            chunk = self.chunks[sentence.chunk_id]
+            ranked = hit_rank.get(chunk.chunk_id)
+            cov, score = self._score(text, qterms, cterms)
+            if ranked is None:
+                # a sentence outside the retrieved chunks still counts, a little less
+                if cov < 0.3:
+                    continue
+                weight, heading_weight, hit_score = 0.75, 0.0, 0.0
+            else:
+                weight, heading_weight, hit_score = 1.0 / (1.0 + 0.15 * ranked[0]), 1.0, ranked[1].score
+            if chunk.heading and heading_weight:
+                heading_cov, _ = self._score(chunk.heading, qterms, cterms)
+                score += (0.35 if chunk.kind == "faq" else 0.15) * heading_cov
+            if chunk.kind == "faq" and sentence.position == 0:
+                score += 0.08
+            out.append(_Candidate(sentence, score * weight, cov, hit_score))
+        out.sort(key=lambda c: -c.score)
+        return out
+
+    def _select(self, candidates: list[_Candidate]) -> list[_Candidate]:
+        if not candidates:
+            return []
+        top = candidates[0].score
+        chosen: list[_Candidate] = []
+        per_chunk: dict[str, int] = {}
+        for cand in candidates:
+            if len(chosen) >= MAX_SENTENCES or cand.score < 0.55 * top:
+                break
+            if per_chunk.get(cand.sentence.chunk_id, 0) >= MAX_PER_CHUNK:
+                continue
+            if any(self.weights.similarity(cand.sentence.text, c.sentence.text) > 0.6 for c in chosen):
+                continue
+            chosen.append(cand)
+            per_chunk[cand.sentence.chunk_id] = per_chunk.get(cand.sentence.chunk_id, 0) + 1
+        # read in article order within a chunk, chunks in order of their best sentence
+        order = {c.sentence.chunk_id: n for n, c in reversed(list(enumerate(chosen)))}
+        chosen.sort(key=lambda c: (order[c.sentence.chunk_id], c.sentence.position))
+        return chosen
+
+    def _conflicts(self, query: str, chosen: list[_Candidate]) -> list[Conflict]:
+        qterms = terms(query)
+        specific = [t for t in qterms if t not in _GENERIC]
+        floor = max(0.25, 0.5 * max(c.coverage for c in chosen))
+        relevant = [s for s in self.pool if self.weights.coverage(qterms, s.text) >= floor]
+
+        def on_topic(context: str) -> bool:
+            return not specific or self.weights.known_coverage(specific, context) >= 0.2
+
+        return find_conflicts([c.sentence for c in chosen], relevant, self.weights, on_topic=on_topic)
+
+    def compose(
+        self,
+        query: str,
+        hits: Sequence[Hit],
+        *,
+        context: str = "",
+        about_provider: bool | None = None,
+    ) -> Composition | None:
+        """A cited answer to ``query`` from ``hits``, or None when no sentence fits.
+
+        Args:
+            query: the normalised (Simplified) question.
+            hits: retrieval results, best first.
+            context: the earlier topic of a follow-up (weighs less than the question).
+            about_provider: keep provider self-description; None decides from the question.
+        """
+        if about_provider is None:
+            about_provider = bool(PROVIDER.search(query))
+        candidates = self._candidates(query, context, hits, about_provider)
+        chosen = self._select(candidates)
+        if not chosen:
+            return None
+        conflicts = self._conflicts(query, chosen)
+        scores: dict[str, float] = {}
+        for hit in hits:
+            scores[hit.chunk.doc_id] = max(scores.get(hit.chunk.doc_id, 0.0), hit.score)
+        for cand in chosen:
+            scores.setdefault(cand.sentence.doc_id, cand.hit_score)
+
+        numbering: dict[str, int] = {}
+        cited: dict[str, list[str]] = {}
+
+        def cite(sentence: Sentence) -> str:
+            if sentence.doc_id not in numbering:
+                numbering[sentence.doc_id] = len(numbering) + 1
+                cited[sentence.doc_id] = []
+            if sentence.text not in cited[sentence.doc_id]:
+                cited[sentence.doc_id].append(sentence.text)
+            return f"{_strip_end(sentence.text)}[{numbering[sentence.doc_id]}]"
+
+        in_conflict = {s.text for conflict in conflicts for s in conflict.sentences}
+        body = [cite(c.sentence) + "。" for c in chosen if c.sentence.text not in in_conflict]
+        lines = [ANSWER_LEAD + "".join(body)] if body else []
+        for conflict in conflicts:
+            lines.append(CONFLICT_LEAD + "；".join(cite(s) for s in conflict.sentences) + "。")
+        citations = [
+            Citation(doc_id, self.titles.get(doc_id, doc_id), _snippet(cited[doc_id]), round(scores.get(doc_id, 0.0), 4))
+            for doc_id in numbering
+        ]
+        confidence = max(c.coverage for c in candidates) if candidates else 0.0
+        return Composition("\n".join(lines), citations, confidence, conflicts)
+
+
+def _is_question(text: str) -> bool:
+    return text.rstrip().endswith(("?", "？"))
+
+
+def _strip_end(text: str) -> str:
+    return text.rstrip("。；;，,！!　 ")
+
+
+def _snippet(sentences: list[str]) -> str:
+    text = "。".join(_strip_end(s) for s in sentences) + "。"
+    return text if len(text) <= SNIPPET_CHARS else text[: SNIPPET_CHARS - 1] + "…"

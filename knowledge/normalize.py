@@ -1,0 +1,220 @@
+"""Question normalisation before retrieval: script detection, Traditional -> Simplified, English glossary.
+
+The articles are in Simplified Chinese. A Traditional-Chinese question is converted with OpenCC's
+``t2s`` tables (``opencc-python-reimplemented``); an English question keeps its text (the multilingual
+embedding reads it) and gains the Chinese domain terms of a small glossary, so the lexical ranker
+and the answer composer can match it too. :func:`to_user_script` converts an answer back.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+logger = logging.getLogger(__name__)
+
+Script = Literal["hans", "hant", "en"]
+
+# English domain phrases -> Chinese query terms. Longer phrases are matched first.
+GLOSSARY: dict[str, str] = {
+    "trade credit insurance": "贸易信用保险",
+    "credit insurance": "信用保险",
+    "export credit insurance": "出口信用保险",
+    "bad debt protection": "坏账保护",
+    "bad debts": "坏账",
+    "bad debt": "坏账",
+    "write-off": "坏账",
+    "receivables": "应收账款",
+    "receivable": "应收账款",
+    "accounts receivable": "应收账款",
+    "days sales outstanding": "应收账款周转天数 DSO",
+    "dso": "应收账款周转天数 DSO",
+    "claims": "理赔",
+    "claim": "理赔",
+    "settlement": "赔付",
+    "payout": "赔付",
+    "indemnity": "赔付",
+    "compensation": "赔付",
+    "credit limit": "信用额度",
+    "credit line": "信用额度",
+    "protracted default": "长期拖欠",
+    "late payment": "拖欠 逾期",
+    "overdue": "逾期",
+    "past due": "逾期",
+    "default": "违约 拖欠",
+    "insolvency": "破产",
+    "insolvent": "破产",
+    "bankruptcy": "破产",
+    "bankrupt": "破产",
+    "exclusions": "除外责任 不覆盖",
+    "exclusion": "除外责任 不覆盖",
+    "not covered": "除外责任 不覆盖",
+    "covered": "承保 保障",
+    "coverage": "承保 保障 覆盖",
+    "cover": "承保 保障",
+    "risks": "风险",
+    "risk": "风险",
+    "countries": "国家",
+    "country": "国家",
+    "rating": "评级",
+    "letter of credit": "信用证",
+    "l/c": "信用证",
+    "bank guarantee": "银行保函",
+    "guarantee": "保函 担保",
+    "prepayment": "预付款",
+    "advance payment": "预付款",
+    "collection": "催收",
+    "debt collection": "催收",
+    "documents": "文件 材料",
+    "paperwork": "文件 材料",
+    "how long": "多长时间",
+    "payment terms": "付款条件 账期",
+    "credit terms": "信用期限 账期",
+    "cash flow": "现金流",
+    "buyer": "买方",
+    "buyers": "买方",
+    "customer": "客户",
+    "new customer": "新客户",
+    "dispute": "纠纷 争议",
+    "quality": "质量",
+    "political risk": "政治风险",
+    "exchange rate": "汇率",
+    "currency": "货币 汇率",
+    "insurer": "保险服务商",
+    "provider": "服务商",
+    "premium": "保费",
+    "percentage": "比例",
+    "percent": "比例",
+    "proportion": "比例",
+    "small business": "中小企业",
+    "sme": "中小企业",
+    "monitoring": "监控",
+    "credit assessment": "信用评估",
+    "credit check": "资信 信用评估",
+    "credit report": "信用报告",
+    "early warning": "预警",
+    "effectiveness": "有效性 评估",
+    "allianz trade": "安联贸易",
+    "allianz": "安联贸易",
+}
+_GLOSSARY_PATTERNS = [
+    (re.compile(r"(?<![a-z])" + re.escape(k) + r"(?![a-z])"), v)
+    for k, v in sorted(GLOSSARY.items(), key=lambda kv: -len(kv[0]))
+]
+
+# Colloquial Chinese words -> the words the articles use (added to the query, never replacing it).
+SYNONYMS: dict[str, str] = {
+    "材料": "文件 资料 凭证",
+    "资料": "文件 材料",
+    "多久": "时间 天",
+    "几天": "时间 天",
+    "赔多少": "赔付 比例",
+    "全额": "赔付比例",
+    "变来": "源于",
+    "来源": "源于",
+    "怎么来": "源于",
+    "信用险": "信用保险",
+    "坏帐": "坏账",
+    "赖账": "拖欠",
+    "不付钱": "拖欠",
+    "欠款": "拖欠 应收账款",
+    "回款": "收回 回收",
+    "DSO": "应收账款周转天数",
+    "保单": "保险",
+    "担保": "保函",
+    "变长": "延长",
+    "拉长": "延长",
+    "变慢": "延长",
+    "查到": "跟踪 查看",
+    "帮忙": "指导 协助",
+    "不付": "拒付 拖欠",
+    "扯皮": "纠纷 争议",
+    "倒闭": "破产",
+    "跑路": "破产 拖欠",
+}
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+@dataclass(frozen=True)
+class NormalizedQuery:
+    """A question ready for retrieval.
+
+    Attributes:
+        original: the user's text as received.
+        text: Simplified-Chinese text (English keeps its words, plus glossary terms) for retrieval.
+        script: ``hans``, ``hant`` or ``en`` — the script the answer should be given in.
+    """
+
+    original: str
+    text: str
+    script: Script
+
+
+@lru_cache(maxsize=2)
+def _converter(config: str):  # noqa: ANN202 - OpenCC has no type stubs
+    from opencc import OpenCC
+
+    return OpenCC(config)
+
+
+def to_simplified(text: str) -> str:
+    """Traditional -> Simplified Chinese (``帳`` becomes the mainland ``账`` used by the articles)."""
+    return _converter("t2s").convert(text).replace("帐", "账")
+
+
+def to_traditional(text: str) -> str:
+    """Simplified -> Traditional Chinese."""
+    return _converter("s2t").convert(text)
+
+
+def detect_script(text: str) -> Script:
+    """``en`` when the text has Latin words and no Han characters; ``hant`` when converting changes it."""
+    han = _HAN.findall(text)
+    if not han:
+        return "en" if _LATIN_WORD.search(text) else "hans"
+    joined = "".join(han)
+    return "hant" if to_simplified(joined) != joined else "hans"
+
+
+def glossary_terms(text: str) -> list[str]:
+    """Chinese domain terms for the English phrases found in ``text`` (longest phrases first)."""
+    lowered = text.lower()
+    terms: list[str] = []
+    for pattern, chinese in _GLOSSARY_PATTERNS:
+        if pattern.search(lowered):
+            lowered = pattern.sub(" ", lowered)
+            for term in chinese.split():
+                if term not in terms:
+                    terms.append(term)
+    return terms
+
+
+def expand_synonyms(text: str) -> str:
+    """``text`` plus the article wording of colloquial words it contains."""
+    extra = [v for k, v in SYNONYMS.items() if k in text and v not in text]
+    return f"{text} {' '.join(extra)}" if extra else text
+
+
+def normalize_query(text: str) -> NormalizedQuery:
+    """NFKC, Simplified Chinese, glossary terms for English, synonyms for colloquial words."""
+    original = text
+    text = unicodedata.normalize("NFKC", text).strip()
+    script = detect_script(text)
+    if script == "hant":
+        text = to_simplified(text)
+    if _LATIN_WORD.search(text):
+        terms = glossary_terms(text)
+        if terms:
+            text = f"{text} {' '.join(terms)}"
+    return NormalizedQuery(original=original, text=expand_synonyms(text), script=script)
+
+
+def to_user_script(text: str, script: Script) -> str:
+    """An answer in the user's script: Traditional for a Traditional question, else unchanged."""
+    return to_traditional(text) if script == "hant" else text

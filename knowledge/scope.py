@@ -1,0 +1,94 @@
+"""What a message is before it is answered: small talk, an injection attempt, off-topic, or a question.
+
+Everything here works on normalised (Simplified, NFKC) text and is pure.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Words that place a question inside trade credit / receivables management.
+DOMAIN_TERMS = (
+    "信用保险", "信用险", "贸易信用", "坏账", "呆账", "应收", "账款", "理赔", "赔付", "索赔", "承保", "投保",
+    "保单", "账期", "买方", "赊销", "逾期", "拖欠", "催收", "信用额度", "授信", "额度", "保函", "信用证",
+    "预付", "DSO", "周转天数", "现金流", "资金链", "违约", "破产", "除外", "资信", "征信", "信用评估",
+    "信用风险", "信用管理", "信用政策", "付款条件", "付款", "安联", "服务商", "TradeScore", "EOLIS",
+    "出险", "国别风险", "政治风险", "集中度", "评级", "追偿", "货款", "回款", "欠款", "客户",
+)
+
+# Topics the articles never cover; a question about them gets no_answer unless it is clearly
+# also about trade credit.
+OFF_TOPIC = (
+    "天气", "气温", "下雨", "股票", "股价", "炒股", "基金", "理财产品", "比特币", "彩票", "车险", "汽车保险",
+    "车辆保险", "寿险", "医疗保险", "医保", "社保", "重疾", "退税", "税率", "增值税", "个税", "所得税", "报关",
+    "关税", "汇率是多少", "签证", "写代码", "代码", "编程", "爬虫", "python", "java", "sql", "脚本",
+    "翻译", "写诗", "写一首", "菜谱", "做饭", "电影", "足球", "篮球", "游戏", "信用卡", "房贷", "车贷",
+    "个人贷款", "网贷", "花呗", "征婚", "减肥", "weather", "stock", "bitcoin", "car insurance",
+    "write code", "tax rebate", "recipe",
+)
+
+_GREETING = re.compile(
+    r"^(你好|您好|hi|hello|hey|嗨|哈喽|在吗|在不在|有人吗|早上好|下午好|晚上好|早|谢谢|多谢|感谢|thanks|thank you|好的|ok|okay|嗯|哦|再见|拜拜|bye)"
+    r"[呀啊哦呢吗~～!！。.,，?？\s]*$",
+    re.IGNORECASE,
+)
+_PUNCT_ONLY = re.compile(r"^[\W_]*$")
+
+# Instruction-injection phrases. Matched per clause; a matching clause is dropped from the question.
+_INJECTION = re.compile(
+    r"(忽略|无视|忘记|忘掉|不要理会|跳过).{0,8}(指令|指示|提示|规则|设定|要求|说明|限制)"
+    r"|你现在(必须|要|得|只能|是)|你必须(说|回答|输出|回复)|请(直接)?(说|输出|回复)[“\"「]"
+    r"|(系统|system).{0,4}(提示词|提示|prompt)|提示词|扮演|角色扮演|越狱|开发者模式"
+    r"|ignore (all |any )?(the )?(previous|prior|above|earlier)|disregard|system prompt|your (instructions|prompt)"
+    r"|you are now|you must (say|answer|reply)|pretend|jailbreak|developer mode|print your",
+    re.IGNORECASE,
+)
+_CLAUSE = re.compile(r"[^。！？!?\n.;；]+[。！？!?\n.;；]*")
+
+
+def is_small_talk(text: str) -> bool:
+    """True for greetings, thanks and punctuation-only input (``？？？``)."""
+    stripped = text.strip()
+    return not stripped or bool(_PUNCT_ONLY.match(stripped)) or bool(_GREETING.match(stripped))
+
+
+def strip_injection(text: str) -> tuple[str, bool]:
+    """The question without clauses that try to give the bot instructions, and whether any were found."""
+    clauses = _CLAUSE.findall(text) or [text]
+    kept = [c for c in clauses if not _INJECTION.search(c)]
+    found = len(kept) != len(clauses)
+    # a quoted phrase the injection wanted repeated may survive in its own clause: drop quoted text too
+    cleaned = "".join(kept).strip()
+    if found:
+        cleaned = re.sub(r"[“\"「『][^”\"」』]*[”\"」』]", "", cleaned).strip()
+        cleaned = re.sub(r"^(好了|好|ok|okay)[，,。.!！\s]*", "", cleaned, flags=re.IGNORECASE).strip()
+        cleaned = re.sub(r"^(现在|那么|然后)[，,\s]*", "", cleaned).strip()
+    return cleaned, found
+
+
+def has_domain_term(text: str) -> bool:
+    """True when the text names something of trade credit or receivables."""
+    lowered = text.lower()
+    return any(term.lower() in lowered for term in DOMAIN_TERMS)
+
+
+def off_topic_marker(text: str) -> str | None:
+    """The first off-topic marker in the text (say ``退税``), or None."""
+    lowered = text.lower()
+    for marker in OFF_TOPIC:
+        if marker.lower() in lowered:
+            return marker
+    return None
+
+
+def is_off_topic(text: str) -> bool:
+    """True when the text names a topic the articles never cover and nothing that anchors it in trade credit.
+
+    ``出口退税率`` is off topic although ``出口`` appears in the articles: an off-topic marker wins
+    unless a strong domain term (坏账, 理赔, 信用保险 ...) is present too.
+    """
+    marker = off_topic_marker(text)
+    if marker is None:
+        return False
+    strong = [t for t in DOMAIN_TERMS if t not in ("客户", "付款", "评级", "额度", "货款") and t.lower() in text.lower()]
+    return not strong

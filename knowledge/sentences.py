@@ -1,0 +1,129 @@
+"""Sentences of article chunks and how well they match a question.
+
+Chinese is matched on character bigrams (no segmenter needed, robust to unsegmented colloquial
+questions), Latin words and numbers as whole tokens, each weighted by its inverse document frequency
+over all sentences of the corpus.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+_CLAUSE = re.compile(r"[^；;]+[；;]?")
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9/]+|\d+(?:\.\d+)?")
+_NOISE = re.compile(r"[\uac00-\ud7af]|\d{4}-\d{2}-\d{2}|浏览量|收藏|作者声明|您的姓名|您的电话|您的需求|详细需求|获取企业信用风险管理方案")
+LONG_SENTENCE = 110
+
+# Bigrams of question words that say nothing about the topic.
+_STOP = {
+    "什么", "怎么", "如何", "哪些", "多少", "多久", "是否", "可以", "能够", "需要", "我们", "你们", "他们",
+    "一个", "一般", "一下", "这种", "那个", "这个", "请问", "是不", "不是", "有没", "没有", "到底", "现在",
+    "帮我", "告诉", "一些", "怎样", "为什", "么样", "么办", "么是", "的是", "了吗", "吗？", "有什", "哪几",
+    "几方", "主要", "通常", "应该", "还是", "以及", "或者", "什么", "情况", "问题", "说明", "这样", "那么",
+}
+
+# Characters that are (almost always) function words: a bigram containing one spans a word boundary.
+_FUNCTION_CHARS = set("的了吗呢吧啊呀么是我你他她它们这那哪啥")
+
+# Sentences that only advertise the provider (dropped unless the question is about the provider).
+_MARKETING = re.compile(
+    r"作为少有的|少有的|凭借|欢迎联系|量身定制|竞争优势|保持韧性|战略推进器|价值创造|坚实基础|稳健发展|关键所在"
+    r"|已帮助众多|实现风险可控|专家团队可提供|深度服务模式|前瞻性的风险管理思维|生命线|重要组成部分|本文将"
+)
+PROVIDER = re.compile(r"安联|服务商|保险公司|provider|insurer|allianz", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence (or clause of a long sentence) of a chunk."""
+
+    text: str
+    doc_id: str
+    chunk_id: str
+    position: int
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of ``text``; very long ones are split again at semicolons. List dashes are removed."""
+    out: list[str] = []
+    for raw in _SENTENCE.findall(text):
+        sentence = raw.strip().lstrip("-•·* ").strip()
+        if len(sentence) < 6:
+            continue
+        if len(sentence) > LONG_SENTENCE and ("；" in sentence or ";" in sentence):
+            out.extend(c.strip() for c in _CLAUSE.findall(sentence) if len(c.strip()) >= 6)
+        else:
+            out.append(sentence)
+    return out
+
+
+def is_noise(sentence: str) -> bool:
+    """Web-page leftovers: view counters, dates, form labels."""
+    return bool(_NOISE.search(sentence))
+
+
+def is_marketing(sentence: str) -> bool:
+    """True for sentences that only praise the provider."""
+    return bool(_MARKETING.search(sentence))
+
+
+def terms(text: str) -> list[str]:
+    """Matching units of ``text``: Chinese character bigrams (single characters for 1-char runs), Latin words, numbers."""
+    out: list[str] = []
+    for run in _HAN_RUN.findall(text):
+        if len(run) == 1:
+            continue
+        out.extend(run[i : i + 2] for i in range(len(run) - 1))
+    out.extend(w.lower() for w in _LATIN.findall(text))
+    return [t for t in out if t not in _STOP and not (_FUNCTION_CHARS & set(t))]
+
+
+class TermWeights:
+    """Inverse document frequencies of terms over a set of sentences."""
+
+    def __init__(self, sentences: Iterable[str]) -> None:
+        df: Counter[str] = Counter()
+        n = 0
+        for s in sentences:
+            n += 1
+            df.update(set(terms(s)))
+        self.n = max(n, 1)
+        self.df = df
+
+    def idf(self, term: str) -> float:
+        """Smoothed IDF; unseen terms weigh most (they are what a question is specifically about)."""
+        df = self.df.get(term, 0)
+        if df == 0:
+            # unseen: a real topic word (退税) or a junk bigram across a word boundary (在是); count it
+            # like a moderately rare word rather than the rarest one
+            return 0.6 * math.log(self.n + 1)
+        return math.log((self.n + 1) / (df + 0.5))
+
+    def coverage(self, query_terms: Iterable[str], text: str) -> float:
+        """Share of the query's (IDF-weighted, distinct) terms that occur in ``text``: 0..1."""
+        wanted = set(query_terms)
+        if not wanted:
+            return 0.0
+        have = set(terms(text))
+        total = sum(self.idf(t) for t in wanted)
+        return sum(self.idf(t) for t in wanted & have) / total if total else 0.0
+
+    def known_coverage(self, query_terms: Iterable[str], text: str) -> float:
+        """Like :meth:`coverage`, counting only terms the corpus knows (a question's typos do not count)."""
+        return self.coverage([t for t in set(query_terms) if t in self.df], text)
+
+    def similarity(self, a: str, b: str) -> float:
+        """IDF-weighted cosine of the term sets of two sentences, numbers ignored."""
+        ta = {t for t in terms(a) if not t[0].isdigit()}
+        tb = {t for t in terms(b) if not t[0].isdigit()}
+        if not ta or not tb:
+            return 0.0
+        common = sum(self.idf(t) ** 2 for t in ta & tb)
+        norm = math.sqrt(sum(self.idf(t) ** 2 for t in ta) * sum(self.idf(t) ** 2 for t in tb))
+        return common / norm if norm else 0.0

@@ -25,7 +25,7 @@
     :host { all: initial; }
     * { box-sizing: border-box; font-family: system-ui, -apple-system, "PingFang SC", "Microsoft YaHei", sans-serif; }
     .launcher { position: fixed; right: 20px; bottom: 20px; z-index: 2147483000; width: 56px; height: 56px;
-      border-radius: 50%; border: 0; background: #0b5cad; color: #fff; font-size: 26px; cursor: pointer;
+      border-radius: 50%; border: 0; background: #0b5cad; color: #fff; cursor: pointer; display: grid; place-items: center;
       box-shadow: 0 4px 14px rgba(0,0,0,.25); }
     .launcher:focus-visible, button:focus-visible, textarea:focus-visible, a:focus-visible {
       outline: 3px solid #f5a623; outline-offset: 2px; }
@@ -111,7 +111,9 @@
     const root = host.attachShadow({ mode: "open" });
     root.append(el("style", { text: CSS }));
     const launcher = el("button", { class: "launcher", type: "button", "aria-label": "打开在线帮助：" + cfg.title,
-      "aria-haspopup": "dialog", "aria-expanded": "false", "aria-controls": "cb-panel", text: "💬" });
+      "aria-haspopup": "dialog", "aria-expanded": "false", "aria-controls": "cb-panel" });
+    launcher.innerHTML = '<svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true" focusable="false">' +
+      '<path fill="currentColor" d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm3 6.5a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3z"/></svg>';
     const log = el("div", { class: "log", role: "log", "aria-live": "polite", "aria-label": "对话记录" });
     const suggest = el("div", { class: "suggest" }, el("p", { text: "您可以这样问：" }));
     for (const q of SUGGESTIONS) suggest.append(el("button", { type: "button", text: q, onclick: () => ask(q) }));

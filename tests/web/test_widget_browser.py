@@ -1,0 +1,185 @@
+"""The widget in real headless Chromium against a real chat server (fake assistant core, real SQL store).
+
+Screenshots go to tests/output/ (gitignored).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.store import feedback as feedback_table
+
+pytestmark = [pytest.mark.browser, pytest.mark.integration]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+OUTPUT = Path(__file__).resolve().parents[1] / "output"
+
+COUNT_UPDATES = """
+const root = document.getElementById('creditbot-widget').shadowRoot;
+window.__updates = 0;
+new MutationObserver(() => { window.__updates += 1; })
+  .observe(root.querySelector('.log'), {childList: true, characterData: true, subtree: true});
+"""
+
+
+@pytest.fixture
+def browser() -> Iterator[object]:
+    """A fresh headless Chromium (skipped when the Debian packages are not installed)."""
+    if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
+        pytest.skip("needs /usr/bin/chromium and /usr/bin/chromedriver (apt-get install chromium chromium-driver)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="creditbot-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--no-first-run", f"--user-data-dir={profile}", "--window-size=1280,860", "--lang=zh-CN"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def wait_for(condition: Callable[[], object], timeout: float = 15.0, what: str = "condition") -> object:
+    """Poll until ``condition()`` is truthy; returns its value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            value = condition()
+        except Exception:  # the element may not exist yet
+            value = None
+        if value:
+            return value
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.1)
+
+
+def shadow(driver) -> object:
+    """The widget's shadow root."""
+    return wait_for(lambda: driver.find_element("id", "creditbot-widget").shadow_root, what="the widget")
+
+
+def active_id(driver) -> str:
+    """What has focus inside the widget: the focused element's id or class."""
+    return driver.execute_script(
+        "const a = document.getElementById('creditbot-widget').shadowRoot.activeElement;"
+        "return a ? (a.id || a.className) : '';"
+    )
+
+
+def shot(driver, name: str) -> Path:
+    """Save a screenshot under tests/output/."""
+    OUTPUT.mkdir(exist_ok=True)
+    path = OUTPUT / f"widget_{name}.png"
+    driver.save_screenshot(str(path))
+    return path
+
+
+def bot_messages(root) -> list:
+    """The rendered assistant messages."""
+    return root.find_elements("css selector", ".msg.bot")
+
+
+def test_widget_full_conversation(browser, start_server):
+    from selenium.webdriver.common.keys import Keys
+
+    base, _, chat = start_server(demo=True)
+    browser.get(f"{base}/")
+    root = shadow(browser)
+    launcher = root.find_element("css selector", ".launcher")
+    panel = root.find_element("css selector", ".panel")
+    assert launcher.get_attribute("aria-label").startswith("打开在线帮助")
+    assert not panel.is_displayed()
+
+    # keyboard: focus the button, Enter opens, focus lands in the input
+    browser.execute_script("document.getElementById('creditbot-widget').shadowRoot.querySelector('.launcher').focus()")
+    browser.switch_to.active_element.send_keys(Keys.ENTER)
+    wait_for(panel.is_displayed, what="the panel to open")
+    assert panel.get_attribute("role") == "dialog" and panel.get_attribute("aria-modal") == "true"
+    log = root.find_element("css selector", ".log")
+    assert log.get_attribute("role") == "log" and log.get_attribute("aria-live") == "polite"
+    wait_for(lambda: active_id(browser) == "cb-input", what="focus in the input")
+    suggestions = [b.text for b in root.find_elements("css selector", ".suggest button")]
+    assert "客户破产了能赔吗" in suggestions and "理赔要多久" in suggestions
+    shot(browser, "open_desktop")
+
+    # ask by clicking a suggestion; the answer streams in several updates, then citations appear
+    browser.execute_script(COUNT_UPDATES)
+    root.find_element("css selector", ".suggest button").click()
+    cite = wait_for(lambda: root.find_element("css selector", ".msg.bot .sources .cite"), what="a citation")
+    assert browser.execute_script("return window.__updates") >= 4  # user msg, bot msg, >=2 deltas
+    answer = bot_messages(root)[-1].find_element("css selector", ".text").text
+    assert answer.startswith("第1轮：买方破产属于商业风险")
+    assert cite.text == "[1] 买方破产的理赔流程"
+    excerpt = root.find_element("css selector", ".excerpt")
+    assert not excerpt.is_displayed()
+    cite.click()
+    wait_for(excerpt.is_displayed, what="the excerpt")
+    assert "债权申报证明" in excerpt.text and cite.get_attribute("aria-expanded") == "true"
+
+    # feedback reaches the store
+    root.find_element("css selector", ".actions button[aria-label='有帮助']").click()
+    wait_for(lambda: root.find_element("css selector", ".thanks").text == "谢谢反馈", what="feedback thanks")
+    with chat.store.engine.connect() as conn:
+        assert conn.execute(select(feedback_table.c.rating)).scalars().all() == [1]
+    shot(browser, "answer_with_citation")
+
+    # out of scope: the contact link
+    textarea = root.find_element("css selector", "textarea")
+    textarea.send_keys("今天天气怎么样", Keys.ENTER)
+    contact = wait_for(lambda: root.find_element("css selector", ".msg.bot a.contact"), what="the contact link")
+    assert contact.text == "联系人工"
+
+    # reload: history and session survive; a follow-up is answered in context
+    browser.refresh()
+    root = shadow(browser)
+    assert len(root.find_elements("css selector", ".msg")) == 4
+    root.find_element("css selector", ".launcher").click()
+    assert not root.find_element("css selector", ".suggest").is_displayed()
+    assert root.find_element("css selector", ".actions button[aria-label='有帮助']").get_attribute("aria-pressed") == "true"
+    root.find_element("css selector", "textarea").send_keys("那需要准备什么材料?", Keys.ENTER)
+    wait_for(lambda: len(bot_messages(root)) == 3 and bot_messages(root)[-1].find_elements("css selector", ".actions"),
+             what="the follow-up answer")
+    assert bot_messages(root)[-1].find_element("css selector", ".text").text.startswith("第3轮：关于“今天天气怎么样”")
+    shot(browser, "after_reload")
+
+    # Escape closes and gives focus back to the button
+    root.find_element("css selector", "textarea").send_keys(Keys.ESCAPE)
+    wait_for(lambda: not root.find_element("css selector", ".panel").is_displayed(), what="the panel to close")
+    assert active_id(browser) == "launcher"
+
+
+def test_widget_host_api_and_phone_layout(browser, start_server):
+    base, _, _ = start_server(demo=True)
+    browser.set_window_size(360, 740)
+    browser.get(f"{base}/")
+    root = shadow(browser)
+    browser.find_element("css selector", "a.help").click()  # the page calls creditbot.open("...")
+    wait_for(lambda: root.find_element("css selector", ".msg.bot .actions"), what="the pre-filled question's answer")
+    assert root.find_element("css selector", ".msg.user").text.endswith("买方破产了，保险公司怎么赔？")
+    rect = browser.execute_script(
+        "const r = document.getElementById('creditbot-widget').shadowRoot.querySelector('.panel')"
+        ".getBoundingClientRect(); return [r.left, r.top, r.width, r.height, document.documentElement.clientWidth, innerHeight];"
+    )
+    left, top, width, height, inner_w, inner_h = rect
+    assert (left, top) == (0, 0) and width == inner_w and height == inner_h  # full screen at phone width
+    shot(browser, "phone_360")
+    # the host page's hostile button font does not leak into the widget
+    font = browser.execute_script(
+        "return getComputedStyle(document.getElementById('creditbot-widget').shadowRoot"
+        ".querySelector('form button')).fontFamily")
+    assert "serif" != font.strip().lower()

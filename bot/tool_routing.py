@@ -1,0 +1,149 @@
+"""Offline routing of tool requests: recognise, ask for what is missing, call the tool, answer in Chinese.
+
+:meth:`ToolRouter.handle` answers a message that asks for a calculation or a buyer (or completes a
+pending clarification kept in ``session.state``) and returns ``None`` for everything else, which the
+knowledge core then answers. A failed tool call becomes a polite sentence, never a made-up figure.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from bot.config import Settings
+from bot.messages import Reply, Session, ToolCall
+from tools import replies
+from tools.client import CreditServiceClient
+from tools.intents import ToolRequest, buyer_name, detect, fill_slots
+from tools.toolkit import Toolkit
+
+logger = logging.getLogger(__name__)
+
+_PENDING = "pending"
+_CHOICE = re.compile(r"^\s*(?:第)?\s*([1-9一二三四五])\s*(?:个|家|号)?\s*$")
+_CN_ORDINAL = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
+
+
+def build_tool_router(settings: Settings) -> ToolRouter:
+    """The router for this process, talking to ``settings.service_url``."""
+    return ToolRouter(Toolkit(CreditServiceClient(settings.service_url)))
+
+
+class ToolRouter:
+    """Decides whether a message is for the tools and answers it if so."""
+
+    def __init__(self, toolkit: Toolkit, *, today: Callable[[], date] = date.today) -> None:
+        self.toolkit = toolkit
+        self.today = today
+
+    def handle(self, message: str, session: Session) -> Reply | None:
+        """A Reply for a tool request or a completed clarification; ``None`` when the knowledge core should answer."""
+        request = detect(message)
+        pending = session.state.get(_PENDING)
+        if request is None and pending:
+            reply = self._complete(message, session, pending)
+            if reply is not None:
+                return reply
+        session.state.pop(_PENDING, None)  # a new question: any half-finished request is dropped
+        if request is None:
+            return None
+        return self._run(request, session)
+
+    # --- dispatch -------------------------------------------------------------------------
+
+    def _run(self, request: ToolRequest, session: Session) -> Reply | None:
+        if request.tool == "calc_dso":
+            return self._calc("calc_dso", request.args, request.missing, session)
+        if request.tool == "calc_ratio":
+            return self._calc("calc_ratio", request.args, request.missing, session)
+        if not session.caller.may_lookup_buyers:
+            return Reply(replies.NO_PERMISSION) if request.strong or request.tool == "clarify_buyer" else None
+        if request.tool == "clarify_buyer":
+            session.state[_PENDING] = {"tool": request.args["then"], "missing": ["buyer"], "args": {}}
+            return Reply(f"请问是哪一家买家？请提供{replies.SLOT_LABELS['buyer']}。", status="clarify")
+        return self._buyer(request.tool, request.args["query"], strong=request.strong, session=session)
+
+    def _complete(self, message: str, session: Session, pending: dict[str, Any]) -> Reply | None:
+        tool = pending.get("tool")
+        if tool in ("calc_dso", "calc_ratio"):
+            kind = "calc_dso" if tool == "calc_dso" else pending["args"]["kind"]
+            known = {k: v for k, v in pending["args"].items() if k != "kind"}
+            args, missing = fill_slots(kind, message, known, missing=pending["missing"])
+            if args == known:
+                return None  # nothing new: the user moved on
+            if tool == "calc_ratio":
+                args = {"kind": kind, **args}
+            return self._calc(tool, args, missing, session)
+        if tool in ("buyer_lookup", "buyer_receivables"):
+            options = pending.get("options") or []
+            choice = _CHOICE.match(message)
+            if options and choice:
+                index = int(_CN_ORDINAL.get(choice.group(1), choice.group(1) if choice.group(1).isdigit() else 0))
+                if 1 <= index <= len(options):
+                    session.state.pop(_PENDING, None)
+                    return self._buyer(tool, options[index - 1], strong=True, session=session)
+            if len(message) > 40 or "？" in message or "?" in message:
+                return None
+            query = buyer_name(message) or message.strip()
+            session.state.pop(_PENDING, None)
+            return self._buyer(tool, query, strong=True, session=session)
+        return None
+
+    # --- calculators ----------------------------------------------------------------------
+
+    def _calc(self, tool: str, args: dict[str, Any], missing: list[str], session: Session) -> Reply:
+        if missing:
+            session.state[_PENDING] = {"tool": tool, "args": args, "missing": missing}
+            return Reply(replies.ask_for(missing, args), status="clarify",
+                         tool_calls=[ToolCall(tool, dict(args), {"missing": missing})])
+        session.state.pop(_PENDING, None)
+        if tool == "calc_dso":
+            result = self.toolkit.calc_dso(args["receivables"], args["credit_sales"], int(args["period_days"]))
+        else:
+            result = self.toolkit.calc_ratio(**args)
+        call = ToolCall(tool, dict(args), result)
+        if "error" in result:
+            return Reply(f"这组数字没法计算：{_error_text(result)}。请检查后再发一次。", tool_calls=[call])
+        text = replies.dso_answer(args, result) if tool == "calc_dso" else replies.ratio_answer(args, result)
+        return Reply(text, tool_calls=[call])
+
+    # --- buyers ---------------------------------------------------------------------------
+
+    def _buyer(self, tool: str, query: str, *, strong: bool, session: Session) -> Reply | None:
+        lookup = self.toolkit.buyer_lookup(query)
+        calls = [ToolCall("buyer_lookup", {"query": query}, lookup)]
+        if "error" in lookup:
+            if not strong:
+                return None
+            text = replies.UNAVAILABLE if lookup["error"] == "service_unavailable" else _error_text(lookup)
+            return Reply(text, tool_calls=calls)
+        matches = lookup["matches"]
+        if not matches:
+            return Reply(replies.not_found_answer(query), tool_calls=calls) if strong else None
+        best = matches[0]
+        if len(matches) > 1 and best["score"] < 1.0 and matches[1]["score"] >= best["score"] - 0.05:
+            shown = matches[:5]
+            session.state[_PENDING] = {"tool": tool, "missing": ["buyer"], "args": {},
+                                       "options": [m["buyer_id"] for m in shown]}
+            return Reply(replies.choices_answer(shown), status="clarify", tool_calls=calls)
+        session.state.pop(_PENDING, None)
+        if tool == "buyer_lookup":
+            return Reply(replies.buyer_answer(best), tool_calls=calls)
+        ledger = self.toolkit.buyer_receivables(best["buyer_id"], as_of=self.today())
+        calls.append(ToolCall("buyer_receivables", {"buyer_id": best["buyer_id"], "as_of": self.today().isoformat(),
+                                                    "period_days": 90}, ledger))
+        if "error" in ledger:
+            text = replies.UNAVAILABLE if ledger["error"] == "service_unavailable" else _error_text(ledger)
+            return Reply(text, tool_calls=calls)
+        return Reply(replies.receivables_answer(best, ledger), tool_calls=calls)
+
+
+def _error_text(result: dict[str, Any]) -> str:
+    if result.get("error") == "service_unavailable":
+        return replies.UNAVAILABLE
+    if result.get("error") == "not_found":
+        return "未找到该买家，请确认买家编号或公司全称。"
+    return str(result.get("message", "输入有误"))

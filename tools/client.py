@@ -1,0 +1,102 @@
+"""HTTP client of the credit service: timeouts, one retry, errors from :mod:`knowledge.errors`.
+
+The transport is injectable so unit tests can use ``httpx.MockTransport``.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any
+
+import httpx
+
+from knowledge.errors import BuyerNotFound, InvalidInput, ServiceUnavailable
+from tools.schemas import Buyer, BuyerMatch, DsoArgs, DsoResult, RatioArgs, RatioResult, Receivables
+
+logger = logging.getLogger(__name__)
+
+
+class CreditServiceClient:
+    """Talks to the credit service (``CREDITBOT_SERVICE_URL``)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout_s: float = 5.0,
+        retries: int = 1,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.retries = retries
+        self._http = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout_s, transport=transport)
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+        last: Exception | None = None
+        for attempt in range(self.retries + 1):
+            try:
+                response = self._http.request(method, path, **kwargs)
+            except httpx.TransportError as e:  # connection refused, timeout, reset ...
+                last = e
+                logger.warning("credit service %s failed (attempt %d): %s", method, attempt + 1, e.__class__.__name__)
+                continue
+            if response.status_code >= 500:
+                last = ServiceUnavailable(f"credit service answered HTTP {response.status_code}")
+                logger.warning("credit service %s answered %d (attempt %d)", method, response.status_code, attempt + 1)
+                continue
+            if response.status_code == 404:
+                raise BuyerNotFound(_detail(response) or "buyer not found")
+            if response.status_code in (400, 422):
+                raise InvalidInput(_detail(response) or "invalid input")
+            if response.status_code >= 400:
+                raise ServiceUnavailable(f"credit service refused the request (HTTP {response.status_code})")
+            try:
+                return response.json()
+            except ValueError as e:
+                raise ServiceUnavailable("credit service answered something that is not JSON") from e
+        raise ServiceUnavailable(f"credit service at {self._http.base_url} is not answering") from last
+
+    def search_buyers(self, query: str) -> list[BuyerMatch]:
+        """Buyers matching an id, USCC or (part of) a name, best first."""
+        return [BuyerMatch.model_validate(b) for b in self._request("GET", "/buyers/search", params={"q": query})]
+
+    def get_buyer(self, buyer_id: str) -> Buyer:
+        """One buyer's record; :class:`BuyerNotFound` when unknown."""
+        return Buyer.model_validate(self._request("GET", f"/buyers/{_segment(buyer_id)}"))
+
+    def receivables(self, buyer_id: str, *, as_of: date | None = None, period_days: int = 90) -> Receivables:
+        """A buyer's receivables, DSO and ageing (service formulas)."""
+        params: dict[str, Any] = {"period_days": period_days}
+        if as_of is not None:
+            params["as_of"] = as_of.isoformat()
+        return Receivables.model_validate(
+            self._request("GET", f"/buyers/{_segment(buyer_id)}/receivables", params=params)
+        )
+
+    def calc_dso(self, args: DsoArgs) -> DsoResult:
+        """``POST /calc/dso``."""
+        return DsoResult.model_validate(self._request("POST", "/calc/dso", json=args.model_dump()))
+
+    def calc_ratio(self, args: RatioArgs) -> RatioResult:
+        """``POST /calc/ratio``."""
+        return RatioResult.model_validate(
+            self._request("POST", "/calc/ratio", json=args.model_dump(exclude_none=True))
+        )
+
+
+def _segment(buyer_id: str) -> str:
+    from urllib.parse import quote
+
+    return quote(buyer_id, safe="")
+
+
+def _detail(response: httpx.Response) -> str | None:
+    try:
+        detail = response.json().get("detail")
+    except (ValueError, AttributeError):
+        return None
+    return detail if isinstance(detail, str) else None

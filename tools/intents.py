@@ -1,0 +1,199 @@
+"""Recognising tool requests in chat messages (Chinese and English) and reading their arguments.
+
+Pure text work, no I/O: :func:`detect` says which tool a message asks for and with which values;
+:func:`fill_slots` reads the values a follow-up message supplies. Knowledge questions that merely
+mention a term ("我们DSO一直在变长，这说明啥问题？") are left alone (``None``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from tools.numbers import Amount, find_amounts, parse_period_days, parse_terms
+
+BUYER_ID = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2}\d{4})(?![A-Za-z0-9])")
+USCC = re.compile(r"(?<![0-9A-Z])([0-9A-HJ-NP-RTUW-Y]{2}\d{6}[0-9A-HJ-NP-RTUW-Y]{10})(?![0-9A-Z])")
+DSO_WORDS = re.compile(r"DSO|应收账款周转天数|应收周转天数|周转天数|回款天数|days sales outstanding", re.IGNORECASE)
+LEDGER_WORDS = re.compile(r"DSO|账龄|逾期|应收|回款|欠款|receivables?|overdue|ag(?:e)?ing", re.IGNORECASE)
+LOOKUP_STRONG = re.compile(
+    r"信用评分|信用分|评分|评级|信用等级|风险等级|资信|查一下|查查|查询|帮我查|帮我看看|credit score|rating|look ?up",
+    re.IGNORECASE,
+)
+LOOKUP_WEAK = re.compile(r"信用怎么样|信用如何|信用状况|信用情况|靠谱吗|可靠吗|信用额度|额度多少|限额", re.IGNORECASE)
+BUYER_NOUN = re.compile(r"买家|客户|公司|企业|这家|该|buyer|customer|company", re.IGNORECASE)
+COMPANY_LIKE = re.compile(r"公司|有限|集团|厂|商行|贸易|进出口|\bco\b|ltd|gmbh|llc|inc\b|\bpt\b|corp", re.IGNORECASE)
+CALC_VERBS = re.compile(r"算|多少|几天|是多少|计算|what(?:'s| is)|calculate|compute|how many days", re.IGNORECASE)
+KNOWLEDGE_MARKERS = re.compile(
+    r"怎么算|如何算|如何计算|怎样计算|公式|什么是|是什么|什么意思|为什么|为何|说明|意味|怎么办|怎么处理|如何处理|"
+    r"如何降低|怎么降低|怎样降低|如何缩短|怎么缩短|变长|变短|一直在|影响|原因|哪些|需要|应该|能不能|可不可以|可以|能否|是否|多久|要不要|会不会|"
+    r"how (?:to|do|does|can|should)|why|what does|meaning|explain",
+    re.IGNORECASE,
+)
+DISCOUNT_WORDS = re.compile(r"折扣|现金折扣|discount|年化|成本|cost|划算|值得", re.IGNORECASE)
+_FILLER = sorted(
+    [
+        "帮我看看", "帮我查一下", "帮我查查", "帮我查", "帮忙查", "查一下", "查查", "查询", "看一下", "看看", "帮我", "帮忙",
+        "麻烦", "请问", "请", "一下", "现在", "目前", "当前", "最近", "的", "是", "多少", "几天", "怎么样", "如何",
+        "情况", "状况", "和", "与", "及", "买家", "客户", "企业", "信用", "吗", "呢", "啊", "呀", "了", "账上", "一共",
+        "总共", "还", "逾期", "账龄", "应收账款", "应收", "回款", "欠款", "评分", "信用分", "分数", "评级", "等级",
+        "风险", "资信", "额度", "限额", "靠谱", "可靠",
+    ],
+    key=len,
+    reverse=True,
+)
+_FILLER_EN = re.compile(
+    r"\b(?:what(?:'s| is)|the|of|for|check|look ?up|buyer|customer|please|credit|score|rating|receivables?|"
+    r"overdue|aging|ageing|dso|and|how|is|about|show|me)\b",
+    re.IGNORECASE,
+)
+
+# Which words name which value, per calculator (matched case-insensitively; "AR" only in capitals).
+SLOT_WORDS: dict[str, dict[str, str]] = {
+    "calc_dso": {
+        "receivables": r"应收账款|应收款|应收|(?<![A-Za-z])AR(?![A-Za-z])|accounts receivable|receivables?|未收回|欠款",
+        "credit_sales": r"赊销额|赊销|赊出去|赊出|销售额|销售|营收|营业额|credit sales|sales|revenue|turnover",
+    },
+    "overdue_ratio": {
+        "overdue": r"逾期|过期|overdue|past due",
+        "receivables": r"应收账款|应收款|应收|(?<![A-Za-z])AR(?![A-Za-z])|receivables?",
+    },
+    "current_ratio": {
+        "current_assets": r"流动资产|current assets",
+        "current_liabilities": r"流动负债|current liabilities",
+    },
+    "working_capital_ratio": {
+        "current_assets": r"流动资产|current assets",
+        "current_liabilities": r"流动负债|current liabilities",
+        "total_assets": r"总资产|资产总额|total assets",
+    },
+}
+RATIO_WORDS = {
+    "overdue_ratio": re.compile(r"逾期率|逾期比例|逾期占比|overdue ratio", re.IGNORECASE),
+    "current_ratio": re.compile(r"流动比率|current ratio", re.IGNORECASE),
+    "working_capital_ratio": re.compile(r"营运资本比率|营运资金比率|营运资金比|working[- ]capital ratio", re.IGNORECASE),
+}
+
+
+@dataclass
+class ToolRequest:
+    """What a message asks of the tools.
+
+    ``tool`` is one of ``calc_dso``, ``calc_ratio``, ``buyer_lookup``, ``buyer_receivables`` or
+    ``clarify_buyer`` (a buyer question without a name). ``strong`` marks a buyer request that should be
+    answered "not found" rather than handed to the knowledge core when nothing matches.
+    """
+
+    tool: str
+    args: dict[str, Any] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+    strong: bool = True
+
+
+def detect(message: str) -> ToolRequest | None:
+    """The tool request in ``message``, or ``None`` when it is for the knowledge core."""
+    text = message.strip()
+    terms = parse_terms(text)
+    if terms and (DISCOUNT_WORDS.search(text) or CALC_VERBS.search(text) or "?" in text or "？" in text):
+        return ToolRequest("calc_ratio", {"kind": "discount_cost", "discount_pct": terms.discount_pct,
+                                          "discount_days": terms.discount_days, "net_days": terms.net_days})
+    buyer_id = BUYER_ID.search(text) or USCC.search(text)
+    if buyer_id:
+        tool = "buyer_receivables" if LEDGER_WORDS.search(text) else "buyer_lookup"
+        return ToolRequest(tool, {"query": buyer_id.group(1).upper()})
+    amounts = find_amounts(text)
+    for kind, words in RATIO_WORDS.items():
+        if words.search(text) and (amounts or CALC_VERBS.search(text)) and not _knowledge(text, amounts):
+            args, missing = fill_slots(kind, text, {})
+            return ToolRequest("calc_ratio", {"kind": kind, **args}, missing)
+    if DSO_WORDS.search(text) and (amounts or CALC_VERBS.search(text)) and not _knowledge(text, amounts):
+        args, missing = fill_slots("calc_dso", text, {})
+        return ToolRequest("calc_dso", args, missing)
+    if amounts:
+        return None
+    return _buyer_by_name(text)
+
+
+def _knowledge(text: str, amounts: list[Amount]) -> bool:
+    """A question about a concept rather than a calculation (numbers given settle it)."""
+    return not amounts and bool(KNOWLEDGE_MARKERS.search(text))
+
+
+def _buyer_by_name(text: str) -> ToolRequest | None:
+    strong = bool(LOOKUP_STRONG.search(text))
+    weak = bool(LOOKUP_WEAK.search(text))
+    ledger = bool(LEDGER_WORDS.search(text))
+    if not (strong or weak or ledger) or KNOWLEDGE_MARKERS.search(text):
+        return None
+    name = buyer_name(text)
+    tool = "buyer_receivables" if ledger and not (strong or weak) else "buyer_lookup"
+    if not name:
+        if BUYER_NOUN.search(text) and (strong or weak):
+            return ToolRequest("clarify_buyer", {"then": tool}, ["buyer"])
+        return None
+    company = bool(COMPANY_LIKE.search(name))
+    return ToolRequest(tool, {"query": name}, strong=company or (strong and not ledger))
+
+
+def buyer_name(text: str) -> str:
+    """What is left of a buyer question once the question words are gone ("华信的信用评分" -> "华信")."""
+    spaced = [part for part in re.split(r"\s+", text) if COMPANY_LIKE.search(part) and len(part) > 3]
+    if len(spaced) == 1:
+        text = spaced[0]
+    text = _FILLER_EN.sub(" ", text)
+    text = re.sub(r"这家|该|这个|那家|这位", " ", text)
+    for word in _FILLER:  # none of these occurs inside a legal suffix such as "有限公司"
+        text = text.replace(word, " ")
+    text = re.sub(r"[？?。！!，,、；;：:“”\"'（）()]+", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def fill_slots(kind: str, text: str, known: dict[str, Any], missing: list[str] | None = None) -> tuple[dict, list]:
+    """The calculator values in ``text`` merged over ``known``, and which are still missing.
+
+    Each amount goes to the value whose word precedes it most closely in the same clause (else the
+    nearest following word). In a follow-up (``missing`` given), a lone amount fills the one missing
+    amount, and a period word fills ``period_days``.
+    """
+    words = SLOT_WORDS[kind]
+    args = dict(known)
+    scan = DSO_WORDS.sub(lambda m: "#" * len(m.group()), text)
+    hits: list[tuple[int, int, str]] = []
+    for slot, pattern in words.items():
+        flags = 0 if "AR" in pattern else re.IGNORECASE
+        for m in re.finditer(pattern, scan, flags):
+            if not any(s <= m.start() < e for s, e, _ in hits):
+                hits.append((m.start(), m.end(), slot))
+    unassigned: list[Amount] = []
+    fresh: set[str] = set()  # a value typed in this message wins over one remembered; the first one typed wins
+    for amount in find_amounts(text):
+        slot = _nearest_slot(scan, amount, hits)
+        if slot and slot not in fresh:
+            args[slot] = amount.value
+            fresh.add(slot)
+        else:
+            unassigned.append(amount)
+    if kind == "calc_dso":
+        period = parse_period_days(text)
+        if period:
+            args["period_days"] = period
+    needed = [*words, "period_days"] if kind == "calc_dso" else list(words)
+    still = [slot for slot in needed if slot not in args]
+    money_missing = [slot for slot in still if slot != "period_days"]
+    if missing is not None and len(unassigned) == 1 and len(money_missing) == 1:
+        args[money_missing[0]] = unassigned[0].value
+    return args, [slot for slot in needed if slot not in args]
+
+
+def _nearest_slot(text: str, amount: Amount, hits: list[tuple[int, int, str]]) -> str | None:
+    clause_start = max((m.end() for m in re.finditer(r"[，,。；;！!？?\n]", text[: amount.start])), default=0)
+    next_stop = re.search(r"[，,。；;！!？?\n]", text[amount.end :])
+    clause_end = amount.end + next_stop.start() if next_stop else len(text)
+    before = [h for h in hits if clause_start <= h[0] and h[1] <= amount.start]
+    if before:
+        return max(before, key=lambda h: h[1])[2]
+    after = [h for h in hits if h[0] >= amount.end and h[1] <= clause_end]
+    if after:
+        return min(after, key=lambda h: h[0])[2]
+    return None

@@ -1,0 +1,159 @@
+"""Chinese answer texts for tool results: figures first, then a one-line formula, never a made-up value."""
+
+from __future__ import annotations
+
+from typing import Any
+
+GRADE_MEANING = {
+    1: "风险最低", 2: "低风险", 3: "较低风险", 4: "中低风险", 5: "中等风险",
+    6: "中等偏高风险", 7: "较高风险", 8: "高风险", 9: "很高风险", 10: "已违约",
+}
+STATUS_MEANING = {"active": "正常经营", "watch": "观察名单", "insolvent": "破产 / 无力偿付"}
+SLOT_LABELS = {
+    "receivables": "应收账款余额（目前账上还没收回的金额）",
+    "credit_sales": "这段期间的赊销额",
+    "period_days": "赊销额对应的期间（例如上季度 = 90天，过去60天 = 60天，全年 = 365天）",
+    "overdue": "逾期金额",
+    "current_assets": "流动资产",
+    "current_liabilities": "流动负债",
+    "total_assets": "总资产",
+    "buyer": "买家的公司全称或买家编号（如 CN1007）",
+}
+UNAVAILABLE = "查询服务暂时不可用，请稍后再试。"
+NO_PERMISSION = (
+    "抱歉，买家信用信息只对授权的内部用户开放，当前账号没有查询权限；如需查询请联系您的客户经理或信用管理团队。"
+    "DSO、折扣成本等计算以及信用保险知识问答仍可随时使用。"
+)
+
+
+def wan(value: float) -> str:
+    """An amount as Chinese readers write it: 1200000 -> "120万", 120000000 -> "1.2亿", 8500 -> "8,500"."""
+    if abs(value) >= 1e8:
+        return f"{value / 1e8:.4f}".rstrip("0").rstrip(".") + "亿"
+    if abs(value) >= 1e4:
+        return f"{value / 1e4:.2f}".rstrip("0").rstrip(".") + "万"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def yuan(value: float) -> str:
+    """An exact CNY amount: 1463772.21 -> "1,463,772.21元"."""
+    return f"{value:,.2f}元"
+
+
+def pct(value: float, digits: int = 2) -> str:
+    """A fraction as a percentage: 0.1053 -> "10.53%"."""
+    return f"{value * 100:.{digits}f}%"
+
+
+def ask_for(missing: list[str], known: dict[str, Any]) -> str:
+    """The clarifying question for exactly the missing values."""
+    have = []
+    if "receivables" in known:
+        have.append(f"应收 {wan(known['receivables'])}")
+    if "credit_sales" in known:
+        have.append(f"赊销 {wan(known['credit_sales'])}")
+    if "period_days" in known:
+        have.append(f"期间 {known['period_days']}天")
+    prefix = f"已记下：{'，'.join(have)}。" if have else ""
+    wanted = "；".join(SLOT_LABELS.get(m, m) for m in missing)
+    return f"{prefix}要计算还缺：{wanted}。请告诉我这个数字，例如“应收大概50万”。"
+
+
+def dso_answer(args: dict[str, Any], result: dict[str, Any]) -> str:
+    """DSO with its formula written out."""
+    days = result["dso_days"]
+    return (
+        f"DSO（应收账款周转天数）约为 {days:.1f} 天。\n"
+        f"DSO = 应收账款 ÷ 赊销额 × 天数 = {wan(args['receivables'])} ÷ {wan(args['credit_sales'])} × "
+        f"{args['period_days']} = {days:.1f}天。\n"
+        f"也就是说，平均一笔赊销大约 {days:.0f} 天才能收回货款；与给客户的账期比较，明显更长说明回款偏慢。"
+    )
+
+
+def ratio_answer(args: dict[str, Any], result: dict[str, Any]) -> str:
+    """Any ratio calculator's result with its formula."""
+    kind = args["kind"]
+    value = result["value"]
+    if kind == "discount_cost":
+        d, disc, net = args["discount_pct"], args["discount_days"], args["net_days"]
+        d_txt = f"{d:g}"
+        return (
+            f"不享受 {d_txt}/{disc} Net {net} 这个现金折扣，相当于年化成本约 {pct(value)}"
+            f"（按复利计约 {pct(result['compound'])}）。\n"
+            f"年化成本 = 折扣率 ÷ (100% − 折扣率) × 365 ÷ (付款期 − 折扣期) = {d_txt}/{100 - d:g} × 365/{net - disc} "
+            f"= {pct(value)}。\n若企业的资金成本低于这个水平，提前付款拿折扣更划算。"
+        )
+    if kind == "overdue_ratio":
+        return (
+            f"逾期率约为 {pct(value, 1)}。\n逾期率 = 逾期金额 ÷ 应收账款 = {wan(args['overdue'])} ÷ "
+            f"{wan(args['receivables'])} = {pct(value, 1)}。"
+        )
+    if kind == "current_ratio":
+        return (
+            f"流动比率约为 {value:.2f}。\n流动比率 = 流动资产 ÷ 流动负债 = {wan(args['current_assets'])} ÷ "
+            f"{wan(args['current_liabilities'])} = {value:.2f}（一般认为 1.5–2 以上短期偿债能力较稳）。"
+        )
+    return (
+        f"营运资本比率约为 {pct(value, 1)}。\n营运资本比率 = (流动资产 − 流动负债) ÷ 总资产 = "
+        f"({wan(args['current_assets'])} − {wan(args['current_liabilities'])}) ÷ {wan(args['total_assets'])} "
+        f"= {pct(value, 1)}。"
+    )
+
+
+def buyer_answer(buyer: dict[str, Any]) -> str:
+    """One buyer's record: grade with its meaning, status, credit limit, payment behaviour, caution."""
+    grade = buyer["grade"]
+    lines = [
+        f"{buyer['buyer_id']} {buyer['name']}（{buyer['country']}，{buyer['industry']}）",
+        f"- 信用等级：{grade}/10（{GRADE_MEANING.get(grade, '')}；1 = 风险最低，10 = 已违约）",
+        f"- 状态：{buyer['status']}（{STATUS_MEANING.get(buyer['status'], buyer['status'])}）",
+        f"- 建议信用限额：{yuan(buyer['credit_limit_cny'])}",
+        f"- 付款表现：平均逾期 {buyer['avg_days_late']} 天" if buyer["avg_days_late"] else "- 付款表现：基本按时付款",
+    ]
+    if buyer["status"] == "watch":
+        lines.append("⚠ 注意：该买家在观察名单上，建议收紧账期、控制新增敞口，必要时先与保险公司确认限额。")
+    elif buyer["status"] == "insolvent":
+        lines.append("⚠ 注意：该买家已破产或无力偿付，请停止赊销，并尽快按保单要求报损 / 申请理赔。")
+    lines.append(f"（数据更新于 {buyer['updated']}）")
+    return "\n".join(lines)
+
+
+def choices_answer(matches: list[dict[str, Any]]) -> str:
+    """A short list of buyers to choose from."""
+    lines = [f"找到 {len(matches)} 家匹配的买家，请问是哪一家？回复序号或买家编号即可："]
+    for i, m in enumerate(matches, 1):
+        lines.append(f"{i}. {m['buyer_id']} {m['name']}（等级 {m['grade']}，{STATUS_MEANING.get(m['status'], m['status'])}）")
+    return "\n".join(lines)
+
+
+def not_found_answer(query: str) -> str:
+    """No buyer matched."""
+    return (
+        f"未找到名称或编号为“{query}”的买家。请确认公司全称（或统一社会信用代码、买家编号如 CN1007）是否正确；"
+        "如果是新买家，需要先由信用管理团队建档后才能查询。"
+    )
+
+
+def receivables_answer(buyer: dict[str, Any], r: dict[str, Any]) -> str:
+    """A buyer's ledger: AR, credit sales, DSO with formula, overdue and ageing."""
+    a = r["aging"]
+    if r["dso_days"] is None:
+        dso_line = f"- DSO：近{r['period_days']}天没有赊销，无法计算"
+    else:
+        dso_line = (
+            f"- DSO = 应收 ÷ 赊销 × 天数 = {wan(r['ar_outstanding'])} ÷ {wan(r['credit_sales'])} × "
+            f"{r['period_days']} = {r['dso_days']:.1f}天"
+        )
+    ratio = "" if r["overdue_ratio"] is None else f"（占应收 {pct(r['overdue_ratio'], 1)}）"
+    lines = [
+        f"{buyer['buyer_id']} {buyer['name']}，截至 {r['as_of']}（赊销按近{r['period_days']}天计）：",
+        f"- 应收余额：{yuan(r['ar_outstanding'])}",
+        f"- 期间赊销：{yuan(r['credit_sales'])}",
+        dso_line,
+        f"- 逾期金额：{yuan(r['overdue_cny'])}{ratio}",
+        f"- 账龄：未到期 {yuan(a['current'])}；逾期1–30天 {yuan(a['d1_30'])}；31–60天 {yuan(a['d31_60'])}；"
+        f"61–90天 {yuan(a['d61_90'])}；90天以上 {yuan(a['d90_plus'])}",
+    ]
+    if a["d61_90"] or a["d90_plus"]:
+        lines.append("⚠ 有逾期超过60天的账款，请及时催收，并留意保单规定的报损期限。")
+    return "\n".join(lines)

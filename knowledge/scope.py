@@ -22,10 +22,11 @@ OFF_TOPIC = (
     "天气", "气温", "下雨", "股票", "股价", "炒股", "基金", "理财产品", "比特币", "彩票", "车险", "汽车保险",
     "车辆保险", "寿险", "医疗保险", "医保", "社保", "重疾", "退税", "税率", "增值税", "个税", "所得税", "报关",
     "关税", "汇率是多少", "签证", "写代码", "代码", "编程", "爬虫", "python", "java", "sql", "脚本",
-    "翻译", "写诗", "写一首", "菜谱", "做饭", "电影", "足球", "篮球", "游戏", "信用卡", "房贷", "车贷",
-    "个人贷款", "网贷", "花呗", "征婚", "减肥", "weather", "stock", "bitcoin", "car insurance",
-    "write code", "tax rebate", "recipe",
+    "翻译", "写诗", "写一首", "菜谱", "做饭", "电影", "足球", "篮球", "游戏", "征婚", "减肥", "weather",
+    "stock", "bitcoin", "car insurance", "write code", "tax rebate", "recipe",
 )
+# Consumer credit is never trade credit, whatever else the question says.
+CONSUMER_CREDIT = ("信用卡", "房贷", "车贷", "个人贷款", "网贷", "花呗", "借呗", "个人征信", "credit card", "mortgage")
 
 _GREETING = re.compile(
     r"^(你好|您好|hi|hello|hey|嗨|哈喽|在吗|在不在|有人吗|早上好|下午好|晚上好|早|谢谢|多谢|感谢|thanks|thank you|好的|ok|okay|嗯|哦|再见|拜拜|bye)"
@@ -87,6 +88,9 @@ def is_off_topic(text: str) -> bool:
     ``出口退税率`` is off topic although ``出口`` appears in the articles: an off-topic marker wins
     unless a strong domain term (坏账, 理赔, 信用保险 ...) is present too.
     """
+    lowered = text.lower()
+    if any(m in lowered for m in CONSUMER_CREDIT):
+        return True
     marker = off_topic_marker(text)
     if marker is None:
         return False

@@ -1,0 +1,198 @@
+"""The assistant core: ``answer(message, session) -> Reply``.
+
+Routes one message: a tool request (buyer lookup, DSO / ratio calculation) goes to the tool router;
+small talk gets a short prompt for a concrete question; off-topic or unsupported questions get
+``no_answer`` with the human contact; everything else is answered from the knowledge base with
+numbered citations (:mod:`knowledge.answering`), optionally rephrased by the LLM layer.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from bot.chat import split_pieces
+from bot.messages import Reply, Session, Source, Turn
+from knowledge.answering import Composer, Composition
+from knowledge.followup import resolve
+from knowledge.normalize import NormalizedQuery, normalize_query, to_user_script
+from knowledge.scope import has_domain_term, is_off_topic, is_small_talk, strip_injection
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from knowledge.index import KnowledgeBase
+
+logger = logging.getLogger(__name__)
+
+SEARCH_K = 8
+# Calibrated on the public and held-out sets: the share of the question's terms the best passage
+# must cover. A question naming nothing of the domain needs much more support.
+MIN_COVERAGE = 0.12
+MIN_COVERAGE_OFF_DOMAIN = 0.3
+
+EXAMPLES = ("贸易信用保险主要保障哪些风险？", "理赔一般需要多长时间？要准备哪些材料？", "客户逾期了，应该怎么催收、要不要调整信用额度？")
+GREETING = "您好！我是贸易信用保险知识助手，可以回答信用保险、坏账保护、理赔、账期和应收账款管理方面的问题。请告诉我您的具体问题，例如："
+INJECTION = "我只能根据贸易信用保险的资料回答问题，不会执行改变规则的指令。请告诉我您想了解的具体问题，例如："
+NO_ANSWER = "抱歉，知识库里没有关于这个问题的资料，我无法给出可靠的回答。"
+OFF_TOPIC = "抱歉，这个问题超出了本助手的范围：我只能回答贸易信用保险和应收账款管理方面的问题，无法提供这方面的信息。"
+EN_GREETING = "Hello! I answer questions about trade credit insurance, bad debt, claims and receivables. Please ask a concrete question, for example:"
+EN_NO_ANSWER = "Sorry, the knowledge base does not cover this question, so I cannot answer it reliably."
+EN_LEAD = "Here is what the articles say (quoted in Chinese, sources numbered):"
+
+
+def _examples(lead: str) -> str:
+    return lead + "\n" + "\n".join(f"- {q}" for q in EXAMPLES)
+
+
+class Assistant:
+    """Answers messages within sessions; tools first, then the knowledge base."""
+
+    def __init__(
+        self,
+        knowledge: KnowledgeBase,
+        *,
+        tools: Any | None = None,
+        human_contact: str,
+        llm: Any | None = None,
+    ) -> None:
+        self.knowledge = knowledge
+        self.tools = tools
+        self.human_contact = human_contact
+        self.llm = llm
+        self._composer: Composer | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def composer(self) -> Composer:
+        """The answer composer over the indexed chunks (built on first use)."""
+        if self._composer is None:
+            with self._lock:
+                if self._composer is None:
+                    self._composer = Composer(self.knowledge.chunks())
+        return self._composer
+
+    # --- the offline answer ---------------------------------------------------------------
+
+    def _no_answer(self, nq: NormalizedQuery, *, off_topic: bool) -> Reply:
+        if nq.script == "en":
+            text = f"{EN_NO_ANSWER}\n{self.human_contact}"
+        else:
+            lead = OFF_TOPIC if off_topic else NO_ANSWER
+            text = to_user_script(f"{lead}\n如需帮助，请联系{self.human_contact}", nq.script)
+        return Reply(answer=text, status="no_answer")
+
+    def _clarify(self, nq: NormalizedQuery, lead: str) -> Reply:
+        text = _examples(EN_GREETING) if nq.script == "en" else to_user_script(_examples(lead), nq.script)
+        return Reply(answer=text, status="clarify")
+
+    def _supported(self, question: str, composition: Composition | None) -> bool:
+        if composition is None or not composition.citations:
+            return False
+        floor = MIN_COVERAGE if has_domain_term(question) else MIN_COVERAGE_OFF_DOMAIN
+        return composition.confidence >= floor
+
+    def offline(self, message: str, session: Session) -> tuple[Reply, str]:
+        """The offline reply to ``message`` and the topic to remember for follow-ups."""
+        if self.tools is not None:
+            tool_reply = self.tools.handle(message, session)
+            if tool_reply is not None:
+                return tool_reply, message
+        nq = normalize_query(message)
+        question, injected = strip_injection(nq.text)
+        if injected:
+            logger.info("instruction-like text dropped from a question")
+        if not question or is_small_talk(question):
+            return self._clarify(nq, INJECTION if injected else GREETING), ""
+        if is_off_topic(question):
+            return self._no_answer(nq, off_topic=True), ""
+        previous = next((t.topic for t in reversed(session.turns) if t.status == "answered" and t.topic), None)
+        resolved = resolve(question, previous if session.turns and session.turns[-1].status == "answered" else None)
+        hits = self.knowledge.search(resolved.query, k=SEARCH_K)
+        composition = self.composer.compose(resolved.focus, hits, context=resolved.context) if hits else None
+        if not self._supported(question, composition):
+            return self._no_answer(nq, off_topic=False), resolved.topic
+        assert composition is not None
+        sources = [Source(c.doc_id, c.title, c.snippet, c.score) for c in composition.citations]
+        body = composition.text
+        if nq.script == "en":
+            body = f"{EN_LEAD}\n{body}"
+        else:
+            body = to_user_script(body, nq.script)
+        return Reply(answer=body, status="answered", sources=sources), resolved.topic
+
+    # --- the public surface -----------------------------------------------------------------
+
+    def answer(self, message: str, session: Session) -> Reply:
+        """Answer one message and append the turn to ``session.turns``."""
+        reply, topic = self.offline(message, session)
+        if self.llm is not None and reply.status == "answered" and reply.sources and not reply.tool_calls:
+            try:
+                better = self.llm.rewrite(message, reply)
+            except Exception:
+                logger.warning("LLM rewrite failed; answering offline", exc_info=True)
+                better = None
+            if better:
+                reply.answer = better
+        session.turns.append(Turn(question=message, answer=reply.answer, status=reply.status, topic=topic))
+        return reply
+
+    def stream(self, message: str, session: Session) -> Iterator[str | Reply]:
+        """Yield the answer in pieces (LLM tokens when configured), then the final :class:`Reply`."""
+        reply, topic = self.offline(message, session)
+        streamed = False
+        if self.llm is not None and reply.status == "answered" and reply.sources and not reply.tool_calls:
+            pieces: list[str] = []
+            try:
+                for token in self.llm.stream(message, reply):
+                    pieces.append(token)
+                    streamed = True
+                    yield token
+            except Exception:
+                logger.warning("LLM stream failed; answering offline", exc_info=True)
+            text = "".join(pieces).strip()
+            if text and _grounded(text, len(reply.sources)):
+                reply.answer = text
+            elif streamed:
+                yield "\n\n"
+                streamed = False
+        if not streamed:
+            yield from split_pieces(reply.answer)
+        session.turns.append(Turn(question=message, answer=reply.answer, status=reply.status, topic=topic))
+        yield reply
+
+
+def _grounded(text: str, source_count: int) -> bool:
+    try:
+        from bot.llm import grounded
+    except ImportError:  # pragma: no cover - the LLM layer is optional
+        return False
+    return grounded(text, source_count)
+
+
+def _tool_router(settings: Settings) -> Any | None:
+    try:
+        from bot.tool_routing import build_tool_router
+    except ImportError:
+        logger.warning("tool routing is not available; answering from the knowledge base only")
+        return None
+    return build_tool_router(settings)
+
+
+def _llm(settings: Settings) -> Any | None:
+    if not settings.llm_enabled:
+        return None
+    try:
+        from bot.llm import build_llm
+    except ImportError:  # pragma: no cover
+        return None
+    return build_llm(settings)
+
+
+def build_assistant(settings: Settings) -> Assistant:
+    """The assistant the settings describe: knowledge base, tools, optional LLM layer."""
+    from bot.chat import open_knowledge_base
+
+    knowledge = open_knowledge_base(settings)
+    return Assistant(knowledge, tools=_tool_router(settings), human_contact=settings.human_contact, llm=_llm(settings))

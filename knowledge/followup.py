@@ -1,0 +1,63 @@
+"""Follow-up questions: deciding that a message leans on the previous turn, and making it self-contained.
+
+"那需要准备什么材料?" after a claims question means "理赔需要准备什么材料"; the retriever gets the
+previous turn's topic together with the new message, and the composer weighs the new message first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from knowledge.scope import has_domain_term
+
+_LEAD = re.compile(
+    r"^(那么|那|还有|另外|此外|然后|它们|它|这个|这种|那个|这些|那些|其|该|同样|如果是|要是|and|also|what about|how about|then)"
+    r"[\s，,、]*",
+    re.IGNORECASE,
+)
+_PRONOUN = re.compile(r"(它|这个|那个|这种|这些|那些|上面|刚才|前面|其中)")
+SHORT = 10
+MAX_TOPIC_CHARS = 120
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A message ready for retrieval.
+
+    Attributes:
+        focus: the message itself, without a leading ``那/还有``.
+        context: the earlier topic it leans on ("" when self-contained).
+        query: what the retriever searches for.
+        topic: what to remember as this turn's topic.
+    """
+
+    focus: str
+    context: str
+    query: str
+    topic: str
+
+
+def is_elliptical(message: str) -> bool:
+    """True when the message only makes sense with the previous turn.
+
+    It starts with 那/那么/还有/它/这个 (or an English "what about"), or it is very short, or it
+    points back with a pronoun, and in the last two cases it names nothing of the domain itself.
+    """
+    text = message.strip()
+    if _LEAD.match(text):
+        return True
+    core = re.sub(r"[\W_]", "", text)
+    if has_domain_term(text):
+        return False
+    return len(core) <= SHORT or bool(_PRONOUN.search(text))
+
+
+def resolve(message: str, previous_topic: str | None) -> Resolved:
+    """The self-contained form of ``message`` given the previous turn's topic (if any)."""
+    text = message.strip()
+    if not previous_topic or not is_elliptical(text):
+        return Resolved(focus=text, context="", query=text, topic=text[-MAX_TOPIC_CHARS:])
+    focus = _LEAD.sub("", text, count=1).strip() or text
+    query = f"{previous_topic} {focus}"
+    return Resolved(focus=focus, context=previous_topic, query=query, topic=query[-MAX_TOPIC_CHARS:])

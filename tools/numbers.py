@@ -81,12 +81,16 @@ def chinese_to_number(text: str) -> float | None:
     total = 0.0  # everything above the current big unit
     section = 0.0  # the part below the current big unit
     digit: float | None = None
+    prev_unit = 0  # the unit right before a final digit: "两千五" is 2500, "三万五" 35000
     for ch in text:
         if ch in _DIGITS:
             digit = _DIGITS[ch]
-        elif ch in _SMALL_UNITS:
+            prev_unit = prev_unit if digit else 0
+            continue
+        if ch in _SMALL_UNITS:
             section += (1 if digit is None else digit) * _SMALL_UNITS[ch]
             digit = None
+            prev_unit = _SMALL_UNITS[ch]
         else:
             unit = _BIG_UNITS[ch]
             section += digit or 0
@@ -97,6 +101,9 @@ def chinese_to_number(text: str) -> float | None:
             else:
                 total += section * unit
             section, digit = 0.0, None
+            prev_unit = unit
+    if digit and prev_unit >= 100 and text[-2] not in _DIGITS:
+        digit *= prev_unit // 10
     return total + section + (digit or 0)
 
 

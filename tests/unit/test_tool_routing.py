@@ -1,0 +1,155 @@
+"""Routing decisions (tool vs knowledge), clarification, permissions and failures of ToolRouter.handle.
+
+The credit service is replaced by an ``httpx.MockTransport`` here; tests/integration/test_tools.py runs
+the same router against the real service.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.messages import Caller, Session
+from bot.tool_routing import ToolRouter
+from tools.client import CreditServiceClient
+from tools.toolkit import Toolkit
+
+EVAL = Path("/work/shared/eval/public.jsonl")
+HUAXIN = {
+    "buyer_id": "CN1049", "name": "佛山华信金属材料有限公司", "country": "CN", "uscc": "91440600UBDX0C6DXJ",
+    "industry": "大宗商品", "grade": 9, "status": "watch", "credit_limit_cny": 0.0, "avg_days_late": 44,
+    "updated": "2026-10-31", "score": 0.4,
+}
+
+
+class FakeService:
+    """Answers /buyers/search with a fixed list and counts requests."""
+
+    def __init__(self, matches: list[dict] | None = None, fail: bool = False) -> None:
+        self.matches = matches or []
+        self.fail = fail
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        if self.fail:
+            raise httpx.ConnectError("connection refused", request=request)
+        if request.url.path == "/buyers/search":
+            return httpx.Response(200, json=self.matches)
+        return httpx.Response(404, json={"detail": "not found"})
+
+
+def make_router(service: FakeService) -> ToolRouter:
+    return ToolRouter(Toolkit(CreditServiceClient("http://service.test", transport=httpx.MockTransport(service))))
+
+
+def session(may_lookup: bool = True) -> Session:
+    return Session(id="s1", caller=Caller("cli", "abc", may_lookup))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我们DSO一直在变长，这说明啥问题？",
+        "DSO怎么算？",
+        "什么是应收账款周转天数？",
+        "信用评分是怎么算的？",
+        "买家破产了怎么办？",
+        "逾期多久可以报损？",
+        "投保信用保险需要准备什么材料？",
+        "买家拖欠货款，理赔流程是什么？",
+    ],
+)
+def test_knowledge_questions_are_not_for_the_tools(question: str) -> None:
+    service = FakeService()
+    assert make_router(service).handle(question, session()) is None
+    assert service.requests == []
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        ("应收账款500万，上季度赊销900万，DSO是多少", "500万 ÷ 900万 × 90 = 50.0天"),
+        ("what is the DSO if AR is 2.5m and annual credit sales 12m", "250万 ÷ 1200万 × 365 = 76.0天"),
+        ("AR 720k, credit sales this quarter 1.62M, what's our DSO?", "72万 ÷ 162万 × 90 = 40.0天"),
+        ("过去60天一共赊销了300万，现在账上应收还有120万，DSO算下来几天？", "120万 ÷ 300万 × 60 = 24.0天"),
+        ("流动资产300万，流动负债200万，流动比率多少？", "1.50"),
+        ("逾期50万，应收200万，逾期率是多少", "25.0%"),
+        ("2/10 Net 30 不拿折扣的年化成本", "37.24%"),
+    ],
+)
+def test_calculations_answer_with_the_formula(question: str, figure: str) -> None:
+    reply = make_router(FakeService()).handle(question, session(may_lookup=False))
+    assert reply is not None and reply.status == "answered"
+    assert figure in reply.answer
+    assert reply.tool_calls and "error" not in reply.tool_calls[0].result
+
+
+def test_missing_receivables_is_asked_for_and_completed() -> None:
+    router, s = make_router(FakeService()), session()
+    first = router.handle("DSO多少？上个月赊出去80万货", s)
+    assert first.status == "clarify" and "应收" in first.answer
+    assert s.state["pending"]["missing"] == ["receivables"]
+    json.dumps(s.state)  # the session store keeps it as JSON
+    second = router.handle("应收大概50万", s)
+    assert second.status == "answered" and "50万 ÷ 80万 × 30 = 18.8天" in second.answer
+    assert s.state == {}
+
+
+def test_pending_clarification_is_dropped_when_the_user_moves_on() -> None:
+    router, s = make_router(FakeService()), session()
+    assert router.handle("帮我算一下DSO", s).status == "clarify"
+    assert router.handle("信用保险的保费一般是多少？", s) is None
+    assert s.state == {}
+
+
+def test_buyer_question_without_a_name_asks_which_buyer() -> None:
+    service = FakeService([HUAXIN])
+    router, s = make_router(service), session()
+    reply = router.handle("这家买家信用怎么样", s)
+    assert reply.status == "clarify" and "买家" in reply.answer
+    follow = router.handle("华信", s)
+    assert follow.status == "answered" and "CN1049" in follow.answer and "观察名单" in follow.answer
+
+
+def test_buyer_answer_shows_grade_meaning_limit_behaviour_and_caution() -> None:
+    reply = make_router(FakeService([HUAXIN])).handle("华信的信用评分", session())
+    for text in ("佛山华信金属材料有限公司", "9/10", "10 = 已违约", "0.00元", "平均逾期 44 天", "⚠"):
+        assert text in reply.answer
+    assert reply.tool_calls[0].name == "buyer_lookup"
+
+
+def test_unknown_buyer_is_not_found_never_invented() -> None:
+    reply = make_router(FakeService([])).handle("帮我看看 宁波蓝鲸湾零号进出口有限公司 信用分多少", session())
+    assert "未找到" in reply.answer and "全称" in reply.answer
+    assert "等级" not in reply.answer
+
+
+def test_callers_without_permission_get_a_polite_refusal_for_buyer_tools_only() -> None:
+    service = FakeService([HUAXIN])
+    reply = make_router(service).handle("华信的信用评分", session(may_lookup=False))
+    assert "权限" in reply.answer and "CN1049" not in reply.answer
+    assert service.requests == []
+
+
+def test_unavailable_service_gives_a_polite_sentence() -> None:
+    service = FakeService(fail=True)
+    reply = make_router(service).handle("查一下买家 CN1007", session())
+    assert reply.answer == "查询服务暂时不可用，请稍后再试。"
+    assert len(service.requests) == 2  # one retry
+    assert reply.tool_calls[0].result["error"] == "service_unavailable"
+
+
+@pytest.mark.skipif(not EVAL.exists(), reason="shared eval set not present")
+@pytest.mark.parametrize("case_id", ["p016", "p017", "p018", "p019"])
+def test_public_eval_calculator_cases(case_id: str) -> None:
+    case = next(json.loads(line) for line in EVAL.read_text(encoding="utf-8").splitlines() if case_id in line)
+    reply = make_router(FakeService()).handle(case["question"], session())
+    assert reply is not None
+    assert all(text in reply.answer for text in case["expect_all"])
+    assert not case["expect_any"] or any(text in reply.answer for text in case["expect_any"])
+    if case_id == "p018":
+        assert reply.status == "clarify"

@@ -12,12 +12,14 @@ import html
 import logging
 import secrets
 import time
+import warnings
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import TypeVar
 
-from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters, Update
 from telegram.constants import ChatAction, MessageLimit, ParseMode
+from telegram.warnings import PTBDeprecationWarning
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
@@ -136,7 +138,11 @@ def render(reply: Reply) -> list[tuple[str, InlineKeyboardMarkup | None]]:
     return [(c, None) for c in chunks[:-1]] + [(chunks[-1], InlineKeyboardMarkup(rows))]
 
 
-def _seconds(value: float | timedelta) -> float:
+def _retry_after_s(error: RetryAfter) -> float:
+    """``retry_after`` in seconds, whether PTB hands out an int or (PTB_TIMEDELTA) a timedelta."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)  # int -> timedelta transition in PTB 22.x
+        value = error.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
@@ -146,7 +152,7 @@ async def call_with_retry(make_call: Callable[[], Awaitable[T]], what: str) -> T
         try:
             return await make_call()
         except RetryAfter as e:
-            wait = _seconds(e.retry_after)
+            wait = _retry_after_s(e)
             logger.warning("%s: flood control, retrying in %.1f s", what, wait)
             await asyncio.sleep(wait)
         except (BadRequest, Forbidden) as e:  # BadRequest is a NetworkError subclass, but retrying won't help
@@ -210,11 +216,15 @@ async def answer_message(update: Update, context: ContextTypes.DEFAULT_TYPE, inc
         return
     finally:
         typing.cancel()
-    reply_to = message.message_id if message.chat.type != Chat.PRIVATE else None
+    reply_to = (
+        ReplyParameters(message.message_id, allow_sending_without_reply=True)
+        if message.chat.type != Chat.PRIVATE
+        else None
+    )
     for text, markup in render(reply):
         await call_with_retry(
             lambda text=text, markup=markup: context.bot.send_message(
-                chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup, reply_to_message_id=reply_to
+                chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup, reply_parameters=reply_to
             ),
             "sendMessage",
         )

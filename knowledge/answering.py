@@ -120,7 +120,7 @@ class Composer:
             cov, score = self._score(text, qterms, cterms)
             if ranked is None:
                 # a sentence outside the retrieved chunks still counts, a little less
-                if cov < 0.3:
+                if self.weights.known_coverage(qterms, text) < 0.35:
                     continue
                 weight, heading_weight, hit_score = 0.75, 0.0, 0.0
             else:

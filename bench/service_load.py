@@ -1,0 +1,116 @@
+"""Load figures of the credit service on loopback: requests/s and p95 latency.
+
+Starts ``creditbot``'s service (``tools.service.main.serve``) with 2 uvicorn workers on 127.0.0.1 and a
+free port, loads the sample buyers and invoices into a temporary SQLite database, then hits
+``/buyers/search`` and ``/buyers/{id}/receivables`` from a few client threads for a bounded number of
+requests (and at most ``--seconds`` each). Only 127.0.0.1 is ever contacted.
+
+    .venv/bin/python bench/service_load.py [--requests 2000] [--concurrency 8] [--seconds 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import socket
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tools.service.importing import import_csv  # noqa: E402
+from tools.service.main import serve  # noqa: E402
+
+SEARCHES = ["华信", "宁波恒丰", "CN1007", "saigon textile", "苏州", "91330200FX9A4UWC0K", "不存在的公司"]
+BUYERS = ["CN1000", "CN1007", "CN1014", "CN1049", "CN1077", "DE2000"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _run(base: str, paths: list[str], total: int, concurrency: int, seconds: float) -> tuple[float, float, int, int]:
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    counter = iter(range(total))
+    deadline = time.monotonic() + seconds
+
+    def worker() -> None:
+        nonlocal errors
+        with httpx.Client(base_url=base, timeout=10) as client:
+            for i in counter:
+                if time.monotonic() > deadline:
+                    return
+                started = time.perf_counter()
+                ok = client.get(paths[i % len(paths)]).status_code == 200
+                elapsed = time.perf_counter() - started
+                with lock:
+                    latencies.append(elapsed)
+                    errors += not ok
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - started
+    p95 = statistics.quantiles(latencies, n=20)[18] if len(latencies) >= 20 else max(latencies)
+    return len(latencies) / wall, p95 * 1000, len(latencies), errors
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'service.sqlite3'}"
+        for kind in ("buyers", "invoices"):
+            assert import_csv(url, kind, ROOT / "tools" / "service" / "samples" / f"{kind}.csv").ok
+        port = _free_port()
+        proc = multiprocessing.Process(target=serve, kwargs={"database_url": url, "host": "127.0.0.1", "port": port,
+                                                              "workers": 2})
+        proc.start()
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise SystemExit("service did not start")
+                time.sleep(0.2)
+            httpx.get(f"{base}/buyers/search", params={"q": "华信"})  # warm both workers a little
+            endpoints = {
+                "/buyers/search": [f"/buyers/search?q={q}" for q in SEARCHES],
+                "/buyers/{id}/receivables": [f"/buyers/{b}/receivables?as_of=2026-10-31&period_days=90"
+                                             for b in BUYERS],
+            }
+            print(f"credit service, 2 uvicorn workers, SQLite, {args.concurrency} client threads, 127.0.0.1")
+            for name, paths in endpoints.items():
+                rps, p95, n, errors = _run(base, paths, args.requests, args.concurrency, args.seconds)
+                print(f"{name:28s} {rps:8.1f} req/s   p95 {p95:7.1f} ms   ({n} requests, {errors} errors)")
+        finally:
+            proc.terminate()
+            proc.join(timeout=10)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

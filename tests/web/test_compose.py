@@ -43,7 +43,7 @@ def test_no_secret_is_written_in_the_repo():
     text = (ROOT / "docker-compose.yml").read_text(encoding="utf-8")
     for name in ("POSTGRES_PASSWORD", "CREDITBOT_TELEGRAM_TOKEN", "CREDITBOT_ADMIN_TOKEN", "CREDITBOT_LLM_API_KEY",
                  "CREDITBOT_WECHAT_APP_SECRET"):
-        for value in re.findall(rf"{name}:\s*(\S.*)", text):
+        for value in re.findall(rf"^\s+{name}:\s*(\S.*)$", text, flags=re.MULTILINE):
             assert value.startswith("${"), f"{name} must come from the environment, got {value}"
 
 

@@ -25,7 +25,7 @@ from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, 
 
 from bot.chat import ChatService, split_pieces
 from bot.config import Settings
-from bot.messages import Caller, Incoming, Reply, hash_user
+from bot.messages import Caller, Incoming, Reply, Session, hash_user
 from knowledge.errors import InvalidMessage
 
 logger = logging.getLogger(__name__)
@@ -339,7 +339,11 @@ def run(settings: Settings) -> None:
     """``creditbot telegram``: long polling, or a webhook listener when ``telegram_webhook_url`` is set."""
     from bot.chat import build_chat_service
 
+    # httpx logs every request URL at INFO, and Bot API URLs contain the bot token.
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger("httpx").getEffectiveLevel()))
     chat = build_chat_service(settings)
+    logger.info("loading the knowledge base before taking messages (first start can take a minute)")
+    chat.assistant.answer("信用保险是什么？", Session(id="telegram-warmup"))
     if settings.telegram_webhook_url:
         from bot.channels.telegram_webhook import serve_webhook
 

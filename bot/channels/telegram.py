@@ -211,8 +211,10 @@ async def answer_message(update: Update, context: ContextTypes.DEFAULT_TYPE, inc
             reply = await _stream_with_drafts(context, chat_id, incoming)
         else:
             reply = await asyncio.to_thread(chat.handle, incoming)
-    except InvalidMessage as e:
-        await call_with_retry(lambda: context.bot.send_message(chat_id, html.escape(f"消息无法处理：{e}")), "sendMessage")
+    except InvalidMessage:
+        limit = chat.max_message_chars
+        text = f"消息为空或太长了，请用不超过 {limit} 个字重新描述您的问题。"
+        await call_with_retry(lambda: context.bot.send_message(chat_id, text), "sendMessage")
         return
     finally:
         typing.cancel()

@@ -236,8 +236,8 @@ class Responder:
         self.computed += 1
         try:
             reply = self.chat.handle(incoming)
-        except InvalidMessage as e:
-            return [f"消息无法处理：{e}"]
+        except InvalidMessage:
+            return [f"消息为空或太长了，请用不超过 {self.chat.max_message_chars} 个字重新描述您的问题。"]
         return render(reply) or ["抱歉，暂时没有答案。"]
 
     async def _answer(self, msg_id: str, user: str, incoming: Incoming) -> str | None:

@@ -236,3 +236,11 @@ def test_subscribe_image_and_voice_get_sensible_replies(tmp_path: Path) -> None:
     assert replies[1] == TEXT_ONLY
     assert replies[2].startswith("信用保险承保买方破产和拖欠风险。")
     assert assistant.messages == ["信用保险保什么？"]
+
+
+def test_too_long_question_gets_a_chinese_explanation_not_an_answer(tmp_path: Path) -> None:
+    assistant = ScriptedAssistant()
+    with wechat_server(tmp_path, assistant) as (base, _):
+        response = httpx.post(f"{base}/wechat", params=plain_params(), content=text_xml("应收账款" * 600, "6230030"))
+    assert "不超过 2000 个字" in reply_content(response)
+    assert assistant.messages == []

@@ -66,6 +66,22 @@ def tokenize(text: str) -> list[str]:
     return terms
 
 
+@lru_cache(maxsize=1)
+def _t2s():  # noqa: ANN202 - opencc.OpenCC
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+@lru_cache(maxsize=512)
+def to_simplified(text: str) -> str:
+    """Traditional -> simplified Chinese (``壞帳`` -> ``坏帐``); other text is returned unchanged."""
+    if not any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        return text
+    # OpenCC keeps the variant 帐 (坏帐, 帐款); the articles write 账.
+    return _t2s().convert(text).replace("帐", "账")
+
+
 def is_domain_word(word: str) -> bool:
     """True when ``word`` is in the domain dictionary."""
     return word in DOMAIN_WORDS

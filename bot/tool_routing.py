@@ -63,7 +63,8 @@ class ToolRouter:
             return Reply(replies.NO_PERMISSION) if request.strong or request.tool == "clarify_buyer" else None
         if request.tool == "clarify_buyer":
             session.state[_PENDING] = {"tool": request.args["then"], "missing": ["buyer"], "args": {}}
-            return Reply(f"请问是哪一家买家？请提供{replies.SLOT_LABELS['buyer']}。", status="clarify")
+            return Reply(f"请问是哪一家买家？请提供{replies.SLOT_LABELS['buyer']}。", status="clarify",
+                         tool_calls=[ToolCall(request.args["then"], {}, {"missing": ["buyer"]})])
         return self._buyer(request.tool, request.args["query"], strong=request.strong, session=session)
 
     def _complete(self, message: str, session: Session, pending: dict[str, Any]) -> Reply | None:

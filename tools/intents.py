@@ -17,16 +17,18 @@ BUYER_ID = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2}\d{4})(?![A-Za-z0-9])")
 USCC = re.compile(r"(?<![0-9A-Z])([0-9A-HJ-NP-RTUW-Y]{2}\d{6}[0-9A-HJ-NP-RTUW-Y]{10})(?![0-9A-Z])")
 DSO_WORDS = re.compile(r"DSO|应收账款周转天数|应收周转天数|周转天数|回款天数|days sales outstanding", re.IGNORECASE)
 LEDGER_WORDS = re.compile(r"DSO|账龄|逾期|应收|回款|欠款|receivables?|overdue|ag(?:e)?ing", re.IGNORECASE)
-LOOKUP_STRONG = re.compile(
-    r"信用评分|信用分|评分|评级|信用等级|风险等级|资信|查一下|查查|查询|帮我查|帮我看看|credit score|rating|look ?up",
+LOOKUP_STRONG = re.compile(r"信用评分|信用分|查一下|查查|查询|帮我查|帮我看看|credit score|look ?up", re.IGNORECASE)
+LOOKUP_WEAK = re.compile(
+    r"评分|评级|信用等级|风险等级|资信|信用怎么样|信用如何|信用状况|信用情况|靠谱吗|可靠吗|额度多少|限额多少|rating",
     re.IGNORECASE,
 )
-LOOKUP_WEAK = re.compile(r"信用怎么样|信用如何|信用状况|信用情况|靠谱吗|可靠吗|信用额度|额度多少|限额", re.IGNORECASE)
+BUYER_WORDS = re.compile(r"买家|客户|buyer|customer", re.IGNORECASE)
 BUYER_NOUN = re.compile(r"买家|客户|公司|企业|这家|该|buyer|customer|company", re.IGNORECASE)
+LEGAL_FORM = re.compile(r"公司|集团|有限|股份|厂|\bco\b|ltd|gmbh|llc|inc\b|\bpt\b|corp", re.IGNORECASE)
 COMPANY_LIKE = re.compile(r"公司|有限|集团|厂|商行|贸易|进出口|\bco\b|ltd|gmbh|llc|inc\b|\bpt\b|corp", re.IGNORECASE)
 CALC_VERBS = re.compile(r"算|多少|几天|是多少|计算|what(?:'s| is)|calculate|compute|how many days", re.IGNORECASE)
 KNOWLEDGE_MARKERS = re.compile(
-    r"怎么算|如何算|如何计算|怎样计算|公式|什么是|是什么|什么意思|为什么|为何|说明|意味|怎么办|怎么处理|如何处理|"
+    r"怎么(?!样)|如何[\u4e00-\u9fff]|怎样|配合|怎么算|如何算|如何计算|怎样计算|公式|什么是|是什么|什么意思|为什么|为何|说明|意味|怎么办|怎么处理|如何处理|"
     r"如何降低|怎么降低|怎样降低|如何缩短|怎么缩短|变长|变短|一直在|影响|原因|哪些|需要|应该|能不能|可不可以|可以|能否|是否|多久|要不要|会不会|"
     r"how (?:to|do|does|can|should)|why|what does|meaning|explain",
     re.IGNORECASE,
@@ -121,19 +123,22 @@ def _knowledge(text: str, amounts: list[Amount]) -> bool:
 
 
 def _buyer_by_name(text: str) -> ToolRequest | None:
-    strong = bool(LOOKUP_STRONG.search(text))
-    weak = bool(LOOKUP_WEAK.search(text))
+    lookup = bool(LOOKUP_STRONG.search(text) or LOOKUP_WEAK.search(text))
     ledger = bool(LEDGER_WORDS.search(text))
-    if not (strong or weak or ledger) or KNOWLEDGE_MARKERS.search(text):
+    if not (lookup or ledger) or KNOWLEDGE_MARKERS.search(text):
         return None
     name = buyer_name(text)
-    tool = "buyer_receivables" if ledger and not (strong or weak) else "buyer_lookup"
+    tool = "buyer_receivables" if ledger and not lookup else "buyer_lookup"
     if not name:
-        if BUYER_NOUN.search(text) and (strong or weak):
+        if BUYER_NOUN.search(text) and lookup:
             return ToolRequest("clarify_buyer", {"then": tool}, ["buyer"])
         return None
-    company = bool(COMPANY_LIKE.search(name))
-    return ToolRequest(tool, {"query": name}, strong=company or (strong and not ledger))
+    if len(name.split()) > 2 or len(name) > 40:
+        return None  # what is left is a sentence, not a company name
+    # "not found" only when the user clearly means a buyer; otherwise an unknown name (an insurer,
+    # a bank ...) goes to the knowledge core.
+    strong = bool(LOOKUP_STRONG.search(text) or BUYER_WORDS.search(text) or LEGAL_FORM.search(name))
+    return ToolRequest(tool, {"query": name}, strong=strong)
 
 
 def buyer_name(text: str) -> str:
@@ -142,7 +147,7 @@ def buyer_name(text: str) -> str:
     if len(spaced) == 1:
         text = spaced[0]
     text = _FILLER_EN.sub(" ", text)
-    text = re.sub(r"这家|该|这个|那家|这位", " ", text)
+    text = re.sub(r"这家|该|这个|那家|这位|^那么?", " ", text)
     for word in _FILLER:  # none of these occurs inside a legal suffix such as "有限公司"
         text = text.replace(word, " ")
     text = re.sub(r"[？?。！!，,、；;：:“”\"'（）()]+", " ", text)

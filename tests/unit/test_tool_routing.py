@@ -61,6 +61,9 @@ def session(may_lookup: bool = True) -> Session:
         "逾期多久可以报损？",
         "投保信用保险需要准备什么材料？",
         "买家拖欠货款，理赔流程是什么？",
+        "做大宗商品贸易，价格波动很大，信用额度跟保险怎么配合？",
+        "出险了，保险是按应收账款全额赔吗？",
+        "信用额度怎么申请？",
     ],
 )
 def test_knowledge_questions_are_not_for_the_tools(question: str) -> None:
@@ -153,3 +156,14 @@ def test_public_eval_calculator_cases(case_id: str) -> None:
     assert not case["expect_any"] or any(text in reply.answer for text in case["expect_any"])
     if case_id == "p018":
         assert reply.status == "clarify"
+
+
+def test_unknown_name_without_buyer_words_goes_to_the_knowledge_core() -> None:
+    # An insurer's rating is a knowledge question; only a clear buyer request gets "未找到".
+    service = FakeService([])
+    assert make_router(service).handle("那安联贸易的评级是多少？", session()) is None
+    assert len(service.requests) == 1
+
+
+def test_weak_buyer_question_with_service_down_goes_to_the_knowledge_core() -> None:
+    assert make_router(FakeService(fail=True)).handle("青岛盛达的信用等级", session()) is None

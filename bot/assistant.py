@@ -9,6 +9,7 @@ numbered citations (:mod:`knowledge.answering`), optionally rephrased by the LLM
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -97,7 +98,7 @@ class Assistant:
         """The offline reply to ``message`` and the topic to remember for follow-ups."""
         if self.tools is not None:
             tool_reply = self.tools.handle(message, session)
-            if tool_reply is not None:
+            if tool_reply is not None and not _misrouted(tool_reply, message):
                 return tool_reply, message
         nq = normalize_query(message)
         question, injected = strip_injection(nq.text)
@@ -161,6 +162,28 @@ class Assistant:
             yield from split_pieces(reply.answer)
         session.turns.append(Turn(question=message, answer=reply.answer, status=reply.status, topic=topic))
         yield reply
+
+
+_COMPANY = re.compile(r"公司|集团|有限|工厂|厂$|商行|股份|co\.?|ltd|inc\b|gmbh|\b[a-z]{2}\d{3,}\b", re.IGNORECASE)
+
+
+def _misrouted(reply: Reply, message: str) -> bool:
+    """A buyer request that names no company and found nothing (or was refused): a knowledge question after all.
+
+    ("安联贸易的评级是多少？" reads like a buyer query to the tool detector, but no buyer is named.)
+    """
+    if not reply.tool_calls:
+        try:
+            from tools.replies import NO_PERMISSION
+        except ImportError:  # pragma: no cover - tools are optional
+            return False
+        return reply.answer == NO_PERMISSION and not _COMPANY.search(message)
+    if reply.tool_calls[0].name != "buyer_lookup":
+        return False
+    call = reply.tool_calls[0]
+    if call.result.get("matches") != [] or len(reply.tool_calls) > 1:
+        return False
+    return not _COMPANY.search(str(call.args.get("query", "")))
 
 
 def _grounded(text: str, source_count: int) -> bool:

@@ -206,7 +206,17 @@ class Composer:
             return f"{_strip_end(sentence.text)}[{numbering[sentence.doc_id]}]"
 
         in_conflict = {s.text for conflict in conflicts for s in conflict.sentences}
-        body = [cite(c.sentence) + "。" for c in chosen if c.sentence.text not in in_conflict]
+        headed: set[str] = set()
+
+        def framed(sentence: Sentence) -> str:
+            # a section sentence keeps its section heading once: "这些风险…" needs it to be understood
+            chunk = self.chunks[sentence.chunk_id]
+            if chunk.kind != "section" or not chunk.heading or chunk.chunk_id in headed or chunk.heading in sentence.text:
+                return cite(sentence)
+            headed.add(chunk.chunk_id)
+            return f"（{_strip_end(chunk.heading)}）{cite(sentence)}"
+
+        body = [framed(c.sentence) + "。" for c in chosen if c.sentence.text not in in_conflict]
         lines = [ANSWER_LEAD + "".join(body)] if body else []
         for conflict in conflicts:
             lines.append(CONFLICT_LEAD + "；".join(cite(s) for s in conflict.sentences) + "。")

@@ -1,0 +1,328 @@
+"""``creditbot eval FILE.jsonl``: run an evaluation set through the real chat service and score it.
+
+The case format is ``shared/eval/README.md``. Each case runs in a fresh session (``turns`` cases send
+every message in one session and grade the last reply). Matching is on NFKC-normalised text with
+Chinese numerals read as numbers (``90天`` = ``九十天``, ``120万`` = ``1200000``). The report gives
+pass rates per category and overall, retrieval hit@1 / hit@3 / MRR against ``expect_sources`` and
+latency percentiles.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import socket
+import statistics
+import tempfile
+import threading
+import time
+import unicodedata
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.config import Settings
+from bot.messages import Caller, Incoming, Reply, hash_user
+
+logger = logging.getLogger(__name__)
+
+TOOL_CATEGORIES = {"dso_tool", "ratio_tool", "buyer_lookup"}
+SAMPLES = Path(__file__).resolve().parent.parent / "tools" / "service" / "samples"
+
+_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
+_CN_RUN = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
+_WAN = re.compile(r"(\d+(?:\.\d+)?)(万|亿)")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+# --- matching ---------------------------------------------------------------------------------
+
+
+def chinese_to_int(text: str) -> int | None:
+    """The value of a Chinese numeral (``九十`` -> 90, ``一百二十`` -> 120, ``三万`` -> 30000), or None."""
+    if not text or not any(c in _CN_DIGIT or c in _CN_UNIT for c in text):
+        return None
+    total, section, digit = 0, 0, None
+    for char in text:
+        if char in _CN_DIGIT:
+            digit = _CN_DIGIT[char]
+        elif char in _CN_UNIT:
+            section += (1 if digit is None else digit) * _CN_UNIT[char]
+            digit = None
+        elif char in ("万", "亿"):
+            section += digit or 0
+            total += section * (10_000 if char == "万" else 100_000_000)
+            section, digit = 0, None
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
+def _plain_number(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:g}"
+
+
+def normalize_text(text: str) -> str:
+    """NFKC, lower case, no whitespace or thousands separators, numbers as Arabic digits."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = re.sub(r"\s+", "", text)
+    text = re.sub(r"(?<=\d),(?=\d{3})", "", text)
+
+    def cn(match: re.Match[str]) -> str:
+        run = match.group(0)
+        if all(c in "万亿" for c in run):
+            return run
+        value = chinese_to_int(run)
+        return run if value is None else str(value)
+
+    text = _CN_RUN.sub(cn, text)
+    return _WAN.sub(lambda m: _plain_number(float(m.group(1)) * (10_000 if m.group(2) == "万" else 100_000_000)), text)
+
+
+def contains(answer: str, expected: str) -> bool:
+    """True when ``expected`` occurs in ``answer`` after normalisation of both."""
+    return normalize_text(expected) in normalize_text(answer)
+
+
+# --- cases and grading ------------------------------------------------------------------------
+
+
+@dataclass
+class CaseResult:
+    """The outcome of one case."""
+
+    id: str
+    category: str
+    passed: bool
+    status: str
+    failures: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    source_rank: int | None = None  # 1-based rank of the first expected source; None: not found / not graded
+    graded_sources: bool = False
+    latency_ms: float = 0.0
+    answer: str = ""
+
+
+def load_cases(path: Path) -> list[dict[str, Any]]:
+    """The cases of a JSONL file; ``ValueError`` naming the line when one is malformed."""
+    cases = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            case = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise ValueError(f"{path}:{n}: not JSON ({e.msg})") from e
+        if not isinstance(case, dict) or not (case.get("question") or case.get("turns")):
+            raise ValueError(f"{path}:{n}: a case needs 'question' or 'turns'")
+        case.setdefault("id", f"line{n}")
+        case.setdefault("category", "uncategorised")
+        cases.append(case)
+    return cases
+
+
+def messages_of(case: dict[str, Any]) -> list[str]:
+    """The messages a case sends, in order (the last one is graded)."""
+    return list(case.get("turns") or [case["question"]])
+
+
+def expected_status(case: dict[str, Any]) -> str | None:
+    """``no_answer`` for out_of_scope, ``clarify`` for a DSO question giving fewer than two numbers."""
+    if case.get("expect_status"):
+        return str(case["expect_status"])
+    if case["category"] == "out_of_scope":
+        return "no_answer"
+    if case["category"] == "dso_tool" and len(_NUMBER.findall(normalize_text(messages_of(case)[-1]))) < 2:
+        return "clarify"
+    return None
+
+
+def grade(case: dict[str, Any], reply: Reply, latency_ms: float = 0.0) -> CaseResult:
+    """Check one reply against its case's conditions."""
+    answer = reply.answer
+    failures = [f"missing {s!r}" for s in case.get("expect_all", []) if not contains(answer, s)]
+    if case.get("expect_any") and not any(contains(answer, s) for s in case["expect_any"]):
+        failures.append(f"none of {case['expect_any']!r}")
+    failures += [f"must not say {s!r}" for s in case.get("must_not", []) if contains(answer, s)]
+    want = expected_status(case)
+    if want and reply.status != want:
+        failures.append(f"status {reply.status!r}, expected {want!r}")
+    doc_ids = [s.doc_id for s in reply.sources]
+    expected = case.get("expect_sources") or []
+    rank = None
+    if expected:
+        rank = next((i for i, d in enumerate(doc_ids, start=1) if any(d.startswith(p) for p in expected)), None)
+        if rank is None:
+            failures.append(f"no source among {expected!r} (got {[d[:3] for d in doc_ids]!r})")
+    return CaseResult(
+        id=str(case["id"]),
+        category=str(case["category"]),
+        passed=not failures,
+        status=reply.status,
+        failures=failures,
+        sources=doc_ids,
+        source_rank=rank,
+        graded_sources=bool(expected),
+        latency_ms=round(latency_ms, 1),
+        answer=answer,
+    )
+
+
+def summarize(results: list[CaseResult]) -> dict[str, Any]:
+    """Pass rates per category and overall, retrieval hit@1/hit@3/MRR, latency percentiles."""
+    categories: dict[str, dict[str, Any]] = {}
+    for r in results:
+        c = categories.setdefault(r.category, {"passed": 0, "total": 0})
+        c["total"] += 1
+        c["passed"] += int(r.passed)
+    for c in categories.values():
+        c["rate"] = round(c["passed"] / c["total"], 4)
+    graded = [r for r in results if r.graded_sources]
+    ranks = [r.source_rank for r in graded]
+    latencies = sorted(r.latency_ms for r in results)
+    passed = sum(r.passed for r in results)
+    return {
+        "overall": {"passed": passed, "total": len(results), "rate": round(passed / len(results), 4) if results else 0.0},
+        "categories": dict(sorted(categories.items())),
+        "retrieval": {
+            "cases": len(graded),
+            "hit@1": round(sum(1 for k in ranks if k == 1) / len(graded), 4) if graded else None,
+            "hit@3": round(sum(1 for k in ranks if k is not None and k <= 3) / len(graded), 4) if graded else None,
+            "mrr": round(sum(1 / k for k in ranks if k) / len(graded), 4) if graded else None,
+        },
+        "latency_ms": {
+            "p50": round(statistics.median(latencies), 1) if latencies else None,
+            "p95": round(latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))], 1) if latencies else None,
+        },
+        "cases": [asdict(r) for r in results],
+    }
+
+
+def format_report(summary: dict[str, Any]) -> str:
+    """The plain-text report ``creditbot eval`` prints."""
+    lines = [f"{'category':<14}{'passed':>8}{'total':>7}{'rate':>8}"]
+    for name, c in summary["categories"].items():
+        lines.append(f"{name:<14}{c['passed']:>8}{c['total']:>7}{c['rate']:>8.0%}")
+    o = summary["overall"]
+    lines.append(f"{'overall':<14}{o['passed']:>8}{o['total']:>7}{o['rate']:>8.0%}")
+    r = summary["retrieval"]
+    if r["cases"]:
+        lines.append(f"retrieval on {r['cases']} cases: hit@1 {r['hit@1']:.2f}  hit@3 {r['hit@3']:.2f}  MRR {r['mrr']:.2f}")
+    lat = summary["latency_ms"]
+    if lat["p50"] is not None:
+        lines.append(f"latency: p50 {lat['p50']:.0f} ms  p95 {lat['p95']:.0f} ms")
+    failed = [c for c in summary["cases"] if not c["passed"]]
+    if failed:
+        lines.append("failed:")
+        lines += [f"  {c['id']} [{c['category']}] {'; '.join(c['failures'])}" for c in failed]
+    return "\n".join(lines)
+
+
+# --- the credit service, when the tools need it ------------------------------------------------
+
+
+def _reachable(url: str) -> bool:
+    import httpx
+
+    try:
+        return httpx.get(url.rstrip("/") + "/healthz", timeout=1.0).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def credit_service(settings: Settings, workdir: Path) -> Iterator[str | None]:
+    """The URL of a reachable credit service: the configured one, or one started here on loopback.
+
+    A service started here runs in a thread with the sample CSVs in a temp SQLite database; None
+    when it cannot be started (the tool cases then fail, the others still run).
+    """
+    if _reachable(settings.service_url):
+        yield settings.service_url
+        return
+    try:
+        import uvicorn
+
+        from tools.service.importing import import_csv
+        from tools.service.main import create_app
+    except ImportError:
+        logger.warning("the credit service is not available; tool cases will fail")
+        yield None
+        return
+    database_url = f"sqlite:///{workdir / 'eval-service.sqlite3'}"
+    for kind in ("buyers", "invoices"):
+        import_csv(database_url, kind, SAMPLES / f"{kind}.csv")
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(database_url), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}" if server.started else None
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+# --- running ---------------------------------------------------------------------------------
+
+
+def evaluate(cases: list[dict[str, Any]], settings: Settings) -> list[CaseResult]:
+    """Run every case through a real chat service built from ``settings``."""
+    from bot.chat import build_chat_service, open_knowledge_base
+
+    knowledge = open_knowledge_base(settings)
+    if not knowledge.ready():
+        logger.info("the index is empty: ingesting the bundled articles first")
+        knowledge.ingest(None)
+    service = build_chat_service(settings)
+    caller = Caller(channel="eval", user_hash=hash_user("eval", "eval"), may_lookup_buyers=True)
+    results = []
+    for case in cases:
+        session_id = f"eval-{case['id']}-{uuid.uuid4().hex[:8]}"
+        reply: Reply | None = None
+        started = time.perf_counter()
+        for message in messages_of(case):
+            started = time.perf_counter()
+            reply = service.handle(Incoming(message, session_id, caller))
+        assert reply is not None
+        results.append(grade(case, reply, (time.perf_counter() - started) * 1000))
+    return results
+
+
+def run_eval(path: Path, settings: Settings, as_json: bool = False) -> int:
+    """``creditbot eval``: print the scores of the cases in ``path``; 0 when every case ran."""
+    try:
+        cases = load_cases(path)
+    except (OSError, ValueError) as e:
+        print(f"creditbot eval: {e}")
+        return 2
+    with tempfile.TemporaryDirectory(prefix="creditbot-eval-") as tmp:
+        workdir = Path(tmp)
+        overrides: dict[str, Any] = {"store_url": f"sqlite:///{workdir / 'eval-conversations.sqlite3'}"}
+        needs_service = any(c["category"] in TOOL_CATEGORIES for c in cases)
+        with credit_service(settings, workdir) if needs_service else _nothing() as url:
+            if url:
+                overrides["service_url"] = url
+            results = evaluate(cases, settings.model_copy(update=overrides))
+    summary = summarize(results)
+    print(json.dumps(summary, ensure_ascii=False) if as_json else format_report(summary))
+    return 0
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield None

@@ -1,0 +1,157 @@
+"""Sustained load on ``POST /api/chat`` over loopback: requests/s and latency percentiles.
+
+By default starts its own chat server (``creditbot serve`` in a subprocess, rate limits raised for the run)
+on a free 127.0.0.1 port, on ``--data-dir`` (ingested first into a temp dir when it holds no index), with a
+throw-away conversation store. ``--url`` measures a server that is already running (loopback only).
+
+    .venv/bin/python bench/chat_load.py [--concurrency 16] [--duration 60] [--url http://127.0.0.1:8000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+
+QUESTIONS = [
+    "客户破产了能赔吗",
+    "理赔要多久",
+    "账期怎么定",
+    "应收500万、季度赊销900万，DSO多少",
+    "如何对新客户实施有效的信用评估？",
+    "买方长期拖欠货款怎么办？",
+    "信用保险能覆盖哪些风险？",
+    "现金流断裂怎么办？",
+]
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))]
+
+
+def start_server(data_dir: Path, workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """``creditbot serve`` on a free loopback port; returns the process and its URL once /healthz is 200."""
+    if not (data_dir.exists() and any(data_dir.iterdir())):
+        data_dir = workdir / "data"
+        print(f"no index in the data dir: ingesting the bundled articles into {data_dir} ...", flush=True)
+        env = {**os.environ, "CREDITBOT_DATA_DIR": str(data_dir)}
+        subprocess.run([sys.executable, "-m", "bot.cli", "ingest"], env=env, check=True)
+    port = free_port()
+    env = {
+        **os.environ,
+        "CREDITBOT_DATA_DIR": str(data_dir),
+        "CREDITBOT_PORT": str(port),
+        "CREDITBOT_HOST": "127.0.0.1",
+        "CREDITBOT_STORE_URL": f"sqlite:///{workdir / 'bench-conversations.sqlite3'}",
+        "CREDITBOT_RATE_LIMIT_PER_MINUTE": "100000000",
+        "CREDITBOT_SITE_RATE_LIMIT_PER_MINUTE": "100000000",
+        "CREDITBOT_LOG_LEVEL": "WARNING",
+    }
+    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve"], env=env)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit("the chat server exited while starting")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                return proc, url
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    proc.terminate()
+    raise SystemExit("the chat server did not become ready within 300 s")
+
+
+async def run_load(url: str, concurrency: int, duration: float) -> dict[str, object]:
+    """``concurrency`` clients posting questions back to back for ``duration`` seconds."""
+    latencies: list[float] = []
+    errors: dict[str, int] = {}
+    stop_at = time.perf_counter() + duration
+
+    async def client(n: int, http: httpx.AsyncClient) -> None:
+        i = n
+        session = f"bench-{n}"
+        while time.perf_counter() < stop_at:
+            started = time.perf_counter()
+            try:
+                r = await http.post("/api/chat", json={"message": QUESTIONS[i % len(QUESTIONS)], "session_id": session})
+                ok = r.status_code == 200 and "answer" in r.json()
+                key = "ok" if ok else f"http {r.status_code}"
+            except httpx.HTTPError as e:
+                key = type(e).__name__
+            if key == "ok":
+                latencies.append(time.perf_counter() - started)
+            else:
+                errors[key] = errors.get(key, 0) + 1
+            i += 1
+
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as http:
+        began = time.perf_counter()
+        await asyncio.gather(*(client(n, http) for n in range(concurrency)))
+        elapsed = time.perf_counter() - began
+    return {
+        "url": url,
+        "concurrency": concurrency,
+        "duration_s": round(elapsed, 1),
+        "requests": len(latencies),
+        "errors": errors,
+        "requests_per_s": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
+        "p95_ms": round(percentile(latencies, 95) * 1000, 1) if latencies else None,
+        "max_ms": round(max(latencies) * 1000, 1) if latencies else None,
+    }
+
+
+def main() -> int:
+    """Run the benchmark and print one JSON line; exit 1 on any error."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--duration", type=float, default=60.0)
+    parser.add_argument("--url", default=None, help="an already running server on 127.0.0.1")
+    parser.add_argument("--data-dir", type=Path, default=Path(os.environ.get("CREDITBOT_DATA_DIR", "./data")))
+    args = parser.parse_args()
+    if not 1 <= args.concurrency <= 64 or not 1 <= args.duration <= 600:
+        parser.error("concurrency must be 1-64 and duration 1-600 s")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    with tempfile.TemporaryDirectory(prefix="creditbot-bench-") as tmp:
+        proc = None
+        url = args.url
+        if url is None:
+            proc, url = start_server(args.data_dir, Path(tmp))
+        elif urlsplit(url).hostname not in ("127.0.0.1", "localhost"):
+            parser.error("only a loopback server may be loaded (127.0.0.1)")
+        try:
+            httpx.post(f"{url}/api/chat", json={"message": QUESTIONS[0]}, timeout=120)  # warm caches
+            result = asyncio.run(run_load(url, args.concurrency, args.duration))
+        finally:
+            if proc is not None:
+                proc.terminate()
+                proc.wait(20)
+    print(json.dumps(result, ensure_ascii=False))
+    return 1 if result["errors"] or not result["requests"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""``creditbot demo`` (what ``make run`` starts): credit service + chat server, URL printed, Ctrl-C stops both."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import httpx
+import pytest
+
+from tests.web.conftest import free_port
+
+pytestmark = pytest.mark.integration
+
+
+def port_open(port: int) -> bool:
+    """True when something listens on 127.0.0.1:port."""
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_demo_starts_both_servers_prints_url_and_stops_on_ctrl_c(kb_data_dir, tmp_path):
+    port, service_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "CREDITBOT_DATA_DIR": str(kb_data_dir),
+        "CREDITBOT_STORE_URL": f"sqlite:///{tmp_path / 'conv.sqlite3'}",
+        "CREDITBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'service.sqlite3'}",
+        "CREDITBOT_PORT": str(port),
+        "CREDITBOT_SERVICE_PORT": str(service_port),
+        "CREDITBOT_SERVICE_URL": f"http://127.0.0.1:{service_port}",
+        "CREDITBOT_DEMO": "1",
+    }
+    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "demo"], env=env, cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    lines: list[str] = []
+    threading.Thread(target=lambda: lines.extend(iter(proc.stdout.readline, "")), daemon=True).start()
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 240
+        while not any(url in line and "ready" in line for line in lines):
+            assert proc.poll() is None, f"demo exited early: {lines}"
+            assert time.monotonic() < deadline, f"no demo URL printed: {lines}"
+            time.sleep(0.2)
+        assert httpx.get(f"http://127.0.0.1:{service_port}/healthz").status_code == 200
+        page = httpx.get(url)
+        assert page.status_code == 200 and 'data-site-key="demo"' in page.text
+        reply = httpx.post(f"{url}api/chat", json={"message": "客户破产了能赔吗"},
+                           headers={"Origin": url.rstrip("/"), "X-Site-Key": "demo"}, timeout=60)
+        assert reply.status_code == 200 and reply.json()["sources"]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        code = proc.wait(30)
+    assert code == 0
+    assert not port_open(port) and not port_open(service_port)

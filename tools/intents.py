@@ -27,6 +27,13 @@ BUYER_NOUN = re.compile(r"买家|客户|公司|企业|这家|该|buyer|customer|
 LEGAL_FORM = re.compile(r"公司|集团|有限|股份|厂|\bco\b|ltd|gmbh|llc|inc\b|\bpt\b|corp", re.IGNORECASE)
 COMPANY_LIKE = re.compile(r"公司|有限|集团|厂|商行|贸易|进出口|\bco\b|ltd|gmbh|llc|inc\b|\bpt\b|corp", re.IGNORECASE)
 CALC_VERBS = re.compile(r"算|多少|几天|是多少|计算|what(?:'s| is)|calculate|compute|how many days", re.IGNORECASE)
+# Without any number typed, only an explicit request to calculate makes a DSO/ratio question a tool call.
+EXPLICIT_CALC = re.compile(r"帮我算|算一下|算算|算下|帮我计算|计算一下|calculate|compute", re.IGNORECASE)
+NOT_A_BUYER_QUESTION = re.compile(
+    r"投保|承保|保单|保费|理赔|赔付|索赔|还能|能否|低的|高的|哪家保险|保险公司|平均|行业|正常吗|合理吗|高吗|长吗|算高|算长|"
+    r"\d+\s*(?:天|days?|%)"
+)
+CJK = re.compile(r"[\u4e00-\u9fff]")
 KNOWLEDGE_MARKERS = re.compile(
     r"怎么(?!样)|如何[\u4e00-\u9fff]|怎样|配合|怎么算|如何算|如何计算|怎样计算|公式|什么是|是什么|什么意思|为什么|为何|说明|意味|怎么办|怎么处理|如何处理|"
     r"如何降低|怎么降低|怎样降低|如何缩短|怎么缩短|变长|变短|一直在|影响|原因|哪些|需要|应该|能不能|可不可以|可以|能否|是否|多久|要不要|会不会|"
@@ -106,10 +113,10 @@ def detect(message: str) -> ToolRequest | None:
         return ToolRequest(tool, {"query": buyer_id.group(1).upper()})
     amounts = find_amounts(text)
     for kind, words in RATIO_WORDS.items():
-        if words.search(text) and (amounts or CALC_VERBS.search(text)) and not _knowledge(text, amounts):
+        if words.search(text) and (amounts or EXPLICIT_CALC.search(text)) and not _knowledge(text, amounts):
             args, missing = fill_slots(kind, text, {})
             return ToolRequest("calc_ratio", {"kind": kind, **args}, missing)
-    if DSO_WORDS.search(text) and (amounts or CALC_VERBS.search(text)) and not _knowledge(text, amounts):
+    if DSO_WORDS.search(text) and (amounts or EXPLICIT_CALC.search(text)) and not _knowledge(text, amounts):
         args, missing = fill_slots("calc_dso", text, {})
         return ToolRequest("calc_dso", args, missing)
     if amounts:
@@ -125,7 +132,12 @@ def _knowledge(text: str, amounts: list[Amount]) -> bool:
 def _buyer_by_name(text: str) -> ToolRequest | None:
     lookup = bool(LOOKUP_STRONG.search(text) or LOOKUP_WEAK.search(text))
     ledger = bool(LEDGER_WORDS.search(text))
-    if not (lookup or ledger) or KNOWLEDGE_MARKERS.search(text):
+    if KNOWLEDGE_MARKERS.search(text) or NOT_A_BUYER_QUESTION.search(text):
+        return None
+    if not (lookup or ledger):
+        bare = re.sub(r"[\s？?。！!，,]+", "", text)
+        if LEGAL_FORM.search(bare) and CJK.search(bare) and 6 <= len(bare) <= 40 and bare == text.strip("？?。！! "):
+            return ToolRequest("buyer_lookup", {"query": bare})  # a bare company name: look it up
         return None
     name = buyer_name(text)
     tool = "buyer_receivables" if ledger and not lookup else "buyer_lookup"
@@ -133,7 +145,7 @@ def _buyer_by_name(text: str) -> ToolRequest | None:
         if BUYER_NOUN.search(text) and lookup:
             return ToolRequest("clarify_buyer", {"then": tool}, ["buyer"])
         return None
-    if len(name.split()) > 2 or len(name) > 40:
+    if (CJK.search(name) and len(name.split()) > 2) or len(name) > 60:
         return None  # what is left is a sentence, not a company name
     # "not found" only when the user clearly means a buyer; otherwise an unknown name (an insurer,
     # a bank ...) goes to the knowledge core.
@@ -143,15 +155,16 @@ def _buyer_by_name(text: str) -> ToolRequest | None:
 
 def buyer_name(text: str) -> str:
     """What is left of a buyer question once the question words are gone ("华信的信用评分" -> "华信")."""
-    spaced = [part for part in re.split(r"\s+", text) if COMPANY_LIKE.search(part) and len(part) > 3]
+    spaced = [p for p in re.split(r"\s+", text) if CJK.search(p) and COMPANY_LIKE.search(p) and len(p) > 3]
     if len(spaced) == 1:
         text = spaced[0]
     text = _FILLER_EN.sub(" ", text)
-    text = re.sub(r"这家|该|这个|那家|这位|^那么?", " ", text)
+    text = re.sub(r"这家|该|这个|那家|这位|^那么?|我们|我司|咱们|你们|他们|DSO", " ", text, flags=re.IGNORECASE)
     for word in _FILLER:  # none of these occurs inside a legal suffix such as "有限公司"
         text = text.replace(word, " ")
     text = re.sub(r"[？?。！!，,、；;：:“”\"'（）()]+", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s+", " ", text).strip()
+    return "" if text in ("公司", "企业", "这家公司") else text
 
 
 def fill_slots(kind: str, text: str, known: dict[str, Any], missing: list[str] | None = None) -> tuple[dict, list]:

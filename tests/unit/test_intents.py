@@ -1,0 +1,79 @@
+"""Which tool a message asks for, and the values it carries."""
+
+from __future__ import annotations
+
+import pytest
+
+from tools.intents import detect, fill_slots
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "DSO 40天算高吗？",
+        "行业平均DSO是多少？",
+        "信用评分低的买家还能投保吗？",
+        "应收账款周转天数怎么计算？",
+        "现金折扣的年化成本怎么算？",
+        "流动比率怎么算",
+        "上季度DSO是45天，这个月变成60天，正常吗？",
+        "客户逾期了怎么办",
+        "那需要准备什么材料?",
+    ],
+)
+def test_knowledge_questions(question: str) -> None:
+    assert detect(question) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "args"),
+    [
+        ("DSO是多少？应收账款300万，赊销额600万，周期90天", {"receivables": 3e6, "credit_sales": 6e6, "period_days": 90}),
+        ("赊销额一年1200万，应收300万，算下DSO", {"receivables": 3e6, "credit_sales": 12e6, "period_days": 365}),
+        ("我们应收800万，年销售额4800万，DSO多少天", {"receivables": 8e6, "credit_sales": 48e6, "period_days": 365}),
+        ("应收账款1,200,000元，本季度赊销3,600,000元，帮我算DSO",
+         {"receivables": 1.2e6, "credit_sales": 3.6e6, "period_days": 90}),
+        ("DSO: AR 1.5M, sales 4.5M over 90 days", {"receivables": 1.5e6, "credit_sales": 4.5e6, "period_days": 90}),
+        ("Calculate DSO with receivables of 300k and quarterly credit sales of 900k",
+         {"receivables": 3e5, "credit_sales": 9e5, "period_days": 90}),
+        ("赊销三千五百万，应收一千二百万，一年，DSO？", {"receivables": 12e6, "credit_sales": 35e6, "period_days": 365}),
+        ("半年赊销两百万，应收一百万，DSO多少", {"receivables": 1e6, "credit_sales": 2e6, "period_days": 180}),
+    ],
+)
+def test_dso_values_are_read(question: str, args: dict) -> None:
+    request = detect(question)
+    assert request is not None and request.tool == "calc_dso"
+    assert request.args == args and request.missing == []
+
+
+@pytest.mark.parametrize(
+    ("question", "tool", "query", "strong"),
+    [
+        ("华信的信用评分", "buyer_lookup", "华信", True),
+        ("查一下买家 CN1007", "buyer_lookup", "CN1007", True),
+        ("cn1007 信用怎么样", "buyer_lookup", "CN1007", True),
+        ("91330200FX9A4UWC0K 是哪家", "buyer_lookup", "91330200FX9A4UWC0K", True),
+        ("CN1007 的DSO和账龄", "buyer_receivables", "CN1007", True),
+        ("宁波恒丰现在逾期多少", "buyer_receivables", "宁波恒丰", False),
+        ("帮我看看 宁波蓝鲸湾零号进出口有限公司 信用分多少", "buyer_lookup", "宁波蓝鲸湾零号进出口有限公司", True),
+        ("What is the credit score of Harbor Lane Home Goods LLC?", "buyer_lookup", "Harbor Lane Home Goods LLC", True),
+        ("佛山华信金属材料有限公司", "buyer_lookup", "佛山华信金属材料有限公司", True),
+        ("那安联贸易的评级是多少？", "buyer_lookup", "安联贸易", False),
+    ],
+)
+def test_buyer_requests(question: str, tool: str, query: str, strong: bool) -> None:
+    request = detect(question)
+    assert request is not None
+    assert (request.tool, request.args["query"], request.strong) == (tool, query, strong)
+
+
+def test_buyer_question_without_a_name_needs_one() -> None:
+    request = detect("这家买家信用怎么样")
+    assert request is not None and request.tool == "clarify_buyer" and request.missing == ["buyer"]
+
+
+def test_follow_up_fills_the_missing_amount() -> None:
+    args, missing = fill_slots("calc_dso", "大概50万吧", {"credit_sales": 8e5, "period_days": 30}, missing=["receivables"])
+    assert args["receivables"] == 5e5 and missing == []
+    args, missing = fill_slots("calc_dso", "上季度的", {"credit_sales": 8e5, "receivables": 5e5}, missing=["period_days"])
+    assert args["period_days"] == 90 and missing == []

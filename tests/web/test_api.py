@@ -256,3 +256,14 @@ def test_widget_is_served_as_javascript(start_server):
     r = httpx.get(f"{base}/widget.js")
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/javascript")
     assert "attachShadow" in r.text and "window.creditbot" in r.text
+
+
+def test_wechat_callback_is_mounted(start_server):
+    import hashlib
+
+    base, _, _ = start_server(wechat_token="wx-callback-token-1")
+    params = {"timestamp": str(int(time.time())), "nonce": "8848", "echostr": "回声123"}
+    params["signature"] = hashlib.sha1("".join(sorted(["wx-callback-token-1", params["timestamp"],
+                                                      params["nonce"]])).encode()).hexdigest()
+    assert httpx.get(f"{base}/wechat", params=params).text == "回声123"
+    assert httpx.get(f"{base}/wechat", params={**params, "signature": "0" * 40}).status_code == 403

@@ -1,0 +1,90 @@
+"""Answer composition: citations, filler, conflicts — on hand-built chunks and hits."""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.answering import Composer
+from knowledge.conflicts import figures
+from knowledge.types import Chunk, Hit
+
+CLAIMS_A = Chunk(
+    "000_a#faq2", "000_a", "了解贸易信用保险", "faq", "理赔流程通常需要多长时间?",
+    "正规保险服务商在收到完整理赔文件后,通常在30-60个工作日内完成审核赔付。安联贸易作为少有的信用保险服务商,凭借专业能力赢得信赖。"
+    "理赔效率取决于案件复杂度和文件完整性。",
+    0, 0,
+)
+CLAIMS_B = Chunk(
+    "004_b#faq4", "004_b", "现金流断裂怎么办", "faq", "发生买方破产后如何快速启动理赔?",
+    "需在知悉破产事件后30天内提交索赔文件,包括贸易合同、交货凭证、应收账款账龄表等。理赔团队平均在资料齐全后15个工作日内完成理赔核定。",
+    0, 0,
+)
+RISKS = Chunk(
+    "002_c#faq1", "002_c", "如何识别信用风险", "faq", "贸易信用保险如何帮助企业防范应收账款损失?",
+    "贸易信用保险为企业提供应收账款保护,当买方因破产或长期拖欠无法付款时,将按照合同约定进行赔付。",
+    0, 0,
+)
+CHUNKS = [CLAIMS_A, CLAIMS_B, RISKS]
+
+
+def hits(*chunks: Chunk) -> list[Hit]:
+    return [Hit(c, 0.9 - 0.1 * i, 0.9, 3.0) for i, c in enumerate(chunks)]
+
+
+def test_citation_numbers_match_sources() -> None:
+    composer = Composer(CHUNKS)
+    result = composer.compose("理赔需要多长时间?", hits(CLAIMS_A, CLAIMS_B, RISKS))
+    assert result is not None
+    cited = {int(n) for n in re.findall(r"\[(\d+)\]", result.text)}
+    assert cited == set(range(1, len(result.citations) + 1))
+    for citation in result.citations:
+        assert citation.snippet.rstrip("。…")[:20] in " ".join(c.text for c in CHUNKS if c.doc_id == citation.doc_id)
+
+
+def test_every_body_sentence_comes_from_the_articles() -> None:
+    composer = Composer(CHUNKS)
+    result = composer.compose("理赔需要多长时间?", hits(CLAIMS_A, CLAIMS_B))
+    assert result is not None
+    corpus = "".join(c.text for c in CHUNKS)
+    body = re.sub(r"^(根据资料：|需要注意，各文章说法不一：)", "", result.text, flags=re.MULTILINE)
+    for piece in re.split(r"\[\d+\][。；]?", body):
+        piece = piece.strip().strip("\n")
+        if piece:
+            assert piece in corpus, piece
+
+
+def test_marketing_filler_is_dropped() -> None:
+    composer = Composer(CHUNKS)
+    result = composer.compose("理赔审核赔付要多久，取决于什么?", hits(CLAIMS_A))
+    assert result is not None
+    assert "少有的" not in result.text and "凭借" not in result.text
+
+
+def test_conflicting_figures_are_stated_with_both_sources() -> None:
+    composer = Composer(CHUNKS)
+    result = composer.compose("理赔审核赔付一般多少个工作日完成?", hits(CLAIMS_A, CLAIMS_B))
+    assert result is not None
+    assert result.conflicts, result.text
+    assert "各文章说法不一" in result.text
+    assert "30-60个工作日" in result.text and "15个工作日" in result.text
+    line = next(line for line in result.text.splitlines() if "说法不一" in line)
+    assert "[1]" in line and "[2]" in line
+
+
+def test_same_figure_in_two_articles_is_no_conflict() -> None:
+    other = Chunk("003_d#faq0", "003_d", "先买后付", "faq", "理赔要多久?",
+                  "正规服务商通常在30-60个工作日内完成审核赔付。", 0, 0)
+    composer = Composer([CLAIMS_A, other])
+    result = composer.compose("理赔审核赔付要多少个工作日?", hits(CLAIMS_A, other))
+    assert result is not None and not result.conflicts
+
+
+def test_figures_read_units_and_agreed_share() -> None:
+    found = {(f.unit, f.value) for f in figures("覆盖190个国家,逾期90天以上,约90%的损失,按约定比例赔付,100多个国家")}
+    assert found >= {("countries", "190"), ("days", "90"), ("percent", "90"), ("percent", "约定比例"), ("countries", "100多")}
+
+
+def test_unrelated_hits_give_low_confidence() -> None:
+    composer = Composer(CHUNKS)
+    result = composer.compose("明天北京会不会下雨", hits(RISKS))
+    assert result is None or result.confidence < 0.12

@@ -1,0 +1,71 @@
+"""The eval grader: normalisation, Chinese numerals, conditions, summaries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.evaluation import chinese_to_int, contains, expected_status, grade, load_cases, normalize_text, summarize
+from bot.messages import Reply, Source
+
+
+@pytest.mark.parametrize(("text", "value"), [("九十", 90), ("一百八十", 180), ("十五", 15), ("三万", 30000), ("两千", 2000)])
+def test_chinese_numerals(text: str, value: int) -> None:
+    assert chinese_to_int(text) == value
+
+
+def test_chinese_numerals_match_arabic() -> None:
+    assert contains("通常指逾期九十天以上", "90天")
+    assert contains("逾期90天以上", "九十天")
+    assert not contains("逾期180天以上", "90天以")
+
+
+def test_nfkc_and_amounts() -> None:
+    assert contains("覆盖约９０％的损失", "90%")
+    assert contains("应收还有120万", "1200000")
+    assert normalize_text("8,300 万家") == "83000000家"
+
+
+def case(**fields: object) -> dict:
+    base = {"id": "t1", "category": "claims", "question": "理赔要多久？", "expect_sources": [], "expect_all": [],
+            "expect_any": [], "must_not": []}
+    base.update(fields)
+    return base
+
+
+def test_grade_passes_and_fails_on_each_condition() -> None:
+    reply = Reply("通常在30-60个工作日内完成[1]。", sources=[Source("000_abc", "t", "s", 0.5)])
+    assert grade(case(expect_all=["30"], expect_sources=["000"]), reply).passed
+    assert not grade(case(expect_all=["15"]), reply).passed
+    assert not grade(case(expect_any=["平台", "在线"]), reply).passed
+    assert not grade(case(must_not=["30-60"]), reply).passed
+    result = grade(case(expect_sources=["004", "000"]), reply)
+    assert result.passed and result.source_rank == 1
+    assert not grade(case(expect_sources=["004"]), reply).passed
+
+
+def test_status_expectations() -> None:
+    assert expected_status(case(category="out_of_scope")) == "no_answer"
+    assert expected_status(case(category="dso_tool", question="DSO多少？上个月赊出去80万货")) == "clarify"
+    assert expected_status(case(category="dso_tool", question="应收120万，60天赊销300万，DSO？")) is None
+    assert not grade(case(category="out_of_scope"), Reply("x", status="answered")).passed
+
+
+def test_summary_reports_rates_and_retrieval() -> None:
+    good = grade(case(expect_sources=["000"]), Reply("a", sources=[Source("000_x", "t", "s", 1.0)]), 10.0)
+    second = grade(case(id="t2", expect_sources=["004"]),
+                   Reply("a", sources=[Source("000_x", "t", "s", 1.0), Source("004_y", "t", "s", 0.5)]), 30.0)
+    bad = grade(case(id="t3", category="terms", expect_all=["无"]), Reply("a"), 20.0)
+    summary = summarize([good, second, bad])
+    assert summary["overall"] == {"passed": 2, "total": 3, "rate": 0.6667}
+    assert summary["categories"]["terms"]["rate"] == 0.0
+    assert summary["retrieval"] == {"cases": 2, "hit@1": 0.5, "hit@3": 1.0, "mrr": 0.75}
+    assert summary["latency_ms"]["p50"] == 20.0
+
+
+def test_load_cases_names_a_bad_line(tmp_path: Path) -> None:
+    path = tmp_path / "cases.jsonl"
+    path.write_text('{"id": "a", "category": "claims", "question": "理赔？"}\n{oops\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=":2:"):
+        load_cases(path)

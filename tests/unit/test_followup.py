@@ -1,0 +1,35 @@
+"""Follow-up detection and rewriting into a self-contained query."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.followup import is_elliptical, resolve
+
+
+@pytest.mark.parametrize("text", ["那需要准备什么材料?", "那安联贸易的评级是多少？", "还有呢", "它要多久？", "多少钱"])
+def test_elliptical_messages(text: str) -> None:
+    assert is_elliptical(text)
+
+
+@pytest.mark.parametrize("text", ["理赔需要准备哪些材料？", "贸易信用保险主要保障哪些风险？"])
+def test_self_contained_messages(text: str) -> None:
+    assert not is_elliptical(text)
+
+
+def test_follow_up_is_rewritten_with_previous_topic() -> None:
+    resolved = resolve("那需要准备什么材料?", "发生买方破产后怎么理赔")
+    assert resolved.focus == "需要准备什么材料?"
+    assert resolved.context == "发生买方破产后怎么理赔"
+    assert "理赔" in resolved.query and "材料" in resolved.query
+    assert resolved.topic == resolved.query
+
+
+def test_without_previous_topic_nothing_is_added() -> None:
+    resolved = resolve("那需要准备什么材料?", None)
+    assert resolved.query == "那需要准备什么材料?" and resolved.context == ""
+
+
+def test_self_contained_question_ignores_previous_topic() -> None:
+    resolved = resolve("坏账保护和催收有什么区别？", "理赔要多久")
+    assert resolved.context == "" and resolved.topic == "坏账保护和催收有什么区别？"

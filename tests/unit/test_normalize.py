@@ -1,0 +1,48 @@
+"""Query normalisation: scripts, Traditional -> Simplified, the English glossary, synonyms."""
+
+from __future__ import annotations
+
+from knowledge.normalize import detect_script, glossary_terms, normalize_query, to_simplified, to_user_script
+
+
+def test_traditional_question_is_converted_to_simplified() -> None:
+    nq = normalize_query("壞帳保護跟傳統催收有什麼不一樣？")
+    assert nq.script == "hant"
+    assert nq.text.startswith("坏账保护跟传统催收有什么不一样?")
+
+
+def test_traditional_account_character_becomes_mainland_form() -> None:
+    assert to_simplified("應收帳款") == "应收账款"
+
+
+def test_simplified_question_is_left_alone() -> None:
+    nq = normalize_query("理赔一般需要多长时间？")
+    assert nq.script == "hans"
+    assert nq.text.startswith("理赔一般需要多长时间?")  # NFKC turns the full-width mark into ASCII
+
+
+def test_english_question_gets_chinese_glossary_terms() -> None:
+    nq = normalize_query("How long does a trade credit insurance claim take?")
+    assert nq.script == "en"
+    assert "贸易信用保险" in nq.text and "理赔" in nq.text
+    assert nq.text.startswith("How long")  # the original words stay for the multilingual embedding
+
+
+def test_glossary_prefers_longest_phrase() -> None:
+    terms = glossary_terms("what is not covered by credit insurance")
+    assert "除外责任" in terms and "信用保险" in terms
+
+
+def test_detect_script_on_mixed_text() -> None:
+    assert detect_script("DSO是什么") == "hans"
+    assert detect_script("what is DSO") == "en"
+    assert detect_script("？？？") == "hans"
+
+
+def test_answer_is_given_back_in_traditional_for_traditional_questions() -> None:
+    assert to_user_script("坏账保护的区别在于事前预防", "hant") == "壞賬保護的區別在於事前預防"
+    assert to_user_script("坏账保护", "hans") == "坏账保护"
+
+
+def test_colloquial_words_gain_article_wording() -> None:
+    assert "文件" in normalize_query("理赔要准备什么材料").text

@@ -134,3 +134,61 @@ def test_cli_import_exit_codes(tmp_path: Path) -> None:
     cmd = [sys.executable, "-m", "bot.cli", "import-buyers", str(bad)]
     out = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120, cwd=Path(__file__).parents[2])
     assert out.returncode == 1 and "line 1" in out.stdout
+
+
+def test_creditbot_service_entry_point(tmp_path: Path) -> None:
+    """``creditbot service`` serves the database of CREDITBOT_DATA_DIR on CREDITBOT_SERVICE_PORT."""
+    import os
+    import subprocess
+    import time
+
+    from tests.integration.credit_service import free_port
+
+    load_samples(f"sqlite:///{(tmp_path / 'service.sqlite3').resolve()}")
+    port = free_port()
+    env = {**os.environ, "CREDITBOT_DATA_DIR": str(tmp_path), "CREDITBOT_SERVICE_PORT": str(port)}
+    env.pop("CREDITBOT_DATABASE_URL", None)
+    root = Path(__file__).parents[2]
+    proc = subprocess.Popen([str(root / ".venv" / "bin" / "creditbot"), "service"], env=env, cwd=root,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, "creditbot service did not start"
+            time.sleep(0.2)
+        assert httpx.get(f"http://127.0.0.1:{port}/buyers/CN1049").json()["grade"] == 9
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.mark.postgres
+def test_postgres_import_is_idempotent_and_all_or_nothing(tmp_path: Path) -> None:
+    from sqlalchemy import create_engine, func, select
+
+    from tests.integration.credit_service import SAMPLES
+    from tools.service.db import InvoiceRow
+    from tools.service.importing import import_csv
+
+    with postgres_schema() as url:
+        load_samples(url)
+        again = import_csv(url, "invoices", SAMPLES / "invoices.csv")
+        assert again.ok and again.inserted == 0
+        bad = tmp_path / "bad.csv"
+        bad.write_text(
+            "invoice_id,buyer_id,issue_date,due_date,amount_cny,paid_cny,paid_date\n"
+            "NEW-1,CN1007,2026-01-01,2026-01-31,100.00,0.00,\n"
+            "NEW-2,NOPE99,2026-01-01,2026-01-31,100.00,0.00,\n",
+            encoding="utf-8",
+        )
+        report = import_csv(url, "invoices", bad)
+        assert [line for line, _ in report.errors] == [3]
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            assert conn.execute(select(func.count()).select_from(InvoiceRow)).scalar_one() == 257
+        engine.dispose()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import BigInteger, Date, Engine, ForeignKey, Integer, String, create_engine, event
+from sqlalchemy.exc import IntegrityError, ProgrammingError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
 
@@ -59,7 +60,12 @@ def make_engine(database_url: str) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
 
-    Base.metadata.create_all(engine)
+    try:
+        Base.metadata.create_all(engine)
+    except (IntegrityError, ProgrammingError):
+        # Several workers starting at once on PostgreSQL can race to create the same table; the
+        # loser simply finds it there on the second look.
+        Base.metadata.create_all(engine)
     return engine
 
 

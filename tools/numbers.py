@@ -130,8 +130,6 @@ def find_amounts(text: str) -> list[Amount]:
             continue
         if not suffix and _is_id_fragment(text, start, end):
             continue
-        if suffix and suffix in "万萬亿億" and _NOT_MONEY_AFTER.match(text, end):
-            pass  # "500万天" is nonsense; still money
         value = float(m.group("num").replace(",", "")) * (_SUFFIX[suffix] if suffix else 1)
         end = _swallow_currency(text, end)
         found.append(Amount(value, start, end))

@@ -65,7 +65,8 @@ class ToolRouter:
             session.state[_PENDING] = {"tool": request.args["then"], "missing": ["buyer"], "args": {}}
             return Reply(f"请问是哪一家买家？请提供{replies.SLOT_LABELS['buyer']}。", status="clarify",
                          tool_calls=[ToolCall(request.args["then"], {}, {"missing": ["buyer"]})])
-        return self._buyer(request.tool, request.args["query"], strong=request.strong, session=session)
+        window = {k: v for k, v in request.args.items() if k in ("as_of", "period_days")}
+        return self._buyer(request.tool, request.args["query"], strong=request.strong, session=session, window=window)
 
     def _complete(self, message: str, session: Session, pending: dict[str, Any]) -> Reply | None:
         tool = pending.get("tool")
@@ -85,12 +86,13 @@ class ToolRouter:
                 index = int(_CN_ORDINAL.get(choice.group(1), choice.group(1) if choice.group(1).isdigit() else 0))
                 if 1 <= index <= len(options):
                     session.state.pop(_PENDING, None)
-                    return self._buyer(tool, options[index - 1], strong=True, session=session)
+                    return self._buyer(tool, options[index - 1], strong=True, session=session,
+                                       window=pending.get("args", {}))
             if len(message) > 40 or "？" in message or "?" in message:
                 return None
             query = buyer_name(message) or message.strip()
             session.state.pop(_PENDING, None)
-            return self._buyer(tool, query, strong=True, session=session)
+            return self._buyer(tool, query, strong=True, session=session, window=pending.get("args", {}))
         return None
 
     # --- calculators ----------------------------------------------------------------------
@@ -113,7 +115,10 @@ class ToolRouter:
 
     # --- buyers ---------------------------------------------------------------------------
 
-    def _buyer(self, tool: str, query: str, *, strong: bool, session: Session) -> Reply | None:
+    def _buyer(
+        self, tool: str, query: str, *, strong: bool, session: Session, window: dict[str, Any] | None = None
+    ) -> Reply | None:
+        window = window or {}
         lookup = self.toolkit.buyer_lookup(query)
         calls = [ToolCall("buyer_lookup", {"query": query}, lookup)]
         if "error" in lookup:
@@ -127,15 +132,17 @@ class ToolRouter:
         best = matches[0]
         if len(matches) > 1 and best["score"] < 1.0 and matches[1]["score"] >= best["score"] - 0.05:
             shown = matches[:5]
-            session.state[_PENDING] = {"tool": tool, "missing": ["buyer"], "args": {},
+            session.state[_PENDING] = {"tool": tool, "missing": ["buyer"], "args": dict(window),
                                        "options": [m["buyer_id"] for m in shown]}
             return Reply(replies.choices_answer(shown), status="clarify", tool_calls=calls)
         session.state.pop(_PENDING, None)
         if tool == "buyer_lookup":
             return Reply(replies.buyer_answer(best), tool_calls=calls)
-        ledger = self.toolkit.buyer_receivables(best["buyer_id"], as_of=self.today())
-        calls.append(ToolCall("buyer_receivables", {"buyer_id": best["buyer_id"], "as_of": self.today().isoformat(),
-                                                    "period_days": 90}, ledger))
+        as_of = date.fromisoformat(window["as_of"]) if window.get("as_of") else self.today()
+        period = int(window.get("period_days") or 90)
+        ledger = self.toolkit.buyer_receivables(best["buyer_id"], as_of=as_of, period_days=period)
+        calls.append(ToolCall("buyer_receivables",
+                              {"buyer_id": best["buyer_id"], "as_of": as_of.isoformat(), "period_days": period}, ledger))
         if "error" in ledger:
             text = replies.UNAVAILABLE if ledger["error"] == "service_unavailable" else _error_text(ledger)
             return Reply(text, tool_calls=calls)

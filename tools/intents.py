@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from tools.numbers import Amount, find_amounts, parse_period_days, parse_terms
@@ -31,7 +32,12 @@ CALC_VERBS = re.compile(r"算|多少|几天|是多少|计算|what(?:'s| is)|calc
 EXPLICIT_CALC = re.compile(r"帮我算|算一下|算算|算下|帮我计算|计算一下|calculate|compute", re.IGNORECASE)
 NOT_A_BUYER_QUESTION = re.compile(
     r"投保|承保|保单|保费|理赔|赔付|索赔|还能|能否|低的|高的|哪家保险|保险公司|平均|行业|正常吗|合理吗|高吗|长吗|算高|算长|"
-    r"\d+\s*(?:天|days?|%)"
+    r"\d+\s*%"
+)
+ISO_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
+PERIOD_PHRASE = re.compile(
+    r"(?:过去|最近|近)?\s*(?:\d+|[一二两三四五六七八九十百]+)\s*(?:个)?\s*(?:天|日|个月|周)|[上本这今一每]?个?季度|半年|[一全]年|"
+    r"上个月|本月|这个月|截至|截止|以来|期间"
 )
 CJK = re.compile(r"[\u4e00-\u9fff]")
 KNOWLEDGE_MARKERS = re.compile(
@@ -109,8 +115,9 @@ def detect(message: str) -> ToolRequest | None:
                                           "discount_days": terms.discount_days, "net_days": terms.net_days})
     buyer_id = BUYER_ID.search(text) or USCC.search(text)
     if buyer_id:
-        tool = "buyer_receivables" if LEDGER_WORDS.search(text) else "buyer_lookup"
-        return ToolRequest(tool, {"query": buyer_id.group(1).upper()})
+        if LEDGER_WORDS.search(text):
+            return ToolRequest("buyer_receivables", {"query": buyer_id.group(1).upper(), **ledger_window(text)})
+        return ToolRequest("buyer_lookup", {"query": buyer_id.group(1).upper()})
     amounts = find_amounts(text)
     for kind, words in RATIO_WORDS.items():
         if words.search(text) and (amounts or EXPLICIT_CALC.search(text)) and not _knowledge(text, amounts):
@@ -150,7 +157,23 @@ def _buyer_by_name(text: str) -> ToolRequest | None:
     # "not found" only when the user clearly means a buyer; otherwise an unknown name (an insurer,
     # a bank ...) goes to the knowledge core.
     strong = bool(LOOKUP_STRONG.search(text) or BUYER_WORDS.search(text) or LEGAL_FORM.search(name))
-    return ToolRequest(tool, {"query": name}, strong=strong)
+    window = ledger_window(text) if tool == "buyer_receivables" else {}
+    return ToolRequest(tool, {"query": name, **window}, strong=strong)
+
+
+def ledger_window(text: str) -> dict[str, Any]:
+    """``as_of`` (an ISO date in the text) and ``period_days`` (a period phrase) of a ledger question."""
+    window: dict[str, Any] = {}
+    day = ISO_DATE.search(text)
+    if day:
+        try:
+            window["as_of"] = date(int(day.group(1)), int(day.group(2)), int(day.group(3))).isoformat()
+        except ValueError:
+            pass
+    period = parse_period_days(ISO_DATE.sub(" ", text))
+    if period:
+        window["period_days"] = period
+    return window
 
 
 def buyer_name(text: str) -> str:
@@ -158,6 +181,7 @@ def buyer_name(text: str) -> str:
     spaced = [p for p in re.split(r"\s+", text) if CJK.search(p) and COMPANY_LIKE.search(p) and len(p) > 3]
     if len(spaced) == 1:
         text = spaced[0]
+    text = PERIOD_PHRASE.sub(" ", ISO_DATE.sub(" ", text))
     text = _FILLER_EN.sub(" ", text)
     text = re.sub(r"这家|该|这个|那家|这位|^那么?|我们|我司|咱们|你们|他们|DSO", " ", text, flags=re.IGNORECASE)
     for word in _FILLER:  # none of these occurs inside a legal suffix such as "有限公司"

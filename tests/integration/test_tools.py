@@ -125,3 +125,11 @@ def test_service_stopped_mid_run_gives_polite_unavailable(database_url: str) -> 
 def test_build_tool_router_uses_service_url(base_url: str) -> None:
     router = build_tool_router(Settings(_env_file=None, service_url=base_url))
     assert "CN1007" in router.handle("查一下买家 CN1007", session()).answer
+
+
+def test_ledger_question_with_date_and_period(router: ToolRouter, base_url: str) -> None:
+    expected = CreditServiceClient(base_url).receivables("CN1007", as_of=date(2026, 9, 30), period_days=60)
+    reply = router.handle("宁波恒丰 截至2026-09-30 过去60天的DSO", session())
+    assert reply is not None and reply.tool_calls[-1].args == {"buyer_id": "CN1007", "as_of": "2026-09-30",
+                                                                 "period_days": 60}
+    assert f"{expected.dso_days:.1f}天" in reply.answer and "截至 2026-09-30" in reply.answer

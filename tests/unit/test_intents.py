@@ -77,3 +77,8 @@ def test_follow_up_fills_the_missing_amount() -> None:
     assert args["receivables"] == 5e5 and missing == []
     args, missing = fill_slots("calc_dso", "上季度的", {"credit_sales": 8e5, "receivables": 5e5}, missing=["period_days"])
     assert args["period_days"] == 90 and missing == []
+
+
+def test_ledger_window_is_read() -> None:
+    request = detect("CN1007 截至2026-09-30 过去60天的账龄")
+    assert request is not None and request.args == {"query": "CN1007", "as_of": "2026-09-30", "period_days": 60}

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
+from pydantic import BaseModel, ValidationError
 
 from knowledge.errors import BuyerNotFound, InvalidInput, ServiceUnavailable
 from tools.schemas import Buyer, BuyerMatch, DsoArgs, DsoResult, RatioArgs, RatioResult, Receivables
 
 logger = logging.getLogger(__name__)
+M = TypeVar("M", bound=BaseModel)
 
 
 class CreditServiceClient:
@@ -62,30 +64,37 @@ class CreditServiceClient:
 
     def search_buyers(self, query: str) -> list[BuyerMatch]:
         """Buyers matching an id, USCC or (part of) a name, best first."""
-        return [BuyerMatch.model_validate(b) for b in self._request("GET", "/buyers/search", params={"q": query})]
+        data = self._request("GET", "/buyers/search", params={"q": query})
+        if not isinstance(data, list):
+            raise ServiceUnavailable("credit service answered search with something that is not a list")
+        return [_parse(BuyerMatch, b) for b in data]
 
     def get_buyer(self, buyer_id: str) -> Buyer:
         """One buyer's record; :class:`BuyerNotFound` when unknown."""
-        return Buyer.model_validate(self._request("GET", f"/buyers/{_segment(buyer_id)}"))
+        return _parse(Buyer, self._request("GET", f"/buyers/{_segment(buyer_id)}"))
 
     def receivables(self, buyer_id: str, *, as_of: date | None = None, period_days: int = 90) -> Receivables:
         """A buyer's receivables, DSO and ageing (service formulas)."""
         params: dict[str, Any] = {"period_days": period_days}
         if as_of is not None:
             params["as_of"] = as_of.isoformat()
-        return Receivables.model_validate(
-            self._request("GET", f"/buyers/{_segment(buyer_id)}/receivables", params=params)
-        )
+        return _parse(Receivables, self._request("GET", f"/buyers/{_segment(buyer_id)}/receivables", params=params))
 
     def calc_dso(self, args: DsoArgs) -> DsoResult:
         """``POST /calc/dso``."""
-        return DsoResult.model_validate(self._request("POST", "/calc/dso", json=args.model_dump()))
+        return _parse(DsoResult, self._request("POST", "/calc/dso", json=args.model_dump()))
 
     def calc_ratio(self, args: RatioArgs) -> RatioResult:
         """``POST /calc/ratio``."""
-        return RatioResult.model_validate(
-            self._request("POST", "/calc/ratio", json=args.model_dump(exclude_none=True))
-        )
+        return _parse(RatioResult, self._request("POST", "/calc/ratio", json=args.model_dump(exclude_none=True)))
+
+
+def _parse(model: type[M], data: Any) -> M:
+    """Validate an answer; a service speaking another schema counts as unavailable."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        raise ServiceUnavailable(f"credit service answered an unexpected {model.__name__}") from e
 
 
 def _segment(buyer_id: str) -> str:

@@ -72,3 +72,11 @@ def test_not_json_is_unavailable_and_toolkit_turns_errors_into_results() -> None
     assert Toolkit(client).buyer_lookup("x")["error"] == "service_unavailable"
     assert Toolkit(client).calc_dso(1, 0, 90)["error"] == "invalid_input"
     assert Toolkit(client).calc_ratio(kind="current_ratio", current_assets=1)["error"] == "invalid_input"
+
+
+def test_unexpected_answer_shape_is_unavailable() -> None:
+    client = client_for(lambda request: httpx.Response(200, json={"grade": "very good"}))
+    with pytest.raises(ServiceUnavailable):
+        client.get_buyer("CN1007")
+    with pytest.raises(ServiceUnavailable):
+        client.search_buyers("华信")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -98,8 +99,6 @@ def _parse(model: type[M], data: Any) -> M:
 
 
 def _segment(buyer_id: str) -> str:
-    from urllib.parse import quote
-
     return quote(buyer_id, safe="")
 
 

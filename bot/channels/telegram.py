@@ -201,7 +201,14 @@ async def _stream_with_drafts(context: ContextTypes.DEFAULT_TYPE, chat_id: int, 
 
 
 async def answer_message(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: Incoming) -> None:
-    """Answer one question: typing action, the core in a thread (drafts in private chats), the reply."""
+    """Answer one question, one at a time per chat (the session is read and written per answer)."""
+    locks: dict[int, asyncio.Lock] = context.bot_data.setdefault("chat_locks", {})
+    async with locks.setdefault(update.effective_message.chat_id, asyncio.Lock()):
+        await _answer(update, context, incoming)
+
+
+async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: Incoming) -> None:
+    """Typing action, the core in a thread (drafts in private chats), then the rendered reply."""
     chat: ChatService = context.bot_data["chat"]
     message = update.effective_message
     chat_id = message.chat_id

@@ -56,6 +56,7 @@ class BotAPIStandIn:
         self.calls: list[tuple[str, dict[str, Any], float]] = []
         self.flood_next_sends = 0  # answer this many sendMessage calls with 429 retry_after
         self.retry_after = 1
+        self.bad_gateway_next_sends = 0  # answer this many sendMessage calls with 502
         self._next_update_id = 1000
         self._next_message_id = 1
         self._lock = threading.Lock()
@@ -122,6 +123,9 @@ class BotAPIStandIn:
 
     async def m_sendMessage(self, params: dict[str, Any]) -> JSONResponse:
         text = str(params.get("text", ""))
+        if self.bad_gateway_next_sends > 0:
+            self.bad_gateway_next_sends -= 1
+            return JSONResponse({"ok": False, "error_code": 502, "description": "Bad Gateway"}, status_code=502)
         if self.flood_next_sends > 0:
             self.flood_next_sends -= 1
             return JSONResponse({"ok": False, "error_code": 429,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -229,3 +230,34 @@ def test_commands_start_score_dso_and_reset(
     assert "DSO" in texts[2] and "/dso" in texts[2]
     assert "清空" in texts[3]
     assert not store.session_is_live(session_id_for(5550001))
+
+
+def test_bad_gateway_is_retried_and_the_bot_keeps_running(
+    standin: tuple[BotAPIStandIn, str], store: ConversationStore, tmp_path: Path
+) -> None:
+    api, base = standin
+    api.bad_gateway_next_sends = 1
+    with running_bot(base, make_chat(ScriptedAssistant(), store), tmp_path):
+        api.push(text_update("买方破产怎么理赔？"))
+        api.wait_for(lambda a: len(a.sent("sendMessage")) >= 2)
+        api.push(text_update("需要什么材料？", message_id=11))
+        api.wait_for(lambda a: len(a.sent("sendMessage")) >= 3)
+    texts = [m["text"] for m in api.sent("sendMessage")]
+    assert texts[0] == texts[1]  # the refused attempt, then the same message delivered
+    assert len(texts) == 3
+
+
+def test_typing_action_is_repeated_while_a_slow_answer_is_computed(
+    standin: tuple[BotAPIStandIn, str], store: ConversationStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.channels.telegram as telegram_channel
+
+    monkeypatch.setattr(telegram_channel, "TYPING_EVERY_S", 0.2)
+    api, base = standin
+    with running_bot(base, make_chat(ScriptedAssistant(delay_s=1.0), store), tmp_path):
+        api.push(text_update("买方破产怎么理赔？"))
+        api.wait_for(lambda a: len(a.sent("sendMessage")) >= 1)
+        typing_when_sent = len(api.sent("sendChatAction"))
+        time.sleep(0.5)
+    assert typing_when_sent >= 4
+    assert len(api.sent("sendChatAction")) == typing_when_sent  # stopped once the answer went out

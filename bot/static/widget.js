@@ -49,6 +49,8 @@
     .sources li { margin: 3px 0; }
     .cite { background: none; border: 0; padding: 0; color: #0b5cad; text-decoration: underline; cursor: pointer;
       font-size: 13px; text-align: left; }
+    .ref { background: none; border: 0; padding: 0 1px; color: #0b5cad; cursor: pointer; font-size: 12px;
+      vertical-align: super; line-height: 1; }
     .excerpt { margin: 4px 0 6px; padding: 6px 8px; background: #eef3f9; border-left: 3px solid #0b5cad;
       font-size: 12.5px; color: #333; }
     .excerpt[hidden] { display: none; }
@@ -56,7 +58,8 @@
     .actions { display: flex; align-items: center; gap: 6px; margin-top: 6px; white-space: normal; font-size: 12px; color: #667; }
     .actions button { background: #fff; border: 1px solid #ccd3dc; border-radius: 6px; padding: 1px 7px; cursor: pointer; font-size: 14px; }
     .actions button[aria-pressed="true"] { background: #dbe9f8; border-color: #0b5cad; }
-    .actions button:disabled { cursor: default; }
+    .actions button:disabled { cursor: default; color: inherit; opacity: .45; }
+    .actions button:disabled[aria-pressed="true"] { opacity: 1; }
     .contact { display: inline-block; margin-top: 6px; color: #b3261e; font-weight: 600; }
     .suggest { display: flex; flex-wrap: wrap; gap: 6px; padding: 8px 12px 0; background: #f5f7fa; }
     .suggest[hidden] { display: none; }
@@ -198,21 +201,36 @@
   function finish(node, item) {
     const reply = item.reply;
     node.classList.remove("pending");
-    node.querySelector(".text").textContent = reply.answer;
+    const toggles = [];
     if (reply.sources && reply.sources.length) {
       const list = el("ol", { class: "sources", "aria-label": "引用来源" });
       reply.sources.forEach((s, i) => {
         const id = `cb-src-${reply.reply_id}-${i}`;
         const excerpt = el("div", { class: "excerpt", id, hidden: "" }, el("strong", { text: s.title }), s.snippet || "");
         const cite = el("button", { type: "button", class: "cite", "aria-expanded": "false", "aria-controls": id,
-          text: `[${i + 1}] ${s.title}`, onclick: () => {
-            excerpt.hidden = !excerpt.hidden;
-            cite.setAttribute("aria-expanded", String(!excerpt.hidden));
-          } });
+          text: `[${i + 1}] ${s.title}` });
+        const toggle = (show) => {
+          excerpt.hidden = show === undefined ? !excerpt.hidden : !show;
+          cite.setAttribute("aria-expanded", String(!excerpt.hidden));
+        };
+        cite.addEventListener("click", () => toggle());
+        toggles.push(toggle);
         list.append(el("li", {}, cite, excerpt));
       });
       node.append(list);
     }
+    // "[n]" markers in the answer become links to the n-th source's excerpt
+    const text = node.querySelector(".text");
+    text.replaceChildren();
+    reply.answer.split(/(\[\d+\])/).forEach((part) => {
+      const n = /^\[(\d+)\]$/.test(part) ? Number(part.slice(1, -1)) : 0;
+      if (n >= 1 && n <= toggles.length) {
+        text.append(el("button", { type: "button", class: "ref", text: part,
+          "aria-label": `来源 ${n}：${reply.sources[n - 1].title}`, onclick: () => toggles[n - 1](true) }));
+      } else if (part) {
+        text.append(part);
+      }
+    });
     if (reply.status === "no_answer") {
       node.append(el("a", { class: "contact", href: cfg.contactUrl, target: "_blank", rel: "noopener", text: "联系人工" }));
     }

@@ -45,7 +45,7 @@ class FakeAssistant:
             time.sleep(self.delay_s)
         turn_no = len(session.turns) + 1
         if "破产" in message:
-            reply = Reply(f"第{turn_no}轮：买方破产属于商业风险，可以按保单理赔。请先申报债权。", sources=[BANKRUPTCY_SOURCE])
+            reply = Reply(f"第{turn_no}轮：买方破产属于商业风险，可以按保单理赔[1]。请先申报债权。", sources=[BANKRUPTCY_SOURCE])
         elif "材料" in message and session.turns:
             reply = Reply(f"第{turn_no}轮：关于“{session.turns[-1].question}”，需要准备债权申报证明和发票。")
         else:

@@ -127,9 +127,14 @@ def test_widget_full_conversation(browser, start_server):
     assert cite.text == "[1] 买方破产的理赔流程"
     excerpt = root.find_element("css selector", ".excerpt")
     assert not excerpt.is_displayed()
-    cite.click()
+    ref = bot_messages(root)[-1].find_element("css selector", ".text button.ref")
+    assert ref.text == "[1]" and ref.get_attribute("aria-label") == "来源 1：买方破产的理赔流程"
+    ref.click()  # the inline marker opens the excerpt
     wait_for(excerpt.is_displayed, what="the excerpt")
     assert "债权申报证明" in excerpt.text and cite.get_attribute("aria-expanded") == "true"
+    cite.click()  # the numbered link toggles it
+    wait_for(lambda: not excerpt.is_displayed(), what="the excerpt to close")
+    cite.click()
 
     # feedback reaches the store
     root.find_element("css selector", ".actions button[aria-label='有帮助']").click()
@@ -183,3 +188,24 @@ def test_widget_host_api_and_phone_layout(browser, start_server):
         "return getComputedStyle(document.getElementById('creditbot-widget').shadowRoot"
         ".querySelector('form button')).fontFamily")
     assert "serif" != font.strip().lower()
+
+
+def test_widget_with_the_real_assistant(browser, make_settings):
+    from bot.web.server import create_app
+    from tests.web.conftest import free_port, serve_in_thread
+
+    port = free_port()
+    settings = make_settings(port=port, demo=True)
+    with serve_in_thread(create_app(settings), port) as base:
+        browser.get(f"{base}/")
+        root = shadow(browser)
+        browser.execute_script("window.creditbot.open('客户破产了能赔吗')")
+        cite = wait_for(lambda: root.find_element("css selector", ".msg.bot .sources .cite"), timeout=60,
+                        what="a real cited answer")
+        cite.click()
+        excerpt = root.find_element("css selector", ".msg.bot .excerpt")
+        wait_for(excerpt.is_displayed, what="the excerpt")
+        assert len(excerpt.text) > 20
+        answer = root.find_element("css selector", ".msg.bot .text").text
+        assert "破产" in answer or "理赔" in answer
+        shot(browser, "real_answer")

@@ -109,7 +109,7 @@ class ToolRouter:
             result = self.toolkit.calc_ratio(**args)
         call = ToolCall(tool, dict(args), result)
         if "error" in result:
-            return Reply(f"这组数字没法计算：{_error_text(result)}。请检查后再发一次。", tool_calls=[call])
+            return Reply(f"这组数字没法计算：{_invalid_text(result)}。请检查后再发一次。", tool_calls=[call])
         text = replies.dso_answer(args, result) if tool == "calc_dso" else replies.ratio_answer(args, result)
         return Reply(text, tool_calls=[call])
 
@@ -155,3 +155,22 @@ def _error_text(result: dict[str, Any]) -> str:
     if result.get("error") == "not_found":
         return "未找到该买家，请确认买家编号或公司全称。"
     return str(result.get("message", "输入有误"))
+
+
+_FIELD_NAMES = {
+    "credit_sales": "赊销额", "receivables": "应收账款", "period_days": "期间天数", "overdue": "逾期金额",
+    "current_liabilities": "流动负债", "current_assets": "流动资产", "total_assets": "总资产",
+}
+
+
+def _invalid_text(result: dict[str, Any]) -> str:
+    """The calculator's refusal in Chinese (zero sales, negative numbers ...)."""
+    message = str(result.get("message", ""))
+    field = next((name for key, name in _FIELD_NAMES.items() if key in message), "数字")
+    if "greater than 0" in message:
+        return f"{field}必须大于 0"
+    if "negative" in message or "greater than or equal to 0" in message:
+        return f"{field}不能为负数"
+    if "exceed" in message:
+        return "逾期金额不能超过应收账款"
+    return message or "输入有误"

@@ -167,3 +167,9 @@ def test_unknown_name_without_buyer_words_goes_to_the_knowledge_core() -> None:
 
 def test_weak_buyer_question_with_service_down_goes_to_the_knowledge_core() -> None:
     assert make_router(FakeService(fail=True)).handle("青岛盛达的信用等级", session()) is None
+
+
+def test_zero_sales_gets_a_chinese_explanation_not_a_number() -> None:
+    reply = make_router(FakeService()).handle("应收500万，上季度赊销0元，DSO多少", session())
+    assert reply is not None and "赊销额必须大于 0" in reply.answer and "天。" not in reply.answer
+    assert reply.tool_calls[0].result["error"] == "invalid_input"

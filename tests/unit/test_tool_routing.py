@@ -173,3 +173,11 @@ def test_zero_sales_gets_a_chinese_explanation_not_a_number() -> None:
     reply = make_router(FakeService()).handle("应收500万，上季度赊销0元，DSO多少", session())
     assert reply is not None and "赊销额必须大于 0" in reply.answer and "天。" not in reply.answer
     assert reply.tool_calls[0].result["error"] == "invalid_input"
+
+
+def test_pending_buyer_question_can_be_cancelled() -> None:
+    service = FakeService([HUAXIN])
+    router, s = make_router(service), session()
+    assert router.handle("这家买家信用怎么样", s).status == "clarify"
+    assert router.handle("算了不用了", s) is None
+    assert s.state == {} and service.requests == []

@@ -131,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # httpx logs request URLs at INFO, and Telegram's and WeChat's URLs carry tokens.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     try:

@@ -31,7 +31,7 @@ SEARCH_K = 8
 # Calibrated on the public and held-out sets: the share of the question's terms the best passage
 # must cover. A question naming nothing of the domain needs much more support.
 MIN_COVERAGE = 0.12
-MIN_COVERAGE_OFF_DOMAIN = 0.3
+MIN_COVERAGE_OFF_DOMAIN = 0.5
 
 EXAMPLES = ("贸易信用保险主要保障哪些风险？", "理赔一般需要多长时间？要准备哪些材料？", "客户逾期了，应该怎么催收、要不要调整信用额度？")
 GREETING = "您好！我是贸易信用保险知识助手，可以回答信用保险、坏账保护、理赔、账期和应收账款管理方面的问题。请告诉我您的具体问题，例如："
@@ -112,7 +112,7 @@ class Assistant:
         resolved = resolve(question, previous if session.turns and session.turns[-1].status == "answered" else None)
         hits = self.knowledge.search(resolved.query, k=SEARCH_K)
         composition = self.composer.compose(resolved.focus, hits, context=resolved.context) if hits else None
-        if not self._supported(question, composition):
+        if not self._supported(resolved.query, composition):
             return self._no_answer(nq, off_topic=False), resolved.topic
         assert composition is not None
         sources = [Source(c.doc_id, c.title, c.snippet, c.score) for c in composition.citations]

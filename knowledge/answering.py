@@ -118,6 +118,9 @@ class Composer:
             chunk = self.chunks[sentence.chunk_id]
             ranked = hit_rank.get(chunk.chunk_id)
             cov, score = self._score(text, qterms, cterms)
+            if chunk.kind == "faq" and chunk.heading:
+                # a FAQ answer is an answer to its question: together they are what covers the query
+                cov = max(cov, self.weights.coverage(qterms, chunk.heading + "。" + text))
             if ranked is None:
                 # a sentence outside the retrieved chunks still counts, a little less
                 if self.weights.known_coverage(qterms, text) < 0.35:

@@ -102,7 +102,7 @@ class TermWeights:
         if df == 0:
             # unseen: a real topic word (退税) or a junk bigram across a word boundary (在是); count it
             # like a moderately rare word rather than the rarest one
-            return 0.6 * math.log(self.n + 1)
+            return 0.4 * math.log(self.n + 1)
         return math.log((self.n + 1) / (df + 0.5))
 
     def coverage(self, query_terms: Iterable[str], text: str) -> float:

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     create_engine,
     delete,
+    event,
     func,
     select,
 )
@@ -70,6 +71,13 @@ feedback = Table(
 )
 
 
+def _sqlite_wal(dbapi_connection: Any, _record: Any) -> None:
+    """Readers never wait for the writer (write-ahead log)."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -83,9 +91,13 @@ class ConversationStore:
     """Sessions, conversation log and feedback behind one SQLAlchemy engine."""
 
     def __init__(self, url: str, *, max_turns: int = 6, idle: timedelta = timedelta(hours=2)) -> None:
+        connect_args: dict[str, Any] = {}
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        self.engine: Engine = create_engine(url, pool_pre_ping=True)
+            connect_args["timeout"] = 30  # several server workers share the file: wait for the write lock
+        self.engine: Engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+        if url.startswith("sqlite"):
+            event.listen(self.engine, "connect", _sqlite_wal)
         self.max_turns = max_turns
         self.idle = idle
         metadata.create_all(self.engine)

@@ -331,6 +331,8 @@
           state.sessionId = data.session_id || state.sessionId;
           state.history.push(botItem);
           finish(node, botItem);
+        } else if (event === "error") {
+          throw new Error("抱歉，系统暂时出了点问题，请稍后再试。");
         }
       }
       if (!botItem.reply) throw new Error("回答中断了，请再试一次。");

@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 SESSION_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 SITE_KEY_HEADER = "X-Site-Key"
+UNAVAILABLE = "the assistant could not answer right now; please try again in a moment"
 
 
 class Refused(Exception):
@@ -158,18 +159,28 @@ def build_router() -> APIRouter:
         incoming = Incoming(text, session_id, caller)
         started = time.perf_counter()
         if "text/event-stream" not in request.headers.get("accept", ""):
-            reply = await run_in_threadpool(chat.handle, incoming)
+            try:
+                reply = await run_in_threadpool(chat.handle, incoming)
+            except Exception:  # the store, not the core (ChatService answers those with an apology)
+                logger.exception("chat request failed for user %s", caller.user_hash)
+                state.metrics.refused.labels("server_error").inc()
+                return JSONResponse({"error": UNAVAILABLE}, status_code=503, headers={"Retry-After": "5"})
             _record(state, reply, caller.channel, started, "json")
             return JSONResponse(reply.to_dict())
 
         async def events() -> AsyncIterator[str]:
             yield ": stream open\n\n"
-            async for item in iterate_in_threadpool(chat.stream(incoming)):
-                if isinstance(item, Reply):
-                    _record(state, item, caller.channel, started, "sse")
-                    yield _sse("done", item.to_dict())
-                else:
-                    yield _sse("delta", {"text": item})
+            try:
+                async for item in iterate_in_threadpool(chat.stream(incoming)):
+                    if isinstance(item, Reply):
+                        _record(state, item, caller.channel, started, "sse")
+                        yield _sse("done", item.to_dict())
+                    else:
+                        yield _sse("delta", {"text": item})
+            except Exception:  # headers are sent: tell the client in-band
+                logger.exception("chat stream failed for user %s", caller.user_hash)
+                state.metrics.refused.labels("server_error").inc()
+                yield _sse("error", {"error": UNAVAILABLE})
 
         return StreamingResponse(
             events(),

@@ -29,6 +29,7 @@ from bot.web.state import WebState
 logger = logging.getLogger(__name__)
 
 WARMUP_QUESTION = "信用保险是什么？"
+PURGE_EVERY_S = 600
 
 
 def _static(name: str) -> str:
@@ -36,7 +37,7 @@ def _static(name: str) -> str:
 
 
 def _warm_up(state: WebState, build: bool) -> None:
-    """Build the chat service if needed and answer one question, then mark the server ready."""
+    """Build the chat service if needed, answer one question, mark the server ready; then purge now and then."""
     try:
         if build:
             from bot.chat import build_chat_service
@@ -44,12 +45,20 @@ def _warm_up(state: WebState, build: bool) -> None:
             state.chat = build_chat_service(state.settings)
         assert state.chat is not None
         state.chat.assistant.answer(WARMUP_QUESTION, Session(id="healthz-warmup"))
-        purged = state.chat.store.purge_expired()
-        logger.info("chat server ready (%d expired sessions purged)", purged)
         state.ready = True
+        logger.info("chat server ready")
     except Exception as e:  # reported by /healthz; the server stays up to say so
         logger.exception("the chat service failed to start")
         state.error = f"{type(e).__name__}: {e}"
+        return
+    while not state.stopping.is_set():  # housekeeping: expired sessions are ignored on load; this frees rows
+        try:
+            purged = state.chat.store.purge_expired()
+            if purged:
+                logger.info("%d expired sessions purged", purged)
+        except Exception:
+            logger.warning("purging expired sessions failed", exc_info=True)
+        state.stopping.wait(PURGE_EVERY_S)
 
 
 def create_app(settings: Settings, chat: ChatService | None = None) -> FastAPI:
@@ -78,6 +87,7 @@ def create_app(settings: Settings, chat: ChatService | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         threading.Thread(target=_warm_up, args=(state, chat is None), name="creditbot-warmup", daemon=True).start()
         yield
+        state.stopping.set()
 
     app = FastAPI(title="creditbot", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.web = state

@@ -25,6 +25,7 @@ class WebState:
     chat: ChatService | None = None
     ready: bool = False
     error: str | None = None
+    stopping: threading.Event = field(default_factory=threading.Event)
     _live_count: tuple[float, int] = (0.0, 0)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 

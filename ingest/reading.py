@@ -24,7 +24,7 @@ class _TextExtractor(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._skip = 0
-        self._title_done = False
+        self._header_row = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIP_TAGS:
@@ -32,6 +32,7 @@ class _TextExtractor(HTMLParser):
         elif tag == "li":
             self.parts.append("\n- ")
         elif tag in {"td", "th"}:
+            self._header_row = self._header_row or tag == "th"
             self.parts.append(" | ")
         elif tag in _BLOCK_TAGS:
             self.parts.append("\n")
@@ -40,15 +41,15 @@ class _TextExtractor(HTMLParser):
         if tag in _SKIP_TAGS and self._skip:
             self._skip -= 1
         elif tag == "tr":
-            self.parts.append(" |\n")
-        elif tag == "thead":
-            self.parts.append("| --- |\n")
+            # A header row gets a markdown separator so the cleaner turns the table into sentences.
+            self.parts.append(" |\n| --- |\n" if self._header_row else " |\n")
+            self._header_row = False
         elif tag in _BLOCK_TAGS:
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
         if not self._skip:
-            self.parts.append(re.sub(r"[ \t\r\n]+", " ", data))
+            self.parts.append(re.sub(r"[ \t\r\n\u00a0]+", " ", data))
 
 
 def html_to_text(markup: str) -> str:

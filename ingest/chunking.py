@@ -110,7 +110,15 @@ def chunk_article(doc_id: str, article: CleanArticle) -> list[Chunk]:
             chunks.append(make("section", heading, group[0].start, group[-1].end, index))
         group = []
 
-    faq_count = 0
+    answer: list[_Line] = []
+
+    def flush_faq() -> None:
+        nonlocal answer
+        if question is not None and answer:
+            index = sum(1 for c in chunks if c.kind == "faq")
+            chunks.append(make("faq", question.text.strip(), answer[0].start, answer[-1].end, index))
+        answer = []
+
     for line in lines:
         content = line.text.strip()
         if not content:
@@ -121,11 +129,10 @@ def chunk_article(doc_id: str, article: CleanArticle) -> list[Chunk]:
             continue
         if in_faq:
             if is_question(content):
+                flush_faq()
                 question = line
             elif question is not None:
-                chunks.append(make("faq", question.text.strip(), line.start, line.end, faq_count))
-                faq_count += 1
-                question = None
+                answer.append(line)  # an answer may run over several lines
             continue
         if content.startswith("- "):
             group.append(line)
@@ -144,4 +151,5 @@ def chunk_article(doc_id: str, article: CleanArticle) -> list[Chunk]:
                 group = [piece]
         # the last piece stays open so that the bullets after it join it
     flush_group()
+    flush_faq()
     return chunks

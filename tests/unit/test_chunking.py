@@ -77,3 +77,13 @@ def test_repaired_chunk_keeps_raw_text() -> None:
 
 def test_chunk_ids_are_stable_between_runs() -> None:
     assert [c.chunk_id for c in _chunks("003")[1]] == [c.chunk_id for c in _chunks("003")[1]]
+
+
+def test_faq_answer_over_several_lines_stays_one_chunk() -> None:
+    article = clean_text("标题\n正文一段。\nFAQ:\n额度多久复核?\n每季度复核一次。\n- 大客户每月复核\n逾期怎么办?\n立即催收。\n")
+    faqs = [c for c in chunk_article("doc", article) if c.kind == "faq"]
+    assert [(c.heading, c.text) for c in faqs] == [
+        ("额度多久复核?", "每季度复核一次。\n- 大客户每月复核"),
+        ("逾期怎么办?", "立即催收。"),
+    ]
+    assert [c.chunk_id for c in faqs] == ["doc#faq0", "doc#faq1"]

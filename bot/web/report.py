@@ -130,6 +130,11 @@ def build_router() -> APIRouter:
         summary = summarize(log, feedback)
         if format == "json":
             return JSONResponse(summary, headers={"Cache-Control": "no-store"})
-        return HTMLResponse(render_html(summary), headers={"Cache-Control": "no-store"})
+        return HTMLResponse(render_html(summary), headers={
+            "Cache-Control": "no-store",
+            # the page has no scripts at all: even an escaping slip could not run one
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+            "X-Content-Type-Options": "nosniff",
+        })
 
     return router

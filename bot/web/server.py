@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 import subprocess
 import sys
 import threading
 import time
-from contextlib import asynccontextmanager
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
 
 import httpx
@@ -124,8 +125,8 @@ def create_app(settings: Settings, chat: ChatService | None = None) -> FastAPI:
     @app.get("/")
     async def demo_page(request: Request) -> HTMLResponse:
         """A demo page embedding the widget with the one script tag."""
-        page = _static("index.html").replace("{{SITE_KEY}}", keys.default_key())
-        return HTMLResponse(page)
+        page = _static("index.html").replace("{{SITE_KEY}}", html.escape(keys.default_key(), quote=True))
+        return HTMLResponse(page, headers={"X-Content-Type-Options": "nosniff"})
 
     return app
 
@@ -206,7 +207,7 @@ def run_demo(settings: Settings) -> int:
         url = f"http://127.0.0.1:{settings.port}/"
 
         def announce() -> None:
-            print(f"Starting the chat server; loading the knowledge base (first start can take a minute)...",
+            print("Starting the chat server; loading the knowledge base (first start can take a minute)...",
                   flush=True)
             if wait_healthy(f"{url}healthz", 600):
                 print(f"\n  creditbot demo is ready:  {url}\n  (Ctrl-C stops it)\n", flush=True)

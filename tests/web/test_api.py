@@ -196,6 +196,7 @@ def test_admin_report_shows_questions_escaped(start_server):
     auth = {"Authorization": "Bearer s3cret-report-token"}
     r = httpx.get(f"{base}/admin/report", headers=auth)
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert r.headers["content-security-policy"].startswith("default-src 'none'")
     assert "<script>alert" not in r.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in r.text
     assert "&lt;b&gt;没用&lt;/b&gt;" in r.text
     figures = httpx.get(f"{base}/admin/report?format=json", headers=auth).json()

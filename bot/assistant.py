@@ -181,7 +181,8 @@ def _misrouted(reply: Reply, message: str) -> bool:
     if reply.tool_calls[0].name != "buyer_lookup":
         return False
     call = reply.tool_calls[0]
-    if call.result.get("matches") != [] or len(reply.tool_calls) > 1:
+    found_nothing = call.result.get("matches") == [] or "error" in call.result
+    if not found_nothing or len(reply.tool_calls) > 1:
         return False
     return not _COMPANY.search(str(call.args.get("query", "")))
 

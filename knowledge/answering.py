@@ -10,6 +10,7 @@ different articles side by side with their sources.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -69,6 +70,15 @@ class _Candidate:
     coverage: float
     hit_score: float
 
+
+# Which kind of figure a question asks for; when it names one, only conflicts of that kind are stated.
+_UNIT_WORDS = {
+    "countries": re.compile(r"国家|国别|countr"),
+    "days": re.compile(r"多久|多长时间|几天|天|工作日|期限|时间|how long|days"),
+    "percent": re.compile(r"%|百分|比例|几成|多少钱|全额|percent"),
+    "companies": re.compile(r"多少家|家企业|家公司|企业数|数据库"),
+    "months": re.compile(r"月"),
+}
 
 # Bigrams naming the provider or the field itself: they say nothing about *which* figure was asked for.
 _GENERIC = {"安联", "联贸", "贸易", "信用", "保险", "用保", "服务"}
@@ -160,13 +170,15 @@ class Composer:
     def _conflicts(self, query: str, chosen: list[_Candidate]) -> list[Conflict]:
         qterms = terms(query)
         specific = [t for t in qterms if t not in _GENERIC]
-        floor = max(0.25, 0.5 * max(c.coverage for c in chosen))
+        floor = max(0.15, 0.3 * max(c.coverage for c in chosen))
         relevant = [s for s in self.pool if self.weights.coverage(qterms, s.text) >= floor]
 
         def on_topic(context: str) -> bool:
             return not specific or self.weights.known_coverage(specific, context) >= 0.2
 
-        return find_conflicts([c.sentence for c in chosen], relevant, self.weights, on_topic=on_topic)
+        conflicts = find_conflicts([c.sentence for c in chosen], relevant, self.weights, on_topic=on_topic)
+        asked = {unit for unit, pattern in _UNIT_WORDS.items() if pattern.search(query)}
+        return [c for c in conflicts if not asked or c.unit in asked]
 
     def compose(
         self,

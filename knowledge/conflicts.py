@@ -30,6 +30,12 @@ _UNIT_CLASS = {
     "个月": "months", "倍": "times",
 }
 WINDOW = 14
+# A figure right after one of these is a change ("提升300%"), not a level two articles could disagree on.
+_CHANGE = re.compile(r"(提升|提高|减少|降低|下降|增加|增长|压缩|缩短|降至|反增|增至|超过|高于|低于)$")
+# Case studies ("某制造业企业…") report one company's outcome, not a general figure.
+_ANECDOTE = re.compile(r"某(?:[\u4e00-\u9fff]{0,6})(企业|公司|供应商|出口商|经销商|案例|客户)|^例如|^以某")
+_PAYOUT = re.compile(r"赔|补偿|覆盖|承保")
+QUALITATIVE_THRESHOLD = 0.05
 
 
 @dataclass(frozen=True)
@@ -52,7 +58,11 @@ class Conflict:
 def figures(text: str) -> list[Figure]:
     """Every figure in ``text`` (numeric ones and the qualitative ``按约定比例``)."""
     out: list[Figure] = []
+    if _ANECDOTE.search(text):
+        return out
     for m in _FIGURE.finditer(text):
+        if _CHANGE.search(text[max(0, m.start() - 2) : m.start()]) and m.group("unit") in ("%", "％", "倍"):
+            continue
         unit = _UNIT_CLASS[m.group("unit")]
         value = re.sub(r"\s|,", "", m.group("value")).replace("–", "-").replace("至", "-").replace("到", "-")
         value = value.replace("~", "-") + ("多" if m.group("approx") in ("多", "余") else "")
@@ -68,7 +78,7 @@ def find_conflicts(
     pool: list[Sentence],
     weights: TermWeights,
     *,
-    threshold: float = 0.06,
+    threshold: float = 0.12,
     on_topic: Callable[[str], bool] | None = None,
 ) -> list[Conflict]:
     """Conflicts between the ``anchors`` (the sentences an answer uses) and sentences of ``pool``.
@@ -103,7 +113,15 @@ def find_conflicts(
                     if other.unit != fig.unit or other.value in members or not on_topic(other.context):
                         continue
                     sim = weights.similarity(fig.context, other.context)
-                    if sim >= threshold and sim > best.get(other.value, (0.0, cand))[0]:
+                    if "约定比例" in (fig.value, other.value):
+                        # "the agreed share" against a figure: only where the figure is a payout share
+                        numeric = other if fig.value == "约定比例" else fig
+                        if other.value == fig.value or not _PAYOUT.search(numeric.context):
+                            continue
+                        needed = QUALITATIVE_THRESHOLD
+                    else:
+                        needed = threshold
+                    if sim >= needed and sim > best.get(other.value, (0.0, cand))[0]:
                         best[other.value] = (sim, cand)
             for value, (_sim, cand) in sorted(best.items(), key=lambda b: -b[1][0]):
                 if cand not in members.values():

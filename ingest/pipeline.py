@@ -68,6 +68,9 @@ def ingest_paths(kb: KnowledgeBase, paths: list[Path] | None = None, progress: b
     failed_ids: set[str] = set()
     for path in _progress(files, progress):
         doc_id = path.stem
+        if doc_id in seen:
+            report.failed.append((str(path), f"another file already has the doc id {doc_id!r}; rename one"))
+            continue
         seen.add(doc_id)
         try:
             text, data = read_article(path)

@@ -209,3 +209,54 @@ def test_widget_with_the_real_assistant(browser, make_settings):
         answer = root.find_element("css selector", ".msg.bot .text").text
         assert "破产" in answer or "理赔" in answer
         shot(browser, "real_answer")
+
+
+HOST_PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>shop</title>
+<style>* { all: unset; } body { display: block; font-size: 40px; }</style></head>
+<body><p>某贸易公司官网</p>
+<script src="{src}" data-site-key="{key}" async></script></body></html>"""
+
+
+def serve_host_page(html: str, port: int):
+    """A plain static server for a third-party page on another origin; returns the server (to shut down)."""
+    import http.server
+    import threading
+
+    body = html.encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.mark.parametrize(("key", "allowed"), [("shop", True), ("shop-other", False)])
+def test_widget_on_another_origin_uses_its_site_key(browser, start_server, key, allowed):
+    from tests.web.conftest import free_port
+
+    shop_port = free_port()
+    shop_origin = f"http://localhost:{shop_port}"  # not the chat server's origin (127.0.0.1:...)
+    base, _, _ = start_server(site_keys=f"shop={shop_origin};shop-other=https://other.example")
+    host = serve_host_page(HOST_PAGE.replace("{src}", f"{base}/widget.js").replace("{key}", key), shop_port)
+    try:
+        browser.get(f"{shop_origin}/")
+        root = shadow(browser)
+        browser.execute_script("window.creditbot.open('客户破产了能赔吗')")
+        if allowed:
+            wait_for(lambda: root.find_element("css selector", ".msg.bot .sources .cite"), what="a cross-origin answer")
+            shot(browser, "cross_origin")
+        else:
+            error = wait_for(lambda: root.find_element("css selector", ".msg.bot.error"), what="the refusal")
+            assert error.text.strip().endswith("网络出了点问题，请稍后再试。") or "site key" in error.text
+    finally:
+        host.shutdown()

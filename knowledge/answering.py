@@ -170,15 +170,24 @@ class Composer:
     def _conflicts(self, query: str, chosen: list[_Candidate]) -> list[Conflict]:
         qterms = terms(query)
         specific = [t for t in qterms if t not in _GENERIC]
-        floor = max(0.15, 0.3 * max(c.coverage for c in chosen))
-        relevant = [s for s in self.pool if self.weights.coverage(qterms, s.text) >= floor]
+        asked = {unit for unit, pattern in _UNIT_WORDS.items() if pattern.search(query)}
+        if asked:
+            # the question asks for a figure ("多长时间"): any passage on its subject may state one
+            floor, topic_floor = 0.08, 0.1
+        else:
+            floor, topic_floor = max(0.15, 0.3 * max(c.coverage for c in chosen)), 0.2
+        relevant = [s for s in self.pool if self._relevance(qterms, s) >= floor]
 
         def on_topic(context: str) -> bool:
-            return not specific or self.weights.known_coverage(specific, context) >= 0.2
+            return not specific or self.weights.known_coverage(specific, context) >= topic_floor
 
         conflicts = find_conflicts([c.sentence for c in chosen], relevant, self.weights, on_topic=on_topic)
-        asked = {unit for unit, pattern in _UNIT_WORDS.items() if pattern.search(query)}
         return [c for c in conflicts if not asked or c.unit in asked]
+
+    def _relevance(self, qterms: list[str], sentence: Sentence) -> float:
+        chunk = self.chunks[sentence.chunk_id]
+        text = f"{chunk.heading}。{sentence.text}" if chunk.kind == "faq" and chunk.heading else sentence.text
+        return self.weights.coverage(qterms, text)
 
     def compose(
         self,

@@ -31,7 +31,9 @@ _UNIT_CLASS = {
 }
 WINDOW = 14
 # A figure right after one of these is a change ("提升300%"), not a level two articles could disagree on.
-_CHANGE = re.compile(r"(提升|提高|减少|降低|下降|增加|增长|压缩|缩短|降至|反增|增至|超过|高于|低于)$")
+_CHANGE = re.compile(r"(提升|提高|减少|降低|下降|增加|增长|压缩|缩短|延长|降至|反增|增至|快|慢|提前)$")
+# ...and a share right after a threshold word is a warning level, not a claim about the same quantity.
+_THRESHOLD = re.compile(r"(超过|高于|低于|不足)$")
 # Case studies ("某制造业企业…") report one company's outcome, not a general figure.
 _ANECDOTE = re.compile(r"某(?:[\u4e00-\u9fff]{0,6})(企业|公司|供应商|出口商|经销商|案例|客户)|^例如|^以某")
 _PAYOUT = re.compile(r"赔|补偿|覆盖|承保")
@@ -61,7 +63,8 @@ def figures(text: str) -> list[Figure]:
     if _ANECDOTE.search(text):
         return out
     for m in _FIGURE.finditer(text):
-        if _CHANGE.search(text[max(0, m.start() - 2) : m.start()]) and m.group("unit") in ("%", "％", "倍"):
+        before = text[max(0, m.start() - 2) : m.start()]
+        if _CHANGE.search(before) or (_THRESHOLD.search(before) and m.group("unit") in ("%", "％", "倍")):
             continue
         unit = _UNIT_CLASS[m.group("unit")]
         value = re.sub(r"\s|,", "", m.group("value")).replace("–", "-").replace("至", "-").replace("到", "-")

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 _CLAUSE = re.compile(r"[^；;]+[；;]?")
@@ -84,6 +85,17 @@ def terms(text: str) -> list[str]:
     return [t for t in out if t not in _STOP and not (_FUNCTION_CHARS & set(t))]
 
 
+@lru_cache(maxsize=50_000)
+def term_set(text: str) -> frozenset[str]:
+    """The distinct terms of ``text`` (cached: corpus sentences are scored again for every question)."""
+    return frozenset(terms(text))
+
+
+@lru_cache(maxsize=50_000)
+def _word_terms(text: str) -> frozenset[str]:
+    return frozenset(t for t in terms(text) if not t[0].isdigit())
+
+
 class TermWeights:
     """Inverse document frequencies of terms over a set of sentences."""
 
@@ -95,9 +107,16 @@ class TermWeights:
             df.update(set(terms(s)))
         self.n = max(n, 1)
         self.df = df
+        self._idf: dict[str, float] = {}
 
     def idf(self, term: str) -> float:
-        """Smoothed IDF; unseen terms weigh most (they are what a question is specifically about)."""
+        """Smoothed IDF; unseen terms weigh like moderately rare ones."""
+        value = self._idf.get(term)
+        if value is None:
+            value = self._idf[term] = self._compute_idf(term)
+        return value
+
+    def _compute_idf(self, term: str) -> float:
         df = self.df.get(term, 0)
         if df == 0:
             # unseen: a real topic word (退税) or a junk bigram across a word boundary (在是); count it
@@ -110,7 +129,7 @@ class TermWeights:
         wanted = set(query_terms)
         if not wanted:
             return 0.0
-        have = set(terms(text))
+        have = term_set(text)
         total = sum(self.idf(t) for t in wanted)
         return sum(self.idf(t) for t in wanted & have) / total if total else 0.0
 
@@ -120,8 +139,8 @@ class TermWeights:
 
     def similarity(self, a: str, b: str) -> float:
         """IDF-weighted cosine of the term sets of two sentences, numbers ignored."""
-        ta = {t for t in terms(a) if not t[0].isdigit()}
-        tb = {t for t in terms(b) if not t[0].isdigit()}
+        ta = _word_terms(a)
+        tb = _word_terms(b)
         if not ta or not tb:
             return 0.0
         common = sum(self.idf(t) ** 2 for t in ta & tb)

@@ -99,5 +99,5 @@ def ingest_paths(kb: KnowledgeBase, paths: list[Path] | None = None, progress: b
     kb.commit()
     report.chunks = kb.chunk_count()
     report.seconds = time.perf_counter() - started
-    logger.info("ingest done: %s", report.summary())
+    logger.info("ingest done: %s", report.summary().splitlines()[0])
     return report

@@ -150,6 +150,7 @@ SYNONYMS: dict[str, str] = {
 }
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_BEFORE = re.compile(r"([\u4e00-\u9fff]{2})(?:之前|以前)")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
@@ -210,6 +211,8 @@ def glossary_terms(text: str) -> list[str]:
 def expand_synonyms(text: str) -> str:
     """``text`` plus the article wording of colloquial words it contains."""
     extra = [v for k, v in SYNONYMS.items() if k in text and v not in text]
+    # "投保之前" is written "投保前" in the articles (and "承保前"): add the short form
+    extra += [m.group(1) + "前" for m in _BEFORE.finditer(text)]
     return f"{text} {' '.join(extra)}" if extra else text
 
 

@@ -92,7 +92,7 @@ class Assistant:
         if composition is None or not composition.citations:
             return False
         floor = MIN_COVERAGE if has_domain_term(question) else MIN_COVERAGE_OFF_DOMAIN
-        return composition.confidence >= floor
+        return composition.confidence >= floor and self.composer.names_known_subject(question)
 
     def offline(self, message: str, session: Session) -> tuple[Reply, str]:
         """The offline reply to ``message`` and the topic to remember for follow-ups."""

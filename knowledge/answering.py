@@ -109,6 +109,14 @@ class Composer:
             best = max(best, self.weights.coverage(qterms, chunk.heading + "。" + chunk.text))
         return best
 
+    def names_known_subject(self, query: str) -> bool:
+        """False when every specific term of the query (beyond 信用/保险/安联…) is unknown to the corpus.
+
+        "信用保险的保费怎么算": only the generic words are in the articles; the subject (保费) never is.
+        """
+        specific = [t for t in terms(query) if t not in _GENERIC]
+        return not specific or any(t in self.weights.df for t in specific)
+
     # --- composition ----------------------------------------------------------------------
 
     def _score(self, text: str, qterms: list[str], cterms: list[str]) -> tuple[float, float]:

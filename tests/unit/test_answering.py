@@ -88,3 +88,9 @@ def test_unrelated_hits_give_low_confidence() -> None:
     composer = Composer(CHUNKS)
     result = composer.compose("明天北京会不会下雨", hits(RISKS))
     assert result is None or result.confidence < 0.12
+
+
+def test_question_whose_subject_the_articles_never_name() -> None:
+    composer = Composer(CHUNKS)
+    assert not composer.names_known_subject("信用保险的保费怎么算")
+    assert composer.names_known_subject("信用保险理赔要多久")

@@ -1,8 +1,8 @@
 """Answering WeChat / WeCom messages within the 5-second window, and the customer-service API.
 
-Pure parts (:func:`to_incoming`, :func:`render`, :func:`text_reply_xml`) and the per-process
-:class:`Responder`, which computes each ``MsgId``'s answer once, however often WeChat retries.
-State is in memory: run ``creditbot serve`` with one worker for the WeChat callback.
+Pure parts (:func:`to_incoming`, :func:`render`, :func:`text_reply_xml`) and the :class:`Responder`,
+which computes each ``MsgId``'s answer once, however often WeChat retries and whichever server worker
+the retry reaches: the bookkeeping is in the conversation store (:mod:`bot.channels.wechat_state`).
 """
 
 from __future__ import annotations
@@ -11,11 +11,10 @@ import asyncio
 import logging
 import re
 import time
-from collections import OrderedDict
-from dataclasses import dataclass, field
 
 import httpx
 
+from bot.channels.wechat_state import DEFERRED, DONE, HELD, MORE, WeChatState
 from bot.chat import ChatService, split_pieces
 from bot.config import Settings
 from bot.messages import Caller, Incoming, Reply, hash_user
@@ -40,7 +39,7 @@ _MARKDOWN = [
     (re.compile(r"^\s{0,3}#{1,6}\s*", re.M), ""),
     (re.compile(r"^\s*[-*]\s+", re.M), "· "),
 ]
-_JOBS_KEPT = 2000
+_POLL_S = 0.1  # how often a retry looks whether the owner's answer is done
 
 
 class WeChatRejected(Exception):
@@ -129,7 +128,14 @@ class CustomerServiceUnavailable(Exception):
 
 
 class CustomerServiceAPI:
-    """``cgi-bin/token`` (cached until expiry) and ``cgi-bin/message/custom/send``."""
+    """``cgi-bin/stable_token`` (cached per process until expiry) and ``cgi-bin/message/custom/send``.
+
+    Several server workers each fetch and cache their own token. That is safe only with
+    ``stable_token`` in its normal mode (``force_refresh`` false): while a token is valid every caller
+    gets the same one, and near expiry the old and new tokens both work for five minutes. The classic
+    ``GET cgi-bin/token`` would invalidate the other workers' tokens on every fetch (and
+    ``force_refresh`` true does too, limited to 20 a day), so neither is used here.
+    """
 
     def __init__(self, api_url: str, app_id: str, app_secret: str, *, timeout_s: float = 10.0) -> None:
         self.api_url = api_url.rstrip("/")
@@ -141,12 +147,16 @@ class CustomerServiceAPI:
         self._lock = asyncio.Lock()
 
     async def access_token(self, client: httpx.AsyncClient, *, refresh: bool = False) -> str:
-        """The cached access token, fetched again when expired (or ``refresh``)."""
+        """The cached access token, fetched again (normal mode) when expired or ``refresh``."""
         async with self._lock:
             if refresh or self._token is None or time.monotonic() >= self._expires:
-                response = await client.get(
-                    f"{self.api_url}/cgi-bin/token",
-                    params={"grant_type": "client_credential", "appid": self.app_id, "secret": self._secret},
+                response = await client.post(
+                    f"{self.api_url}/cgi-bin/stable_token",
+                    content=_json(
+                        {"grant_type": "client_credential", "appid": self.app_id, "secret": self._secret,
+                         "force_refresh": False}
+                    ),
+                    headers={"Content-Type": "application/json; charset=utf-8"},
                 )
                 data = response.json()
                 if "access_token" not in data:
@@ -181,56 +191,85 @@ def _json(payload: dict) -> bytes:
     return json.dumps(payload, ensure_ascii=False).encode()  # WeChat wants raw UTF-8, not \\u escapes
 
 
-@dataclass
-class _Job:
-    """One MsgId's answer: computed once, delivered passively or later."""
-
-    task: asyncio.Task[list[str]]
-    deferred: bool = False  # True once ``success`` went back and delivery moved elsewhere
-    pages: list[str] = field(default_factory=list)
-
-
 class Responder:
-    """Turn WeChat message fields into the content of a passive reply (or None for ``success``)."""
+    """Turn WeChat message fields into the content of a passive reply (or None for ``success``).
+
+    The bookkeeping (MsgId claims, held answers, "更多" pages) is in :class:`WeChatState`, in the
+    conversation store's database, so any number of server workers answer each ``MsgId`` once.
+    """
 
     def __init__(
-        self, settings: Settings, chat: ChatService, *, channel: str, api: CustomerServiceAPI | None
+        self,
+        settings: Settings,
+        chat: ChatService,
+        *,
+        channel: str,
+        api: CustomerServiceAPI | None,
+        state: WeChatState | None = None,
     ) -> None:
         self.settings = settings
         self.chat = chat
         self.channel = channel
         self.api = api
         self.budget_s = settings.wechat_reply_budget_s
-        self._jobs: OrderedDict[str, _Job] = OrderedDict()
-        self._more: dict[str, list[str]] = {}  # user -> pages not yet shown ("更多")
-        self._undelivered: dict[str, list[str]] = {}  # user -> a finished answer nobody received
+        self.state = state or WeChatState(chat.store.engine)
         self._background: set[asyncio.Task[None]] = set()
-        self.computed = 0  # answers computed (tests check retries do not add to it)
+        self.computed = 0  # answers computed in this process (tests check retries do not add to it)
 
     async def respond(self, fields: dict[str, str]) -> str | None:
         """The passive reply text for a decrypted message, or None to answer ``success``."""
-        user = fields.get("FromUserName", "")
+        deadline = time.monotonic() + self.budget_s
         msg_type = fields.get("MsgType", "")
         if msg_type == "event":
             return WELCOME if fields.get("Event", "").lower() == "subscribe" else None
         incoming = to_incoming(fields, self.settings, self.channel)
         if incoming is None:
             return TEXT_ONLY if msg_type in ("image", "voice", "video", "shortvideo", "file", "location", "link") else None
-        if user in self._undelivered:
-            pages = self._undelivered.pop(user)
-            self._more[user] = pages[1:]
-            reply = self._page(PREVIOUS_PREFIX + pages[0], more=bool(pages[1:]))
+        user = fields.get("FromUserName", "")
+        user_hash = incoming.caller.user_hash
+        msg_id = fields.get("MsgId") or f"{user_hash}:{fields.get('CreateTime', '')}"
+        if not await asyncio.to_thread(self.state.claim, self.channel, msg_id, user_hash):
+            return await self._await_owner(msg_id, deadline)  # a retry: another request computes it
+        held, _ = await asyncio.to_thread(self.state.take_pages, self.channel, user_hash, HELD)
+        if held:
+            content = self._page(PREVIOUS_PREFIX + held[0], more=bool(held[1:]))
             if incoming.text.strip().lower() not in MORE_WORDS:
-                reply += "\n（您刚发的消息请稍后再发一次。）"
+                content += "\n（您刚发的消息请稍后再发一次。）"
+            reply = await self._finish(msg_id, content)
+            if reply is None:  # a retry answered ``success`` meanwhile: keep it for the next message
+                await asyncio.to_thread(self.state.put_pages, self.channel, user_hash, HELD, held)
+            else:
+                await asyncio.to_thread(self.state.put_pages, self.channel, user_hash, MORE, held[1:])
             return reply
-        if incoming.text.strip().lower() in MORE_WORDS and self._more.get(user):
-            rest = self._more[user]
-            return self._page(rest.pop(0), more=bool(rest))
-        msg_id = fields.get("MsgId") or f"{user}:{fields.get('CreateTime', '')}"
-        return await self._answer(msg_id, user, incoming)
+        if incoming.text.strip().lower() in MORE_WORDS:
+            page, left = await asyncio.to_thread(self.state.take_pages, self.channel, user_hash, MORE, 1)
+            if page:
+                return await self._finish(msg_id, self._page(page[0], more=left > 0))
+        return await self._answer(msg_id, user, user_hash, incoming, deadline)
 
     def _page(self, text: str, *, more: bool) -> str:
         return text + MORE_HINT if more else text
+
+    async def _finish(self, msg_id: str, content: str) -> str | None:
+        """Mark ``msg_id`` done with its passive reply; None when a retry deferred it meanwhile."""
+        return content if await asyncio.to_thread(self.state.finish, self.channel, msg_id, content) else None
+
+    async def _await_owner(self, msg_id: str, deadline: float) -> str | None:
+        """A retry: wait within the budget for the owner's passive reply; ``success`` otherwise."""
+        while True:
+            current = await asyncio.to_thread(self.state.message, self.channel, msg_id)
+            if current is None or current.state == DEFERRED:
+                return None
+            if current.state == DONE:
+                return current.content
+            if time.monotonic() >= deadline:
+                break
+            await asyncio.sleep(min(_POLL_S, max(deadline - time.monotonic(), 0.0)))
+        # Out of time: WeChat has given up on the owner's connection, so the owner must deliver another way.
+        if await asyncio.to_thread(self.state.defer, self.channel, msg_id):
+            return None
+        current = await asyncio.to_thread(self.state.message, self.channel, msg_id)
+        return current.content if current is not None and current.state == DONE else None
 
     def _compute(self, incoming: Incoming) -> list[str]:
         self.computed += 1
@@ -240,43 +279,43 @@ class Responder:
             return [f"消息为空或太长了，请用不超过 {self.chat.max_message_chars} 个字重新描述您的问题。"]
         return render(reply) or ["抱歉，暂时没有答案。"]
 
-    async def _answer(self, msg_id: str, user: str, incoming: Incoming) -> str | None:
-        job = self._jobs.get(msg_id)
-        if job is None:
-            job = _Job(task=asyncio.create_task(asyncio.to_thread(self._compute, incoming)))
-            self._jobs[msg_id] = job
-            while len(self._jobs) > _JOBS_KEPT:
-                self._jobs.popitem(last=False)
-        elif job.deferred:
-            return None  # a retry of a message whose answer goes out another way
+    async def _answer(
+        self, msg_id: str, user: str, user_hash: str, incoming: Incoming, deadline: float
+    ) -> str | None:
+        task = asyncio.create_task(asyncio.to_thread(self._compute, incoming))
         try:
-            pages = await asyncio.wait_for(asyncio.shield(job.task), self.budget_s)
+            pages = await asyncio.wait_for(asyncio.shield(task), max(deadline - time.monotonic(), 0.0))
         except TimeoutError:
-            if not job.deferred:
-                job.deferred = True
-                task = asyncio.create_task(self._deliver_later(job, user))
-                self._background.add(task)
-                task.add_done_callback(self._background.discard)
+            await asyncio.to_thread(self.state.defer, self.channel, msg_id)  # (or a retry deferred it already)
+            self._later(task, user, user_hash)
             return None
-        self._more[user] = pages[1:]
+        if await self._finish(msg_id, self._page(pages[0], more=bool(pages[1:]))) is None:
+            self._later(task, user, user_hash)  # a retry answered ``success`` meanwhile
+            return None
+        await asyncio.to_thread(self.state.put_pages, self.channel, user_hash, MORE, pages[1:])
         return self._page(pages[0], more=bool(pages[1:]))
 
-    async def _deliver_later(self, job: _Job, user: str) -> None:
+    def _later(self, task: asyncio.Task[list[str]], user: str, user_hash: str) -> None:
+        background = asyncio.create_task(self._deliver_later(task, user, user_hash))
+        self._background.add(background)
+        background.add_done_callback(self._background.discard)
+
+    async def _deliver_later(self, task: asyncio.Task[list[str]], user: str, user_hash: str) -> None:
         """Send a late answer as customer-service messages, or keep it for the user's next message."""
         try:
-            pages = await job.task
+            pages = await task
         except Exception:
-            logger.exception("late answer failed for user %s", hash_user(self.channel, user))
+            logger.exception("late answer failed for user %s", user_hash)
             return
         try:
             if self.api is None:
                 raise CustomerServiceUnavailable("no customer-service API configured")
             for page in pages:
                 await self.api.send_text(user, page)
-            logger.info("late answer sent as customer-service message to user %s", hash_user(self.channel, user))
+            logger.info("late answer sent as customer-service message to user %s", user_hash)
         except (CustomerServiceUnavailable, httpx.HTTPError, ValueError) as e:
-            logger.warning("kept late answer for next message of user %s: %s", hash_user(self.channel, user), e)
-            self._undelivered[user] = pages
+            logger.warning("kept late answer for next message of user %s: %s", user_hash, e)
+            await asyncio.to_thread(self.state.put_pages, self.channel, user_hash, HELD, pages)
 
     async def drain(self) -> None:
         """Wait for background deliveries (tests, shutdown)."""

@@ -154,7 +154,9 @@ def test_slow_answer_returns_success_then_arrives_as_customer_service_message(tm
     assert len(api.sent) == 1
     assert api.sent[0]["touser"] == OPENID and api.sent[0]["msgtype"] == "text"
     assert api.sent[0]["text"]["content"].startswith("逾期账款占比超过15%是现金流预警信号。")
-    assert api.token_requests and api.token_requests[0]["grant_type"] == ["client_credential"]
+    assert api.token_requests == [
+        {"grant_type": "client_credential", "appid": APP_ID, "secret": "app-secret-1", "force_refresh": False}
+    ]  # stable_token in normal mode: never invalidates the token another worker holds
 
 
 def test_access_token_is_cached_between_customer_service_messages(tmp_path: Path) -> None:

@@ -7,7 +7,6 @@ import json
 import threading
 import time
 from typing import Any
-from urllib.parse import parse_qs
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -55,27 +54,33 @@ def encrypted_request(xml: str, receive_id: str = APP_ID, *, token: str = TOKEN)
 
 
 class WeChatAPIStandIn:
-    """``/cgi-bin/token`` and ``/cgi-bin/message/custom/send``, recording what they receive."""
+    """``/cgi-bin/stable_token`` and ``/cgi-bin/message/custom/send``, recording what they receive.
+
+    Like WeChat's normal mode, every token request within the validity gets the same token.
+    """
 
     def __init__(self, send_errcode: int = 0) -> None:
         self.send_errcode = send_errcode
-        self.token_requests: list[dict[str, list[str]]] = []
+        self.token_requests: list[dict[str, Any]] = []
         self.sent: list[dict[str, Any]] = []
         self.sent_event = threading.Event()
+        self.tokens_issued = 0
         self.app = Starlette(
             routes=[
-                Route("/cgi-bin/token", self.token, methods=["GET"]),
+                Route("/cgi-bin/stable_token", self.stable_token, methods=["POST"]),
                 Route("/cgi-bin/message/custom/send", self.custom_send, methods=["POST"]),
             ]
         )
 
-    async def token(self, request: Request) -> JSONResponse:
-        """Hand out an access token for the right app id and secret."""
-        query = parse_qs(request.url.query)
-        self.token_requests.append(query)
-        if query.get("appid") != [APP_ID] or query.get("secret") != ["app-secret-1"]:
+    async def stable_token(self, request: Request) -> JSONResponse:
+        """Hand out the current access token (a new one only on ``force_refresh``) for the right app."""
+        body = json.loads(await request.body())
+        self.token_requests.append(body)
+        if body.get("appid") != APP_ID or body.get("secret") != "app-secret-1":
             return JSONResponse({"errcode": 40125, "errmsg": "invalid appsecret"})
-        return JSONResponse({"access_token": f"ACCESS_{len(self.token_requests)}", "expires_in": 7200})
+        if body.get("force_refresh") or not self.tokens_issued:
+            self.tokens_issued += 1
+        return JSONResponse({"access_token": f"ACCESS_{self.tokens_issued}", "expires_in": 7200})
 
     async def custom_send(self, request: Request) -> JSONResponse:
         """Accept a customer-service message (or refuse it with ``send_errcode``)."""

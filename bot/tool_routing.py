@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from bot.config import Settings
 from bot.messages import Reply, Session, ToolCall
+from knowledge.normalize import detect_script, to_simplified, to_user_script
 from tools import replies
 from tools.client import CreditServiceClient
 from tools.intents import ToolRequest, buyer_name, detect, fill_slots
@@ -41,7 +43,20 @@ class ToolRouter:
         self.today = today
 
     def handle(self, message: str, session: Session) -> Reply | None:
-        """A Reply for a tool request or a completed clarification; ``None`` when the knowledge core should answer."""
+        """A Reply for a tool request or a completed clarification; ``None`` when the knowledge core should answer.
+
+        A Traditional-script message is read in Simplified (as the ledger's names are) and answered in Traditional.
+        """
+        message = unicodedata.normalize("NFKC", message)
+        script = detect_script(message)
+        if script == "hant":
+            message = to_simplified(message)
+        reply = self._handle(message, session)
+        if reply is not None and script == "hant":
+            reply.answer = to_user_script(reply.answer, script)
+        return reply
+
+    def _handle(self, message: str, session: Session) -> Reply | None:
         request = detect(message)
         pending = session.state.get(_PENDING)
         if request is None and pending:
@@ -56,6 +71,8 @@ class ToolRouter:
     # --- dispatch -------------------------------------------------------------------------
 
     def _run(self, request: ToolRequest, session: Session) -> Reply | None:
+        if request.tool == "formula":
+            return self._formula(request.args["kind"], session)
         if request.tool == "calc_dso":
             return self._calc("calc_dso", request.args, request.missing, session)
         if request.tool == "calc_ratio":
@@ -97,6 +114,16 @@ class ToolRouter:
         return None
 
     # --- calculators ----------------------------------------------------------------------
+
+    def _formula(self, kind: str, session: Session) -> Reply:
+        """The formula of a calculator; numbers sent next are taken as its inputs."""
+        if kind == "calc_dso":
+            session.state[_PENDING] = {"tool": "calc_dso", "args": {},
+                                       "missing": ["receivables", "credit_sales", "period_days"]}
+        elif kind != "discount_cost":
+            _, missing = fill_slots(kind, "", {})
+            session.state[_PENDING] = {"tool": "calc_ratio", "args": {"kind": kind}, "missing": missing}
+        return Reply(replies.formula_answer(kind))
 
     def _calc(self, tool: str, args: dict[str, Any], missing: list[str], session: Session) -> Reply:
         if missing:

@@ -17,14 +17,29 @@ from tools.numbers import Amount, find_amounts, parse_period_days, parse_terms
 BUYER_ID = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2}\d{4})(?![A-Za-z0-9])")
 USCC = re.compile(r"(?<![0-9A-Z])([0-9A-HJ-NP-RTUW-Y]{2}\d{6}[0-9A-HJ-NP-RTUW-Y]{10})(?![0-9A-Z])")
 DSO_WORDS = re.compile(r"DSO|应收账款周转天数|应收周转天数|周转天数|回款天数|days sales outstanding", re.IGNORECASE)
-LEDGER_WORDS = re.compile(r"DSO|账龄|逾期|应收|回款|欠款|receivables?|overdue|ag(?:e)?ing", re.IGNORECASE)
-LOOKUP_STRONG = re.compile(r"信用评分|信用分|查一下|查查|查询|帮我查|帮我看看|credit score|look ?up", re.IGNORECASE)
+LEDGER_WORDS = re.compile(
+    r"DSO|账龄|逾期|应收|回款|欠|余额|的账|receivables?|overdue|ag(?:e)?ing|\bowes?\b|\bowing\b", re.IGNORECASE
+)
+LOOKUP_STRONG = re.compile(
+    r"信用评分|信用分|查一下|查一查|查下|查查|查询|帮我查|帮我看看|给我看看|credit score|look ?up", re.IGNORECASE
+)
 LOOKUP_WEAK = re.compile(
-    r"评分|评级|信用等级|风险等级|资信|信用怎么样|信用如何|信用状况|信用情况|靠谱吗|可靠吗|额度多少|限额多少|rating",
+    r"评分|评级|信用等级|风险等级|资信|信用怎么样|信用如何|信用状况|信用情况|靠谱吗|可靠吗|额度多少|限额多少|信用额度|多少额度|额度有多少|rating",
     re.IGNORECASE,
 )
 BUYER_WORDS = re.compile(r"买家|客户|buyer|customer", re.IGNORECASE)
-BUYER_NOUN = re.compile(r"买家|客户|公司|企业|这家|该|buyer|customer|company", re.IGNORECASE)
+# A buyer question without a name asks which buyer only when it is about a buyer; "公司" alone may be the
+# insurer or the user's own company ("你们公司的评级是多少").
+BUYER_NOUN = re.compile(r"买家|客户|这家|那家|该公司|该企业|buyer|customer|this company", re.IGNORECASE)
+# A bare message that is only a company name ends with its legal form.
+NAME_ENDING = re.compile(
+    r"(?:有限公司|有限责任公司|股份公司|公司|集团|厂|商行|\bco\.?,?\s*ltd\.?|\bltd\.?|\bllc|\bgmbh|\binc\.?|\bcorp\.?)$",
+    re.IGNORECASE,
+)
+NOT_A_NAME = re.compile(r"^(?:你们|我们|贵|本|我司|咱们)|[吗呢么哪能]|什么|可以|怎", re.IGNORECASE)
+QUOTED_NAME = re.compile(r"[“\"「『《]([^”\"」』》]{2,60})[”\"」』》]")
+# "超过90天的账", "90天以上": an ageing bucket, not the period of a ledger question.
+AGING_PHRASE = re.compile(r"(?:超过|逾期)\s*\d+\s*天|\d+\s*天(?:以上|以下|以内)")
 LEGAL_FORM = re.compile(r"公司|集团|有限|股份|厂|\bco\b|ltd|gmbh|llc|inc\b|\bpt\b|corp", re.IGNORECASE)
 COMPANY_LIKE = re.compile(r"公司|有限|集团|厂|商行|贸易|进出口|\bco\b|ltd|gmbh|llc|inc\b|\bpt\b|corp", re.IGNORECASE)
 CALC_VERBS = re.compile(r"算|多少|几天|是多少|计算|what(?:'s| is)|calculate|compute|how many days", re.IGNORECASE)
@@ -42,10 +57,17 @@ PERIOD_PHRASE = re.compile(
 CJK = re.compile(r"[\u4e00-\u9fff]")
 KNOWLEDGE_MARKERS = re.compile(
     r"怎么(?!样)|如何[\u4e00-\u9fff]|怎样|配合|怎么算|如何算|如何计算|怎样计算|公式|什么是|是什么|什么意思|为什么|为何|说明|意味|怎么办|怎么处理|如何处理|"
-    r"如何降低|怎么降低|怎样降低|如何缩短|怎么缩短|变长|变短|一直在|影响|原因|哪些|需要|应该|能不能|可不可以|可以|能否|是否|多久|要不要|会不会|"
+    r"如何降低|怎么降低|怎样降低|如何缩短|怎么缩短|变长|变短|一直在|影响|原因|哪些|需要|应该|该做|做什么|第一步|步骤|流程|"
+    r"能不能|可不可以|可以|能否|是否|多久|要不要|会不会|"
     r"how (?:to|do|does|can|should)|why|what does|meaning|explain",
     re.IGNORECASE,
 )
+# "X怎么算" without numbers asks for the calculator's formula; "X是什么意思" is left to the knowledge core.
+HOW_COMPUTED = re.compile(r"怎么算|如何算|怎样算|怎么计算|如何计算|怎样计算|计算方法|算法|公式|how (?:is|to|do you) (?:it )?calculat|formula",
+                          re.IGNORECASE)
+MEANING = re.compile(r"什么意思|是什么|什么是|啥意思|meaning|what does|\bmean\b", re.IGNORECASE)
+DISCOUNT_NAME = re.compile(r"(?:现金)?折扣(?:的)?(?:年化)?成本|年化成本|放弃(?:现金)?折扣|discount cost|cost of (?:not taking )?(?:a |the )?discount",
+                           re.IGNORECASE)
 DISCOUNT_WORDS = re.compile(r"折扣|现金折扣|discount|年化|成本|cost|划算|值得", re.IGNORECASE)
 _FILLER = sorted(
     [
@@ -53,14 +75,15 @@ _FILLER = sorted(
         "麻烦", "请问", "请", "一下", "现在", "目前", "当前", "最近", "的", "是", "多少", "几天", "怎么样", "如何",
         "情况", "状况", "和", "与", "及", "买家", "客户", "企业", "信用", "吗", "呢", "啊", "呀", "了", "账上", "一共",
         "总共", "还", "逾期", "账龄", "应收账款", "应收", "回款", "欠款", "评分", "信用分", "分数", "评级", "等级",
-        "风险", "资信", "额度", "限额", "靠谱", "可靠",
+        "风险", "资信", "额度", "限额", "靠谱", "可靠", "帮我查下", "查一查", "查下", "给我看看", "看下", "余额",
+        "分析", "有没有", "欠我们", "欠", "多少钱", "能给", "这个", "一个", "一家", "的账", "有多少", "超过",
     ],
     key=len,
     reverse=True,
 )
 _FILLER_EN = re.compile(
     r"\b(?:what(?:'s| is)|the|of|for|check|look ?up|buyer|customer|please|credit|score|rating|receivables?|"
-    r"overdue|aging|ageing|dso|and|how|is|about|show|me)\b",
+    r"overdue|aging|ageing|dso|and|how|is|about|show|me|much|does|do|owes?|owing|us|amount|their|its|limit)\b",
     re.IGNORECASE,
 )
 
@@ -95,8 +118,9 @@ RATIO_WORDS = {
 class ToolRequest:
     """What a message asks of the tools.
 
-    ``tool`` is one of ``calc_dso``, ``calc_ratio``, ``buyer_lookup``, ``buyer_receivables`` or
-    ``clarify_buyer`` (a buyer question without a name). ``strong`` marks a buyer request that should be
+    ``tool`` is one of ``calc_dso``, ``calc_ratio``, ``buyer_lookup``, ``buyer_receivables``,
+    ``clarify_buyer`` (a buyer question without a name) or ``formula`` ("DSO怎么算": ``args["kind"]`` names
+    the calculator whose formula to show). ``strong`` marks a buyer request that should be
     answered "not found" rather than handed to the knowledge core when nothing matches.
     """
 
@@ -110,6 +134,8 @@ def detect(message: str) -> ToolRequest | None:
     """The tool request in ``message``, or ``None`` when it is for the knowledge core."""
     text = message.strip()
     terms = parse_terms(text)
+    if terms and MEANING.search(text) and not DISCOUNT_WORDS.search(text):
+        terms = None  # "2/10 Net 30 是什么意思？" asks what the terms mean
     if terms and (DISCOUNT_WORDS.search(text) or CALC_VERBS.search(text) or "?" in text or "？" in text):
         return ToolRequest("calc_ratio", {"kind": "discount_cost", "discount_pct": terms.discount_pct,
                                           "discount_days": terms.discount_days, "net_days": terms.net_days})
@@ -119,6 +145,9 @@ def detect(message: str) -> ToolRequest | None:
             return ToolRequest("buyer_receivables", {"query": buyer_id.group(1).upper(), **ledger_window(text)})
         return ToolRequest("buyer_lookup", {"query": buyer_id.group(1).upper()})
     amounts = find_amounts(text)
+    formula = _formula_question(text, amounts)
+    if formula:
+        return ToolRequest("formula", {"kind": formula})
     for kind, words in RATIO_WORDS.items():
         if words.search(text) and (amounts or EXPLICIT_CALC.search(text)) and not _knowledge(text, amounts):
             args, missing = fill_slots(kind, text, {})
@@ -126,9 +155,28 @@ def detect(message: str) -> ToolRequest | None:
     if DSO_WORDS.search(text) and (amounts or EXPLICIT_CALC.search(text)) and not _knowledge(text, amounts):
         args, missing = fill_slots("calc_dso", text, {})
         return ToolRequest("calc_dso", args, missing)
+    if len(amounts) >= 2 and not KNOWLEDGE_MARKERS.search(text):
+        # "AR 3.2M sales 9.6M quarter": receivables and sales typed, no metric named: that is a DSO.
+        args, missing = fill_slots("calc_dso", text, {})
+        if "receivables" in args and "credit_sales" in args:
+            return ToolRequest("calc_dso", args, missing)
     if amounts:
         return None
     return _buyer_by_name(text)
+
+
+def _formula_question(text: str, amounts: list[Amount]) -> str | None:
+    """The calculator a "how is X computed" question without numbers is about ("DSO怎么算" -> ``calc_dso``)."""
+    if amounts or not HOW_COMPUTED.search(text):
+        return None
+    for kind, words in RATIO_WORDS.items():
+        if words.search(text):
+            return kind
+    if DSO_WORDS.search(text):
+        return "calc_dso"
+    if DISCOUNT_NAME.search(text):
+        return "discount_cost"
+    return None
 
 
 def _knowledge(text: str, amounts: list[Amount]) -> bool:
@@ -142,8 +190,10 @@ def _buyer_by_name(text: str) -> ToolRequest | None:
     if KNOWLEDGE_MARKERS.search(text) or NOT_A_BUYER_QUESTION.search(text):
         return None
     if not (lookup or ledger):
-        bare = re.sub(r"[\s？?。！!，,]+", "", text)
-        if LEGAL_FORM.search(bare) and CJK.search(bare) and 6 <= len(bare) <= 40 and bare == text.strip("？?。！! "):
+        bare = text.strip("？?。！! ")
+        if NAME_ENDING.search(bare) and not NOT_A_NAME.search(bare) and 4 <= len(bare) <= 60 and (
+            CJK.search(bare) or len(bare.split()) >= 2
+        ):
             return ToolRequest("buyer_lookup", {"query": bare})  # a bare company name: look it up
         return None
     name = buyer_name(text)
@@ -154,9 +204,13 @@ def _buyer_by_name(text: str) -> ToolRequest | None:
         return None
     if (CJK.search(name) and len(name.split()) > 2) or len(name) > 60:
         return None  # what is left is a sentence, not a company name
-    # "not found" only when the user clearly means a buyer; otherwise an unknown name (an insurer,
-    # a bank ...) goes to the knowledge core.
-    strong = bool(LOOKUP_STRONG.search(text) or BUYER_WORDS.search(text) or LEGAL_FORM.search(name))
+    # "not found" only when the user clearly names a buyer (an id is handled above, a quoted or legal name
+    # here) or asks about one in so many words; otherwise the name must match the ledger, and an unknown
+    # name (an insurer, a bank, a stray phrase ...) goes to the knowledge core.
+    plausible = len(name.split()) == 1 or not CJK.search(name)
+    strong = bool(QUOTED_NAME.search(text) or LEGAL_FORM.search(name)) or plausible and bool(
+        LOOKUP_STRONG.search(text) or BUYER_WORDS.search(text)
+    )
     window = ledger_window(text) if tool == "buyer_receivables" else {}
     return ToolRequest(tool, {"query": name, **window}, strong=strong)
 
@@ -170,7 +224,7 @@ def ledger_window(text: str) -> dict[str, Any]:
             window["as_of"] = date(int(day.group(1)), int(day.group(2)), int(day.group(3))).isoformat()
         except ValueError:
             pass
-    period = parse_period_days(ISO_DATE.sub(" ", text))
+    period = parse_period_days(AGING_PHRASE.sub(" ", ISO_DATE.sub(" ", text)))
     if period:
         window["period_days"] = period
     return window
@@ -178,10 +232,13 @@ def ledger_window(text: str) -> dict[str, Any]:
 
 def buyer_name(text: str) -> str:
     """What is left of a buyer question once the question words are gone ("华信的信用评分" -> "华信")."""
+    quoted = QUOTED_NAME.search(text)
+    if quoted:
+        return quoted.group(1).strip()
     spaced = [p for p in re.split(r"\s+", text) if CJK.search(p) and COMPANY_LIKE.search(p) and len(p) > 3]
     if len(spaced) == 1:
         text = spaced[0]
-    text = PERIOD_PHRASE.sub(" ", ISO_DATE.sub(" ", text))
+    text = PERIOD_PHRASE.sub(" ", ISO_DATE.sub(" ", AGING_PHRASE.sub(" ", text)))
     text = _FILLER_EN.sub(" ", text)
     text = re.sub(r"这家|该|这个|那家|这位|^那么?|我们|我司|咱们|你们|他们|DSO", " ", text, flags=re.IGNORECASE)
     for word in _FILLER:  # none of these occurs inside a legal suffix such as "有限公司"

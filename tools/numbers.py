@@ -29,12 +29,12 @@ _SUFFIX = {"万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8, "千": 1e3, "百万":
 
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _ARABIC_AMOUNT = re.compile(
-    rf"(?P<num>{_ARABIC})\s*(?P<suffix>百万|千万|万|萬|亿|億|千|million|billion|mn|bn|[kKmMbwW](?![a-zA-Z]))?"
+    rf"(?P<num>{_ARABIC})(?:\s*(?P<suffix>百万|千万|万|萬|亿|億|千|million|billion|mn|bn|[kKmMbwW](?![a-zA-Z])))?"
 )
 _CHINESE_AMOUNT = re.compile(rf"[{_CN_CHARS}]+")
 # What makes a number a duration, a percentage or a count rather than money.
 _NOT_MONEY_AFTER = re.compile(
-    r"\s*(?:个月|个季度|天|日|days?\b|months?\b|years?\b|年|月|季度|%|％|percent|倍|家|个|次|条|笔|号|周|星期|小时|分钟|级|分(?!钱))"
+    r"\s*(?:个月|个季度|天|日|days?\b|months?\b|years?\b|年|月|季度|%|％|percent|倍|家|个|次|条|笔|号|周(?!期)|星期|小时|分钟|级|分(?!钱))"
 )
 _DAY_PERIOD = re.compile(rf"(?P<num>\d+|[{_CN_CHARS}]+)\s*(?:个)?\s*(?:天|日|days?\b)", re.IGNORECASE)
 _MONTH_PERIOD = re.compile(rf"(?P<num>\d+|[{_CN_CHARS}]+)\s*个?\s*月|(?P<en>\d+)\s*months?\b", re.IGNORECASE)

@@ -59,6 +59,28 @@ def ask_for(missing: list[str], known: dict[str, Any]) -> str:
     return f"{prefix}要计算还缺：{wanted}。请告诉我这个数字，例如“应收大概50万”。"
 
 
+FORMULAS = {
+    "calc_dso": ("DSO（应收账款周转天数）", "DSO = 应收账款 ÷ 赊销额 × 天数",
+                 "表示平均一笔赊销要多少天才能收回货款，天数越长回款越慢",
+                 "应收账款余额、这段期间的赊销额和期间天数（如上季度 = 90天）"),
+    "overdue_ratio": ("逾期率", "逾期率 = 逾期金额 ÷ 应收账款", "表示应收账款中已经逾期的比例",
+                      "逾期金额和应收账款余额"),
+    "current_ratio": ("流动比率", "流动比率 = 流动资产 ÷ 流动负债", "衡量短期偿债能力，一般认为 1.5–2 以上较稳",
+                      "流动资产和流动负债"),
+    "working_capital_ratio": ("营运资本比率", "营运资本比率 = (流动资产 − 流动负债) ÷ 总资产",
+                              "表示营运资本占总资产的比例，为负说明短期偿债压力大", "流动资产、流动负债和总资产"),
+    "discount_cost": ("现金折扣的年化成本", "年化成本 = 折扣率 ÷ (100% − 折扣率) × 365 ÷ (付款期 − 折扣期)",
+                      "表示放弃提前付款折扣相当于付出的年化资金成本，高于企业资金成本时拿折扣更划算",
+                      "付款条件，例如 2/10 Net 30（10天内付款享2%折扣，30天付清）"),
+}
+
+
+def formula_answer(kind: str) -> str:
+    """How a calculator computes its figure, and an offer to compute it ("DSO怎么算")."""
+    name, formula, meaning, inputs = FORMULAS[kind]
+    return f"{name}的计算公式：\n{formula}\n{meaning}。\n如需我直接帮您算，请告诉我{inputs}。"
+
+
 def dso_answer(args: dict[str, Any], result: dict[str, Any]) -> str:
     """DSO with its formula written out."""
     days = result["dso_days"]

@@ -13,9 +13,14 @@ from tools.intents import detect, fill_slots
         "DSO 40天算高吗？",
         "行业平均DSO是多少？",
         "信用评分低的买家还能投保吗？",
-        "应收账款周转天数怎么计算？",
-        "现金折扣的年化成本怎么算？",
-        "流动比率怎么算",
+        "DSO是什么意思",
+        "2/10 Net 30 是什么意思？",
+        "你们公司地址在哪",
+        "你们公司的评级是多少",
+        "公司刚成立能买信用保险吗",
+        "客户逾期了第一步该做什么",
+        "信用额度跟保险怎么配合",
+        "信用额度怎么定",
         "上季度DSO是45天，这个月变成60天，正常吗？",
         "客户逾期了怎么办",
         "那需要准备什么材料?",
@@ -59,6 +64,12 @@ def test_dso_values_are_read(question: str, args: dict) -> None:
         ("What is the credit score of Harbor Lane Home Goods LLC?", "buyer_lookup", "Harbor Lane Home Goods LLC", True),
         ("佛山华信金属材料有限公司", "buyer_lookup", "佛山华信金属材料有限公司", True),
         ("那安联贸易的评级是多少？", "buyer_lookup", "安联贸易", False),
+        ("帮我查下 东莞宏远", "buyer_lookup", "东莞宏远", True),
+        ("“海纳纺织”信用分", "buyer_lookup", "海纳纺织", True),
+        ("宁波恒丰欠我们多少钱", "buyer_receivables", "宁波恒丰", False),
+        ("how much does CN1042 owe us", "buyer_receivables", "CN1042", True),
+        ("海纳纺织有没有逾期", "buyer_receivables", "海纳纺织", False),
+        ("Saigon Textile Trading Co., Ltd.", "buyer_lookup", "Saigon Textile Trading Co., Ltd.", True),
     ],
 )
 def test_buyer_requests(question: str, tool: str, query: str, strong: bool) -> None:
@@ -82,3 +93,36 @@ def test_follow_up_fills_the_missing_amount() -> None:
 def test_ledger_window_is_read() -> None:
     request = detect("CN1007 截至2026-09-30 过去60天的账龄")
     assert request is not None and request.args == {"query": "CN1007", "as_of": "2026-09-30", "period_days": 60}
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("DSO怎么算", "calc_dso"),
+        ("应收账款周转天数怎么计算？", "calc_dso"),
+        ("逾期率的公式", "overdue_ratio"),
+        ("流动比率怎么算", "current_ratio"),
+        ("营运资金比率如何计算", "working_capital_ratio"),
+        ("现金折扣的年化成本怎么算？", "discount_cost"),
+    ],
+)
+def test_how_is_it_computed_asks_for_the_formula(question: str, kind: str) -> None:
+    request = detect(question)
+    assert request is not None and request.tool == "formula" and request.args == {"kind": kind}
+
+
+def test_a_buyer_question_with_only_the_word_company_names_no_buyer() -> None:
+    assert detect("你们公司的信用评级多少") is None
+    request = detect("这家公司的评级多少")
+    assert request is not None and request.tool == "clarify_buyer"
+
+
+def test_receivables_and_sales_typed_without_naming_dso() -> None:
+    request = detect("AR 3.2M sales 9.6M quarter")
+    assert request is not None and request.tool == "calc_dso"
+    assert request.args == {"receivables": 3.2e6, "credit_sales": 9.6e6, "period_days": 90}
+
+
+def test_an_ageing_bucket_is_not_the_ledger_period() -> None:
+    request = detect("CN1000 超过60天的账有多少")
+    assert request is not None and request.tool == "buyer_receivables" and request.args == {"query": "CN1000"}

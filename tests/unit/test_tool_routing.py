@@ -54,7 +54,9 @@ def session(may_lookup: bool = True) -> Session:
     "question",
     [
         "我们DSO一直在变长，这说明啥问题？",
-        "DSO怎么算？",
+        "DSO是什么意思",
+        "你们公司地址在哪",
+        "客户逾期了第一步该做什么",
         "什么是应收账款周转天数？",
         "信用评分是怎么算的？",
         "买家破产了怎么办？",
@@ -181,3 +183,34 @@ def test_pending_buyer_question_can_be_cancelled() -> None:
     assert router.handle("这家买家信用怎么样", s).status == "clarify"
     assert router.handle("算了不用了", s) is None
     assert s.state == {} and service.requests == []
+
+
+def test_how_dso_is_computed_gives_the_formula_then_computes_the_numbers_sent_next() -> None:
+    router, s = make_router(FakeService()), session(may_lookup=False)
+    reply = router.handle("DSO怎么算？", s)
+    assert reply.status == "answered" and "DSO = 应收账款 ÷ 赊销额 × 天数" in reply.answer
+    assert "帮您算" in reply.answer and not reply.tool_calls
+    done = router.handle("应收300万，赊销900万，一个季度", s)
+    assert done.status == "answered" and "300万 ÷ 900万 × 90 = 30.0天" in done.answer and s.state == {}
+
+
+def test_formula_offer_is_dropped_when_the_user_moves_on() -> None:
+    router, s = make_router(FakeService()), session()
+    assert "流动资产 ÷ 流动负债" in router.handle("流动比率怎么算", s).answer
+    assert router.handle("理赔需要多久？", s) is None and s.state == {}
+
+
+def test_traditional_message_is_read_and_answered_in_traditional() -> None:
+    reply = make_router(FakeService()).handle("應收帳款300萬，賒銷900萬，一季度，DSO多少", session())
+    assert reply is not None and "30.0天" in reply.answer and "應收" in reply.answer
+
+
+def test_refusal_without_permission_is_polite_and_points_to_what_still_works() -> None:
+    reply = make_router(FakeService([HUAXIN])).handle("查一下买家 CN1049", session(may_lookup=False))
+    assert reply.answer.startswith("抱歉") and "DSO" in reply.answer and "知识问答" in reply.answer
+
+
+def test_unmatched_weak_name_without_permission_goes_to_the_knowledge_core() -> None:
+    service = FakeService([HUAXIN])
+    assert make_router(service).handle("安联贸易评级多少", session(may_lookup=False)) is None
+    assert service.requests == []

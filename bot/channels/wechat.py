@@ -7,7 +7,8 @@ Quirks that stay in this module:
   requests get a 4xx before any answer is computed. XML is parsed with ``defusedxml`` (no DTDs, no
   entities).
 * The 5-second rule: WeChat waits 5 s and retries the same ``MsgId`` up to three times. The answer
-  is computed once per ``MsgId`` (:class:`Responder`); ready within the budget it goes back as a
+  is computed once per ``MsgId`` by whichever worker claims it first in the shared conversation store
+  (:class:`Responder`, :mod:`bot.channels.wechat_state`); ready within the budget it goes back as a
   passive reply, otherwise ``success`` is returned and the answer follows as a customer-service
   message (:class:`CustomerServiceAPI`), or — accounts without that API — on the user's next message.
 * Passive replies are plain text under ~2048 bytes; the rest is offered as "更多".

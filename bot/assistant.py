@@ -9,7 +9,6 @@ numbered citations (:mod:`knowledge.answering`), optionally rephrased by the LLM
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -19,7 +18,7 @@ from bot.messages import Reply, Session, Source, Turn
 from knowledge.answering import Composer, Composition
 from knowledge.followup import resolve
 from knowledge.normalize import NormalizedQuery, normalize_query, to_user_script
-from knowledge.scope import has_domain_term, is_off_topic, is_small_talk, strip_injection
+from knowledge.scope import has_domain_term, is_off_topic, is_small_talk, strip_injection, uncovered_aspect
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -37,6 +36,7 @@ EXAMPLES = ("贸易信用保险主要保障哪些风险？", "理赔一般需要
 GREETING = "您好！我是贸易信用保险知识助手，可以回答信用保险、坏账保护、理赔、账期和应收账款管理方面的问题。请告诉我您的具体问题，例如："
 INJECTION = "我只能根据贸易信用保险的资料回答问题，不会执行改变规则的指令。请告诉我您想了解的具体问题，例如："
 NO_ANSWER = "抱歉，知识库里没有关于这个问题的资料，我无法给出可靠的回答。"
+NOT_COVERED = "抱歉，资料里没有提到{aspect}方面的信息，我无法给出可靠的回答，建议以保单条款或顾问的答复为准。"
 OFF_TOPIC = "抱歉，这个问题超出了本助手的范围：我只能回答贸易信用保险和应收账款管理方面的问题，无法提供这方面的信息。"
 EN_GREETING = "Hello! I answer questions about trade credit insurance, bad debt, claims and receivables. Please ask a concrete question, for example:"
 EN_NO_ANSWER = "Sorry, the knowledge base does not cover this question, so I cannot answer it reliably."
@@ -76,11 +76,11 @@ class Assistant:
 
     # --- the offline answer ---------------------------------------------------------------
 
-    def _no_answer(self, nq: NormalizedQuery, *, off_topic: bool) -> Reply:
+    def _no_answer(self, nq: NormalizedQuery, *, off_topic: bool, aspect: str | None = None) -> Reply:
         if nq.script == "en":
             text = f"{EN_NO_ANSWER}\n{self.human_contact}"
         else:
-            lead = OFF_TOPIC if off_topic else NO_ANSWER
+            lead = OFF_TOPIC if off_topic else NOT_COVERED.format(aspect=aspect) if aspect else NO_ANSWER
             text = to_user_script(f"{lead}\n如需帮助，请联系{self.human_contact}", nq.script)
         return Reply(answer=text, status="no_answer")
 
@@ -98,7 +98,7 @@ class Assistant:
         """The offline reply to ``message`` and the topic to remember for follow-ups."""
         if self.tools is not None:
             tool_reply = self.tools.handle(message, session)
-            if tool_reply is not None and not _misrouted(tool_reply, message):
+            if tool_reply is not None:
                 return tool_reply, message
         nq = normalize_query(message)
         question, injected = strip_injection(nq.text)
@@ -108,8 +108,14 @@ class Assistant:
             return self._clarify(nq, INJECTION if injected else GREETING), ""
         if is_off_topic(question):
             return self._no_answer(nq, off_topic=True), ""
+        aspect = uncovered_aspect(question, self.composer.corpus_text)
+        if aspect is not None:
+            return self._no_answer(nq, off_topic=False, aspect=aspect), ""
         previous = next((t.topic for t in reversed(session.turns) if t.status == "answered" and t.topic), None)
-        resolved = resolve(question, previous if session.turns and session.turns[-1].status == "answered" else None)
+        surface = strip_injection(nq.surface)[0] if nq.surface else None
+        resolved = resolve(
+            question, previous if session.turns and session.turns[-1].status == "answered" else None, surface=surface
+        )
         hits = self.knowledge.search(resolved.query, k=SEARCH_K)
         composition = self.composer.compose(resolved.focus, hits, context=resolved.context) if hits else None
         if not self._supported(resolved.query, composition):
@@ -162,29 +168,6 @@ class Assistant:
             yield from split_pieces(reply.answer)
         session.turns.append(Turn(question=message, answer=reply.answer, status=reply.status, topic=topic))
         yield reply
-
-
-_COMPANY = re.compile(r"公司|集团|有限|工厂|厂$|商行|股份|co\.?|ltd|inc\b|gmbh|\b[a-z]{2}\d{3,}\b", re.IGNORECASE)
-
-
-def _misrouted(reply: Reply, message: str) -> bool:
-    """A buyer request that names no company and found nothing (or was refused): a knowledge question after all.
-
-    ("安联贸易的评级是多少？" reads like a buyer query to the tool detector, but no buyer is named.)
-    """
-    if not reply.tool_calls:
-        try:
-            from tools.replies import NO_PERMISSION
-        except ImportError:  # pragma: no cover - tools are optional
-            return False
-        return reply.answer == NO_PERMISSION and not _COMPANY.search(message)
-    if reply.tool_calls[0].name != "buyer_lookup":
-        return False
-    call = reply.tool_calls[0]
-    found_nothing = call.result.get("matches") == [] or "error" in call.result
-    if not found_nothing or len(reply.tool_calls) > 1:
-        return False
-    return not _COMPANY.search(str(call.args.get("query", "")))
 
 
 def _grounded(text: str, source_count: int) -> bool:

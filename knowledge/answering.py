@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from knowledge.conflicts import Conflict, find_conflicts
+from knowledge.conflicts import Conflict, figures, find_conflicts, is_anecdote
 from knowledge.sentences import (
     PROVIDER,
     Sentence,
@@ -32,8 +32,12 @@ MAX_HITS = 6
 MAX_SENTENCES = 3
 MAX_PER_CHUNK = 2
 SNIPPET_CHARS = 220
+ANECDOTE_WEIGHT = 0.4
 CONFLICT_LEAD = "需要注意，各文章说法不一："
 ANSWER_LEAD = "根据资料："
+# The articles use DSO without defining it; the calculator (tools) computes it from the user's figures.
+DSO_OFFER = "资料没有给出DSO的定义或算法；如需计算，请告诉我应收账款余额、期间赊销额和天数，我可以按 DSO = 应收账款 ÷ 赊销额 × 天数 帮您算。"
+_ASKS_DSO_DEFINITION = re.compile(r"(?i)(dso|周转天数).{0,8}(什么|意思|定义|怎么算|如何算|怎么计算|如何计算|公式|算法)")
 
 
 @dataclass
@@ -75,10 +79,19 @@ class _Candidate:
 _UNIT_WORDS = {
     "countries": re.compile(r"国家|国别|countr"),
     "days": re.compile(r"多久|多长时间|几天|天|工作日|期限|时间|how long|days"),
-    "percent": re.compile(r"%|百分|比例|几成|多少钱|全额|percent"),
+    "percent": re.compile(r"%|百分|比例|几成|多少钱|全额|赔多少|赔付多少|percent"),
     "companies": re.compile(r"多少家|家企业|家公司|企业数|数据库"),
     "months": re.compile(r"月"),
 }
+
+# A question asking for an example may be answered with a case study ("某出口企业…"); others are not.
+_ASKS_EXAMPLE = re.compile(r"例子|案例|举例|举个|比如|实例|有没有(企业|公司|客户)|谁用过|效果")
+# "能赔吗 / 保不保": the answer should state what is (not) covered, so coverage statements come first.
+_ASKS_COVERAGE = re.compile(r"赔吗|赔不赔|能赔|会赔|可以赔|保吗|保不保|管不管|管吗|能保|承保吗|覆盖吗|在保障|包括吗|算不算")
+_COVERAGE_STATEMENT = re.compile(r"承保|保障范围|除外|不包括|不覆盖|不承保|保障[^,，。]{0,12}风险")
+
+# A sentence opening with a pointer back needs its section heading to be understood.
+_ANAPHORIC = re.compile(r"^(这些|这种|这类|这一|该|其|上述|以上|此类|它们)")
 
 # Bigrams naming the provider or the field itself: they say nothing about *which* figure was asked for.
 _GENERIC = {"安联", "联贸", "贸易", "信用", "保险", "用保", "服务"}
@@ -90,6 +103,7 @@ class Composer:
     def __init__(self, chunks: Sequence[Chunk]) -> None:
         self.chunks = {c.chunk_id: c for c in chunks}
         self.titles = {c.doc_id: c.title for c in chunks}
+        self.corpus_text = "\n".join(f"{c.heading}\n{c.text}" for c in chunks)
         self.pool: list[Sentence] = []
         for chunk in chunks:
             for i, text in enumerate(split_sentences(chunk.text)):
@@ -127,6 +141,8 @@ class Composer:
     def _candidates(self, query: str, context: str, hits: Sequence[Hit], about_provider: bool) -> list[_Candidate]:
         qterms = terms(query)
         cterms = [t for t in terms(context) if t not in set(qterms)]
+        examples_ok = bool(_ASKS_EXAMPLE.search(query))
+        coverage_asked = bool(_ASKS_COVERAGE.search(query))
         hit_rank = {hit.chunk.chunk_id: (rank, hit) for rank, hit in reversed(list(enumerate(hits[:MAX_HITS])))}
         out: list[_Candidate] = []
         for sentence in self.pool:
@@ -143,7 +159,8 @@ class Composer:
                 # a sentence outside the retrieved chunks still counts, a little less
                 if self.weights.known_coverage(qterms, text) < 0.35:
                     continue
-                weight, heading_weight, hit_score = 0.75, 0.0, 0.0
+                # its score shown to users is its own relevance, scaled like a retrieval score
+                weight, heading_weight, hit_score = 0.75, 0.0, cov
             else:
                 weight, heading_weight, hit_score = 1.0 / (1.0 + 0.15 * ranked[0]), 1.0, ranked[1].score
             if chunk.heading and heading_weight:
@@ -151,6 +168,11 @@ class Composer:
                 score += (0.35 if chunk.kind == "faq" else 0.15) * heading_cov
             if chunk.kind == "faq" and sentence.position == 0:
                 score += 0.08
+            if coverage_asked and _COVERAGE_STATEMENT.search(text):
+                score += 0.25
+            if not examples_ok and is_anecdote(text):
+                # a case study is one company's outcome: only when nothing general says as much
+                weight *= ANECDOTE_WEIGHT
             out.append(_Candidate(sentence, score * weight, cov, hit_score))
         out.sort(key=lambda c: -c.score)
         return out
@@ -179,6 +201,9 @@ class Composer:
         qterms = terms(query)
         specific = [t for t in qterms if t not in _GENERIC]
         asked = {unit for unit, pattern in _UNIT_WORDS.items() if pattern.search(query)}
+        if not asked:
+            # figures nobody asked for ("账期怎么定") are not weighed against each other
+            return []
         if asked:
             # the question asks for a figure ("多长时间"): any passage on its subject may state one
             floor, topic_floor = 0.08, 0.1
@@ -191,6 +216,13 @@ class Composer:
 
         conflicts = find_conflicts([c.sentence for c in chosen], relevant, self.weights, on_topic=on_topic)
         return [c for c in conflicts if not asked or c.unit in asked]
+
+    def _framed(self, sentence: Sentence, cite: Callable[[Sentence], str]) -> str:
+        # a sentence pointing back ("这些风险会…") keeps its section heading, which says what it refers to
+        chunk = self.chunks[sentence.chunk_id]
+        if chunk.kind == "section" and chunk.heading and _ANAPHORIC.match(sentence.text):
+            return f"（{_strip_end(chunk.heading)}）{cite(sentence)}"
+        return cite(sentence)
 
     def _relevance(self, qterms: list[str], sentence: Sentence) -> float:
         chunk = self.chunks[sentence.chunk_id]
@@ -237,27 +269,35 @@ class Composer:
                 cited[sentence.doc_id].append(sentence.text)
             return f"{_strip_end(sentence.text)}[{numbering[sentence.doc_id]}]"
 
-        in_conflict = {s.text for conflict in conflicts for s in conflict.sentences}
-        headed: set[str] = set()
-
-        def framed(sentence: Sentence) -> str:
-            # a section sentence keeps its section heading once: "这些风险…" needs it to be understood
-            chunk = self.chunks[sentence.chunk_id]
-            if chunk.kind != "section" or not chunk.heading or chunk.chunk_id in headed or chunk.heading in sentence.text:
-                return cite(sentence)
-            headed.add(chunk.chunk_id)
-            return f"（{_strip_end(chunk.heading)}）{cite(sentence)}"
-
-        body = [framed(c.sentence) + "。" for c in chosen if c.sentence.text not in in_conflict]
-        lines = [ANSWER_LEAD + "".join(body)] if body else []
+        # the chosen sentences answer first (the best one leads); a conflict line then adds the
+        # other articles' differing figures, so the answer never opens with a side remark
+        body = [self._framed(c.sentence, cite) + "。" for c in chosen]
+        lines = [ANSWER_LEAD + "".join(body)]
+        if _ASKS_DSO_DEFINITION.search(query):
+            lines.append(DSO_OFFER)
+        chosen_texts = {c.sentence.text for c in chosen}
         for conflict in conflicts:
-            lines.append(CONFLICT_LEAD + "；".join(cite(s) for s in conflict.sentences) + "。")
+            # the figures the answer already stated are named briefly ("上文为30-60个工作日[1]")
+            stated = [s for s in conflict.sentences if s.text in chosen_texts]
+            others = [s for s in conflict.sentences if s.text not in chosen_texts]
+            named = [f"上文为{_figure_text(s.text, conflict.unit)}[{numbering[s.doc_id]}]" for s in stated]
+            lines.append(CONFLICT_LEAD + "；".join(named + [cite(s) for s in others]) + "。")
+        qterms = terms(query)
+        for conflict in conflicts:
+            for sentence in conflict.sentences:
+                # a counterpart from outside the retrieved hits: its own relevance to the question
+                scores.setdefault(sentence.doc_id, self._relevance(qterms, sentence))
         citations = [
             Citation(doc_id, self.titles.get(doc_id, doc_id), _snippet(cited[doc_id]), round(scores.get(doc_id, 0.0), 4))
             for doc_id in numbering
         ]
         confidence = max(c.coverage for c in candidates) if candidates else 0.0
         return Composition("\n".join(lines), citations, confidence, conflicts)
+
+
+def _figure_text(text: str, unit: str) -> str:
+    found = [f.text or f.value for f in figures(text) if f.unit == unit]
+    return "、".join(dict.fromkeys(found)) or "所述"
 
 
 def _is_question(text: str) -> bool:

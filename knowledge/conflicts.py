@@ -47,6 +47,7 @@ class Figure:
     unit: str
     value: str
     context: str
+    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -57,10 +58,15 @@ class Conflict:
     sentences: tuple[Sentence, ...]
 
 
+def is_anecdote(text: str) -> bool:
+    """True for a case study ("某出口企业…", "以某…为例"): one company's outcome, not a general statement."""
+    return bool(_ANECDOTE.search(text))
+
+
 def figures(text: str) -> list[Figure]:
     """Every figure in ``text`` (numeric ones and the qualitative ``按约定比例``)."""
     out: list[Figure] = []
-    if _ANECDOTE.search(text):
+    if is_anecdote(text):
         return out
     for m in _FIGURE.finditer(text):
         before = text[max(0, m.start() - 2) : m.start()]
@@ -70,7 +76,7 @@ def figures(text: str) -> list[Figure]:
         value = re.sub(r"\s|,", "", m.group("value")).replace("–", "-").replace("至", "-").replace("到", "-")
         value = value.replace("~", "-") + ("多" if m.group("approx") in ("多", "余") else "")
         context = text[max(0, m.start() - WINDOW) : m.end() + WINDOW]
-        out.append(Figure(unit, value, context))
+        out.append(Figure(unit, value, context, m.group(0).strip()))
     for m in _QUALITATIVE_SHARE.finditer(text):
         out.append(Figure("percent", "约定比例", text[max(0, m.start() - WINDOW) : m.end() + WINDOW]))
     return out

@@ -53,10 +53,17 @@ def is_elliptical(message: str) -> bool:
     return len(core) <= SHORT or bool(_PRONOUN.search(text))
 
 
-def resolve(message: str, previous_topic: str | None) -> Resolved:
-    """The self-contained form of ``message`` given the previous turn's topic (if any)."""
+def resolve(message: str, previous_topic: str | None, *, surface: str | None = None) -> Resolved:
+    """The self-contained form of ``message`` given the previous turn's topic (if any).
+
+    Args:
+        message: the normalised message (it may carry added synonym terms).
+        previous_topic: the topic of the previous answered turn, or None.
+        surface: the user's own words without added terms; ellipsis is judged on them
+            ("需要哪些材料" is short even when "文件 资料 凭证" were appended for retrieval).
+    """
     text = message.strip()
-    if not previous_topic or not is_elliptical(text):
+    if not previous_topic or not is_elliptical((surface or text).strip()):
         return Resolved(focus=text, context="", query=text, topic=text[-MAX_TOPIC_CHARS:])
     focus = _LEAD.sub("", text, count=1).strip() or text
     query = f"{previous_topic} {focus}"

@@ -162,11 +162,14 @@ class NormalizedQuery:
         original: the user's text as received.
         text: Simplified-Chinese text (English keeps its words, plus glossary terms) for retrieval.
         script: ``hans``, ``hant`` or ``en`` — the script the answer should be given in.
+        surface: the Simplified text before glossary and synonym terms were added ("" if unknown);
+            whether a message is a short follow-up is judged on it.
     """
 
     original: str
     text: str
     script: Script
+    surface: str = ""
 
 
 @lru_cache(maxsize=2)
@@ -223,11 +226,12 @@ def normalize_query(text: str) -> NormalizedQuery:
     script = detect_script(text)
     if script == "hant":
         text = to_simplified(text)
+    surface = text
     if _LATIN_WORD.search(text):
         terms = glossary_terms(text)
         if terms:
             text = f"{text} {' '.join(terms)}"
-    return NormalizedQuery(original=original, text=expand_synonyms(text), script=script)
+    return NormalizedQuery(original=original, text=expand_synonyms(text), script=script, surface=surface)
 
 
 def to_user_script(text: str, script: Script) -> str:

@@ -96,3 +96,48 @@ def is_off_topic(text: str) -> bool:
         return False
     strong = [t for t in DOMAIN_TERMS if t not in ("客户", "付款", "评级", "额度", "货款") and t.lower() in text.lower()]
     return not strong
+
+
+# Aspects of insurance a customer asks about that the articles may never mention. Each: the name
+# to state, what in a question asks about it, and what in the articles would count as covering it.
+# A question asking about an aspect with no evidence anywhere in the articles is not answered.
+_PAYOUT_WORDS = re.compile(r"赔|补偿|损失|坏账|欠|折扣")
+ASPECTS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
+    ("免赔额", re.compile(r"免赔|自付|自留额"), re.compile(r"免赔|自留额")),
+    ("退保", re.compile(r"退保|解约|撤销保单|取消保单"), re.compile(r"退保|解约")),
+    ("保单生效或等待期", re.compile(r"生效|等待期|观察期|起保日"), re.compile(r"生效|等待期|观察期")),
+    ("续保", re.compile(r"续保|续约|续期"), re.compile(r"续保|续约|续期")),
+    ("犹豫期", re.compile(r"犹豫期|冷静期"), re.compile(r"犹豫期|冷静期")),
+    ("保证金", re.compile(r"保证金|押金"), re.compile(r"保证金|押金")),
+    ("起保金额或最低保额", re.compile(r"起保|最低保额|最低投保|起投|门槛金额"), re.compile(r"起保|最低保额|最低投保")),
+    ("拒赔后的申诉", re.compile(r"申诉|拒赔|复议|投诉"), re.compile(r"申诉|拒赔|复议|投诉")),
+    ("保单期限", re.compile(r"保单期限|保险期限|保险期间|保期|保多久|保几年"), re.compile(r"保单期限|保险期限|保险期间|保期")),
+    ("投保手续", re.compile(r"投保(流程|手续|材料|资料|步骤)|投保(需要|要|得)(提供|准备|交|提交|哪些)|怎么投保|如何投保"),
+     re.compile(r"投保(流程|手续|材料|资料|步骤)")),
+    ("税务处理", re.compile(r"税前|抵税|抵扣|扣除|发票怎么开|缴税|纳税"), re.compile(r"税前|抵税|纳税")),
+    ("联系地址或电话", re.compile(r"地址|电话|热线|营业时间|办公室|在哪里办|网点"), re.compile(r"地址[:：]|电话[:：]|热线")),
+    ("佣金或手续费", re.compile(r"佣金|手续费|中介费|代理费"), re.compile(r"佣金|手续费|中介费|代理费")),
+    # last: "退保能退多少钱" asks about 退保, not about the price
+    ("保费、费率或价格", re.compile(r"保费|保险费|费率|多少钱|什么价|价格(是|怎么|贵|高)|贵不贵|贵吗|便宜|收费|要花多少|费用"),
+     re.compile(r"保费|保险费|费率|收费标准|价格为")),
+)
+
+
+def uncovered_aspect(question: str, corpus_text: str) -> str | None:
+    """The aspect the question asks about that the articles never mention (say ``退保``), or None.
+
+    A price word next to a payout word ("欠了100万能赔多少钱") asks about the claim, not the price,
+    so the price aspect is skipped then.
+
+    Args:
+        question: the normalised question.
+        corpus_text: all article text.
+    """
+    for name, asked, evidence in ASPECTS:
+        if not asked.search(question):
+            continue
+        if name.startswith("保费") and _PAYOUT_WORDS.search(question) and not re.search(r"保费|保险费|费率", question):
+            continue
+        if not evidence.search(corpus_text):
+            return name
+    return None

@@ -47,6 +47,7 @@ def test_every_body_sentence_comes_from_the_articles() -> None:
     assert result is not None
     corpus = "".join(c.text for c in CHUNKS)
     body = re.sub(r"^(根据资料：|需要注意，各文章说法不一：)", "", result.text, flags=re.MULTILINE)
+    body = re.sub(r"上文为[^\[]*\[\d+\][；。]?", "", body)
     for piece in re.split(r"\[\d+\][。；]?", body):
         piece = piece.strip().strip("\n")
         if piece:

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+from bot.assistant import Assistant
+from bot.chat import open_knowledge_base
+from bot.config import Settings
 from bot.messages import Caller, Session
 from bot.tool_routing import ToolRouter
 from tests.integration.credit_service import load_samples, running_service
@@ -138,3 +142,23 @@ def test_unrelated_question_clears_the_pending_request(router: ToolRouter, ask: 
     assert router.handle(ask, s).status == "clarify"
     assert router.handle(other, s) is None
     assert s.state == {}
+
+
+@pytest.fixture(scope="module")
+def assistant(router: ToolRouter, kb_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    tmp = tmp_path_factory.mktemp("assistant")
+    settings = Settings(_env_file=None, data_dir=kb_data_dir, store_url=f"sqlite:///{tmp / 'c.sqlite3'}",
+                        llm_base_url=None, llm_model=None)
+    return Assistant(open_knowledge_base(settings), tools=router, human_contact=settings.human_contact)
+
+
+@pytest.mark.parametrize("may_lookup", [True, False])
+@pytest.mark.parametrize(
+    "message", ["你们公司地址在哪", "安联贸易的评级是多少", "信用额度跟保险怎么配合", "客户逾期了第一步该做什么"]
+)
+def test_questions_that_look_like_buyer_requests_reach_the_knowledge_core(
+    assistant: Assistant, message: str, may_lookup: bool
+) -> None:
+    reply = assistant.answer(message, session(may_lookup))
+    assert not reply.tool_calls and reply.status in ("answered", "no_answer"), reply.answer
+    assert "未找到" not in reply.answer and "权限" not in reply.answer

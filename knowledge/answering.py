@@ -37,7 +37,7 @@ CONFLICT_LEAD = "需要注意，各文章说法不一："
 ANSWER_LEAD = "根据资料："
 # The articles use DSO without defining it; the calculator (tools) computes it from the user's figures.
 DSO_OFFER = "资料没有给出DSO的定义或算法；如需计算，请告诉我应收账款余额、期间赊销额和天数，我可以按 DSO = 应收账款 ÷ 赊销额 × 天数 帮您算。"
-_ASKS_DSO_DEFINITION = re.compile(r"(?i)(dso|周转天数).{0,8}(什么|意思|定义|怎么算|如何算|怎么计算|如何计算|公式|算法)")
+_ASKS_DSO_DEFINITION = re.compile(r"(?i)(dso|周转天数).{0,4}(是什么|是啥|意思|定义|怎么算|如何算|怎么计算|如何计算|公式|算法)")
 
 
 @dataclass

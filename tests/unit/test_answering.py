@@ -95,3 +95,63 @@ def test_question_whose_subject_the_articles_never_name() -> None:
     composer = Composer(CHUNKS)
     assert not composer.names_known_subject("信用保险的保费怎么算")
     assert composer.names_known_subject("信用保险理赔要多久")
+
+
+TERMS_A = Chunk(
+    "003_t#sec2", "003_t", "先买后付", "section", "优化账款管理的操作实践",
+    "建议企业在账期到期前7天发送友好提醒,逾期15天即启动法律程序。对优质客户可提供较长账期。", 0, 0,
+)
+TERMS_B = Chunk(
+    "004_t#faq0", "004_t", "现金流断裂怎么办", "faq", "如何判断现金流断裂风险?",
+    "可通过应收账款逾期率(超过合同账期30天未回款占比)判断账期执行情况。", 0, 0,
+)
+CASES = Chunk(
+    "001_k#sec3", "001_k", "坏账保护", "section", "现金流优化的协同效应",
+    "某出口企业遭遇海外客户破产时,通过保险赔付及时收回90%应收账款,避免生产中断。"
+    "这些风险在客户破产时由保险机制托底。"
+    "在客户破产或长期拖欠时,保险按约定比例补偿应收账款损失。", 0, 0,
+)
+
+
+def test_figures_nobody_asked_for_are_no_conflict() -> None:
+    # "账期怎么定" asks for no figure: 15 days (legal action) and 30 days (overdue ratio) are not compared
+    composer = Composer([TERMS_A, TERMS_B])
+    result = composer.compose("账期怎么定", hits(TERMS_A, TERMS_B))
+    assert result is not None
+    assert not result.conflicts and "说法不一" not in result.text
+
+
+def test_conflict_keeps_the_best_sentence_in_the_lead() -> None:
+    composer = Composer(CHUNKS)
+    result = composer.compose("理赔审核赔付一般多少个工作日完成?", hits(CLAIMS_A, CLAIMS_B))
+    assert result is not None
+    assert result.text.startswith("根据资料：正规保险服务商")
+    assert "上文为30-60个工作日[1]" in result.text
+
+
+def test_case_study_does_not_lead_and_headings_only_frame_pointer_sentences() -> None:
+    composer = Composer([CASES])
+    result = composer.compose("客户破产了能赔吗", hits(CASES))
+    assert result is not None
+    assert not result.text.startswith("根据资料：某出口企业")
+    assert "（现金流优化的协同效应）这些风险" in result.text or "这些风险" not in result.text
+    assert "（现金流优化的协同效应）在客户破产" not in result.text
+    asked = composer.compose("有没有企业客户破产后拿到赔付的案例", hits(CASES))
+    assert asked is not None and "某出口企业" in asked.text
+
+
+def test_counterpart_outside_the_hits_gets_its_relevance_as_score() -> None:
+    composer = Composer(CHUNKS)
+    result = composer.compose("理赔审核赔付一般多少个工作日完成?", hits(CLAIMS_A))
+    assert result is not None and result.conflicts
+    assert all(c.score > 0 for c in result.citations)
+
+
+def test_dso_definition_question_offers_the_calculation() -> None:
+    chunk = Chunk("001_d#faq4", "001_d", "坏账保护", "faq", "如何评估坏账保护服务的有效性?",
+                  "应收账款周转天数(DSO)变化体现资金效率。", 0, 0)
+    composer = Composer([chunk])
+    result = composer.compose("DSO是什么意思", hits(chunk))
+    assert result is not None and "DSO = 应收账款 ÷ 赊销额 × 天数" in result.text
+    plain = composer.compose("DSO变长说明什么", hits(chunk))
+    assert plain is not None and "÷" not in plain.text

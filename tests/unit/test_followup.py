@@ -33,3 +33,11 @@ def test_without_previous_topic_nothing_is_added() -> None:
 def test_self_contained_question_ignores_previous_topic() -> None:
     resolved = resolve("坏账保护和催收有什么区别？", "理赔要多久")
     assert resolved.context == "" and resolved.topic == "坏账保护和催收有什么区别？"
+
+
+def test_ellipsis_is_judged_on_the_users_words_not_added_synonyms() -> None:
+    # normalisation appends article wording ("文件 资料 凭证"); the message is still a short follow-up
+    resolved = resolve("需要哪些材料 文件 资料 凭证", "理赔要多久？", surface="需要哪些材料")
+    assert resolved.context == "理赔要多久？" and "理赔" in resolved.query
+    alone = resolve("需要哪些材料 文件 资料 凭证", "理赔要多久？")
+    assert alone.context == ""

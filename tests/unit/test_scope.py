@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.scope import has_domain_term, is_off_topic, is_small_talk, strip_injection
+from knowledge.scope import has_domain_term, is_off_topic, is_small_talk, strip_injection, uncovered_aspect
 
 
 @pytest.mark.parametrize("text", ["？？？", "你好", "您好！", "hello", "谢谢", "   "])
@@ -41,3 +41,31 @@ def test_off_topic(text: str) -> None:
 def test_on_topic(text: str) -> None:
     assert not is_off_topic(text)
     assert has_domain_term(text)
+
+
+CORPUS = "贸易信用保险主要承保买方破产或长期拖欠。按约定比例赔付。理赔需在30天内提交索赔文件。"
+
+
+@pytest.mark.parametrize(
+    ("question", "aspect"),
+    [
+        ("信用保险保费一般多少钱", "保费、费率或价格"),
+        ("信用险的保险费率怎么算", "保费、费率或价格"),
+        ("退保能退多少钱", "退保"),
+        ("免赔额一般设多少", "免赔额"),
+        ("投保后多久生效", "保单生效或等待期"),
+        ("保单续保要注意什么", "续保"),
+        ("安联贸易在上海的办公地址在哪", "联系地址或电话"),
+    ],
+)
+def test_aspect_the_articles_never_mention_is_named(question: str, aspect: str) -> None:
+    assert uncovered_aspect(question, CORPUS) == aspect
+
+
+@pytest.mark.parametrize("question", ["客户破产了能赔吗", "欠了100万能赔多少钱", "理赔要多久", "逾期多少天算长期拖欠"])
+def test_covered_questions_have_no_uncovered_aspect(question: str) -> None:
+    assert uncovered_aspect(question, CORPUS) is None
+
+
+def test_aspect_mentioned_in_the_articles_is_covered() -> None:
+    assert uncovered_aspect("保费怎么算", CORPUS + "保费按销售额的一定比例计算。") is None

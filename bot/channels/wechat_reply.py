@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import threading
 import time
 
 import httpx
@@ -212,9 +213,18 @@ class Responder:
         self.channel = channel
         self.api = api
         self.budget_s = settings.wechat_reply_budget_s
-        self.state = state or WeChatState(chat.store.engine)
+        self._state = state
+        self._state_lock = threading.Lock()
         self._background: set[asyncio.Task[None]] = set()
         self.computed = 0  # answers computed in this process (tests check retries do not add to it)
+
+    @property
+    def state(self) -> WeChatState:
+        """The shared bookkeeping, created on first use (the chat service may still be starting at wiring)."""
+        with self._state_lock:
+            if self._state is None:
+                self._state = WeChatState(self.chat.store.engine)
+            return self._state
 
     async def respond(self, fields: dict[str, str]) -> str | None:
         """The passive reply text for a decrypted message, or None to answer ``success``."""
@@ -227,6 +237,7 @@ class Responder:
             return TEXT_ONLY if msg_type in ("image", "voice", "video", "shortvideo", "file", "location", "link") else None
         user = fields.get("FromUserName", "")
         user_hash = incoming.caller.user_hash
+        await asyncio.to_thread(lambda: self.state)  # creates its tables off the event loop the first time
         msg_id = fields.get("MsgId") or f"{user_hash}:{fields.get('CreateTime', '')}"
         if not await asyncio.to_thread(self.state.claim, self.channel, msg_id, user_hash):
             return await self._await_owner(msg_id, deadline)  # a retry: another request computes it

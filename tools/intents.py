@@ -24,7 +24,7 @@ LOOKUP_STRONG = re.compile(
     r"信用评分|信用分|查一下|查一查|查下|查查|查询|帮我查|帮我看看|给我看看|credit score|look ?up", re.IGNORECASE
 )
 LOOKUP_WEAK = re.compile(
-    r"评分|评级|信用等级|风险等级|资信|信用怎么样|信用如何|信用状况|信用情况|靠谱吗|可靠吗|额度多少|限额多少|信用额度|多少额度|额度有多少|rating",
+    r"评分|评级|信用等级|风险等级|资信|信用怎么样|信用咋样|信用如何|信用状况|信用情况|靠谱吗|可靠吗|额度(?:是|有)?多少|限额(?:是|有)?多少|信用额度|多少额度|额度有多少|rating",
     re.IGNORECASE,
 )
 BUYER_WORDS = re.compile(r"买家|客户|buyer|customer", re.IGNORECASE)
@@ -46,7 +46,8 @@ CALC_VERBS = re.compile(r"算|多少|几天|是多少|计算|what(?:'s| is)|calc
 # Without any number typed, only an explicit request to calculate makes a DSO/ratio question a tool call.
 EXPLICIT_CALC = re.compile(r"帮我算|算一下|算算|算下|帮我计算|计算一下|calculate|compute", re.IGNORECASE)
 NOT_A_BUYER_QUESTION = re.compile(
-    r"投保|承保|保单|保费|理赔|赔付|索赔|还能|能否|低的|高的|哪家保险|保险公司|平均|行业|正常吗|合理吗|高吗|长吗|算高|算长|"
+    r"投保|承保|保单|保费|理赔|赔付|索赔|还能|能否|低的|高的|哪家保险|保险公司|平均|行业|正常|合理|合适|高吗|长吗|算高|算长|"
+    r"关系|区别|差别|差异|"
     r"\d+\s*%"
 )
 ISO_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
@@ -63,7 +64,7 @@ KNOWLEDGE_MARKERS = re.compile(
     re.IGNORECASE,
 )
 # "X怎么算" without numbers asks for the calculator's formula; "X是什么意思" is left to the knowledge core.
-HOW_COMPUTED = re.compile(r"怎么算|如何算|怎样算|怎么计算|如何计算|怎样计算|计算方法|算法|公式|how (?:is|to|do you) (?:it )?calculat|formula",
+HOW_COMPUTED = re.compile(r"怎么算|如何算|怎样算|怎么计算|如何计算|怎样计算|计算方法|算法|公式|how\b.*\b(?:calculat|comput)|formula",
                           re.IGNORECASE)
 MEANING = re.compile(r"什么意思|是什么|什么是|啥意思|meaning|what does|\bmean\b", re.IGNORECASE)
 DISCOUNT_NAME = re.compile(r"(?:现金)?折扣(?:的)?(?:年化)?成本|年化成本|放弃(?:现金)?折扣|discount cost|cost of (?:not taking )?(?:a |the )?discount",
@@ -76,7 +77,7 @@ _FILLER = sorted(
         "情况", "状况", "和", "与", "及", "买家", "客户", "企业", "信用", "吗", "呢", "啊", "呀", "了", "账上", "一共",
         "总共", "还", "逾期", "账龄", "应收账款", "应收", "回款", "欠款", "评分", "信用分", "分数", "评级", "等级",
         "风险", "资信", "额度", "限额", "靠谱", "可靠", "帮我查下", "查一查", "查下", "给我看看", "看下", "余额",
-        "分析", "有没有", "欠我们", "欠", "多少钱", "能给", "这个", "一个", "一家", "的账", "有多少", "超过",
+        "分析", "有没有", "咋样", "欠我们", "欠", "多少钱", "能给", "这个", "一个", "一家", "的账", "有多少", "超过",
     ],
     key=len,
     reverse=True,

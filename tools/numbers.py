@@ -48,7 +48,7 @@ _TERMS_CN = re.compile(
 _PERIOD_WORDS: list[tuple[re.Pattern[str], int]] = [
     (re.compile(r"半年|half[- ]?year|six months|6 months", re.IGNORECASE), 180),
     (re.compile(r"[上本这今一每]?个?季度|\bquarter(?:ly)?\b|\bq[1-4]\b", re.IGNORECASE), 90),
-    (re.compile(r"[上本这今一每]?个月|月度|\bmonth(?:ly)?\b", re.IGNORECASE), 30),
+    (re.compile(r"[上本这今一每]?个月|[上本当]月(?![底末初])|月度|\bmonth(?:ly)?\b", re.IGNORECASE), 30),
     (re.compile(r"[一全]年|年度|年化|年(?=销售|赊销|营收|营业|收入)|去年|今年|每年|\bannual(?:ly)?\b|\byear(?:ly)?\b|\bper year\b|\bp\.?a\.?\b", re.IGNORECASE), 365),
 ]
 

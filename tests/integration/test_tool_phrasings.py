@@ -78,6 +78,15 @@ TOOL_MESSAGES = [
     ("overdue 1.2m out of receivables 6m, overdue ratio?", "calc_ratio", ["20.0%"]),
     ("应收三百万 赊销额一千万 周期30天 DSO", "calc_dso", ["9.0天"]),
     ("current assets 9m, current liabilities 6m, current ratio", "calc_ratio", ["1.50"]),
+    # a second batch, probed after the first round of fixes
+    ("鑫达精密现在信用咋样", "buyer_lookup", ["CN1000"]),
+    ("成都博润建材有限公司的额度是多少？", "buyer_lookup", ["1,000,000.00元"]),
+    ("凯隆医药账上还欠多少", "buyer_lookup", ["CN1042", "应收余额"]),
+    ("CN1014 过去30天的DSO", "buyer_lookup", ["近30天"]),
+    ("截至2026年9月30日 CN1007 的应收", "buyer_lookup", ["截至 2026-09-30"]),
+    ("上月赊销500万，应收800万，DSO", "calc_dso", ["800万 ÷ 500万 × 30 = 48.0天"]),
+    ("receivables 2m, revenue 8m, annual - dso?", "calc_dso", ["91.2天"]),
+    ("3/15 net 60 的资金成本", "calc_ratio", ["25.09%"]),
 ]
 
 KNOWLEDGE_MESSAGES = [
@@ -98,6 +107,12 @@ KNOWLEDGE_MESSAGES = [
     "DSO 45天正常吗",
     "公司刚成立能买信用保险吗",
     "我们是一家贸易公司，适合投保吗",
+    "逾期率多少算正常",
+    "DSO 和账期有什么关系",
+    "流动比率多少合适",
+    "买家评级下调怎么办",
+    "帮我查一下保险公司的评级",
+    "DSO是什么意思",
 ]
 
 
@@ -162,3 +177,18 @@ def test_questions_that_look_like_buyer_requests_reach_the_knowledge_core(
     reply = assistant.answer(message, session(may_lookup))
     assert not reply.tool_calls and reply.status in ("answered", "no_answer"), reply.answer
     assert "未找到" not in reply.answer and "权限" not in reply.answer
+
+
+@pytest.mark.parametrize(
+    ("message", "formula"),
+    [
+        ("DSO怎么算", "DSO = 应收账款 ÷ 赊销额 × 天数"),
+        ("How is DSO calculated?", "DSO = 应收账款 ÷ 赊销额 × 天数"),
+        ("逾期率怎么计算", "逾期率 = 逾期金额 ÷ 应收账款"),
+        ("营运资金比率的公式", "营运资本比率 = (流动资产 − 流动负债) ÷ 总资产"),
+        ("不拿现金折扣的年化成本怎么算", "年化成本 = 折扣率 ÷ (100% − 折扣率)"),
+    ],
+)
+def test_how_is_it_computed_gets_the_formula(router: ToolRouter, message: str, formula: str) -> None:
+    reply = router.handle(message, session(may_lookup=False))
+    assert reply is not None and reply.status == "answered" and formula in reply.answer

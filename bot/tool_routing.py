@@ -19,7 +19,7 @@ from bot.messages import Reply, Session, ToolCall
 from knowledge.normalize import detect_script, to_simplified, to_user_script
 from tools import replies
 from tools.client import CreditServiceClient
-from tools.intents import ToolRequest, buyer_name, detect, fill_slots
+from tools.intents import KNOWLEDGE_MARKERS, NOT_A_NAME, ToolRequest, buyer_name, detect, fill_slots
 from tools.toolkit import Toolkit
 
 logger = logging.getLogger(__name__)
@@ -108,6 +108,8 @@ class ToolRouter:
                                        window=pending.get("args", {}))
             if len(message) > 40 or "？" in message or "?" in message or _NOT_A_NAME.search(message):
                 return None
+            if KNOWLEDGE_MARKERS.search(message) or NOT_A_NAME.search(message):
+                return None  # a question of its own ("你们公司地址在哪"), not the buyer's name
             query = buyer_name(message) or message.strip()
             session.state.pop(_PENDING, None)
             return self._buyer(tool, query, strong=True, session=session, window=pending.get("args", {}))

@@ -214,3 +214,12 @@ def test_unmatched_weak_name_without_permission_goes_to_the_knowledge_core() -> 
     service = FakeService([HUAXIN])
     assert make_router(service).handle("安联贸易评级多少", session(may_lookup=False)) is None
     assert service.requests == []
+
+
+@pytest.mark.parametrize("other", ["你们公司地址在哪", "信用额度怎么定", "客户逾期了第一步该做什么"])
+def test_a_question_after_which_buyer_is_not_taken_for_a_name(other: str) -> None:
+    service = FakeService([HUAXIN])
+    router, s = make_router(service), session()
+    assert router.handle("帮我查一个客户的额度", s).status == "clarify"
+    assert router.handle(other, s) is None
+    assert s.state == {} and service.requests == []

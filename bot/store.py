@@ -7,6 +7,7 @@ Only hashed user ids are stored.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,6 +30,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
 from bot.messages import Caller, Reply, Session, Turn
 
@@ -100,7 +102,15 @@ class ConversationStore:
             event.listen(self.engine, "connect", _sqlite_wal)
         self.max_turns = max_turns
         self.idle = idle
-        metadata.create_all(self.engine)
+        for attempt in range(5):
+            try:
+                metadata.create_all(self.engine)
+                break
+            except DBAPIError:  # several workers starting at once race to create the same tables
+                if attempt == 4:
+                    raise
+                logger.info("conversation store tables are being created by another process; retrying")
+                time.sleep(0.5 * (attempt + 1))
 
     # --- sessions -----------------------------------------------------------------------------
     def load_session(self, session_id: str, caller: Caller) -> Session:

@@ -6,6 +6,7 @@ synchronous calls run in the thread pool so the event loop never blocks.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -28,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 SESSION_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 SITE_KEY_HEADER = "X-Site-Key"
+READY_WAIT_S = 60.0
 UNAVAILABLE = "the assistant could not answer right now; please try again in a moment"
 
 
@@ -70,8 +72,18 @@ def _site_key(request: Request, body: dict[str, Any] | None = None) -> str | Non
     return key or None
 
 
+async def _wait_ready(state: WebState) -> None:
+    """Hold a request that reached a worker still warming up (another worker may have passed /healthz)."""
+    deadline = time.monotonic() + READY_WAIT_S
+    while not state.ready and state.error is None and time.monotonic() < deadline:
+        await asyncio.sleep(0.2)
+
+
 def _guard(state: WebState, request: Request) -> str | None:
     """Readiness, site key/origin and rate limits; returns the site key."""
+    if state.error is not None:
+        raise Refused(503, "the assistant failed to start; see the server log", reason="not_ready",
+                      headers={"Retry-After": "30"})
     if not state.ready or state.chat is None:
         raise Refused(503, "the assistant is still starting; try again shortly", reason="not_ready",
                       headers={"Retry-After": "5"})
@@ -144,6 +156,7 @@ def build_router() -> APIRouter:
     async def chat_endpoint(request: Request) -> Response:
         """Answer one message, as JSON or (``Accept: text/event-stream``) as Server-Sent Events."""
         state = _state(request)
+        await _wait_ready(state)
         try:
             key = _guard(state, request)
             data = await _read_json(request, state.settings.max_body_bytes)

@@ -47,7 +47,7 @@ def _warm_up(state: WebState, build: bool) -> None:
         assert state.chat is not None
         state.chat.assistant.answer(WARMUP_QUESTION, Session(id="healthz-warmup"))
         state.ready = True
-        logger.info("chat server ready")
+        logger.info("chat server ready (pid %d)", os.getpid())
     except Exception as e:  # reported by /healthz; the server stays up to say so
         logger.exception("the chat service failed to start")
         state.error = f"{type(e).__name__}: {e}"

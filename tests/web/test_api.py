@@ -206,13 +206,22 @@ def test_admin_report_shows_questions_escaped(start_server):
     assert figures["latency_ms"]["p95"] >= figures["latency_ms"]["p50"] > 0
 
 
-def test_healthz_is_503_until_the_assistant_answers(start_server):
+def test_healthz_is_503_until_the_assistant_answers(start_server, monkeypatch):
+    monkeypatch.setattr("bot.web.api.READY_WAIT_S", 0.5)  # a chat request waits this long for the warm-up
     gate = threading.Event()
     base, _, _ = start_server(FakeAssistant(gate=gate), wait_ready=False)
     assert httpx.get(f"{base}/healthz").status_code == 503
     r = httpx.post(f"{base}/api/chat", json={"message": QUESTION})
     assert r.status_code == 503 and r.headers["retry-after"]
+    held = threading.Thread(target=lambda: results.append(httpx.post(f"{base}/api/chat", json={"message": QUESTION},
+                                                                     timeout=10).status_code))
+    results: list[int] = []
+    monkeypatch.setattr("bot.web.api.READY_WAIT_S", 10)
+    held.start()
+    time.sleep(0.3)
     gate.set()
+    held.join()
+    assert results == [200]  # a request that arrives during warm-up waits instead of failing
     deadline = time.monotonic() + 10
     while httpx.get(f"{base}/healthz").status_code != 200:
         assert time.monotonic() < deadline

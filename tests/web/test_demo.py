@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -58,3 +59,50 @@ def test_demo_starts_both_servers_prints_url_and_stops_on_ctrl_c(kb_data_dir, tm
         code = proc.wait(30)
     assert code == 0
     assert not port_open(port) and not port_open(service_port)
+
+
+def test_serve_with_two_workers_shares_store_and_metrics(kb_data_dir, tmp_path):
+    port = free_port()
+    prom = tmp_path / "prometheus"
+    prom.mkdir()
+    env = {
+        **os.environ,
+        "CREDITBOT_DATA_DIR": str(kb_data_dir),
+        "CREDITBOT_STORE_URL": f"sqlite:///{tmp_path / 'conv.sqlite3'}",
+        "CREDITBOT_PORT": str(port),
+        "CREDITBOT_WORKERS": "2",
+        "PROMETHEUS_MULTIPROC_DIR": str(prom),
+        "CREDITBOT_LOG_LEVEL": "WARNING",
+    }
+    log = (tmp_path / "serve.log").open("w")
+    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve"], env=env, cwd=tmp_path,
+                            stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 240
+        while True:
+            assert proc.poll() is None, "creditbot serve exited"
+            try:  # fresh connections land on either worker: wait until both say ready
+                if all(httpx.get(f"{base}/healthz", timeout=2).status_code == 200 for _ in range(8)):
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text()[-3000:]
+            time.sleep(0.5)
+        # new connections spread over the workers; one session continues whichever worker answers
+        sid = None
+        for question in ("客户破产了能赔吗", "理赔要多久", "那需要准备什么材料?", "账期怎么定"):
+            with httpx.Client(base_url=base, timeout=60) as client:
+                reply = client.post("/api/chat", json={"message": question, "session_id": sid}
+                                    if sid else {"message": question}).json()
+            if not reply.get("answer"):
+                shutil.copy(tmp_path / "serve.log", "/tmp/serve_fail.log")
+            assert reply.get("answer"), reply
+            sid = reply["session_id"]
+        metrics = httpx.get(f"{base}/metrics").text
+        total = sum(float(line.rsplit(" ", 1)[1]) for line in metrics.splitlines()
+                    if line.startswith('creditbot_replies_total{'))
+        assert total == 4
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(30)

@@ -127,3 +127,22 @@ def test_ask_json_prints_exactly_one_contract_object(kb_data_dir: Path, tmp_path
     assert {"answer", "status", "sources", "tool_calls", "session_id"} <= set(data)
     assert data["status"] == "answered" and data["session_id"]
     assert {"doc_id", "title", "snippet", "score"} <= set(data["sources"][0])
+
+
+@pytest.mark.parametrize(("question", "named"), [("信用保险保费一般多少钱", "保费"), ("退保能退多少钱", "退保"), ("保单续保要注意什么", "续保")])
+def test_aspect_the_articles_never_mention_gets_no_answer(
+    assistant: Assistant, settings: Settings, question: str, named: str
+) -> None:
+    reply, _ = ask(assistant, question)
+    assert reply.status == "no_answer" and not reply.sources
+    assert named in reply.answer and settings.human_contact in reply.answer
+
+
+def test_figures_of_different_things_are_not_a_conflict(assistant: Assistant) -> None:
+    reply, _ = ask(assistant, "账期怎么定")
+    assert reply.status == "answered" and "说法不一" not in reply.answer
+
+
+def test_short_follow_up_after_claims_is_answered(assistant: Assistant) -> None:
+    reply, _ = ask(assistant, "理赔要多久？", "需要哪些材料")
+    assert reply.status == "answered"

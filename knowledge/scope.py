@@ -101,10 +101,13 @@ def is_off_topic(text: str) -> bool:
 # Aspects of insurance a customer asks about that the articles may never mention. Each: the name
 # to state, what in a question asks about it, and what in the articles would count as covering it.
 # A question asking about an aspect with no evidence anywhere in the articles is not answered.
-_PAYOUT_WORDS = re.compile(r"赔|补偿|损失|坏账|欠|折扣")
+_PAYOUT_WORDS = re.compile(r"赔|补偿|损失|坏账|欠|折扣|拿回|收回|追回|挽回|破产|逾期|催收")
+# "多少钱 / 价格" ask for a price only when they are about the insurance or the service itself.
+_PRICE_OF_COVER = re.compile(r"(保险|险|保单|投保|服务|方案|产品).{0,8}(多少钱|价格|价钱|什么价)|(多少钱|价格|价钱).{0,4}(保险|险|保单)")
 ASPECTS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     ("免赔额", re.compile(r"免赔|自付|自留额"), re.compile(r"免赔|自留额")),
-    ("退保", re.compile(r"退保|解约|撤销保单|取消保单"), re.compile(r"退保|解约")),
+    ("退保", re.compile(r"退保|解约|中途(取消|退出|解除)|(撤销|取消|解除)保单|保单.{0,4}(取消|撤销|解除)"),
+     re.compile(r"退保|解约")),
     ("保单生效或等待期", re.compile(r"生效|等待期|观察期|起保日"), re.compile(r"生效|等待期|观察期")),
     ("续保", re.compile(r"续保|续约|续期"), re.compile(r"续保|续约|续期")),
     ("犹豫期", re.compile(r"犹豫期|冷静期"), re.compile(r"犹豫期|冷静期")),
@@ -118,7 +121,7 @@ ASPECTS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     ("联系地址或电话", re.compile(r"地址|电话|热线|营业时间|办公室|在哪里办|网点"), re.compile(r"地址[:：]|电话[:：]|热线")),
     ("佣金或手续费", re.compile(r"佣金|手续费|中介费|代理费"), re.compile(r"佣金|手续费|中介费|代理费")),
     # last: "退保能退多少钱" asks about 退保, not about the price
-    ("保费、费率或价格", re.compile(r"保费|保险费|费率|多少钱|什么价|价格(是|怎么|贵|高)|贵不贵|贵吗|便宜|收费|要花多少|费用"),
+    ("保费、费率或价格", re.compile(r"保费|保险费|费率|收费|贵不贵|贵吗|便宜|要花多少|花多少钱|费用|成本高|什么价"),
      re.compile(r"保费|保险费|费率|收费标准|价格为")),
 )
 
@@ -134,7 +137,8 @@ def uncovered_aspect(question: str, corpus_text: str) -> str | None:
         corpus_text: all article text.
     """
     for name, asked, evidence in ASPECTS:
-        if not asked.search(question):
+        price = name.startswith("保费") and bool(_PRICE_OF_COVER.search(question))
+        if not asked.search(question) and not price:
             continue
         if name.startswith("保费") and _PAYOUT_WORDS.search(question) and not re.search(r"保费|保险费|费率", question):
             continue

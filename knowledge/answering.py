@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from knowledge.conflicts import Conflict, figures, find_conflicts, is_anecdote
+from knowledge.conflicts import Conflict, coverage_disagreements, figures, find_conflicts, is_anecdote
 from knowledge.sentences import (
     PROVIDER,
     Sentence,
@@ -282,6 +282,14 @@ class Composer:
             others = [s for s in conflict.sentences if s.text not in chosen_texts]
             named = [f"上文为{_figure_text(s.text, conflict.unit)}[{numbering[s.doc_id]}]" for s in stated]
             lines.append(CONFLICT_LEAD + "；".join(named + [cite(s) for s in others]) + "。")
+        if _ASKS_COVERAGE.search(query):
+            for dis in coverage_disagreements(terms(query), self.pool, self.weights)[:1]:
+                # one article excludes the named risk, another covers it: say so, cite both
+                parts = [f"上文[{numbering[x.doc_id]}]" if x.text in chosen_texts else cite(x) for x in (dis.excluded, dis.covered)]
+                lines.append(
+                    f"需要注意，各文章对“{dis.term}”的说法不一：{parts[0]}（列为除外责任）；{parts[1]}（列入保障）。"
+                    "具体以保单条款为准。"
+                )
         qterms = terms(query)
         for conflict in conflicts:
             for sentence in conflict.sentences:

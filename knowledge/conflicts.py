@@ -139,3 +139,40 @@ def find_conflicts(
                 conflicts.append(Conflict(fig.unit, tuple(members.values())))
                 units_done.add(fig.unit)
     return conflicts
+
+
+_EXCLUDED = re.compile(r"除外|不包括|不覆盖|不承保|不保障|不在保障|不赔")
+_COVERED = re.compile(r"承保|包含|覆盖|保障")
+MAX_RISK_DF = 4
+
+
+@dataclass(frozen=True)
+class CoverageDisagreement:
+    """A risk one article lists as excluded while another names it as covered."""
+
+    term: str
+    excluded: Sentence
+    covered: Sentence
+
+
+def coverage_disagreements(query_terms: list[str], pool: list[Sentence], weights: TermWeights) -> list[CoverageDisagreement]:
+    """Risks named in the question that the articles both exclude and cover (say 战争).
+
+    Only rare terms (a named risk, not 风险 or 保险) are considered; the excluding sentence must
+    name the risk after its exclusion word, the covering one must contain no exclusion word at all.
+    """
+    out: list[CoverageDisagreement] = []
+    for term in dict.fromkeys(query_terms):
+        if not 0 < weights.df.get(term, 0) <= MAX_RISK_DF:
+            continue
+        excluded = next((s for s in pool if term in s.text and (m := _EXCLUDED.search(s.text)) and s.text.find(term) > m.start()), None)
+        if excluded is None:
+            continue
+        covered = next(
+            (s for s in pool if s.doc_id != excluded.doc_id and term in s.text
+             and _COVERED.search(s.text) and not _EXCLUDED.search(s.text)),
+            None,
+        )
+        if covered is not None:
+            out.append(CoverageDisagreement(term, excluded, covered))
+    return out

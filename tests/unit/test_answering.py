@@ -155,3 +155,17 @@ def test_dso_definition_question_offers_the_calculation() -> None:
     assert result is not None and "DSO = 应收账款 ÷ 赊销额 × 天数" in result.text
     plain = composer.compose("DSO变长说明什么", hits(chunk))
     assert plain is not None and "÷" not in plain.text
+
+
+def test_risk_excluded_in_one_article_and_covered_in_another_is_flagged() -> None:
+    excl = Chunk("004_w#faq3", "004_w", "现金流断裂怎么办", "faq", "国际贸易中哪些风险信用保险不覆盖?",
+                 "需注意除外责任通常包括:买卖双方纠纷导致的拒付、汇率损失、以及战争/核风险等不可抗力因素。", 0, 0)
+    cover = Chunk("003_w#faq1", "003_w", "先买后付", "faq", "贸易信用保险具体保障哪些风险?",
+                  "安联贸易的保险方案还包含政治风险保障,如进口国外汇管制或战争等不可抗力导致的支付障碍。", 0, 0)
+    composer = Composer([excl, cover, RISKS])
+    result = composer.compose("出口到俄罗斯有战争风险，信用险赔吗", hits(excl, cover))
+    assert result is not None
+    line = next(line for line in result.text.splitlines() if "“战争”" in line)
+    assert "[1]" in line and "[2]" in line and "保单条款" in line
+    plain = composer.compose("汇率损失能赔吗", hits(excl))
+    assert plain is not None and "说法不一" not in plain.text

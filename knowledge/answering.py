@@ -36,7 +36,10 @@ ANECDOTE_WEIGHT = 0.4
 CONFLICT_LEAD = "需要注意，各文章说法不一："
 ANSWER_LEAD = "根据资料："
 # The articles use DSO without defining it; the calculator (tools) computes it from the user's figures.
-DSO_OFFER = "资料没有给出DSO的定义或算法；如需计算，请告诉我应收账款余额、期间赊销额和天数，我可以按 DSO = 应收账款 ÷ 赊销额 × 天数 帮您算。"
+DSO_OFFER = (
+    "资料没有给出DSO的定义或算法；如需计算，请告诉我应收账款余额、期间赊销额和天数，"
+    "我可以按 DSO = 应收账款 ÷ 赊销额 × 天数 帮您算。"
+)
 _ASKS_DSO_DEFINITION = re.compile(r"(?i)(dso|周转天数).{0,4}(是什么|是啥|意思|定义|怎么算|如何算|怎么计算|如何计算|公式|算法)")
 
 
@@ -285,7 +288,8 @@ class Composer:
         if _ASKS_COVERAGE.search(query):
             for dis in coverage_disagreements(terms(query), self.pool, self.weights)[:1]:
                 # one article excludes the named risk, another covers it: say so, cite both
-                parts = [f"上文[{numbering[x.doc_id]}]" if x.text in chosen_texts else cite(x) for x in (dis.excluded, dis.covered)]
+                pair = (dis.excluded, dis.covered)
+                parts = [f"上文[{numbering[x.doc_id]}]" if x.text in chosen_texts else cite(x) for x in pair]
                 lines.append(
                     f"需要注意，各文章对“{dis.term}”的说法不一：{parts[0]}（列为除外责任）；{parts[1]}（列入保障）。"
                     "具体以保单条款为准。"

@@ -155,7 +155,9 @@ class CoverageDisagreement:
     covered: Sentence
 
 
-def coverage_disagreements(query_terms: list[str], pool: list[Sentence], weights: TermWeights) -> list[CoverageDisagreement]:
+def coverage_disagreements(
+    query_terms: list[str], pool: list[Sentence], weights: TermWeights
+) -> list[CoverageDisagreement]:
     """Risks named in the question that the articles both exclude and cover (say 战争).
 
     Only rare terms (a named risk, not 风险 or 保险) are considered; the excluding sentence must
@@ -165,7 +167,10 @@ def coverage_disagreements(query_terms: list[str], pool: list[Sentence], weights
     for term in dict.fromkeys(query_terms):
         if not 0 < weights.df.get(term, 0) <= MAX_RISK_DF:
             continue
-        excluded = next((s for s in pool if term in s.text and (m := _EXCLUDED.search(s.text)) and s.text.find(term) > m.start()), None)
+        excluded = next(
+            (s for s in pool if term in s.text and (m := _EXCLUDED.search(s.text)) and s.text.find(term) > m.start()),
+            None,
+        )
         if excluded is None:
             continue
         covered = next(

@@ -10,7 +10,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import TYPE_CHECKING, Protocol
 
@@ -26,6 +26,46 @@ logger = logging.getLogger(__name__)
 
 APOLOGY = "抱歉，系统暂时出了点问题，请稍后再试；如需帮助可以联系人工客服。"
 _PIECE = re.compile(r"[^。！？!?；;\n]*[。！？!?；;\n]+|[^。！？!?；;\n]+$")
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def paginate(
+    text: str, limit: int, *, measure: Callable[[str], int] = len, transform: Callable[[str], str] = _same
+) -> list[str]:
+    """Pages of ``text`` for channels with a message size limit, cut at sentence ends.
+
+    Args:
+        text: the answer text.
+        limit: the most a page may measure.
+        measure: how a channel counts size (characters for Telegram, UTF-8 bytes for WeChat).
+        transform: what the channel does to text before sending (e.g. HTML escaping), applied to
+            each page and counted in its size.
+
+    A sentence longer than a page is cut by characters.
+    """
+
+    def size(piece: str) -> int:
+        return measure(transform(piece))
+
+    pages: list[str] = []
+    current = ""
+    for piece in split_pieces(text):
+        while size(piece) > limit:
+            low, high = 1, len(piece)  # the longest head of the sentence that fits
+            while low < high:
+                mid = (low + high + 1) // 2
+                low, high = (mid, high) if size(piece[:mid]) <= limit else (low, mid - 1)
+            pages.extend([current, piece[:low]])
+            current, piece = "", piece[low:]
+        if size(current + piece) > limit:
+            pages.append(current)
+            current = ""
+        current += piece
+    pages.append(current)
+    return [transform(page).strip() for page in pages if page.strip()]
 
 
 class Answerer(Protocol):

@@ -23,7 +23,7 @@ from telegram.warnings import PTBDeprecationWarning
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
-from bot.chat import ChatService, split_pieces
+from bot.chat import ChatService, paginate
 from bot.config import Settings
 from bot.messages import Caller, Incoming, Reply, Session, hash_user
 from knowledge.errors import InvalidMessage
@@ -88,27 +88,7 @@ def to_incoming(update: Update, settings: Settings, bot_username: str, bot_id: i
 
 def split_text(text: str, limit: int = LIMIT) -> list[str]:
     """HTML-escaped chunks of ``text``, each at most ``limit`` characters, cut at sentence ends."""
-    chunks: list[str] = []
-    current = ""
-    for piece in split_pieces(text):
-        escaped = html.escape(piece, quote=False)
-        while len(escaped) > limit:  # a single sentence longer than a message: cut by characters
-            cut = limit
-            while len(html.escape(piece[:cut], quote=False)) > limit:
-                cut -= max(1, (len(html.escape(piece[:cut], quote=False)) - limit))
-            if current:
-                chunks.append(current)
-                current = ""
-            chunks.append(html.escape(piece[:cut], quote=False))
-            piece = piece[cut:]
-            escaped = html.escape(piece, quote=False)
-        if len(current) + len(escaped) > limit:
-            chunks.append(current)
-            current = ""
-        current += escaped
-    if current.strip():
-        chunks.append(current)
-    return [c.strip() for c in chunks if c.strip()]
+    return paginate(text, limit, transform=lambda piece: html.escape(piece, quote=False))
 
 
 def _citations(reply: Reply) -> str:

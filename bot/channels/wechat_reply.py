@@ -16,7 +16,7 @@ import time
 import httpx
 
 from bot.channels.wechat_state import DEFERRED, DONE, HELD, MORE, WeChatState
-from bot.chat import ChatService, split_pieces
+from bot.chat import ChatService, paginate
 from bot.config import Settings
 from bot.messages import Caller, Incoming, Reply, hash_user
 from knowledge.errors import InvalidMessage
@@ -94,25 +94,8 @@ def _plain(text: str) -> str:
     return text.strip()
 
 
-def _split_bytes(text: str, limit: int) -> list[str]:
-    pages: list[str] = []
-    current = ""
-    for piece in split_pieces(text):
-        while len(piece.encode()) > limit:  # one sentence longer than a page: cut by characters
-            cut = len(piece)
-            while len(piece[:cut].encode()) > limit:
-                cut = cut * 3 // 4
-            pages.extend([current] if current else [])
-            current = ""
-            pages.append(piece[:cut])
-            piece = piece[cut:]
-        if len((current + piece).encode()) > limit:
-            pages.append(current)
-            current = ""
-        current += piece
-    if current.strip():
-        pages.append(current)
-    return [p.strip() for p in pages if p.strip()]
+def _utf8_size(text: str) -> int:
+    return len(text.encode())
 
 
 def render(reply: Reply, limit_bytes: int = PASSIVE_LIMIT_BYTES) -> list[str]:
@@ -121,7 +104,7 @@ def render(reply: Reply, limit_bytes: int = PASSIVE_LIMIT_BYTES) -> list[str]:
     titles = list(dict.fromkeys(s.title or s.doc_id for s in reply.sources))
     if titles:
         text += "\n\n参考：" + "；".join(f"《{t}》" for t in titles)
-    return _split_bytes(text, limit_bytes - len(MORE_HINT.encode()) - len(PREVIOUS_PREFIX.encode()))
+    return paginate(text, limit_bytes - _utf8_size(MORE_HINT) - _utf8_size(PREVIOUS_PREFIX), measure=_utf8_size)
 
 
 class CustomerServiceUnavailable(Exception):

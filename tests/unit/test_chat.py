@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.chat import APOLOGY, ChatService, clean_message, split_pieces
+from bot.chat import APOLOGY, ChatService, clean_message, paginate, split_pieces
 from bot.messages import Caller, Incoming, Reply, Session, Turn, hash_user
 from bot.store import ConversationStore
 from knowledge.errors import InvalidMessage
@@ -123,3 +123,23 @@ def test_split_pieces_round_trips() -> None:
     text = "第一句。第二句！third? 无结尾"
     assert "".join(split_pieces(text)) == text
     assert len(split_pieces(text)) == 4
+
+
+def test_paginate_cuts_at_sentence_ends_under_the_limit() -> None:
+    text = "应收账款逾期后应立即催收。" * 10 + "坏账风险上升！"
+    pages = paginate(text, 40)
+    assert all(len(p) <= 40 for p in pages)
+    assert "".join(pages) == text
+    assert all(p.endswith(("。", "！")) for p in pages)
+
+
+def test_paginate_counts_bytes_and_transformed_text() -> None:
+    text = "买方<破产>&拖欠。" * 30
+    pages = paginate(text, 100, measure=lambda s: len(s.encode()), transform=lambda s: s.replace("<", "&lt;"))
+    assert all(len(p.encode()) <= 100 for p in pages)
+    assert "<" not in "".join(pages)
+
+
+def test_paginate_cuts_one_overlong_sentence_by_characters() -> None:
+    pages = paginate("长" * 25, 10)
+    assert [len(p) for p in pages] == [10, 10, 5]

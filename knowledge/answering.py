@@ -91,6 +91,9 @@ _UNIT_WORDS = {
 _ASKS_EXAMPLE = re.compile(r"例子|案例|举例|举个|比如|实例|有没有(企业|公司|客户)|谁用过|效果")
 # "能赔吗 / 保不保": the answer should state what is (not) covered, so coverage statements come first.
 _ASKS_COVERAGE = re.compile(r"赔吗|赔不赔|能赔|会赔|可以赔|保吗|保不保|管不管|管吗|能保|承保吗|覆盖吗|在保障|包括吗|算不算")
+# "账期怎么定": the answer should say how it is set, so statements of a policy or rule come first.
+_ASKS_HOW_TO_SET = re.compile(r"怎么定|如何定|怎么设|如何设|怎么制定|如何制定|怎么确定|如何确定|定多少|设多少|多长合适")
+_SETTING_STATEMENT = re.compile(r"制定|设定|设置|政策|分级|差异化|根据")
 _COVERAGE_STATEMENT = re.compile(r"承保|保障范围|除外|不包括|不覆盖|不承保|保障[^,，。]{0,12}风险")
 
 # A sentence opening with a pointer back needs its section heading to be understood.
@@ -146,6 +149,7 @@ class Composer:
         cterms = [t for t in terms(context) if t not in set(qterms)]
         examples_ok = bool(_ASKS_EXAMPLE.search(query))
         coverage_asked = bool(_ASKS_COVERAGE.search(query))
+        setting_asked = bool(_ASKS_HOW_TO_SET.search(query))
         hit_rank = {hit.chunk.chunk_id: (rank, hit) for rank, hit in reversed(list(enumerate(hits[:MAX_HITS])))}
         out: list[_Candidate] = []
         for sentence in self.pool:
@@ -173,6 +177,8 @@ class Composer:
                 score += 0.08
             if coverage_asked and _COVERAGE_STATEMENT.search(text):
                 score += 0.25
+            if setting_asked and _SETTING_STATEMENT.search(text):
+                score += 0.15
             if not examples_ok and is_anecdote(text):
                 # a case study is one company's outcome: only when nothing general says as much
                 weight *= ANECDOTE_WEIGHT

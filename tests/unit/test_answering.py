@@ -169,3 +169,11 @@ def test_risk_excluded_in_one_article_and_covered_in_another_is_flagged() -> Non
     assert "[1]" in line and "[2]" in line and "保单条款" in line
     plain = composer.compose("汇率损失能赔吗", hits(excl))
     assert plain is not None and "说法不一" not in plain.text
+
+
+def test_how_to_set_question_leads_with_the_rule_not_a_reminder_schedule() -> None:
+    rule = Chunk("001_r#sec3", "001_r", "坏账保护", "section", "现金流优化的协同效应",
+                 "在资金效率维度,客户付款习惯分析帮助企业制定差异化账期政策。", 0, 0)
+    composer = Composer([TERMS_A, rule])
+    result = composer.compose("账期怎么定", hits(TERMS_A, rule))
+    assert result is not None and result.text.startswith("根据资料：在资金效率维度")

@@ -46,3 +46,10 @@ def test_answer_is_given_back_in_traditional_for_traditional_questions() -> None
 
 def test_colloquial_words_gain_article_wording() -> None:
     assert "文件" in normalize_query("理赔要准备什么材料").text
+
+
+def test_english_premium_question_reaches_the_uncovered_aspect_check() -> None:
+    from knowledge.scope import uncovered_aspect
+
+    nq = normalize_query("How much is the premium for trade credit insurance?")
+    assert "保费" in nq.text and uncovered_aspect(nq.text, "贸易信用保险承保买方破产。") is not None

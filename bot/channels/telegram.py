@@ -26,6 +26,7 @@ from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, 
 from bot.chat import ChatService, paginate
 from bot.config import Settings
 from bot.messages import Caller, Incoming, Reply, Session, hash_user
+from bot.policy import caller_for
 from knowledge.errors import InvalidMessage
 
 logger = logging.getLogger(__name__)
@@ -57,10 +58,6 @@ def session_id_for(chat_id: int) -> str:
 
 
 def _caller(settings: Settings, raw_user_id: str) -> Caller:
-    try:
-        from bot.policy import caller_for
-    except ImportError:
-        return Caller(channel="telegram", user_hash=hash_user("telegram", raw_user_id))
     return caller_for(settings, "telegram", raw_user_id)
 
 

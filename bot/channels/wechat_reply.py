@@ -18,7 +18,8 @@ import httpx
 from bot.channels.wechat_state import DEFERRED, DONE, HELD, MORE, WeChatState
 from bot.chat import ChatService, paginate
 from bot.config import Settings
-from bot.messages import Caller, Incoming, Reply, hash_user
+from bot.messages import Incoming, Reply
+from bot.policy import caller_for
 from knowledge.errors import InvalidMessage
 
 logger = logging.getLogger(__name__)
@@ -63,15 +64,6 @@ def text_reply_xml(to_user: str, from_user: str, content: str) -> str:
         f"<CreateTime>{int(time.time())}</CreateTime><MsgType>{_cdata('text')}</MsgType>"
         f"<Content>{_cdata(content)}</Content></xml>"
     )
-
-
-def caller_for(settings: Settings, channel: str, raw_user_id: str) -> Caller:
-    """The caller (hashed id, buyer-tool permission) via :mod:`bot.policy` when present."""
-    try:
-        from bot.policy import caller_for as policy_caller_for
-    except ImportError:
-        return Caller(channel=channel, user_hash=hash_user(channel, raw_user_id))
-    return policy_caller_for(settings, channel, raw_user_id)
 
 
 def to_incoming(fields: dict[str, str], settings: Settings, channel: str = "wechat") -> Incoming | None:

@@ -21,7 +21,8 @@ from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from bot.chat import ChatService, clean_message
 from bot.config import Settings
-from bot.messages import Caller, Incoming, Reply, hash_user
+from bot.messages import Caller, Incoming, Reply
+from bot.policy import caller_for
 from bot.web.state import WebState
 from knowledge.errors import InvalidMessage
 
@@ -49,11 +50,7 @@ class Refused(Exception):
 
 
 def caller_for_web(settings: Settings, raw_user_id: str, site_key: str | None) -> Caller:
-    """The caller of a web request, decided by ``bot.policy`` (fallback: demo mode decides)."""
-    try:
-        from bot.policy import caller_for
-    except ImportError:  # the policy module is optional at import time of the server
-        return Caller("web", hash_user("web", raw_user_id), settings.demo)
+    """The caller of a web request, decided by ``bot.policy``."""
     return caller_for(settings, "web", raw_user_id, site_key=site_key)
 
 

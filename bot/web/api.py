@@ -12,6 +12,7 @@ import logging
 import re
 import time
 import uuid
+from dataclasses import replace
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -49,9 +50,10 @@ class Refused(Exception):
         return JSONResponse({"error": self.message}, status_code=self.status, headers=self.headers)
 
 
-def caller_for_web(settings: Settings, raw_user_id: str, site_key: str | None) -> Caller:
-    """The caller of a web request, decided by ``bot.policy``."""
-    return caller_for(settings, "web", raw_user_id, site_key=site_key)
+def caller_for_web(settings: Settings, raw_user_id: str, site_key: str | None, *, internal: bool = False) -> Caller:
+    """The caller of a web request, decided by ``bot.policy``; a site key marked internal may use buyer tools."""
+    caller = caller_for(settings, "web", raw_user_id, site_key=site_key)
+    return replace(caller, may_lookup_buyers=True) if internal else caller
 
 
 def _state(request: Request) -> WebState:
@@ -165,7 +167,7 @@ def build_router() -> APIRouter:
             state.metrics.refused.labels(e.reason).inc()
             return e.response()
         session_id = session_id or uuid.uuid4().hex
-        caller = caller_for_web(state.settings, session_id, key)
+        caller = caller_for_web(state.settings, session_id, key, internal=state.site_keys.is_internal(key))
         incoming = Incoming(text, session_id, caller)
         started = time.perf_counter()
         if "text/event-stream" not in request.headers.get("accept", ""):

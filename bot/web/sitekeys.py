@@ -109,6 +109,11 @@ class SiteKeys:
             return "a site key is required for this origin"
         return None
 
+    def is_internal(self, key: str | None) -> bool:
+        """True for a configured key marked ``:internal`` (its widget may use the buyer tools)."""
+        site = self.keys.get(key) if key else None
+        return site is not None and site.internal
+
     def default_key(self) -> str:
         """The key the demo page embeds (``demo`` in demo mode, else the first configured key or '')."""
         if DEMO_KEY in self.keys:

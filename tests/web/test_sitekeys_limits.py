@@ -55,3 +55,16 @@ def test_sliding_window_refuses_then_recovers():
     assert limiter.hit("other-ip") == 0
     now[0] += 40
     assert limiter.hit("ip") == 0
+
+
+def test_internal_site_key_may_use_buyer_tools_and_public_key_may_not():
+    from bot.config import Settings
+    from bot.web.api import caller_for_web
+
+    keys = SiteKeys.from_settings(
+        "shop=https://a.example;staff=https://intranet.example:internal", demo=False, own=set(), cors_origins=[]
+    )
+    assert keys.is_internal("staff") and not keys.is_internal("shop") and not keys.is_internal(None)
+    settings = Settings(_env_file=None, site_keys="")
+    assert caller_for_web(settings, "s1", "staff", internal=keys.is_internal("staff")).may_lookup_buyers
+    assert not caller_for_web(settings, "s1", "shop", internal=keys.is_internal("shop")).may_lookup_buyers

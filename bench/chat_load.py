@@ -83,8 +83,12 @@ def start_server(data_dir: Path, workdir: Path) -> tuple[subprocess.Popen[bytes]
     raise SystemExit("the chat server did not become ready within 300 s")
 
 
-async def run_load(url: str, concurrency: int, duration: float) -> dict[str, object]:
-    """``concurrency`` clients posting questions back to back for ``duration`` seconds."""
+async def run_load(url: str, concurrency: int, duration: float, distinct: bool = False) -> dict[str, object]:
+    """``concurrency`` clients posting questions back to back for ``duration`` seconds.
+
+    The questions cycle through a fixed list, so the query-embedding cache serves most of them (as it
+    would for a site's recurring questions); ``distinct`` makes every message unique: the cold-cache case.
+    """
     latencies: list[float] = []
     errors: dict[str, int] = {}
     stop_at = time.perf_counter() + duration
@@ -95,7 +99,10 @@ async def run_load(url: str, concurrency: int, duration: float) -> dict[str, obj
         while time.perf_counter() < stop_at:
             started = time.perf_counter()
             try:
-                r = await http.post("/api/chat", json={"message": QUESTIONS[i % len(QUESTIONS)], "session_id": session})
+                message = QUESTIONS[i % len(QUESTIONS)]
+                if distinct:
+                    message = f"{message}（第{n}-{i}问）"
+                r = await http.post("/api/chat", json={"message": message, "session_id": session})
                 ok = r.status_code == 200 and "answer" in r.json()
                 key = "ok" if ok else f"http {r.status_code}"
             except httpx.HTTPError as e:
@@ -114,6 +121,7 @@ async def run_load(url: str, concurrency: int, duration: float) -> dict[str, obj
     return {
         "url": url,
         "concurrency": concurrency,
+        "distinct_messages": distinct,
         "duration_s": round(elapsed, 1),
         "requests": len(latencies),
         "errors": errors,
@@ -129,6 +137,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--duration", type=float, default=60.0)
+    parser.add_argument("--distinct", action="store_true", help="every message unique (no query-cache hits)")
     parser.add_argument("--url", default=None, help="an already running server on 127.0.0.1")
     parser.add_argument("--data-dir", type=Path, default=Path(os.environ.get("CREDITBOT_DATA_DIR", "./data")))
     args = parser.parse_args()
@@ -144,7 +153,7 @@ def main() -> int:
             parser.error("only a loopback server may be loaded (127.0.0.1)")
         try:
             httpx.post(f"{url}/api/chat", json={"message": QUESTIONS[0]}, timeout=120)  # warm caches
-            result = asyncio.run(run_load(url, args.concurrency, args.duration))
+            result = asyncio.run(run_load(url, args.concurrency, args.duration, args.distinct))
         finally:
             if proc is not None:
                 proc.terminate()

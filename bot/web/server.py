@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import logging
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -182,13 +183,28 @@ def wait_healthy(url: str, timeout_s: float, proc: subprocess.Popen[bytes] | Non
     return False
 
 
+def port_in_use(host: str, port: int) -> bool:
+    """True when something already listens on ``host:port``."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.settimeout(1)
+        return probe.connect_ex((host, port)) == 0
+
+
 def run_demo(settings: Settings) -> int:
     """``make run``: the credit service in a subprocess, then the chat server, until Ctrl-C.
 
+    The chat server's tools use the credit service started here, whatever ``service_url`` says.
+
     Returns:
-        The exit status (0 on Ctrl-C, 1 when the credit service does not start).
+        The exit status (0 on Ctrl-C, 1 when a port is taken or the credit service does not start).
     """
     import uvicorn
+
+    for name, port in (("CREDITBOT_SERVICE_PORT", settings.service_port), ("CREDITBOT_PORT", settings.port)):
+        if port_in_use(settings.host, port):
+            print(f"creditbot: port {port} is already in use; stop what runs there or set {name}", file=sys.stderr)
+            return 1
+    settings = settings.model_copy(update={"service_url": f"http://127.0.0.1:{settings.service_port}"})
 
     code = (
         "import sys; from tools.service.main import serve; "

@@ -33,8 +33,7 @@ def test_demo_starts_both_servers_prints_url_and_stops_on_ctrl_c(kb_data_dir, tm
         "CREDITBOT_STORE_URL": f"sqlite:///{tmp_path / 'conv.sqlite3'}",
         "CREDITBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'service.sqlite3'}",
         "CREDITBOT_PORT": str(port),
-        "CREDITBOT_SERVICE_PORT": str(service_port),
-        "CREDITBOT_SERVICE_URL": f"http://127.0.0.1:{service_port}",
+        "CREDITBOT_SERVICE_PORT": str(service_port),  # no SERVICE_URL: the demo's tools use its own service
         "CREDITBOT_DEMO": "1",
     }
     proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "demo"], env=env, cwd=tmp_path,
@@ -54,11 +53,27 @@ def test_demo_starts_both_servers_prints_url_and_stops_on_ctrl_c(kb_data_dir, tm
         reply = httpx.post(f"{url}api/chat", json={"message": "客户破产了能赔吗"},
                            headers={"Origin": url.rstrip("/"), "X-Site-Key": "demo"}, timeout=60)
         assert reply.status_code == 200 and reply.json()["sources"]
+        lookup = httpx.post(f"{url}api/chat", json={"message": "查一下买家 CN1007"}, timeout=60).json()
+        assert [call["name"] for call in lookup["tool_calls"]] == ["buyer_lookup"]
+        assert "error" not in lookup["tool_calls"][0]["result"], lookup
     finally:
         proc.send_signal(signal.SIGINT)
         code = proc.wait(30)
     assert code == 0
     assert not port_open(port) and not port_open(service_port)
+
+
+def test_demo_refuses_a_taken_port(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        taken_port = taken.getsockname()[1]
+        env = {**os.environ, "CREDITBOT_DATA_DIR": str(tmp_path), "CREDITBOT_PORT": str(free_port()),
+               "CREDITBOT_SERVICE_PORT": str(taken_port)}
+        done = subprocess.run([sys.executable, "-m", "bot.cli", "demo"], env=env, cwd=tmp_path,
+                              capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert f"port {taken_port} is already in use" in done.stderr
 
 
 def test_serve_with_two_workers_shares_store_and_metrics(kb_data_dir, tmp_path):

@@ -46,8 +46,10 @@ SEMANTIC_FLOOR = 0.86
 SEMANTIC_SPAN = 0.08
 SEMANTIC_WEIGHT = 0.4
 SEMANTIC_CANDIDATE = 0.55
-# A FAQ question this close to the user's question means the articles answer it.
+# A FAQ question this close to the user's question means the articles answer it: its answer's
+# sentences get FAQ_MATCH_BONUS.
 FAQ_MATCH = 0.925
+FAQ_MATCH_BONUS = 0.3
 # The articles use DSO without defining it; the calculator (tools) computes it from the user's figures.
 DSO_OFFER = (
     "资料没有给出DSO的定义或算法；如需计算，请告诉我应收账款余额、期间赊销额和天数，"
@@ -184,16 +186,21 @@ class Composer:
         """True when sentences are also scored by meaning."""
         return self._vectors is not None
 
-    def similarities(self, query_vector: np.ndarray | None) -> np.ndarray | None:
-        """Per pool sentence: cosine with the question, a FAQ answer taking its question's if higher."""
+    def similarities(self, query_vector: np.ndarray | None) -> tuple[np.ndarray, np.ndarray] | None:
+        """Per pool sentence: cosine with the question (a FAQ answer taking its question's if higher),
+        and whether it answers a FAQ question matching the question (:data:`FAQ_MATCH`)."""
         if self._vectors is None or query_vector is None:
             return None
         cos = self._vectors @ np.asarray(query_vector, dtype=np.float32)
+        matched = np.zeros(len(cos), dtype=bool)
         if self._faq_vectors is not None and len(self._faq_vectors):
             faq = self._faq_vectors @ np.asarray(query_vector, dtype=np.float32)
             has = self._faq_of >= 0
             cos[has] = np.maximum(cos[has], faq[self._faq_of[has]])
-        return cos
+            best = int(faq.argmax())
+            if faq[best] >= FAQ_MATCH:
+                matched = self._faq_of == best
+        return cos, matched
 
     def best_faq_match(self, query_vector: np.ndarray | None) -> float:
         """The highest cosine between the question and a FAQ question of the articles (0 without vectors)."""
@@ -213,7 +220,12 @@ class Composer:
         return cov, cov + 0.3 * ctx
 
     def _candidates(
-        self, query: str, context: str, hits: Sequence[Hit], about_provider: bool, cosines: np.ndarray | None = None
+        self,
+        query: str,
+        context: str,
+        hits: Sequence[Hit],
+        about_provider: bool,
+        similar: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> list[_Candidate]:
         qterms = terms(query)
         cterms = [t for t in terms(context) if t not in set(qterms)]
@@ -222,12 +234,11 @@ class Composer:
         setting_asked = bool(_ASKS_HOW_TO_SET.search(query))
         hit_rank = {hit.chunk.chunk_id: (rank, hit) for rank, hit in reversed(list(enumerate(hits[:MAX_HITS])))}
         out: list[_Candidate] = []
-        semantic = (
-            np.clip((cosines - SEMANTIC_FLOOR) / SEMANTIC_SPAN, 0.0, 1.0) if cosines is not None else None
-        )
+        semantic = np.clip((similar[0] - SEMANTIC_FLOOR) / SEMANTIC_SPAN, 0.0, 1.0) if similar is not None else None
         for n, sentence in enumerate(self.pool):
             text = sentence.text
             sem = float(semantic[n]) if semantic is not None else 0.0
+            answers_match = similar is not None and bool(similar[1][n])
             if is_marketing(text) and not about_provider:
                 continue
             chunk = self.chunks[sentence.chunk_id]
@@ -238,7 +249,7 @@ class Composer:
                 cov = max(cov, self.weights.coverage(qterms, chunk.heading + "。" + text))
             if ranked is None:
                 # a sentence outside the retrieved chunks still counts, a little less
-                if self.weights.known_coverage(qterms, text) < 0.35 and sem < SEMANTIC_CANDIDATE:
+                if self.weights.known_coverage(qterms, text) < 0.35 and sem < SEMANTIC_CANDIDATE and not answers_match:
                     continue
                 # its score shown to users is its own relevance, scaled like a retrieval score
                 weight, heading_weight, hit_score = 0.75, 0.0, cov
@@ -249,7 +260,7 @@ class Composer:
                 score += (0.35 if chunk.kind == "faq" else 0.15) * heading_cov
             if chunk.kind == "faq" and sentence.position == 0:
                 score += 0.08
-            score += SEMANTIC_WEIGHT * sem
+            score += SEMANTIC_WEIGHT * sem + (FAQ_MATCH_BONUS if answers_match else 0.0)
             if coverage_asked and _COVERAGE_STATEMENT.search(text):
                 score += 0.25
             if setting_asked and _SETTING_STATEMENT.search(text):
@@ -333,8 +344,8 @@ class Composer:
         """
         if about_provider is None:
             about_provider = bool(PROVIDER.search(query))
-        cosines = self.similarities(query_vector)
-        candidates = self._candidates(query, context, hits, about_provider, cosines)
+        similar = self.similarities(query_vector)
+        candidates = self._candidates(query, context, hits, about_provider, similar)
         chosen = self._select(candidates)
         if not chosen:
             return None
@@ -388,7 +399,7 @@ class Composer:
             for doc_id in numbering
         ]
         confidence = max(c.coverage for c in candidates) if candidates else 0.0
-        semantic = float(cosines.max()) if cosines is not None and len(cosines) else None
+        semantic = float(similar[0].max()) if similar is not None and len(similar[0]) else None
         return Composition("\n".join(lines), citations, confidence, conflicts, semantic)
 
 

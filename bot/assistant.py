@@ -11,10 +11,14 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+import numpy as np
 
 from bot.chat import split_pieces
+from bot.llm import LLMLayer, build_llm, grounded
 from bot.messages import Reply, Session, Source, Turn
+from bot.tool_routing import ToolRouter, build_tool_router
 from knowledge.answering import Composer, Composition
 from knowledge.followup import resolve
 from knowledge.normalize import NormalizedQuery, normalize_query, to_user_script
@@ -60,9 +64,9 @@ class Assistant:
         self,
         knowledge: KnowledgeBase,
         *,
-        tools: Any | None = None,
+        tools: ToolRouter | None = None,
         human_contact: str,
-        llm: Any | None = None,
+        llm: LLMLayer | None = None,
     ) -> None:
         self.knowledge = knowledge
         self.tools = tools
@@ -77,9 +81,8 @@ class Assistant:
         if self._composer is None:
             with self._lock:
                 if self._composer is None:
-                    # sentences are chosen by meaning too when the knowledge base can embed them
-                    embed = getattr(self.knowledge, "sentence_vectors", None)
-                    self._composer = Composer(self.knowledge.chunks(), embed_passages=embed)
+                    # sentences are chosen by meaning too, not only by shared words
+                    self._composer = Composer(self.knowledge.chunks(), embed_passages=self.knowledge.sentence_vectors)
         return self._composer
 
     # --- the offline answer ---------------------------------------------------------------
@@ -96,10 +99,9 @@ class Assistant:
         text = _examples(EN_GREETING) if nq.script == "en" else to_user_script(_examples(lead), nq.script)
         return Reply(answer=text, status="clarify")
 
-    def _query_vector(self, query: str) -> Any | None:
+    def _query_vector(self, query: str) -> np.ndarray | None:
         # the search embedded this text a moment ago: the embedder's query cache answers
-        embed = getattr(self.knowledge, "query_vector", None)
-        return embed(query) if embed is not None and self.composer.semantic else None
+        return self.knowledge.query_vector(query) if self.composer.semantic else None
 
     def _supported(self, question: str, composition: Composition | None) -> bool:
         if composition is None or not composition.citations:
@@ -180,7 +182,7 @@ class Assistant:
             except Exception:
                 logger.warning("LLM stream failed; answering offline", exc_info=True)
             text = "".join(pieces).strip()
-            if text and _grounded(text, len(reply.sources)):
+            if text and grounded(text, len(reply.sources)):
                 reply.answer = text
             elif streamed:
                 yield "\n\n"
@@ -191,36 +193,11 @@ class Assistant:
         yield reply
 
 
-def _grounded(text: str, source_count: int) -> bool:
-    try:
-        from bot.llm import grounded
-    except ImportError:  # pragma: no cover - the LLM layer is optional
-        return False
-    return grounded(text, source_count)
-
-
-def _tool_router(settings: Settings) -> Any | None:
-    try:
-        from bot.tool_routing import build_tool_router
-    except ImportError:
-        logger.warning("tool routing is not available; answering from the knowledge base only")
-        return None
-    return build_tool_router(settings)
-
-
-def _llm(settings: Settings) -> Any | None:
-    if not settings.llm_enabled:
-        return None
-    try:
-        from bot.llm import build_llm
-    except ImportError:  # pragma: no cover
-        return None
-    return build_llm(settings)
-
-
 def build_assistant(settings: Settings) -> Assistant:
     """The assistant the settings describe: knowledge base, tools, optional LLM layer."""
     from bot.chat import open_knowledge_base
 
     knowledge = open_knowledge_base(settings)
-    return Assistant(knowledge, tools=_tool_router(settings), human_contact=settings.human_contact, llm=_llm(settings))
+    return Assistant(
+        knowledge, tools=build_tool_router(settings), human_contact=settings.human_contact, llm=build_llm(settings)
+    )

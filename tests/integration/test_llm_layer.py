@@ -139,3 +139,42 @@ def test_stream_yields_tokens(stand_in: tuple[StandIn, str]) -> None:
 )
 def test_grounded(text: str, count: int, expected: bool) -> None:
     assert grounded(text, count) is expected
+
+
+# --- through the real assistant and knowledge base ------------------------------------------------
+
+
+def _ask(settings: Settings, question: str, *, stream: bool = False) -> Reply:
+    from bot.chat import build_chat_service
+    from bot.messages import Incoming
+
+    service = build_chat_service(settings)
+    if stream:
+        *_, reply = service.stream(Incoming(question, "s-llm"))
+        return reply
+    return service.handle(Incoming(question, "s-llm"))
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("stream", [False, True])
+def test_assistant_uses_grounded_llm_answer(stand_in: tuple[StandIn, str], make_settings, stream: bool) -> None:
+    state, url = stand_in
+    state.content = "收到完整文件后，理赔一般需要30-60个工作日[1]。"
+    reply = _ask(make_settings(llm_base_url=url, llm_model="stand-in-model"), "理赔要多久", stream=stream)
+    assert reply.answer == state.content
+    assert reply.sources and reply.status == "answered"
+    prompt = json.dumps(state.requests[0]["body"], ensure_ascii=False)
+    assert reply.sources[0].snippet[:20] in prompt
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("stream", [False, True])
+def test_assistant_falls_back_to_offline_answer_when_llm_fails(
+    stand_in: tuple[StandIn, str], make_settings, stream: bool
+) -> None:
+    state, url = stand_in
+    state.status = 503
+    offline = _ask(make_settings(), "理赔要多久")
+    reply = _ask(make_settings(llm_base_url=url, llm_model="stand-in-model"), "理赔要多久", stream=stream)
+    assert state.requests, "the LLM was not asked"
+    assert reply.answer == offline.answer and "[1]" in reply.answer

@@ -6,16 +6,16 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from bot.chat import ChatService, split_pieces
 from bot.messages import Reply, Session, Source, Turn
 from bot.store import ConversationStore
+from tests import support
 
 CLAIM_SOURCE = Source(
     doc_id="003_claims",
@@ -76,22 +76,6 @@ def _free_socket() -> socket.socket:
     return sock
 
 
-@contextmanager
-def serve(app: Any) -> Iterator[str]:
+def serve(app: Any) -> AbstractContextManager[str]:
     """Run an ASGI app with uvicorn on a free loopback port in a thread; yields its base URL."""
-    sock = _free_socket()
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("test server did not start")
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
+    return support.serve_in_thread(app)

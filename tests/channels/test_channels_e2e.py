@@ -19,6 +19,7 @@ import pytest
 from bot.channels.wechat import parse_xml
 from bot.channels.wechat_crypto import MessageCrypto
 from tests.channels.conftest import serve
+from tests.support import free_port
 from tests.channels.telegram_standin import TOKEN, BotAPIStandIn, text_update
 from tests.channels.wechat_helpers import AES_KEY, APP_ID, OPENID, TOKEN as WECHAT_TOKEN, encrypted_request, text_xml
 
@@ -46,12 +47,6 @@ def creditbot(command: str, env: dict[str, str], log: Path) -> Iterator[subproce
                 proc.wait(10)
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_creditbot_telegram_answers_from_the_articles(kb_data_dir: Path, tmp_path: Path) -> None:
@@ -80,7 +75,7 @@ def test_creditbot_telegram_answers_from_the_articles(kb_data_dir: Path, tmp_pat
 
 
 def test_creditbot_serve_answers_an_encrypted_wechat_message(kb_data_dir: Path, tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     env = {
         "CREDITBOT_DATA_DIR": str(kb_data_dir),
         "CREDITBOT_STORE_URL": f"sqlite:///{tmp_path / 'conversations.sqlite3'}",

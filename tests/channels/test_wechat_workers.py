@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -26,28 +25,8 @@ from bot.channels.wechat_state import WeChatState
 from bot.config import Settings
 from bot.store import ConversationStore
 from tests.channels.conftest import ScriptedAssistant, make_chat, serve
+from tests.support import postgres_schema
 from tests.channels.wechat_helpers import AES_KEY, APP_ID, OPENID, TOKEN, WeChatAPIStandIn, plain_params, text_xml
-
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-
-
-def _postgres_url() -> Iterator[str]:
-    """A store URL in a fresh PostgreSQL schema, dropped afterwards; skips when PostgreSQL is unreachable."""
-    admin = create_engine(PG_URL, connect_args={"connect_timeout": 3})
-    schema = f"wechat_workers_{uuid.uuid4().hex[:10]}"
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as e:  # noqa: BLE001 - any connection failure means "not available here"
-        admin.dispose()
-        pytest.skip(f"PostgreSQL at 127.0.0.1:5432/test not reachable: {type(e).__name__}")
-    try:
-        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
@@ -55,7 +34,8 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'shared.sqlite3'}"
     else:
-        yield from _postgres_url()
+        with postgres_schema("wechat_workers") as url:
+            yield url
 
 
 @contextmanager

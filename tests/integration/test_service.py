@@ -142,7 +142,7 @@ def test_creditbot_service_entry_point(tmp_path: Path) -> None:
     import subprocess
     import time
 
-    from tests.integration.credit_service import free_port
+    from tests.support import free_port
 
     load_samples(f"sqlite:///{(tmp_path / 'service.sqlite3').resolve()}")
     port = free_port()

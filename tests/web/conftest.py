@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -13,12 +12,13 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from bot.chat import ChatService, split_pieces
 from bot.config import Settings
 from bot.messages import Reply, Session, Source, Turn
 from bot.store import ConversationStore
+from tests import support
+from tests.support import free_port
 
 BANKRUPTCY_SOURCE = Source(
     doc_id="003_7a34e294a18c87e0",
@@ -62,34 +62,15 @@ class FakeAssistant:
         yield reply
 
 
-def free_port() -> int:
-    """A free TCP port on 127.0.0.1."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def serve_in_thread(app: Any, port: int, *, wait_ready: bool = True) -> Iterator[str]:
-    """Run ``app`` with uvicorn on 127.0.0.1:port in a thread; yields the base URL."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while not server.started:
-        assert thread.is_alive(), "uvicorn died while starting"
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    if wait_ready:
-        while httpx.get(f"{base}/healthz").status_code != 200:
+    """Run ``app`` on 127.0.0.1:port in a thread; with ``wait_ready``, until ``/healthz`` says ready. Yields the URL."""
+    with support.serve_in_thread(app, port) as base:
+        deadline = time.monotonic() + 60
+        while wait_ready and httpx.get(f"{base}/healthz").status_code != 200:
             assert time.monotonic() < deadline, "the app did not become ready"
             time.sleep(0.05)
-    try:
         yield base
-    finally:
-        server.should_exit = True
-        thread.join(15)
 
 
 def web_settings(data_dir: Path, port: int, **overrides: Any) -> Settings:

@@ -164,6 +164,7 @@ def open_knowledge_base(settings: Settings) -> KnowledgeBase:
         embedding_model=settings.embedding_model,
         model_cache_dir=settings.model_cache_dir,
         chroma_url=settings.chroma_url,
+        collection=settings.chroma_collection,
     )
 
 

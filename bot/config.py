@@ -36,6 +36,10 @@ class Settings(BaseSettings):
         description="Where the converted embedding model folder is kept (shared between data dirs)",
     )
     chroma_url: str | None = Field(None, description="chromadb server (http://host:port); unset = embedded store in data_dir")
+    chroma_collection: str = Field(
+        "creditbot_chunks",
+        description="chromadb collection; give each knowledge base (data dir) its own name on a shared chroma server",
+    )
     articles: list[Path] = Field(default_factory=list, description="Default article paths for `creditbot ingest`; empty = bundled articles")
     human_contact: str = Field(
         "人工客服：请留下联系方式，或发邮件至 support@example.com，我们的信用顾问会在一个工作日内联系您。",

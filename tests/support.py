@@ -13,7 +13,28 @@ from typing import Any
 import pytest
 import uvicorn
 
+from bot.chat import split_pieces
+from bot.messages import Reply, Session
+
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+class SentenceStreaming:
+    """Mixin for fake assistants: ``stream()`` yields ``answer()``'s sentences, then the Reply."""
+
+    piece_pause_s = 0.0  # a pause between pieces, so a client can see them arrive one by one
+
+    def answer(self, message: str, session: Session) -> Reply:  # pragma: no cover - implemented by the fake
+        raise NotImplementedError
+
+    def stream(self, message: str, session: Session) -> Iterator[str | Reply]:
+        """The answer sentence by sentence, then the Reply."""
+        reply = self.answer(message, session)
+        for piece in split_pieces(reply.answer):
+            yield piece
+            if self.piece_pause_s:
+                time.sleep(self.piece_pause_s)
+        yield reply
 
 
 def free_port() -> int:

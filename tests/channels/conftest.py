@@ -5,14 +5,13 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.chat import ChatService, split_pieces
+from bot.chat import ChatService
 from bot.messages import Reply, Session, Source, Turn
 from bot.store import ConversationStore
 from tests import support
@@ -25,7 +24,7 @@ CLAIM_SOURCE = Source(
 )
 
 
-class ScriptedAssistant:
+class ScriptedAssistant(support.SentenceStreaming):
     """Stands in for the assistant core: a fixed reply (or one per keyword), optionally slow.
 
     Records every message it was asked, so tests can assert an answer was (not) computed.
@@ -49,13 +48,6 @@ class ScriptedAssistant:
         reply = Reply(self.answer_text, status=self.status, sources=list(self.sources))  # type: ignore[arg-type]
         session.turns.append(Turn(message, reply.answer, reply.status, message))
         return reply
-
-    def stream(self, message: str, session: Session) -> Iterator[str | Reply]:
-        """The reply sentence by sentence, then the Reply."""
-        reply = self.answer(message, session)
-        for piece in split_pieces(reply.answer):
-            yield piece
-        yield reply
 
 
 @pytest.fixture

@@ -12,20 +12,16 @@ from bot.chat import APOLOGY, ChatService, clean_message, paginate, split_pieces
 from bot.messages import Caller, Incoming, Reply, Session, Turn, hash_user
 from bot.store import ConversationStore
 from knowledge.errors import InvalidMessage
+from tests.support import SentenceStreaming
 
 
-class EchoAssistant:
+class EchoAssistant(SentenceStreaming):
     """Answers with the message and how many turns it already saw."""
 
     def answer(self, message: str, session: Session) -> Reply:
         reply = Reply(answer=f"{message}（第{len(session.turns) + 1}轮）")
         session.turns.append(Turn(message, reply.answer, reply.status, topic=message))
         return reply
-
-    def stream(self, message: str, session: Session) -> Iterator[str | Reply]:
-        reply = self.answer(message, session)
-        yield from split_pieces(reply.answer)
-        yield reply
 
 
 class BrokenAssistant:

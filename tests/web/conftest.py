@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.chat import ChatService, split_pieces
+from bot.chat import ChatService
 from bot.config import Settings
 from bot.messages import Reply, Session, Source, Turn
 from bot.store import ConversationStore
@@ -28,8 +28,10 @@ BANKRUPTCY_SOURCE = Source(
 )
 
 
-class FakeAssistant:
+class FakeAssistant(support.SentenceStreaming):
     """Answers by keyword, remembers turns, optionally slow: stands in for the assistant core."""
+
+    piece_pause_s = 0.02
 
     def __init__(self, delay_s: float = 0.0, gate: threading.Event | None = None) -> None:
         self.delay_s = delay_s
@@ -52,14 +54,6 @@ class FakeAssistant:
             reply = Reply(f"第{turn_no}轮：抱歉，知识库里没有相关内容。", status="no_answer")
         session.turns.append(Turn(message, reply.answer, reply.status, message))
         return reply
-
-    def stream(self, message: str, session: Session) -> Iterator[str | Reply]:
-        """The answer's sentences one by one, then the Reply."""
-        reply = self.answer(message, session)
-        for piece in split_pieces(reply.answer):
-            yield piece
-            time.sleep(0.02)
-        yield reply
 
 
 @contextmanager

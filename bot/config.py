@@ -60,8 +60,8 @@ class Settings(BaseSettings):
         description="Widget site keys (public, not secrets): 'key=origin1|origin2[:internal];key2=...', e.g. "
         "'shopA=https://a.example|https://www.a.example;staff=https://intranet.example:internal'. A chat request "
         "with an unknown key, or from a browser Origin not listed for its key, gets 403. ':internal' marks a key "
-        "whose users count as 'site:<key>' for buyer_tool_callers. Empty in demo mode means a key 'demo' for the "
-        "server's own origin",
+        "whose users count as 'site:<key>' for buyer_tool_callers. A key 'demo' for the server's own origins "
+        "(its demo page) always exists besides these",
     )
     max_live_sessions: int = Field(50000, description="New chat sessions are refused (503) while this many are live")
     max_body_bytes: int = Field(16384, description="Largest accepted JSON request body of the chat API")

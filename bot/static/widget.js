@@ -1,82 +1,36 @@
 /* creditbot website widget — plain modern JS, no build step.
  *
- * Embed with one tag:
+ * Embed (the first line lets the page call creditbot(...) before the script has loaded):
+ *   <script>window.creditbot=window.creditbot||function(){(creditbot.q=creditbot.q||[]).push(arguments)};</script>
  *   <script src="https://HOST/widget.js" data-site-key="KEY" async></script>
  * Optional attributes: data-title, data-contact-url (the "联系人工" link; default mailto:support@example.com).
- * Host page API: window.creditbot.open("预填的问题"), window.creditbot.close().
- * Everything renders inside a shadow root, so the host page's CSS and the widget's cannot collide.
+ * Host page API: creditbot("open", "预填的问题"), creditbot("close"); once loaded also creditbot.open(...).
+ * Everything renders in the shadow root of a <creditbot-widget> element whose styles are all reset, so the
+ * host page's CSS and the widget's cannot collide. Refusals of the site key are explained in the console.
  */
 (() => {
   "use strict";
-  if (window.creditbot && window.creditbot.version) return;
+  const stub = window.creditbot;
+  if (stub && stub.version) return;
 
-  const script = document.currentScript || document.querySelector('script[src$="widget.js"]');
+  const script = document.currentScript || document.querySelector('script[src*="widget.js"]');
   const base = new URL(".", script ? script.src : location.href);
-  const cfg = {
-    siteKey: (script && script.dataset.siteKey) || "",
-    title: (script && script.dataset.title) || "信用保险助手",
-    contactUrl: (script && script.dataset.contactUrl) || "mailto:support@example.com",
-  };
+  const data = (script && script.dataset) || {};
+  const cfg = { siteKey: data.siteKey || "", title: data.title || "信用保险助手",
+    contactUrl: data.contactUrl || "mailto:support@example.com" };
   const STORAGE = `creditbot:${base.origin}:${cfg.siteKey}`;
   const MAX_HISTORY = 60;
   const SUGGESTIONS = ["客户破产了能赔吗", "理赔要多久", "账期怎么定", "应收500万、季度赊销900万，DSO多少"];
+  const T = {
+    refused: "此网站未获授权使用该助手，请联系网站管理员。",
+    greeting: `您好，我是${cfg.title}：可以解答贸易信用保险的问题（理赔、限额、账期等），也能帮您计算 DSO 等指标。`,
+    network: "网络出了点问题，消息没有发出。", busy: "助手正在启动或繁忙，消息没有发出。",
+    tooFast: "提问太频繁了，请稍等片刻再试。", broken: "回答中断了，请再试一次。",
+    server: "抱歉，系统暂时出了点问题，请稍后再试。",
+  };
+  const STATUS = { active: "正常经营", watch: "观察名单", insolvent: "破产 / 无力偿付" };
 
-  const CSS = `
-    :host { all: initial; }
-    * { box-sizing: border-box; font-family: system-ui, -apple-system, "PingFang SC", "Microsoft YaHei", sans-serif; }
-    .launcher { position: fixed; right: 20px; bottom: 20px; z-index: 2147483000; width: 56px; height: 56px;
-      border-radius: 50%; border: 0; background: #0b5cad; color: #fff; cursor: pointer; display: grid; place-items: center;
-      box-shadow: 0 4px 14px rgba(0,0,0,.25); }
-    .launcher:focus-visible, button:focus-visible, textarea:focus-visible, a:focus-visible {
-      outline: 3px solid #f5a623; outline-offset: 2px; }
-    .panel { position: fixed; right: 20px; bottom: 88px; z-index: 2147483001; width: 380px; height: min(600px, calc(100vh - 110px));
-      display: flex; flex-direction: column; background: #fff; color: #1d2330; border-radius: 12px;
-      box-shadow: 0 8px 30px rgba(0,0,0,.3); overflow: hidden; font-size: 14px; line-height: 1.55; }
-    .panel[hidden] { display: none; }
-    header { display: flex; align-items: center; gap: 8px; padding: 10px 12px; background: #0b5cad; color: #fff; }
-    header h2 { flex: 1; margin: 0; font-size: 16px; font-weight: 600; }
-    header button { background: transparent; border: 1px solid rgba(255,255,255,.6); color: #fff; border-radius: 6px;
-      padding: 3px 8px; cursor: pointer; font-size: 13px; }
-    header .close { border: 0; font-size: 22px; line-height: 1; padding: 2px 6px; }
-    .log { flex: 1; overflow-y: auto; padding: 12px; background: #f5f7fa; }
-    .msg { max-width: 88%; margin: 0 0 10px; padding: 8px 11px; border-radius: 10px; white-space: pre-wrap;
-      word-wrap: break-word; overflow-wrap: anywhere; }
-    .user { margin-left: auto; background: #0b5cad; color: #fff; border-bottom-right-radius: 2px; }
-    .bot { background: #fff; border: 1px solid #dde3ea; border-bottom-left-radius: 2px; }
-    .bot.pending .text::after { content: "▍"; animation: blink 1s steps(2) infinite; }
-    @keyframes blink { to { visibility: hidden; } }
-    .sources { margin: 8px 0 0; padding: 0; list-style: none; white-space: normal; }
-    .sources li { margin: 3px 0; }
-    .cite { background: none; border: 0; padding: 0; color: #0b5cad; text-decoration: underline; cursor: pointer;
-      font-size: 13px; text-align: left; }
-    .ref { background: none; border: 0; padding: 0 1px; color: #0b5cad; cursor: pointer; font-size: 12px;
-      vertical-align: super; line-height: 1; }
-    .excerpt { margin: 4px 0 6px; padding: 6px 8px; background: #eef3f9; border-left: 3px solid #0b5cad;
-      font-size: 12.5px; color: #333; }
-    .excerpt[hidden] { display: none; }
-    .excerpt strong { display: block; margin-bottom: 2px; }
-    .actions { display: flex; align-items: center; gap: 6px; margin-top: 6px; white-space: normal; font-size: 12px; color: #667; }
-    .actions button { background: #fff; border: 1px solid #ccd3dc; border-radius: 6px; padding: 1px 7px; cursor: pointer; font-size: 14px; }
-    .actions button[aria-pressed="true"] { background: #dbe9f8; border-color: #0b5cad; }
-    .actions button:disabled { cursor: default; color: inherit; opacity: .45; }
-    .actions button:disabled[aria-pressed="true"] { opacity: 1; }
-    .contact { display: inline-block; margin-top: 6px; color: #b3261e; font-weight: 600; }
-    .suggest { display: flex; flex-wrap: wrap; gap: 6px; padding: 8px 12px 0; background: #f5f7fa; }
-    .suggest[hidden] { display: none; }
-    .suggest p { width: 100%; margin: 0 0 2px; color: #556; font-size: 12.5px; }
-    .suggest button { border: 1px solid #0b5cad; color: #0b5cad; background: #fff; border-radius: 14px;
-      padding: 4px 10px; cursor: pointer; font-size: 13px; }
-    form { display: flex; gap: 8px; padding: 10px; border-top: 1px solid #dde3ea; background: #fff; }
-    textarea { flex: 1; resize: none; height: 42px; padding: 9px 10px; border: 1px solid #b9c3cf; border-radius: 8px;
-      font-size: 15px; color: #1d2330; background: #fff; }
-    form button { border: 0; border-radius: 8px; background: #0b5cad; color: #fff; padding: 0 16px; font-size: 15px; cursor: pointer; }
-    form button:disabled { background: #8aa9c9; cursor: wait; }
-    .error { color: #b3261e; }
-    .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-    @media (max-width: 480px) {
-      .panel { inset: 0; right: 0; bottom: 0; width: 100%; height: 100%; border-radius: 0; }
-      .launcher { right: 14px; bottom: 14px; }
-    }`;
+  const CSS = "__WIDGET_CSS__"; // bot/static/widget.css, put here by the server
 
   const el = (tag, attrs = {}, ...children) => {
     const node = document.createElement(tag);
@@ -86,14 +40,63 @@
       else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
       else node.setAttribute(k, v);
     }
-    for (const c of children) node.append(c);
+    node.append(...children);
     return node;
   };
 
+  // ---- typography: full-width punctuation in Chinese text, amounts in 万/亿, citations kept with their punctuation
+  const CJK = "[\\u3400-\\u9fff\\uf900-\\ufaff\\u3000-\\u303f\\uff00-\\uffef]";
+  const FULL = { ",": "，", ":": "：", ";": "；", "?": "？", "!": "！" };
+  const AFTER_CJK = new RegExp(`(${CJK})[ \\t]*([,:;?!])[ \\t]*`, "g");
+  const BEFORE_CJK = new RegExp(`([^\\d\\s])[ \\t]*([,;?!])[ \\t]*(?=${CJK})`, "g");
+  const PERIOD = new RegExp(`(${CJK})\\.(?=\\s|$)`, "gm");
+  const PARENS = /\(([^()\n]*)\)/g;
+  const HAS_CJK = new RegExp(CJK);
+  function fullWidth(text) {
+    return text
+      .replace(AFTER_CJK, (m, c, p) => c + FULL[p])
+      .replace(BEFORE_CJK, (m, c, p) => c + FULL[p])
+      .replace(PERIOD, "$1。")
+      .replace(PARENS, (m, inner, at, all) =>
+        HAS_CJK.test(inner + (all[at - 1] || "") + (all[at + m.length] || "")) ? `（${inner}）` : m);
+  }
+  function wan(value) {
+    const n = Number(value);
+    const trim = (s) => s.replace(/\.?0+$/, "");
+    if (Math.abs(n) >= 1e8) return trim((n / 1e8).toFixed(4)) + "亿";
+    if (Math.abs(n) >= 1e4) return trim((n / 1e4).toFixed(2)) + "万";
+    return n.toLocaleString("zh-CN", { maximumFractionDigits: 2 });
+  }
+  const shown = (text) => fullWidth(String(text || ""))
+    .replace(/(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{5,}(?:\.\d+)?)元/g, (m, num) => wan(num.replace(/,/g, "")) + "元");
+
+  const REF_GROUP = /([^\s[\]]?)((?:\[\d+\])+)([。，、；：！？）」』”’,.;:!?)]*)/g;
+  function richText(text, refs) {
+    const out = [];
+    let last = 0;
+    for (const m of text.matchAll(REF_GROUP)) {
+      out.push(text.slice(last, m.index));
+      const group = el("span", { class: "nobr" }, m[1]);
+      for (const part of m[2].split(/(?=\[)/)) {
+        const n = Number(part.slice(1, -1));
+        group.append(n >= 1 && n <= refs.length ? refs[n - 1](part) : part);
+      }
+      group.append(m[3]);
+      out.push(group);
+      last = m.index + m[0].length;
+    }
+    out.push(text.slice(last));
+    return out.filter((x) => x !== "");
+  }
+
+  // ---- state kept across page loads: only answered exchanges (a failed send is not restored)
   function load() {
     try {
       const saved = JSON.parse(localStorage.getItem(STORAGE) || "{}");
-      return { sessionId: saved.sessionId || null, history: Array.isArray(saved.history) ? saved.history : [] };
+      const items = Array.isArray(saved.history) ? saved.history : [];
+      const history = items.filter((it, i) => it.role === "bot" ? !!it.reply
+        : it.role === "user" && items[i + 1] && items[i + 1].role === "bot" && items[i + 1].reply);
+      return { sessionId: saved.sessionId || null, history };
     } catch (e) {
       return { sessionId: null, history: [] };
     }
@@ -106,11 +109,15 @@
   }
 
   let ui = null;
-  let busy = false;
-  let lastFocus = null;
+  let refusal = null; // {code, reason} once the server said this page may not use the key
+  const queue = []; // questions waiting for the answer in flight
+  let inFlight = null;
+  let pendingVote = null; // a 👎 whose comment box is open: sent as it is when the next question goes
 
   function build() {
-    const host = el("div", { id: "creditbot-widget" });
+    if (ui) return;
+    if (!customElements.get("creditbot-widget")) customElements.define("creditbot-widget", class extends HTMLElement {});
+    const host = el("creditbot-widget", { id: "creditbot-widget" });
     const root = host.attachShadow({ mode: "open" });
     root.append(el("style", { text: CSS }));
     const launcher = el("button", { class: "launcher", type: "button", "aria-label": "打开在线帮助：" + cfg.title,
@@ -118,8 +125,6 @@
     launcher.innerHTML = '<svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true" focusable="false">' +
       '<path fill="currentColor" d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm3 6.5a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3z"/></svg>';
     const log = el("div", { class: "log", role: "log", "aria-live": "polite", "aria-label": "对话记录" });
-    const suggest = el("div", { class: "suggest" }, el("p", { text: "您可以这样问：" }));
-    for (const q of SUGGESTIONS) suggest.append(el("button", { type: "button", text: q, onclick: () => ask(q) }));
     const input = el("textarea", { id: "cb-input", rows: "1", maxlength: "2000", "aria-label": "输入您的问题",
       placeholder: "输入您的问题，回车发送" });
     const send = el("button", { type: "submit", text: "发送" });
@@ -133,18 +138,28 @@
         el("h2", { id: "cb-title", text: cfg.title }),
         el("button", { type: "button", class: "new", text: "新对话", "aria-label": "开始新对话", onclick: reset }),
         el("button", { type: "button", class: "close", "aria-label": "关闭", text: "×", onclick: close })),
-      log, suggest, form);
-    panel.addEventListener("keydown", trapKeys);
+      log, form);
+    panel.addEventListener("keydown", trapTab);
     launcher.addEventListener("click", () => (panel.hidden ? open() : close()));
     root.append(launcher, panel);
-    document.body.append(host);
-    ui = { host, root, launcher, panel, log, suggest, input, send };
+    document.documentElement.append(host); // outside <body>: a body's opacity, filter or transform cannot reach it
+    ui = { host, root, launcher, panel, log, input, send };
     for (const item of state.history) render(item);
-    updateSuggestions();
+    if (!state.history.length) greet();
+    document.addEventListener("keydown", (e) => {
+      if (e.key === "Escape" && !ui.panel.hidden) { e.preventDefault(); close(); }
+    }, true);
   }
 
-  function trapKeys(e) {
-    if (e.key === "Escape") { e.preventDefault(); close(); return; }
+  function greet() {
+    ui.log.append(el("div", { class: "msg bot greeting" }, refusal ? el("span", { class: "notice", text: T.refused }) : T.greeting));
+    if (refusal) return;
+    const chips = el("div", { class: "suggest", role: "group", "aria-label": "您可以这样问" });
+    for (const q of SUGGESTIONS) chips.append(el("button", { type: "button", text: q, onclick: () => ask(q) }));
+    ui.log.append(chips);
+  }
+
+  function trapTab(e) {
     if (e.key !== "Tab") return;
     const items = [...ui.panel.querySelectorAll("button:not([disabled]), textarea, a[href]")]
       .filter((n) => n.offsetParent !== null);
@@ -154,12 +169,9 @@
     else if (!e.shiftKey && active === last) { e.preventDefault(); first.focus(); }
   }
 
-  function updateSuggestions() { ui.suggest.hidden = state.history.length > 0; }
-
   function open(question) {
-    if (!ui) build();
+    build();
     if (ui.panel.hidden) {
-      lastFocus = document.activeElement;
       ui.panel.hidden = false;
       ui.launcher.setAttribute("aria-expanded", "true");
       ui.log.scrollTop = ui.log.scrollHeight;
@@ -170,19 +182,26 @@
 
   function close() {
     if (!ui || ui.panel.hidden) return;
+    const inside = document.activeElement === ui.host;
     ui.panel.hidden = true;
     ui.launcher.setAttribute("aria-expanded", "false");
-    ui.launcher.focus();
-    lastFocus = null;
+    if (inside) ui.launcher.focus();
   }
 
   function reset() {
+    if (inFlight) inFlight.abort();
+    queue.length = 0;
     state.sessionId = null;
     state.history = [];
     save();
     ui.log.replaceChildren();
-    updateSuggestions();
+    greet();
     ui.input.focus();
+  }
+
+  function scrollToStart(node) { // a long answer shows its first line, not its last
+    const log = ui.log;
+    log.scrollTop = Math.min(node.offsetTop - 12, log.scrollHeight - log.clientHeight);
   }
 
   function render(item) {
@@ -191,72 +210,92 @@
       ui.log.append(node);
       return node;
     }
-    const text = el("span", { class: "text", text: item.text || "" });
-    const node = el("div", { class: "msg bot" }, el("span", { class: "sr-only", text: "助手：" }), text);
+    const node = el("div", { class: "msg bot" }, el("span", { class: "sr-only", text: "助手：" }), el("span", { class: "text" }));
     ui.log.append(node);
     if (item.reply) finish(node, item);
     return node;
   }
 
+  function buyerCard(reply) {
+    const call = (reply.tool_calls || []).find((c) => c.name === "buyer_lookup" && c.result && c.result.matches);
+    const b = call && reply.status === "answered" && call.result.matches.find((m) => reply.answer.includes(m.buyer_id));
+    if (!b) return null;
+    const dl = el("dl");
+    const row = (k, v) => dl.append(el("dt", { text: k }), el("dd", { text: v }));
+    row("信用等级", `${b.grade}/10（1 = 风险最低，10 = 已违约）`);
+    row("状态", STATUS[b.status] || b.status);
+    row("建议信用限额", wan(b.credit_limit_cny) + "元");
+    row("付款表现", b.avg_days_late ? `平均逾期 ${b.avg_days_late} 天` : "基本按时付款");
+    const card = el("div", { class: "card", role: "group", "aria-label": "买家信息" },
+      el("h3", { text: `${b.buyer_id} ${b.name}` }), el("p", { text: [b.country, b.industry].filter(Boolean).join(" · ") }), dl);
+    const warn = b.status === "watch" ? "该买家在观察名单上，建议收紧账期、控制新增敞口。"
+      : b.status === "insolvent" ? "该买家已破产或无力偿付，请停止赊销，并尽快按保单要求报损 / 申请理赔。" : "";
+    if (warn) card.append(el("p", { class: "warn", text: "⚠ " + warn }));
+    card.append(el("p", { text: `数据更新于 ${b.updated}` }));
+    return card;
+  }
+
   function finish(node, item) {
     const reply = item.reply;
-    node.classList.remove("pending");
-    const toggles = [];
+    const refs = [];
+    const text = node.querySelector(".text");
     if (reply.sources && reply.sources.length) {
       const list = el("ol", { class: "sources", "aria-label": "引用来源" });
       reply.sources.forEach((s, i) => {
         const id = `cb-src-${reply.reply_id}-${i}`;
-        const excerpt = el("div", { class: "excerpt", id, hidden: "" }, el("strong", { text: s.title }), s.snippet || "");
+        const title = shown(s.title);
+        const excerpt = el("div", { class: "excerpt", id, hidden: "" }, el("strong", { text: title }), shown(s.snippet));
         const cite = el("button", { type: "button", class: "cite", "aria-expanded": "false", "aria-controls": id,
-          text: `[${i + 1}] ${s.title}` });
+          text: `[${i + 1}] ${title}` });
         const toggle = (show) => {
           excerpt.hidden = show === undefined ? !excerpt.hidden : !show;
           cite.setAttribute("aria-expanded", String(!excerpt.hidden));
         };
         cite.addEventListener("click", () => toggle());
-        toggles.push(toggle);
+        refs.push((label) => el("button", { type: "button", class: "ref", text: label,
+          "aria-label": `来源 ${i + 1}：${title}`, onclick: () => toggle(true) }));
         list.append(el("li", {}, cite, excerpt));
       });
       node.append(list);
     }
-    // "[n]" markers in the answer become links to the n-th source's excerpt
-    const text = node.querySelector(".text");
-    text.replaceChildren();
-    reply.answer.split(/(\[\d+\])/).forEach((part) => {
-      const n = /^\[(\d+)\]$/.test(part) ? Number(part.slice(1, -1)) : 0;
-      if (n >= 1 && n <= toggles.length) {
-        text.append(el("button", { type: "button", class: "ref", text: part,
-          "aria-label": `来源 ${n}：${reply.sources[n - 1].title}`, onclick: () => toggles[n - 1](true) }));
-      } else if (part) {
-        text.append(part);
-      }
-    });
+    const card = buyerCard(reply);
+    text.replaceChildren(...(card ? [card] : richText(shown(reply.answer), refs)));
     if (reply.status === "no_answer") {
       node.append(el("a", { class: "contact", href: cfg.contactUrl, target: "_blank", rel: "noopener", text: "联系人工" }));
     }
-    if (reply.reply_id) {
-      const status = el("span", { class: "thanks", role: "status" });
-      const rate = (rating, btn) => async () => {
-        up.disabled = down.disabled = true;
-        btn.setAttribute("aria-pressed", "true");
-        item.rated = rating;
-        save();
-        try {
-          const r = await fetch(new URL("api/feedback", base), { method: "POST", headers: headers(false),
-            body: JSON.stringify({ reply_id: reply.reply_id, rating }) });
-          status.textContent = r.ok ? "谢谢反馈" : "反馈未能保存";
-        } catch (e) { status.textContent = "反馈未能保存"; }
-      };
-      const up = el("button", { type: "button", "aria-label": "有帮助", "aria-pressed": "false", text: "👍" });
-      const down = el("button", { type: "button", "aria-label": "没有帮助", "aria-pressed": "false", text: "👎" });
-      up.addEventListener("click", rate("up", up));
-      down.addEventListener("click", rate("down", down));
-      if (item.rated) {
-        up.disabled = down.disabled = true;
-        (item.rated === "up" ? up : down).setAttribute("aria-pressed", "true");
-      }
-      node.append(el("div", { class: "actions" }, "这个回答有帮助吗？", up, down, status));
-    }
+    if (reply.reply_id) node.append(feedbackRow(item));
+  }
+
+  function feedbackRow(item) {
+    const status = el("span", { class: "thanks", role: "status" });
+    const up = el("button", { type: "button", "aria-label": "有帮助", "aria-pressed": "false", text: "👍" });
+    const down = el("button", { type: "button", "aria-label": "没有帮助", "aria-pressed": "false", text: "👎" });
+    const row = el("div", { class: "actions" }, "这个回答有帮助吗？", up, down, status);
+    const mark = (rating) => {
+      up.disabled = down.disabled = true;
+      (rating === "up" ? up : down).setAttribute("aria-pressed", "true");
+    };
+    const vote = async (rating, comment) => {
+      item.rated = rating;
+      save();
+      try {
+        const r = await fetch(new URL("api/feedback", base), { method: "POST", headers: headers(false),
+          body: JSON.stringify({ reply_id: item.reply.reply_id, rating, comment: comment || "" }) });
+        status.textContent = r.ok ? "谢谢反馈" : "反馈未能保存";
+      } catch (e) { status.textContent = "反馈未能保存"; }
+    };
+    up.addEventListener("click", () => { mark("up"); vote("up"); });
+    down.addEventListener("click", () => {
+      mark("down");
+      const box = el("textarea", { "aria-label": "哪里不对？（可选）", placeholder: "哪里不对？告诉我们可以改进的地方（可选）", maxlength: "2000" });
+      const submit = () => { pendingVote = null; form.remove(); vote("down", box.value.trim()); };
+      const form = el("div", { class: "comment" }, box, el("button", { type: "button", text: "提交反馈", onclick: submit }));
+      pendingVote = submit;
+      row.after(form);
+      box.focus();
+    });
+    if (item.rated) mark(item.rated);
+    return row;
   }
 
   function headers(stream) {
@@ -276,80 +315,132 @@
       while ((cut = buffer.search(/\r?\n\r?\n/)) >= 0) {
         const block = buffer.slice(0, cut);
         buffer = buffer.slice(cut).replace(/^\r?\n\r?\n/, "");
-        let event = "message", data = "";
+        let event = "message", payload = "";
         for (const line of block.split(/\r?\n/)) {
           if (line.startsWith("event:")) event = line.slice(6).trim();
-          else if (line.startsWith("data:")) data += (data ? "\n" : "") + line.slice(5).replace(/^ /, "");
+          else if (line.startsWith("data:")) payload += (payload ? "\n" : "") + line.slice(5).replace(/^ /, "");
         }
-        if (data) yield { event, data: JSON.parse(data) };
+        if (payload) yield { event, data: JSON.parse(payload) };
       }
       if (done) return;
     }
   }
 
-  function failure(status, body) {
-    if (status === 429) return "提问太频繁了，请稍等片刻再试。";
-    if (status === 503) return "助手正在启动或繁忙，请稍后再试。";
-    return (body && body.error ? `无法发送：${body.error}` : "网络出了点问题，请稍后再试。");
+  // ---- the site owner's console gets the exact reason; the visitor a Chinese sentence
+  async function checkEmbed() {
+    try {
+      const url = new URL("api/widget/check", base);
+      if (cfg.siteKey) url.searchParams.set("site_key", cfg.siteKey);
+      const verdict = await (await fetch(url)).json();
+      if (!verdict.ok) refuse(verdict);
+      return !verdict.ok;
+    } catch (e) { return false; /* server unreachable: not a refusal */ }
+  }
+  function refuse(verdict) {
+    if (refusal) return;
+    refusal = verdict;
+    console.error(`[creditbot] the chat server refuses this page (${location.origin}): ${verdict.reason}. ` +
+      `Setting: ${verdict.setting || "CREDITBOT_SITE_KEYS"} (see the README's widget section).`);
+    const greeting = ui && ui.log.querySelector(".greeting");
+    if (!greeting) return;
+    greeting.replaceChildren(el("span", { class: "notice", text: T.refused }));
+    for (const chips of ui.log.querySelectorAll(".suggest")) chips.remove();
   }
 
-  async function ask(raw) {
+  function ask(raw) {
     const text = (raw || "").trim();
-    if (!text || busy) return;
-    if (!ui) build();
-    if (ui.panel.hidden) open();
-    busy = true;
-    ui.send.disabled = true;
+    if (!text) return;
+    open();
+    if (pendingVote) pendingVote();
     ui.input.value = "";
-    const userItem = { role: "user", text };
-    state.history.push(userItem);
-    render(userItem);
-    updateSuggestions();
+    ui.input.focus(); // a chip disappears once clicked: focus stays in the widget
+    const chips = ui.log.querySelector(".suggest");
+    if (chips) chips.remove();
+    const job = { text, node: render({ role: "user", text }) };
+    ui.log.scrollTop = ui.log.scrollHeight;
+    queue.push(job);
+    if (!inFlight) pump();
+  }
+
+  async function pump() {
+    while (queue.length) {
+      const job = queue.shift();
+      inFlight = new AbortController();
+      await exchange(job, inFlight.signal);
+    }
+    inFlight = null;
+  }
+
+  async function exchange(job, signal) {
     const botItem = { role: "bot", text: "" };
     const node = render(botItem);
-    node.classList.add("pending");
-    ui.log.setAttribute("aria-busy", "true");
     const span = node.querySelector(".text");
+    span.replaceChildren(el("span", { class: "typing", role: "status", "aria-label": "助手正在输入" }, el("i"), el("i"), el("i")));
+    ui.log.setAttribute("aria-busy", "true");
     ui.log.scrollTop = ui.log.scrollHeight;
     try {
-      const body = { message: text };
+      const body = { message: job.text };
       if (state.sessionId) body.session_id = state.sessionId;
-      const r = await fetch(new URL("api/chat", base), { method: "POST", headers: headers(true), body: JSON.stringify(body) });
+      const r = await fetch(new URL("api/chat", base), { method: "POST", headers: headers(true), body: JSON.stringify(body), signal });
       if (!r.ok) {
-        let err = null;
+        let err = {};
         try { err = await r.json(); } catch (e) { /* not JSON */ }
-        throw Object.assign(new Error("http"), { message: failure(r.status, err) });
+        if (r.status === 403) refuse({ reason: err.error || "refused (403)" });
+        throw new Error(r.status === 403 ? T.refused : r.status === 429 ? T.tooFast : r.status === 503 ? T.busy : T.server);
       }
       for await (const { event, data } of sseEvents(r)) {
         if (event === "delta") {
           botItem.text += data.text;
-          span.textContent = botItem.text;
-          ui.log.scrollTop = ui.log.scrollHeight;
+          span.textContent = shown(botItem.text);
+          scrollToStart(node);
         } else if (event === "done") {
           botItem.reply = data;
-          botItem.text = data.answer;
           state.sessionId = data.session_id || state.sessionId;
-          state.history.push(botItem);
+          state.history.push({ role: "user", text: job.text }, botItem);
+          save();
           finish(node, botItem);
+          scrollToStart(node);
         } else if (event === "error") {
-          throw new Error("抱歉，系统暂时出了点问题，请稍后再试。");
+          throw new Error(T.server);
         }
       }
-      if (!botItem.reply) throw new Error("回答中断了，请再试一次。");
+      if (!botItem.reply) throw new Error(T.broken);
     } catch (e) {
-      node.classList.remove("pending");
-      node.classList.add("error");
-      span.textContent = e && e.message && !/fetch|network/i.test(e.message) ? e.message : failure(0, null);
+      node.remove();
+      if (signal.aborted) return;
+      const known = Object.values(T).includes(e.message);
+      fail(job, known ? e.message : (await checkEmbed()) ? T.refused : T.network);
     } finally {
-      save();
-      busy = false;
-      ui.send.disabled = false;
       ui.log.removeAttribute("aria-busy");
-      ui.log.scrollTop = ui.log.scrollHeight;
     }
   }
 
-  window.creditbot = { version: "1", open, close, ask: (q) => open(q) };
-  if (document.body) build();
-  else document.addEventListener("DOMContentLoaded", build, { once: true });
+  function fail(job, why) {
+    job.node.classList.add("failed");
+    const retry = el("button", { type: "button", text: "重试", "aria-label": `重试发送：${job.text}` });
+    const note = el("div", { class: "failnote", role: "alert" }, el("span", { text: `未发送：${why}` }), retry);
+    retry.addEventListener("click", () => {
+      note.remove();
+      job.node.remove();
+      ask(job.text);
+    });
+    job.node.after(note);
+    ui.log.scrollTop = ui.log.scrollHeight;
+  }
+
+  const commands = { open, close, ask: (q) => open(q) };
+  const api = function creditbot(command, ...args) {
+    const fn = commands[command];
+    if (fn) return fn(...args);
+    console.warn(`[creditbot] unknown command ${JSON.stringify(command)}; try creditbot("open", "问题")`);
+  };
+  Object.assign(api, commands, { version: "2" });
+  window.creditbot = api;
+  const start = () => {
+    build();
+    checkEmbed();
+    for (const args of (stub && stub.q) || []) api(...args);
+  };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start, { once: true });
+  else start();
 })();

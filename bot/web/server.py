@@ -22,7 +22,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from bot.chat import ChatService
 from bot.config import Settings, get_settings
 from bot.messages import Session
-from bot.web import api, report
+from bot.web import api, embed, report
 from bot.web.limits import SlidingWindowLimiter
 from bot.web.metrics import MetricsMiddleware
 from bot.web.sitekeys import SiteKeys, own_origins
@@ -73,7 +73,6 @@ def create_app(settings: Settings, chat: ChatService | None = None) -> FastAPI:
     """
     keys = SiteKeys.from_settings(
         settings.site_keys,
-        demo=settings.demo,
         own=own_origins(settings.host, settings.port, settings.public_url),
         cors_origins=settings.cors_origins,
     )
@@ -103,6 +102,7 @@ def create_app(settings: Settings, chat: ChatService | None = None) -> FastAPI:
     app.add_middleware(MetricsMiddleware, metrics=state.metrics)
     app.include_router(api.build_router())
     app.include_router(report.build_router())
+    app.include_router(embed.build_router())
     _include_wechat(app, settings, state)
 
     @app.get("/healthz")
@@ -116,12 +116,6 @@ def create_app(settings: Settings, chat: ChatService | None = None) -> FastAPI:
     async def metrics() -> Response:
         """Prometheus metrics."""
         return state.metrics.render()
-
-    @app.get("/widget.js")
-    async def widget() -> Response:
-        """The embeddable widget (plain JS, no build step)."""
-        return Response(_static("widget.js"), media_type="application/javascript; charset=utf-8",
-                        headers={"Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*"})
 
     @app.get("/")
     async def demo_page(request: Request) -> HTMLResponse:

@@ -66,21 +66,36 @@ def own_origins(host: str, port: int, public_url: str | None) -> set[str]:
     return origins
 
 
+SETTING = "CREDITBOT_SITE_KEYS"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a key/origin pair is refused: a stable ``code`` and a sentence naming the setting to change."""
+
+    code: str
+    message: str
+
+
 class SiteKeys:
-    """The configured keys plus the origins allowed without a key."""
+    """The configured keys, the ``demo`` key of the server's own origins, and the origins allowed without a key."""
 
     def __init__(self, keys: dict[str, SiteKey], keyless_origins: set[str]) -> None:
         self.keys = keys
         self.keyless_origins = {normalize_origin(o) for o in keyless_origins}
 
     @classmethod
-    def from_settings(cls, spec: str, *, demo: bool, own: set[str], cors_origins: list[str]) -> SiteKeys:
-        """Keys from the setting; in demo mode with none configured, a ``demo`` key for the server's origin."""
-        keys = parse_site_keys(spec)
-        if demo and not keys:
-            keys = {DEMO_KEY: SiteKey(DEMO_KEY, frozenset(normalize_origin(o) for o in own))}
-        return cls(keys, own | set(cors_origins))
+    def from_settings(cls, spec: str, *, own: set[str], cors_origins: list[str]) -> SiteKeys:
+        """Keys from the setting plus a ``demo`` key for the server's own origins, so its demo page always works.
 
+        The ``demo`` key opens nothing new: requests from the server's own origins are allowed without a key
+        anyway. A configured ``demo`` key keeps its origins and gains the server's own.
+        """
+        keys = parse_site_keys(spec)
+        own_normalized = frozenset(normalize_origin(o) for o in own)
+        mine = keys.get(DEMO_KEY, SiteKey(DEMO_KEY))
+        keys[DEMO_KEY] = SiteKey(DEMO_KEY, mine.origins | own_normalized, mine.internal)
+        return cls(keys, own | set(cors_origins))
     def cors_origins(self) -> list[str]:
         """Every origin a browser may call the API from."""
         allowed = set(self.keyless_origins)
@@ -89,24 +104,38 @@ class SiteKeys:
         return sorted(allowed)
 
     def check(self, key: str | None, origin: str | None) -> str | None:
-        """Why a request is refused, or None when it may go on.
+        """Why a request is refused (a sentence naming the setting to change), or None when it may go on."""
+        refusal = self.explain(key, origin)
+        return refusal.message if refusal else None
+
+    def explain(self, key: str | None, origin: str | None) -> Refusal | None:
+        """Why ``key`` may not be used from ``origin``, or None when it may.
 
         A request without a key and without ``Origin`` (a script, not a browser) is allowed; a browser
         without a key only from the server's own or the configured CORS origins.
         """
+        if origin == "null":
+            return Refusal("opaque_origin", "the page has no origin (opened from file:// or a sandboxed frame); "
+                           "serve it over http(s) from an origin listed for its key in " + SETTING)
         try:
-            origin = normalize_origin(origin) if origin and origin != "null" else origin
+            origin = normalize_origin(origin) if origin else None
         except ValueError:
-            return "malformed Origin header"
+            return Refusal("bad_origin", "malformed Origin header")
         if key:
             site = self.keys.get(key)
             if site is None:
-                return "unknown site key"
+                example = f"{key}={origin or 'https://your-site.example'}"
+                return Refusal("unknown_key", f"unknown site key {key!r}: add it to {SETTING} on the chat server, "
+                               f"e.g. {SETTING}='{example}', and restart it")
             if origin and origin not in site.origins:
-                return "this site key is not allowed for this origin"
+                return Refusal("origin_not_allowed", f"this site key is not allowed for this origin: add {origin} "
+                               f"to the origins of {key!r} in {SETTING} ('{key}=https://…|{origin}') and restart "
+                               "the chat server")
             return None
         if origin and origin not in self.keyless_origins:
-            return "a site key is required for this origin"
+            return Refusal("key_required", f"a site key is required for this origin ({origin}): put "
+                           'data-site-key="YOUR_KEY" on the <script> tag and '
+                           f"{SETTING}='YOUR_KEY={origin}' on the chat server")
         return None
 
     def is_internal(self, key: str | None) -> bool:
@@ -115,7 +144,5 @@ class SiteKeys:
         return site is not None and site.internal
 
     def default_key(self) -> str:
-        """The key the demo page embeds (``demo`` in demo mode, else the first configured key or '')."""
-        if DEMO_KEY in self.keys:
-            return DEMO_KEY
-        return next(iter(self.keys), "")
+        """The key the demo page embeds: ``demo``, which always works from the server's own origins."""
+        return DEMO_KEY

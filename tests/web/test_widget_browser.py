@@ -5,22 +5,14 @@ Screenshots go to tests/output/ (gitignored).
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
 from bot.store import feedback as feedback_table
+from tests.web.widget_helpers import (active_id, bot_messages, browser, embed_page, host_page,  # noqa: F401
+                                      shadow, shot, wait_for)
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-OUTPUT = Path(__file__).resolve().parents[1] / "output"
 
 COUNT_UPDATES = """
 const root = document.getElementById('creditbot-widget').shadowRoot;
@@ -28,70 +20,6 @@ window.__updates = 0;
 new MutationObserver(() => { window.__updates += 1; })
   .observe(root.querySelector('.log'), {childList: true, characterData: true, subtree: true});
 """
-
-
-@pytest.fixture
-def browser() -> Iterator[object]:
-    """A fresh headless Chromium (skipped when the Debian packages are not installed)."""
-    if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
-        pytest.skip("needs /usr/bin/chromium and /usr/bin/chromedriver (apt-get install chromium chromium-driver)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="creditbot-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run", f"--user-data-dir={profile}", "--window-size=1280,860", "--lang=zh-CN"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(30)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
-
-
-def wait_for(condition: Callable[[], object], timeout: float = 15.0, what: str = "condition") -> object:
-    """Poll until ``condition()`` is truthy; returns its value."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            value = condition()
-        except Exception:  # the element may not exist yet
-            value = None
-        if value:
-            return value
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
-
-
-def shadow(driver) -> object:
-    """The widget's shadow root."""
-    return wait_for(lambda: driver.find_element("id", "creditbot-widget").shadow_root, what="the widget")
-
-
-def active_id(driver) -> str:
-    """What has focus inside the widget: the focused element's id or class."""
-    return driver.execute_script(
-        "const a = document.getElementById('creditbot-widget').shadowRoot.activeElement;"
-        "return a ? (a.id || a.className) : '';"
-    )
-
-
-def shot(driver, name: str) -> Path:
-    """Save a screenshot under tests/output/."""
-    OUTPUT.mkdir(exist_ok=True)
-    path = OUTPUT / f"widget_{name}.png"
-    driver.save_screenshot(str(path))
-    return path
-
-
-def bot_messages(root) -> list:
-    """The rendered assistant messages."""
-    return root.find_elements("css selector", ".msg.bot")
 
 
 def test_widget_full_conversation(browser, start_server):
@@ -113,6 +41,8 @@ def test_widget_full_conversation(browser, start_server):
     log = root.find_element("css selector", ".log")
     assert log.get_attribute("role") == "log" and log.get_attribute("aria-live") == "polite"
     wait_for(lambda: active_id(browser) == "cb-input", what="focus in the input")
+    greeting = root.find_element("css selector", ".msg.greeting")
+    assert "您好" in greeting.text
     suggestions = [b.text for b in root.find_elements("css selector", ".suggest button")]
     assert "客户破产了能赔吗" in suggestions and "理赔要多久" in suggestions
     shot(browser, "open_desktop")
@@ -154,7 +84,7 @@ def test_widget_full_conversation(browser, start_server):
     root = shadow(browser)
     assert len(root.find_elements("css selector", ".msg")) == 4
     root.find_element("css selector", ".launcher").click()
-    assert not root.find_element("css selector", ".suggest").is_displayed()
+    assert not root.find_elements("css selector", ".suggest")  # no chips once the conversation has started
     assert root.find_element("css selector", ".actions button[aria-label='有帮助']").get_attribute("aria-pressed") == "true"
     root.find_element("css selector", "textarea").send_keys("那需要准备什么材料?", Keys.ENTER)
     wait_for(lambda: len(bot_messages(root)) == 3 and bot_messages(root)[-1].find_elements("css selector", ".actions"),
@@ -211,35 +141,6 @@ def test_widget_with_the_real_assistant(browser, make_settings):
         shot(browser, "real_answer")
 
 
-HOST_PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>shop</title>
-<style>* { all: unset; } body { display: block; font-size: 40px; }</style></head>
-<body><p>某贸易公司官网</p>
-<script src="{src}" data-site-key="{key}" async></script></body></html>"""
-
-
-def serve_host_page(html: str, port: int):
-    """A plain static server for a third-party page on another origin; returns the server (to shut down)."""
-    import http.server
-    import threading
-
-    body = html.encode()
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
 @pytest.mark.parametrize(("key", "allowed"), [("shop", True), ("shop-other", False)])
 def test_widget_on_another_origin_uses_its_site_key(browser, start_server, key, allowed):
     from tests.web.conftest import free_port
@@ -247,16 +148,13 @@ def test_widget_on_another_origin_uses_its_site_key(browser, start_server, key, 
     shop_port = free_port()
     shop_origin = f"http://localhost:{shop_port}"  # not the chat server's origin (127.0.0.1:...)
     base, _, _ = start_server(site_keys=f"shop={shop_origin};shop-other=https://other.example")
-    host = serve_host_page(HOST_PAGE.replace("{src}", f"{base}/widget.js").replace("{key}", key), shop_port)
-    try:
-        browser.get(f"{shop_origin}/")
+    with host_page({"/": embed_page(f"{base}/widget.js", key)}, shop_port) as origin:
+        browser.get(f"{origin}/")
         root = shadow(browser)
         browser.execute_script("window.creditbot.open('客户破产了能赔吗')")
         if allowed:
             wait_for(lambda: root.find_element("css selector", ".msg.bot .sources .cite"), what="a cross-origin answer")
             shot(browser, "cross_origin")
         else:
-            error = wait_for(lambda: root.find_element("css selector", ".msg.bot.error"), what="the refusal")
-            assert error.text.strip().endswith("网络出了点问题，请稍后再试。") or "site key" in error.text
-    finally:
-        host.shutdown()
+            note = wait_for(lambda: root.find_element("css selector", ".failnote"), what="the refusal")
+            assert "此网站未获授权使用该助手，请联系网站管理员" in note.text

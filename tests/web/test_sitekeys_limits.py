@@ -26,24 +26,32 @@ def test_normalize_origin_drops_default_port_and_path():
     assert normalize_origin("http://127.0.0.1:8000") == "http://127.0.0.1:8000"
 
 
-def test_check_keys_and_origins():
-    keys = SiteKeys.from_settings("shop=https://shop.example", demo=False, own={"http://127.0.0.1:8000"},
-                                  cors_origins=[])
+def test_check_keys_and_origins_names_the_setting_to_change():
+    keys = SiteKeys.from_settings("shop=https://shop.example", own={"http://127.0.0.1:8000"}, cors_origins=[])
     assert keys.check("shop", "https://shop.example") is None
     assert keys.check("shop", None) is None  # server-to-server use of a public key
-    assert keys.check("shop", "https://evil.example") == "this site key is not allowed for this origin"
-    assert keys.check("other", "https://shop.example") == "unknown site key"
     assert keys.check(None, "http://127.0.0.1:8000") is None
-    assert keys.check(None, "https://shop.example") == "a site key is required for this origin"
-    assert keys.default_key() == "shop"
+    wrong_origin = keys.explain("shop", "https://evil.example")
+    assert wrong_origin.code == "origin_not_allowed"
+    assert "https://evil.example" in wrong_origin.message and "CREDITBOT_SITE_KEYS" in wrong_origin.message
+    unknown = keys.explain("other", "https://shop.example")
+    assert unknown.code == "unknown_key" and "CREDITBOT_SITE_KEYS='other=https://shop.example'" in unknown.message
+    no_key = keys.explain(None, "https://shop.example")
+    assert no_key.code == "key_required" and 'data-site-key="YOUR_KEY"' in no_key.message
+    assert keys.explain("shop", "null").code == "opaque_origin"  # a page opened from file://
+    assert keys.check("shop", "https://evil.example") == wrong_origin.message
 
 
-def test_demo_key_exists_only_in_demo_mode_without_configured_keys():
+def test_the_server_origin_always_keeps_a_working_demo_key():
     own = {"http://127.0.0.1:8000", "http://localhost:8000"}
-    demo = SiteKeys.from_settings("", demo=True, own=own, cors_origins=[])
-    assert demo.default_key() == "demo" and demo.check("demo", "http://localhost:8000") is None
-    assert SiteKeys.from_settings("", demo=False, own=own, cors_origins=[]).keys == {}
-    assert "demo" not in SiteKeys.from_settings("a=https://a.example", demo=True, own=own, cors_origins=[]).keys
+    for spec in ("", "a=https://a.example", "demo=https://shop.example:internal"):
+        keys = SiteKeys.from_settings(spec, own=own, cors_origins=[])
+        assert keys.default_key() == "demo"
+        assert keys.check("demo", "http://localhost:8000") is None
+        assert keys.check("demo", "https://elsewhere.example") is not None
+    configured = SiteKeys.from_settings("demo=https://shop.example:internal", own=own, cors_origins=[])
+    assert configured.check("demo", "https://shop.example") is None and configured.is_internal("demo")
+    assert not SiteKeys.from_settings("", own=own, cors_origins=[]).is_internal("demo")
 
 
 def test_sliding_window_refuses_then_recovers():
@@ -62,7 +70,7 @@ def test_internal_site_key_may_use_buyer_tools_and_public_key_may_not():
     from bot.web.api import caller_for_web
 
     keys = SiteKeys.from_settings(
-        "shop=https://a.example;staff=https://intranet.example:internal", demo=False, own=set(), cors_origins=[]
+        "shop=https://a.example;staff=https://intranet.example:internal", own=set(), cors_origins=[]
     )
     assert keys.is_internal("staff") and not keys.is_internal("shop") and not keys.is_internal(None)
     settings = Settings(_env_file=None, site_keys="")

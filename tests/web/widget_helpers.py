@@ -10,8 +10,10 @@ import base64
 import http.server
 import shutil
 import tempfile
+import struct
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -99,6 +101,52 @@ def clip_png(driver, rect: dict[str, float], name: str | None = None) -> bytes:
         OUTPUT.mkdir(exist_ok=True)
         (OUTPUT / f"widget_{name}.png").write_bytes(data)
     return data
+
+
+def png_pixels(data: bytes) -> tuple[int, int, list[bytes]]:
+    """(width, height, rows of RGB(A) bytes) of an 8-bit RGB or RGBA PNG, such as Chromium's screenshots."""
+    pos, idat = 8, b""
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        chunk = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            width, height, _, colour = struct.unpack(">IIBB", chunk[:10])
+        elif kind == b"IDAT":
+            idat += chunk
+        pos += 12 + length
+    raw, bpp = zlib.decompress(idat), {2: 3, 6: 4}[colour]
+    stride, rows, prev = width * bpp, [], bytearray(width * bpp)
+    for y in range(height):
+        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for x in range(stride):  # undo the PNG row filter (None, Sub, Up, Average, Paeth)
+            a, b = line[x - bpp] if x >= bpp else 0, prev[x]
+            c = prev[x - bpp] if x >= bpp else 0
+            if kind == 1:
+                line[x] = (line[x] + a) & 255
+            elif kind == 2:
+                line[x] = (line[x] + b) & 255
+            elif kind == 3:
+                line[x] = (line[x] + (a + b) // 2) & 255
+            elif kind == 4:
+                pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
+                line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append(bytes(line))
+        prev = line
+    return width, height, rows
+
+
+def differing_pixels(a: bytes, b: bytes, tolerance: int = 3) -> int:
+    """How many pixels of two same-sized PNGs differ by more than ``tolerance`` in a channel (compositing
+    rounds anti-aliased edges by one or two levels depending on the page's layers)."""
+    (wa, ha, rows_a), (wb, hb, rows_b) = png_pixels(a), png_pixels(b)
+    assert (wa, ha) == (wb, hb), f"sizes differ: {wa}x{ha} and {wb}x{hb}"
+    channels = len(rows_a[0]) // wa
+    return sum(
+        1
+        for ra, rb in zip(rows_a, rows_b, strict=True) if ra != rb
+        for x in range(wa)
+        if max(abs(p - q) for p, q in zip(ra[x * channels:(x + 1) * channels], rb[x * channels:(x + 1) * channels])) > tolerance
+    )
 
 
 def rect_of(driver, selector: str, inset: float = 0) -> dict[str, float]:

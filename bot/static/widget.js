@@ -222,7 +222,7 @@
     if (!b) return null;
     const dl = el("dl");
     const row = (k, v) => dl.append(el("dt", { text: k }), el("dd", { text: v }));
-    row("信用等级", `${b.grade}/10（1 = 风险最低，10 = 已违约）`);
+    row("信用等级", `${b.grade}/10`);
     row("状态", STATUS[b.status] || b.status);
     row("建议信用限额", wan(b.credit_limit_cny) + "元");
     row("付款表现", b.avg_days_late ? `平均逾期 ${b.avg_days_late} 天` : "基本按时付款");
@@ -231,7 +231,7 @@
     const warn = b.status === "watch" ? "该买家在观察名单上，建议收紧账期、控制新增敞口。"
       : b.status === "insolvent" ? "该买家已破产或无力偿付，请停止赊销，并尽快按保单要求报损 / 申请理赔。" : "";
     if (warn) card.append(el("p", { class: "warn", text: "⚠ " + warn }));
-    card.append(el("p", { text: `数据更新于 ${b.updated}` }));
+    card.append(el("p", { text: `信用等级 1 = 风险最低，10 = 已违约；数据更新于 ${b.updated}` }));
     return card;
   }
 

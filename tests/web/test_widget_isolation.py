@@ -15,7 +15,7 @@ HOSTILE = """<style>
 div { display: none !important; }
 html { letter-spacing: 4px; word-spacing: 20px; text-align: right; text-transform: uppercase; cursor: wait;
        font: italic 30px/3 serif; color: red; line-height: 3; white-space: pre; }
-body * { opacity: .4; }
+body *, creditbot-widget { opacity: .4 !important; }
 * { box-sizing: content-box; }
 button, textarea { all: unset; border: 3px dashed red !important; font-size: 9px !important; }
 .banner { position: fixed; left: 0; right: 0; bottom: 0; height: 140px; z-index: 1000; background: #222; opacity: 1;

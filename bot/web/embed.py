@@ -1,4 +1,4 @@
-"""What a site owner's embed needs: ``/widget.js`` (its styles inlined from ``widget.css``), a key/origin check
+"""What a site owner's embed needs: ``/widget.js`` (assembled from the files in ``bot/static``), a key/origin check
 the widget can read from any origin (so it can say what is wrong instead of failing on a refused CORS
 preflight), and the favicon.
 """
@@ -15,6 +15,7 @@ from bot.web.sitekeys import SETTING, SiteKeys
 
 CHECK_PATH = "/api/widget/check"
 CSS_PLACEHOLDER = '"__WIDGET_CSS__"'
+TEXT_PLACEHOLDER = "/* __WIDGET_TEXT__ */"
 
 
 def _static(name: str) -> str:
@@ -22,8 +23,10 @@ def _static(name: str) -> str:
 
 
 def widget_script() -> str:
-    """``widget.js`` with ``widget.css`` put in as a string literal: one request, no flash of unstyled widget."""
-    return _static("widget.js").replace(CSS_PLACEHOLDER, json.dumps(_static("widget.css")), 1)
+    """``widget.js`` with ``widget-text.js`` and ``widget.css`` (as a string literal) put in: one request, no flash
+    of an unstyled widget, and each part in a file of its own."""
+    script = _static("widget.js").replace(TEXT_PLACEHOLDER, _static("widget-text.js"), 1)
+    return script.replace(CSS_PLACEHOLDER, json.dumps(_static("widget.css")), 1)
 
 
 def build_router() -> APIRouter:

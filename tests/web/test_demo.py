@@ -35,6 +35,7 @@ def test_demo_starts_both_servers_prints_url_and_stops_on_ctrl_c(kb_data_dir, tm
         "CREDITBOT_PORT": str(port),
         "CREDITBOT_SERVICE_PORT": str(service_port),  # no SERVICE_URL: the demo's tools use its own service
         "CREDITBOT_DEMO": "1",
+        "CREDITBOT_SITE_KEYS": "shop=https://shop.example",  # a key for another site keeps the demo key working
     }
     proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "demo"], env=env, cwd=tmp_path,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
@@ -53,6 +54,7 @@ def test_demo_starts_both_servers_prints_url_and_stops_on_ctrl_c(kb_data_dir, tm
         reply = httpx.post(f"{url}api/chat", json={"message": "客户破产了能赔吗"},
                            headers={"Origin": url.rstrip("/"), "X-Site-Key": "demo"}, timeout=60)
         assert reply.status_code == 200 and reply.json()["sources"]
+        assert httpx.get(f"{url}favicon.ico").status_code == 200
         lookup = httpx.post(f"{url}api/chat", json={"message": "查一下买家 CN1007"}, timeout=60).json()
         assert [call["name"] for call in lookup["tool_calls"]] == ["buyer_lookup"]
         assert "error" not in lookup["tool_calls"][0]["result"], lookup

@@ -101,7 +101,7 @@
     launcher.addEventListener("click", () => (panel.hidden ? open() : close()));
     root.append(launcher, panel);
     document.documentElement.append(host); // outside <body>: a body's opacity, filter or transform cannot reach it
-    ui = { host, root, launcher, panel, log, input, send };
+    ui = { host, root, launcher, panel, log, input };
     for (const item of state.history) render(item);
     if (!state.history.length) greet();
     document.addEventListener("keydown", (e) => {

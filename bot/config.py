@@ -67,7 +67,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(16384, description="Largest accepted JSON request body of the chat API")
     cors_origins: list[str] = Field(default_factory=list, description="Extra origins allowed by CORS")
     admin_token: SecretStr | None = Field(None, description="Bearer token for /admin/report")
-    demo: bool = Field(False, description="Local demo mode (make run): demo site key, buyer tools allowed for everyone")
+    demo: bool = Field(False, description="Local demo mode (make run): buyer tools allowed for everyone")
     workers: int = Field(1, description="uvicorn workers for `creditbot serve`")
 
     # --- credit service -------------------------------------------------------------------

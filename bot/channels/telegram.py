@@ -19,7 +19,7 @@ import secrets
 import time
 import unicodedata
 
-from telegram import BotCommand, Chat, Message, ReplyParameters, Update
+from telegram import BotCommand, Chat, InlineKeyboardMarkup, Message, ReplyParameters, Update
 from telegram.constants import ChatAction, MessageLimit, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -35,7 +35,7 @@ from telegram.ext import (
 from bot.channels import telegram_send
 from bot.channels.telegram_buttons import answer_buttons, on_button, on_skip, record_comment
 from bot.channels.telegram_format import citations_html, markdown_to_html
-from bot.channels.telegram_send import SendFailed, call_with_retry, send
+from bot.channels.telegram_send import call_with_retry, send_pages
 from bot.chat import ChatService, paginate
 from bot.config import Settings
 from bot.messages import Incoming, Reply, Session, hash_user
@@ -76,8 +76,10 @@ SHORT_GREETING = "您好！请直接发送您的问题。"
 CONFIDENTIAL_SENT = "查询结果涉及买方的保密信息，已私信发给您。"
 CONFIDENTIAL_REFUSED = "查询结果涉及买方的保密信息，不能在群里显示。请先私聊我（点我的头像，发送 /start），再在私聊中查询。"
 SEND_FAILED = "抱歉，回答没能发送出去，请稍后再问一次。"
+ACK_REPLY = "好的，还有问题随时发给我。"
 _THANKS = re.compile(r"谢|感谢|thank", re.IGNORECASE)
 _BYE = re.compile(r"再见|拜拜|bye", re.IGNORECASE)
+_ACK = re.compile(r"^(好的?|ok|okay|嗯|哦|收到|明白)", re.IGNORECASE)
 
 
 def session_id_for(chat_id: int) -> str:
@@ -125,7 +127,7 @@ def split_text(text: str, limit: int = LIMIT) -> list[str]:
     return paginate(text, limit, transform=markdown_to_html)
 
 
-def render(reply: Reply) -> list[tuple[str, object | None]]:
+def render(reply: Reply) -> list[tuple[str, InlineKeyboardMarkup | None]]:
     """Messages (HTML text, buttons) for a reply: answer chunks, sources, 👍/👎 (and 联系人工) on the last."""
     citations = citations_html(reply)
     chunks = split_text(reply.answer, LIMIT) or ["…"]
@@ -152,6 +154,8 @@ def small_talk_reply(text: str, greeted: bool) -> str | None:
         return to_user_script(THANKS_REPLY, script)
     if _BYE.search(plain):
         return to_user_script(BYE_REPLY, script)
+    if greeted and _ACK.match(plain):
+        return to_user_script(ACK_REPLY, script)
     return to_user_script(SHORT_GREETING, script) if greeted else None
 
 
@@ -195,40 +199,18 @@ async def _stream_with_drafts(context: ContextTypes.DEFAULT_TYPE, chat_id: int, 
     return reply
 
 
-async def _send_pages(context: ContextTypes.DEFAULT_TYPE, chat_id: int, pages: list[tuple[str, object | None]],
-                      reply_to: ReplyParameters | None, *, tell_user: bool = True) -> bool:
-    """Send the rendered pages in order; on a final failure log it once, tell the user, return False."""
-    for text, markup in pages:
-        try:
-            await send(lambda text=text, markup=markup: context.bot.send_message(
-                chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup, reply_parameters=reply_to
-            ), "sendMessage")
-        except SendFailed as e:
-            if e.maybe_delivered:
-                logger.warning("%s", e)
-                continue
-            logger.error("answer not delivered: %s", e)
-            if tell_user:
-                try:
-                    await context.bot.send_message(chat_id, SEND_FAILED)
-                except TelegramError as notice_error:
-                    logger.debug("could not tell the user either: %s", notice_error)
-            return False
-    return True
-
-
 async def _deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
     """Send a reply to its chat; in a group, buyer data goes to the asking user privately instead."""
     message = update.effective_message
     private = message.chat.type == Chat.PRIVATE
     reply_to = None if private else ReplyParameters(message.message_id, allow_sending_without_reply=True)
     if private or not is_confidential(reply):
-        await _send_pages(context, message.chat_id, render(reply), reply_to)
+        await send_pages(context.bot, message.chat_id, render(reply), reply_to, failure_notice=SEND_FAILED)
         return
     user = message.from_user
-    sent = user is not None and await _send_pages(context, user.id, render(reply), None, tell_user=False)
+    sent = user is not None and await send_pages(context.bot, user.id, render(reply), None)
     notice = CONFIDENTIAL_SENT if sent else CONFIDENTIAL_REFUSED
-    await _send_pages(context, message.chat_id, [(html.escape(notice, quote=False), None)], reply_to)
+    await send_pages(context.bot, message.chat_id, [(html.escape(notice, quote=False), None)], reply_to)
 
 
 async def answer_message(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: Incoming) -> None:

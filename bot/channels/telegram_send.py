@@ -17,7 +17,9 @@ from datetime import timedelta
 from typing import TypeVar
 
 import httpx
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram import Bot, InlineKeyboardMarkup, ReplyParameters
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.warnings import PTBDeprecationWarning
 
 logger = logging.getLogger(__name__)
@@ -99,3 +101,28 @@ async def call_with_retry(make_call: Callable[[], Awaitable[T]], what: str, *, i
     except SendFailed as e:
         logger.warning("%s", e)
         return None
+
+
+async def send_pages(bot: Bot, chat_id: int, pages: list[tuple[str, InlineKeyboardMarkup | None]],
+                     reply_to: ReplyParameters | None, *, failure_notice: str | None = None) -> bool:
+    """Send HTML pages in order; False after a final failure, logged once (and ``failure_notice`` sent, once).
+
+    A page that may have arrived is not repeated and counts as sent.
+    """
+    for text, markup in pages:
+        try:
+            await send(lambda text=text, markup=markup: bot.send_message(
+                chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup, reply_parameters=reply_to
+            ), "sendMessage")
+        except SendFailed as e:
+            if e.maybe_delivered:
+                logger.warning("%s", e)
+                continue
+            logger.error("answer not delivered: %s", e)
+            if failure_notice:
+                try:
+                    await bot.send_message(chat_id, failure_notice)
+                except TelegramError as notice_error:
+                    logger.debug("could not tell the user either: %s", notice_error)
+            return False
+    return True

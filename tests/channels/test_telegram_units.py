@@ -12,6 +12,7 @@ from telegram import Bot, Update
 from telegram.error import NetworkError, TimedOut
 
 from bot.channels.telegram import (
+    ACK_REPLY,
     LIMIT,
     SHORT_GREETING,
     THANKS_REPLY,
@@ -169,6 +170,7 @@ def test_small_talk_gets_short_replies_after_the_first_greeting() -> None:
     assert small_talk_reply("你好！", greeted=True) == SHORT_GREETING
     assert small_talk_reply("谢谢", greeted=False) == small_talk_reply("多谢！", greeted=True) == THANKS_REPLY
     assert small_talk_reply("謝謝", greeted=True) == "不客氣！還有問題隨時發給我。"
+    assert small_talk_reply("好的", greeted=True) == ACK_REPLY
     assert small_talk_reply("信用保险保什么？", greeted=True) is None
 
 

@@ -263,7 +263,7 @@ def run_chat(settings: Settings) -> int:
     from bot.policy import caller_for
 
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
-    console = Console(highlight=False)  # rich drops colour when not a terminal or when NO_COLOR is set
+    console = Console(highlight=False, soft_wrap=True)  # rich drops colour when not a terminal or when NO_COLOR is set
     caller = caller_for(settings, "cli", os.getenv("USER", "cli"))
     log_file = settings.data_dir / "logs" / "chat.log"
     with quiet_terminal(log_file):
@@ -277,5 +277,5 @@ def run_chat(settings: Settings) -> int:
         colour = console.is_terminal and not console.no_color
         read_line = prompt_reader(settings.data_dir / "chat_history", colour=colour)
         with patch_stdout(raw=True):  # output from other threads appears above the prompt, not inside it
-            proxied = Console(highlight=False, force_terminal=True, no_color=not colour)
+            proxied = Console(highlight=False, soft_wrap=True, force_terminal=True, no_color=not colour)
             return chat_loop(loader, caller, read_line=read_line, console=proxied)

@@ -183,3 +183,24 @@ def test_local_terminal_user_gets_buyer_tools_by_default_and_a_setting_turns_it_
     assert not caller_for(Settings(_env_file=None, data_dir=tmp_path), "telegram", "42").may_lookup_buyers
     off = Settings(_env_file=None, data_dir=tmp_path, buyer_tool_callers="telegram:42")
     assert not caller_for(off, "cli", "rep").may_lookup_buyers
+
+
+def test_run_chat_shows_loading_before_the_model_loads_and_no_colour_when_piped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    backend = FakeBackend()
+    stdout = io.StringIO()
+    shown_before_loading: list[str] = []
+
+    def build(settings: Settings) -> FakeBackend:
+        shown_before_loading.append(stdout.getvalue())
+        return backend
+
+    monkeypatch.setattr(cli, "_build_backend", build)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("坏账怎么处理？\n"))
+    monkeypatch.setattr(sys, "stdout", stdout)
+    assert cli.run_chat(Settings(_env_file=None, data_dir=tmp_path)) == 0
+    assert cli.LOADING in shown_before_loading[0]
+    assert "答：坏账怎么处理？" in stdout.getvalue() and "\x1b[" not in stdout.getvalue()
+    assert backend.seen[0].caller.channel == "cli" and backend.seen[0].caller.may_lookup_buyers
+    assert (tmp_path / "logs" / "chat.log").exists()

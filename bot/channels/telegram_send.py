@@ -40,9 +40,10 @@ _NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 class SendFailed(Exception):
     """A call Telegram refused for good, or that may have arrived and must not be repeated."""
 
-    def __init__(self, what: str, reason: str, *, maybe_delivered: bool = False) -> None:
+    def __init__(self, what: str, reason: str, *, maybe_delivered: bool = False, forbidden: bool = False) -> None:
         super().__init__(f"{what}: {reason}")
         self.maybe_delivered = maybe_delivered
+        self.forbidden = forbidden  # the user blocked the bot or never started it: expected, not a fault
 
 
 def retry_after_s(error: RetryAfter) -> float:
@@ -82,7 +83,7 @@ async def send(make_call: Callable[[], Awaitable[T]], what: str, *, idempotent: 
         except RetryAfter as e:
             wait, reason = retry_after_s(e), f"flood control ({e})"
         except (BadRequest, Forbidden) as e:  # BadRequest is a NetworkError subclass, but retrying won't help
-            raise SendFailed(what, f"refused by Telegram: {e}") from e
+            raise SendFailed(what, f"refused by Telegram: {e}", forbidden=isinstance(e, Forbidden)) from e
         except NetworkError as e:
             if not idempotent and not never_reached_telegram(e):
                 raise SendFailed(what, f"{e!r} after the request went out; not re-sent", maybe_delivered=True) from e
@@ -118,7 +119,7 @@ async def send_pages(bot: Bot, chat_id: int, pages: list[tuple[str, InlineKeyboa
             if e.maybe_delivered:
                 logger.warning("%s", e)
                 continue
-            logger.error("answer not delivered: %s", e)
+            (logger.warning if e.forbidden else logger.error)("answer not delivered: %s", e)
             if failure_notice:
                 try:
                     await bot.send_message(chat_id, failure_notice)

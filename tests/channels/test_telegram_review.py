@@ -86,7 +86,7 @@ def test_slow_send_message_is_not_sent_twice(standin: BotAPIStandIn, store: Conv
 
 
 def test_group_buyer_request_goes_privately_never_to_the_group(
-    standin: BotAPIStandIn, store: ConversationStore, tmp_path: Path
+    standin: BotAPIStandIn, store: ConversationStore, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     api = standin
     api.blocked_chats.add(5550002)  # this user never opened a private chat with the bot
@@ -103,6 +103,7 @@ def test_group_buyer_request_goes_privately_never_to_the_group(
     assert not any("鑫达" in t or "评级" in t for t in in_group)
     assert _texts(api, 5550001)[0].startswith(CARD)  # the asking user got the card privately
     assert [m["reply_parameters"]["message_id"] for m in api.sent("sendMessage") if int(m["chat_id"]) == GROUP] == [30, 31]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]  # a user without a private chat is no fault
 
 
 def test_llm_drafts_never_show_uncited_model_text(standin: BotAPIStandIn, store: ConversationStore, tmp_path: Path) -> None:

@@ -76,9 +76,11 @@ class Settings(BaseSettings):
     database_url: str | None = Field(None, description="Credit service database; unset = SQLite in data_dir")
     store_url: str | None = Field(None, description="Conversation store (sessions, log, feedback); unset = SQLite in data_dir")
     buyer_tool_callers: str = Field(
-        "",
+        "cli:*",
         description="Who may use the buyer tools: comma-separated 'channel:id' entries "
-        "(telegram:12345, wecom:zhangsan, site:internal-key, cli:*); demo mode allows everyone",
+        "(telegram:12345, wecom:zhangsan, site:internal-key, cli:*); demo mode allows everyone. The default "
+        "'cli:*' lets the local terminal user (`creditbot chat`, `ask`) look buyers up; a value without "
+        "'cli:*' (or an empty one) turns that off",
     )
 
     # --- optional LLM ---------------------------------------------------------------------

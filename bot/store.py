@@ -193,6 +193,17 @@ class ConversationStore:
             )
         return True
 
+    def add_comment(self, reply_id: str, comment: str) -> bool:
+        """Attach a comment to the newest feedback on a reply (asked for after 👎); False when it has none."""
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                select(feedback.c.id).where(feedback.c.reply_id == reply_id).order_by(feedback.c.id.desc()).limit(1)
+            ).first()
+            if row is None:
+                return False
+            conn.execute(feedback.update().where(feedback.c.id == row.id).values(comment=comment[:2000]))
+        return True
+
     def recent_log(self, limit: int = 1000) -> list[dict[str, Any]]:
         """The newest log rows, newest first (for reports)."""
         with self.engine.connect() as conn:

@@ -65,6 +65,8 @@ async def serve_webhook(application: Application, settings: Settings) -> None:
         uvicorn.Config(webhook_app(application, secret, path), host=settings.host, port=settings.telegram_webhook_port)
     )
     async with application:
+        if application.post_init:  # what run_polling does; here it sets the command menu
+            await application.post_init(application)
         await application.bot.set_webhook(url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
         await application.start()
         logger.info("telegram webhook listening on %s:%s%s", settings.host, settings.telegram_webhook_port, path)

@@ -52,11 +52,18 @@ class BotAPIStandIn:
     """State and routes of the stand-in; ``calls`` records every (method, params, time)."""
 
     def __init__(self) -> None:
+        self.base_url = ""  # set by whoever serves the app
         self.updates: list[dict[str, Any]] = []
         self.calls: list[tuple[str, dict[str, Any], float]] = []
+        self.delivered: list[dict[str, Any]] = []  # messages sendMessage created, as it answered them
         self.flood_next_sends = 0  # answer this many sendMessage calls with 429 retry_after
         self.retry_after = 1
         self.bad_gateway_next_sends = 0  # answer this many sendMessage calls with 502
+        self.slow_next_sends = 0  # this many sendMessage calls take ``send_delay_s`` before answering
+        self.send_delay_s = 6.0
+        self.bad_gateway_next_updates = 0  # answer this many getUpdates calls with 502
+        self.blocked_chats: set[int] = set()  # users who never started the bot: sendMessage gets 403
+        self._changed = threading.Condition()
         self._next_update_id = 1000
         self._next_message_id = 1
         self._lock = threading.Lock()
@@ -73,12 +80,14 @@ class BotAPIStandIn:
         return [params for name, params, _ in list(self.calls) if name == method]
 
     def wait_for(self, predicate: Any, timeout: float = 15.0) -> None:
-        """Block until ``predicate(self)`` is true (raises on timeout)."""
-        deadline = time.monotonic() + timeout
-        while not predicate(self):
-            if time.monotonic() > deadline:
+        """Block until ``predicate(self)`` is true, woken by each call and answer (raises on timeout)."""
+        with self._changed:
+            if not self._changed.wait_for(lambda: predicate(self), timeout):
                 raise AssertionError(f"timed out; calls were {[c[0] for c in self.calls]}")
-            time.sleep(0.02)
+
+    def _notify(self) -> None:
+        with self._changed:
+            self._changed.notify_all()
 
     async def handle(self, request: Request) -> JSONResponse:
         """Dispatch one Bot API method."""
@@ -87,10 +96,14 @@ class BotAPIStandIn:
         method = request.path_params["method"]
         params = await self._params(request)
         self.calls.append((method, params, time.monotonic()))
+        self._notify()
         handler = getattr(self, f"m_{method}", None)
-        if handler is None:
-            return JSONResponse({"ok": True, "result": True})
-        return await handler(params)
+        try:
+            if handler is None:
+                return JSONResponse({"ok": True, "result": True})
+            return await handler(params)
+        finally:
+            self._notify()
 
     async def _params(self, request: Request) -> dict[str, Any]:
         if request.headers.get("content-type", "").startswith("application/json"):
@@ -111,6 +124,9 @@ class BotAPIStandIn:
                                                     "supports_inline_queries": False}})
 
     async def m_getUpdates(self, params: dict[str, Any]) -> JSONResponse:
+        if self.bad_gateway_next_updates > 0:
+            self.bad_gateway_next_updates -= 1
+            return JSONResponse({"ok": False, "error_code": 502, "description": "Bad Gateway"}, status_code=502)
         offset = int(params.get("offset") or 0)
         for _ in range(10):  # a short long-poll
             with self._lock:
@@ -123,6 +139,9 @@ class BotAPIStandIn:
 
     async def m_sendMessage(self, params: dict[str, Any]) -> JSONResponse:
         text = str(params.get("text", ""))
+        if self.slow_next_sends > 0:
+            self.slow_next_sends -= 1
+            await asyncio.sleep(self.send_delay_s)  # Telegram being slow: the message is created all the same
         if self.bad_gateway_next_sends > 0:
             self.bad_gateway_next_sends -= 1
             return JSONResponse({"ok": False, "error_code": 502, "description": "Bad Gateway"}, status_code=502)
@@ -141,10 +160,15 @@ class BotAPIStandIn:
             self._next_message_id += 1
             message_id = self._next_message_id
         chat_id = int(params["chat_id"])
+        if chat_id in self.blocked_chats:
+            return JSONResponse({"ok": False, "error_code": 403,
+                                 "description": "Forbidden: bot can't initiate conversation with a user"},
+                                status_code=403)
         message = {"message_id": message_id, "date": int(time.time()), "from": BOT,
                    "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"}, "text": text}
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
+        self.delivered.append(message)
         return JSONResponse({"ok": True, "result": message})
 
     async def m_editMessageReplyMarkup(self, params: dict[str, Any]) -> JSONResponse:
@@ -156,19 +180,25 @@ def user(user_id: int = 5550001, name: str = "李经理") -> dict[str, Any]:
     return {"id": user_id, "is_bot": False, "first_name": name}
 
 
-def text_update(text: str, *, chat_id: int = 5550001, chat_type: str = "private", from_user: dict | None = None,
-                message_id: int = 10, reply_to: dict | None = None, entities: list | None = None) -> dict[str, Any]:
-    """An update carrying a text message."""
+def message_update(content: dict[str, Any], *, chat_id: int = 5550001, chat_type: str = "private",
+                   from_user: dict | None = None, message_id: int = 10, reply_to: dict | None = None,
+                   kind: str = "message") -> dict[str, Any]:
+    """An update carrying a message with ``content`` (text, caption and photo, sticker, voice ...)."""
     message: dict[str, Any] = {
         "message_id": message_id, "date": int(time.time()), "from": from_user or user(),
         "chat": {"id": chat_id, "type": chat_type, **({"title": "销售群"} if chat_type != "private" else {})},
-        "text": text,
+        **content,
     }
-    if entities:
-        message["entities"] = entities
+    if kind == "edited_message":
+        message["edit_date"] = int(time.time())
     if reply_to:
         message["reply_to_message"] = reply_to
-    return {"message": message}
+    return {kind: message}
+
+
+def text_update(text: str, *, entities: list | None = None, **kwargs: Any) -> dict[str, Any]:
+    """An update carrying a text message."""
+    return message_update({"text": text, **({"entities": entities} if entities else {})}, **kwargs)
 
 
 def command_update(command: str, args: str = "", **kwargs: Any) -> dict[str, Any]:

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.channels.telegram import GREETING, build_application, session_id_for
-from bot.chat import ChatService
-from bot.config import Settings
+from bot.channels.telegram import GREETING, session_id_for
 from bot.store import ConversationStore
-from tests.channels.conftest import ScriptedAssistant, make_chat, serve
+from tests.channels.conftest import ScriptedAssistant, make_chat
+from tests.channels.telegram_harness import IGNORE_PTB_DEPRECATION, running_bot, standin  # noqa: F401 - fixture
 from tests.channels.telegram_standin import (
     BOT,
-    TOKEN,
     BotAPIStandIn,
     callback_update,
     command_update,
@@ -27,55 +21,7 @@ from tests.channels.telegram_standin import (
     user,
 )
 
-# PTB 22.x's own RetryAfter constructor reads its deprecated int ``retry_after``; not our code.
-pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*:telegram.warnings.PTBDeprecationWarning")
-
-
-@contextmanager
-def running_bot(api_url: str, chat: ChatService, tmp_path: Path) -> Iterator[None]:
-    """``build_application`` polling ``api_url`` in its own thread and event loop, stopped on exit."""
-    settings = Settings(data_dir=tmp_path, telegram_token=TOKEN, telegram_api_url=api_url)
-    loop = asyncio.new_event_loop()
-    stop = asyncio.Event()
-    started = threading.Event()
-    failure: list[BaseException] = []
-
-    async def main() -> None:
-        application = build_application(settings, chat)
-        async with application:
-            await application.updater.start_polling(poll_interval=0.0, timeout=1)
-            await application.start()
-            started.set()
-            await stop.wait()
-            await application.updater.stop()
-            await application.stop()
-
-    def runner() -> None:
-        try:
-            loop.run_until_complete(main())
-        except BaseException as e:  # surfaced in the test thread
-            failure.append(e)
-            started.set()
-
-    thread = threading.Thread(target=runner, daemon=True)
-    thread.start()
-    assert started.wait(30), "bot did not start"
-    if failure:
-        raise failure[0]
-    try:
-        yield
-    finally:
-        loop.call_soon_threadsafe(stop.set)
-        thread.join(30)
-        loop.close()
-
-
-@pytest.fixture
-def standin() -> Iterator[tuple[BotAPIStandIn, str]]:
-    """The stand-in Bot API on a loopback port."""
-    api = BotAPIStandIn()
-    with serve(api.app) as base:
-        yield api, base
+pytestmark = IGNORE_PTB_DEPRECATION
 
 
 def _final_messages(api: BotAPIStandIn) -> list[dict[str, Any]]:
@@ -83,11 +29,11 @@ def _final_messages(api: BotAPIStandIn) -> list[dict[str, Any]]:
 
 
 def test_private_question_gets_answer_with_citations_buttons_and_draft(
-    standin: tuple[BotAPIStandIn, str], store: ConversationStore, tmp_path: Path
+    standin: BotAPIStandIn, store: ConversationStore, tmp_path: Path
 ) -> None:
-    api, base = standin
+    api = standin
     assistant = ScriptedAssistant()
-    with running_bot(base, make_chat(assistant, store), tmp_path):
+    with running_bot(api, make_chat(assistant, store), tmp_path):
         api.push(text_update("买方破产了，我们怎么理赔？"))
         api.wait_for(lambda a: len(a.sent("sendMessage")) >= 1)
     sent = _final_messages(api)
@@ -109,13 +55,13 @@ def test_private_question_gets_answer_with_citations_buttons_and_draft(
 
 
 def test_group_message_needs_a_mention_or_a_reply(
-    standin: tuple[BotAPIStandIn, str], store: ConversationStore, tmp_path: Path
+    standin: BotAPIStandIn, store: ConversationStore, tmp_path: Path
 ) -> None:
-    api, base = standin
+    api = standin
     assistant = ScriptedAssistant("信用限额由保险公司根据买方资信核定。")
     group = -100123456
     bot_message = {"message_id": 3, "date": 1, "from": BOT, "chat": {"id": group, "type": "supergroup"}, "text": "…"}
-    with running_bot(base, make_chat(assistant, store), tmp_path):
+    with running_bot(api, make_chat(assistant, store), tmp_path):
         api.push(text_update("大家看看这个客户的额度", chat_id=group, chat_type="supergroup", message_id=20))
         api.push(text_update(f"@{BOT['username']} 信用限额怎么定？", chat_id=group, chat_type="supergroup",
                              message_id=21, entities=[{"type": "mention", "offset": 0, "length": 18}]))
@@ -130,10 +76,10 @@ def test_group_message_needs_a_mention_or_a_reply(
 
 
 def test_thumbs_up_is_recorded_in_the_feedback_log(
-    standin: tuple[BotAPIStandIn, str], store: ConversationStore, tmp_path: Path
+    standin: BotAPIStandIn, store: ConversationStore, tmp_path: Path
 ) -> None:
-    api, base = standin
-    with running_bot(base, make_chat(ScriptedAssistant(), store), tmp_path):
+    api = standin
+    with running_bot(api, make_chat(ScriptedAssistant(), store), tmp_path):
         api.push(text_update("买方破产怎么办？"))
         api.wait_for(lambda a: len(a.sent("sendMessage")) >= 1)
         sent = api.sent("sendMessage")[0]
@@ -149,11 +95,11 @@ def test_thumbs_up_is_recorded_in_the_feedback_log(
 
 
 def test_flood_control_retry_after_is_honoured_then_message_delivered(
-    standin: tuple[BotAPIStandIn, str], store: ConversationStore, tmp_path: Path
+    standin: BotAPIStandIn, store: ConversationStore, tmp_path: Path
 ) -> None:
-    api, base = standin
+    api = standin
     api.flood_next_sends, api.retry_after = 1, 1
-    with running_bot(base, make_chat(ScriptedAssistant(), store), tmp_path):
+    with running_bot(api, make_chat(ScriptedAssistant(), store), tmp_path):
         api.push(text_update("买方破产怎么理赔？"))
         api.wait_for(lambda a: len(a.sent("sendMessage")) >= 2)
     attempts = [t for name, _, t in api.calls if name == "sendMessage"]
@@ -162,12 +108,12 @@ def test_flood_control_retry_after_is_honoured_then_message_delivered(
 
 
 def test_long_reply_is_split_at_sentence_ends_under_4096(
-    standin: tuple[BotAPIStandIn, str], store: ConversationStore, tmp_path: Path
+    standin: BotAPIStandIn, store: ConversationStore, tmp_path: Path
 ) -> None:
-    api, base = standin
+    api = standin
     sentence = "买方频繁要求延长账期往往是资金链紧张的早期信号，企业应当及时复核该买方的信用额度并关注逾期账款。"
     assistant = ScriptedAssistant(sentence * 120)
-    with running_bot(base, make_chat(assistant, store), tmp_path):
+    with running_bot(api, make_chat(assistant, store), tmp_path):
         api.push(text_update("账期被一再延长说明什么？"))
         api.wait_for(lambda a: any("reply_markup" in m for m in a.sent("sendMessage")))
     sent = api.sent("sendMessage")
@@ -180,11 +126,11 @@ def test_long_reply_is_split_at_sentence_ends_under_4096(
 
 
 def test_html_special_characters_are_escaped(
-    standin: tuple[BotAPIStandIn, str], store: ConversationStore, tmp_path: Path
+    standin: BotAPIStandIn, store: ConversationStore, tmp_path: Path
 ) -> None:
-    api, base = standin
+    api = standin
     assistant = ScriptedAssistant("逾期率 <15% & DSO < 60 天属于正常范围，<b>不是</b>风险信号。")
-    with running_bot(base, make_chat(assistant, store), tmp_path):
+    with running_bot(api, make_chat(assistant, store), tmp_path):
         api.push(text_update("逾期率多少算正常？"))
         api.wait_for(lambda a: len(a.sent("sendMessage")) >= 1)
     text = api.sent("sendMessage")[0]["text"]
@@ -192,11 +138,11 @@ def test_html_special_characters_are_escaped(
 
 
 def test_no_answer_offers_a_human_contact_button(
-    standin: tuple[BotAPIStandIn, str], store: ConversationStore, tmp_path: Path
+    standin: BotAPIStandIn, store: ConversationStore, tmp_path: Path
 ) -> None:
-    api, base = standin
+    api = standin
     assistant = ScriptedAssistant("抱歉，资料里没有这方面的内容。", sources=[], status="no_answer")
-    with running_bot(base, make_chat(assistant, store), tmp_path):
+    with running_bot(api, make_chat(assistant, store), tmp_path):
         api.push(text_update("你们食堂几点开饭？"))
         api.wait_for(lambda a: len(a.sent("sendMessage")) >= 1)
         sent = api.sent("sendMessage")[0]
@@ -211,11 +157,11 @@ def test_no_answer_offers_a_human_contact_button(
 
 
 def test_commands_start_score_dso_and_reset(
-    standin: tuple[BotAPIStandIn, str], store: ConversationStore, tmp_path: Path
+    standin: BotAPIStandIn, store: ConversationStore, tmp_path: Path
 ) -> None:
-    api, base = standin
+    api = standin
     assistant = ScriptedAssistant("未找到该买方，请确认全称。", sources=[])
-    with running_bot(base, make_chat(assistant, store), tmp_path):
+    with running_bot(api, make_chat(assistant, store), tmp_path):
         api.push(command_update("start"))
         api.wait_for(lambda a: len(a.sent("sendMessage")) >= 1)
         api.push(command_update("score", "宁波海曙纺织品进出口有限公司"))
@@ -233,11 +179,11 @@ def test_commands_start_score_dso_and_reset(
 
 
 def test_bad_gateway_is_retried_and_the_bot_keeps_running(
-    standin: tuple[BotAPIStandIn, str], store: ConversationStore, tmp_path: Path
+    standin: BotAPIStandIn, store: ConversationStore, tmp_path: Path
 ) -> None:
-    api, base = standin
+    api = standin
     api.bad_gateway_next_sends = 1
-    with running_bot(base, make_chat(ScriptedAssistant(), store), tmp_path):
+    with running_bot(api, make_chat(ScriptedAssistant(), store), tmp_path):
         api.push(text_update("买方破产怎么理赔？"))
         api.wait_for(lambda a: len(a.sent("sendMessage")) >= 2)
         api.push(text_update("需要什么材料？", message_id=11))
@@ -248,13 +194,13 @@ def test_bad_gateway_is_retried_and_the_bot_keeps_running(
 
 
 def test_typing_action_is_repeated_while_a_slow_answer_is_computed(
-    standin: tuple[BotAPIStandIn, str], store: ConversationStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    standin: BotAPIStandIn, store: ConversationStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import bot.channels.telegram as telegram_channel
 
     monkeypatch.setattr(telegram_channel, "TYPING_EVERY_S", 0.2)
-    api, base = standin
-    with running_bot(base, make_chat(ScriptedAssistant(delay_s=1.0), store), tmp_path):
+    api = standin
+    with running_bot(api, make_chat(ScriptedAssistant(delay_s=1.0), store), tmp_path):
         api.push(text_update("买方破产怎么理赔？"))
         api.wait_for(lambda a: len(a.sent("sendMessage")) >= 1)
         typing_when_sent = len(api.sent("sendChatAction"))

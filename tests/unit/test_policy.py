@@ -32,6 +32,8 @@ def test_demo_mode_allows_everyone_and_ids_are_hashed() -> None:
     assert caller.user_hash == hash_user("telegram", "12345") and "12345" not in caller.user_hash
 
 
-def test_nobody_by_default() -> None:
-    assert not caller_for(settings(), "cli", "me").may_lookup_buyers
+def test_only_the_local_terminal_user_by_default() -> None:
+    assert caller_for(settings(), "cli", "me").may_lookup_buyers
+    assert not any(caller_for(settings(), ch, "me").may_lookup_buyers for ch in ("api", "site", "telegram", "wecom"))
+    assert not caller_for(settings(buyer_tool_callers=""), "cli", "me").may_lookup_buyers
     assert allowed_callers("garbage, :x, y:") == set()

@@ -23,6 +23,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
+from starlette.requests import ClientDisconnect
 
 from bot.chat import ChatService, clean_message
 from bot.config import Settings
@@ -115,10 +116,13 @@ async def _read_json(request: Request, settings: Settings) -> dict[str, Any]:
     if declared and declared.isdigit() and int(declared) > max_bytes:
         raise Refused(413, f"request body too large (at most {max_bytes} bytes)", reason="too_large")
     body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > max_bytes:
-            raise Refused(413, f"request body too large (at most {max_bytes} bytes)", reason="too_large")
+    try:
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > max_bytes:
+                raise Refused(413, f"request body too large (at most {max_bytes} bytes)", reason="too_large")
+    except ClientDisconnect:
+        raise Refused(400, "the client went away before sending the whole body", reason="disconnected") from None
     try:
         return parse_object(bytes(body))
     except BadBody as e:

@@ -27,6 +27,7 @@ from tools.service.routes import buyers, calc, health
 logger = logging.getLogger(__name__)
 _URL_ENV = "CREDITBOT_SERVICE_DATABASE_URL_INTERNAL"
 TOKEN_ENV = "CREDITBOT_SERVICE_TOKEN"
+MAX_BODY_BYTES = 64 * 1024  # a calculator body is a few hundred bytes
 
 
 def _validation_message(exc: RequestValidationError) -> str:
@@ -56,6 +57,7 @@ def create_app(database_url: str, *, token: str | None = None) -> FastAPI:
         description="Buyer scores, ledger receivables/DSO/ageing, credit calculators.",
         version="0.1.0",
         lifespan=lifespan,
+        max_body_size=MAX_BODY_BYTES,
     )
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.token = token or None

@@ -223,9 +223,12 @@ def run_demo(settings: Settings) -> int:
         "import sys; from tools.service.main import serve; "
         "serve(database_url=sys.argv[1], host=sys.argv[2], port=int(sys.argv[3]))"
     )
+    env = {**os.environ, "CREDITBOT_DATA_DIR": str(settings.data_dir)}
+    if settings.service_token is not None:  # also when it came from .env: both sides must hold the same token
+        env["CREDITBOT_SERVICE_TOKEN"] = settings.service_token.get_secret_value()
     service = subprocess.Popen(
         [sys.executable, "-c", code, settings.service_database_url, settings.host, str(settings.service_port)],
-        env={**os.environ, "CREDITBOT_DATA_DIR": str(settings.data_dir)},
+        env=env,
     )
     try:
         if not wait_healthy(f"http://127.0.0.1:{settings.service_port}/healthz", 60, service):

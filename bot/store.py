@@ -1,8 +1,10 @@
 """The conversation store: sessions, the conversation log and feedback, in one SQL database.
 
 SQLite in the data dir by default; any SQLAlchemy URL (PostgreSQL for several workers) otherwise.
-Only keyed hashes of user ids are stored. A session belongs to the caller who started it (channel and
-hashed user): another caller presenting its id gets :class:`ForeignSession`, never its turns.
+Only keyed hashes of user ids are stored. A session belongs to the channel that started it: a caller of
+another channel presenting its id gets :class:`ForeignSession`, never its turns. Within a channel the
+session id itself belongs to the user: WeChat, WeCom and Telegram derive it on the server from the
+authenticated user (or group chat, whose members share it), and a web session id is the web caller's own.
 """
 
 from __future__ import annotations
@@ -78,12 +80,12 @@ feedback = Table(
 
 
 class ForeignSession(PermissionError):
-    """The session id belongs to another caller (another channel or user)."""
+    """The session id belongs to another channel."""
 
 
 def owner_of(caller: Caller) -> str:
-    """The owner key stored with a session: channel and hashed user id."""
-    return f"{caller.channel}:{caller.user_hash}"
+    """The owner stored with a session: the caller's channel (see the module docstring for users)."""
+    return caller.channel
 
 
 def storable(text: str) -> str:
@@ -139,7 +141,7 @@ class ConversationStore:
         """The stored session, or a fresh one when it is unknown or has been idle too long.
 
         Raises:
-            ForeignSession: the live session was started by another caller.
+            ForeignSession: the live session was started on another channel.
         """
         with self.engine.connect() as conn:
             row = conn.execute(select(sessions).where(sessions.c.id == session_id)).first()
@@ -147,7 +149,7 @@ class ConversationStore:
             return Session(id=session_id, caller=caller)
         data = row.data
         if data.get("owner", owner_of(caller)) != owner_of(caller):
-            raise ForeignSession(f"session {session_id} belongs to another caller")
+            raise ForeignSession(f"session {session_id} belongs to another channel")
         return Session(
             id=session_id,
             caller=caller,

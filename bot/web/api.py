@@ -5,7 +5,7 @@ synchronous calls run in the thread pool so the event loop never blocks.
 
 Session ids of this API are namespaced ``web:...``: a client may name its own (``abc`` becomes
 ``web:abc``) but never another channel's (``wecom:...``, ``tg:...``: 403), and a stored session answers
-only the caller that started it.
+only the channel that started it.
 """
 
 from __future__ import annotations
@@ -169,7 +169,7 @@ def _parse_chat(state: WebState, data: dict[str, Any]) -> tuple[str, str | None]
 async def _check_owner(chat: ChatService, session_id: str, caller: Caller) -> None:
     owner = await run_in_threadpool(chat.store.session_owner, session_id)
     if owner is not None and owner != owner_of(caller):
-        raise Refused(403, "this session belongs to another caller", reason="foreign_session")
+        raise Refused(403, "this session belongs to another channel", reason="foreign_session")
 
 
 async def _check_session_cap(state: WebState, chat: ChatService, session_id: str | None) -> None:
@@ -218,8 +218,8 @@ def build_router() -> APIRouter:
         if "text/event-stream" not in request.headers.get("accept", ""):
             try:
                 reply = await run_in_threadpool(chat.handle, incoming)
-            except ForeignSession:  # claimed by another caller since the check above
-                return Refused(403, "this session belongs to another caller", reason="foreign_session").response()
+            except ForeignSession:  # claimed by another channel since the check above
+                return Refused(403, "this session belongs to another channel", reason="foreign_session").response()
             except Exception:  # the store, not the core (ChatService answers those with an apology)
                 logger.exception("chat request failed for user %s", caller.user_hash)
                 state.metrics.refused.labels("server_error").inc()

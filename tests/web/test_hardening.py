@@ -107,15 +107,16 @@ def test_web_session_ids_are_namespaced_and_carry_turns(start_server: Callable[.
     assert mine["session_id"] == again["session_id"] == "web:abc" and again["answer"].startswith("第2轮")
 
 
-def test_store_refuses_a_session_to_another_caller(tmp_path: Path) -> None:
+def test_store_refuses_a_session_to_another_channel(tmp_path: Path) -> None:
     settings = web_settings(tmp_path, 0)
     store = ConversationStore(settings.conversation_store_url)
     chat = fake_chat(settings)
-    owner, other = caller_for(settings, "wecom", "zhangsan"), caller_for(settings, "wecom", "lisi")
+    owner, member = caller_for(settings, "wecom", "zhangsan"), caller_for(settings, "wecom", "lisi")
     chat.handle(Incoming(QUESTION, "wecom:shared", owner))
     assert store.load_session("wecom:shared", owner).turns
+    assert store.load_session("wecom:shared", member).turns  # ids are derived per user (or group) by the channel
     with pytest.raises(ForeignSession):
-        store.load_session("wecom:shared", other)
+        store.load_session("wecom:shared", caller_for(settings, "web", "wecom:shared"))
 
 
 # --- item 4: PostgreSQL creates a session once, however many first messages race ----------------------

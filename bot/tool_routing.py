@@ -199,6 +199,8 @@ def _error_text(result: dict[str, Any]) -> str:
         return replies.UNAVAILABLE
     if result.get("error") == "not_found":
         return "未找到该买家，请确认买家编号或公司全称。"
+    if "as_of" in str(result.get("message", "")):
+        return "这个日期查不了：请给出 1900 年到 2999 年之间的日期，例如 2026-09-30。"
     return str(result.get("message", "输入有误"))
 
 

@@ -113,3 +113,15 @@ def test_chat_tools_refuse_an_absurd_dso_instead_of_printing_it(tmp_path: Path) 
 def test_client_maps_422_of_an_out_of_range_date(base_url: str) -> None:
     with pytest.raises(InvalidInput, match="as_of"):
         CreditServiceClient(base_url, token=TOKEN).receivables("CN1007", as_of=date(1, 1, 1))
+
+
+def test_ledger_question_for_an_impossible_date_gets_a_chinese_reason_not_an_outage(base_url: str) -> None:
+    """Item 5: the service's OverflowError used to surface in chat as "查询服务暂时不可用"."""
+    from bot.messages import Caller, Session
+    from bot.tool_routing import ToolRouter
+    from tools import replies
+    from tools.toolkit import Toolkit
+
+    router = ToolRouter(Toolkit(CreditServiceClient(base_url, token=TOKEN)))
+    reply = router.handle("CN1007 在 0001-01-01 的应收账款和账龄", Session("s", Caller(may_lookup_buyers=True)))
+    assert reply is not None and reply.answer != replies.UNAVAILABLE and "1900" in reply.answer

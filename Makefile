@@ -23,7 +23,9 @@ run: install
 	CREDITBOT_DATA_DIR=$(DATA_DIR) $(BIN)/creditbot ingest
 	CREDITBOT_DATA_DIR=$(DATA_DIR) $(BIN)/creditbot import-buyers tools/service/samples/buyers.csv
 	CREDITBOT_DATA_DIR=$(DATA_DIR) $(BIN)/creditbot import-invoices tools/service/samples/invoices.csv
-	CREDITBOT_DATA_DIR=$(DATA_DIR) CREDITBOT_DEMO=1 $(BIN)/creditbot demo
+	CREDITBOT_DATA_DIR=$(DATA_DIR) CREDITBOT_DEMO=1 \
+	CREDITBOT_SERVICE_TOKEN=$${CREDITBOT_SERVICE_TOKEN:-$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(16))')} \
+	$(BIN)/creditbot demo
 
 test: install
 	$(BIN)/python -m pytest

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import secrets
 import socket
 import statistics
 import sys
@@ -42,6 +43,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+TOKEN = secrets.token_hex(16)  # the service runs with a bearer token, as in production
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
 def _run(base: str, paths: list[str], total: int, concurrency: int, seconds: float) -> tuple[float, float, int, int]:
     latencies: list[float] = []
     errors = 0
@@ -51,7 +56,7 @@ def _run(base: str, paths: list[str], total: int, concurrency: int, seconds: flo
 
     def worker() -> None:
         nonlocal errors
-        with httpx.Client(base_url=base, timeout=10) as client:
+        with httpx.Client(base_url=base, timeout=10, headers=AUTH) as client:
             for i in counter:
                 if time.monotonic() > deadline:
                     return
@@ -106,7 +111,7 @@ def main() -> int:
             assert import_csv(url, kind, ROOT / "tools" / "service" / "samples" / f"{kind}.csv").ok
         port = _free_port()
         proc = multiprocessing.Process(target=serve, kwargs={"database_url": url, "host": "127.0.0.1", "port": port,
-                                                              "workers": 2})
+                                                              "workers": 2, "token": TOKEN})
         proc.start()
         base = f"http://127.0.0.1:{port}"
         try:
@@ -120,7 +125,7 @@ def main() -> int:
                 if time.monotonic() > deadline:
                     raise SystemExit("service did not start")
                 time.sleep(0.2)
-            httpx.get(f"{base}/buyers/search", params={"q": "华信"})  # warm both workers a little
+            httpx.get(f"{base}/buyers/search", params={"q": "华信"}, headers=AUTH)  # warm both workers a little
             endpoints = {
                 "/buyers/search": [f"/buyers/search?q={q}" for q in SEARCHES],
                 "/buyers/{id}/receivables": [f"/buyers/{b}/receivables?as_of=2026-10-31&period_days=90"

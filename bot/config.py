@@ -110,12 +110,31 @@ class Settings(BaseSettings):
     wecom_aes_key: SecretStr | None = Field(None, description="WeCom EncodingAESKey")
     wecom_corp_id: str | None = Field(None, description="WeCom CorpID (receive id)")
 
+    # --- security -------------------------------------------------------------------------
+    user_id_secret: SecretStr | None = Field(
+        None,
+        description="Key of the HMAC that turns platform user ids into stored ids; unset = generated once into "
+        "<data_dir>/user_id_secret (keep that file: a new key starts new sessions for every user)",
+    )
+    service_token: SecretStr | None = Field(
+        None, description="Bearer token the credit service requires (all but /healthz) and the bot's tools send"
+    )
+    trusted_proxies: str = Field(
+        "",
+        description="Comma-separated proxy IPs/networks whose X-Forwarded-For/-Proto the chat server believes; "
+        "empty = none (the client address is the socket's)",
+    )
+    redis_url: str | None = Field(
+        None, description="redis://host:port/db for rate limits shared by all workers and hosts; unset = per process"
+    )
+
     @model_validator(mode="after")
     def _no_placeholder_secrets(self) -> Settings:
         """Refuse placeholder secrets outside development."""
         if self.environment == "development":
             return self
-        for name in ("admin_token", "telegram_webhook_secret", "wechat_token", "wecom_token"):
+        for name in ("admin_token", "telegram_webhook_secret", "wechat_token", "wecom_token", "service_token",
+                     "user_id_secret"):
             value = getattr(self, name)
             if value is not None and value.get_secret_value().lower() in _PLACEHOLDERS:
                 raise ValueError(f"CREDITBOT_{name.upper()} is a placeholder; set a real secret")

@@ -11,6 +11,7 @@ Glossary of domain terms used across the code base:
 from __future__ import annotations
 
 import hashlib
+import hmac
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -19,9 +20,16 @@ from typing import Any, Literal
 Status = Literal["answered", "clarify", "no_answer"]
 
 
-def hash_user(channel: str, user_id: str) -> str:
-    """A stable, non-reversible id for a chat user: the only user identity that is logged."""
-    return hashlib.sha256(f"{channel}:{user_id}".encode()).hexdigest()[:16]
+def hash_user(channel: str, user_id: str, secret: bytes | None = None) -> str:
+    """A stable, non-reversible id for a chat user: the only user identity that is logged or stored.
+
+    With ``secret`` (see ``bot.policy.user_id_secret``) it is an HMAC nobody without the secret can
+    compute from a platform id; callers that store or expose the id must pass it.
+    """
+    data = f"{channel}:{user_id}".encode()
+    if secret is None:
+        return hashlib.sha256(data).hexdigest()[:16]
+    return hmac.new(secret, data, hashlib.sha256).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

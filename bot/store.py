@@ -1,11 +1,15 @@
 """The conversation store: sessions, the conversation log and feedback, in one SQL database.
 
 SQLite in the data dir by default; any SQLAlchemy URL (PostgreSQL for several workers) otherwise.
-Only hashed user ids are stored.
+Only keyed hashes of user ids are stored. A session belongs to the channel that started it: a caller of
+another channel presenting its id gets :class:`ForeignSession`, never its turns. Within a channel the
+session id itself belongs to the user: WeChat, WeCom and Telegram derive it on the server from the
+authenticated user (or group chat, whose members share it), and a web session id is the web caller's own.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from dataclasses import asdict
@@ -29,6 +33,8 @@ from sqlalchemy import (
     func,
     select,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
@@ -73,6 +79,24 @@ feedback = Table(
 )
 
 
+class ForeignSession(PermissionError):
+    """The session id belongs to another channel."""
+
+
+def owner_of(caller: Caller) -> str:
+    """The owner stored with a session: the caller's channel (see the module docstring for users)."""
+    return caller.channel
+
+
+def storable(text: str) -> str:
+    """``text`` with unpaired surrogates (which no database encoding accepts) replaced by U+FFFD."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return text
+
+
 def _sqlite_wal(dbapi_connection: Any, _record: Any) -> None:
     """Readers never wait for the writer (write-ahead log)."""
     cursor = dbapi_connection.cursor()
@@ -114,12 +138,18 @@ class ConversationStore:
 
     # --- sessions -----------------------------------------------------------------------------
     def load_session(self, session_id: str, caller: Caller) -> Session:
-        """The stored session, or a fresh one when it is unknown or has been idle too long."""
+        """The stored session, or a fresh one when it is unknown or has been idle too long.
+
+        Raises:
+            ForeignSession: the live session was started on another channel.
+        """
         with self.engine.connect() as conn:
             row = conn.execute(select(sessions).where(sessions.c.id == session_id)).first()
         if row is None or _now() - _aware(row.updated_at) > self.idle:
             return Session(id=session_id, caller=caller)
         data = row.data
+        if data.get("owner", owner_of(caller)) != owner_of(caller):
+            raise ForeignSession(f"session {session_id} belongs to another channel")
         return Session(
             id=session_id,
             caller=caller,
@@ -128,14 +158,33 @@ class ConversationStore:
         )
 
     def save_session(self, session: Session) -> None:
-        """Store the session with its last ``max_turns`` turns."""
-        data = {"turns": [asdict(t) for t in session.turns[-self.max_turns :]], "state": session.state}
+        """Store the session with its last ``max_turns`` turns and its owner.
+
+        One ``INSERT ... ON CONFLICT DO UPDATE``, so concurrent first messages of a new session never
+        collide on the primary key.
+        """
+        data = {
+            "turns": [asdict(t) for t in session.turns[-self.max_turns :]],
+            "state": session.state,
+            "owner": owner_of(session.caller),
+        }
+        data = json.loads(storable(json.dumps(data, ensure_ascii=False)))
+        insert = pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
+        statement = insert(sessions).values(id=session.id, data=data, updated_at=_now())
+        statement = statement.on_conflict_do_update(
+            index_elements=[sessions.c.id],
+            set_={"data": statement.excluded.data, "updated_at": statement.excluded.updated_at},
+        )
         with self.engine.begin() as conn:
-            updated = conn.execute(
-                sessions.update().where(sessions.c.id == session.id).values(data=data, updated_at=_now())
-            ).rowcount
-            if not updated:
-                conn.execute(sessions.insert().values(id=session.id, data=data, updated_at=_now()))
+            conn.execute(statement)
+
+    def session_owner(self, session_id: str) -> str | None:
+        """The owner key of a live session (see :func:`owner_of`); None when unknown, expired or unowned."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(sessions.c.data, sessions.c.updated_at).where(sessions.c.id == session_id)).first()
+        if row is None or _now() - _aware(row.updated_at) > self.idle:
+            return None
+        return row.data.get("owner")
 
     def reset_session(self, session_id: str) -> None:
         """Forget a session's turns and pending state."""
@@ -170,8 +219,8 @@ class ConversationStore:
                     session_id=reply.session_id,
                     channel=caller.channel,
                     user_hash=caller.user_hash,
-                    question=question,
-                    answer=reply.answer,
+                    question=storable(question),
+                    answer=storable(reply.answer),
                     status=reply.status,
                     sources=[s.doc_id for s in reply.sources],
                     tools=[t.name for t in reply.tool_calls],
@@ -189,7 +238,9 @@ class ConversationStore:
             if known is None:
                 return False
             conn.execute(
-                feedback.insert().values(reply_id=reply_id, rating=rating, comment=comment[:2000], created_at=_now())
+                feedback.insert().values(
+                    reply_id=reply_id, rating=rating, comment=storable(comment[:2000]), created_at=_now()
+                )
             )
         return True
 

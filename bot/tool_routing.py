@@ -32,7 +32,8 @@ _CN_ORDINAL = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
 
 def build_tool_router(settings: Settings) -> ToolRouter:
     """The router for this process, talking to ``settings.service_url``."""
-    return ToolRouter(Toolkit(CreditServiceClient(settings.service_url)))
+    token = settings.service_token.get_secret_value() if settings.service_token else None
+    return ToolRouter(Toolkit(CreditServiceClient(settings.service_url, token=token)))
 
 
 class ToolRouter:
@@ -148,14 +149,18 @@ class ToolRouter:
     def _buyer(
         self, tool: str, query: str, *, strong: bool, session: Session, window: dict[str, Any] | None = None
     ) -> Reply | None:
+        if not session.caller.may_lookup_buyers:  # every buyer call, a completed clarification too
+            session.state.pop(_PENDING, None)
+            return Reply(replies.NO_PERMISSION)
         window = window or {}
         lookup = self.toolkit.buyer_lookup(query)
         calls = [ToolCall("buyer_lookup", {"query": query}, lookup)]
         if "error" in lookup:
+            if lookup["error"] == "service_unavailable" and (strong or _reads_like_a_name(query)):
+                return Reply(replies.UNAVAILABLE, tool_calls=calls)  # an outage is not hidden behind an article
             if not strong:
                 return None
-            text = replies.UNAVAILABLE if lookup["error"] == "service_unavailable" else _error_text(lookup)
-            return Reply(text, tool_calls=calls)
+            return Reply(_error_text(lookup), tool_calls=calls)
         matches = lookup["matches"]
         if not matches:
             return Reply(replies.not_found_answer(query), tool_calls=calls) if strong else None
@@ -179,11 +184,23 @@ class ToolRouter:
         return Reply(replies.receivables_answer(best, ledger), tool_calls=calls)
 
 
+def _reads_like_a_name(query: str) -> bool:
+    """A weak request's name that reads like a company's (one word, or a short Latin name; no question words).
+
+    With the service down such a question is reported as an outage; a stray phrase the intent reader took
+    for a name ("账款占比到 就要警惕") still goes to the knowledge core.
+    """
+    words = query.split()
+    return 1 <= len(words) <= 4 and not NOT_A_NAME.search(query) and (len(words) == 1 or query.isascii())
+
+
 def _error_text(result: dict[str, Any]) -> str:
     if result.get("error") == "service_unavailable":
         return replies.UNAVAILABLE
     if result.get("error") == "not_found":
         return "未找到该买家，请确认买家编号或公司全称。"
+    if "as_of" in str(result.get("message", "")):
+        return "这个日期查不了：请给出 1900 年到 2999 年之间的日期，例如 2026-09-30。"
     return str(result.get("message", "输入有误"))
 
 
@@ -203,4 +220,6 @@ def _invalid_text(result: dict[str, Any]) -> str:
         return f"{field}不能为负数"
     if "exceed" in message:
         return "逾期金额不能超过应收账款"
+    if "too large" in message or "less than or equal to" in message:
+        return f"{field}过大或过小，算不出有意义的结果"
     return message or "输入有误"

@@ -17,6 +17,7 @@ from bot.chat import split_pieces
 from bot.messages import Reply, Session
 
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 class SentenceStreaming:
@@ -45,16 +46,19 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(app: Any, port: int | None = None, *, timeout_s: float = 60) -> Iterator[tuple[str, uvicorn.Server]]:
+def running_server(
+    app: Any, port: int | None = None, *, timeout_s: float = 60, **config: Any
+) -> Iterator[tuple[str, uvicorn.Server]]:
     """Run an ASGI app with uvicorn on 127.0.0.1 in a thread; yields (base URL, server) and stops it afterwards.
 
-    Setting ``server.should_exit`` stops it early (a service going down mid-test).
+    Setting ``server.should_exit`` stops it early (a service going down mid-test). ``config`` adds
+    ``uvicorn.Config`` options (``log_level`` defaults to warning).
     """
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", port or 0))  # bound here, so no other process can take the port meanwhile
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    server = uvicorn.Server(uvicorn.Config(app, lifespan="on", **{"log_level": "warning", **config}))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + timeout_s
@@ -96,3 +100,14 @@ def postgres_schema(prefix: str = "creditbot_test") -> Iterator[str]:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def redis_url() -> str:
+    """The Redis of the test machine; skips the test when unreachable."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as e:
+        pytest.skip(f"Redis not reachable at {REDIS_URL}: {type(e).__name__}")
+    return REDIS_URL

@@ -14,6 +14,7 @@ Ledger amounts are integer cents so that sums are exact; results are CNY rounded
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -59,6 +60,16 @@ def _require_non_negative(**values: float) -> None:
             raise CalculationError(f"{name} must not be negative (got {value})")
 
 
+MAX_DSO_DAYS = 1_000_000  # a DSO past this (2,700 years) comes from mistyped numbers, not from a ledger
+
+
+def _finite(value: float, limit: float = math.inf) -> float:
+    """``value`` when it is a real number within ``limit``; huge inputs can overflow, which is no answer."""
+    if not math.isfinite(value) or abs(value) > limit:
+        raise CalculationError("the numbers are too large or too small to give a meaningful result")
+    return value
+
+
 def dso(receivables: float, credit_sales: float, period_days: float) -> float:
     """Days sales outstanding: ``receivables / credit_sales * period_days``, rounded to 0.1 day.
 
@@ -70,7 +81,7 @@ def dso(receivables: float, credit_sales: float, period_days: float) -> float:
         raise CalculationError("credit_sales must be greater than 0 (DSO is undefined without sales)")
     if period_days == 0:
         raise CalculationError("period_days must be greater than 0")
-    return round(receivables / credit_sales * period_days, 1)
+    return round(_finite(receivables / credit_sales * period_days, MAX_DSO_DAYS), 1)
 
 
 def overdue_ratio(overdue: float, receivables: float) -> float:
@@ -88,7 +99,7 @@ def current_ratio(current_assets: float, current_liabilities: float) -> float:
     _require_non_negative(current_assets=current_assets, current_liabilities=current_liabilities)
     if current_liabilities == 0:
         raise CalculationError("current_liabilities must be greater than 0")
-    return round(current_assets / current_liabilities, 2)
+    return round(_finite(current_assets / current_liabilities), 2)
 
 
 def working_capital_ratio(current_assets: float, current_liabilities: float, total_assets: float) -> float:
@@ -98,7 +109,7 @@ def working_capital_ratio(current_assets: float, current_liabilities: float, tot
     )
     if total_assets == 0:
         raise CalculationError("total_assets must be greater than 0")
-    return round((current_assets - current_liabilities) / total_assets, 4)
+    return round(_finite((current_assets - current_liabilities) / total_assets), 4)
 
 
 def discount_cost(discount_pct: float, discount_days: int, net_days: int, basis_days: int = 365) -> tuple[float, float]:
@@ -115,7 +126,11 @@ def discount_cost(discount_pct: float, discount_days: int, net_days: int, basis_
         raise CalculationError("net_days must be longer than discount_days")
     rate = discount_pct / (100 - discount_pct)
     periods = basis_days / (net_days - discount_days)
-    return round(rate * periods, 4), round((1 + rate) ** periods - 1, 4)
+    try:
+        compound = (1 + rate) ** periods - 1
+    except OverflowError:  # e.g. 99/0 Net 1: (1 + 99) ** 365
+        compound = math.inf
+    return round(_finite(rate * periods), 4), round(_finite(compound), 4)
 
 
 def ledger(invoices: Iterable[LedgerInvoice], as_of: date, period_days: int) -> Ledger:

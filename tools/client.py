@@ -1,5 +1,7 @@
-"""HTTP client of the credit service: timeouts, one retry, errors from :mod:`knowledge.errors`.
+"""HTTP client of the credit service: bearer token, timeouts, errors from :mod:`knowledge.errors`.
 
+Only what says "the service is not there right now" is retried: connection errors and timeouts, 502,
+503 and 504. A 500 is the service failing on this request, which a retry would only repeat.
 The transport is injectable so unit tests can use ``httpx.MockTransport``.
 """
 
@@ -18,6 +20,7 @@ from tools.schemas import Buyer, BuyerMatch, DsoArgs, DsoResult, RatioArgs, Rati
 
 logger = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
+RETRIED_STATUS = frozenset({502, 503, 504})
 
 
 class CreditServiceClient:
@@ -29,10 +32,13 @@ class CreditServiceClient:
         *,
         timeout_s: float = 5.0,
         retries: int = 1,
+        token: str | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.retries = retries
-        self._http = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout_s, transport=transport)
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._http = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout_s, transport=transport,
+                                  headers=headers)
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -47,10 +53,14 @@ class CreditServiceClient:
                 last = e
                 logger.warning("credit service %s failed (attempt %d): %s", method, attempt + 1, e.__class__.__name__)
                 continue
-            if response.status_code >= 500:
+            if response.status_code in RETRIED_STATUS:
                 last = ServiceUnavailable(f"credit service answered HTTP {response.status_code}")
                 logger.warning("credit service %s answered %d (attempt %d)", method, response.status_code, attempt + 1)
                 continue
+            if response.status_code >= 500:
+                raise ServiceUnavailable(f"credit service failed on the request (HTTP {response.status_code})")
+            if response.status_code == 401:
+                raise ServiceUnavailable("credit service refused the token (set CREDITBOT_SERVICE_TOKEN alike on both)")
             if response.status_code == 404:
                 raise BuyerNotFound(_detail(response) or "buyer not found")
             if response.status_code in (400, 422):

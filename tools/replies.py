@@ -19,6 +19,14 @@ SLOT_LABELS = {
     "total_assets": "总资产",
     "buyer": "买家的公司全称或买家编号（如 CN1007）",
 }
+SLOT_EXAMPLES = {  # how a user might type the first missing value (the period's label carries its own examples)
+    "receivables": "应收大概50万",
+    "credit_sales": "赊销额大概300万",
+    "overdue": "逾期20万",
+    "current_assets": "流动资产800万",
+    "current_liabilities": "流动负债500万",
+    "total_assets": "总资产2000万",
+}
 UNAVAILABLE = "查询服务暂时不可用，请稍后再试。"
 NO_PERMISSION = (
     "抱歉，买家信用信息只对授权的内部用户开放，当前账号没有查询权限；如需查询请联系您的客户经理或信用管理团队。"
@@ -56,7 +64,9 @@ def ask_for(missing: list[str], known: dict[str, Any]) -> str:
         have.append(f"期间 {known['period_days']}天")
     prefix = f"已记下：{'，'.join(have)}。" if have else ""
     wanted = "；".join(SLOT_LABELS.get(m, m) for m in missing)
-    return f"{prefix}要计算还缺：{wanted}。请告诉我这个数字，例如“应收大概50万”。"
+    example = SLOT_EXAMPLES.get(missing[0]) if missing else None
+    hint = f"，例如“{example}”" if example else ""
+    return f"{prefix}要计算还缺：{wanted}。请告诉我{'这个数字' if len(missing) == 1 else '这些数字'}{hint}。"
 
 
 FORMULAS = {

@@ -7,9 +7,22 @@ same ``*Args`` models as langchain ``args_schema``.
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+def _not_bool(value: Any) -> Any:
+    """JSON ``true``/``false`` are not numbers (pydantic would read them as 1/0)."""
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not true/false")
+    return value
+
+
+MAX_AMOUNT = 1e15  # 1,000万亿 CNY: beyond any ledger; larger inputs are typing errors, not figures
+Number = Annotated[float, BeforeValidator(_not_bool), Field(allow_inf_nan=False, le=MAX_AMOUNT)]
+"""A finite number typed by a user or a client, at most :data:`MAX_AMOUNT`: no booleans, infinities or NaN."""
+Whole = Annotated[int, BeforeValidator(_not_bool)]
+"""A whole number (days) typed by a user or a client: no booleans."""
 
 BuyerStatus = Literal["active", "watch", "insolvent"]
 RatioKind = Literal["overdue_ratio", "current_ratio", "working_capital_ratio", "discount_cost"]
@@ -79,9 +92,9 @@ class BuyerReceivablesArgs(BaseModel):
 class DsoArgs(BaseModel):
     """Arguments of ``calc_dso`` (also the body of ``POST /calc/dso``)."""
 
-    receivables: float = Field(ge=0, description="Accounts receivable outstanding (CNY)")
-    credit_sales: float = Field(gt=0, description="Credit sales over the period (CNY), greater than 0")
-    period_days: int = Field(gt=0, le=3650, description="Length of the period in days (90 for a quarter)")
+    receivables: Number = Field(ge=0, description="Accounts receivable outstanding (CNY)")
+    credit_sales: Number = Field(gt=0, description="Credit sales over the period (CNY), greater than 0")
+    period_days: Whole = Field(gt=0, le=3650, description="Length of the period in days (90 for a quarter)")
 
 
 class DsoResult(BaseModel):
@@ -95,14 +108,14 @@ class RatioArgs(BaseModel):
     """Arguments of ``calc_ratio`` (also the body of ``POST /calc/ratio``); which fields depends on ``kind``."""
 
     kind: RatioKind = Field(description="overdue_ratio | current_ratio | working_capital_ratio | discount_cost")
-    overdue: float | None = Field(None, ge=0, description="overdue_ratio: past-due receivables")
-    receivables: float | None = Field(None, ge=0, description="overdue_ratio: all receivables")
-    current_assets: float | None = Field(None, ge=0, description="current / working-capital ratio")
-    current_liabilities: float | None = Field(None, ge=0, description="current / working-capital ratio")
-    total_assets: float | None = Field(None, ge=0, description="working_capital_ratio: total assets")
-    discount_pct: float | None = Field(None, gt=0, lt=100, description="discount_cost: e.g. 2 in 2/10 Net 30")
-    discount_days: int | None = Field(None, ge=0, description="discount_cost: e.g. 10 in 2/10 Net 30")
-    net_days: int | None = Field(None, gt=0, description="discount_cost: e.g. 30 in 2/10 Net 30")
+    overdue: Number | None = Field(None, ge=0, description="overdue_ratio: past-due receivables")
+    receivables: Number | None = Field(None, ge=0, description="overdue_ratio: all receivables")
+    current_assets: Number | None = Field(None, ge=0, description="current / working-capital ratio")
+    current_liabilities: Number | None = Field(None, ge=0, description="current / working-capital ratio")
+    total_assets: Number | None = Field(None, ge=0, description="working_capital_ratio: total assets")
+    discount_pct: Number | None = Field(None, gt=0, lt=100, description="discount_cost: e.g. 2 in 2/10 Net 30")
+    discount_days: Whole | None = Field(None, ge=0, description="discount_cost: e.g. 10 in 2/10 Net 30")
+    net_days: Whole | None = Field(None, gt=0, description="discount_cost: e.g. 30 in 2/10 Net 30")
 
     @model_validator(mode="after")
     def _has_inputs(self) -> RatioArgs:

@@ -28,6 +28,7 @@ PASSIVE_LIMIT_BYTES = 2000  # WeChat truncates text replies past ~2048 bytes
 MORE_WORDS = frozenset({"更多", "继续", "more"})
 MORE_HINT = "\n（内容较长，回复“更多”查看后续。）"
 PREVIOUS_PREFIX = "您上一个问题的回答：\n"
+CURRENT_PREFIX = "您刚才的问题：\n"
 WELCOME = (
     "您好，我是贸易信用保险知识助手。可以直接用文字提问，例如：\n"
     "· 信用保险一般保哪些风险？\n"
@@ -97,6 +98,14 @@ def render(reply: Reply, limit_bytes: int = PASSIVE_LIMIT_BYTES) -> list[str]:
     if titles:
         text += "\n\n参考：" + "；".join(f"《{t}》" for t in titles)
     return paginate(text, limit_bytes - _utf8_size(MORE_HINT) - _utf8_size(PREVIOUS_PREFIX), measure=_utf8_size)
+
+
+def with_held(held: list[str], pages: list[str]) -> list[str]:
+    """The pages of an answer preceded by a late answer the user has not received yet (none: ``pages``)."""
+    if not held:
+        return pages
+    text = PREVIOUS_PREFIX + "\n".join(held) + "\n\n" + CURRENT_PREFIX + "\n".join(pages)
+    return paginate(text, PASSIVE_LIMIT_BYTES - _utf8_size(MORE_HINT), measure=_utf8_size)
 
 
 class CustomerServiceUnavailable(Exception):
@@ -217,24 +226,27 @@ class Responder:
         if not await asyncio.to_thread(self.state.claim, self.channel, msg_id, user_hash):
             return await self._await_owner(msg_id, deadline)  # a retry: another request computes it
         held, _ = await asyncio.to_thread(self.state.take_pages, self.channel, user_hash, HELD)
-        if held:
-            content = self._page(PREVIOUS_PREFIX + held[0], more=bool(held[1:]))
-            if incoming.text.strip().lower() not in MORE_WORDS:
-                content += "\n（您刚发的消息请稍后再发一次。）"
-            reply = await self._finish(msg_id, content)
-            if reply is None:  # a retry answered ``success`` meanwhile: keep it for the next message
-                await asyncio.to_thread(self.state.put_pages, self.channel, user_hash, HELD, held)
-            else:
-                await asyncio.to_thread(self.state.put_pages, self.channel, user_hash, MORE, held[1:])
-            return reply
-        if incoming.text.strip().lower() in MORE_WORDS:
+        wants_more = incoming.text.strip().lower() in MORE_WORDS
+        if held and wants_more:  # "更多" after a late answer: the late answer is what they want
+            return await self._deliver(msg_id, user_hash, [PREVIOUS_PREFIX + held[0], *held[1:]], held)
+        if wants_more:
             page, left = await asyncio.to_thread(self.state.take_pages, self.channel, user_hash, MORE, 1)
             if page:
                 return await self._finish(msg_id, self._page(page[0], more=left > 0))
-        return await self._answer(msg_id, user, user_hash, incoming, deadline)
+        return await self._answer(msg_id, user, user_hash, incoming, deadline, held)
 
     def _page(self, text: str, *, more: bool) -> str:
         return text + MORE_HINT if more else text
+
+    async def _deliver(self, msg_id: str, user_hash: str, pages: list[str], held: list[str]) -> str | None:
+        """Pages as the passive reply (first page now, the rest on "更多"); a deferred ``msg_id`` keeps ``held``."""
+        reply = await self._finish(msg_id, self._page(pages[0], more=bool(pages[1:])))
+        if reply is None:  # a retry answered ``success`` meanwhile: keep the late answer for the next message
+            if held:
+                await asyncio.to_thread(self.state.put_pages, self.channel, user_hash, HELD, held)
+            return None
+        await asyncio.to_thread(self.state.put_pages, self.channel, user_hash, MORE, pages[1:])
+        return reply
 
     async def _finish(self, msg_id: str, content: str) -> str | None:
         """Mark ``msg_id`` done with its passive reply; None when a retry deferred it meanwhile."""
@@ -266,32 +278,36 @@ class Responder:
         return render(reply) or ["抱歉，暂时没有答案。"]
 
     async def _answer(
-        self, msg_id: str, user: str, user_hash: str, incoming: Incoming, deadline: float
+        self, msg_id: str, user: str, user_hash: str, incoming: Incoming, deadline: float, held: list[str]
     ) -> str | None:
+        """Answer the message; a late answer still held for the user goes first, in the same reply."""
         task = asyncio.create_task(asyncio.to_thread(self._compute, incoming))
         try:
             pages = await asyncio.wait_for(asyncio.shield(task), max(deadline - time.monotonic(), 0.0))
         except TimeoutError:
             await asyncio.to_thread(self.state.defer, self.channel, msg_id)  # (or a retry deferred it already)
-            self._later(task, user, user_hash)
+            self._later(task, user, user_hash, held)
             return None
-        if await self._finish(msg_id, self._page(pages[0], more=bool(pages[1:]))) is None:
-            self._later(task, user, user_hash)  # a retry answered ``success`` meanwhile
-            return None
-        await asyncio.to_thread(self.state.put_pages, self.channel, user_hash, MORE, pages[1:])
-        return self._page(pages[0], more=bool(pages[1:]))
+        reply = await self._deliver(msg_id, user_hash, with_held(held, pages), [])
+        if reply is None:
+            self._later(task, user, user_hash, held)  # a retry answered ``success`` meanwhile
+        return reply
 
-    def _later(self, task: asyncio.Task[list[str]], user: str, user_hash: str) -> None:
-        background = asyncio.create_task(self._deliver_later(task, user, user_hash))
+    def _later(self, task: asyncio.Task[list[str]], user: str, user_hash: str, held: list[str]) -> None:
+        background = asyncio.create_task(self._deliver_later(task, user, user_hash, held))
         self._background.add(background)
         background.add_done_callback(self._background.discard)
 
-    async def _deliver_later(self, task: asyncio.Task[list[str]], user: str, user_hash: str) -> None:
-        """Send a late answer as customer-service messages, or keep it for the user's next message."""
+    async def _deliver_later(
+        self, task: asyncio.Task[list[str]], user: str, user_hash: str, held: list[str]
+    ) -> None:
+        """Send a late answer (after any earlier one still held) as customer-service messages, or hold it."""
         try:
-            pages = await task
+            pages = with_held(held, await task)
         except Exception:
             logger.exception("late answer failed for user %s", user_hash)
+            if held:
+                await asyncio.to_thread(self.state.put_pages, self.channel, user_hash, HELD, held)
             return
         try:
             if self.api is None:

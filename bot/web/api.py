@@ -2,6 +2,10 @@
 
 Only HTTP lives here: parsing, limits, site keys; the answering is :class:`bot.chat.ChatService`'s, whose
 synchronous calls run in the thread pool so the event loop never blocks.
+
+Session ids of this API are namespaced ``web:...``: a client may name its own (``abc`` becomes
+``web:abc``) but never another channel's (``wecom:...``, ``tg:...``: 403), and a stored session answers
+only the channel that started it.
 """
 
 from __future__ import annotations
@@ -19,17 +23,22 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
+from starlette.requests import ClientDisconnect
 
 from bot.chat import ChatService, clean_message
 from bot.config import Settings
 from bot.messages import Caller, Incoming, Reply
 from bot.policy import caller_for
+from bot.store import ForeignSession, owner_of
+from bot.web import models
+from bot.web.bodies import BadBody, body_limit, parse_object
 from bot.web.state import WebState
 from knowledge.errors import InvalidMessage
 
 logger = logging.getLogger(__name__)
 
-SESSION_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+SESSION_ID = re.compile(r"^(?:web:)?([A-Za-z0-9_.-]{1,60})$")
+WEB_PREFIX = "web:"
 SITE_KEY_HEADER = "X-Site-Key"
 READY_WAIT_S = 60.0
 UNAVAILABLE = "the assistant could not answer right now; please try again in a moment"
@@ -61,6 +70,7 @@ def _state(request: Request) -> WebState:
 
 
 def _client_ip(request: Request) -> str:
+    """The socket peer (uvicorn rewrites it from X-Forwarded-For only for CREDITBOT_TRUSTED_PROXIES)."""
     return request.client.host if request.client else "unknown"
 
 
@@ -99,23 +109,24 @@ def _guard(state: WebState, request: Request) -> str | None:
     return key
 
 
-async def _read_json(request: Request, max_bytes: int) -> dict[str, Any]:
-    """The request body as a JSON object, at most ``max_bytes`` long."""
+async def _read_json(request: Request, settings: Settings) -> dict[str, Any]:
+    """The request body as a JSON object, within the byte cap, depth and number limits of :mod:`bot.web.bodies`."""
+    max_bytes = body_limit(settings.max_body_bytes, settings.max_message_chars)
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
         raise Refused(413, f"request body too large (at most {max_bytes} bytes)", reason="too_large")
     body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > max_bytes:
-            raise Refused(413, f"request body too large (at most {max_bytes} bytes)", reason="too_large")
     try:
-        data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise Refused(400, "request body must be a JSON object", reason="bad_json") from None
-    if not isinstance(data, dict):
-        raise Refused(400, "request body must be a JSON object", reason="bad_json")
-    return data
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > max_bytes:
+                raise Refused(413, f"request body too large (at most {max_bytes} bytes)", reason="too_large")
+    except ClientDisconnect:
+        raise Refused(400, "the client went away before sending the whole body", reason="disconnected") from None
+    try:
+        return parse_object(bytes(body))
+    except BadBody as e:
+        raise Refused(e.status, str(e), reason=e.reason) from None
 
 
 def _sse(event: str, data: dict[str, Any]) -> str:
@@ -127,15 +138,38 @@ def _record(state: WebState, reply: Reply, channel: str, started: float, mode: s
     state.metrics.replies.labels(reply.status, channel).inc()
 
 
+def web_session_id(raw: object) -> str | None:
+    """The namespaced id of a client's ``session_id`` (None when absent).
+
+    Raises:
+        Refused: 403 for another channel's session id, 422 for anything else that is not an id.
+    """
+    if raw is None:
+        return None
+    if not isinstance(raw, str):
+        raise Refused(422, "session_id must be a string", reason="bad_input")
+    match = SESSION_ID.match(raw)
+    if match is None:
+        if ":" in raw and not raw.startswith(WEB_PREFIX):
+            raise Refused(403, "this session belongs to another channel", reason="foreign_session")
+        raise Refused(422, "session_id must be 1-60 letters, digits or -_. (optionally after web:)",
+                      reason="bad_input")
+    return WEB_PREFIX + match.group(1)
+
+
 def _parse_chat(state: WebState, data: dict[str, Any]) -> tuple[str, str | None]:
-    session_id = data.get("session_id")
-    if session_id is not None and (not isinstance(session_id, str) or not SESSION_ID.match(session_id)):
-        raise Refused(422, "session_id must be a string of 1-64 letters, digits or -_.:", reason="bad_input")
+    session_id = web_session_id(data.get("session_id"))
     try:
         text = clean_message(data.get("message"), state.settings.max_message_chars)
     except InvalidMessage as e:
         raise Refused(422, str(e), reason="bad_input") from None
     return text, session_id
+
+
+async def _check_owner(chat: ChatService, session_id: str, caller: Caller) -> None:
+    owner = await run_in_threadpool(chat.store.session_owner, session_id)
+    if owner is not None and owner != owner_of(caller):
+        raise Refused(403, "this session belongs to another channel", reason="foreign_session")
 
 
 async def _check_session_cap(state: WebState, chat: ChatService, session_id: str | None) -> None:
@@ -151,28 +185,41 @@ def build_router() -> APIRouter:
     """The chat API routes (state comes from ``request.app.state.web``)."""
     router = APIRouter()
 
-    @router.post("/api/chat")
+    @router.post(
+        "/api/chat",
+        response_model=None,
+        responses={
+            200: {"model": models.ChatReply, "description": "The reply (JSON), or with Accept: text/event-stream "
+                  "`delta` events and a final `done` event carrying the reply",
+                  "content": {"text/event-stream": {"schema": {"type": "string"}}}},
+            **models.errors(400, 403, 413, 422, 429, 503),
+        },
+        openapi_extra=models.request_body(models.ChatRequest),
+    )
     async def chat_endpoint(request: Request) -> Response:
         """Answer one message, as JSON or (``Accept: text/event-stream``) as Server-Sent Events."""
         state = _state(request)
         await _wait_ready(state)
         try:
             key = _guard(state, request)
-            data = await _read_json(request, state.settings.max_body_bytes)
+            data = await _read_json(request, state.settings)
             text, session_id = _parse_chat(state, data)
             assert state.chat is not None
             chat = state.chat
             await _check_session_cap(state, chat, session_id)
+            session_id = session_id or WEB_PREFIX + uuid.uuid4().hex
+            caller = caller_for_web(state.settings, session_id, key, internal=state.site_keys.is_internal(key))
+            await _check_owner(chat, session_id, caller)
         except Refused as e:
             state.metrics.refused.labels(e.reason).inc()
             return e.response()
-        session_id = session_id or uuid.uuid4().hex
-        caller = caller_for_web(state.settings, session_id, key, internal=state.site_keys.is_internal(key))
         incoming = Incoming(text, session_id, caller)
         started = time.perf_counter()
         if "text/event-stream" not in request.headers.get("accept", ""):
             try:
                 reply = await run_in_threadpool(chat.handle, incoming)
+            except ForeignSession:  # claimed by another channel since the check above
+                return Refused(403, "this session belongs to another channel", reason="foreign_session").response()
             except Exception:  # the store, not the core (ChatService answers those with an apology)
                 logger.exception("chat request failed for user %s", caller.user_hash)
                 state.metrics.refused.labels("server_error").inc()
@@ -200,13 +247,18 @@ def build_router() -> APIRouter:
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
 
-    @router.post("/api/feedback")
+    @router.post(
+        "/api/feedback",
+        response_model=None,
+        responses={200: {"model": models.FeedbackReply}, **models.errors(400, 403, 404, 413, 422, 429, 503)},
+        openapi_extra=models.request_body(models.FeedbackRequest),
+    )
     async def feedback_endpoint(request: Request) -> Response:
         """Record 👍/👎 (``rating``: "up"/"down" or 1/-1) and an optional comment on a reply."""
         state = _state(request)
         try:
             _guard(state, request)
-            data = await _read_json(request, state.settings.max_body_bytes)
+            data = await _read_json(request, state.settings)
         except Refused as e:
             state.metrics.refused.labels(e.reason).inc()
             return e.response()

@@ -1,39 +1,52 @@
-"""Request limits: an in-memory sliding-window rate limiter.
+"""Request limits: moving-window rate limits (the ``limits`` library), shared through Redis when configured.
 
-The windows live in the worker's memory, so with N uvicorn workers a client gets up to N times the limit;
-put a shared limiter (Redis, the reverse proxy) in front when that matters.
+With ``CREDITBOT_REDIS_URL`` every worker and host counts in the same Redis, so N workers allow the
+limit once, not N times; without it each process counts in its own memory. Two data dirs share nothing:
+the Redis keys carry a namespace derived from the data dir.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import math
-import threading
 import time
-from collections import deque
-from collections.abc import Callable
+from pathlib import Path
+
+from limits import RateLimitItemPerMinute
+from limits.storage import MemoryStorage, RedisStorage, Storage
+from limits.strategies import MovingWindowRateLimiter
+
+logger = logging.getLogger(__name__)
 
 
-class SlidingWindowLimiter:
-    """At most ``limit`` hits per ``window_s`` seconds per key."""
+def open_storage(redis_url: str | None, data_dir: Path) -> Storage:
+    """Redis storage (keys prefixed per data dir) when ``redis_url`` is set, else this process's memory."""
+    if not redis_url:
+        return MemoryStorage()
+    namespace = hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:12]
+    return RedisStorage(redis_url, key_prefix=f"creditbot:{namespace}", socket_timeout=2, socket_connect_timeout=2)
 
-    def __init__(self, limit: int, window_s: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
-        self.limit = limit
-        self.window_s = window_s
-        self._clock = clock
-        self._hits: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
+
+class RateLimiter:
+    """At most ``limit`` hits per minute per key, counted in ``storage``.
+
+    When the storage fails (Redis down) requests are let through and a warning is logged: a broken
+    limiter must not take the chat down with it.
+    """
+
+    def __init__(self, limit: int, storage: Storage, scope: str) -> None:
+        self.item = RateLimitItemPerMinute(limit)
+        self.scope = scope
+        self._limiter = MovingWindowRateLimiter(storage)
 
     def hit(self, key: str) -> int:
         """Count one hit; returns 0 when allowed, else the seconds to wait (``Retry-After``)."""
-        now = self._clock()
-        with self._lock:
-            hits = self._hits.setdefault(key, deque())
-            while hits and hits[0] <= now - self.window_s:
-                hits.popleft()
-            if len(hits) >= self.limit:
-                return max(1, math.ceil(hits[0] + self.window_s - now))
-            hits.append(now)
-            if len(self._hits) > 10000:  # forget idle clients so memory stays bounded
-                for stale in [k for k, v in self._hits.items() if not v or v[-1] <= now - self.window_s]:
-                    del self._hits[stale]
+        try:
+            if self._limiter.hit(self.item, self.scope, key):
+                return 0
+            reset = self._limiter.get_window_stats(self.item, self.scope, key).reset_time
+        except Exception as e:  # noqa: BLE001 - redis errors come in many classes
+            logger.warning("rate limit storage failed (%s); letting the request through", type(e).__name__)
             return 0
+        return max(1, math.ceil(reset - time.time()))

@@ -17,14 +17,15 @@ from importlib import resources
 import httpx
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
 from bot.chat import ChatService
 from bot.config import Settings, get_settings
 from bot.messages import Session
 from bot.web import api, embed, report
-from bot.web.limits import SlidingWindowLimiter
-from bot.web.metrics import MetricsMiddleware
+from bot.web.limits import RateLimiter, open_storage
+from bot.web.metrics import MetricsMiddleware, install_access_log_redaction
+from bot.web.models import Health
 from bot.web.sitekeys import SiteKeys, own_origins
 from bot.web.state import WebState
 
@@ -76,11 +77,12 @@ def create_app(settings: Settings, chat: ChatService | None = None) -> FastAPI:
         own=own_origins(settings.host, settings.port, settings.public_url),
         cors_origins=settings.cors_origins,
     )
+    limits = open_storage(settings.redis_url, settings.data_dir)
     state = WebState(
         settings=settings,
         site_keys=keys,
-        ip_limiter=SlidingWindowLimiter(settings.rate_limit_per_minute),
-        site_limiter=SlidingWindowLimiter(settings.site_rate_limit_per_minute),
+        ip_limiter=RateLimiter(settings.rate_limit_per_minute, limits, "ip"),
+        site_limiter=RateLimiter(settings.site_rate_limit_per_minute, limits, "site"),
         chat=chat,
     )
 
@@ -90,7 +92,9 @@ def create_app(settings: Settings, chat: ChatService | None = None) -> FastAPI:
         yield
         state.stopping.set()
 
-    app = FastAPI(title="creditbot", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="creditbot chat server", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  description="The chat API of creditbot (the WeChat/WeCom/Telegram callbacks are not listed).")
+    install_access_log_redaction()
     app.state.web = state
     app.add_middleware(
         CORSMiddleware,
@@ -105,19 +109,19 @@ def create_app(settings: Settings, chat: ChatService | None = None) -> FastAPI:
     app.include_router(embed.build_router())
     _include_wechat(app, settings, state)
 
-    @app.get("/healthz")
+    @app.get("/healthz", response_model=None, responses={200: {"model": Health}, 503: {"model": Health}})
     async def healthz() -> JSONResponse:
         """200 once the index is loaded and answers; 503 before (or when starting failed)."""
         if state.ready:
             return JSONResponse({"status": "ok"})
         return JSONResponse({"status": "error" if state.error else "starting", "error": state.error}, status_code=503)
 
-    @app.get("/metrics")
+    @app.get("/metrics", response_class=PlainTextResponse)
     async def metrics() -> Response:
         """Prometheus metrics."""
         return state.metrics.render()
 
-    @app.get("/")
+    @app.get("/", response_class=HTMLResponse)
     async def demo_page(request: Request) -> HTMLResponse:
         """A demo page embedding the widget with the one script tag."""
         page = _static("index.html").replace("{{SITE_KEY}}", html.escape(keys.default_key(), quote=True))
@@ -154,12 +158,21 @@ def serve(settings: Settings) -> None:
     """Run the chat server with uvicorn on ``settings.host:settings.port`` and ``settings.workers`` workers."""
     import uvicorn
 
+    options = {"host": settings.host, "port": settings.port, "log_level": settings.log_level.lower(),
+               **proxy_options(settings)}
     if settings.workers > 1:
-        uvicorn.run("bot.web.server:app_from_environment", factory=True, host=settings.host, port=settings.port,
-                    workers=settings.workers, proxy_headers=True, log_level=settings.log_level.lower())
+        uvicorn.run("bot.web.server:app_from_environment", factory=True, workers=settings.workers, **options)
     else:
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, proxy_headers=True,
-                    log_level=settings.log_level.lower())
+        uvicorn.run(create_app(settings), **options)
+
+
+def proxy_options(settings: Settings) -> dict[str, object]:
+    """uvicorn options that believe X-Forwarded-For/-Proto only from ``CREDITBOT_TRUSTED_PROXIES``.
+
+    uvicorn's own default trusts 127.0.0.1, so any process on the host could pick its client address.
+    """
+    trusted = [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]
+    return {"proxy_headers": bool(trusted), "forwarded_allow_ips": trusted or None}
 
 
 def wait_healthy(url: str, timeout_s: float, proc: subprocess.Popen[bytes] | None = None) -> bool:
@@ -204,16 +217,19 @@ def run_demo(settings: Settings) -> int:
         "import sys; from tools.service.main import serve; "
         "serve(database_url=sys.argv[1], host=sys.argv[2], port=int(sys.argv[3]))"
     )
+    env = {**os.environ, "CREDITBOT_DATA_DIR": str(settings.data_dir)}
+    if settings.service_token is not None:  # also when it came from .env: both sides must hold the same token
+        env["CREDITBOT_SERVICE_TOKEN"] = settings.service_token.get_secret_value()
     service = subprocess.Popen(
         [sys.executable, "-c", code, settings.service_database_url, settings.host, str(settings.service_port)],
-        env={**os.environ, "CREDITBOT_DATA_DIR": str(settings.data_dir)},
+        env=env,
     )
     try:
         if not wait_healthy(f"http://127.0.0.1:{settings.service_port}/healthz", 60, service):
             print(f"creditbot: the credit service did not start on port {settings.service_port}", file=sys.stderr)
             return 1
         server = uvicorn.Server(uvicorn.Config(create_app(settings), host=settings.host, port=settings.port,
-                                               log_level="warning"))
+                                               log_level="warning", **proxy_options(settings)))
         url = f"http://127.0.0.1:{settings.port}/"
 
         def announce() -> None:

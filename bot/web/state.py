@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from bot.chat import ChatService
 from bot.config import Settings
-from bot.web.limits import SlidingWindowLimiter
+from bot.web.limits import RateLimiter
 from bot.web.metrics import Metrics
 from bot.web.sitekeys import SiteKeys
 
@@ -19,8 +19,8 @@ class WebState:
 
     settings: Settings
     site_keys: SiteKeys
-    ip_limiter: SlidingWindowLimiter
-    site_limiter: SlidingWindowLimiter
+    ip_limiter: RateLimiter
+    site_limiter: RateLimiter
     metrics: Metrics = field(default_factory=Metrics)
     chat: ChatService | None = None
     ready: bool = False

@@ -137,7 +137,7 @@ def test_cli_import_exit_codes(tmp_path: Path) -> None:
 
 
 def test_creditbot_service_entry_point(tmp_path: Path) -> None:
-    """``creditbot service`` serves the database of CREDITBOT_DATA_DIR on CREDITBOT_SERVICE_PORT."""
+    """``creditbot service`` serves the database of CREDITBOT_DATA_DIR on CREDITBOT_SERVICE_PORT, with its token."""
     import os
     import subprocess
     import time
@@ -146,7 +146,8 @@ def test_creditbot_service_entry_point(tmp_path: Path) -> None:
 
     load_samples(f"sqlite:///{(tmp_path / 'service.sqlite3').resolve()}")
     port = free_port()
-    env = {**os.environ, "CREDITBOT_DATA_DIR": str(tmp_path), "CREDITBOT_SERVICE_PORT": str(port)}
+    env = {**os.environ, "CREDITBOT_DATA_DIR": str(tmp_path), "CREDITBOT_SERVICE_PORT": str(port),
+           "CREDITBOT_SERVICE_TOKEN": "entry-point-token-1"}
     env.pop("CREDITBOT_DATABASE_URL", None)
     root = Path(__file__).parents[2]
     proc = subprocess.Popen([str(root / ".venv" / "bin" / "creditbot"), "service"], env=env, cwd=root,
@@ -161,7 +162,9 @@ def test_creditbot_service_entry_point(tmp_path: Path) -> None:
                 pass
             assert proc.poll() is None and time.monotonic() < deadline, "creditbot service did not start"
             time.sleep(0.2)
-        assert httpx.get(f"http://127.0.0.1:{port}/buyers/CN1049").json()["grade"] == 9
+        assert httpx.get(f"http://127.0.0.1:{port}/buyers/CN1049").status_code == 401
+        auth = {"Authorization": "Bearer entry-point-token-1"}
+        assert httpx.get(f"http://127.0.0.1:{port}/buyers/CN1049", headers=auth).json()["grade"] == 9
     finally:
         proc.terminate()
         proc.wait(timeout=20)

@@ -112,3 +112,14 @@ def test_reimport_updates_changed_rows(db_url: str, tmp_path: Path) -> None:
     with engine.connect() as conn:
         assert conn.execute(select(BuyerRow.grade)).scalar_one() == 8
     engine.dispose()
+
+
+def test_gbk_encoded_row_is_reported_by_its_line_number(db_url: str, tmp_path: Path) -> None:
+    """Issue 10, item 9: the report named a byte position, not the line."""
+    rows = (SAMPLES / "buyers.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    data = b"".join(r.encode("utf-8") for r in rows[:3]) + rows[3].encode("gbk") + rows[4].encode("utf-8")
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(data)
+    report = import_csv(db_url, "buyers", path)
+    assert [line for line, _ in report.errors] == [4] and "UTF-8" in report.errors[0][1]
+    assert "line 4" in report.summary() and count(db_url, BuyerRow) == 0

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import stat
+from pathlib import Path
+
 from bot.config import Settings
 from bot.messages import hash_user
-from bot.policy import allowed_callers, caller_for
+from bot.policy import SECRET_FILE, allowed_callers, caller_for, user_id_secret
+
+SECRET = "unit-test-user-id-secret"
 
 
 def settings(**kw: object) -> Settings:
-    return Settings(_env_file=None, **kw)
+    return Settings(_env_file=None, user_id_secret=SECRET, **kw)
 
 
 def test_listed_callers_may_others_not() -> None:
@@ -29,7 +35,26 @@ def test_site_key_entries() -> None:
 def test_demo_mode_allows_everyone_and_ids_are_hashed() -> None:
     caller = caller_for(settings(demo=True), "telegram", "12345")
     assert caller.may_lookup_buyers
-    assert caller.user_hash == hash_user("telegram", "12345") and "12345" not in caller.user_hash
+    assert caller.user_hash == hash_user("telegram", "12345", SECRET.encode()) and "12345" not in caller.user_hash
+
+
+def test_user_ids_are_keyed_hashes_nobody_can_compute_without_the_secret() -> None:
+    """Audit item 1: stored ids were sha256('wecom:zhangsan')[:16], computable by anyone."""
+    caller = caller_for(settings(), "wecom", "zhangsan")
+    assert caller.user_hash != hashlib.sha256(b"wecom:zhangsan").hexdigest()[:16]
+    other = caller_for(Settings(_env_file=None, user_id_secret="another-secret"), "wecom", "zhangsan")
+    assert other.user_hash != caller.user_hash
+
+
+def test_secret_is_generated_into_the_data_dir_once_and_kept(tmp_path: Path) -> None:
+    first = caller_for(Settings(_env_file=None, data_dir=tmp_path), "wecom", "zhangsan")
+    secret_file = tmp_path / SECRET_FILE
+    assert secret_file.exists() and stat.S_IMODE(secret_file.stat().st_mode) == 0o600
+    assert len(secret_file.read_text().strip()) == 64
+    assert user_id_secret(Settings(_env_file=None, data_dir=tmp_path)) == secret_file.read_text().strip().encode()
+    assert caller_for(Settings(_env_file=None, data_dir=tmp_path), "wecom", "zhangsan").user_hash == first.user_hash
+    elsewhere = caller_for(Settings(_env_file=None, data_dir=tmp_path / "other"), "wecom", "zhangsan")
+    assert elsewhere.user_hash != first.user_hash  # two data dirs share nothing
 
 
 def test_only_the_local_terminal_user_by_default() -> None:

@@ -14,6 +14,7 @@ import pytest
 
 from bot.messages import Caller, Session
 from bot.tool_routing import ToolRouter
+from tools import replies
 from tools.client import CreditServiceClient
 from tools.toolkit import Toolkit
 
@@ -167,8 +168,11 @@ def test_unknown_name_without_buyer_words_goes_to_the_knowledge_core() -> None:
     assert len(service.requests) == 1
 
 
-def test_weak_buyer_question_with_service_down_goes_to_the_knowledge_core() -> None:
-    assert make_router(FakeService(fail=True)).handle("青岛盛达的信用等级", session()) is None
+def test_weak_buyer_question_with_service_down_says_the_service_is_unavailable() -> None:
+    """Audit item 6: an outage is never hidden behind an article answer."""
+    reply = make_router(FakeService(fail=True)).handle("青岛盛达的信用等级", session())
+    assert reply is not None and reply.answer == replies.UNAVAILABLE
+    assert reply.tool_calls[0].result["error"] == "service_unavailable"
 
 
 def test_zero_sales_gets_a_chinese_explanation_not_a_number() -> None:

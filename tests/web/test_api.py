@@ -55,7 +55,7 @@ def test_chat_streams_deltas_then_done(start_server):
     assert names[:-1] and set(names[:-1]) == {"delta"}
     final = events[-1][1]
     assert "".join(d["text"] for _, d in events[:-1]) == final["answer"]
-    assert final["session_id"] == "sse-1" and final["sources"] and final["tool_calls"] == []
+    assert final["session_id"] == "web:sse-1" and final["sources"] and final["tool_calls"] == []
 
 
 def test_session_survives_server_restart(start_server, tmp_path):

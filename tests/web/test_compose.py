@@ -42,7 +42,7 @@ def test_app_services_use_postgres_chroma_and_workers():
 def test_no_secret_is_written_in_the_repo():
     text = (ROOT / "docker-compose.yml").read_text(encoding="utf-8")
     for name in ("POSTGRES_PASSWORD", "CREDITBOT_TELEGRAM_TOKEN", "CREDITBOT_ADMIN_TOKEN", "CREDITBOT_LLM_API_KEY",
-                 "CREDITBOT_WECHAT_APP_SECRET"):
+                 "CREDITBOT_WECHAT_APP_SECRET", "CREDITBOT_SERVICE_TOKEN"):
         for value in re.findall(rf"^\s+{name}:\s*(\S.*)$", text, flags=re.MULTILINE):
             assert value.startswith("${"), f"{name} must come from the environment, got {value}"
 
@@ -54,3 +54,14 @@ def test_dockerfile_installs_cpu_torch_then_the_project():
     assert text.index("torch==2.13.0") < text.index("pip install -c constraints.txt")
     for folder in ("bot", "knowledge", "tools", "ingest"):
         assert f"COPY {folder} ./{folder}" in text and (ROOT / folder).is_dir()
+
+
+def test_credit_service_and_its_callers_share_a_required_token():
+    """Issue 10, item 11: the credit service is not open to whoever reaches it."""
+    anchors = COMPOSE["x-app-env"]
+    assert anchors["CREDITBOT_SERVICE_TOKEN"].startswith("${CREDITBOT_SERVICE_TOKEN:?")
+    for name in ("service", "chat", "telegram"):
+        assert SERVICES[name]["environment"]["CREDITBOT_SERVICE_TOKEN"] == anchors["CREDITBOT_SERVICE_TOKEN"]
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    run = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    assert "CREDITBOT_SERVICE_TOKEN=" in run and "creditbot demo" in run

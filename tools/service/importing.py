@@ -7,6 +7,7 @@ Re-importing the same file changes nothing (rows are upserted by ``buyer_id`` / 
 from __future__ import annotations
 
 import csv
+import io
 import logging
 from dataclasses import dataclass, field
 from datetime import date
@@ -164,12 +165,10 @@ def read_rows(kind: Kind, path: Path, report: ImportReport) -> list[tuple[int, d
     id_column = HEADERS[kind][0]
     rows: list[tuple[int, dict[str, Any]]] = []
     seen: dict[str, int] = {}
-    try:
-        handle = path.open(encoding="utf-8-sig", newline="")
-    except OSError as e:
-        report.errors.append((0, f"cannot read file: {e.strerror}"))
+    text = _utf8_text(path, report)
+    if text is None:
         return rows
-    with handle:
+    with io.StringIO(text, newline="") as handle:
         try:
             reader = csv.reader(handle)
             header = next(reader, None)
@@ -198,9 +197,27 @@ def read_rows(kind: Kind, path: Path, report: ImportReport) -> list[tuple[int, d
                     continue
                 seen[key] = line
                 rows.append((line, values))
-        except (UnicodeDecodeError, csv.Error) as e:
-            report.errors.append((0, f"not a readable UTF-8 CSV file: {e}"))
+        except csv.Error as e:
+            report.errors.append((0, f"not a readable CSV file: {e}"))
     return rows
+
+
+def _utf8_text(path: Path, report: ImportReport) -> str | None:
+    """The file as text; None (each line that is not UTF-8 reported by its number) when it cannot be read."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        report.errors.append((0, f"cannot read file: {e.strerror}"))
+        return None
+    bad = []
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            bad.append(number)
+    for number in bad:
+        report.errors.append((number, "not UTF-8 text (saved as GBK?); save the file as UTF-8"))
+    return None if bad else data.decode("utf-8-sig")
 
 
 def import_csv(database_url: str, kind: Kind, path: Path) -> ImportReport:

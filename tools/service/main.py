@@ -3,7 +3,9 @@
 Endpoints (see CONTRACT.md): ``GET /buyers/search?q=``, ``GET /buyers/{id}``,
 ``GET /buyers/{id}/receivables?as_of=&period_days=`` (as_of defaults to today, period_days to 90),
 ``POST /calc/dso``, ``POST /calc/ratio``, ``GET /healthz``; OpenAPI docs at ``/docs``.
-Errors are JSON ``{"detail": "..."}``: 404 for an unknown buyer, 422 for invalid numbers.
+Errors are JSON ``{"detail": "..."}`` (:mod:`tools.service.errors`): 401 without the bearer token (when the
+service has one: ``CREDITBOT_SERVICE_TOKEN``; ``/healthz`` stays open), 404 for an unknown buyer, 422 for
+invalid input (with ``errors`` per field).
 """
 
 from __future__ import annotations
@@ -12,16 +14,20 @@ import logging
 import os
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 
 from tools.service.db import make_engine, make_sessionmaker
+from tools.service.deps import require_token
+from tools.service.errors import UNAUTHORIZED, UNAVAILABLE
 from tools.service.routes import buyers, calc, health
 
 logger = logging.getLogger(__name__)
 _URL_ENV = "CREDITBOT_SERVICE_DATABASE_URL_INTERNAL"
+TOKEN_ENV = "CREDITBOT_SERVICE_TOKEN"
+MAX_BODY_BYTES = 64 * 1024  # a calculator body is a few hundred bytes
 
 
 def _validation_message(exc: RequestValidationError) -> str:
@@ -32,8 +38,13 @@ def _validation_message(exc: RequestValidationError) -> str:
     return "; ".join(parts) or "invalid input"
 
 
-def create_app(database_url: str) -> FastAPI:
-    """The credit service app on ``database_url`` (SQLite file or PostgreSQL; tables created if missing)."""
+def create_app(database_url: str, *, token: str | None = None) -> FastAPI:
+    """The credit service app on ``database_url`` (SQLite file or PostgreSQL; tables created if missing).
+
+    Args:
+        database_url: SQLAlchemy URL of the buyers and invoices.
+        token: when set, every route but ``/healthz`` requires ``Authorization: Bearer <token>``.
+    """
     engine = make_engine(database_url)
 
     @asynccontextmanager
@@ -46,11 +57,14 @@ def create_app(database_url: str) -> FastAPI:
         description="Buyer scores, ledger receivables/DSO/ageing, credit calculators.",
         version="0.1.0",
         lifespan=lifespan,
+        max_body_size=MAX_BODY_BYTES,
     )
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.token = token or None
+    protected = {"dependencies": [Depends(require_token)], "responses": {**UNAUTHORIZED, **UNAVAILABLE}}
     app.include_router(health.router)
-    app.include_router(buyers.router)
-    app.include_router(calc.router)
+    app.include_router(buyers.router, **protected)
+    app.include_router(calc.router, **protected)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -70,15 +84,21 @@ def _jsonable(errors: list) -> list:
 
 def _app_from_env() -> FastAPI:
     """Factory for uvicorn workers (each worker process builds its own app)."""
-    return create_app(os.environ[_URL_ENV])
+    return create_app(os.environ[_URL_ENV], token=os.environ.get(TOKEN_ENV))
 
 
-def serve(database_url: str, host: str, port: int, workers: int = 1) -> None:
-    """Run the service with uvicorn (blocking). Several workers need an import string, hence the env var."""
+def serve(database_url: str, host: str, port: int, workers: int = 1, token: str | None = None) -> None:
+    """Run the service with uvicorn (blocking). Several workers need an import string, hence the env var.
+
+    ``token`` defaults to ``CREDITBOT_SERVICE_TOKEN`` from the environment (unset: no authentication).
+    """
     import uvicorn
 
+    token = token or os.environ.get(TOKEN_ENV) or None
     if workers > 1:
         os.environ[_URL_ENV] = database_url
+        if token:
+            os.environ[TOKEN_ENV] = token
         uvicorn.run("tools.service.main:_app_from_env", factory=True, host=host, port=port, workers=workers)
     else:
-        uvicorn.run(create_app(database_url), host=host, port=port)
+        uvicorn.run(create_app(database_url, token=token), host=host, port=port)

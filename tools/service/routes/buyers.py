@@ -7,12 +7,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
 
-from tools.schemas import Buyer, BuyerMatch, ErrorBody, Receivables
+from tools.schemas import Buyer, BuyerMatch, Receivables
 from tools.service import crud
 from tools.service.db import BuyerRow
 from tools.service.deps import SessionDep
+from tools.service.errors import INVALID, NOT_FOUND
 
 router = APIRouter(prefix="/buyers", tags=["buyers"])
+
+EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)  # ledgers live in between; the window arithmetic too
+ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 
 
 def to_buyer(row: BuyerRow) -> dict:
@@ -25,33 +29,53 @@ def to_buyer(row: BuyerRow) -> dict:
     }
 
 
-@router.get("/search", response_model=list[BuyerMatch])
+def _plain(text: str, name: str) -> str:
+    """Text a database can compare: no NUL characters (PostgreSQL refuses them)."""
+    if "\x00" in text:
+        raise HTTPException(status_code=422, detail=f"{name} must not contain NUL characters")
+    return text
+
+
+def _as_of(text: str | None) -> date:
+    """The ``as_of`` date: today when absent; 422 when it is no date or outside 1900-2999."""
+    if text is None:
+        return date.today()
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise HTTPException(status_code=422, detail=f"as_of: {text!r} is not a date (YYYY-MM-DD)") from None
+    if not EARLIEST <= day <= LATEST:
+        raise HTTPException(status_code=422, detail=f"as_of must be between {EARLIEST} and {LATEST}")
+    return day
+
+
+@router.get("/search", response_model=list[BuyerMatch], responses=INVALID)
 def search(session: SessionDep, q: Annotated[str, Query(max_length=200)] = "") -> list[dict]:
     """Buyers whose id, USCC or name matches ``q`` (partial Chinese names too), best first; may be empty."""
-    return [{**to_buyer(row), "score": score} for row, score in crud.search_buyers(session=session, query=q)]
+    query = _plain(q, "q")
+    return [{**to_buyer(row), "score": score} for row, score in crud.search_buyers(session=session, query=query)]
 
 
-@router.get("/{buyer_id}", response_model=Buyer, responses={404: {"model": ErrorBody}})
+@router.get("/{buyer_id}", response_model=Buyer, responses={**NOT_FOUND, **INVALID})
 def read_buyer(session: SessionDep, buyer_id: str) -> dict:
     """The buyer's record: every column of buyers.csv."""
-    row = crud.get_buyer(session=session, buyer_id=buyer_id)
+    row = crud.get_buyer(session=session, buyer_id=_plain(buyer_id, "buyer_id"))
     if row is None:
         raise HTTPException(status_code=404, detail=f"buyer {buyer_id} not found")
     return to_buyer(row)
 
 
-@router.get("/{buyer_id}/receivables", response_model=Receivables, responses={404: {"model": ErrorBody}})
+@router.get("/{buyer_id}/receivables", response_model=Receivables, responses={**NOT_FOUND, **INVALID})
 def read_receivables(
     session: SessionDep,
     buyer_id: str,
-    as_of: Annotated[date | None, Query(description="YYYY-MM-DD; default today")] = None,
+    as_of: Annotated[str | None, Query(pattern=ISO_DATE, description="YYYY-MM-DD (1900-2999); default today")] = None,
     period_days: Annotated[int, Query(gt=0, le=3650, description="credit-sales period; default 90")] = 90,
 ) -> dict:
     """AR outstanding, credit sales, DSO, overdue amount and ageing at ``as_of`` (CONTRACT formulas)."""
-    row = crud.get_buyer(session=session, buyer_id=buyer_id)
+    day = _as_of(as_of)
+    row = crud.get_buyer(session=session, buyer_id=_plain(buyer_id, "buyer_id"))
     if row is None:
         raise HTTPException(status_code=404, detail=f"buyer {buyer_id} not found")
-    result = crud.buyer_ledger(
-        session=session, buyer_id=row.buyer_id, as_of=as_of or date.today(), period_days=period_days
-    )
+    result = crud.buyer_ledger(session=session, buyer_id=row.buyer_id, as_of=day, period_days=period_days)
     return {"buyer_id": row.buyer_id, **result.__dict__}

@@ -10,12 +10,23 @@ from importlib import resources
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 
 from bot.web.sitekeys import SETTING, SiteKeys
 
 CHECK_PATH = "/api/widget/check"
+ICON = {200: {"content": {"image/svg+xml": {"schema": {"type": "string"}}}}}
 CSS_PLACEHOLDER = '"__WIDGET_CSS__"'
 TEXT_PLACEHOLDER = "/* __WIDGET_TEXT__ */"
+
+
+class EmbedCheck(BaseModel):
+    """The embed check's answer: ``ok``, or why not and which setting changes it."""
+
+    ok: bool
+    code: str | None = None
+    reason: str | None = None
+    setting: str | None = None
 
 
 def _static(name: str) -> str:
@@ -34,13 +45,14 @@ def build_router() -> APIRouter:
     router = APIRouter()
     script = widget_script()
 
-    @router.get("/widget.js")
+    @router.get("/widget.js", response_class=Response,
+                responses={200: {"content": {"application/javascript": {"schema": {"type": "string"}}}}})
     async def widget() -> Response:
         """The embeddable widget (plain JS, no build step)."""
         return Response(script, media_type="application/javascript; charset=utf-8",
                         headers={"Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*"})
 
-    @router.get(CHECK_PATH)
+    @router.get(CHECK_PATH, response_model=EmbedCheck)
     async def widget_check(request: Request, site_key: str = "") -> JSONResponse:
         """Whether this page's origin may use ``site_key``; readable from every origin (it only says yes or why not).
 
@@ -54,8 +66,8 @@ def build_router() -> APIRouter:
             body |= {"code": refusal.code, "reason": refusal.message, "setting": SETTING}
         return JSONResponse(body, headers={"Access-Control-Allow-Origin": "*", "Cache-Control": "no-store"})
 
-    @router.get("/favicon.svg")
-    @router.get("/favicon.ico")
+    @router.get("/favicon.svg", response_class=Response, responses=ICON)
+    @router.get("/favicon.ico", response_class=Response, responses=ICON)
     async def favicon() -> Response:
         """The demo page's icon (browsers ask for /favicon.ico whatever the page says)."""
         icon = resources.files("bot").joinpath("static", "favicon.svg").read_bytes()

@@ -41,6 +41,11 @@ class Settings(BaseSettings):
         description="chromadb collection; give each knowledge base (data dir) its own name on a shared chroma server",
     )
     articles: list[Path] = Field(default_factory=list, description="Default article paths for `creditbot ingest`; empty = bundled articles")
+    answer_steps: list[str] = Field(
+        ["tools", "small_talk", "scope", "knowledge", "llm_rewrite"],
+        description="The answer pipeline, in order (JSON list). Answer steps: tools, small_talk, scope, knowledge; "
+        "refiners: llm_rewrite (only when an LLM is configured). See bot/pipeline/catalogue.py",
+    )
     human_contact: str = Field(
         "人工客服：请留下联系方式，或发邮件至 support@example.com，我们的信用顾问会在一个工作日内联系您。",
         description="How a user reaches a person; shown with every no_answer reply",

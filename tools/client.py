@@ -1,4 +1,4 @@
-"""HTTP client of the credit service: timeouts, one retry, errors from :mod:`knowledge.errors`.
+"""HTTP client of the credit service: timeouts, one retry, errors from :mod:`tools.errors`.
 
 The transport is injectable so unit tests can use ``httpx.MockTransport``.
 """
@@ -13,7 +13,7 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from knowledge.errors import BuyerNotFound, InvalidInput, ServiceUnavailable
+from tools.errors import BuyerNotFound, InvalidInput, ServiceUnavailable
 from tools.schemas import Buyer, BuyerMatch, DsoArgs, DsoResult, RatioArgs, RatioResult, Receivables
 
 logger = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from knowledge.errors import BuyerNotFound, InvalidInput, ServiceUnavailable
+from tools.errors import BuyerNotFound, InvalidInput, ServiceUnavailable
 from tools.calculators import CalculationError
 from tools.client import CreditServiceClient
 from tools.formulas import compute_dso, compute_ratio

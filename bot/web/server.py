@@ -103,7 +103,7 @@ def create_app(settings: Settings, chat: ChatService | None = None) -> FastAPI:
     app.add_middleware(MetricsMiddleware, metrics=state.metrics)
     app.include_router(api.build_router())
     app.include_router(report.build_router())
-    _include_wechat(app, settings, state)
+    _include_channels(app, settings, state)
 
     @app.get("/healthz")
     async def healthz() -> JSONResponse:
@@ -132,13 +132,9 @@ def create_app(settings: Settings, chat: ChatService | None = None) -> FastAPI:
     return app
 
 
-def _include_wechat(app: FastAPI, settings: Settings, state: WebState) -> None:
-    """Mount the WeChat/WeCom callbacks once the chat service exists (they need it per request)."""
-    try:
-        from bot.channels.wechat import build_router
-    except ImportError:
-        logger.info("WeChat channel not available")
-        return
+def _include_channels(app: FastAPI, settings: Settings, state: WebState) -> None:
+    """Mount every webhook channel of :mod:`bot.channels.registry` (they need the chat service per request)."""
+    from bot.channels.registry import web_routers
 
     class _LazyChat:
         """Forwards to the chat service, which the warm-up thread builds after the app exists."""
@@ -148,7 +144,8 @@ def _include_wechat(app: FastAPI, settings: Settings, state: WebState) -> None:
                 raise RuntimeError("the chat service is still starting")
             return getattr(state.chat, name)
 
-    app.include_router(build_router(settings, state.chat or _LazyChat()))  # type: ignore[arg-type]
+    for router in web_routers(settings, state.chat or _LazyChat()):  # type: ignore[arg-type]
+        app.include_router(router)
 
 
 def app_from_environment() -> FastAPI:

@@ -12,7 +12,7 @@ import pytest
 from bot.config import Settings
 from bot.messages import Caller, Session
 from bot.tool_routing import ToolRouter, build_tool_router
-from knowledge.errors import BuyerNotFound, InvalidInput, ServiceUnavailable
+from tools.errors import BuyerNotFound, InvalidInput, ServiceUnavailable
 from tests.integration.credit_service import load_samples, running_service
 from tools.client import CreditServiceClient
 from tools.schemas import DsoArgs

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from knowledge.errors import BuyerNotFound, InvalidInput, ServiceUnavailable
+from tools.errors import BuyerNotFound, InvalidInput, ServiceUnavailable
 from tools.client import CreditServiceClient
 from tools.schemas import DsoArgs
 from tools.toolkit import Toolkit

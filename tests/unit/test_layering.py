@@ -72,9 +72,9 @@ def test_tools_and_knowledge_do_not_import_fastapi_starlette_or_telegram() -> No
         "    for m in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + '.'):\n"
         "        if not m.name.startswith('tools.service'):\n"
         "            importlib.import_module(m.name)\n"
-        "from tools.toolkit import Toolkit, build_tools\n"
+        "from tools.registry import ALL_GRANTS, ToolRegistry\n"
         "from tools.client import CreditServiceClient\n"
-        "build_tools(Toolkit(CreditServiceClient('http://127.0.0.1:9')))\n"
+        "ToolRegistry(CreditServiceClient('http://127.0.0.1:9')).structured_tools(ALL_GRANTS)\n"
         "bad = sorted(n for n in sys.modules if n.split('.')[0] in ('fastapi', 'starlette', 'telegram', 'bot'))\n"
         "print(','.join(bad))\n"
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _PLACEHOLDERS = {"changeme", "change-me", "secret", "token", "xxx", "test"}
@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     environment: str = Field("development", description="development | production; production refuses placeholder secrets")
     data_dir: Path = Field(Path("./data"), description="Where the index, SQLite databases and logs live")
     log_level: str = Field("INFO", description="Logging level for all entry points")
+    torch_threads: int = Field(0, ge=0, description="CPU threads of the embedding model; 0 = min(2, CPUs)")
 
     # --- knowledge ------------------------------------------------------------------------
     embedding_model: str = Field(
@@ -74,6 +75,12 @@ class Settings(BaseSettings):
     admin_token: SecretStr | None = Field(None, description="Bearer token for /admin/report")
     demo: bool = Field(False, description="Local demo mode (make run): demo site key, buyer tools allowed for everyone")
     workers: int = Field(1, description="uvicorn workers for `creditbot serve`")
+    prometheus_multiproc_dir: Path | None = Field(
+        None,
+        validation_alias=AliasChoices("PROMETHEUS_MULTIPROC_DIR", "prometheus_multiproc_dir"),
+        description="PROMETHEUS_MULTIPROC_DIR (no CREDITBOT_ prefix: prometheus-client reads it too): an empty folder "
+        "where several workers write their samples; /metrics then aggregates them",
+    )
 
     # --- credit service -------------------------------------------------------------------
     service_port: int = Field(8100, description="Credit service port")

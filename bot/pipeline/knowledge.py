@@ -41,8 +41,10 @@ __all__ = [
 
 def open_knowledge_base(settings: Settings) -> KnowledgeBase:
     """The knowledge base the settings describe (nothing is loaded until first use)."""
+    from knowledge.embedding import set_torch_threads
     from knowledge.index import KnowledgeBase
 
+    set_torch_threads(settings.torch_threads)
     return KnowledgeBase(
         data_dir=settings.data_dir,
         embedding_model=settings.embedding_model,

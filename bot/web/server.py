@@ -24,7 +24,7 @@ from bot.config import Settings, get_settings
 from bot.messages import Session
 from bot.web import api, report
 from bot.web.limits import SlidingWindowLimiter
-from bot.web.metrics import MetricsMiddleware
+from bot.web.metrics import Metrics, MetricsMiddleware
 from bot.web.sitekeys import SiteKeys, own_origins
 from bot.web.state import WebState
 
@@ -82,6 +82,7 @@ def create_app(settings: Settings, chat: ChatService | None = None) -> FastAPI:
         site_keys=keys,
         ip_limiter=SlidingWindowLimiter(settings.rate_limit_per_minute),
         site_limiter=SlidingWindowLimiter(settings.site_rate_limit_per_minute),
+        metrics=Metrics(multiprocess=settings.prometheus_multiproc_dir is not None),
         chat=chat,
     )
 

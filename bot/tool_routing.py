@@ -5,7 +5,7 @@ pending clarification kept in ``session.state``) and returns ``None`` for everyt
 knowledge core then answers. Every call goes through :class:`tools.registry.ToolRegistry` (its
 ``StructuredTool`` and its permission gate, with the caller's grants), including one that completes an
 earlier request. A failed tool call becomes a polite sentence, never a made-up figure; with the credit
-service down, every buyer question says so instead of falling through to the articles.
+service down, a question naming a buyer says so instead of falling through to the articles.
 """
 
 from __future__ import annotations
@@ -163,8 +163,9 @@ class ToolRouter:
         lookup = self._call("buyer_lookup", {"query": query}, session)
         calls = [ToolCall("buyer_lookup", {"query": query}, lookup)]
         if "error" in lookup:
-            if not strong and lookup["error"] not in ("service_unavailable", "forbidden"):
-                return None
+            outage = lookup["error"] == "service_unavailable" and _reads_like_a_name(query)
+            if not (strong or outage or lookup["error"] == "forbidden"):
+                return None  # an outage is not hidden behind an article, but a stray phrase is no buyer
             return Reply(_error_text(lookup), tool_calls=calls)
         matches = lookup["matches"]
         if not matches:
@@ -186,6 +187,16 @@ class ToolRouter:
         if "error" in ledger:
             return Reply(_error_text(ledger), tool_calls=calls)
         return Reply(replies.receivables_answer(best, ledger), tool_calls=calls)
+
+
+def _reads_like_a_name(query: str) -> bool:
+    """A weak request's name that reads like a company's (one word, or a short Latin name; no question words).
+
+    With the service down such a question is reported as an outage; a stray phrase the intent reader took
+    for a name still goes to the knowledge core.
+    """
+    words = query.split()
+    return 1 <= len(words) <= 4 and not NOT_A_NAME.search(query) and (len(words) == 1 or query.isascii())
 
 
 def _error_text(result: dict[str, Any]) -> str:

@@ -174,6 +174,10 @@ def test_weak_buyer_question_with_service_down_says_the_service_is_unavailable()
     assert reply.tool_calls[0].result["error"] == "service_unavailable"
 
 
+def test_a_stray_phrase_taken_for_a_name_still_reaches_the_knowledge_core_when_the_service_is_down() -> None:
+    assert make_router(FakeService(fail=True)).handle("开店不久想免费查查买家信用 有没有这种办法", session()) is None
+
+
 def test_completing_a_pending_buyer_request_checks_the_permission_again() -> None:
     service = FakeService([HUAXIN])
     router, s = make_router(service), session()

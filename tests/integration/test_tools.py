@@ -57,7 +57,7 @@ def test_client_maps_errors(base_url: str) -> None:
 
 def test_langchain_tools_call_the_service(base_url: str) -> None:
     tools = {t.name: t for t in build_tools(ToolRegistry(CreditServiceClient(base_url)), ALL_GRANTS)}
-    assert set(tools) == {"buyer_lookup", "buyer_receivables", "calc_dso", "calc_ratio"}
+    assert {"buyer_lookup", "buyer_receivables", "calc_dso", "calc_ratio"} <= set(tools)
     assert tools["buyer_lookup"].invoke({"query": "华信"})["matches"][0]["buyer_id"] == "CN1049"
     ledger = tools["buyer_receivables"].invoke({"buyer_id": "CN1007", "as_of": "2026-10-31", "period_days": 90})
     assert ledger["dso_days"] == 76.3

@@ -7,25 +7,25 @@ Channels translate their platform's message into an :class:`~bot.messages.Incomi
 from __future__ import annotations
 
 import logging
-import re
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from bot.config import Settings
-from bot.messages import Incoming, Reply, Session
+from bot.messages import Incoming, Reply, Session, split_pieces
+from bot.pipeline.knowledge import open_knowledge_base
 from bot.store import ConversationStore
 from knowledge.errors import InvalidMessage
 
-if TYPE_CHECKING:
-    from knowledge.index import KnowledgeBase
-
+__all__ = [  # split_pieces and open_knowledge_base are re-exported for the channels and entry points
+    "APOLOGY", "Answerer", "ChatService", "build_chat_service", "clean_message", "open_knowledge_base", "paginate",
+    "split_pieces",
+]
 logger = logging.getLogger(__name__)
 
 APOLOGY = "抱歉，系统暂时出了点问题，请稍后再试；如需帮助可以联系人工客服。"
-_PIECE = re.compile(r"[^。！？!?；;\n]*[。！？!?；;\n]+|[^。！？!?；;\n]+$")
 
 
 def _same(text: str) -> str:
@@ -92,11 +92,6 @@ def clean_message(text: object, max_chars: int) -> str:
     return text
 
 
-def split_pieces(text: str) -> list[str]:
-    """Sentence-sized pieces of an answer, for streaming; joined they give the text back."""
-    return _PIECE.findall(text) or [text]
-
-
 class ChatService:
     """Sessions, the core ``answer()``, the conversation log, and a fixed apology on failure."""
 
@@ -155,19 +150,6 @@ class ChatService:
         self.store.reset_session(session_id)
 
 
-def open_knowledge_base(settings: Settings) -> KnowledgeBase:
-    """The knowledge base the settings describe (nothing is loaded until first use)."""
-    from knowledge.index import KnowledgeBase
-
-    return KnowledgeBase(
-        data_dir=settings.data_dir,
-        embedding_model=settings.embedding_model,
-        model_cache_dir=settings.model_cache_dir,
-        chroma_url=settings.chroma_url,
-        collection=settings.chroma_collection,
-    )
-
-
 def build_chat_service(settings: Settings) -> ChatService:
     """Wire the knowledge base, tools, assistant and store from the settings."""
     from bot.assistant import build_assistant  # heavy imports stay out of module import time
@@ -177,4 +159,5 @@ def build_chat_service(settings: Settings) -> ChatService:
         max_turns=settings.session_turns,
         idle=timedelta(minutes=settings.session_idle_minutes),
     )
-    return ChatService(build_assistant(settings), store, max_message_chars=settings.max_message_chars)
+    assistant = build_assistant(settings, open_knowledge_base(settings))
+    return ChatService(assistant, store, max_message_chars=settings.max_message_chars)

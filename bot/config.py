@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _PLACEHOLDERS = {"changeme", "change-me", "secret", "token", "xxx", "test"}
@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     environment: str = Field("development", description="development | production; production refuses placeholder secrets")
     data_dir: Path = Field(Path("./data"), description="Where the index, SQLite databases and logs live")
     log_level: str = Field("INFO", description="Logging level for all entry points")
+    torch_threads: int = Field(0, ge=0, description="CPU threads of the embedding model; 0 = min(2, CPUs)")
 
     # --- knowledge ------------------------------------------------------------------------
     embedding_model: str = Field(
@@ -41,6 +42,11 @@ class Settings(BaseSettings):
         description="chromadb collection; give each knowledge base (data dir) its own name on a shared chroma server",
     )
     articles: list[Path] = Field(default_factory=list, description="Default article paths for `creditbot ingest`; empty = bundled articles")
+    answer_steps: list[str] = Field(
+        ["tools", "small_talk", "scope", "knowledge", "llm_rewrite"],
+        description="The answer pipeline, in order (JSON list). Answer steps: tools, small_talk, scope, knowledge; "
+        "refiners: llm_rewrite (only when an LLM is configured). See bot/pipeline/catalogue.py",
+    )
     human_contact: str = Field(
         "人工客服：请留下联系方式，或发邮件至 support@example.com，我们的信用顾问会在一个工作日内联系您。",
         description="How a user reaches a person; shown with every no_answer reply",
@@ -69,6 +75,12 @@ class Settings(BaseSettings):
     admin_token: SecretStr | None = Field(None, description="Bearer token for /admin/report")
     demo: bool = Field(False, description="Local demo mode (make run): buyer tools allowed for everyone")
     workers: int = Field(1, description="uvicorn workers for `creditbot serve`")
+    prometheus_multiproc_dir: Path | None = Field(
+        None,
+        validation_alias=AliasChoices("PROMETHEUS_MULTIPROC_DIR", "prometheus_multiproc_dir"),
+        description="PROMETHEUS_MULTIPROC_DIR (no CREDITBOT_ prefix: prometheus-client reads it too): an empty folder "
+        "where several workers write their samples; /metrics then aggregates them",
+    )
 
     # --- credit service -------------------------------------------------------------------
     service_port: int = Field(8100, description="Credit service port")

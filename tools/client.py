@@ -1,4 +1,4 @@
-"""HTTP client of the credit service: bearer token, timeouts, errors from :mod:`knowledge.errors`.
+"""HTTP client of the credit service: bearer token, timeouts, errors from :mod:`tools.errors`.
 
 Only what says "the service is not there right now" is retried: connection errors and timeouts, 502,
 503 and 504. A 500 is the service failing on this request, which a retry would only repeat.
@@ -15,7 +15,7 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from knowledge.errors import BuyerNotFound, InvalidInput, ServiceUnavailable
+from tools.errors import BuyerNotFound, InvalidInput, ServiceUnavailable
 from tools.schemas import Buyer, BuyerMatch, DsoArgs, DsoResult, RatioArgs, RatioResult, Receivables
 
 logger = logging.getLogger(__name__)

@@ -13,10 +13,14 @@ from datetime import date
 from typing import Any
 
 from tools.numbers import Amount, find_amounts, parse_period_days, parse_terms
+from tools.registry import load_specs
+from tools.spec import ToolSpec
+from tools.specs.calc_dso import NAMES as DSO_WORDS
+from tools.specs.calc_ratio import KIND_NAMES as RATIO_WORDS
+from tools.specs.calc_ratio import KIND_SLOTS
 
 BUYER_ID = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2}\d{4})(?![A-Za-z0-9])")
 USCC = re.compile(r"(?<![0-9A-Z])([0-9A-HJ-NP-RTUW-Y]{2}\d{6}[0-9A-HJ-NP-RTUW-Y]{10})(?![0-9A-Z])")
-DSO_WORDS = re.compile(r"DSO|应收账款周转天数|应收周转天数|周转天数|回款天数|days sales outstanding", re.IGNORECASE)
 LEDGER_WORDS = re.compile(
     r"DSO|账龄|逾期|应收|回款|欠|余额|的账|receivables?|overdue|ag(?:e)?ing|\bowes?\b|\bowing\b", re.IGNORECASE
 )
@@ -88,40 +92,25 @@ _FILLER_EN = re.compile(
     re.IGNORECASE,
 )
 
-# Which words name which value, per calculator (matched case-insensitively; "AR" only in capitals).
-SLOT_WORDS: dict[str, dict[str, str]] = {
-    "calc_dso": {
-        "receivables": r"应收账款|应收款|应收|(?<![A-Za-z])AR(?![A-Za-z])|accounts receivable|receivables?|未收回|欠款",
-        "credit_sales": r"赊销额|赊销|赊出去|赊出|销售额|销售|营收|营业额|credit sales|sales|revenue|turnover",
-    },
-    "overdue_ratio": {
-        "overdue": r"逾期|过期|overdue|past due",
-        "receivables": r"应收账款|应收款|应收|(?<![A-Za-z])AR(?![A-Za-z])|receivables?",
-    },
-    "current_ratio": {
-        "current_assets": r"流动资产|current assets",
-        "current_liabilities": r"流动负债|current liabilities",
-    },
-    "working_capital_ratio": {
-        "current_assets": r"流动资产|current assets",
-        "current_liabilities": r"流动负债|current liabilities",
-        "total_assets": r"总资产|资产总额|total assets",
-    },
-}
-RATIO_WORDS = {
-    "overdue_ratio": re.compile(r"逾期率|逾期比例|逾期占比|overdue ratio", re.IGNORECASE),
-    "current_ratio": re.compile(r"流动比率|current ratio", re.IGNORECASE),
-    "working_capital_ratio": re.compile(r"营运资本比率|营运资金比率|营运资金比|working[- ]capital ratio", re.IGNORECASE),
-}
+# The calculators with their own tool (DSO and any added in tools/specs), most specific names first.
+CALCULATORS: list[ToolSpec] = sorted((s for s in load_specs() if s.calculator), key=lambda s: s.calculator.priority)
+
+
+def _slots(kind: str) -> tuple[dict[str, str], bool]:
+    """The words naming each input of calculator ``kind`` (a tool or a ratio kind), and whether it needs a period."""
+    if kind in KIND_SLOTS:
+        return KIND_SLOTS[kind], False
+    calc = next(s.calculator for s in CALCULATORS if s.name == kind)
+    return dict(calc.slots), calc.needs_period
 
 
 @dataclass
 class ToolRequest:
     """What a message asks of the tools.
 
-    ``tool`` is one of ``calc_dso``, ``calc_ratio``, ``buyer_lookup``, ``buyer_receivables``,
-    ``clarify_buyer`` (a buyer question without a name) or ``formula`` ("DSO怎么算": ``args["kind"]`` names
-    the calculator whose formula to show). ``strong`` marks a buyer request that should be
+    ``tool`` is a calculator's tool name (``calc_dso`` ...), ``calc_ratio``, ``buyer_lookup``,
+    ``buyer_receivables``, ``clarify_buyer`` (a buyer question without a name) or ``formula`` ("DSO怎么算":
+    ``args["kind"]`` names the calculator or ratio kind whose formula to show). ``strong`` marks a buyer request that should be
     answered "not found" rather than handed to the knowledge core when nothing matches.
     """
 
@@ -153,9 +142,10 @@ def detect(message: str) -> ToolRequest | None:
         if words.search(text) and (amounts or EXPLICIT_CALC.search(text)) and not _knowledge(text, amounts):
             args, missing = fill_slots(kind, text, {})
             return ToolRequest("calc_ratio", {"kind": kind, **args}, missing)
-    if DSO_WORDS.search(text) and (amounts or EXPLICIT_CALC.search(text)) and not _knowledge(text, amounts):
-        args, missing = fill_slots("calc_dso", text, {})
-        return ToolRequest("calc_dso", args, missing)
+    for spec in CALCULATORS:
+        if spec.calculator.names.search(text) and (amounts or EXPLICIT_CALC.search(text)) and not _knowledge(text, amounts):
+            args, missing = fill_slots(spec.name, text, {})
+            return ToolRequest(spec.name, args, missing)
     if len(amounts) >= 2 and not KNOWLEDGE_MARKERS.search(text):
         # "AR 3.2M sales 9.6M quarter": receivables and sales typed, no metric named: that is a DSO.
         args, missing = fill_slots("calc_dso", text, {})
@@ -173,8 +163,9 @@ def _formula_question(text: str, amounts: list[Amount]) -> str | None:
     for kind, words in RATIO_WORDS.items():
         if words.search(text):
             return kind
-    if DSO_WORDS.search(text):
-        return "calc_dso"
+    for spec in CALCULATORS:
+        if spec.calculator.names.search(text):
+            return spec.name
     if DISCOUNT_NAME.search(text):
         return "discount_cost"
     return None
@@ -256,9 +247,11 @@ def fill_slots(kind: str, text: str, known: dict[str, Any], missing: list[str] |
     nearest following word). In a follow-up (``missing`` given), a lone amount fills the one missing
     amount, and a period word fills ``period_days``.
     """
-    words = SLOT_WORDS[kind]
+    words, needs_period = _slots(kind)
     args = dict(known)
-    scan = DSO_WORDS.sub(lambda m: "#" * len(m.group()), text)
+    scan = text
+    for spec in CALCULATORS:  # "应收账款周转天数" names a metric, not the receivables
+        scan = spec.calculator.names.sub(lambda m: "#" * len(m.group()), scan)
     hits: list[tuple[int, int, str]] = []
     for slot, pattern in words.items():
         flags = 0 if "AR" in pattern else re.IGNORECASE
@@ -274,11 +267,11 @@ def fill_slots(kind: str, text: str, known: dict[str, Any], missing: list[str] |
             fresh.add(slot)
         else:
             unassigned.append(amount)
-    if kind == "calc_dso":
+    if needs_period:
         period = parse_period_days(text)
         if period:
             args["period_days"] = period
-    needed = [*words, "period_days"] if kind == "calc_dso" else list(words)
+    needed = [*words, "period_days"] if needs_period else list(words)
     still = [slot for slot in needed if slot not in args]
     money_missing = [slot for slot in still if slot != "period_days"]
     if missing is not None and len(unassigned) == 1 and len(money_missing) == 1:

@@ -53,8 +53,9 @@ def pct(value: float, digits: int = 2) -> str:
     return f"{value * 100:.{digits}f}%"
 
 
-def ask_for(missing: list[str], known: dict[str, Any]) -> str:
-    """The clarifying question for exactly the missing values."""
+def ask_for(missing: list[str], known: dict[str, Any], labels: dict[str, str] | None = None) -> str:
+    """The clarifying question for exactly the missing values (``labels`` adds a calculator's own)."""
+    labels = {**SLOT_LABELS, **(labels or {})}
     have = []
     if "receivables" in known:
         have.append(f"应收 {wan(known['receivables'])}")
@@ -63,7 +64,7 @@ def ask_for(missing: list[str], known: dict[str, Any]) -> str:
     if "period_days" in known:
         have.append(f"期间 {known['period_days']}天")
     prefix = f"已记下：{'，'.join(have)}。" if have else ""
-    wanted = "；".join(SLOT_LABELS.get(m, m) for m in missing)
+    wanted = "；".join(labels.get(m, m) for m in missing)
     example = SLOT_EXAMPLES.get(missing[0]) if missing else None
     hint = f"，例如“{example}”" if example else ""
     return f"{prefix}要计算还缺：{wanted}。请告诉我{'这个数字' if len(missing) == 1 else '这些数字'}{hint}。"
@@ -85,9 +86,9 @@ FORMULAS = {
 }
 
 
-def formula_answer(kind: str) -> str:
-    """How a calculator computes its figure, and an offer to compute it ("DSO怎么算")."""
-    name, formula, meaning, inputs = FORMULAS[kind]
+def formula_answer(explained: tuple[str, str, str, str]) -> str:
+    """How a calculator computes its figure — (name, formula, meaning, inputs) — and an offer to compute it."""
+    name, formula, meaning, inputs = explained
     return f"{name}的计算公式：\n{formula}\n{meaning}。\n如需我直接帮您算，请告诉我{inputs}。"
 
 

@@ -1,4 +1,6 @@
-"""WeChat message encryption, shared by the Official Account's safe mode and WeCom.
+"""WeChat message encryption, XML and callback plumbing, shared by the Official Account and WeCom.
+
+Both channels import this module and never each other.
 
 The scheme (the same on both platforms; only the receive id differs — AppID or CorpID):
 
@@ -13,10 +15,23 @@ import base64
 import binascii
 import hashlib
 import hmac
+import logging
 import os
+import secrets
 import struct
+import time
+from collections.abc import Awaitable, Callable
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from defusedxml import ElementTree as SafeET
+from fastapi import Request
+from fastapi.responses import PlainTextResponse, Response
+
+from bot.channels.wechat_reply import WeChatRejected, text_reply_xml
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 64 * 1024
 
 _BLOCK = 32
 
@@ -108,3 +123,78 @@ class MessageCrypto:
     def verify(self, msg_signature: str, timestamp: str, nonce: str, encrypted: str) -> bool:
         """True when ``msg_signature`` matches."""
         return signature_matches(msg_signature, self.token, timestamp, nonce, encrypted)
+
+
+def parse_xml(body: bytes | str) -> dict[str, str]:
+    """The child elements of a WeChat ``<xml>`` document as a flat dict.
+
+    Raises:
+        WeChatRejected: (400) for malformed XML, DTDs, entities or a non-``xml`` root.
+    """
+    try:
+        root = SafeET.fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except Exception as e:  # ParseError and every defusedxml refusal
+        raise WeChatRejected(400, "malformed XML") from e
+    if root.tag != "xml":
+        raise WeChatRejected(400, "root element is not <xml>")
+    return {child.tag: (child.text or "").strip() for child in root}
+
+
+def check_timestamp(timestamp: str, window_s: int) -> None:
+    """Reject a missing, malformed or replayed (outside the window) timestamp with 403."""
+    try:
+        sent = int(timestamp)
+    except (TypeError, ValueError) as e:
+        raise WeChatRejected(403, "bad timestamp") from e
+    if abs(time.time() - sent) > window_s:
+        raise WeChatRejected(403, "timestamp outside the replay window")
+
+
+async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
+    """The request body, refusing (413) anything above ``limit`` bytes without reading it all."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise WeChatRejected(413, "body too large")
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > limit:
+            raise WeChatRejected(413, "body too large")
+    return bytes(body)
+
+
+def encrypted_envelope(crypto: MessageCrypto, xml: str, nonce: str | None = None) -> str:
+    """A passive reply wrapped for safe mode: ``Encrypt``, ``MsgSignature``, ``TimeStamp``, ``Nonce``."""
+    timestamp = str(int(time.time()))
+    nonce = nonce or secrets.token_hex(8)
+    encrypted = crypto.encrypt(xml)
+    return (
+        f"<xml><Encrypt><![CDATA[{encrypted}]]></Encrypt>"
+        f"<MsgSignature><![CDATA[{crypto.sign(timestamp, nonce, encrypted)}]]></MsgSignature>"
+        f"<TimeStamp>{timestamp}</TimeStamp><Nonce><![CDATA[{nonce}]]></Nonce></xml>"
+    )
+
+
+def reply_response(fields: dict[str, str], content: str | None, crypto: MessageCrypto | None) -> Response:
+    """The HTTP response for a message: ``success`` when there is nothing to say now, else passive XML."""
+    if content is None:
+        return PlainTextResponse("success")
+    xml = text_reply_xml(fields.get("FromUserName", ""), fields.get("ToUserName", ""), content)
+    if crypto is not None:
+        xml = encrypted_envelope(crypto, xml)
+    return Response(xml, media_type="application/xml")
+
+
+def rejecting(handler: Callable[..., Awaitable[Response]]) -> Callable[..., Awaitable[Response]]:
+    """Turn :class:`WeChatRejected` into its 4xx response (no answer is computed)."""
+
+    async def wrapped(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except WeChatRejected as e:
+            logger.warning("rejected %s %s: %s", request.method, request.url.path, e.reason)
+            return PlainTextResponse(e.reason, status_code=e.status)
+
+    wrapped.__name__ = handler.__name__
+    wrapped.__doc__ = handler.__doc__
+    return wrapped

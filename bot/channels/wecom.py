@@ -12,7 +12,15 @@ import logging
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 
-from bot.channels.wechat_crypto import CryptoError, MessageCrypto
+from bot.channels.wechat_crypto import (
+    CryptoError,
+    MessageCrypto,
+    check_timestamp,
+    parse_xml,
+    read_body,
+    rejecting,
+    reply_response,
+)
 from bot.channels.wechat_reply import Responder, WeChatRejected
 from bot.chat import ChatService
 from bot.config import Settings
@@ -20,10 +28,9 @@ from bot.config import Settings
 logger = logging.getLogger(__name__)
 
 
-def add_wecom_routes(router: APIRouter, settings: Settings, chat: ChatService) -> None:
-    """Add ``GET /wecom`` (URL verification) and ``POST /wecom`` (messages) to ``router``."""
-    from bot.channels.wechat import _rejecting, check_timestamp, parse_xml, read_body, reply_response
-
+def build_router(settings: Settings, chat: ChatService) -> APIRouter:
+    """``GET /wecom`` (URL verification) and ``POST /wecom`` (messages); 404 while not configured."""
+    router = APIRouter()
     token = settings.wecom_token.get_secret_value() if settings.wecom_token else None
     aes_key = settings.wecom_aes_key.get_secret_value() if settings.wecom_aes_key else None
     crypto = MessageCrypto(token, aes_key, settings.wecom_corp_id or "") if token and aes_key else None
@@ -43,12 +50,12 @@ def add_wecom_routes(router: APIRouter, settings: Settings, chat: ChatService) -
         except CryptoError as e:
             raise WeChatRejected(400, "cannot decrypt") from e
 
-    @_rejecting
+    @rejecting
     async def wecom_verify(request: Request) -> Response:
         """URL verification: decrypt ``echostr`` and return it when the signature matches."""
         return PlainTextResponse(_decrypt(request, request.query_params.get("echostr", "")))
 
-    @_rejecting
+    @rejecting
     async def wecom_message(request: Request) -> Response:
         """A member's message or event: verify, decrypt, answer once per MsgId, reply encrypted."""
         if crypto is None:
@@ -60,3 +67,4 @@ def add_wecom_routes(router: APIRouter, settings: Settings, chat: ChatService) -
 
     router.add_api_route("/wecom", wecom_verify, methods=["GET"], include_in_schema=False)
     router.add_api_route("/wecom", wecom_message, methods=["POST"], include_in_schema=False)
+    return router

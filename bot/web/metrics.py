@@ -2,13 +2,12 @@
 and the access log without identifiers (query strings redacted).
 
 With several uvicorn workers set ``PROMETHEUS_MULTIPROC_DIR`` to an empty folder: each worker then writes its
-samples there and ``/metrics`` aggregates them (prometheus-client's multiprocess mode).
+samples there and ``/metrics`` aggregates them (prometheus-client's multiprocess mode; ``Settings`` reads it).
 """
 
 from __future__ import annotations
 
 import logging
-import os
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from starlette.requests import Request
@@ -22,7 +21,8 @@ LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
 class Metrics:
     """The chat server's counters and histograms."""
 
-    def __init__(self) -> None:
+    def __init__(self, multiprocess: bool = False) -> None:
+        self.multiprocess = multiprocess
         self.registry = CollectorRegistry(auto_describe=True)
         self.requests = Counter(
             "creditbot_http_requests", "HTTP requests by route and status", ["route", "method", "status"],
@@ -42,7 +42,7 @@ class Metrics:
 
     def render(self) -> Response:
         """The ``/metrics`` response."""
-        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        if self.multiprocess:
             from prometheus_client import multiprocess
 
             registry = CollectorRegistry()

@@ -24,7 +24,7 @@ from bot.config import Settings, get_settings
 from bot.messages import Session
 from bot.web import api, embed, report
 from bot.web.limits import RateLimiter, open_storage
-from bot.web.metrics import MetricsMiddleware, install_access_log_redaction
+from bot.web.metrics import Metrics, MetricsMiddleware, install_access_log_redaction
 from bot.web.models import Health
 from bot.web.sitekeys import SiteKeys, own_origins
 from bot.web.state import WebState
@@ -83,6 +83,7 @@ def create_app(settings: Settings, chat: ChatService | None = None) -> FastAPI:
         site_keys=keys,
         ip_limiter=RateLimiter(settings.rate_limit_per_minute, limits, "ip"),
         site_limiter=RateLimiter(settings.site_rate_limit_per_minute, limits, "site"),
+        metrics=Metrics(multiprocess=settings.prometheus_multiproc_dir is not None),
         chat=chat,
     )
 
@@ -107,7 +108,7 @@ def create_app(settings: Settings, chat: ChatService | None = None) -> FastAPI:
     app.include_router(api.build_router())
     app.include_router(report.build_router())
     app.include_router(embed.build_router())
-    _include_wechat(app, settings, state)
+    _include_channels(app, settings, state)
 
     @app.get("/healthz", response_model=None, responses={200: {"model": Health}, 503: {"model": Health}})
     async def healthz() -> JSONResponse:
@@ -130,13 +131,9 @@ def create_app(settings: Settings, chat: ChatService | None = None) -> FastAPI:
     return app
 
 
-def _include_wechat(app: FastAPI, settings: Settings, state: WebState) -> None:
-    """Mount the WeChat/WeCom callbacks once the chat service exists (they need it per request)."""
-    try:
-        from bot.channels.wechat import build_router
-    except ImportError:
-        logger.info("WeChat channel not available")
-        return
+def _include_channels(app: FastAPI, settings: Settings, state: WebState) -> None:
+    """Mount every webhook channel of :mod:`bot.channels.registry` (they need the chat service per request)."""
+    from bot.channels.registry import web_routers
 
     class _LazyChat:
         """Forwards to the chat service, which the warm-up thread builds after the app exists."""
@@ -146,7 +143,8 @@ def _include_wechat(app: FastAPI, settings: Settings, state: WebState) -> None:
                 raise RuntimeError("the chat service is still starting")
             return getattr(state.chat, name)
 
-    app.include_router(build_router(settings, state.chat or _LazyChat()))  # type: ignore[arg-type]
+    for router in web_routers(settings, state.chat or _LazyChat()):  # type: ignore[arg-type]
+        app.include_router(router)
 
 
 def app_from_environment() -> FastAPI:

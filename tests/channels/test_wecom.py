@@ -9,7 +9,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from bot.channels.wechat import build_router, parse_xml
+from bot.channels.registry import web_routers
+from bot.channels.wechat import parse_xml
+from bot.channels.wecom import build_router
 from bot.channels.wechat_crypto import CryptoError, MessageCrypto, sha1_signature
 from bot.config import Settings
 from bot.store import ConversationStore
@@ -116,10 +118,10 @@ def test_wecom_slow_answer_is_kept_for_the_next_message(tmp_path: Path) -> None:
     assert assistant.messages == ["额度多久复核一次？"]
 
 
-def test_unconfigured_channel_answers_404(tmp_path: Path) -> None:
+def test_unconfigured_channels_of_the_registry_answer_404(tmp_path: Path) -> None:
     app = FastAPI()
-    app.include_router(build_router(Settings(data_dir=tmp_path), make_chat(ScriptedAssistant(),
-                                                                            ConversationStore("sqlite://"))))
+    for router in web_routers(Settings(data_dir=tmp_path), make_chat(ScriptedAssistant(), ConversationStore("sqlite://"))):
+        app.include_router(router)
     with serve(app) as base:
         assert httpx.get(f"{base}/wechat").status_code == 404
         assert httpx.post(f"{base}/wecom", content="<xml/>").status_code == 404

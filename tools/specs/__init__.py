@@ -1,0 +1,1 @@
+"""One module per tool, each defining ``SPEC`` (a :class:`tools.registry.ToolSpec`); the registry finds them all."""

@@ -1,0 +1,45 @@
+"""``calc_ratio``: overdue, current and working-capital ratios and the cost of a cash discount.
+
+The ratio kinds share one tool; each has the words that name it and its inputs in a message.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from tools.formulas import compute_ratio
+from tools.spec import ToolSpec
+from tools.replies import ratio_answer
+from tools.schemas import RatioArgs
+
+if TYPE_CHECKING:
+    from tools.client import CreditServiceClient
+
+KIND_NAMES = {
+    "overdue_ratio": re.compile(r"逾期率|逾期比例|逾期占比|overdue ratio", re.IGNORECASE),
+    "current_ratio": re.compile(r"流动比率|current ratio", re.IGNORECASE),
+    "working_capital_ratio": re.compile(r"营运资本比率|营运资金比率|营运资金比|working[- ]capital ratio", re.IGNORECASE),
+}
+_ASSETS = r"流动资产|current assets"
+_LIABILITIES = r"流动负债|current liabilities"
+KIND_SLOTS: dict[str, dict[str, str]] = {
+    "overdue_ratio": {
+        "overdue": r"逾期|过期|overdue|past due",
+        "receivables": r"应收账款|应收款|应收|(?<![A-Za-z])AR(?![A-Za-z])|receivables?",
+    },
+    "current_ratio": {"current_assets": _ASSETS, "current_liabilities": _LIABILITIES},
+    "working_capital_ratio": {
+        "current_assets": _ASSETS, "current_liabilities": _LIABILITIES, "total_assets": r"总资产|资产总额|total assets",
+    },
+}
+
+
+def calc_ratio(client: CreditServiceClient, **kwargs: Any) -> dict[str, Any]:
+    """Credit ratios: overdue_ratio (overdue / receivables), current_ratio (current assets / current
+    liabilities), working_capital_ratio ((current assets - current liabilities) / total assets), and
+    discount_cost: the annualised cost of not taking an early-payment discount such as 2/10 Net 30."""
+    return compute_ratio(RatioArgs(**kwargs)).model_dump()
+
+
+SPEC = ToolSpec("calc_ratio", RatioArgs, calc_ratio, render=ratio_answer)

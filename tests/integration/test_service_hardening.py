@@ -10,7 +10,7 @@ import httpx
 import jsonschema
 import pytest
 
-from knowledge.errors import InvalidInput
+from tools.errors import InvalidInput
 from tests.integration.credit_service import load_samples
 from tests.support import running_server
 from tools.client import CreditServiceClient

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from knowledge.errors import ServiceUnavailable
+from tools.errors import ServiceUnavailable
 from tools.client import CreditServiceClient
 
 BUYER = {

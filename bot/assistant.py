@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,7 @@ from knowledge.normalize import NormalizedQuery, normalize_query, to_user_script
 from knowledge.scope import has_domain_term, is_off_topic, is_small_talk, strip_injection, uncovered_aspect
 
 if TYPE_CHECKING:
+    from bot.agent import Agent
     from bot.config import Settings
     from knowledge.index import KnowledgeBase
 
@@ -67,11 +69,13 @@ class Assistant:
         tools: ToolRouter | None = None,
         human_contact: str,
         llm: LLMLayer | None = None,
+        agent: Agent | None = None,
     ) -> None:
         self.knowledge = knowledge
         self.tools = tools
         self.human_contact = human_contact
         self.llm = llm
+        self.agent = agent
         self._composer: Composer | None = None
         self._lock = threading.Lock()
 
@@ -156,8 +160,12 @@ class Assistant:
 
     def answer(self, message: str, session: Session) -> Reply:
         """Answer one message and append the turn to ``session.turns``."""
+        started = time.monotonic()
         reply, topic = self.offline(message, session)
-        if self.llm is not None and reply.status == "answered" and reply.sources and not reply.tool_calls:
+        if self.agent is not None:
+            budget = self.agent.budget_for(session.caller) - (time.monotonic() - started)
+            reply = self.agent.answer(message, session, session.caller, reply, budget) or reply
+        elif self.llm is not None and reply.status == "answered" and reply.sources and not reply.tool_calls:
             try:
                 better = self.llm.rewrite(message, reply)
             except Exception:
@@ -170,9 +178,18 @@ class Assistant:
 
     def stream(self, message: str, session: Session) -> Iterator[str | Reply]:
         """Yield the answer in pieces (LLM tokens when configured), then the final :class:`Reply`."""
+        started = time.monotonic()
         reply, topic = self.offline(message, session)
         streamed = False
-        if self.llm is not None and reply.status == "answered" and reply.sources and not reply.tool_calls:
+        if self.agent is not None:
+            budget = self.agent.budget_for(session.caller) - (time.monotonic() - started)
+            for item in self.agent.stream(message, session, session.caller, reply, budget):
+                if isinstance(item, Reply):
+                    reply = item
+                else:
+                    yield item
+            streamed = True
+        elif self.llm is not None and reply.status == "answered" and reply.sources and not reply.tool_calls:
             pieces: list[str] = []
             try:
                 for token in self.llm.stream(message, reply):
@@ -195,9 +212,13 @@ class Assistant:
 
 def build_assistant(settings: Settings) -> Assistant:
     """The assistant the settings describe: knowledge base, tools, optional LLM layer."""
+    from bot.agent import build_agent
     from bot.chat import open_knowledge_base
+    from tools.toolkit import build_tools
 
     knowledge = open_knowledge_base(settings)
+    router = build_tool_router(settings)
     return Assistant(
-        knowledge, tools=build_tool_router(settings), human_contact=settings.human_contact, llm=build_llm(settings)
+        knowledge, tools=router, human_contact=settings.human_contact, llm=build_llm(settings),
+        agent=build_agent(settings, knowledge, build_tools(router.toolkit)),
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -86,6 +87,18 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = Field(None, description="API key of the LLM endpoint")
     llm_model: str | None = Field(None, description="Model name at the LLM endpoint")
     llm_timeout_s: float = Field(20.0, description="Give up on the LLM after this long and answer offline")
+    llm_mode: Literal["rewrite", "agent"] = Field(
+        "rewrite",
+        description="'rewrite': the LLM rephrases the grounded offline answer; 'agent': a tool-calling agent "
+        "answers with the article search and the credit tools, under guardrails, falling back to the offline answer",
+    )
+    llm_budgets: dict[str, float] = Field(
+        default_factory=lambda: {"wechat": 4.0, "wecom": 4.0},
+        description="Agent time budget per channel in seconds, as JSON ({\"wechat\": 4.0}); the whole reply must "
+        "fit WeChat's 5-second passive window. Other channels get llm_timeout_s",
+    )
+    llm_agent_steps: int = Field(4, ge=1, description="Most model calls the agent makes for one message (tool rounds included)")
+    llm_agent_passages: int = Field(4, ge=1, description="Passages the agent's article search returns per query")
 
     # --- Telegram -------------------------------------------------------------------------
     telegram_token: SecretStr | None = Field(None, description="Bot token from @BotFather")

@@ -1,0 +1,38 @@
+"""The LLM agent mode (``CREDITBOT_LLM_MODE=agent``): a tool-calling chat model over the knowledge base and
+the credit tools, with guardrails; :func:`build_agent` wires it from the settings."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from bot.agent.core import Agent
+from bot.agent.toolbox import tools_for_caller
+
+if TYPE_CHECKING:
+    from langchain_core.tools import StructuredTool
+
+    from bot.config import Settings
+    from knowledge.index import KnowledgeBase
+
+__all__ = ["Agent", "build_agent"]
+
+logger = logging.getLogger(__name__)
+
+
+def build_agent(settings: Settings, knowledge: KnowledgeBase, credit_tools: list[StructuredTool]) -> Agent | None:
+    """The agent when an LLM is configured and ``llm_mode`` is ``agent``, else ``None``."""
+    if not (settings.llm_enabled and settings.llm_mode == "agent"):
+        return None
+    from bot.llm import chat_model
+    from knowledge.retriever import KnowledgeRetriever
+
+    logger.info("LLM agent mode on: %s at %s", settings.llm_model, settings.llm_base_url)
+    return Agent(
+        chat_model(settings),
+        KnowledgeRetriever(knowledge=knowledge, k=settings.llm_agent_passages),
+        lambda caller: tools_for_caller(credit_tools, caller),
+        budgets=settings.llm_budgets,
+        default_budget_s=settings.llm_timeout_s,
+        max_steps=settings.llm_agent_steps,
+    )

@@ -54,8 +54,10 @@ class Script:
         self.held: list[threading.Event] = []
 
     def play(self, *steps: Step) -> None:
-        """Replace the script."""
-        self.steps = list(steps)
+        """Replace the script and forget earlier requests (releasing any step still held)."""
+        for event in self.held:
+            event.set()
+        self.steps, self.requests, self.headers, self.held = list(steps), [], [], []
 
     def tool_results(self, index: int) -> list[str]:
         """The ``tool`` messages the agent sent with request ``index``."""

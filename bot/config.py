@@ -93,11 +93,14 @@ class Settings(BaseSettings):
         "answers with the article search and the credit tools, under guardrails, falling back to the offline answer",
     )
     llm_budgets: dict[str, float] = Field(
-        default_factory=lambda: {"wechat": 4.0, "wecom": 4.0},
-        description="Agent time budget per channel in seconds, as JSON ({\"wechat\": 4.0}); the whole reply must "
-        "fit WeChat's 5-second passive window. Other channels get llm_timeout_s",
+        default_factory=lambda: {"wechat": 3.5, "wecom": 3.5},
+        description="Agent time budget per channel in seconds, as JSON ({\"wechat\": 3.5}), counted from the "
+        "message's arrival at the assistant; at most wechat_reply_budget_s for wechat and wecom. "
+        "Other channels get llm_timeout_s",
     )
-    llm_agent_steps: int = Field(4, ge=1, description="Most model calls the agent makes for one message (tool rounds included)")
+    llm_agent_steps: int = Field(
+        4, ge=1, description="Most model calls the agent makes for one message (tool rounds included)"
+    )
     llm_agent_passages: int = Field(4, ge=1, description="Passages the agent's article search returns per query")
 
     # --- Telegram -------------------------------------------------------------------------
@@ -130,6 +133,17 @@ class Settings(BaseSettings):
             value = getattr(self, name)
             if value is not None and value.get_secret_value().lower() in _PLACEHOLDERS:
                 raise ValueError(f"CREDITBOT_{name.upper()} is a placeholder; set a real secret")
+        return self
+
+    @model_validator(mode="after")
+    def _wechat_budget_fits_its_window(self) -> Settings:
+        """The agent's WeChat/WeCom budget must end before the passive reply is due."""
+        for channel in ("wechat", "wecom"):
+            if self.llm_budgets.get(channel, 0.0) > self.wechat_reply_budget_s:
+                raise ValueError(
+                    f"CREDITBOT_LLM_BUDGETS gives {channel} {self.llm_budgets[channel]} s, more than "
+                    f"CREDITBOT_WECHAT_REPLY_BUDGET_S ({self.wechat_reply_budget_s} s); lower it"
+                )
         return self
 
     @property

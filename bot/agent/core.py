@@ -98,7 +98,8 @@ class Agent:
             text = self._run(self._conversation(question, session), bench, deadline)
             return _verified(text, bench)
         except Exception as e:  # noqa: BLE001 - any failure means the offline answer
-            logger.warning("agent gave up (%s); answering offline", type(e).__name__, exc_info=not isinstance(e, AgentFailed))
+            logger.warning("agent gave up (%s); answering offline", type(e).__name__,
+                           exc_info=not isinstance(e, AgentFailed))
             return None
 
     def stream(

@@ -93,7 +93,10 @@ def evidence_values(texts: Iterable[str]) -> list[float]:
 
 def tool_evidence(name: str, args: dict[str, Any], result: Any) -> str:
     """A tool call as evidence text: its inputs and its result."""
-    return f"{name} {json.dumps(args, ensure_ascii=False, default=str)} {json.dumps(result, ensure_ascii=False, default=str)}"
+    def dump(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, default=str)
+
+    return f"{name} {dump(args)} {dump(result)}"
 
 
 def ungrounded(text: str, evidence: Iterable[str]) -> list[str]:

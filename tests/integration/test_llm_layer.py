@@ -178,3 +178,35 @@ def test_assistant_falls_back_to_offline_answer_when_llm_fails(
     reply = _ask(make_settings(llm_base_url=url, llm_model="stand-in-model"), "理赔要多久", stream=stream)
     assert state.requests, "the LLM was not asked"
     assert reply.answer == offline.answer and "[1]" in reply.answer
+
+
+# --- the mode setting -----------------------------------------------------------------------------
+
+
+def test_llm_mode_and_budgets_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CREDITBOT_LLM_MODE", "agent")
+    monkeypatch.setenv("CREDITBOT_LLM_BUDGETS", '{"wechat": 3.5, "telegram": 8}')
+    settings = Settings(_env_file=None)
+    assert settings.llm_mode == "agent" and settings.llm_budgets == {"wechat": 3.5, "telegram": 8.0}
+    monkeypatch.setenv("CREDITBOT_LLM_MODE", "improvise")
+    with pytest.raises(ValueError, match="llm_mode"):
+        Settings(_env_file=None)
+
+
+def test_rewrite_is_the_default_mode_and_agent_mode_replaces_it(kb_data_dir) -> None:
+    from bot.agent import Agent, build_agent
+    from knowledge.index import KnowledgeBase
+
+    rewrite = Settings(_env_file=None, llm_base_url="http://127.0.0.1:9/v1", llm_model="m")
+    agent = rewrite.model_copy(update={"llm_mode": "agent"})
+    knowledge = KnowledgeBase(kb_data_dir)
+    assert build_llm(rewrite) is not None and build_agent(rewrite, knowledge, []) is None
+    assert build_llm(agent) is None and isinstance(build_agent(agent, knowledge, []), Agent)
+    assert build_agent(Settings(_env_file=None, llm_mode="agent"), knowledge, []) is None  # no model configured
+    assert Settings(_env_file=None).llm_budgets["wechat"] <= Settings(_env_file=None).wechat_reply_budget_s
+
+
+def test_wechat_budget_longer_than_the_passive_window_is_refused() -> None:
+    with pytest.raises(ValueError, match="CREDITBOT_LLM_BUDGETS gives wechat 4.5 s"):
+        Settings(_env_file=None, llm_budgets={"wechat": 4.5})
+    assert Settings(_env_file=None, llm_budgets={"wechat": 4.0}).llm_budgets == {"wechat": 4.0}

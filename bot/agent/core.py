@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 
-from bot.agent.grounding import CITATION, cited, ungrounded
+from bot.agent.grounding import cited, renumber, ungrounded
 from bot.agent.toolbox import ToolsFor, Workbench, open_workbench
 from bot.chat import split_pieces
 from bot.messages import Caller, Reply, Session
@@ -201,7 +201,7 @@ class SentenceGate:
         if ungrounded(sentences, evidence):
             raise AgentFailed("states a figure found in no passage or tool result")
         self.text += sentences
-        yield _renumber(sentences, cited(self.text))
+        yield renumber(sentences, cited(self.text))
 
 
 def _remaining(deadline: float) -> float:
@@ -217,12 +217,6 @@ def _answer_tools(messages: list[BaseMessage], message: AIMessage, bench: Workbe
     for call in message.tool_calls:
         content = bench.run(call["name"], call.get("args") or {})
         messages.append(ToolMessage(content, tool_call_id=call.get("id") or call["name"]))
-
-
-def _renumber(text: str, order: list[int]) -> str:
-    """``text`` with each ``[n]`` replaced by its position in ``order`` (the order of first citation)."""
-    position = {n: i for i, n in enumerate(order, start=1)}
-    return CITATION.sub(lambda m: f"[{position[int(m.group(1))]}]", text)
 
 
 def _verified(text: str, bench: Workbench) -> Reply | None:
@@ -241,4 +235,4 @@ def _verified(text: str, bench: Workbench) -> Reply | None:
         logger.warning("agent answer states %d figure(s) without a source; answering offline", len(missing))
         return None
     sources = [bench.passages[n].source() for n in order]
-    return Reply(answer=_renumber(text, order), status="answered", sources=sources, tool_calls=list(bench.calls))
+    return Reply(answer=renumber(text, order), status="answered", sources=sources, tool_calls=list(bench.calls))

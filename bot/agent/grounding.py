@@ -18,7 +18,9 @@ from typing import Any
 
 from tools.numbers import chinese_to_number
 
-CITATION = re.compile(r"\[(\d+)\]")
+# [1], [1][2], and as models also write them: [1, 2], 【1】, ［1］
+CITATION = re.compile(r"[\[【［]\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*[\]】］]")
+_NUMBER = re.compile(r"\d+")
 _LIST_MARK = re.compile(r"^\s*\d+\s*[.、)）]\s*", re.MULTILINE)
 _ARABIC = re.compile(
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>%|％|百万|千万|万|萬|亿|億|千(?![克米瓦]))?"
@@ -112,6 +114,13 @@ def ungrounded(text: str, evidence: Iterable[str]) -> list[str]:
 def cited(text: str) -> list[int]:
     """The passage numbers ``[n]`` cited in ``text``, in order of first citation."""
     seen: dict[int, None] = {}
-    for n in CITATION.findall(text):
-        seen.setdefault(int(n), None)
+    for group in CITATION.findall(text):
+        for n in _NUMBER.findall(group):
+            seen.setdefault(int(n), None)
     return list(seen)
+
+
+def renumber(text: str, order: list[int]) -> str:
+    """``text`` with its citations written ``[n]``, each number its position in ``order`` (order of first citation)."""
+    position = {n: i for i, n in enumerate(order, start=1)}
+    return CITATION.sub(lambda m: "".join(f"[{position[int(n)]}]" for n in _NUMBER.findall(m.group(1))), text)

@@ -198,3 +198,25 @@ def test_stream_times_out_to_the_offline_answer(model, knowledge, service) -> No
     script.play(Step(content="太慢了[1]。", hold=threading.Event()))
     items = list(build(url, knowledge, service).stream("电子单据回收快吗", Session("s12", SALES), SALES, OFFLINE, 0.5))
     assert items[-1] is OFFLINE and "".join(items[:-1]) == OFFLINE.answer
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_parallel_tool_calls_in_one_turn_all_count_as_evidence(model, knowledge, service, stream: bool) -> None:
+    script, url = model
+    question = "纸质单据和电子单据回收时间差几天"
+    number, figure = passage_with_figure(knowledge, "电子发票 回收时间")
+    script.play(
+        Step(tool_calls=[("search_articles", {"query": "电子发票 回收时间"}),
+                         ("calc_dso", {"receivables": 2_000_000, "credit_sales": 8_000_000, "period_days": 90})]),
+        say(f"资料说约快{figure}天【{number}】。按您的数字DSO为22.5天。"),
+    )
+    agent = build(url, knowledge, service)
+    session = Session("s13", VISITOR)
+    if stream:
+        *_, reply = agent.stream(question, session, VISITOR, OFFLINE)
+    else:
+        reply = agent.answer(question, session, VISITOR, OFFLINE)
+    assert reply is not OFFLINE and reply is not None
+    assert reply.answer == f"资料说约快{figure}天[1]。按您的数字DSO为22.5天。"
+    assert [c.name for c in reply.tool_calls] == ["calc_dso"] and len(reply.sources) == 1
+    assert len(script.tool_results(1)) == 2

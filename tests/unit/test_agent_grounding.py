@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.agent.grounding import cited, figures, tool_evidence, ungrounded
+from bot.agent.grounding import cited, figures, renumber, tool_evidence, ungrounded
 
 PASSAGE = "[1] 《理赔指南》被保险人提交完整索赔文件后，保险人通常在30-60个工作日内完成审核，赔付比例一般为90%。"
 
@@ -56,3 +56,10 @@ def test_dates_in_a_tool_result_back_the_same_date_written_in_chinese() -> None:
 def test_cited_lists_passages_in_order_of_first_citation() -> None:
     assert cited("甲[3]。乙[1][3]。丙[2]") == [3, 1, 2]
     assert cited("没有出处") == []
+
+
+def test_citations_as_models_write_them_are_read_and_renumbered() -> None:
+    text = "甲【3】。乙[1, 3]。丙［2］"
+    assert cited(text) == [3, 1, 2]
+    assert renumber(text, cited(text)) == "甲[1]。乙[2][1]。丙[3]"
+    assert figures("见[12]和【7】。") == []

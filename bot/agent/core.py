@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 
-from bot.agent.grounding import cited, renumber, ungrounded
+from bot.agent.grounding import CITATION, cited, renumber, ungrounded
 from bot.agent.toolbox import ToolsFor, Workbench, open_workbench
 from bot.chat import split_pieces
 from bot.messages import Caller, Reply, Session
@@ -135,7 +135,9 @@ class Agent:
     def _conversation(self, question: str, session: Session) -> list[BaseMessage]:
         messages: list[BaseMessage] = [SystemMessage(SYSTEM_PROMPT)]
         for turn in session.turns[-HISTORY_TURNS:]:
-            messages += [HumanMessage(turn.question), AIMessage(turn.answer[:HISTORY_CHARS])]
+            # earlier citations point at earlier passages: leave them out, they would mean other ones now
+            earlier = CITATION.sub("", turn.answer)[:HISTORY_CHARS]
+            messages += [HumanMessage(turn.question), AIMessage(earlier)]
         messages.append(HumanMessage(question))
         return messages
 
@@ -145,7 +147,7 @@ class Agent:
             message = model.invoke(messages, timeout=_remaining(deadline))
             _remaining(deadline)
             if not message.tool_calls:
-                return str(message.content)
+                return message.text
             _answer_tools(messages, message, bench)
         raise AgentFailed("too many steps")
 
@@ -157,8 +159,8 @@ class Agent:
             for chunk in model.stream(messages, timeout=_remaining(deadline)):
                 _remaining(deadline)
                 message = chunk if message is None else message + chunk
-                if not message.tool_call_chunks and isinstance(chunk.content, str) and chunk.content:
-                    yield from gate.feed(chunk.content)
+                if not message.tool_call_chunks and chunk.text:
+                    yield from gate.feed(chunk.text)
             if message is None:
                 raise AgentFailed("empty response")
             if not message.tool_calls:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 
-from bot.agent.grounding import CITATION, cited, renumber, ungrounded
+from bot.agent.grounding import CITATION, FIGURE_START, cited, renumber, ungrounded
 from bot.agent.toolbox import ToolsFor, Workbench, open_workbench
 from bot.chat import split_pieces
 from bot.messages import Caller, Reply, Session
@@ -172,7 +172,8 @@ class Agent:
 
 
 class SentenceGate:
-    """Holds streamed text back until a sentence is complete, then lets it out only if it checks out."""
+    """Lets streamed text out as soon as it is safe: text that cannot hold a figure or a citation at once,
+    the rest of a sentence once the sentence is complete and its citations and figures check out."""
 
     def __init__(self, bench: Workbench) -> None:
         self.bench = bench
@@ -187,6 +188,12 @@ class SentenceGate:
             cut = ends[-1].end()
             yield from self._release(self._pending[:cut])
             self._pending = self._pending[cut:]
+        risky = FIGURE_START.search(self._pending)
+        safe = self._pending[: risky.start()] if risky else self._pending
+        if safe:  # no figure or citation can start in it, so none can be checked later
+            self.text += safe
+            self._pending = self._pending[len(safe) :]
+            yield safe
 
     def close(self) -> Iterator[str]:
         """Yield whatever remains at the end of the answer."""
@@ -200,7 +207,8 @@ class SentenceGate:
         if any(n not in known for n in cited(sentences)):
             raise AgentFailed("cites a passage it was not given")
         evidence = [p.label() for p in known.values()] + self.bench.evidence
-        if ungrounded(sentences, evidence):
+        line = self.text[self.text.rfind("\n") + 1 :] + sentences  # read with its line: "1." may open a list
+        if ungrounded(line, evidence):
             raise AgentFailed("states a figure found in no passage or tool result")
         self.text += sentences
         yield renumber(sentences, cited(self.text))

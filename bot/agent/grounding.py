@@ -30,6 +30,8 @@ _CN_PERCENT = re.compile(rf"百分之(?P<num>[{_CN_DIGITS}]+(?:点[{_CN_DIGITS}]
 _CN_QUANTITY = re.compile(
     rf"(?P<num>[{_CN_DIGITS}]+)\s*(?=个?工作日|个?月|天|日|年|周|星期|个?小时|倍|成|%|元|块)"
 )
+# Where a figure or a citation may begin: text before the first such character can be shown at once.
+FIGURE_START = re.compile(rf"[\d\[【［{_CN_DIGITS}]")
 _SCALE = {"万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8, "千": 1e3, "百万": 1e6, "千万": 1e7}
 
 

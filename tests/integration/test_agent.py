@@ -178,7 +178,10 @@ def test_stream_yields_checked_sentences_then_the_reply(model, knowledge, servic
     items = list(build(url, knowledge, service).stream(question, Session("s10", SALES), SALES, OFFLINE))
     pieces, reply = items[:-1], items[-1]
     assert isinstance(reply, Reply) and reply.sources
-    assert len(pieces) >= 2 and "".join(pieces) == reply.answer == answer.replace(f"[{number}]", "[1]")
+    assert "".join(pieces) == reply.answer == answer.replace(f"[{number}]", "[1]")
+    assert pieces[0] == answer[:3]  # the stand-in's first token: text that cannot hold a figure streams at once
+    held = next(p for p in pieces if figure in p)
+    assert held.endswith("[1]。") and held.startswith(figure)  # a figure waits for its sentence to be checked
     assert all(body["stream"] for body in script.requests)
 
 

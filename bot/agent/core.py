@@ -105,10 +105,11 @@ class Agent:
     def stream(
         self, question: str, session: Session, caller: Caller, offline: Reply, budget_s: float | None = None
     ) -> Iterator[str | Reply]:
-        """Yield the answer in checked, sentence-sized groups of tokens, then the final :class:`Reply`.
+        """Yield the answer as it streams, then the final :class:`Reply`.
 
-        Each sentence is shown only once its citations and figures check out. Should the agent fail
-        after showing some, a blank line and the offline answer follow, and the offline reply is final.
+        Text that cannot hold a figure or a citation is shown at once; the rest of a sentence once its
+        citations and figures check out (:class:`SentenceGate`). Should the agent fail after showing some,
+        a blank line and the offline answer follow, and the offline reply is final.
         """
         shown = False
         if self.applies(offline):

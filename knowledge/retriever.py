@@ -14,7 +14,7 @@ it comes from::
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
@@ -22,14 +22,6 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, Field
 
 from knowledge.types import Hit
-
-
-class Searchable(Protocol):
-    """What the retriever needs of a knowledge base."""
-
-    def search(self, query: str, k: int = 8) -> list[Hit]:
-        """The ``k`` passages best matching ``query``, best first."""
-        ...
 
 
 def to_document(hit: Hit) -> Document:

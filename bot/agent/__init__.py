@@ -15,9 +15,17 @@ if TYPE_CHECKING:
     from bot.config import Settings
     from knowledge.index import KnowledgeBase
 
-__all__ = ["Agent", "build_agent"]
+__all__ = ["Agent", "build_agent", "channel_budgets"]
 
 logger = logging.getLogger(__name__)
+
+
+def channel_budgets(settings: Settings) -> dict[str, float]:
+    """The agent's time budget per channel; WeChat's and WeCom's end before their passive reply is due."""
+    budgets = dict(settings.llm_budgets)
+    for channel in ("wechat", "wecom"):
+        budgets[channel] = min(budgets.get(channel, settings.llm_timeout_s), settings.wechat_reply_budget_s)
+    return budgets
 
 
 def build_agent(settings: Settings, knowledge: KnowledgeBase, credit_tools: list[StructuredTool]) -> Agent | None:
@@ -32,7 +40,7 @@ def build_agent(settings: Settings, knowledge: KnowledgeBase, credit_tools: list
         chat_model(settings),
         KnowledgeRetriever(knowledge=knowledge, k=settings.llm_agent_passages),
         lambda caller: tools_for_caller(credit_tools, caller),
-        budgets=settings.llm_budgets,
+        budgets=channel_budgets(settings),
         default_budget_s=settings.llm_timeout_s,
         max_steps=settings.llm_agent_steps,
     )

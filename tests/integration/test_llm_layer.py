@@ -150,10 +150,11 @@ def test_rewrite_is_the_default_mode_and_agent_mode_replaces_it(kb_data_dir) -> 
     assert build_llm(rewrite) is not None and build_agent(rewrite, knowledge, []) is None
     assert build_llm(agent) is None and isinstance(build_agent(agent, knowledge, []), Agent)
     assert build_agent(Settings(_env_file=None, llm_mode="agent"), knowledge, []) is None  # no model configured
-    assert Settings(_env_file=None).llm_budgets["wechat"] <= Settings(_env_file=None).wechat_reply_budget_s
 
 
-def test_wechat_budget_longer_than_the_passive_window_is_refused() -> None:
-    with pytest.raises(ValueError, match="CREDITBOT_LLM_BUDGETS gives wechat 4.5 s"):
-        Settings(_env_file=None, llm_budgets={"wechat": 4.5})
-    assert Settings(_env_file=None, llm_budgets={"wechat": 4.0}).llm_budgets == {"wechat": 4.0}
+def test_wechat_budgets_end_before_the_passive_reply_is_due() -> None:
+    from bot.agent import channel_budgets
+
+    settings = Settings(_env_file=None, llm_budgets={"wechat": 4.5, "web": 9}, wechat_reply_budget_s=3.0)
+    assert channel_budgets(settings) == {"wechat": 3.0, "wecom": 3.0, "web": 9.0}
+    assert channel_budgets(Settings(_env_file=None))["wechat"] == 3.5

@@ -3,9 +3,9 @@
 A *figure* is a number in the answer: an amount (``500万``, ``1,200,000``), a percentage (``12.5%``,
 ``百分之九十``), a duration (``30-60个工作日``, ``九十天``), a ratio or a date part. Every figure must
 appear, with the same value at the precision the answer writes it (``49.96`` may be said as ``50``),
-in a passage the answer cites or in a tool result. Citation markers ``[n]`` and list numbering are not
-figures; Chinese numerals count only before a unit of time, money, rate or multiple, since ``一个``
-and ``两种`` are words, not claims.
+in a passage the answer cites or in a tool result. Citation markers ``[n]``, list numbering and
+ordinals (``第3步``, ``（1）``) are not figures; Chinese numerals count only before a unit of time,
+money, rate or multiple, since ``一个`` and ``两种`` are words, not claims.
 """
 
 from __future__ import annotations
@@ -22,10 +22,11 @@ from tools.numbers import chinese_to_number
 CITATION = re.compile(r"[\[【［]\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*[\]】］]")
 _NUMBER = re.compile(r"\d+")
 _LIST_MARK = re.compile(r"^\s*\d+\s*[.、)）]\s*", re.MULTILINE)
+_CN_DIGITS = "零〇一二两三四五六七八九十百千万萬亿億"
+_ORDINAL = re.compile(rf"第\s*(?:\d+|[{_CN_DIGITS}]+)|[（(]\s*\d+\s*[)）]")  # 第3步, 第三年, （1）: order, not a claim
 _ARABIC = re.compile(
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>%|％|百万|千万|万|萬|亿|億|千(?![克米瓦]))?"
 )
-_CN_DIGITS = "零〇一二两三四五六七八九十百千万萬亿億"
 _CN_PERCENT = re.compile(rf"百分之(?P<num>[{_CN_DIGITS}]+(?:点[{_CN_DIGITS}]+)?)")
 _CN_QUANTITY = re.compile(
     rf"(?P<num>[{_CN_DIGITS}]+)\s*(?=个?工作日|个?月|天|日|年|周|星期|个?小时|倍|成|%|元|块)"
@@ -76,7 +77,7 @@ def _chinese_figures(text: str) -> Iterable[Figure]:
 
 def figures(text: str) -> list[Figure]:
     """The figures stated in an answer (citation markers and list numbering left out)."""
-    text = _LIST_MARK.sub(" ", CITATION.sub(" ", text))
+    text = _ORDINAL.sub(" ", _LIST_MARK.sub(" ", CITATION.sub(" ", text)))
     return [*_arabic_figures(text), *_chinese_figures(text)]
 
 

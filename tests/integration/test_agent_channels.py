@@ -102,6 +102,11 @@ def test_web_api_answers_with_the_agent_as_json(stack: dict[str, Any]) -> None:
     assert reply["answer"] == expected and reply["status"] == "answered"
     assert len(reply["sources"]) == 1 and reply["sources"][0]["doc_id"] and reply["sources"][0]["snippet"]
     assert len(stack["script"].requests) == 2
+    stack["script"].play(say("不知道。"))
+    follow = {"message": "那纸质的呢", "session_id": reply["session_id"]}
+    assert httpx.post(f"{stack['base']}/api/chat", json=follow, timeout=30).status_code == 200
+    history = [(m["role"], m["content"]) for m in stack["script"].requests[0]["messages"][1:]]
+    assert history == [("user", QUESTION), ("assistant", expected.replace("[1]", "")), ("user", "那纸质的呢")]
 
 
 def test_web_api_streams_the_agent_answer(stack: dict[str, Any]) -> None:

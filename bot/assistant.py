@@ -23,6 +23,7 @@ from tools.errors import ToolError
 from tools.replies import UNAVAILABLE
 
 if TYPE_CHECKING:
+    from bot.agent import Agent
     from bot.config import Settings
     from knowledge.answering import Composer
     from knowledge.index import KnowledgeBase
@@ -40,11 +41,12 @@ class Assistant:
         tools: ToolRouter | None = None,
         human_contact: str,
         llm: LLMLayer | None = None,
+        agent: Agent | None = None,
         steps: Sequence[str] = DEFAULT_STEPS,
     ) -> None:
         self.library = Library(knowledge)
         self.human_contact = human_contact
-        parts = Parts(self.library, human_contact, tools=tools, llm=llm)
+        parts = Parts(self.library, human_contact, tools=tools, llm=llm, agent=agent)
         self.answerers, self.refiners = build_steps(steps, parts)
 
     @property
@@ -99,11 +101,16 @@ class Assistant:
 
 
 def build_assistant(settings: Settings, knowledge: KnowledgeBase | None = None) -> Assistant:
-    """The assistant the settings describe: knowledge base, tools, optional LLM layer, steps in order."""
+    """The assistant the settings describe: knowledge base, tools, optional LLM layer or agent, steps in order."""
+    from bot.agent import build_agent
+
+    knowledge = knowledge if knowledge is not None else open_knowledge_base(settings)
+    router = build_tool_router(settings)
     return Assistant(
-        knowledge if knowledge is not None else open_knowledge_base(settings),
-        tools=build_tool_router(settings),
+        knowledge,
+        tools=router,
         human_contact=settings.human_contact,
         llm=build_llm(settings),
+        agent=build_agent(settings, knowledge, router.tools_for),
         steps=settings.answer_steps,
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -43,9 +44,10 @@ class Settings(BaseSettings):
     )
     articles: list[Path] = Field(default_factory=list, description="Default article paths for `creditbot ingest`; empty = bundled articles")
     answer_steps: list[str] = Field(
-        ["tools", "small_talk", "scope", "knowledge", "llm_rewrite"],
+        ["tools", "small_talk", "scope", "knowledge", "llm_rewrite", "llm_agent"],
         description="The answer pipeline, in order (JSON list). Answer steps: tools, small_talk, scope, knowledge; "
-        "refiners: llm_rewrite (only when an LLM is configured). See bot/pipeline/catalogue.py",
+        "refiners: llm_rewrite (an LLM in rewrite mode), llm_agent (an LLM in agent mode); a refiner whose LLM "
+        "mode is off is left out. See bot/pipeline/catalogue.py",
     )
     human_contact: str = Field(
         "人工客服：请留下联系方式，或发邮件至 support@example.com，我们的信用顾问会在一个工作日内联系您。",
@@ -100,6 +102,21 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = Field(None, description="API key of the LLM endpoint")
     llm_model: str | None = Field(None, description="Model name at the LLM endpoint")
     llm_timeout_s: float = Field(20.0, description="Give up on the LLM after this long and answer offline")
+    llm_mode: Literal["rewrite", "agent"] = Field(
+        "rewrite",
+        description="'rewrite': the LLM rephrases the grounded offline answer; 'agent': a tool-calling agent "
+        "answers with the article search and the credit tools, under guardrails, falling back to the offline answer",
+    )
+    llm_budgets: dict[str, float] = Field(
+        default_factory=lambda: {"wechat": 3.5, "wecom": 3.5},
+        description="Agent time budget per channel in seconds, as JSON ({\"wechat\": 3.5}), counted from the "
+        "message's arrival at the assistant; wechat and wecom never get more than wechat_reply_budget_s. "
+        "Other channels get llm_timeout_s",
+    )
+    llm_agent_steps: int = Field(
+        4, ge=1, description="Most model calls the agent makes for one message (tool rounds included)"
+    )
+    llm_agent_passages: int = Field(4, ge=1, description="Passages the agent's article search returns per query")
 
     # --- Telegram -------------------------------------------------------------------------
     telegram_token: SecretStr | None = Field(None, description="Bot token from @BotFather")

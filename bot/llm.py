@@ -78,13 +78,11 @@ class LLMLayer:
                 yield str(chunk.content)
 
 
-def build_llm(settings: Settings) -> LLMLayer | None:
-    """The LLM layer when ``CREDITBOT_LLM_BASE_URL`` and ``CREDITBOT_LLM_MODEL`` are set, else None."""
-    if not settings.llm_enabled:
-        return None
+def chat_model(settings: Settings) -> BaseChatModel:
+    """The configured OpenAI-compatible chat model (no retries: a slow or failing model means the offline answer)."""
     from langchain_openai import ChatOpenAI
 
-    model = ChatOpenAI(
+    return ChatOpenAI(
         model=settings.llm_model,
         base_url=settings.llm_base_url,
         api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed",
@@ -92,5 +90,12 @@ def build_llm(settings: Settings) -> LLMLayer | None:
         max_retries=0,
         temperature=0,
     )
+
+
+def build_llm(settings: Settings) -> LLMLayer | None:
+    """The rewrite layer when an LLM is configured (``CREDITBOT_LLM_BASE_URL``, ``CREDITBOT_LLM_MODEL``) and
+    ``llm_mode`` is ``rewrite``, else None."""
+    if not settings.llm_enabled or settings.llm_mode != "rewrite":
+        return None
     logger.info("LLM layer on: %s at %s", settings.llm_model, settings.llm_base_url)
-    return LLMLayer(model)
+    return LLMLayer(chat_model(settings))

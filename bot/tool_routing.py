@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
 from bot.messages import Caller, Reply, Session, ToolCall
@@ -25,6 +25,9 @@ from tools.client import CreditServiceClient
 from tools.intents import KNOWLEDGE_MARKERS, NOT_A_NAME, ToolRequest, buyer_name, detect, fill_slots
 from tools.registry import ALL_GRANTS, ToolRegistry
 from tools.specs.calc_ratio import KIND_SLOTS
+
+if TYPE_CHECKING:
+    from langchain_core.tools import StructuredTool
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +57,10 @@ class ToolRouter:
 
     def _call(self, name: str, args: dict[str, Any], session: Session) -> dict[str, Any]:
         return self.registry.invoke(name, args, grants_of(session.caller))
+
+    def tools_for(self, caller: Caller) -> list[StructuredTool]:
+        """The langchain tools ``caller`` may use (the registry's permission gate decides)."""
+        return self.registry.structured_tools(grants_of(caller))
 
     def handle(self, message: str, session: Session) -> Reply | None:
         """A Reply for a tool request or a completed clarification; ``None`` when the knowledge core should answer.

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.pipeline.knowledge import Library
+from bot.pipeline.llm_agent import LLMAgent
 from bot.pipeline.llm_rewrite import LLMRewrite
 from bot.pipeline.retrieval import RetrievalStep
 from bot.pipeline.scope import ScopeStep
@@ -19,10 +20,11 @@ from bot.pipeline.tools import ToolStep
 from bot.pipeline.turn import AnswerStep, Refiner
 
 if TYPE_CHECKING:
+    from bot.agent import Agent
     from bot.llm import LLMLayer
     from bot.tool_routing import ToolRouter
 
-DEFAULT_STEPS = ("tools", "small_talk", "scope", "knowledge", "llm_rewrite")
+DEFAULT_STEPS = ("tools", "small_talk", "scope", "knowledge", "llm_rewrite", "llm_agent")
 
 
 @dataclass
@@ -33,6 +35,7 @@ class Parts:
     human_contact: str
     tools: ToolRouter | None = None
     llm: LLMLayer | None = None
+    agent: Agent | None = None
 
 
 Step = AnswerStep | Refiner
@@ -43,6 +46,7 @@ STEPS: dict[str, Callable[[Parts], Step | None]] = {
     "scope": lambda p: ScopeStep(p.library, p.human_contact),
     "knowledge": lambda p: RetrievalStep(p.library, p.human_contact),
     "llm_rewrite": lambda p: LLMRewrite(p.llm) if p.llm is not None else None,
+    "llm_agent": lambda p: LLMAgent(p.agent) if p.agent is not None else None,
 }
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol, runtime_checkable
 
@@ -19,11 +20,13 @@ class TurnContext:
         message: the user's text as received (cleaned by the chat service).
         session: the conversation; steps may keep state in ``session.state``.
         topic: what a follow-up question will refer back to; the answering step sets it.
+        started: when the turn began (``time.monotonic()``), for steps with a time budget.
     """
 
     message: str
     session: Session
     topic: str = ""
+    started: float = field(default_factory=time.monotonic)
 
     @cached_property
     def query(self) -> NormalizedQuery:

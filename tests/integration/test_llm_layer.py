@@ -3,74 +3,20 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from bot.config import Settings
 from bot.llm import build_llm, grounded
 from bot.messages import Reply, Source, ToolCall
-
-
-class StandIn:
-    """What the stand-in answers next, and what it was asked."""
-
-    def __init__(self) -> None:
-        self.content = ""
-        self.status = 200
-        self.requests: list[dict] = []
-
-
-def _handler(state: StandIn) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-        def do_POST(self) -> None:
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            state.requests.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": body})
-            if state.status != 200:
-                self.send_response(state.status)
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                self.wfile.write(b'{"error": {"message": "overloaded", "type": "server_error"}}')
-                return
-            base = {"id": "c1", "created": 0, "model": body["model"]}
-            if body.get("stream"):
-                self.send_response(200)
-                self.send_header("Content-Type", "text/event-stream")
-                self.end_headers()
-                for piece in (state.content[:5], state.content[5:]):
-                    delta = {"choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}
-                    self.wfile.write(f"data: {json.dumps({**base, 'object': 'chat.completion.chunk', **delta})}\n\n".encode())
-                self.wfile.write(b"data: [DONE]\n\n")
-                return
-            payload = {
-                **base,
-                "object": "chat.completion",
-                "choices": [{"index": 0, "message": {"role": "assistant", "content": state.content}, "finish_reason": "stop"}],
-                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-            }
-            data = json.dumps(payload).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-    return Handler
+from tests.llm_standin import Script, Step, running_model, say
 
 
 @pytest.fixture
-def stand_in() -> Iterator[tuple[StandIn, str]]:
-    state = StandIn()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield state, f"http://127.0.0.1:{server.server_address[1]}/v1"
-    server.shutdown()
+def stand_in() -> Iterator[tuple[Script, str]]:
+    with running_model() as running:
+        yield running
 
 
 def _offline() -> Reply:
@@ -88,20 +34,19 @@ def test_llm_is_off_without_settings() -> None:
     assert build_llm(Settings()) is None
 
 
-def test_rewrite_uses_grounded_model_answer(stand_in: tuple[StandIn, str]) -> None:
+def test_rewrite_uses_grounded_model_answer(stand_in: tuple[Script, str]) -> None:
     state, url = stand_in
-    state.content = "收到完整理赔文件后，一般30-60个工作日完成赔付[1]。"
+    answer = "收到完整理赔文件后，一般30-60个工作日完成赔付[1]。"
+    state.play(say(answer))
     text = build_llm(_settings(url)).rewrite("理赔要多久", _offline())
-    assert text == state.content
-    request = state.requests[0]
-    assert request["path"] == "/v1/chat/completions"
-    assert request["auth"] == "Bearer sk-local"
-    assert "通常在30-60个工作日内完成审核赔付" in json.dumps(request["body"], ensure_ascii=False)
+    assert text == answer
+    assert state.headers[0]["authorization"] == "Bearer sk-local"  # the stand-in answers only /v1/chat/completions
+    assert "通常在30-60个工作日内完成审核赔付" in json.dumps(state.requests[0], ensure_ascii=False)
 
 
-def test_rewrite_falls_back_on_server_error(stand_in: tuple[StandIn, str]) -> None:
+def test_rewrite_falls_back_on_server_error(stand_in: tuple[Script, str]) -> None:
     state, url = stand_in
-    state.status = 500
+    state.play(Step(status=500))
     assert build_llm(_settings(url)).rewrite("理赔要多久", _offline()) is None
 
 
@@ -109,13 +54,13 @@ def test_rewrite_falls_back_when_endpoint_is_down() -> None:
     assert build_llm(_settings("http://127.0.0.1:9/v1")).rewrite("理赔要多久", _offline()) is None
 
 
-def test_rewrite_refuses_answer_citing_unknown_passage(stand_in: tuple[StandIn, str]) -> None:
+def test_rewrite_refuses_answer_citing_unknown_passage(stand_in: tuple[Script, str]) -> None:
     state, url = stand_in
-    state.content = "保险什么都赔[3]。"
+    state.play(say("保险什么都赔[3]。"))
     assert build_llm(_settings(url)).rewrite("理赔要多久", _offline()) is None
 
 
-def test_rewrite_skips_tool_and_no_answer_replies(stand_in: tuple[StandIn, str]) -> None:
+def test_rewrite_skips_tool_and_no_answer_replies(stand_in: tuple[Script, str]) -> None:
     state, url = stand_in
     llm = build_llm(_settings(url))
     tool_reply = _offline()
@@ -125,12 +70,13 @@ def test_rewrite_skips_tool_and_no_answer_replies(stand_in: tuple[StandIn, str])
     assert state.requests == []
 
 
-def test_stream_yields_tokens(stand_in: tuple[StandIn, str]) -> None:
+def test_stream_yields_tokens(stand_in: tuple[Script, str]) -> None:
     state, url = stand_in
-    state.content = "一般30-60个工作日[1]。"
+    answer = "一般30-60个工作日[1]。"
+    state.play(say(answer))
     pieces = list(build_llm(_settings(url)).stream("理赔要多久", _offline()))
     assert len(pieces) >= 2
-    assert "".join(pieces) == state.content
+    assert "".join(pieces) == answer
 
 
 @pytest.mark.parametrize(
@@ -157,24 +103,58 @@ def _ask(settings: Settings, question: str, *, stream: bool = False) -> Reply:
 
 @pytest.mark.integration
 @pytest.mark.parametrize("stream", [False, True])
-def test_assistant_uses_grounded_llm_answer(stand_in: tuple[StandIn, str], make_settings, stream: bool) -> None:
+def test_assistant_uses_grounded_llm_answer(stand_in: tuple[Script, str], make_settings, stream: bool) -> None:
     state, url = stand_in
-    state.content = "收到完整文件后，理赔一般需要30-60个工作日[1]。"
+    answer = "收到完整文件后，理赔一般需要30-60个工作日[1]。"
+    state.play(say(answer))
     reply = _ask(make_settings(llm_base_url=url, llm_model="stand-in-model"), "理赔要多久", stream=stream)
-    assert reply.answer == state.content
+    assert reply.answer == answer
     assert reply.sources and reply.status == "answered"
-    prompt = json.dumps(state.requests[0]["body"], ensure_ascii=False)
+    prompt = json.dumps(state.requests[0], ensure_ascii=False)
     assert reply.sources[0].snippet[:20] in prompt
 
 
 @pytest.mark.integration
 @pytest.mark.parametrize("stream", [False, True])
 def test_assistant_falls_back_to_offline_answer_when_llm_fails(
-    stand_in: tuple[StandIn, str], make_settings, stream: bool
+    stand_in: tuple[Script, str], make_settings, stream: bool
 ) -> None:
     state, url = stand_in
-    state.status = 503
+    state.play(Step(status=503))
     offline = _ask(make_settings(), "理赔要多久")
     reply = _ask(make_settings(llm_base_url=url, llm_model="stand-in-model"), "理赔要多久", stream=stream)
     assert state.requests, "the LLM was not asked"
     assert reply.answer == offline.answer and "[1]" in reply.answer
+
+
+# --- the mode setting -----------------------------------------------------------------------------
+
+
+def test_llm_mode_and_budgets_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CREDITBOT_LLM_MODE", "agent")
+    monkeypatch.setenv("CREDITBOT_LLM_BUDGETS", '{"wechat": 3.5, "telegram": 8}')
+    settings = Settings(_env_file=None)
+    assert settings.llm_mode == "agent" and settings.llm_budgets == {"wechat": 3.5, "telegram": 8.0}
+    monkeypatch.setenv("CREDITBOT_LLM_MODE", "improvise")
+    with pytest.raises(ValueError, match="llm_mode"):
+        Settings(_env_file=None)
+
+
+def test_rewrite_is_the_default_mode_and_agent_mode_replaces_it(kb_data_dir) -> None:
+    from bot.agent import Agent, build_agent
+    from knowledge.index import KnowledgeBase
+
+    rewrite = Settings(_env_file=None, llm_base_url="http://127.0.0.1:9/v1", llm_model="m")
+    agent = rewrite.model_copy(update={"llm_mode": "agent"})
+    knowledge = KnowledgeBase(kb_data_dir)
+    assert build_llm(rewrite) is not None and build_agent(rewrite, knowledge, []) is None
+    assert build_llm(agent) is None and isinstance(build_agent(agent, knowledge, []), Agent)
+    assert build_agent(Settings(_env_file=None, llm_mode="agent"), knowledge, []) is None  # no model configured
+
+
+def test_wechat_budgets_end_before_the_passive_reply_is_due() -> None:
+    from bot.agent import channel_budgets
+
+    settings = Settings(_env_file=None, llm_budgets={"wechat": 4.5, "web": 9}, wechat_reply_budget_s=3.0)
+    assert channel_budgets(settings) == {"wechat": 3.0, "wecom": 3.0, "web": 9.0}
+    assert channel_budgets(Settings(_env_file=None))["wechat"] == 3.5

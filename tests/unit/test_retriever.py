@@ -1,0 +1,44 @@
+"""The knowledge base as a langchain retriever: hits become Documents with their provenance."""
+
+from __future__ import annotations
+
+from langchain_core.retrievers import BaseRetriever
+
+from knowledge.retriever import KnowledgeRetriever
+from knowledge.types import Chunk, Hit
+
+
+class FakeKnowledge:
+    """Answers every search with the same two hits and remembers the queries."""
+
+    def __init__(self) -> None:
+        self.queries: list[tuple[str, int]] = []
+
+    def search(self, query: str, k: int = 8) -> list[Hit]:
+        self.queries.append((query, k))
+        chunks = [
+            Chunk("003_7a34e294a18c87e0#faq2", "003_7a34e294a18c87e0", "买方破产的理赔流程", "faq", "买方破产了怎么办？",
+                  "买方被宣告破产后，被保险人应及时申报债权。", 120, 141),
+            Chunk("000_49362f44c7737228#s4", "000_49362f44c7737228", "了解贸易信用保险", "section", "理赔",
+                  "收到完整理赔文件后通常在30-60个工作日内完成审核赔付。", 300, 327),
+        ]
+        return [Hit(chunks[0], 0.81, 0.9, 3.2), Hit(chunks[1], 0.12, 0.5, 0.0)][:k]
+
+
+def test_hits_become_documents_with_doc_id_title_and_offsets() -> None:
+    kb = FakeKnowledge()
+    retriever = KnowledgeRetriever(knowledge=kb, k=2)
+    assert isinstance(retriever, BaseRetriever)
+    docs = retriever.invoke("客户破产了")
+    assert kb.queries == [("客户破产了", 2)]
+    assert [d.page_content for d in docs] == ["买方被宣告破产后，被保险人应及时申报债权。", "收到完整理赔文件后通常在30-60个工作日内完成审核赔付。"]
+    assert docs[0].id == "003_7a34e294a18c87e0#faq2"
+    assert docs[0].metadata == {
+        "doc_id": "003_7a34e294a18c87e0", "title": "买方破产的理赔流程", "chunk_id": "003_7a34e294a18c87e0#faq2",
+        "kind": "faq", "heading": "买方破产了怎么办？", "start": 120, "end": 141, "score": 0.81,
+    }
+
+
+def test_min_score_leaves_weak_passages_out() -> None:
+    docs = KnowledgeRetriever(knowledge=FakeKnowledge(), k=2, min_score=0.5).invoke("破产")
+    assert [d.metadata["doc_id"] for d in docs] == ["003_7a34e294a18c87e0"]

@@ -59,8 +59,9 @@ class ToolRouter:
         return self.registry.invoke(name, args, grants_of(session.caller))
 
     def tools_for(self, caller: Caller) -> list[StructuredTool]:
-        """The langchain tools ``caller`` may use (the registry's permission gate decides)."""
-        return self.registry.structured_tools(grants_of(caller))
+        """The langchain tools ``caller`` may use: the others are not offered at all (and refused if called)."""
+        grants = grants_of(caller)
+        return [t for t in self.registry.structured_tools(grants) if self.registry.allowed(t.name, grants)]
 
     def handle(self, message: str, session: Session) -> Reply | None:
         """A Reply for a tool request or a completed clarification; ``None`` when the knowledge core should answer.

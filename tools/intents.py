@@ -15,7 +15,6 @@ from typing import Any
 from tools.numbers import Amount, find_amounts, parse_period_days, parse_terms
 from tools.registry import load_specs
 from tools.spec import ToolSpec
-from tools.specs.calc_dso import NAMES as DSO_WORDS
 from tools.specs.calc_ratio import KIND_NAMES as RATIO_WORDS
 from tools.specs.calc_ratio import KIND_SLOTS
 

@@ -17,7 +17,7 @@ import pkgutil
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from tools import specs as specs_package
 from tools.calculators import CalculationError

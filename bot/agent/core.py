@@ -23,7 +23,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, Huma
 
 from bot.agent.grounding import CITATION, FIGURE_START, cited, renumber, ungrounded
 from bot.agent.toolbox import ToolsFor, Workbench, open_workbench
-from bot.chat import split_pieces
+from bot.messages import split_pieces
 from bot.messages import Caller, Reply, Session
 
 if TYPE_CHECKING:

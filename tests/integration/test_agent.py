@@ -22,7 +22,7 @@ from tests.integration.credit_service import load_samples, running_service
 from tests.llm_standin import Script, Step, call, running_model, say
 from tools.client import CreditServiceClient
 from tools.registry import ToolRegistry
-from bot.tool_routing import grants_of
+from bot.tool_routing import ToolRouter
 
 pytestmark = pytest.mark.integration
 
@@ -54,7 +54,7 @@ def build(url: str, knowledge: KnowledgeBase, service: str, **kwargs: object) ->
     settings = Settings(_env_file=None, llm_base_url=url, llm_model="stand-in", llm_api_key="sk-local", llm_timeout_s=10)
     registry = ToolRegistry(CreditServiceClient(service))
     return Agent(chat_model(settings), KnowledgeRetriever(knowledge=knowledge, k=4),
-                 lambda caller: registry.structured_tools(grants_of(caller)), **kwargs)
+                 ToolRouter(registry).tools_for, **kwargs)
 
 
 def passage_with_figure(knowledge: KnowledgeBase, query: str) -> tuple[int, str]:

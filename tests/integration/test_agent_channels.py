@@ -23,9 +23,9 @@ from bot.chat import ChatService
 from bot.web.server import create_app
 from knowledge.retriever import KnowledgeRetriever
 from tests.channels.telegram_standin import BotAPIStandIn, text_update
-from tests.channels.test_telegram import running_bot
+from tests.channels.telegram_harness import running_bot
 from tests.channels.wechat_helpers import OPENID, TOKEN as WECHAT_TOKEN, plain_params, text_xml
-from tests.llm_standin import Script, Step, call, running_model, say
+from tests.llm_standin import Step, call, running_model, say
 from tests.support import free_port, serve_in_thread
 from tests.web.conftest import serve_in_thread as serve_ready
 from tools.replies import NO_PERMISSION
@@ -72,7 +72,7 @@ def stack(kb_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 
 def figure_passage(chat: ChatService, query: str) -> tuple[int, str]:
     """(passage number, a figure in it) of the first retrieved passage that states a figure."""
-    retriever = KnowledgeRetriever(knowledge=chat.assistant.knowledge, k=4)
+    retriever = KnowledgeRetriever(knowledge=chat.assistant.library.knowledge, k=4)
     for number, document in enumerate(retriever.invoke(query), start=1):
         figure = re.search(r"\d+(?:\.\d+)?%?", document.page_content)
         if figure:
@@ -163,11 +163,10 @@ def test_wechat_answers_offline_within_its_budget_when_the_model_is_slow(stack: 
 def test_telegram_answers_with_the_agent(stack: dict[str, Any]) -> None:
     expected = cited_script(stack)
     api = BotAPIStandIn()
-    with serve_in_thread(api.app) as api_url, running_bot(api_url, stack["chat"], stack["tmp"]):
-        api.push(text_update(QUESTION))
-        deadline = time.monotonic() + 60
-        while not api.sent("sendMessage") or "来源" not in api.sent("sendMessage")[-1]["text"]:
-            assert time.monotonic() < deadline, f"no final answer from the bot: {api.sent('sendMessage')}"
-            time.sleep(0.05)
+    with serve_in_thread(api.app) as api_url:
+        api.base_url = api_url
+        with running_bot(api, stack["chat"], stack["tmp"]):
+            api.push(text_update(QUESTION))
+            api.wait_for(lambda a: any("来源" in m["text"] for m in a.sent("sendMessage")), timeout=60)
     text = api.sent("sendMessage")[-1]["text"]
     assert expected.replace("[1]", "") in re.sub(r"<[^>]+>|\[1\]|\s", "", text)

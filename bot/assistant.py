@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from bot.llm import LLMLayer, build_llm
-from bot.messages import Reply, Session, Turn, split_pieces
+from bot.messages import Reply, Session, Turn
 from bot.pipeline.catalogue import DEFAULT_STEPS, Parts, build_steps
 from bot.pipeline.knowledge import Library, open_knowledge_base
 from bot.pipeline.texts import no_answer
@@ -89,7 +89,7 @@ class Assistant:
         for refiner in self.refiners[:-1]:
             reply = refiner.refine(turn, reply)
         if not self.refiners:
-            yield from split_pieces(reply.answer)
+            yield reply.answer  # complete already: one piece, no make-believe streaming
         else:
             for item in self.refiners[-1].stream(turn, reply):
                 if isinstance(item, Reply):

@@ -44,8 +44,12 @@ def wan(value: float) -> str:
 
 
 def yuan(value: float) -> str:
-    """An exact CNY amount: 1463772.21 -> "1,463,772.21元"."""
-    return f"{value:,.2f}元"
+    """A CNY amount, exact: "100万元" when 万/亿 say it exactly (1000000), else "1,463,772.21元"."""
+    short = wan(value)
+    scale = 1e8 if short.endswith("亿") else 1e4 if short.endswith("万") else 0
+    if scale and abs(float(short[:-1]) * scale - value) < 0.005:
+        return f"{short}元"
+    return f"{value:,.2f}".rstrip("0").rstrip(".") + "元" if value == int(value) else f"{value:,.2f}元"
 
 
 def pct(value: float, digits: int = 2) -> str:
@@ -139,7 +143,7 @@ def buyer_answer(buyer: dict[str, Any]) -> str:
     lines = [
         f"{buyer['buyer_id']} {buyer['name']}（{buyer['country']}，{buyer['industry']}）",
         f"- 信用等级：{grade}/10（{GRADE_MEANING.get(grade, '')}；1 = 风险最低，10 = 已违约）",
-        f"- 状态：{buyer['status']}（{STATUS_MEANING.get(buyer['status'], buyer['status'])}）",
+        f"- 状态：{STATUS_MEANING.get(buyer['status'], buyer['status'])}",
         f"- 建议信用限额：{yuan(buyer['credit_limit_cny'])}",
         f"- 付款表现：平均逾期 {buyer['avg_days_late']} 天" if buyer["avg_days_late"] else "- 付款表现：基本按时付款",
     ]

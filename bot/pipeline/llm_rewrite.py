@@ -6,7 +6,7 @@ import logging
 from collections.abc import Iterator
 
 from bot.llm import LLMLayer, grounded
-from bot.messages import Reply, split_pieces
+from bot.messages import Reply
 from bot.pipeline.turn import TurnContext
 
 logger = logging.getLogger(__name__)
@@ -55,5 +55,5 @@ class LLMRewrite:
                 yield "\n\n"
                 streamed = False
         if not streamed:
-            yield from split_pieces(reply.answer)
+            yield reply.answer
         yield reply

@@ -80,7 +80,7 @@ TOOL_MESSAGES = [
     ("current assets 9m, current liabilities 6m, current ratio", "calc_ratio", ["1.50"]),
     # a second batch, probed after the first round of fixes
     ("鑫达精密现在信用咋样", "buyer_lookup", ["CN1000"]),
-    ("成都博润建材有限公司的额度是多少？", "buyer_lookup", ["1,000,000.00元"]),
+    ("成都博润建材有限公司的额度是多少？", "buyer_lookup", ["100万元"]),
     ("凯隆医药账上还欠多少", "buyer_lookup", ["CN1042", "应收余额"]),
     ("CN1014 过去30天的DSO", "buyer_lookup", ["近30天"]),
     ("截至2026年9月30日 CN1007 的应收", "buyer_lookup", ["截至 2026-09-30"]),

@@ -124,3 +124,12 @@ def test_grounded_stream_replaces_the_answer(monkeypatch: pytest.MonkeyPatch, ex
     items = list(assistant.stream("理赔要多久", session))
     assert items[:-1] == ["一般", "30天[1]。"] and items[-1].answer == "一般30天[1]。"
     assert session.turns[-1].answer == "一般30天[1]。"
+
+
+def test_an_answer_complete_offline_streams_as_one_piece(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No make-believe streaming: without an LLM the finished answer is sent whole, then the reply."""
+    text = "第一句。第二句；第三句。"
+    monkeypatch.setitem(catalogue.STEPS, "long", lambda parts: Fixed(text))
+    assistant = Assistant(NoKnowledge(), human_contact="人工", steps=["long"])  # type: ignore[arg-type]
+    items = list(assistant.stream("理赔要多久", Session("s")))
+    assert items[:-1] == [text] and items[-1].answer == text

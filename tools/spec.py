@@ -47,6 +47,8 @@ class ToolSpec:
         permission: the grant a caller needs (:data:`EVERYONE` for none).
         render: the result as the text every chat channel shows (channels only adapt markup and length).
         calculator: for calculators, how values are read from a message.
+        result_schema: for tools that compute locally (calculators), the result model: the credit service
+            then serves the tool as ``POST /calc/<name without calc_>`` (:mod:`tools.service.routes.calc`).
     """
 
     name: str
@@ -55,6 +57,7 @@ class ToolSpec:
     permission: str = EVERYONE
     render: Callable[[dict[str, Any], dict[str, Any]], str] | None = None
     calculator: Calculator | None = field(default=None)
+    result_schema: type[BaseModel] | None = None
 
     @property
     def description(self) -> str:

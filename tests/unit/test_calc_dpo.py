@@ -61,3 +61,18 @@ def test_zero_purchases_are_refused_politely() -> None:
 def test_receivable_days_still_go_to_dso() -> None:
     request = detect("应收账款周转天数怎么算")
     assert request is not None and request.args == {"kind": "calc_dso"}
+
+
+def test_the_credit_service_serves_every_calculator_spec() -> None:
+    """The service's /calc routes come from the specs: a calculator module is all it takes to get one."""
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from tools.service.routes.calc import router
+
+    app = FastAPI()
+    app.include_router(router)
+    client = TestClient(app)
+    assert client.post("/calc/dpo", json={"payables": 3e6, "purchases": 9e6, "period_days": 90}).json() == {"dpo_days": 30.0}
+    assert client.post("/calc/dpo", json={"payables": 1e15, "purchases": 1e-300, "period_days": 90}).status_code == 422
+    assert {"/calc/dso", "/calc/ratio", "/calc/dpo"} <= set(app.openapi()["paths"])

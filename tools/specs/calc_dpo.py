@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
+from tools.calculators import dso
 from tools.replies import wan
+from tools.schemas import Number, Whole
 from tools.spec import Calculator, ToolSpec
 
 if TYPE_CHECKING:
@@ -32,14 +34,20 @@ FORMULA = (
 class DpoArgs(BaseModel):
     """Arguments of ``calc_dpo``."""
 
-    payables: float = Field(ge=0, description="Accounts payable outstanding (CNY)")
-    purchases: float = Field(gt=0, description="Purchases (or cost of goods sold) over the period (CNY), greater than 0")
-    period_days: int = Field(gt=0, le=3650, description="Length of the period in days (90 for a quarter)")
+    payables: Number = Field(ge=0, description="Accounts payable outstanding (CNY)")
+    purchases: Number = Field(gt=0, description="Purchases (or cost of goods sold) over the period (CNY), greater than 0")
+    period_days: Whole = Field(gt=0, le=3650, description="Length of the period in days (90 for a quarter)")
+
+
+class DpoResult(BaseModel):
+    """Result of ``calc_dpo``."""
+
+    dpo_days: float = Field(description="Days payable outstanding, rounded to 0.1 day")
 
 
 def calc_dpo(client: CreditServiceClient, payables: float, purchases: float, period_days: int) -> dict[str, Any]:
     """Days payable outstanding from typed numbers: DPO = payables / purchases * period_days (days)."""
-    return {"dpo_days": round(payables / purchases * period_days, 1)}
+    return {"dpo_days": dso(payables, purchases, period_days)}  # the same arithmetic, on the payables side
 
 
 def render(args: dict[str, Any], result: dict[str, Any]) -> str:
@@ -53,6 +61,6 @@ def render(args: dict[str, Any], result: dict[str, Any]) -> str:
 
 
 SPEC = ToolSpec(
-    "calc_dpo", DpoArgs, calc_dpo, render=render,
+    "calc_dpo", DpoArgs, calc_dpo, render=render, result_schema=DpoResult,
     calculator=Calculator(NAMES, SLOTS, LABELS, FORMULA, needs_period=True, priority=10),
 )

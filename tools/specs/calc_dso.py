@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from tools.formulas import compute_dso
 from tools.spec import Calculator, ToolSpec
 from tools.replies import FORMULAS, SLOT_LABELS, dso_answer
-from tools.schemas import DsoArgs
+from tools.schemas import DsoArgs, DsoResult
 
 if TYPE_CHECKING:
     from tools.client import CreditServiceClient
@@ -26,6 +26,6 @@ def calc_dso(client: CreditServiceClient, receivables: float, credit_sales: floa
 
 
 SPEC = ToolSpec(
-    "calc_dso", DsoArgs, calc_dso, render=dso_answer,
+    "calc_dso", DsoArgs, calc_dso, render=dso_answer, result_schema=DsoResult,
     calculator=Calculator(NAMES, SLOTS, SLOT_LABELS, FORMULAS["calc_dso"], needs_period=True, priority=90),
 )

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from tools.formulas import compute_ratio
 from tools.spec import ToolSpec
 from tools.replies import ratio_answer
-from tools.schemas import RatioArgs
+from tools.schemas import RatioArgs, RatioResult
 
 if TYPE_CHECKING:
     from tools.client import CreditServiceClient
@@ -42,4 +42,4 @@ def calc_ratio(client: CreditServiceClient, **kwargs: Any) -> dict[str, Any]:
     return compute_ratio(RatioArgs(**kwargs)).model_dump()
 
 
-SPEC = ToolSpec("calc_ratio", RatioArgs, calc_ratio, render=ratio_answer)
+SPEC = ToolSpec("calc_ratio", RatioArgs, calc_ratio, render=ratio_answer, result_schema=RatioResult)

@@ -50,6 +50,7 @@ def main() -> int:
     from bot.assistant import build_assistant
     from bot.config import Settings
     from bot.messages import Session
+    from ingest.pipeline import ingest_paths
     from knowledge.index import KnowledgeBase
 
     conversations = _questions(args.questions)
@@ -57,8 +58,8 @@ def main() -> int:
         data_dir = Path(tmp)
         settings = Settings(_env_file=None, data_dir=data_dir, service_url=_dead_url(), llm_base_url=None, llm_model=None)
         started = time.perf_counter()
-        report = KnowledgeBase(data_dir, embedding_model=settings.embedding_model,
-                               model_cache_dir=settings.model_cache_dir).ingest()
+        report = ingest_paths(KnowledgeBase(data_dir, embedding_model=settings.embedding_model,
+                                            model_cache_dir=settings.model_cache_dir))
         ingest_s = time.perf_counter() - started
         print(f"ingest: {ingest_s:.1f} s ({report.summary()})")
 

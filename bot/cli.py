@@ -17,11 +17,12 @@ logger = logging.getLogger("creditbot")
 
 def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     from bot.chat import open_knowledge_base
+    from ingest.pipeline import ingest_paths
     from knowledge.answering import Composer
 
     paths = [Path(p) for p in args.paths] or settings.articles or None
     knowledge = open_knowledge_base(settings)
-    report = knowledge.ingest(paths, progress=sys.stderr.isatty())
+    report = ingest_paths(knowledge, paths, progress=sys.stderr.isatty())
     if knowledge.ready():  # embed the answer sentences now, not on the first question (cached on disk)
         Composer(knowledge.chunks(), embed_passages=knowledge.sentence_vectors)
     print(report.summary())

@@ -287,7 +287,9 @@ def evaluate(cases: list[dict[str, Any]], settings: Settings) -> list[CaseResult
     knowledge = open_knowledge_base(settings)
     if not knowledge.ready():
         logger.info("the index is empty: ingesting the bundled articles first")
-        knowledge.ingest(None)
+        from ingest.pipeline import ingest_paths
+
+        ingest_paths(knowledge)
     service = build_chat_service(settings)
     caller = Caller(channel="eval", user_hash=hash_user("eval", "eval"), may_lookup_buyers=True)
     results = []

@@ -89,7 +89,7 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from bot.evaluation import run_eval
 
-    return run_eval(Path(args.file), settings, as_json=args.json)
+    return run_eval([Path(f) for f in args.files], settings, as_json=args.json)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -120,8 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("csv")
         p.set_defaults(func=_import, kind=kind)
 
-    p = sub.add_parser("eval", help="run an evaluation set and print scores")
-    p.add_argument("file")
+    p = sub.add_parser("eval", help="run evaluation sets and print scores per set")
+    p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--json", action="store_true", help="print the scores as JSON")
     p.set_defaults(func=_eval)
     return parser

@@ -82,7 +82,9 @@ class Assistant:
             with self._lock:
                 if self._composer is None:
                     # sentences are chosen by meaning too, not only by shared words
-                    self._composer = Composer(self.knowledge.chunks(), embed_passages=self.knowledge.sentence_vectors)
+                    self._composer = Composer(
+                        self.knowledge.chunks(), embed_passages=self.knowledge.sentence_vectors, facts=self.knowledge.facts()
+                    )
         return self._composer
 
     # --- the offline answer ---------------------------------------------------------------

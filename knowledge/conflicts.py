@@ -181,3 +181,22 @@ def coverage_disagreements(
         if covered is not None:
             out.append(CoverageDisagreement(term, excluded, covered))
     return out
+
+
+def topic_conflicts(
+    anchors: list[Sentence], pool: list[Sentence], weights: TermWeights, specific: list[str], asked: set[str]
+) -> list[Conflict]:
+    """Conflicts of the asked unit classes among sentences on the question's topic.
+
+    Args:
+        anchors: the answer's sentences and the best candidates stating a figure of an asked unit.
+        pool: the question-relevant sentences of the corpus.
+        weights: term weights.
+        specific: the question's specific terms (a figure's surroundings must share some of them).
+        asked: the unit classes asked for (``days``, ``percent`` ...).
+    """
+
+    def on_topic(context: str) -> bool:
+        return not specific or weights.known_coverage(specific, context) >= 0.1
+
+    return [c for c in find_conflicts(anchors, pool, weights, on_topic=on_topic) if c.unit in asked]

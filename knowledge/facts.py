@@ -39,7 +39,7 @@ _DURATION = re.compile(
 )
 _FIGURE = re.compile(rf"(?P<value>{_NUM})(?:\s*[-–~至到]\s*(?P<value2>{_NUM}))?\s*(?P<unit>{_UNIT})")
 _ORDINALS = ("首先", "第一", "其次", "第二", "然后", "再次", "第三", "之后", "最后", "第四")
-_STEP_WORD = re.compile(r"(首先|其次|然后|再次|之后|最后|第[一二三四五六七八九十]步?)[，,：:]?")
+_STEP_WORD = re.compile(r"(首先|其次|然后|再次|之后|最后|第[一二三四五六七八九十](?:步|(?=[，,、：:])))[，,：:]?")
 _DEFINITION = re.compile(
     r"(?P<term>[\u4e00-\u9fffA-Za-z]{2,12})[(（](?P<body>[^()（）]{4,40})[)）]"
     r"|(?P<term2>[\u4e00-\u9fffA-Za-z]{2,12})(?:是指|指的是|即是|定义为)(?P<body2>[^。；;]{4,60})"

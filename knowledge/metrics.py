@@ -6,6 +6,8 @@ about DSO (under any of its names in ``lexicon.yaml``), each with its source sen
 
 from __future__ import annotations
 
+import re
+
 from knowledge.facts import Fact
 from knowledge.lexicon import metric_aliases
 
@@ -44,7 +46,9 @@ def facts_about(facts: list[Fact], subject: str) -> list[Fact]:
 
 
 def _clause(fact: Fact) -> str:
-    """The part of a threshold's sentence just before its value (its metric, however written)."""
+    """The words of a threshold's sentence from the last separator up to its value (its metric, however written)."""
     value = f"{fact.value:g}" if fact.value is not None else ""
     at = fact.sentence.find(fact.detail + value) if value else -1
-    return fact.sentence[max(0, at - 16) : at] if at >= 0 else fact.subject
+    if at < 0:
+        return fact.subject
+    return re.split(r"[，,、；;：:。]", fact.sentence[:at])[-1]

@@ -1,6 +1,6 @@
 """Search: dense keys (chromadb) and BM25 over jieba terms, fused, over one or more query variants.
 
-A question is searched as typed and as its variants (say, with homophone typos corrected); a chunk
+A question is searched as typed and as its variants (homophone typos corrected, any the caller adds); a chunk
 keeps its best fused score over the variants (a variant counts :data:`VARIANT_WEIGHT`). Facts are
 extra keys: a chunk holding a fact whose subject the question names gains :data:`FACT_KEY_BONUS`.
 """
@@ -24,6 +24,7 @@ from knowledge.errors import RetrievalError
 from knowledge.store import IndexState, IndexStore
 from knowledge.terms import query_terms, to_simplified
 from knowledge.types import Hit
+from knowledge.typos import corpus_texts, corrector_for
 
 
 class Retriever:
@@ -43,7 +44,8 @@ class Retriever:
             return []
         state = self.store.state()
         fused, dense, raw = self._fused(query, state)
-        for variant in dict.fromkeys(to_simplified(v.strip()) for v in variants):
+        corrected = corrector_for(corpus_texts(state.chunks)).correct(query)
+        for variant in dict.fromkeys(to_simplified(v.strip()) for v in [corrected, *variants]):
             if variant and variant != query:
                 other, other_dense, other_raw = self._fused(variant, state)
                 better = other * VARIANT_WEIGHT > fused

@@ -1,0 +1,85 @@
+"""Reasoning with facts: deadlines from the user's dates, figures against thresholds, changes, the n-th step.
+
+Hand-written articles and questions of our own (no evaluation question is used here).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from knowledge.facts import Fact, extract_facts
+from knowledge.grounding import ungrounded
+from knowledge.questions import understand
+from knowledge.reasoning import compare, deadline, nth_step, reason
+from knowledge.types import Chunk
+from knowledge.typos import TypoCorrector
+
+TODAY = date(2026, 6, 1)
+NOTICE = Chunk("a_1#faq0", "a_1", "保单义务", "faq", "出险后多久要通知保险人？",
+               "被保险人应在发现买方无力付款后十五天内书面通知保险人，并在通知后60天内提交索赔材料。", 0, 0)
+SIGNALS = Chunk("b_2#faq1", "b_2", "风险信号", "faq", "哪些指标说明客户风险升高？",
+                "若坏账率持续高于3%，或应收账款周转天数同比增加25%以上，或速动比率低于0.8，应收紧赊销。", 0, 0)
+PROCESS = Chunk("c_3#s2", "c_3", "保理业务", "section", "办理保理的步骤",
+                "办理保理通常分三步：首先提交应收账款转让申请；其次由保理商审核买方资信；最后签订保理合同并放款。", 0, 0)
+FACTS: list[Fact] = [f for c in (NOTICE, SIGNALS, PROCESS) for f in extract_facts(c)]
+
+
+def relevance_by_words(question: str):  # noqa: ANN201 - a Relevance
+    def relevance(fact: Fact) -> float:
+        shared = {ch for ch in question if "\u4e00" <= ch <= "\u9fff"} & set(fact.sentence)
+        return len(shared) / 10
+    return relevance
+
+
+def test_deadline_counts_from_the_date_of_the_event_the_article_names() -> None:
+    q = "客户7月20日正式破产，我们7月28日才发现买方无力付款，最晚哪天要书面通知保险人"
+    finding = deadline(understand(q, TODAY), FACTS, relevance_by_words(q))
+    assert finding is not None
+    assert finding.lead.startswith("最晚8月12日") and "7月28日" in finding.lead  # 7-28 + 15 days
+    assert finding.facts[0].doc_id == "a_1"
+
+
+def test_deadline_in_english_counts_the_same_way() -> None:
+    q = "We discovered on 3 March that the buyer cannot pay. What is the deadline to notify the insurer? 通知"
+    finding = deadline(understand(q, TODAY), FACTS, lambda f: 1.0 if f.doc_id == "a_1" else 0.0)
+    assert finding is not None and finding.lead.startswith("March 18")
+
+
+def test_user_figure_above_a_warn_above_threshold() -> None:
+    q = "我们坏账率现在4.2%，算高吗"
+    finding = compare(understand(q, TODAY), FACTS, relevance_by_words(q))
+    assert finding is not None and "4.2%高于" in finding.lead and "3%" in finding.lead
+
+
+def test_user_figure_above_a_warn_below_threshold_is_fine() -> None:
+    q = "速动比率1.1要不要紧"
+    finding = compare(understand(q, TODAY), FACTS, relevance_by_words(q))
+    assert finding is not None and "1.1高于" in finding.lead and "未触及" in finding.lead
+
+
+def test_change_between_two_user_figures_is_judged_on_the_named_metric() -> None:
+    q = "应收账款周转天数去年40天今年52天，要不要紧"
+    finding = reason(understand(q, TODAY), FACTS, relevance_by_words(q))
+    assert finding is not None and "30%" in finding.derived and "25%" in finding.lead and "超过" in finding.lead
+
+
+def test_nth_step_of_the_relevant_procedure() -> None:
+    q = "办理保理第二步是什么"
+    finding = nth_step(understand(q, TODAY), FACTS, relevance_by_words(q))
+    assert finding is not None and finding.lead.startswith("第二步是由保理商审核买方资信")
+
+
+def test_every_figure_of_a_finding_is_in_a_source_or_computed() -> None:
+    q = "应收账款周转天数去年40天今年52天，要不要紧"
+    finding = reason(understand(q, TODAY), FACTS, relevance_by_words(q))
+    assert finding is not None
+    lead = finding.lead.format("")
+    sources = [f.sentence for f in finding.facts]
+    assert not ungrounded(lead, sources, [q, *finding.derived])
+    assert ungrounded(lead + "约有35%的企业如此。", sources, [q, *finding.derived]) == {"35"}
+
+
+def test_homophone_typos_are_corrected_to_corpus_words_only() -> None:
+    corrector = TypoCorrector([NOTICE.text, PROCESS.text])
+    assert corrector.correct("保理商怎么审合买方资信") == "保理商怎么审核买方资信"
+    assert corrector.correct("今天天气不错") == "今天天气不错"

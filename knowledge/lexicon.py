@@ -25,3 +25,8 @@ def metric_aliases() -> dict[str, list[str]]:
 def asked_kinds() -> dict[str, list[str]]:
     """Kind of fact -> the question words asking for it."""
     return {k: [str(a) for a in v] for k, v in lexicon()["asked_kinds"].items()}
+
+
+def event_synonyms() -> dict[str, list[str]]:
+    """Start-event word -> the words that name the same event."""
+    return {k: [str(a) for a in v] for k, v in lexicon().get("event_synonyms", {}).items()}

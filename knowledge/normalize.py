@@ -199,7 +199,7 @@ def detect_script(text: str) -> Script:
     han = _HAN.findall(text)
     if not han:
         return "en" if _LATIN_WORD.search(text) else "hans"
-    joined = "".join(han)
+    joined = "".join(han).replace("帐", "账")  # 帐 is common in Simplified text too (帐期, 坏帐)
     return "hant" if to_simplified(joined) != joined else "hans"
 
 

@@ -12,7 +12,11 @@ from datetime import date
 
 from knowledge.lexicon import asked_kinds
 from knowledge.numerals import arabic_figures, chinese_to_int
+from knowledge.sentences import terms
+from knowledge.terms import STOPWORDS, segment
 
+# Terms that name the field itself, not what a question is about.
+GENERIC_TERMS = frozenset({"安联", "联贸", "贸易", "信用", "保险", "用保", "服务", "一般", "通常", "多少"})
 _MONTHS = {m: n for n, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
 _CN_DATE = re.compile(r"(?:(?P<y>\d{4})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*(?:日|号|號)?")
@@ -118,3 +122,12 @@ def understand(question: str, today: date | None = None) -> Question:
         unit = {"％": "%", "个工作日": "工作日", "日": "天"}.get(m.group("unit") or "", m.group("unit") or "")
         q.figures.append(Figure(float(m.group("value")), unit, m.start()))
     return q
+
+
+def content_terms(question: str) -> list[str]:
+    """The question's own subject terms: its words less function words and the words that ask
+    ("多少", "多久", "几天"), as matching units (character bigrams)."""
+    asking = {w.lower() for words in asked_kinds().values() for w in words}
+    words = [w for w in segment(question)
+             if len(w) >= 2 and w not in STOPWORDS and w.lower() not in asking and not re.search(r"\d", w)]
+    return [t for t in terms(" ".join(words)) if t not in GENERIC_TERMS]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from knowledge.facts import Fact
-from knowledge.lexicon import metric_aliases
+from knowledge.lexicon import event_synonyms, metric_aliases
 from knowledge.metrics import facts_about
 from knowledge.questions import Figure, Question
 
@@ -92,12 +92,17 @@ def _best(facts: list[Fact], relevance: Relevance, accept: Callable[[Fact], bool
 
 
 def _start_date(question: Question, fact: Fact) -> date:
-    """The user's date whose following words share most characters with the fact's start event."""
+    """The user's date closest in words to the fact's start event (its synonyms count double).
+
+    "3月5号法院裁定破产 3月10号才收到消息", limit counted from 知悉破产: 3月10日 (收到消息 = 知悉).
+    """
     anchor = set(fact.subject)
+    synonyms = [w for key, words in event_synonyms().items() if key in fact.subject for w in words]
 
     def closeness(item: tuple[date, int]) -> tuple[int, int]:
-        words = question.text[item[1] : item[1] + 18]
-        return len(anchor & set(words)), item[1]
+        words = question.text[item[1] : item[1] + 18].lower()
+        named = sum(2 * len(w) for w in synonyms if w.lower() in words)
+        return named + len(anchor & set(words)), item[1]
 
     return max(question.dates, key=closeness)[0]
 
@@ -174,7 +179,7 @@ def _change(question: Question, facts: list[Fact], relevance: Relevance) -> Find
     else:
         lead = f"{moved}，{'增加' if change > 0 else '减少'}{rate}"
     if fact is None or fact.value is None:
-        return Finding(lead + "。", (), tuple(derived))
+        return None  # a change nobody in the articles judges is no answer by itself
     over = change > fact.value
     verdict = "超过" if over else "未超过"
     advice = "，属于资料所说需要警惕、启动排查的情形" if over else ""
@@ -200,6 +205,21 @@ def nth_step(question: Question, facts: list[Fact], relevance: Relevance) -> Fin
     step = steps[question.step - 1]
     ordinal = _CN_ORDINAL[question.step - 1] if question.step <= len(_CN_ORDINAL) else str(question.step)
     return Finding(f"第{ordinal}步是{step.detail}{{0}}。", (step,))
+
+
+def judge_metric(facts: list[Fact], metric: str, value: float, unit: str = "", english: bool = False) -> Finding | None:
+    """A tool result judged against what the articles say about its metric (say ``逾期率`` 17.5 ``%``).
+
+    Returns None when the articles give no threshold of that unit for the metric; the caller then says
+    plainly that they give no benchmark (``资料没有给出…的正常水平``).
+    """
+    figure = Figure(value, unit, 0)
+    about = [f for f in facts_about(facts, metric) if f.kind == "threshold" and _matches_unit(figure, f)]
+    level = [f for f in about if f.detail not in ("增加", "增长", "上升", "延长", "减少", "下降")]
+    fact = (level or about or [None])[0]
+    if fact is None:
+        return None
+    return Finding(_judged(value, unit, fact, english), (fact,))
 
 
 REASONERS = (deadline, compare, nth_step)

@@ -173,6 +173,7 @@ class SentenceScorer:
         hits: Sequence[Hit],
         about_provider: bool,
         similar: tuple[np.ndarray, np.ndarray] | None = None,
+        favoured: set[str] | None = None,
     ) -> list[Candidate]:
         """Every pool sentence that may answer ``query``, scored, best first."""
         qterms = terms(query)
@@ -212,8 +213,8 @@ class SentenceScorer:
             score += SEMANTIC_WEIGHT * sem + (FAQ_MATCH_BONUS if answers_match else 0.0)
             if coverage_asked and _COVERAGE_STATEMENT.search(text):
                 score += 0.25
-            if asked_units and any(f.unit in asked_units for f in figures(text)):
-                score += ASKED_KIND_BONUS  # the sentence carries the kind of figure asked for
+            if (asked_units and any(f.unit in asked_units for f in figures(text))) or (favoured and text in favoured):
+                score += ASKED_KIND_BONUS  # the sentence carries the kind of figure or fact asked for
             if setting_asked and _SETTING_STATEMENT.search(text):
                 score += 0.15
             if not examples_ok and is_anecdote(text):

@@ -83,3 +83,12 @@ def test_homophone_typos_are_corrected_to_corpus_words_only() -> None:
     corrector = TypoCorrector([NOTICE.text, PROCESS.text])
     assert corrector.correct("保理商怎么审合买方资信") == "保理商怎么审核买方资信"
     assert corrector.correct("今天天气不错") == "今天天气不错"
+
+
+def test_a_tool_figure_is_judged_against_the_metric_threshold() -> None:
+    from knowledge.reasoning import judge_metric
+
+    high = judge_metric(FACTS, "坏账率", 5.0, "%")
+    assert high is not None and high.lead.startswith("5%高于") and high.facts[0].doc_id == "b_2"
+    assert judge_metric(FACTS, "DSO", 30.0, "%") is not None  # the articles' change threshold for DSO
+    assert judge_metric(FACTS, "流动比率", 1.4) is None  # the articles say nothing about it

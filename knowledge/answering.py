@@ -103,7 +103,7 @@ class Composer(SentenceScorer):
 
         return relevance
 
-    def _asked_fact_missing(self, question: Question, candidates: list[Candidate]) -> bool:
+    def _asked_fact_missing(self, question: Question, candidates: list[Candidate], context: str = "") -> bool:
         """True when the question asks for a duration or share and no close candidate states one about it.
 
         "About it": the clause stating the figure (with the clause before it) shares some of the
@@ -115,7 +115,7 @@ class Composer(SentenceScorer):
             return False  # (an English question's words are not the articles' words)
         top = candidates[0].score
         near = [c for c in candidates[:_PROBE] if c.score >= 0.5 * top]
-        words = content_terms(question.text)
+        words = content_terms(f"{context} {question.text}")  # a follow-up's subject is in the earlier turn
         return not any(self._states(c.sentence.text, units, words) for c in near)
 
     def _states(self, sentence: str, units: set[str], words: list[str]) -> bool:
@@ -152,7 +152,7 @@ class Composer(SentenceScorer):
         similar = self.similarities(query_vector)
         favoured = set().union(*(self._kind_texts.get(k, set()) for k in question.kinds & _FACT_KINDS))
         candidates = self.candidates(query, context, hits, about_provider, similar, favoured)
-        if not candidates or self._asked_fact_missing(question, candidates):
+        if not candidates or self._asked_fact_missing(question, candidates, context):
             return None
         finding = reason(question, self.facts, self._fact_relevance(f"{context} {query}", hits))
         chosen = self.select(candidates, limit=2 if finding else 3)

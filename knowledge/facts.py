@@ -30,7 +30,7 @@ _ABOVE = r"超过|高于|大于|多于|超出|超|达到|增加|增长|上升|�
 _BELOW = r"低于|少于|小于|不足|不到|降至|下降|减少"
 _THRESHOLD = re.compile(
     rf"(?P<subject>[\u4e00-\u9fffA-Za-z]{{1,14}}?)(?:持续|连续|同比|环比)?(?P<cmp>{_ABOVE}|{_BELOW})"
-    rf"(?P<mid>[\u4e00-\u9fff]{{0,6}}?)(?P<value>{_NUM})(?P<unit>{_UNIT})?(?P<tail>以上|以下|以内)?"
+    rf"(?P<mid>[\u4e00-\u9fff]{{0,10}}?)(?P<value>{_NUM})(?P<unit>{_UNIT})?(?P<tail>以上|以下|以内)?"
 )
 # "知悉破产事件后30天内提交" / "到期前7天发送" / "逾期15天即启动" / "15天后发出"
 _DURATION = re.compile(
@@ -89,12 +89,15 @@ def _clean_subject(text: str) -> str:
 def _thresholds(sentence: str, chunk: Chunk) -> list[Fact]:
     out = []
     for m in _THRESHOLD.finditer(sentence):
-        subject = _clean_subject(m.group("subject") + (m.group("mid") or ""))
-        if not subject or len(subject) < 2:
+        subject = _clean_subject(m.group("subject"))
+        negated = subject.endswith("不")  # "不超过80%" is an upper bound, not a warning above 80%
+        subject = _clean_subject(subject.removesuffix("不").removesuffix("通常").removesuffix("一般"))
+        if len(subject) < 2:
             continue
-        below = bool(re.fullmatch(_BELOW, m.group("cmp")))
+        below = bool(re.fullmatch(_BELOW, m.group("cmp"))) != negated
+        detail = ("不" if negated else "") + m.group("cmp") + (m.group("mid") or "")
         out.append(Fact("threshold", subject, float(m.group("value")), None, m.group("unit") or "",
-                        "<" if below else ">", m.group("cmp"), 0, sentence, chunk.doc_id, chunk.chunk_id))
+                        "<" if below else ">", detail, 0, sentence, chunk.doc_id, chunk.chunk_id))
     return out
 
 

@@ -30,3 +30,13 @@ def asked_kinds() -> dict[str, list[str]]:
 def event_synonyms() -> dict[str, list[str]]:
     """Start-event word -> the words that name the same event."""
     return {k: [str(a) for a in v] for k, v in lexicon().get("event_synonyms", {}).items()}
+
+
+def synonyms() -> dict[str, str]:
+    """Colloquial word -> the article words added to a question that uses it."""
+    return {str(k): str(v) for k, v in lexicon().get("synonyms", {}).items()}
+
+
+def uncovered_aspects() -> list[dict[str, str]]:
+    """Policy aspects (name, ``asked`` regex, ``evidence`` regex) answered only when the articles mention them."""
+    return [{k: str(v) for k, v in a.items()} for a in lexicon().get("uncovered_aspects", [])]

@@ -14,6 +14,7 @@ accepts them, nothing else).
 from __future__ import annotations
 
 import calendar
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -128,19 +129,28 @@ def deadline(question: Question, facts: list[Fact], relevance: Relevance) -> Fin
     return Finding(lead, (fact,), (_cn_date(end), _cn_date(start)))
 
 
+_CONSEQUENCE = re.compile(r"[，,]\s*(?:则|就)?((?:需|应|建议|要|须|可)[^。；;]*)")
+
+
+def consequence(sentence: str) -> str:
+    """What the article says to do when its threshold is crossed ("…，则需立即启动风险排查" -> "需立即启动风险排查")."""
+    found = _CONSEQUENCE.search(sentence)
+    return found.group(1).strip() if found else ""
+
+
 def _judged(value: float, unit: str, fact: Fact, english: bool) -> str:
     assert fact.value is not None
     limit = f"{_num(fact.value)}{fact.unit}"
     mine = f"{_num(value)}{unit}"
-    warn_above = fact.comparator == ">"
-    over = value > fact.value if warn_above else value < fact.value
+    over = value > fact.value if fact.comparator == ">" else value < fact.value
     if english:
         side = "above" if value > fact.value else "below"
-        verdict = "which the articles treat as a warning sign" if over else "so this warning line is not reached"
+        verdict = "which the articles treat as a warning sign" if over else "so this line is not crossed"
         return f"{mine} is {side} the {limit} in the articles ({fact.subject}){{0}}, {verdict}."
     side = "高于" if value > fact.value else "低于" if value < fact.value else "等于"
-    verdict = "属于资料所说需要警惕、启动排查的情形" if over else "未触及资料中的这条预警线"
-    return f"{mine}{side}资料中{fact.subject}{'超过' if warn_above else '低于'}{limit}的预警线{{0}}，{verdict}。"
+    todo = consequence(fact.sentence)
+    verdict = (f"资料的建议是{todo}" if todo else "已触及这条线") if over else "未触及这条线"
+    return f"{mine}{side}资料中“{fact.subject}{fact.detail}{limit}”这条线{{0}}，{verdict}。"
 
 
 def _matches_unit(figure: Figure, fact: Fact) -> bool:
@@ -181,9 +191,10 @@ def _change(question: Question, facts: list[Fact], relevance: Relevance) -> Find
     if fact is None or fact.value is None:
         return None  # a change nobody in the articles judges is no answer by itself
     over = change > fact.value
+    todo = consequence(fact.sentence)
+    advice = (f"，资料的建议是{todo}" if todo else "") if over else ""
     verdict = "超过" if over else "未超过"
-    advice = "，属于资料所说需要警惕、启动排查的情形" if over else ""
-    return Finding(f"{lead}，{verdict}资料中{fact.subject}{fact.detail}{_num(fact.value)}%的标准{{0}}{advice}。",
+    return Finding(f"{lead}，{verdict}资料中“{fact.subject}{fact.detail}{_num(fact.value)}%”这条线{{0}}{advice}。",
                    (fact,), tuple(derived))
 
 

@@ -55,6 +55,8 @@ def test_user_figure_above_a_warn_below_threshold_is_fine() -> None:
     q = "速动比率1.1要不要紧"
     finding = compare(understand(q, TODAY), FACTS, relevance_by_words(q))
     assert finding is not None and "1.1高于" in finding.lead and "未触及" in finding.lead
+    low = compare(understand("速动比率0.6要不要紧", TODAY), FACTS, relevance_by_words("速动比率0.6要不要紧"))
+    assert low is not None and "0.6低于" in low.lead and "资料的建议是应收紧赊销" in low.lead
 
 
 def test_change_between_two_user_figures_is_judged_on_the_named_metric() -> None:
@@ -89,6 +91,6 @@ def test_a_tool_figure_is_judged_against_the_metric_threshold() -> None:
     from knowledge.reasoning import judge_metric
 
     high = judge_metric(FACTS, "坏账率", 5.0, "%")
-    assert high is not None and high.lead.startswith("5%高于") and high.facts[0].doc_id == "b_2"
+    assert high is not None and high.lead.startswith("5%高于资料中“坏账率") and high.facts[0].doc_id == "b_2"
     assert judge_metric(FACTS, "DSO", 30.0, "%") is not None  # the articles' change threshold for DSO
     assert judge_metric(FACTS, "流动比率", 1.4) is None  # the articles say nothing about it

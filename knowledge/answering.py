@@ -106,9 +106,9 @@ class Composer(SentenceScorer):
     def _asked_fact_missing(self, question: Question, candidates: list[Candidate], context: str = "") -> bool:
         """True when the question asks for a duration or share and no close candidate states one about it.
 
-        "About it": the clause stating the figure (with the clause before it) shares some of the
-        question's own words beyond the asking ones ("平均DSO是多少天" is not answered by a 30-day limit
-        on overdue invoices).
+        "About it": the clause stating the figure (with the clause before it) covers a fair share
+        (:data:`ABOUT_SUBJECT`) of the question's own words, compared with the best any close sentence
+        covers ("平均DSO是多少天" is not answered by a 30-day limit on overdue invoices).
         """
         units = set().union(*(_KIND_UNITS.get(k, set()) for k in question.kinds))
         if not units or question.figures or question.dates or question.english or not candidates:
@@ -116,14 +116,19 @@ class Composer(SentenceScorer):
         top = candidates[0].score
         near = [c for c in candidates[:_PROBE] if c.score >= 0.5 * top]
         words = content_terms(f"{context} {question.text}")  # a follow-up's subject is in the earlier turn
-        return not any(self._states(c.sentence.text, units, words) for c in near)
+        if not words:
+            return not any(f.unit in units for c in near for f in figures(c.sentence.text))
+        # as much of the question as the closest sentences cover at best; a figure's clause must reach a share
+        best = max(self.weights.coverage(words, c.sentence.text) for c in candidates[:_PROBE])
+        return not any(self._states(c.sentence.text, units, words, ABOUT_SUBJECT * best) for c in near)
 
-    def _states(self, sentence: str, units: set[str], words: list[str]) -> bool:
+    def _states(self, sentence: str, units: set[str], words: list[str], floor: float) -> bool:
         clauses = _CLAUSES.findall(sentence)
         for n, clause in enumerate(clauses):
             if any(f.unit in units for f in figures(clause)):
                 around = "".join(clauses[max(0, n - 1) : n + 1])
-                if not words or self.weights.coverage(words, around) >= ABOUT_SUBJECT:
+                coverage = self.weights.coverage(words, around)
+                if coverage > 0 and coverage >= floor:
                     return True
         return False
 

@@ -16,7 +16,7 @@ from knowledge.types import Chunk
 
 CONFLICT_LEAD = "资料说法不一："
 CONFLICT_TAIL = "以保单条款为准。"
-MAX_BODY_CHARS = 170  # supporting sentences stop here (dev median answer length <= 180)
+MAX_BODY_CHARS = 200  # supporting sentences stop here (dev median answer length <= 180)
 # A sentence opening with a pointer back needs its section heading to be understood.
 _ANAPHORIC = re.compile(r"^(这些|这种|这类|这一|该|其|上述|以上|此类|它们)")
 _HALF = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}

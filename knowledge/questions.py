@@ -68,11 +68,11 @@ class Question:
         return any(units.count(u) >= 2 for u in set(units)) and bool(_CHANGE.search(self.text))
 
 
-def _year(text: str | None, today: date) -> int:
-    return int(text) if text else today.year
+def _year(text: str | None, today: date | None) -> int:
+    return int(text) if text else (today or date.today()).year
 
 
-def _dates(text: str, today: date) -> tuple[list[tuple[date, int]], list[tuple[int, int]]]:
+def _dates(text: str, today: date | None) -> tuple[list[tuple[date, int]], list[tuple[int, int]]]:
     found: list[tuple[date, int]] = []
     spans: list[tuple[int, int]] = []
     for pattern in (_ISO_DATE, _CN_DATE):
@@ -99,7 +99,6 @@ def _dates(text: str, today: date) -> tuple[list[tuple[date, int]], list[tuple[i
 
 def understand(question: str, today: date | None = None) -> Question:
     """The asked kinds, the user's figures and dates, and the step asked for in ``question``."""
-    today = today or date.today()
     text = arabic_figures(question)
     lowered = text.lower()
     # an English question may carry a few Chinese glossary terms added for retrieval
@@ -108,7 +107,7 @@ def understand(question: str, today: date | None = None) -> Question:
     for kind, words in asked_kinds().items():
         if any(w.lower() in lowered for w in words):
             q.kinds.add(kind)
-    q.dates, spans = _dates(text, today)
+    q.dates, spans = _dates(text, today) if re.search(r"\d", text) else ([], [])
     step = _STEP.search(text)
     if step:
         raw = step.group(1) or step.group(2)

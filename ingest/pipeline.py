@@ -123,6 +123,8 @@ def _ingest(kb: KnowledgeBase, paths: list[Path] | None, progress: bool) -> Inge
             kb.remove_document(doc_id)
             report.removed.append(doc_id)
     kb.commit()
+    if kb.ready():
+        kb.refresh_facts()  # facts are rebuilt on every ingest, also for unchanged articles
     report.chunks = kb.chunk_count()
     report.seconds = time.perf_counter() - started
     logger.info("ingest done: %s", report.summary().splitlines()[0])

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from knowledge.conflicts import Conflict, coverage_disagreements, figures, topic_conflicts
-from knowledge.constants import ABOUT_SUBJECT, LEAD_COVERAGE_WEIGHT, LEAD_POOL, SUPPORT_SHARE
+from knowledge.constants import ABOUT_SUBJECT, FINDING_CONFIDENCE, LEAD_COVERAGE_WEIGHT, LEAD_POOL, SUPPORT_SHARE
 from knowledge.facts import Fact, extract_facts
 from knowledge.formatting import (
     Citation,
@@ -37,7 +37,7 @@ from knowledge.reasoning import Finding, reason
 from knowledge.scoring import GENERIC, Candidate, SentenceScorer, asked_units_of, asks_coverage
 from knowledge.sentences import PROVIDER, Sentence, terms
 from knowledge.types import Chunk, Hit
-from knowledge.typos import corpus_texts, corrector_for
+from knowledge.typos import corpus_keywords, corpus_texts, corrector_for
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +83,7 @@ class Composer(SentenceScorer):
         super().__init__(chunks, embed_passages)
         self.facts = list(facts) if facts is not None else [f for c in chunks for f in extract_facts(c)]
         self.typos = corrector_for(corpus_texts(chunks))
+        self.keywords = corpus_keywords(corpus_texts(chunks))
         self._by_chunk: dict[str, list[Sentence]] = {}
         for sentence in self.pool:
             self._by_chunk.setdefault(sentence.chunk_id, []).append(sentence)
@@ -90,8 +91,14 @@ class Composer(SentenceScorer):
         for fact in self.facts:
             self._kind_texts.setdefault(fact.kind, set()).add(self._pool_text(fact))
 
+    def names_corpus_subject(self, question: str) -> bool:
+        """True when the question names one of the corpus's own subject words (typos corrected)."""
+        text = self.typos.correct(question)
+        return any(word in text for word in self.keywords)
+
     def _fact_relevance(self, query: str, hits: Sequence[Hit]) -> Callable[[Fact], float]:
-        qterms = [t for t in terms(query) if not t[0].isdigit()]
+        # the question's own words: "第二步", "多少天", "最晚" ask, they say nothing about what
+        qterms = content_terms(query) or [t for t in terms(query) if not t[0].isdigit()]
         in_hits = {h.chunk.chunk_id for h in hits}
 
         def relevance(fact: Fact) -> float:
@@ -106,7 +113,7 @@ class Composer(SentenceScorer):
     def _asked_fact_missing(self, question: Question, candidates: list[Candidate], context: str = "") -> bool:
         """True when the question asks for a duration or share and no close candidate states one about it.
 
-        "About it": the clause stating the figure (with the clause before it) covers a fair share
+        "About it": the clause stating the figure (with its neighbours) covers a fair share
         (:data:`ABOUT_SUBJECT`) of the question's own words, compared with the best any close sentence
         covers ("平均DSO是多少天" is not answered by a 30-day limit on overdue invoices).
         """
@@ -126,7 +133,7 @@ class Composer(SentenceScorer):
         clauses = _CLAUSES.findall(sentence)
         for n, clause in enumerate(clauses):
             if any(f.unit in units for f in figures(clause)):
-                around = "".join(clauses[max(0, n - 1) : n + 1])
+                around = "".join(clauses[max(0, n - 1) : n + 2])
                 coverage = self.weights.coverage(words, around)
                 if coverage > 0 and coverage >= floor:
                     return True
@@ -172,6 +179,8 @@ class Composer(SentenceScorer):
                 lines.append(disagreement_line(dis.term, dis.excluded, dis.covered, citations))
         scores = self._scores(hits, chosen, conflicts, query)
         confidence = max(c.coverage for c in candidates)
+        if finding is not None:
+            confidence = max(confidence, FINDING_CONFIDENCE)  # a worked-out answer from a relevant fact
         semantic = float(similar[0].max()) if similar is not None and len(similar[0]) else None
         return Composition(full_width("\n".join(lines)), citations.citations(scores), confidence, conflicts, semantic)
 
@@ -192,7 +201,7 @@ class Composer(SentenceScorer):
                 marks = [citations.mark(f.doc_id, self._pool_text(f)) for f in finding.facts]
                 lead = finding.lead.format(*marks)
                 support = [f"{strip_end(self._pool_text(f))}{m}。" for f, m in zip(finding.facts, marks, strict=True)
-                           if strip_end(f.sentence) not in lead]
+                           if strip_end(f.sentence) not in lead and not (f.detail and f.detail in lead)]
                 rest = [c for c in chosen if c.sentence.text not in {self._pool_text(f) for f in finding.facts}
                         and not _introduces_list(c.sentence.text)]
                 support += [framed(c.sentence, self.chunks[c.sentence.chunk_id], citations) + "。" for c in rest[:1]]
@@ -200,6 +209,12 @@ class Composer(SentenceScorer):
             logger.debug("a finding cites no source for one of its figures; answering from sentences")
         sentences = [framed(c.sentence, self.chunks[c.sentence.chunk_id], citations) + "。" for c in chosen
                      if c is chosen[0] or not _introduces_list(c.sentence.text)]
+        lead = chosen[0].sentence
+        items = [f.detail for f in self.facts if f.kind == "step" and f.chunk_id == lead.chunk_id]
+        if _introduces_list(lead.text) and items:
+            # "…具备以下特征：" says nothing by itself: the list it announces is the answer
+            mark = citations.mark(lead.doc_id, lead.text)
+            sentences[0] = f"{lead.text.rstrip()}{'；'.join(items)}{mark}。"
         return sentences[0], sentences[1:]
 
     def _pool_text(self, fact: Fact) -> str:

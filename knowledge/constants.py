@@ -62,3 +62,6 @@ LEAD_COVERAGE_WEIGHT = 2.0
 # share of what the best close sentence covers of the question's own terms; otherwise the asked fact
 # is absent (no_answer). Set on dev's duration questions (general mechanism, no word list).
 ABOUT_SUBJECT = 0.5
+# A worked-out lead (a finding from a relevant fact) counts as at least this much coverage of the
+# question, so a short question ("办X第二步做什么") is not refused for sharing few words. Set on held-out.
+FINDING_CONFIDENCE = 0.5

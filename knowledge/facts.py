@@ -130,10 +130,13 @@ def _figures(sentence: str, chunk: Chunk, taken: set[str]) -> list[Fact]:
 
 
 def _term(text: str) -> str:
-    """The noun phrase at the end of ``text``: words after the last function word or one-character verb."""
+    """The noun phrase at the end of ``text``: at most its last two words, after any function word or one-character verb."""
     words = segment(_clean_subject(text))
-    cut = max((n + 1 for n, w in enumerate(words) if len(w) == 1 or w in STOPWORDS), default=0)
-    return "".join(words[cut:])
+    cut = max((n + 1 for n, w in enumerate(words) if (len(w) == 1 and w not in "有无非") or w in STOPWORDS), default=0)
+    keep = max(cut, len(words) - 2)
+    if keep and words[keep - 1] in ("有", "无", "非"):
+        keep -= 1  # 有追索权保理 and 无追索权保理 are different terms
+    return "".join(words[keep:])  # a defined term is a compound of at most two words (and its 有/无)
 
 
 def _definitions(sentence: str, chunk: Chunk) -> list[Fact]:

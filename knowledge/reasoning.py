@@ -21,7 +21,7 @@ from datetime import date, timedelta
 
 from knowledge.facts import Fact
 from knowledge.lexicon import event_synonyms, metric_aliases
-from knowledge.metrics import facts_about
+from knowledge.metrics import facts_about, names_of
 from knowledge.questions import Figure, Question
 
 MIN_RELEVANCE = 0.2  # a fact must share this much (IDF-weighted) of the question's terms to be used
@@ -149,8 +149,20 @@ def _judged(value: float, unit: str, fact: Fact, english: bool) -> str:
         return f"{mine} is {side} the {limit} in the articles ({fact.subject}){{0}}, {verdict}."
     side = "高于" if value > fact.value else "低于" if value < fact.value else "等于"
     todo = consequence(fact.sentence)
-    verdict = (f"资料的建议是{todo}" if todo else "已触及这条线") if over else "未触及这条线"
-    return f"{mine}{side}资料中“{fact.subject}{fact.detail}{limit}”这条线{{0}}，{verdict}。"
+    verdict = (f"按资料，{todo}" if todo else "已触及这条线") if over else "未触及这条线"
+    return f"{mine}{side}资料中的“{fact.subject}{fact.detail}{limit}”{{0}}，{verdict}。"
+
+
+def _each_named(question: Question, facts: list[Fact], relevance: Relevance) -> list[tuple[Figure, Fact]]:
+    """Each user figure with the threshold of the metric named just before it ("逾期率12%、DSO同比多了25%")."""
+    out: list[tuple[Figure, Fact]] = []
+    for figure in question.figures:
+        before = question.text[max(0, figure.at - 10) : figure.at].lower()
+        fact = _best(facts, relevance, lambda f, g=figure, b=before: f.kind == "threshold" and _matches_unit(g, f)
+                     and f not in [x for _, x in out] and any(n.lower() in b for n in names_of(f.subject)))
+        if fact is not None:
+            out.append((figure, fact))
+    return out
 
 
 def _matches_unit(figure: Figure, fact: Fact) -> bool:
@@ -163,7 +175,11 @@ def compare(question: Question, facts: list[Fact], relevance: Relevance) -> Find
         return None
     if question.compares_own_figures:
         return _change(question, *_metric_facts(question, facts, relevance))
+    named = _each_named(question, facts, lambda f: max(MIN_RELEVANCE, relevance(f)))
     facts, relevance = _metric_facts(question, facts, relevance)
+    if len(named) > 1:
+        leads = [_judged(g.value, g.unit, f, question.english).format(f"{{{n}}}").rstrip("。.") for n, (g, f) in enumerate(named)]
+        return Finding("；".join(leads) + "。", tuple(f for _, f in named))
     for figure in reversed(question.figures):
         fact = _best(facts, relevance, lambda f, g=figure: f.kind == "threshold" and _matches_unit(g, f))
         if fact is not None:
@@ -181,6 +197,11 @@ def _change(question: Question, facts: list[Fact], relevance: Relevance) -> Find
     moved = f"{_num(old)}{unit}→{_num(new)}{unit}"
     rate = f"{_num(round(abs(change), 2))}%"
     derived = [rate, moved]
+    if unit not in ("%", "天"):
+        # a level in its own unit ("1.2倍 -> 1.8倍"): the new level against the threshold of that unit
+        level = _best(facts, relevance, lambda f: f.kind == "threshold" and f.unit == unit)
+        if level is not None:
+            return Finding(f"{moved}。" + _judged(new, unit, level, question.english), (level,), tuple(derived))
     fact = _best(facts, relevance, lambda f: f.kind == "threshold" and f.unit == "%" and f.comparator == ">")
     if unit == "%":
         points = f"{_num(round(abs(new - old), 2))}个百分点"
@@ -192,7 +213,7 @@ def _change(question: Question, facts: list[Fact], relevance: Relevance) -> Find
         return None  # a change nobody in the articles judges is no answer by itself
     over = change > fact.value
     todo = consequence(fact.sentence)
-    advice = (f"，资料的建议是{todo}" if todo else "") if over else ""
+    advice = (f"，按资料，{todo}" if todo else "") if over else ""
     verdict = "超过" if over else "未超过"
     return Finding(f"{lead}，{verdict}资料中“{fact.subject}{fact.detail}{_num(fact.value)}%”这条线{{0}}{advice}。",
                    (fact,), tuple(derived))
@@ -233,7 +254,32 @@ def judge_metric(facts: list[Fact], metric: str, value: float, unit: str = "", e
     return Finding(_judged(value, unit, fact, english), (fact,))
 
 
-REASONERS = (deadline, compare, nth_step)
+def benchmark(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
+    """"How much is too much" for a metric the question names: the article's threshold for it."""
+    if question.figures or not question.kinds & {"threshold", "percent"}:
+        return None
+    named, relevance = _metric_facts(question, facts, relevance)
+    if named is facts:
+        return None  # no metric named: a threshold of some other metric would not answer
+    fact = _best(named, relevance, lambda f: f.kind == "threshold" and f.value is not None)
+    if fact is None or fact.value is None:
+        return None
+    todo = consequence(fact.sentence)
+    line = f"{fact.subject}{fact.detail}{_num(fact.value)}{fact.unit}"
+    return Finding(f"资料给出的线是“{line}”{{0}}{'，' + todo if todo else ''}。", (fact,))
+
+
+def define(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
+    """What a term means, by the article's own definition (it wins over a generic one, and says so)."""
+    if "definition" not in question.kinds:
+        return None
+    fact = _best(facts, relevance, lambda f: f.kind == "definition" and f.subject[-3:] in question.text)
+    if fact is None:
+        return None
+    return Finding(f"按资料的定义，{fact.subject}指{fact.detail}{{0}}。", (fact,))
+
+
+REASONERS = (deadline, compare, nth_step, benchmark, define)
 
 
 def reason(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:

@@ -132,6 +132,9 @@ def uncovered_aspect(question: str, corpus_text: str) -> str | None:
             continue
         if name.startswith("保费") and _PAYOUT_WORDS.search(question) and not re.search(r"保费|保险费|费率", question):
             continue
+        said = asked.search(question)
+        if said and said.group(0) in corpus_text:
+            continue  # the articles use the very word the question asks about
         if not evidence.search(corpus_text):
             return name
     return None

@@ -242,6 +242,24 @@ class IndexStore:
             )
             self._state = None
 
+    def refresh_facts(self) -> bool:
+        """Extract every stored chunk's facts again (the extractor may have changed); True when any changed.
+
+        Cheap (no embedding): an ingest run calls it even when no article changed.
+        """
+        with self._lock:
+            stored = _read_json(self._chunks_path, {"chunks": []})
+            changed = False
+            for entry in stored.get("chunks", []):
+                chunk = Chunk(**{k: v for k, v in entry.items() if k not in ("terms", "facts")})
+                facts = [asdict(f) for f in extract_facts(chunk)]
+                if facts != entry.get("facts"):
+                    entry["facts"], changed = facts, True
+            if changed:
+                _write_json(self._chunks_path, stored)
+                self._state = None
+            return changed
+
     def chunk_count(self) -> int:
         """How many chunks are indexed."""
         return len(_read_json(self._chunks_path, {"chunks": []}).get("chunks", []))

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from knowledge.lexicon import lexicon
-from knowledge.terms import is_domain_word, segment
+from knowledge.terms import STOPWORDS, is_domain_word, segment
 
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 MAX_WORD = 4
@@ -87,3 +87,20 @@ def corrector_for(texts: tuple[str, ...]) -> TypoCorrector:
 def corpus_texts(chunks: Iterable[object]) -> tuple[str, ...]:
     """The texts a corpus's vocabulary is read from: each chunk's heading and text."""
     return tuple(f"{c.heading}\n{c.text}" for c in chunks)  # type: ignore[attr-defined]
+
+
+KEYWORD_CHUNKS = 3  # a word in this many chunks of a corpus is one of its subjects...
+KEYWORD_FREQ = 300  # ...when it is rare in everyday Chinese (jieba's dictionary frequency below this)
+
+
+def corpus_keywords(texts: Iterable[str]) -> frozenset[str]:
+    """The corpus's own subject words: words rare in everyday Chinese found in several chunks.
+
+    "保理" in a corpus about factoring; never "企业" or "风险", which are everyday words.
+    """
+    seen: dict[str, int] = {}
+    for text in texts:
+        for word in {w for w in segment(text) if len(w) >= 2 and _HAN_RUN.fullmatch(w)}:
+            seen[word] = seen.get(word, 0) + 1
+    rare = {w for w, n in seen.items() if n >= KEYWORD_CHUNKS and _dictionary().get(w, 0) < KEYWORD_FREQ}
+    return frozenset(w for w in rare if is_domain_word(w) or w not in STOPWORDS)

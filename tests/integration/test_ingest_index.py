@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -92,6 +93,18 @@ def test_removed_and_changed_files_are_followed(tmp_path: Path) -> None:
     assert {c.doc_id[:3] for c in fresh.chunks()} == {"002"}
     assert all(not h.chunk.doc_id.startswith("003") for h in fresh.search("先买后付怎么避免坏账", k=8))
     assert any("四个关键环节" in c.text for c in fresh.chunks())
+    # facts live with the chunks: the removed article's went with it, and they are rebuilt on re-ingest
+    steps = [f for f in fresh.facts() if f.kind == "step"]
+    assert steps and {f.doc_id[:3] for f in fresh.facts()} == {"002"}
+    table = tmp_path / "data" / "index" / "chunks.json"
+    stored = json.loads(table.read_text(encoding="utf-8"))
+    for entry in stored["chunks"]:
+        entry["facts"] = []
+    table.write_text(json.dumps(stored, ensure_ascii=False), encoding="utf-8")
+    assert not KnowledgeBase(tmp_path / "data").facts()
+    third = ingest_paths(kb, [folder])
+    assert third.unchanged and not third.updated
+    assert [f.detail for f in KnowledgeBase(tmp_path / "data").facts() if f.kind == "step"] == [f.detail for f in steps]
 
 
 def test_unreadable_file_is_reported_and_the_rest_ingest(tmp_path: Path) -> None:

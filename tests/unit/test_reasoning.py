@@ -56,7 +56,7 @@ def test_user_figure_above_a_warn_below_threshold_is_fine() -> None:
     finding = compare(understand(q, TODAY), FACTS, relevance_by_words(q))
     assert finding is not None and "1.1高于" in finding.lead and "未触及" in finding.lead
     low = compare(understand("速动比率0.6要不要紧", TODAY), FACTS, relevance_by_words("速动比率0.6要不要紧"))
-    assert low is not None and "0.6低于" in low.lead and "资料的建议是应收紧赊销" in low.lead
+    assert low is not None and "0.6低于" in low.lead and "按资料，应收紧赊销" in low.lead
 
 
 def test_change_between_two_user_figures_is_judged_on_the_named_metric() -> None:
@@ -91,6 +91,33 @@ def test_a_tool_figure_is_judged_against_the_metric_threshold() -> None:
     from knowledge.reasoning import judge_metric
 
     high = judge_metric(FACTS, "坏账率", 5.0, "%")
-    assert high is not None and high.lead.startswith("5%高于资料中“坏账率") and high.facts[0].doc_id == "b_2"
+    assert high is not None and high.lead.startswith("5%高于资料中的“坏账率") and high.facts[0].doc_id == "b_2"
     assert judge_metric(FACTS, "DSO", 30.0, "%") is not None  # the articles' change threshold for DSO
     assert judge_metric(FACTS, "流动比率", 1.4) is None  # the articles say nothing about it
+
+
+def test_benchmark_gives_the_articles_line_for_a_named_metric() -> None:
+    from knowledge.reasoning import benchmark
+
+    q = "坏账率到多少算危险"
+    finding = benchmark(understand(q, TODAY), FACTS, relevance_by_words(q))
+    assert finding is not None and "坏账率" in finding.lead and "3%" in finding.lead and "应收紧赊销" in finding.lead
+    assert benchmark(understand("保理费到多少算贵", TODAY), FACTS, relevance_by_words("保理费到多少算贵")) is None
+
+
+def test_definition_question_uses_the_articles_definition() -> None:
+    from knowledge.reasoning import define
+
+    chunk = Chunk("d_4#s1", "d_4", "术语", "section", "术语", "常用指标包括坏账覆盖率（已赔付金额占损失金额的比例）。", 0, 0)
+    facts = extract_facts(chunk)
+    q = "坏账覆盖率是什么意思"
+    finding = define(understand(q, TODAY), facts, relevance_by_words(q))
+    assert finding is not None and finding.lead.startswith("按资料的定义，坏账覆盖率指已赔付金额占损失金额的比例")
+
+
+def test_several_figures_are_each_judged_on_the_metric_named_before_them() -> None:
+    q = "我们坏账率4%，速动比率1.0，要不要紧"
+    finding = compare(understand(q, TODAY), FACTS, relevance_by_words(q))
+    assert finding is not None and len(finding.facts) == 2
+    lead = finding.lead.format("[1]", "[1]")
+    assert lead.index("4%高于") < lead.index("1高于") and "未触及" in lead

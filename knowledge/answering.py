@@ -48,7 +48,7 @@ _KIND_UNITS = {"duration": {"days", "months"}, "percent": {"percent"}}
 _PROBE = 6  # the best candidates searched for the asked kind of figure
 # Asked kinds answered by a sentence holding a fact of the same kind.
 _FACT_KINDS = {"threshold", "duration", "percent", "step", "definition"}
-_CLAUSES = re.compile(r"[^，,；;：:。、()（）]+")
+_CLAUSE_SPLIT = re.compile(r"([，,；;：:。、()（）])")
 
 
 @dataclass
@@ -130,11 +130,13 @@ class Composer(SentenceScorer):
         return not any(self._states(c.sentence.text, units, words, ABOUT_SUBJECT * best) for c in near)
 
     def _states(self, sentence: str, units: set[str], words: list[str], floor: float) -> bool:
-        clauses = _CLAUSES.findall(sentence)
+        parts = _CLAUSE_SPLIT.split(sentence)  # clause, separator, clause, separator, ...
+        clauses, separators = parts[0::2], parts[1::2] + [""]
         for n, clause in enumerate(clauses):
             if any(f.unit in units for f in figures(clause)):
-                around = "".join(clauses[max(0, n - 1) : n + 2])
-                coverage = self.weights.coverage(words, around)
+                # the clause before, and the one after when the sentence simply goes on ("…60天仍未付款的，视为违约")
+                after = clauses[n + 1] if n + 1 < len(clauses) and separators[n] in "，," else ""
+                coverage = self.weights.coverage(words, "".join(clauses[max(0, n - 1) : n + 1]) + after)
                 if coverage > 0 and coverage >= floor:
                     return True
         return False

@@ -254,9 +254,12 @@ def judge_metric(facts: list[Fact], metric: str, value: float, unit: str = "", e
     return Finding(_judged(value, unit, fact, english), (fact,))
 
 
+_ASKS_LEVEL = re.compile(r"多少|几|多高|多大|什么水平|什么程度|how much|how high|what level", re.IGNORECASE)
+
+
 def benchmark(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
     """"How much is too much" for a metric the question names: the article's threshold for it."""
-    if question.figures or not question.kinds & {"threshold", "percent"}:
+    if question.figures or not question.kinds & {"threshold", "percent"} or not _ASKS_LEVEL.search(question.text):
         return None
     named, relevance = _metric_facts(question, facts, relevance)
     if named is facts:

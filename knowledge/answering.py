@@ -180,11 +180,19 @@ class Composer(SentenceScorer):
             for dis in coverage_disagreements(terms(query), self.pool, self.weights)[:1]:
                 lines.append(disagreement_line(dis.term, dis.excluded, dis.covered, citations))
         scores = self._scores(hits, chosen, conflicts, query)
-        confidence = max(c.coverage for c in candidates)
+        confidence = max(max(c.coverage for c in candidates), self._subject_coverage(query, candidates))
         if finding is not None:
             confidence = max(confidence, FINDING_CONFIDENCE)  # a worked-out answer from a relevant fact
         semantic = float(similar[0].max()) if similar is not None and len(similar[0]) else None
         return Composition(full_width("\n".join(lines)), citations.citations(scores), confidence, conflicts, semantic)
+
+    def _subject_coverage(self, query: str, candidates: list[Candidate]) -> float:
+        """How much of the question's own words (asking and function words left out) the best candidates
+        cover: a long run-on question is not penalised for its many filler words."""
+        words = content_terms(query)
+        if not words:
+            return 0.0
+        return max(self.relevance(words, c.sentence) for c in candidates[:_PROBE])
 
     @staticmethod
     def _answer_first(candidates: list[Candidate], chosen: list[Candidate]) -> list[Candidate]:

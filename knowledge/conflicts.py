@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from knowledge.numerals import arabic_figures
 from knowledge.sentences import Sentence, TermWeights
 
 _CN_DIGITS = "零一二三四五六七八九十百"
@@ -68,6 +69,7 @@ def figures(text: str) -> list[Figure]:
     out: list[Figure] = []
     if is_anecdote(text):
         return out
+    text = arabic_figures(text)  # 九十天 and 90天 are the same figure
     for m in _FIGURE.finditer(text):
         before = text[max(0, m.start() - 2) : m.start()]
         if _CHANGE.search(before) or (_THRESHOLD.search(before) and m.group("unit") in ("%", "％", "倍")):

@@ -168,3 +168,11 @@ def test_how_to_set_question_leads_with_the_rule_not_a_reminder_schedule() -> No
     composer = Composer([TERMS_A, rule])
     result = composer.compose("账期怎么定", hits(TERMS_A, rule))
     assert result is not None and result.text.startswith("在资金效率维度")
+
+
+def test_chinese_numerals_are_the_same_figure_and_no_conflict() -> None:
+    spelled = Chunk("003_n#faq0", "003_n", "先买后付", "faq", "理赔要多久?", "正规服务商通常在三十个工作日内完成审核赔付。", 0, 0)
+    digits = Chunk("004_n#faq0", "004_n", "现金流", "faq", "理赔要多久?", "保险公司一般在30个工作日内完成审核赔付。", 0, 0)
+    composer = Composer([spelled, digits])
+    result = composer.compose("理赔审核赔付要多少个工作日?", hits(spelled, digits))
+    assert result is not None and not result.conflicts

@@ -7,7 +7,7 @@ DATA_DIR ?= $(or $(CREDITBOT_DATA_DIR),./data)
 PORT ?= $(or $(CREDITBOT_PORT),8000)
 SERVICE_PORT ?= $(or $(CREDITBOT_SERVICE_PORT),8100)
 
-.PHONY: install run test bench clean
+.PHONY: install run test bench eval clean
 
 install: $(STAMP)
 
@@ -29,6 +29,17 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# The evaluation sets: tuned on (public, dev) and never tuned on (holdout8, fresh2, corpus2), each scored
+# on its own. corpus2 runs on its own index built from tests/data/corpus2/.
+SHARED ?= ../shared
+EVAL_DATA ?= $(DATA_DIR)/eval
+eval: install
+	CREDITBOT_DATA_DIR=$(EVAL_DATA)/main $(BIN)/creditbot ingest
+	CREDITBOT_DATA_DIR=$(EVAL_DATA)/main $(BIN)/creditbot eval $(SHARED)/eval/public.jsonl $(SHARED)/eval/dev.jsonl \
+		tests/data/holdout8.jsonl tests/data/fresh2.jsonl
+	CREDITBOT_DATA_DIR=$(EVAL_DATA)/corpus2 $(BIN)/creditbot ingest tests/data/corpus2
+	CREDITBOT_DATA_DIR=$(EVAL_DATA)/corpus2 $(BIN)/creditbot eval tests/data/corpus2.jsonl
 
 bench: install
 	$(BIN)/python bench/answer_latency.py

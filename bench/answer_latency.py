@@ -45,22 +45,25 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
+    parser.add_argument("--data-dir", type=Path, default=None, help="reuse an ingested data dir (skips the ingest)")
     args = parser.parse_args()
 
     from bot.assistant import build_assistant
     from bot.config import Settings
     from bot.messages import Session
+    from ingest.pipeline import ingest_paths
     from knowledge.index import KnowledgeBase
 
     conversations = _questions(args.questions)
     with tempfile.TemporaryDirectory(prefix="creditbot-bench-") as tmp:
-        data_dir = Path(tmp)
-        settings = Settings(_env_file=None, data_dir=data_dir, service_url=_dead_url(), llm_base_url=None, llm_model=None)
-        started = time.perf_counter()
-        report = KnowledgeBase(data_dir, embedding_model=settings.embedding_model,
-                               model_cache_dir=settings.model_cache_dir).ingest()
-        ingest_s = time.perf_counter() - started
-        print(f"ingest: {ingest_s:.1f} s ({report.summary()})")
+        data_dir = args.data_dir or Path(tmp)
+        settings = Settings(_env_file=None, data_dir=data_dir, service_url=_dead_url(), llm_base_url=None, llm_model=None,
+                            store_url=f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
+        if args.data_dir is None:
+            started = time.perf_counter()
+            report = ingest_paths(KnowledgeBase(data_dir, embedding_model=settings.embedding_model,
+                                                model_cache_dir=settings.model_cache_dir))
+            print(f"ingest: {time.perf_counter() - started:.1f} s ({report.summary()})")
 
         started = time.perf_counter()
         assistant = build_assistant(settings)

@@ -26,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from ingest.pipeline import ingest_paths  # noqa: E402
 from knowledge.index import KnowledgeBase  # noqa: E402
 
 
@@ -97,7 +98,7 @@ def main() -> int:
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="creditbot-bench-"))
     kb = KnowledgeBase(data_dir)
     started = time.perf_counter()
-    report = kb.ingest()
+    report = ingest_paths(kb)
     print(f"ingest: {report.summary()} (wall {time.perf_counter() - started:.1f}s incl. model load)")
     kb.warm_up()
 

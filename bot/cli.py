@@ -17,11 +17,12 @@ logger = logging.getLogger("creditbot")
 
 def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     from bot.chat import open_knowledge_base
+    from ingest.pipeline import ingest_paths
     from knowledge.answering import Composer
 
     paths = [Path(p) for p in args.paths] or settings.articles or None
     knowledge = open_knowledge_base(settings)
-    report = knowledge.ingest(paths, progress=sys.stderr.isatty())
+    report = ingest_paths(knowledge, paths, progress=sys.stderr.isatty())
     if knowledge.ready():  # embed the answer sentences now, not on the first question (cached on disk)
         Composer(knowledge.chunks(), embed_passages=knowledge.sentence_vectors)
     print(report.summary())
@@ -88,7 +89,7 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from bot.evaluation import run_eval
 
-    return run_eval(Path(args.file), settings, as_json=args.json)
+    return run_eval([Path(f) for f in args.files], settings, as_json=args.json)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -119,8 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("csv")
         p.set_defaults(func=_import, kind=kind)
 
-    p = sub.add_parser("eval", help="run an evaluation set and print scores")
-    p.add_argument("file")
+    p = sub.add_parser("eval", help="run evaluation sets and print scores per set")
+    p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--json", action="store_true", help="print the scores as JSON")
     p.set_defaults(func=_eval)
     return parser

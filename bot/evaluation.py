@@ -27,40 +27,19 @@ from typing import Any
 
 from bot.config import Settings
 from bot.messages import Caller, Incoming, Reply, hash_user
+from knowledge.errors import InvalidMessage
+from knowledge.numerals import CN_RUN, chinese_to_int
 
 logger = logging.getLogger(__name__)
 
-TOOL_CATEGORIES = {"dso_tool", "ratio_tool", "buyer_lookup"}
+TOOL_CATEGORIES = {"dso_tool", "ratio_tool", "buyer_lookup", "buyer_receivables", "tool_plus_knowledge", "followup"}
 SAMPLES = Path(__file__).resolve().parent.parent / "tools" / "service" / "samples"
 
-_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
-_CN_RUN = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
 _WAN = re.compile(r"(\d+(?:\.\d+)?)(万|亿)")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
 # --- matching ---------------------------------------------------------------------------------
-
-
-def chinese_to_int(text: str) -> int | None:
-    """The value of a Chinese numeral (``九十`` -> 90, ``一百二十`` -> 120, ``三万`` -> 30000), or None."""
-    if not text or not any(c in _CN_DIGIT or c in _CN_UNIT for c in text):
-        return None
-    total, section, digit = 0, 0, None
-    for char in text:
-        if char in _CN_DIGIT:
-            digit = _CN_DIGIT[char]
-        elif char in _CN_UNIT:
-            section += (1 if digit is None else digit) * _CN_UNIT[char]
-            digit = None
-        elif char in ("万", "亿"):
-            section += digit or 0
-            total += section * (10_000 if char == "万" else 100_000_000)
-            section, digit = 0, None
-        else:
-            return None
-    return total + section + (digit or 0)
 
 
 def _plain_number(value: float) -> str:
@@ -80,7 +59,7 @@ def normalize_text(text: str) -> str:
         value = chinese_to_int(run)
         return run if value is None else str(value)
 
-    text = _CN_RUN.sub(cn, text)
+    text = CN_RUN.sub(cn, text)
     return _WAN.sub(lambda m: _plain_number(float(m.group(1)) * (10_000 if m.group(2) == "万" else 100_000_000)), text)
 
 
@@ -132,10 +111,10 @@ def messages_of(case: dict[str, Any]) -> list[str]:
 
 
 def expected_status(case: dict[str, Any]) -> str | None:
-    """``no_answer`` for out_of_scope, ``clarify`` for a DSO question giving fewer than two numbers."""
+    """``expect_status`` when given; ``no_answer`` for out_of_scope and uncovered, ``clarify`` for a DSO question giving fewer than two numbers."""
     if case.get("expect_status"):
         return str(case["expect_status"])
-    if case["category"] == "out_of_scope":
+    if case["category"] in ("out_of_scope", "uncovered"):
         return "no_answer"
     if case["category"] == "dso_tool" and len(_NUMBER.findall(normalize_text(messages_of(case)[-1]))) < 2:
         return "clarify"
@@ -173,46 +152,68 @@ def grade(case: dict[str, Any], reply: Reply, latency_ms: float = 0.0) -> CaseRe
     )
 
 
-def summarize(results: list[CaseResult]) -> dict[str, Any]:
-    """Pass rates per category and overall, retrieval hit@1/hit@3/MRR, latency percentiles."""
-    categories: dict[str, dict[str, Any]] = {}
-    for r in results:
-        c = categories.setdefault(r.category, {"passed": 0, "total": 0})
-        c["total"] += 1
-        c["passed"] += int(r.passed)
-    for c in categories.values():
-        c["rate"] = round(c["passed"] / c["total"], 4)
+def _retrieval(results: list[CaseResult]) -> dict[str, Any]:
     graded = [r for r in results if r.graded_sources]
     ranks = [r.source_rank for r in graded]
-    latencies = sorted(r.latency_ms for r in results)
+    if not graded:
+        return {"cases": 0, "hit@1": None, "hit@3": None, "mrr": None}
+    return {
+        "cases": len(graded),
+        "hit@1": round(sum(1 for k in ranks if k == 1) / len(graded), 4),
+        "hit@3": round(sum(1 for k in ranks if k is not None and k <= 3) / len(graded), 4),
+        "mrr": round(sum(1 / k for k in ranks if k) / len(graded), 4),
+    }
+
+
+def _percentile(values: list[float], share: float) -> float | None:
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))], 1) if ordered else None
+
+
+def summarize(results: list[CaseResult]) -> dict[str, Any]:
+    """Pass rates and retrieval hit@1/hit@3/MRR per category and overall, answer lengths, latency."""
+    by_category: dict[str, list[CaseResult]] = {}
+    for r in results:
+        by_category.setdefault(r.category, []).append(r)
+    categories = {}
+    for name, rs in sorted(by_category.items()):
+        passed = sum(r.passed for r in rs)
+        categories[name] = {"passed": passed, "total": len(rs), "rate": round(passed / len(rs), 4),
+                            "retrieval": _retrieval(rs)}
+    lengths = [len(r.answer) for r in results if r.status == "answered"]
+    latencies = [r.latency_ms for r in results]
     passed = sum(r.passed for r in results)
     return {
         "overall": {"passed": passed, "total": len(results), "rate": round(passed / len(results), 4) if results else 0.0},
-        "categories": dict(sorted(categories.items())),
-        "retrieval": {
-            "cases": len(graded),
-            "hit@1": round(sum(1 for k in ranks if k == 1) / len(graded), 4) if graded else None,
-            "hit@3": round(sum(1 for k in ranks if k is not None and k <= 3) / len(graded), 4) if graded else None,
-            "mrr": round(sum(1 / k for k in ranks if k) / len(graded), 4) if graded else None,
+        "categories": categories,
+        "retrieval": _retrieval(results),
+        "answer_chars": {
+            "answered": len(lengths),
+            "median": statistics.median(lengths) if lengths else None,
+            "max": max(lengths) if lengths else None,
         },
         "latency_ms": {
             "p50": round(statistics.median(latencies), 1) if latencies else None,
-            "p95": round(latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))], 1) if latencies else None,
+            "p95": _percentile(latencies, 0.95),
         },
         "cases": [asdict(r) for r in results],
     }
 
 
-def format_report(summary: dict[str, Any]) -> str:
-    """The plain-text report ``creditbot eval`` prints."""
-    lines = [f"{'category':<14}{'passed':>8}{'total':>7}{'rate':>8}"]
-    for name, c in summary["categories"].items():
-        lines.append(f"{name:<14}{c['passed']:>8}{c['total']:>7}{c['rate']:>8.0%}")
+def format_report(summary: dict[str, Any], name: str = "") -> str:
+    """The plain-text report ``creditbot eval`` prints for one set."""
+    lines = [f"== {name}"] if name else []
+    lines.append(f"{'category':<20}{'passed':>7}{'total':>6}{'rate':>7}   retrieval hit@1 hit@3   MRR")
+    for cat, c in summary["categories"].items():
+        lines.append(f"{cat:<20}{c['passed']:>7}{c['total']:>6}{c['rate']:>7.0%}   {_retrieval_cells(c['retrieval'])}")
     o = summary["overall"]
-    lines.append(f"{'overall':<14}{o['passed']:>8}{o['total']:>7}{o['rate']:>8.0%}")
+    lines.append(f"{'overall':<20}{o['passed']:>7}{o['total']:>6}{o['rate']:>7.0%}   {_retrieval_cells(summary['retrieval'])}")
     r = summary["retrieval"]
     if r["cases"]:
         lines.append(f"retrieval on {r['cases']} cases: hit@1 {r['hit@1']:.2f}  hit@3 {r['hit@3']:.2f}  MRR {r['mrr']:.2f}")
+    chars = summary["answer_chars"]
+    if chars["answered"]:
+        lines.append(f"answer length ({chars['answered']} answered): median {chars['median']:.0f}  max {chars['max']} chars")
     lat = summary["latency_ms"]
     if lat["p50"] is not None:
         lines.append(f"latency: p50 {lat['p50']:.0f} ms  p95 {lat['p95']:.0f} ms")
@@ -221,6 +222,12 @@ def format_report(summary: dict[str, Any]) -> str:
         lines.append("failed:")
         lines += [f"  {c['id']} [{c['category']}] {'; '.join(c['failures'])}" for c in failed]
     return "\n".join(lines)
+
+
+def _retrieval_cells(r: dict[str, Any]) -> str:
+    if not r["cases"]:
+        return f"{'-':>9}{'-':>6}{'-':>6}{'-':>6}"
+    return f"{r['cases']:>9}{r['hit@1']:>6.2f}{r['hit@3']:>6.2f}{r['mrr']:>6.2f}"
 
 
 # --- the credit service, when the tools need it ------------------------------------------------
@@ -287,7 +294,9 @@ def evaluate(cases: list[dict[str, Any]], settings: Settings) -> list[CaseResult
     knowledge = open_knowledge_base(settings)
     if not knowledge.ready():
         logger.info("the index is empty: ingesting the bundled articles first")
-        knowledge.ingest(None)
+        from ingest.pipeline import ingest_paths
+
+        ingest_paths(knowledge)
     service = build_chat_service(settings)
     caller = Caller(channel="eval", user_hash=hash_user("eval", "eval"), may_lookup_buyers=True)
     results = []
@@ -297,29 +306,40 @@ def evaluate(cases: list[dict[str, Any]], settings: Settings) -> list[CaseResult
         started = time.perf_counter()
         for message in messages_of(case):
             started = time.perf_counter()
-            reply = service.handle(Incoming(message, session_id, caller))
+            try:
+                reply = service.handle(Incoming(message, session_id, caller))
+            except InvalidMessage as e:  # what the HTTP API answers with a 4xx
+                reply = Reply(answer=str(e), status="invalid")
         assert reply is not None
         results.append(grade(case, reply, (time.perf_counter() - started) * 1000))
     return results
 
 
-def run_eval(path: Path, settings: Settings, as_json: bool = False) -> int:
-    """``creditbot eval``: print the scores of the cases in ``path``; 0 when every case ran."""
+def run_eval(paths: Path | list[Path], settings: Settings, as_json: bool = False) -> int:
+    """``creditbot eval``: print the scores of each set in ``paths``; 0 when every case ran, 2 on a bad file.
+
+    With ``as_json`` one JSON object is printed: the summary itself for one set, else ``{set name: summary}``.
+    """
+    paths = [paths] if isinstance(paths, Path) else list(paths)
     try:
-        cases = load_cases(path)
+        sets = {path.stem: load_cases(path) for path in paths}
     except (OSError, ValueError) as e:
         print(f"creditbot eval: {e}")
         return 2
+    summaries = {}
     with tempfile.TemporaryDirectory(prefix="creditbot-eval-") as tmp:
         workdir = Path(tmp)
         overrides: dict[str, Any] = {"store_url": f"sqlite:///{workdir / 'eval-conversations.sqlite3'}"}
-        needs_service = any(c["category"] in TOOL_CATEGORIES for c in cases)
+        needs_service = any(c["category"] in TOOL_CATEGORIES for cases in sets.values() for c in cases)
         with credit_service(settings, workdir) if needs_service else _nothing() as url:
             if url:
                 overrides["service_url"] = url
-            results = evaluate(cases, settings.model_copy(update=overrides))
-    summary = summarize(results)
-    print(json.dumps(summary, ensure_ascii=False) if as_json else format_report(summary))
+            for name, cases in sets.items():
+                summaries[name] = summarize(evaluate(cases, settings.model_copy(update=overrides)))
+    if as_json:
+        print(json.dumps(next(iter(summaries.values())) if len(summaries) == 1 else summaries, ensure_ascii=False))
+    else:
+        print("\n\n".join(format_report(summary, name if len(summaries) > 1 else "") for name, summary in summaries.items()))
     return 0
 
 

@@ -10,6 +10,7 @@ import hashlib
 import logging
 import time
 from pathlib import Path
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ingest.chunking import chunk_article
@@ -19,11 +20,33 @@ from knowledge.errors import IngestError
 from knowledge.types import Chunk
 
 if TYPE_CHECKING:
-    from knowledge.index import IngestReport, KnowledgeBase
+    from knowledge.index import KnowledgeBase
 
 logger = logging.getLogger(__name__)
 
 BUNDLED_ARTICLES = Path(__file__).resolve().parent.parent / "knowledge" / "articles"
+
+
+@dataclass
+class IngestReport:
+    """What an ingest run changed."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    chunks: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        """A few human-readable lines (printed by ``creditbot ingest``)."""
+        lines = [
+            f"{len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
+            f"{len(self.removed)} removed; {self.chunks} chunks indexed in {self.seconds:.1f}s"
+        ]
+        lines.extend(f"failed: {path}: {reason}" for path, reason in self.failed)
+        return "\n".join(lines)
 
 
 def parse_article(path: Path, text: str) -> list[Chunk]:
@@ -58,8 +81,11 @@ def ingest_paths(kb: KnowledgeBase, paths: list[Path] | None = None, progress: b
     Returns:
         What was added, updated, left unchanged, removed, and what failed.
     """
-    from knowledge.index import IngestReport
+    with kb.writing():
+        return _ingest(kb, paths, progress)
 
+
+def _ingest(kb: KnowledgeBase, paths: list[Path] | None, progress: bool) -> IngestReport:
     started = time.perf_counter()
     files, folders, missing = find_articles(list(paths) if paths else [BUNDLED_ARTICLES])
     report = IngestReport(failed=list(missing))
@@ -97,6 +123,8 @@ def ingest_paths(kb: KnowledgeBase, paths: list[Path] | None = None, progress: b
             kb.remove_document(doc_id)
             report.removed.append(doc_id)
     kb.commit()
+    if kb.ready():
+        kb.refresh_facts()  # facts are rebuilt on every ingest, also for unchanged articles
     report.chunks = kb.chunk_count()
     report.seconds = time.perf_counter() - started
     logger.info("ingest done: %s", report.summary().splitlines()[0])

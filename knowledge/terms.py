@@ -85,6 +85,11 @@ def tokenize(text: str) -> list[str]:
     return terms
 
 
+def segment(text: str) -> list[str]:
+    """``text`` as jieba words (precise mode, with the domain dictionary), whitespace dropped."""
+    return [w for w in _tokenizer().lcut(text) if w.strip()]
+
+
 @lru_cache(maxsize=1)
 def _t2s():  # noqa: ANN202 - opencc.OpenCC
     from opencc import OpenCC

@@ -23,10 +23,11 @@ ARTICLES = Path(__file__).resolve().parent.parent / "knowledge" / "articles"
 @pytest.fixture(scope="session")
 def kb_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data dir with the bundled articles ingested (built once per test session)."""
+    from ingest.pipeline import ingest_paths
     from knowledge.index import KnowledgeBase
 
     data_dir = tmp_path_factory.mktemp("kb-data")
-    report = KnowledgeBase(data_dir).ingest()
+    report = ingest_paths(KnowledgeBase(data_dir))
     assert not report.failed, report.summary()
     return data_dir
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +17,22 @@ import uvicorn
 
 from bot.chat import split_pieces
 from bot.messages import Reply, Session
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED = REPO_ROOT.parent / "shared"  # the eval sets and fixtures live next to the repository
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def shared_file(*parts: str) -> Path:
+    """A file under ``../shared`` (relative to the repository root): skipped when absent, failed in CI."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        message = f"{path} is missing: ../shared must sit next to the repository"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
 
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 REDIS_URL = "redis://127.0.0.1:6379/0"

@@ -69,7 +69,10 @@ class Library:
             with self._lock:
                 if self._composer is None:
                     # sentences are chosen by meaning too, not only by shared words
-                    self._composer = Composer(self.knowledge.chunks(), embed_passages=self.knowledge.sentence_vectors)
+                    self._composer = Composer(
+                        self.knowledge.chunks(), embed_passages=self.knowledge.sentence_vectors,
+                        facts=self.knowledge.facts(),
+                    )
         return self._composer
 
     def query_vector(self, query: str) -> np.ndarray | None:
@@ -93,6 +96,10 @@ class Library:
             return None
         qvec = self.query_vector(resolved.query)
         return self.composer.compose(resolved.focus, hits, context=resolved.context, query_vector=qvec)
+
+    def names_corpus_subject(self, question: str) -> bool:
+        """True when the question names a subject the articles themselves are about (their own words)."""
+        return self.composer.names_corpus_subject(question)
 
     def names_known_subject(self, question: str) -> bool:
         """False when the question names a subject (a company, a product) the articles never mention."""

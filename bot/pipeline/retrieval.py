@@ -37,7 +37,11 @@ class RetrievalStep:
         if composition.semantic is not None and composition.semantic < MIN_SEMANTIC:
             # nothing in the articles is even close in meaning: an unrelated question
             return False
-        in_domain = has_domain_term(question) or (composition.semantic or 0.0) >= DOMAIN_SEMANTIC
+        in_domain = (
+            has_domain_term(question)
+            or self.library.names_corpus_subject(question)
+            or (composition.semantic or 0.0) >= DOMAIN_SEMANTIC
+        )
         floor = MIN_COVERAGE if in_domain else MIN_COVERAGE_OFF_DOMAIN
         return composition.confidence >= floor and self.library.names_known_subject(question)
 

@@ -47,7 +47,9 @@ def test_eval_scores_categories_and_starts_the_credit_service(
     assert by_id["d1"]["passed"], by_id["d1"]  # needs the in-process credit service
     assert not by_id["x1"]["passed"]
     assert summary["overall"] == {"passed": 4, "total": 5, "rate": 0.8}
-    assert summary["categories"]["claims"] == {"passed": 1, "total": 2, "rate": 0.5}
+    claims = summary["categories"]["claims"]
+    assert (claims["passed"], claims["total"], claims["rate"]) == (1, 2, 0.5)
+    assert claims["retrieval"]["cases"] == 2 and summary["answer_chars"]["answered"] >= 3
     assert summary["retrieval"]["cases"] == 3 and summary["retrieval"]["hit@3"] == pytest.approx(2 / 3, abs=1e-3)
     assert summary["latency_ms"]["p95"] >= summary["latency_ms"]["p50"] > 0
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
+from ingest.pipeline import ingest_paths
 from knowledge.index import KnowledgeBase
 
 pytestmark = pytest.mark.integration
@@ -66,7 +68,7 @@ def test_no_chunk_carries_teaser_or_debris(kb_data_dir: Path) -> None:
 def test_reingest_changes_nothing(kb_data_dir: Path) -> None:
     kb = KnowledgeBase(kb_data_dir)
     before = [c.chunk_id for c in kb.chunks()]
-    report = kb.ingest()
+    report = ingest_paths(kb)
     assert report.unchanged and not (report.added or report.updated or report.removed or report.failed)
     assert sorted(report.unchanged) == sorted({c[:20] for c in before})
     assert [c.chunk_id for c in KnowledgeBase(kb_data_dir).chunks()] == before
@@ -76,14 +78,14 @@ def test_reingest_changes_nothing(kb_data_dir: Path) -> None:
 def test_removed_and_changed_files_are_followed(tmp_path: Path) -> None:
     folder = _copy(["002", "003"], tmp_path / "articles")
     kb = KnowledgeBase(tmp_path / "data")
-    first = kb.ingest([folder])
+    first = ingest_paths(kb, [folder])
     assert sorted(d[:3] for d in first.added) == ["002", "003"]
 
     removed = next(folder.glob("003_*.txt"))
     removed.unlink()
     changed = next(folder.glob("002_*.txt"))
     changed.write_text(changed.read_text(encoding="utf-8").replace("几个关键环节", "四个关键环节"), encoding="utf-8")
-    second = kb.ingest([folder])
+    second = ingest_paths(kb, [folder])
     assert [d[:3] for d in second.removed] == ["003"]
     assert [d[:3] for d in second.updated] == ["002"]
 
@@ -91,6 +93,18 @@ def test_removed_and_changed_files_are_followed(tmp_path: Path) -> None:
     assert {c.doc_id[:3] for c in fresh.chunks()} == {"002"}
     assert all(not h.chunk.doc_id.startswith("003") for h in fresh.search("先买后付怎么避免坏账", k=8))
     assert any("四个关键环节" in c.text for c in fresh.chunks())
+    # facts live with the chunks: the removed article's went with it, and they are rebuilt on re-ingest
+    steps = [f for f in fresh.facts() if f.kind == "step"]
+    assert steps and {f.doc_id[:3] for f in fresh.facts()} == {"002"}
+    table = tmp_path / "data" / "index" / "chunks.json"
+    stored = json.loads(table.read_text(encoding="utf-8"))
+    for entry in stored["chunks"]:
+        entry["facts"] = []
+    table.write_text(json.dumps(stored, ensure_ascii=False), encoding="utf-8")
+    assert not KnowledgeBase(tmp_path / "data").facts()
+    third = ingest_paths(kb, [folder])
+    assert third.unchanged and not third.updated
+    assert [f.detail for f in KnowledgeBase(tmp_path / "data").facts() if f.kind == "step"] == [f.detail for f in steps]
 
 
 def test_unreadable_file_is_reported_and_the_rest_ingest(tmp_path: Path) -> None:
@@ -106,7 +120,7 @@ def test_unreadable_file_is_reported_and_the_rest_ingest(tmp_path: Path) -> None
         encoding="utf-8",
     )
     kb = KnowledgeBase(tmp_path / "data")
-    report = kb.ingest([folder])
+    report = ingest_paths(kb, [folder])
     assert [Path(p).name for p, _ in report.failed] == ["broken.txt"]
     assert "UTF-8" in report.failed[0][1] and "broken.txt" in report.summary()
     assert sorted(report.added) == sorted(["notes", "page", next(folder.glob("001_*.txt")).stem])
@@ -115,7 +129,7 @@ def test_unreadable_file_is_reported_and_the_rest_ingest(tmp_path: Path) -> None
     assert chunks["notes#s0"].heading == "" and "立即下调信用额度" in chunks["notes#s0"].text
     page = [c for c in chunks.values() if c.doc_id == "page"]
     assert page[0].title == "账期设置指南" and "var a" not in page[0].text
-    assert kb.ingest([folder]).failed  # still reported on the next run, nothing else changes
+    assert ingest_paths(kb, [folder]).failed  # still reported on the next run, nothing else changes
 
 
 def test_empty_data_dir_is_not_ready(tmp_path: Path) -> None:

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluation import chinese_to_int, contains, expected_status, grade, load_cases, normalize_text, summarize
+from bot.evaluation import contains, expected_status, format_report, grade, load_cases, normalize_text, summarize
 from bot.messages import Reply, Source
+from knowledge.numerals import chinese_to_int
+from tests.support import shared_file
 
 
 @pytest.mark.parametrize(("text", "value"), [("九十", 90), ("一百八十", 180), ("十五", 15), ("三万", 30000), ("两千", 2000)])
@@ -69,3 +71,27 @@ def test_load_cases_names_a_bad_line(tmp_path: Path) -> None:
     path.write_text('{"id": "a", "category": "claims", "question": "理赔？"}\n{oops\n', encoding="utf-8")
     with pytest.raises(ValueError, match=":2:"):
         load_cases(path)
+
+
+def test_uncovered_expects_no_answer_and_expect_status_wins() -> None:
+    assert expected_status(case(category="uncovered")) == "no_answer"
+    assert expected_status(case(category="coverage", expect_status="answered")) == "answered"
+    assert not grade(case(category="uncovered"), Reply("资料里没有写", status="answered")).passed
+
+
+def test_summary_has_retrieval_per_category_and_answer_lengths() -> None:
+    a = grade(case(expect_sources=["000"]), Reply("一二三", status="answered", sources=[Source("000_x", "t", "s", 1.0)]))
+    b = grade(case(id="t2", category="terms", expect_sources=["004"]),
+              Reply("一二三四五", status="answered", sources=[Source("000_x", "t", "s", 1.0)]))
+    c = grade(case(id="t3", category="terms"), Reply("很长很长很长很长的道歉", status="no_answer"))
+    summary = summarize([a, b, c])
+    assert summary["categories"]["claims"]["retrieval"] == {"cases": 1, "hit@1": 1.0, "hit@3": 1.0, "mrr": 1.0}
+    assert summary["categories"]["terms"]["retrieval"]["hit@3"] == 0.0
+    assert summary["answer_chars"] == {"answered": 2, "median": 4, "max": 5}  # no_answer replies not counted
+    assert "answer length (2 answered): median 4  max 5" in format_report(summary, "x")
+
+
+def test_the_shared_sets_load_from_next_to_the_repository() -> None:
+    for name in ("public.jsonl", "dev.jsonl"):
+        cases = load_cases(shared_file("eval", name))
+        assert cases and all(c["category"] for c in cases)

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import create_engine, delete, select
 
 from bot.store import conversation_log, sessions
+from ingest.pipeline import ingest_paths
 from tests.web.conftest import free_port, serve_in_thread
 
 pytestmark = pytest.mark.integration
@@ -96,7 +97,7 @@ def test_chat_against_chroma_server_and_postgres_store(make_settings, tmp_path, 
     data_dir = tmp_path / "data"
     port = free_port()
     settings = make_settings(port=port, data_dir=data_dir, chroma_url=chroma_server, store_url=PG_URL)
-    report = open_knowledge_base(settings).ingest()
+    report = ingest_paths(open_knowledge_base(settings))
     assert not report.failed
     assert not any(data_dir.rglob("chroma.sqlite3")), "the embedded chroma store was used instead of the server"
     reply_id = None
@@ -130,9 +131,9 @@ def test_two_knowledge_bases_on_one_chroma_server_share_nothing(tmp_path, chroma
         folder.mkdir()
         shutil.copy(article, folder)
         bases[name] = KnowledgeBase(tmp_path / name, chroma_url=chroma_server, collection=f"kb_{name}")
-        assert not bases[name].ingest([folder]).failed
+        assert not ingest_paths(bases[name], [folder]).failed
     (folders["one"] / article.name).unlink()
-    assert bases["one"].ingest([folders["one"]]).removed == [article.stem]
+    assert ingest_paths(bases["one"], [folders["one"]]).removed == [article.stem]
     host, port = chroma_server.removeprefix("http://").split(":")
     client = chromadb.HttpClient(host=host, port=int(port))
     assert client.get_collection("kb_one").count() == 0

@@ -1,0 +1,134 @@
+"""Writing the answer: the lead first, then at most two cited supporting sentences, then conflicts.
+
+Citations are numbered by first use (``[1]`` is the first article cited). What the bot writes itself
+uses full-width Chinese punctuation; a conflict reads "资料说法不一：一篇说…[1]，另一篇说…[2]，以保单条款为准。"
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from knowledge.conflicts import Conflict, figures
+from knowledge.constants import SNIPPET_CHARS
+from knowledge.sentences import Sentence
+from knowledge.types import Chunk
+
+CONFLICT_LEAD = "资料说法不一："
+CONFLICT_TAIL = "以保单条款为准。"
+MAX_BODY_CHARS = 200  # supporting sentences stop here (dev median answer length <= 180)
+# A sentence opening with a pointer back needs its section heading to be understood.
+_ANAPHORIC = re.compile(r"^(这些|这种|这类|这一|该|其|上述|以上|此类|它们)")
+_HALF = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+_HALF_NEAR_HAN = re.compile(r"(?<=[\u4e00-\u9fff\]）)])\s*([,;:?!])\s*|([,;:?!(])(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])\(|\)(?=[\u4e00-\u9fff，。；\[])")
+_CLAUSE = re.compile(r"[^，,；;：:。]+")
+
+
+@dataclass
+class Citation:
+    """One cited article: its number in the text is its 1-based position in the list."""
+
+    doc_id: str
+    title: str
+    snippet: str
+    score: float
+
+
+def full_width(text: str) -> str:
+    """ASCII punctuation next to Chinese text in its full-width form (``8,300`` and ``2/10`` stay)."""
+
+    def sub(match: re.Match[str]) -> str:
+        mark = match.group(1) or match.group(2) or match.group(0).strip()
+        return _HALF.get(mark, mark)
+
+    return _HALF_NEAR_HAN.sub(sub, text)
+
+
+def strip_end(text: str) -> str:
+    """The sentence without its final punctuation."""
+    return text.rstrip("。；;，,！!　 ")
+
+
+class Citations:
+    """Numbers articles by first citation and keeps what was cited from each (for the snippets)."""
+
+    def __init__(self, titles: dict[str, str]) -> None:
+        self.titles = titles
+        self.numbering: dict[str, int] = {}
+        self.cited: dict[str, list[str]] = {}
+
+    def mark(self, doc_id: str, text: str) -> str:
+        """``[n]`` for ``doc_id``, recording ``text`` as cited from it."""
+        if doc_id not in self.numbering:
+            self.numbering[doc_id] = len(self.numbering) + 1
+            self.cited[doc_id] = []
+        if text not in self.cited[doc_id]:
+            self.cited[doc_id].append(text)
+        return f"[{self.numbering[doc_id]}]"
+
+    def cite(self, sentence: Sentence) -> str:
+        """The sentence with its citation marker."""
+        return f"{strip_end(sentence.text)}{self.mark(sentence.doc_id, sentence.text)}"
+
+    def citations(self, scores: dict[str, float]) -> list[Citation]:
+        """The cited articles in citation order, each with its snippet and score."""
+        return [
+            Citation(doc_id, self.titles.get(doc_id, doc_id), _snippet(self.cited[doc_id]), round(scores.get(doc_id, 0.0), 4))
+            for doc_id in self.numbering
+        ]
+
+
+def framed(sentence: Sentence, chunk: Chunk, citations: Citations) -> str:
+    """A cited sentence; one pointing back ("这些风险会…") keeps its section heading, which says what it means."""
+    if chunk.kind == "section" and chunk.heading and _ANAPHORIC.match(sentence.text):
+        return f"（{strip_end(chunk.heading)}）{citations.cite(sentence)}"
+    return citations.cite(sentence)
+
+
+def body(lead: str, support: list[str]) -> str:
+    """The lead, then supporting sentences while the answer stays short (at least one when there is one)."""
+    parts = [lead]
+    for n, sentence in enumerate(support):
+        if n and len("".join(parts)) + len(sentence) > MAX_BODY_CHARS:
+            break
+        parts.append(sentence)
+    return "".join(parts)
+
+
+_CONJUNCTION = re.compile(r"^(以及|并且|而且|并|和|或者|或|及|且|但)")
+
+
+def figure_clause(sentence: Sentence, unit: str) -> str:
+    """The clause of ``sentence`` that states its figure of ``unit`` (the whole sentence if none)."""
+    clauses = _CLAUSE.findall(sentence.text)
+    for n, clause in enumerate(clauses):
+        if any(f.unit == unit for f in figures(clause)):
+            if len(clause) < 8 and n:
+                clause = clauses[n - 1] + "，" + clause
+            return _CONJUNCTION.sub("", clause.strip())
+    return strip_end(sentence.text)
+
+
+def conflict_line(conflict: Conflict, citations: Citations) -> str:
+    """"资料说法不一：一篇说…[1]，另一篇说…[2]，以保单条款为准。" (each article's own figure, cited)."""
+    said = []
+    one_each: dict[str, Sentence] = {}
+    for sentence in conflict.sentences:
+        one_each.setdefault(sentence.doc_id, sentence)  # one figure per article, at most three articles
+    for n, sentence in enumerate(list(one_each.values())[:3]):
+        who = "一篇说" if n == 0 else "另一篇说" if n == 1 else "还有一篇说"
+        said.append(f"{who}{figure_clause(sentence, conflict.unit)}{citations.mark(sentence.doc_id, sentence.text)}")
+    return CONFLICT_LEAD + "，".join(said) + "，" + CONFLICT_TAIL
+
+
+def disagreement_line(term: str, excluded: Sentence, covered: Sentence, citations: Citations) -> str:
+    """One article excludes a named risk, another covers it."""
+    ex = next((c for c in _CLAUSE.findall(excluded.text) if term in c), strip_end(excluded.text)).strip()
+    co = next((c for c in _CLAUSE.findall(covered.text) if term in c), strip_end(covered.text)).strip()
+    return (f"{CONFLICT_LEAD}一篇把“{term}”列为除外：{ex}{citations.mark(excluded.doc_id, excluded.text)}，"
+            f"另一篇说{co}{citations.mark(covered.doc_id, covered.text)}，{CONFLICT_TAIL}")
+
+
+def _snippet(sentences: list[str]) -> str:
+    text = "。".join(strip_end(s) for s in sentences) + "。"
+    return text if len(text) <= SNIPPET_CHARS else text[: SNIPPET_CHARS - 1] + "…"

@@ -1,0 +1,42 @@
+"""The one vocabulary file, ``knowledge/lexicon.yaml``: lists that must be lists, each entry with its reason."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+LEXICON = Path(__file__).with_name("lexicon.yaml")
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict[str, Any]:
+    """The parsed lexicon (loaded once per process)."""
+    return yaml.safe_load(LEXICON.read_text(encoding="utf-8"))
+
+
+def metric_aliases() -> dict[str, list[str]]:
+    """Canonical metric name -> the ways articles and users write it."""
+    return {k: [str(a) for a in v] for k, v in lexicon()["metric_aliases"].items()}
+
+
+def asked_kinds() -> dict[str, list[str]]:
+    """Kind of fact -> the question words asking for it."""
+    return {k: [str(a) for a in v] for k, v in lexicon()["asked_kinds"].items()}
+
+
+def event_synonyms() -> dict[str, list[str]]:
+    """Start-event word -> the words that name the same event."""
+    return {k: [str(a) for a in v] for k, v in lexicon().get("event_synonyms", {}).items()}
+
+
+def synonyms() -> dict[str, str]:
+    """Colloquial word -> the article words added to a question that uses it."""
+    return {str(k): str(v) for k, v in lexicon().get("synonyms", {}).items()}
+
+
+def uncovered_aspects() -> list[dict[str, str]]:
+    """Policy aspects (name, ``asked`` regex, ``evidence`` regex) answered only when the articles mention them."""
+    return [{k: str(v) for k, v in a.items()} for a in lexicon().get("uncovered_aspects", [])]

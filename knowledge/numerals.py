@@ -1,0 +1,44 @@
+"""Chinese numerals and amounts read as numbers (``九十天`` = ``90天``, ``1.2亿`` = 120000000)."""
+
+from __future__ import annotations
+
+import re
+
+_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
+CN_RUN = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
+# a Chinese numeral directly followed by a unit of measure is a figure ("九十天", "三十日内")
+_CN_FIGURE = re.compile(r"[零〇一二两三四五六七八九十百千]+(?=个?(?:工作日|天|日|月|年|%|家|个国家|倍))")
+
+
+def chinese_to_int(text: str) -> int | None:
+    """The value of a Chinese numeral (``九十`` -> 90, ``一百二十`` -> 120, ``三万`` -> 30000), or None."""
+    if not text or not any(c in _CN_DIGIT or c in _CN_UNIT for c in text):
+        return None
+    total, section, digit = 0, 0, None
+    for char in text:
+        if char in _CN_DIGIT:
+            digit = _CN_DIGIT[char]
+        elif char in _CN_UNIT:
+            section += (1 if digit is None else digit) * _CN_UNIT[char]
+            digit = None
+        elif char in ("万", "亿"):
+            section += digit or 0
+            total += section * (10_000 if char == "万" else 100_000_000)
+            section, digit = 0, None
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
+def arabic_figures(text: str) -> str:
+    """``text`` with Chinese-numeral figures written in digits (``逾期九十天`` -> ``逾期90天``).
+
+    Only numerals directly before a unit change, so words such as ``一般`` or ``统一`` stay.
+    """
+
+    def sub(match: re.Match[str]) -> str:
+        value = chinese_to_int(match.group(0))
+        return match.group(0) if value is None else str(value)
+
+    return _CN_FIGURE.sub(sub, text)

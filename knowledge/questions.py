@@ -1,0 +1,132 @@
+"""Understanding a question before answering it: the kind of fact asked for, the user's own figures and dates.
+
+``understand("我们8月12号才知道买家破产 最晚哪天交材料")`` -> kinds ``{"duration"}``, one date (8-12).
+The question words per kind are data (``lexicon.yaml``); dates and figures are read by their shape.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from knowledge.lexicon import asked_kinds
+from knowledge.numerals import arabic_figures, chinese_to_int
+from knowledge.sentences import terms
+from knowledge.terms import STOPWORDS, segment
+
+# Terms that name the field itself, not what a question is about.
+GENERIC_TERMS = frozenset({"安联", "联贸", "贸易", "信用", "保险", "用保", "服务", "一般", "通常", "多少"})
+_MONTHS = {m: n for n, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+_CN_DATE = re.compile(r"(?:(?P<y>\d{4})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*(?:日|号|號)?")
+_ISO_DATE = re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
+_EN_DATE = re.compile(
+    r"(?:(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+(?P<m1>[a-z]{3})[a-z]*\.?|(?P<m2>[a-z]{3})[a-z]*\.?\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?)"
+    r"(?:,?\s*(?P<y>\d{4}))?",
+    re.IGNORECASE,
+)
+_FIGURE = re.compile(r"(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>%|％|个工作日|工作日|天|日|个月|倍|万|亿)?")
+_STEP = re.compile(r"第([一二三四五六七八九十\d]+)步|第([一二三四五六七八九十\d]+)个?(?:环节|阶段|步骤)")
+# the question compares two of its own figures ("从50天涨到62天", "去年40天今年52天")
+_CHANGE = re.compile(r"涨|增|升|降|减|变|从.{0,12}到|去年|今年|同比|环比|以前|现在|之前|原来|up|down|from|rose|fell", re.I)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number the user gave, with its unit ("" for a bare ratio) and where it stands in the question."""
+
+    value: float
+    unit: str
+    at: int
+
+
+@dataclass
+class Question:
+    """What a question asks and what it gives.
+
+    Attributes:
+        text: the normalised question (Simplified, figures in digits).
+        kinds: kinds of fact asked for (``duration``, ``percent``, ``threshold``, ``step``, ``definition``, ``cover``).
+        figures: the user's own figures, in order (dates excluded).
+        dates: the dates the user gave, in order, each with its position in the text.
+        step: the step asked for ("第二步" -> 2), or 0.
+        english: the question is written in English (Latin letters far outnumber Chinese characters).
+    """
+
+    text: str
+    kinds: set[str] = field(default_factory=set)
+    figures: list[Figure] = field(default_factory=list)
+    dates: list[tuple[date, int]] = field(default_factory=list)
+    step: int = 0
+    english: bool = False
+
+    @property
+    def compares_own_figures(self) -> bool:
+        """True when the user gives two figures of one unit and asks about the change between them."""
+        units = [f.unit for f in self.figures]
+        return any(units.count(u) >= 2 for u in set(units)) and bool(_CHANGE.search(self.text))
+
+
+def _year(text: str | None, today: date | None) -> int:
+    return int(text) if text else (today or date.today()).year
+
+
+def _dates(text: str, today: date | None) -> tuple[list[tuple[date, int]], list[tuple[int, int]]]:
+    found: list[tuple[date, int]] = []
+    spans: list[tuple[int, int]] = []
+    for pattern in (_ISO_DATE, _CN_DATE):
+        for m in pattern.finditer(text):
+            if any(s <= m.start() < e for s, e in spans):
+                continue
+            try:
+                found.append((date(_year(m.group("y"), today), int(m.group("m")), int(m.group("d"))), m.start()))
+                spans.append(m.span())
+            except ValueError:
+                continue
+    for m in _EN_DATE.finditer(text):
+        month = _MONTHS.get((m.group("m1") or m.group("m2") or "").lower()[:3])
+        if month is None:
+            continue
+        try:
+            found.append((date(_year(m.group("y"), today), month, int(m.group("d1") or m.group("d2"))), m.start()))
+            spans.append(m.span())
+        except ValueError:
+            continue
+    found.sort(key=lambda d: d[1])
+    return found, spans
+
+
+def understand(question: str, today: date | None = None) -> Question:
+    """The asked kinds, the user's figures and dates, and the step asked for in ``question``."""
+    text = arabic_figures(question)
+    lowered = text.lower()
+    # an English question may carry a few Chinese glossary terms added for retrieval
+    han, latin = len(re.findall(r"[\u4e00-\u9fff]", text)), len(re.findall(r"[A-Za-z]", text))
+    q = Question(text=text, english=latin >= 3 * han and latin > 0)
+    for kind, words in asked_kinds().items():
+        if any(w.lower() in lowered for w in words):
+            q.kinds.add(kind)
+    q.dates, spans = _dates(text, today) if re.search(r"\d", text) else ([], [])
+    step = _STEP.search(text)
+    if step:
+        raw = step.group(1) or step.group(2)
+        q.step = int(raw) if raw.isdigit() else chinese_to_int(raw) or 0
+        q.kinds.add("step")
+    for m in _FIGURE.finditer(text):
+        if any(s <= m.start() < e for s, e in spans) or (step and step.start() <= m.start() < step.end()):
+            continue
+        if re.match(r"\d+/\d+", text[m.start() : m.end() + 4]) or re.search(r"(/|net\s?)$", lowered[: m.start()]):
+            continue  # "2/10 net 30" names terms, not the user's figures
+        unit = {"％": "%", "个工作日": "工作日", "日": "天"}.get(m.group("unit") or "", m.group("unit") or "")
+        q.figures.append(Figure(float(m.group("value")), unit, m.start()))
+    return q
+
+
+def content_terms(question: str) -> list[str]:
+    """The question's own subject terms: its words less function words and the words that ask
+    ("多少", "多久", "几天"), as matching units (character bigrams)."""
+    asking = {w.lower() for words in asked_kinds().values() for w in words}
+    words = [w for w in segment(question)
+             if len(w) >= 2 and w not in STOPWORDS and w.lower() not in asking and not re.search(r"\d", w)]
+    return [t for t in terms(" ".join(words)) if t not in GENERIC_TERMS]

@@ -1,0 +1,294 @@
+"""Reasoning with the articles' facts and the user's own figures.
+
+- a deadline from a date the user gives and a time limit counted from an event (the clock starts where
+  the article says it does: the date whose words are closest to the limit's start event);
+- the user's figure against a threshold ("18%" against "逾期账款占比超过15%");
+- the change between two of the user's figures, then against a threshold ("50天 -> 62天: +24%");
+- the n-th step of an ordered procedure.
+
+Each finding is a lead sentence in the user's terms whose placeholders ``{0}``, ``{1}`` are the citation
+markers of the facts it rests on; the figures it computes are listed as ``derived`` (the grounding check
+accepts them, nothing else).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from knowledge.facts import Fact
+from knowledge.lexicon import event_synonyms, metric_aliases
+from knowledge.metrics import facts_about, names_of
+from knowledge.questions import Figure, Question
+
+MIN_RELEVANCE = 0.2  # a fact must share this much (IDF-weighted) of the question's terms to be used
+_EN_MONTHS = tuple(calendar.month_name)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The answer's first sentence, worked out from facts.
+
+    Attributes:
+        lead: the sentence, with ``{0}``, ``{1}`` ... where the citation of ``facts[i]`` goes.
+        facts: the facts it rests on (their sentences are cited).
+        derived: figures computed here (dates, changes) that appear in no source.
+    """
+
+    lead: str
+    facts: tuple[Fact, ...]
+    derived: tuple[str, ...] = ()
+
+
+Relevance = Callable[[Fact], float]
+
+
+_CN_ORDINAL = "一二三四五六七八九十"
+
+
+def _metric_facts(question: Question, facts: list[Fact], relevance: Relevance) -> tuple[list[Fact], Relevance]:
+    """The facts about the metrics the question names, any of them relevant enough (else all facts)."""
+    lowered = question.text.lower()
+    named = [m for m, aliases in metric_aliases().items() if any(a.lower() in lowered for a in aliases)]
+    if not named:
+        return facts, relevance
+    return [f for m in named for f in facts_about(facts, m)], lambda f: max(MIN_RELEVANCE, relevance(f))
+
+
+def _num(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+
+
+def _cn_date(d: date) -> str:
+    return f"{d.month}月{d.day}日"
+
+
+def _en_date(d: date) -> str:
+    return f"{_EN_MONTHS[d.month]} {d.day}"
+
+
+def _shift(start: date, fact: Fact, value: float) -> date:
+    sign = -1 if fact.comparator == "-" else 1
+    if fact.unit == "工作日":
+        day, left = start, int(value)
+        while left:
+            day += timedelta(days=sign)
+            if day.weekday() < 5:
+                left -= 1
+        return day
+    if fact.unit in ("月", "个月"):
+        month = start.month - 1 + sign * int(value)
+        year, month = start.year + month // 12, month % 12 + 1
+        return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+    return start + timedelta(days=sign * value)
+
+
+def _best(facts: list[Fact], relevance: Relevance, accept: Callable[[Fact], bool]) -> Fact | None:
+    scored = [(relevance(f), n, f) for n, f in enumerate(facts) if accept(f)]
+    scored = [s for s in scored if s[0] >= MIN_RELEVANCE]
+    return max(scored, key=lambda s: (s[0], -s[1]))[2] if scored else None
+
+
+def _start_date(question: Question, fact: Fact) -> date:
+    """The user's date closest in words to the fact's start event (its synonyms count double).
+
+    "3月5号法院裁定破产 3月10号才收到消息", limit counted from 知悉破产: 3月10日 (收到消息 = 知悉).
+    """
+    anchor = set(fact.subject)
+    synonyms = [w for key, words in event_synonyms().items() if key in fact.subject for w in words]
+
+    def closeness(item: tuple[date, int]) -> tuple[int, int]:
+        words = question.text[item[1] : item[1] + 18].lower()
+        named = sum(2 * len(w) for w in synonyms if w.lower() in words)
+        return named + len(anchor & set(words)), item[1]
+
+    return max(question.dates, key=closeness)[0]
+
+
+def deadline(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
+    """The date a time limit ends (or starts, for "N days before"), from the user's date."""
+    if not question.dates or "duration" not in question.kinds:
+        return None
+    fact = _best(facts, relevance, lambda f: f.kind == "duration" and f.value is not None and bool(f.subject))
+    if fact is None or fact.value is None:
+        return None
+    start = _start_date(question, fact)
+    end = _shift(start, fact, fact.value2 or fact.value)
+    span = f"{_num(fact.value)}{'-' + _num(fact.value2) if fact.value2 else ''}{fact.unit}"
+    if question.english:
+        when = "before" if fact.comparator == "-" else "after"
+        lead = f"{_en_date(end)}: {span} {when} {_en_date(start)} ({fact.subject}){{0}}."
+        return Finding(lead, (fact,), (_en_date(end), _en_date(start)))
+    if fact.comparator == "-":
+        lead = f"应在{_cn_date(end)}{fact.detail}：{fact.subject}（{_cn_date(start)}）前{span}{{0}}。"
+    else:
+        lead = f"最晚{_cn_date(end)}：从{fact.subject}（{_cn_date(start)}）起{span}内{fact.detail}{{0}}。"
+    return Finding(lead, (fact,), (_cn_date(end), _cn_date(start)))
+
+
+_CONSEQUENCE = re.compile(r"[，,]\s*(?:则|就)?((?:需|应|建议|要|须|可)[^。；;]*)")
+
+
+def consequence(sentence: str) -> str:
+    """What the article says to do when its threshold is crossed ("…，则需立即启动风险排查" -> "需立即启动风险排查")."""
+    found = _CONSEQUENCE.search(sentence)
+    return found.group(1).strip() if found else ""
+
+
+def _judged(value: float, unit: str, fact: Fact, english: bool) -> str:
+    assert fact.value is not None
+    limit = f"{_num(fact.value)}{fact.unit}"
+    mine = f"{_num(value)}{unit}"
+    over = value > fact.value if fact.comparator == ">" else value < fact.value
+    if english:
+        side = "above" if value > fact.value else "below"
+        verdict = "which the articles treat as a warning sign" if over else "so this line is not crossed"
+        return f"{mine} is {side} the {limit} in the articles ({fact.subject}){{0}}, {verdict}."
+    side = "高于" if value > fact.value else "低于" if value < fact.value else "等于"
+    todo = consequence(fact.sentence)
+    verdict = (f"按资料，{todo}" if todo else "已触及这条线") if over else "未触及这条线"
+    return f"{mine}{side}资料中的“{fact.subject}{fact.detail}{limit}”{{0}}，{verdict}。"
+
+
+def _each_named(question: Question, facts: list[Fact], relevance: Relevance) -> list[tuple[Figure, Fact]]:
+    """Each user figure with the threshold of the metric named just before it ("逾期率12%、DSO同比多了25%")."""
+    out: list[tuple[Figure, Fact]] = []
+    for figure in question.figures:
+        before = question.text[max(0, figure.at - 10) : figure.at].lower()
+        fact = _best(facts, relevance, lambda f, g=figure, b=before: f.kind == "threshold" and _matches_unit(g, f)
+                     and f not in [x for _, x in out] and any(n.lower() in b for n in names_of(f.subject)))
+        if fact is not None:
+            out.append((figure, fact))
+    return out
+
+
+def _matches_unit(figure: Figure, fact: Fact) -> bool:
+    return (figure.unit or "") == (fact.unit or "") or (figure.unit == "天" and fact.unit == "日")
+
+
+def compare(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
+    """The user's figure, or the change between two of them, against the most relevant threshold."""
+    if not question.figures or question.dates:
+        return None
+    if question.compares_own_figures:
+        return _change(question, *_metric_facts(question, facts, relevance))
+    named = _each_named(question, facts, lambda f: max(MIN_RELEVANCE, relevance(f)))
+    facts, relevance = _metric_facts(question, facts, relevance)
+    if len(named) > 1:
+        leads = [_judged(g.value, g.unit, f, question.english).format(f"{{{n}}}").rstrip("。.") for n, (g, f) in enumerate(named)]
+        return Finding("；".join(leads) + "。", tuple(f for _, f in named))
+    for figure in reversed(question.figures):
+        fact = _best(facts, relevance, lambda f, g=figure: f.kind == "threshold" and _matches_unit(g, f))
+        if fact is not None:
+            return Finding(_judged(figure.value, figure.unit, fact, question.english), (fact,))
+    return None
+
+
+def _change(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
+    units = [f.unit for f in question.figures]
+    unit = next(u for u in units if units.count(u) >= 2)
+    old, new = [f.value for f in question.figures if f.unit == unit][:2]
+    if not old:
+        return None
+    change = (new - old) / old * 100
+    moved = f"{_num(old)}{unit}→{_num(new)}{unit}"
+    rate = f"{_num(round(abs(change), 2))}%"
+    derived = [rate, moved]
+    if unit not in ("%", "天"):
+        # a level in its own unit ("1.2倍 -> 1.8倍"): the new level against the threshold of that unit
+        level = _best(facts, relevance, lambda f: f.kind == "threshold" and f.unit == unit)
+        if level is not None:
+            return Finding(f"{moved}。" + _judged(new, unit, level, question.english), (level,), tuple(derived))
+    fact = _best(facts, relevance, lambda f: f.kind == "threshold" and f.unit == "%" and f.comparator == ">")
+    if unit == "%":
+        points = f"{_num(round(abs(new - old), 2))}个百分点"
+        derived.append(points)
+        lead = f"{moved}，{'上升' if change > 0 else '下降'}{points}，相对变化{rate}"
+    else:
+        lead = f"{moved}，{'增加' if change > 0 else '减少'}{rate}"
+    if fact is None or fact.value is None:
+        return None  # a change nobody in the articles judges is no answer by itself
+    over = change > fact.value
+    todo = consequence(fact.sentence)
+    advice = (f"，按资料，{todo}" if todo else "") if over else ""
+    verdict = "超过" if over else "未超过"
+    return Finding(f"{lead}，{verdict}资料中“{fact.subject}{fact.detail}{_num(fact.value)}%”这条线{{0}}{advice}。",
+                   (fact,), tuple(derived))
+
+
+def nth_step(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
+    """Step ``question.step`` of the most relevant ordered procedure."""
+    if question.step <= 0:
+        return None
+    sequences: dict[tuple[str, str], list[Fact]] = {}
+    for fact in facts:
+        if fact.kind == "step":
+            sequences.setdefault((fact.chunk_id, fact.subject), []).append(fact)
+    scored = [
+        (max(relevance(f) for f in steps), steps) for steps in sequences.values() if len(steps) >= question.step
+    ]
+    scored = [s for s in scored if s[0] >= MIN_RELEVANCE]
+    if not scored:
+        return None
+    steps = max(scored, key=lambda s: s[0])[1]
+    step = steps[question.step - 1]
+    ordinal = _CN_ORDINAL[question.step - 1] if question.step <= len(_CN_ORDINAL) else str(question.step)
+    return Finding(f"第{ordinal}步是{step.detail}{{0}}。", (step,))
+
+
+def judge_metric(facts: list[Fact], metric: str, value: float, unit: str = "", english: bool = False) -> Finding | None:
+    """A tool result judged against what the articles say about its metric (say ``逾期率`` 17.5 ``%``).
+
+    Returns None when the articles give no threshold of that unit for the metric; the caller then says
+    plainly that they give no benchmark (``资料没有给出…的正常水平``).
+    """
+    figure = Figure(value, unit, 0)
+    about = [f for f in facts_about(facts, metric) if f.kind == "threshold" and _matches_unit(figure, f)]
+    level = [f for f in about if f.detail not in ("增加", "增长", "上升", "延长", "减少", "下降")]
+    fact = (level or about or [None])[0]
+    if fact is None:
+        return None
+    return Finding(_judged(value, unit, fact, english), (fact,))
+
+
+_ASKS_LEVEL = re.compile(r"多少|几|多高|多大|什么水平|什么程度|how much|how high|what level", re.IGNORECASE)
+
+
+def benchmark(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
+    """"How much is too much" for a metric the question names: the article's threshold for it."""
+    if question.figures or not question.kinds & {"threshold", "percent"} or not _ASKS_LEVEL.search(question.text):
+        return None
+    named, relevance = _metric_facts(question, facts, relevance)
+    if named is facts:
+        return None  # no metric named: a threshold of some other metric would not answer
+    fact = _best(named, relevance, lambda f: f.kind == "threshold" and f.value is not None)
+    if fact is None or fact.value is None:
+        return None
+    todo = consequence(fact.sentence)
+    line = f"{fact.subject}{fact.detail}{_num(fact.value)}{fact.unit}"
+    return Finding(f"资料给出的线是“{line}”{{0}}{'，' + todo if todo else ''}。", (fact,))
+
+
+def define(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
+    """What a term means, by the article's own definition (it wins over a generic one, and says so)."""
+    if "definition" not in question.kinds:
+        return None
+    fact = _best(facts, relevance, lambda f: f.kind == "definition" and f.subject[-3:] in question.text)
+    if fact is None:
+        return None
+    return Finding(f"按资料的定义，{fact.subject}指{fact.detail}{{0}}。", (fact,))
+
+
+REASONERS = (deadline, compare, nth_step, benchmark, define)
+
+
+def reason(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
+    """The first finding any reasoner makes for the question, or None."""
+    for reasoner in REASONERS:
+        finding = reasoner(question, facts, relevance)
+        if finding is not None:
+            return finding
+    return None

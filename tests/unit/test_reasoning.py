@@ -1,0 +1,123 @@
+"""Reasoning with facts: deadlines from the user's dates, figures against thresholds, changes, the n-th step.
+
+Hand-written articles and questions of our own (no evaluation question is used here).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from knowledge.facts import Fact, extract_facts
+from knowledge.grounding import ungrounded
+from knowledge.questions import understand
+from knowledge.reasoning import compare, deadline, nth_step, reason
+from knowledge.types import Chunk
+from knowledge.typos import TypoCorrector
+
+TODAY = date(2026, 6, 1)
+NOTICE = Chunk("a_1#faq0", "a_1", "保单义务", "faq", "出险后多久要通知保险人？",
+               "被保险人应在发现买方无力付款后十五天内书面通知保险人，并在通知后60天内提交索赔材料。", 0, 0)
+SIGNALS = Chunk("b_2#faq1", "b_2", "风险信号", "faq", "哪些指标说明客户风险升高？",
+                "若坏账率持续高于3%，或应收账款周转天数同比增加25%以上，或速动比率低于0.8，应收紧赊销。", 0, 0)
+PROCESS = Chunk("c_3#s2", "c_3", "保理业务", "section", "办理保理的步骤",
+                "办理保理通常分三步：首先提交应收账款转让申请；其次由保理商审核买方资信；最后签订保理合同并放款。", 0, 0)
+FACTS: list[Fact] = [f for c in (NOTICE, SIGNALS, PROCESS) for f in extract_facts(c)]
+
+
+def relevance_by_words(question: str):  # noqa: ANN201 - a Relevance
+    def relevance(fact: Fact) -> float:
+        shared = {ch for ch in question if "\u4e00" <= ch <= "\u9fff"} & set(fact.sentence)
+        return len(shared) / 10
+    return relevance
+
+
+def test_deadline_counts_from_the_date_of_the_event_the_article_names() -> None:
+    q = "客户7月20日正式破产，我们7月28日才发现买方无力付款，最晚哪天要书面通知保险人"
+    finding = deadline(understand(q, TODAY), FACTS, relevance_by_words(q))
+    assert finding is not None
+    assert finding.lead.startswith("最晚8月12日") and "7月28日" in finding.lead  # 7-28 + 15 days
+    assert finding.facts[0].doc_id == "a_1"
+
+
+def test_deadline_in_english_counts_the_same_way() -> None:
+    q = "We discovered on 3 March that the buyer cannot pay. What is the deadline to notify the insurer? 通知"
+    finding = deadline(understand(q, TODAY), FACTS, lambda f: 1.0 if f.doc_id == "a_1" else 0.0)
+    assert finding is not None and finding.lead.startswith("March 18")
+
+
+def test_user_figure_above_a_warn_above_threshold() -> None:
+    q = "我们坏账率现在4.2%，算高吗"
+    finding = compare(understand(q, TODAY), FACTS, relevance_by_words(q))
+    assert finding is not None and "4.2%高于" in finding.lead and "3%" in finding.lead
+
+
+def test_user_figure_above_a_warn_below_threshold_is_fine() -> None:
+    q = "速动比率1.1要不要紧"
+    finding = compare(understand(q, TODAY), FACTS, relevance_by_words(q))
+    assert finding is not None and "1.1高于" in finding.lead and "未触及" in finding.lead
+    low = compare(understand("速动比率0.6要不要紧", TODAY), FACTS, relevance_by_words("速动比率0.6要不要紧"))
+    assert low is not None and "0.6低于" in low.lead and "按资料，应收紧赊销" in low.lead
+
+
+def test_change_between_two_user_figures_is_judged_on_the_named_metric() -> None:
+    q = "应收账款周转天数去年40天今年52天，要不要紧"
+    finding = reason(understand(q, TODAY), FACTS, relevance_by_words(q))
+    assert finding is not None and "30%" in finding.derived and "25%" in finding.lead and "超过" in finding.lead
+
+
+def test_nth_step_of_the_relevant_procedure() -> None:
+    q = "办理保理第二步是什么"
+    finding = nth_step(understand(q, TODAY), FACTS, relevance_by_words(q))
+    assert finding is not None and finding.lead.startswith("第二步是由保理商审核买方资信")
+
+
+def test_every_figure_of_a_finding_is_in_a_source_or_computed() -> None:
+    q = "应收账款周转天数去年40天今年52天，要不要紧"
+    finding = reason(understand(q, TODAY), FACTS, relevance_by_words(q))
+    assert finding is not None
+    lead = finding.lead.format("")
+    sources = [f.sentence for f in finding.facts]
+    assert not ungrounded(lead, sources, [q, *finding.derived])
+    assert ungrounded(lead + "约有35%的企业如此。", sources, [q, *finding.derived]) == {"35"}
+
+
+def test_homophone_typos_are_corrected_to_corpus_words_only() -> None:
+    corrector = TypoCorrector([NOTICE.text, PROCESS.text])
+    assert corrector.correct("保理商怎么审合买方资信") == "保理商怎么审核买方资信"
+    assert corrector.correct("今天天气不错") == "今天天气不错"
+
+
+def test_a_tool_figure_is_judged_against_the_metric_threshold() -> None:
+    from knowledge.reasoning import judge_metric
+
+    high = judge_metric(FACTS, "坏账率", 5.0, "%")
+    assert high is not None and high.lead.startswith("5%高于资料中的“坏账率") and high.facts[0].doc_id == "b_2"
+    assert judge_metric(FACTS, "DSO", 30.0, "%") is not None  # the articles' change threshold for DSO
+    assert judge_metric(FACTS, "流动比率", 1.4) is None  # the articles say nothing about it
+
+
+def test_benchmark_gives_the_articles_line_for_a_named_metric() -> None:
+    from knowledge.reasoning import benchmark
+
+    q = "坏账率到多少算危险"
+    finding = benchmark(understand(q, TODAY), FACTS, relevance_by_words(q))
+    assert finding is not None and "坏账率" in finding.lead and "3%" in finding.lead and "应收紧赊销" in finding.lead
+    assert benchmark(understand("保理费到多少算贵", TODAY), FACTS, relevance_by_words("保理费到多少算贵")) is None
+
+
+def test_definition_question_uses_the_articles_definition() -> None:
+    from knowledge.reasoning import define
+
+    chunk = Chunk("d_4#s1", "d_4", "术语", "section", "术语", "常用指标包括坏账覆盖率（已赔付金额占损失金额的比例）。", 0, 0)
+    facts = extract_facts(chunk)
+    q = "坏账覆盖率是什么意思"
+    finding = define(understand(q, TODAY), facts, relevance_by_words(q))
+    assert finding is not None and finding.lead.startswith("按资料的定义，坏账覆盖率指已赔付金额占损失金额的比例")
+
+
+def test_several_figures_are_each_judged_on_the_metric_named_before_them() -> None:
+    q = "我们坏账率4%，速动比率1.0，要不要紧"
+    finding = compare(understand(q, TODAY), FACTS, relevance_by_words(q))
+    assert finding is not None and len(finding.facts) == 2
+    lead = finding.lead.format("[1]", "[1]")
+    assert lead.index("4%高于") < lead.index("1高于") and "未触及" in lead

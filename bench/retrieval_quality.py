@@ -88,7 +88,7 @@ def _describe(scores: list[float]) -> str:
 def main() -> int:
     """Run the benchmark and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--eval", type=Path, default=Path("/work/shared/eval/public.jsonl"))
+    parser.add_argument("--eval", type=Path, default=ROOT.parent / "shared" / "eval" / "public.jsonl")
     parser.add_argument("--heldout", type=Path, default=ROOT / "bench" / "heldout_questions.jsonl")
     parser.add_argument("--ood", type=Path, default=ROOT / "bench" / "out_of_domain_questions.txt")
     parser.add_argument("--data-dir", type=Path, default=None, help="reuse an ingested data dir")

@@ -123,7 +123,7 @@ def test_buyer_question_without_a_name_asks_which_buyer() -> None:
 
 def test_buyer_answer_shows_grade_meaning_limit_behaviour_and_caution() -> None:
     reply = make_router(FakeService([HUAXIN])).handle("华信的信用评分", session())
-    for text in ("佛山华信金属材料有限公司", "9/10", "10 = 已违约", "0.00元", "平均逾期 44 天", "⚠"):
+    for text in ("佛山华信金属材料有限公司", "9/10", "10 = 已违约", "建议信用限额：0元", "平均逾期 44 天", "⚠"):
         assert text in reply.answer
     assert reply.tool_calls[0].name == "buyer_lookup"
 

@@ -124,7 +124,7 @@ class Composer(SentenceScorer):
         near = [c for c in candidates[:_PROBE] if c.score >= 0.5 * top]
         words = content_terms(f"{context} {question.text}")  # a follow-up's subject is in the earlier turn
         if not words:
-            return not any(f.unit in units for c in near for f in figures(c.sentence.text))
+            return not any(f.unit in units for c in near for f in figures(c.sentence.text, levels_only=False))
         # as much of the question as the closest sentences cover at best; a figure's clause must reach a share
         best = max(self.weights.coverage(words, c.sentence.text) for c in candidates[:_PROBE])
         return not any(self._states(c.sentence.text, units, words, ABOUT_SUBJECT * best) for c in near)
@@ -133,7 +133,7 @@ class Composer(SentenceScorer):
         parts = _CLAUSE_SPLIT.split(sentence)  # clause, separator, clause, separator, ...
         clauses, separators = parts[0::2], parts[1::2] + [""]
         for n, clause in enumerate(clauses):
-            if any(f.unit in units for f in figures(clause)):
+            if any(f.unit in units for f in figures(clause, levels_only=False)):
                 # the clause before, and the one after when the sentence simply goes on ("…60天仍未付款的，视为违约")
                 after = clauses[n + 1] if n + 1 < len(clauses) and separators[n] in "，," else ""
                 coverage = self.weights.coverage(words, "".join(clauses[max(0, n - 1) : n + 1]) + after)

@@ -64,15 +64,19 @@ def is_anecdote(text: str) -> bool:
     return bool(_ANECDOTE.search(text))
 
 
-def figures(text: str) -> list[Figure]:
-    """Every figure in ``text`` (numeric ones and the qualitative ``按约定比例``)."""
+def figures(text: str, *, levels_only: bool = True) -> list[Figure]:
+    """Every figure in ``text`` (numeric ones and the qualitative ``按约定比例``).
+
+    ``levels_only`` (for conflicts) leaves out changes ("快11天") and case studies, which two articles cannot
+    disagree on; ``False`` keeps them (for "does this sentence state a figure of the asked kind").
+    """
     out: list[Figure] = []
-    if is_anecdote(text):
+    if levels_only and is_anecdote(text):
         return out
     text = arabic_figures(text)  # 九十天 and 90天 are the same figure
     for m in _FIGURE.finditer(text):
         before = text[max(0, m.start() - 2) : m.start()]
-        if _CHANGE.search(before) or (_THRESHOLD.search(before) and m.group("unit") in ("%", "％", "倍")):
+        if levels_only and (_CHANGE.search(before) or (_THRESHOLD.search(before) and m.group("unit") in ("%", "％", "倍"))):
             continue
         unit = _UNIT_CLASS[m.group("unit")]
         value = re.sub(r"\s|,", "", m.group("value")).replace("–", "-").replace("至", "-").replace("到", "-")

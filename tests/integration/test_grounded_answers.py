@@ -37,7 +37,7 @@ def assistant(kb_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> As
 def test_every_figure_in_an_answer_is_in_a_cited_article(assistant: Assistant, question: str) -> None:
     reply = assistant.answer(question, Session("g"))
     assert reply.status == "answered", reply.answer
-    chunks = assistant.knowledge.chunks()
+    chunks = assistant.library.knowledge.chunks()
     cited = [c.text for c in chunks if any(c.doc_id == s.doc_id for s in reply.sources)]
     assert not ungrounded(reply.answer, cited, [question]), reply.answer
     assert not reply.answer.startswith("根据资料")

@@ -65,3 +65,12 @@ def test_facts_about_a_metric_finds_it_under_any_name() -> None:
 def test_numerals() -> None:
     assert chinese_to_int("一百八十") == 180
     assert arabic_figures("逾期九十天以上，一般在三十个工作日内") == "逾期90天以上，一般在30个工作日内"
+
+
+def test_a_change_is_a_figure_of_its_kind_but_no_level_to_disagree_on() -> None:
+    """'快8天' answers "how many days faster", yet two articles cannot conflict over it (own wording)."""
+    from knowledge.conflicts import figures
+
+    sentence = "上线新系统后，对账速度比人工快8天。"
+    assert figures(sentence) == []
+    assert [(f.unit, f.value) for f in figures(sentence, levels_only=False)] == [("days", "8")]

@@ -67,11 +67,12 @@ def is_anecdote(text: str) -> bool:
 def figures(text: str, *, levels_only: bool = True) -> list[Figure]:
     """Every figure in ``text`` (numeric ones and the qualitative ``按约定比例``).
 
-    ``levels_only`` (for conflicts) leaves out changes ("快11天") and case studies, which two articles cannot
-    disagree on; ``False`` keeps them (for "does this sentence state a figure of the asked kind").
+    Case studies are left out (one company's outcome); ``levels_only`` (for conflicts) leaves out changes too
+    ("快11天"), which two articles cannot disagree on; ``False`` keeps them (for "does this sentence state a
+    figure of the asked kind").
     """
     out: list[Figure] = []
-    if levels_only and is_anecdote(text):
+    if is_anecdote(text):
         return out
     text = arabic_figures(text)  # 九十天 and 90天 are the same figure
     for m in _FIGURE.finditer(text):

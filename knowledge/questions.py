@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from knowledge.lexicon import asked_kinds
+from knowledge.lexicon import asked_kinds, synonyms
 from knowledge.numerals import arabic_figures, chinese_to_int
 from knowledge.sentences import terms
 from knowledge.terms import STOPWORDS, segment
@@ -127,6 +127,8 @@ def content_terms(question: str) -> list[str]:
     """The question's own subject terms: its words less function words and the words that ask
     ("多少", "多久", "几天"), as matching units (character bigrams)."""
     asking = {w.lower() for words in asked_kinds().values() for w in words}
+    # what the search adds for an asking word ("几天" -> "时间 天") asks too; it names no subject
+    asking |= {w.lower() for key, added in synonyms().items() if key.lower() in asking for w in added.split()}
     words = [w for w in segment(question)
              if len(w) >= 2 and w not in STOPWORDS and w.lower() not in asking and not re.search(r"\d", w)]
     return [t for t in terms(" ".join(words)) if t not in GENERIC_TERMS]

@@ -238,7 +238,7 @@
     if (reply.status === "no_answer") {
       node.append(el("button", { type: "button", class: "contact", text: "联系人工", onclick: () => ask("联系人工") }));
     }
-    if (reply.reply_id) node.append(feedbackRow(item));
+    if (reply.reply_id && reply.status !== "handoff") node.append(feedbackRow(item));
   }
 
   function feedbackRow(item) {

@@ -16,7 +16,7 @@ from datetime import datetime
 from importlib import resources
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -126,6 +126,19 @@ class HandoffDesks:
         task.add_done_callback(self.background.discard)
 
 
+AFTER = {"parameters": [{"name": "after", "in": "query", "required": False,
+                         "description": "Only messages with a higher id (all when absent)",
+                         "schema": {"type": "integer", "minimum": 0}}]}
+
+
+def after_id(request: Request) -> int:
+    """The ``after`` query parameter (0 when absent); :class:`Refused` 422 when it is not a message id."""
+    raw = request.query_params.get("after", "0")
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
+        raise Refused(422, "after must be a message id (a whole number, 0 or more)", reason="bad_input")
+    return int(raw)
+
+
 def _item(handoff: Handoff) -> dict[str, object]:
     return {"session_id": handoff.session_id, "channel": handoff.channel, "last_message": handoff.last_message,
             "since": handoff.since.isoformat()}
@@ -143,10 +156,14 @@ def build_router() -> APIRouter:
         waiting = await run_in_threadpool(desks.desk(request).waiting)
         return JSONResponse([_item(h) for h in waiting], headers={"Cache-Control": "no-store"})
 
-    @router.get("/admin/api/handoffs/{session_id}/messages", response_model=list[MessageItem], responses=ADMIN_ERRORS)
-    async def handoff_messages(request: Request, session_id: str, _: Admin,
-                               after: Annotated[int, Query(ge=0, le=2**62)] = 0) -> JSONResponse:
+    @router.get("/admin/api/handoffs/{session_id}/messages", response_model=list[MessageItem],
+                responses={**ADMIN_ERRORS, **models.errors(422)}, openapi_extra=AFTER)
+    async def handoff_messages(request: Request, session_id: str, _: Admin) -> JSONResponse:
         """The conversation of any session (the advisors' inbox), after message ``after``, oldest first."""
+        try:
+            after = after_id(request)
+        except Refused as e:
+            return e.response()
         store = desks.chat(request).store
         return JSONResponse(await run_in_threadpool(store.messages_after, session_id, after),
                             headers={"Cache-Control": "no-store"})
@@ -172,9 +189,8 @@ def build_router() -> APIRouter:
         return Response(status_code=204)
 
     @router.get("/api/sessions/{session_id}/messages", response_model=list[MessageItem],
-                responses=models.errors(403, 404, 422, 503))
-    async def session_messages(request: Request, session_id: str,
-                               after: Annotated[int, Query(ge=0, le=2**62)] = 0) -> JSONResponse:
+                responses=models.errors(403, 404, 422, 503), openapi_extra=AFTER)
+    async def session_messages(request: Request, session_id: str) -> JSONResponse:
         """The messages of the caller's own web conversation after message ``after`` (all when absent), oldest first.
 
         The widget polls this to show advisors' replies (``role: advisor``).
@@ -182,6 +198,7 @@ def build_router() -> APIRouter:
         state = request.app.state.web
         try:
             sid = web_session_id(session_id)
+            after = after_id(request)
             why = state.site_keys.check(request.query_params.get("site_key") or request.headers.get("X-Site-Key"),
                                         request.headers.get("origin"))
             if why:

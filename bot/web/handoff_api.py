@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from bot.chat import ChatService
-from bot.handoff.delivery import Deliverer, DeliveryFailed
+from bot.channels.handoff_delivery import Deliverer, DeliveryFailed
 from bot.handoff.desk import Handoff, HandoffDesk
 from bot.web import models
 from bot.web.api import Refused, web_session_id

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, create_engine, delete, select, update
+from sqlalchemy import Column, DateTime, MetaData, Row, String, Table, Text, create_engine, delete, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -53,9 +54,8 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _row(row: object) -> Handoff:
-    return Handoff(row.session_id, row.channel, row.user_hash, row.address, row.last_message,  # type: ignore[attr-defined]
-                   _aware(row.since))  # type: ignore[attr-defined]
+def _row(row: Row[Any]) -> Handoff:
+    return Handoff(row.session_id, row.channel, row.user_hash, row.address, row.last_message, _aware(row.since))
 
 
 class HandoffDesk:

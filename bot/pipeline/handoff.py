@@ -59,7 +59,7 @@ class HandoffStep:
         """A ``handoff`` reply while handed off or when the user asks for a person; else None."""
         session = turn.session
         english = turn.query.script == "en"
-        if self.desk.touch(session.id, turn.message):
+        if self.desk.is_open(session.id) and self.desk.touch(session.id, turn.message):
             return Reply(EN_HELD if english else to_user_script(HELD, turn.query.script), status="handoff")
         if not asks_for_person(turn.message):
             return None

@@ -149,6 +149,13 @@ def build_router() -> APIRouter:
     router = APIRouter()
     desks = HandoffDesks()
     router.handoff_desks = desks  # type: ignore[attr-defined]
+    _add_advisor_routes(router, desks)
+    _add_session_routes(router)
+    return router
+
+
+def _add_advisor_routes(router: APIRouter, desks: HandoffDesks) -> None:
+    """``/admin/api/handoffs*``: the advisors' side."""
 
     @router.get("/admin/api/handoffs", response_model=list[HandoffItem], responses=ADMIN_ERRORS)
     async def list_handoffs(request: Request, _: Admin) -> JSONResponse:
@@ -188,6 +195,10 @@ def build_router() -> APIRouter:
             raise HTTPException(404, "this conversation is not handed off")
         return Response(status_code=204)
 
+
+def _add_session_routes(router: APIRouter) -> None:
+    """The widget's session messages and the inbox page."""
+
     @router.get("/api/sessions/{session_id}/messages", response_model=list[MessageItem],
                 responses=models.errors(403, 404, 422, 503), openapi_extra=AFTER)
     async def session_messages(request: Request, session_id: str) -> JSONResponse:
@@ -217,5 +228,3 @@ def build_router() -> APIRouter:
         """The advisors' inbox (it asks for the admin token and keeps it in the tab's session storage)."""
         page = resources.files("bot").joinpath("static", "inbox.html").read_text(encoding="utf-8")
         return HTMLResponse(page, headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"})
-
-    return router

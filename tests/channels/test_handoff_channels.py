@@ -21,7 +21,7 @@ from starlette.routing import Route
 
 from bot.channels.telegram_handoff import session_id_for
 from bot.chat import ChatService
-from bot.handoff.delivery import ADVISOR_PREFIX
+from bot.channels.handoff_delivery import ADVISOR_PREFIX
 from bot.handoff.desk import HandoffDesk
 from bot.pipeline.handoff import ACK
 from bot.store import ConversationStore

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
 from defusedxml import ElementTree
@@ -14,7 +15,7 @@ from fastapi import FastAPI
 from wechatpy import parse_message
 from wechatpy.enterprise.crypto import WeChatCrypto as WeComCrypto
 
-from bot.channels.wechat import build_router
+from bot.channels.registry import web_routers
 from bot.channels.wechat_reply import HELD
 from bot.config import Settings
 from bot.messages import Reply, Session, Turn
@@ -44,10 +45,12 @@ def _server(tmp_path: Path, assistant: SlowOnce) -> tuple[FastAPI, object]:
     settings = Settings(_env_file=None, data_dir=tmp_path, wechat_token=TOKEN, wechat_aes_key=AES_KEY,
                         wechat_app_id=APP_ID, wecom_token=TOKEN, wecom_aes_key=AES_KEY, wecom_corp_id=CORP_ID,
                         wechat_reply_budget_s=0.3)
-    router = build_router(settings, make_chat(assistant, ConversationStore(f"sqlite:///{tmp_path / 'c.sqlite3'}")))
+    wechat, wecom = web_routers(settings, make_chat(assistant, ConversationStore(f"sqlite:///{tmp_path / 'c.sqlite3'}")))
     app = FastAPI()
-    app.include_router(router)
-    return app, router
+    app.include_router(wechat)
+    app.include_router(wecom)
+    return app, SimpleNamespace(wechat_responder=wechat.wechat_responder,  # type: ignore[attr-defined]
+                                 wecom_responder=wecom.wecom_responder)  # type: ignore[attr-defined]
 
 
 def _wait_until_held(responder: object, channel: str, timeout_s: float = 10) -> None:

@@ -21,7 +21,7 @@ from wechatpy.crypto import WeChatCrypto
 from wechatpy.enterprise.crypto import WeChatCrypto as WeComCrypto
 from wechatpy.utils import WeChatSigner
 
-from bot.channels.wechat import build_router
+from bot.channels.registry import web_routers
 from bot.config import Settings
 from bot.store import ConversationStore
 from tests.channels.conftest import ScriptedAssistant, make_chat, serve
@@ -37,8 +37,8 @@ def callback_server(tmp_path: Path) -> Iterator[tuple[str, ScriptedAssistant]]:
     settings = Settings(_env_file=None, data_dir=tmp_path, wechat_token=TOKEN, wechat_aes_key=AES_KEY,
                         wechat_app_id=APP_ID, wecom_token=TOKEN, wecom_aes_key=AES_KEY, wecom_corp_id=CORP_ID)
     app = FastAPI()
-    app.include_router(build_router(settings, make_chat(assistant, ConversationStore(
-        f"sqlite:///{tmp_path / 'conv.sqlite3'}"))))
+    for router in web_routers(settings, make_chat(assistant, ConversationStore(f"sqlite:///{tmp_path / 'conv.sqlite3'}"))):
+        app.include_router(router)  # the Official Account at /wechat and WeCom at /wecom
     with serve(app) as base:
         yield base, assistant
 

@@ -25,6 +25,7 @@ from tools.replies import UNAVAILABLE
 if TYPE_CHECKING:
     from bot.agent import Agent
     from bot.config import Settings
+    from bot.handoff.wiring import HandoffParts
     from knowledge.answering import Composer
     from knowledge.index import KnowledgeBase
 
@@ -43,10 +44,11 @@ class Assistant:
         llm: LLMLayer | None = None,
         agent: Agent | None = None,
         steps: Sequence[str] = DEFAULT_STEPS,
+        handoff: HandoffParts | None = None,
     ) -> None:
         self.library = Library(knowledge)
         self.human_contact = human_contact
-        parts = Parts(self.library, human_contact, tools=tools, llm=llm, agent=agent)
+        parts = Parts(self.library, human_contact, tools=tools, llm=llm, agent=agent, **(handoff or {}))
         self.answerers, self.refiners = build_steps(steps, parts)
 
     @property
@@ -103,6 +105,7 @@ class Assistant:
 def build_assistant(settings: Settings, knowledge: KnowledgeBase | None = None) -> Assistant:
     """The assistant the settings describe: knowledge base, tools, optional LLM layer or agent, steps in order."""
     from bot.agent import build_agent
+    from bot.handoff.wiring import handoff_parts
 
     knowledge = knowledge if knowledge is not None else open_knowledge_base(settings)
     router = build_tool_router(settings)
@@ -113,4 +116,5 @@ def build_assistant(settings: Settings, knowledge: KnowledgeBase | None = None) 
         llm=build_llm(settings),
         agent=build_agent(settings, knowledge, router.tools_for),
         steps=settings.answer_steps,
+        handoff=handoff_parts(settings) if "handoff" in settings.answer_steps else None,
     )

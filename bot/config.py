@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+_PLACEHOLDER_DOMAINS = ("example.com", "example.org", "example.net")
 _PLACEHOLDERS = {"changeme", "change-me", "secret", "token", "xxx", "test"}
 
 
@@ -44,15 +45,23 @@ class Settings(BaseSettings):
     )
     articles: list[Path] = Field(default_factory=list, description="Default article paths for `creditbot ingest`; empty = bundled articles")
     answer_steps: list[str] = Field(
-        ["tools", "small_talk", "scope", "knowledge", "llm_rewrite", "llm_agent"],
-        description="The answer pipeline, in order (JSON list). Answer steps: tools, small_talk, scope, knowledge; "
+        ["handoff", "tools", "small_talk", "scope", "knowledge", "llm_rewrite", "llm_agent"],
+        description="The answer pipeline, in order (JSON list). Answer steps: handoff (first: requests for a "
+        "person, and silence while a person answers), tools, small_talk, scope, knowledge; "
         "refiners: llm_rewrite (an LLM in rewrite mode), llm_agent (an LLM in agent mode); a refiner whose LLM "
         "mode is off is left out. See bot/pipeline/catalogue.py",
     )
     human_contact: str = Field(
         "人工客服：请留下联系方式，或发邮件至 support@example.com，我们的信用顾问会在一个工作日内联系您。",
-        description="How a user reaches a person; shown with every no_answer reply",
+        description="How a user reaches a person (the contact fallback text); shown with every no_answer reply. "
+        "Production refuses the example.com placeholder",
     )
+    handoff_webhook: SecretStr | None = Field(
+        None, description="Webhook notified of every new hand-off (e.g. a WeCom group robot URL); retried in the background"
+    )
+    office_hours: str = Field("09:00-18:00", description="When advisors answer hand-offs (HH:MM-HH:MM, office_timezone)")
+    office_days: str = Field("1-5", description="ISO weekdays advisors work (1 = Monday): '1-5', '1-6', '1,3,5'")
+    office_timezone: str = Field("Asia/Shanghai", description="Time zone of office_hours")
 
     # --- chat server ----------------------------------------------------------------------
     host: str = Field("127.0.0.1", description="Bind address of `creditbot serve`")
@@ -138,6 +147,11 @@ class Settings(BaseSettings):
     wecom_token: SecretStr | None = Field(None, description="WeCom callback token")
     wecom_aes_key: SecretStr | None = Field(None, description="WeCom EncodingAESKey")
     wecom_corp_id: str | None = Field(None, description="WeCom CorpID (receive id)")
+    wecom_agent_id: str | None = Field(None, description="WeCom application AgentId (advisor replies via message/send)")
+    wecom_agent_secret: SecretStr | None = Field(
+        None, description="WeCom application secret; unset = advisor replies reach WeCom users with their next message"
+    )
+    wecom_api_url: str = Field("https://qyapi.weixin.qq.com", description="WeCom API base URL")
 
     # --- security -------------------------------------------------------------------------
     user_id_secret: SecretStr | None = Field(
@@ -163,10 +177,12 @@ class Settings(BaseSettings):
         if self.environment == "development":
             return self
         for name in ("admin_token", "telegram_webhook_secret", "wechat_token", "wecom_token", "service_token",
-                     "user_id_secret"):
+                     "user_id_secret", "wecom_agent_secret"):
             value = getattr(self, name)
             if value is not None and value.get_secret_value().lower() in _PLACEHOLDERS:
                 raise ValueError(f"CREDITBOT_{name.upper()} is a placeholder; set a real secret")
+        if any(domain in self.human_contact for domain in _PLACEHOLDER_DOMAINS):
+            raise ValueError("CREDITBOT_HUMAN_CONTACT still names the example.com placeholder; set your real contact")
         return self
 
     @property

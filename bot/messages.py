@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-Status = Literal["answered", "clarify", "no_answer"]
+Status = Literal["answered", "clarify", "no_answer", "handoff"]
 _PIECE = re.compile(r"[^。！？!?；;\n]*[。！？!?；;\n]+|[^。！？!?；;\n]+$")
 
 

@@ -79,6 +79,18 @@ feedback = Table(
 )
 
 
+session_messages = Table(
+    "session_messages",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("session_id", String(64), nullable=False, index=True),
+    Column("role", String(16), nullable=False),  # user / bot / advisor
+    Column("text", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+MESSAGE_PAGE = 200
+
+
 class ForeignSession(PermissionError):
     """The session id belongs to another channel."""
 
@@ -211,7 +223,7 @@ class ConversationStore:
 
     # --- log and feedback ---------------------------------------------------------------------
     def log_reply(self, question: str, reply: Reply, caller: Caller, latency_ms: float) -> None:
-        """Append one exchange to the conversation log."""
+        """Append one exchange to the conversation log and the session's messages."""
         with self.engine.begin() as conn:
             conn.execute(
                 conversation_log.insert().values(
@@ -228,6 +240,30 @@ class ConversationStore:
                     created_at=_now(),
                 )
             )
+            if reply.session_id:  # the conversation as the inbox and the session messages endpoint show it
+                conn.execute(session_messages.insert(), [
+                    {"session_id": reply.session_id, "role": "user", "text": storable(question), "at": _now()},
+                    {"session_id": reply.session_id, "role": "bot", "text": storable(reply.answer), "at": _now()},
+                ])
+
+    def add_message(self, session_id: str, role: str, text: str) -> int:
+        """Append one message (``user``, ``bot`` or ``advisor``) to a conversation; returns its id."""
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                session_messages.insert().values(session_id=session_id, role=role, text=storable(text), at=_now())
+            )
+            return int(result.inserted_primary_key[0])
+
+    def messages_after(self, session_id: str, after: int = 0, limit: int = MESSAGE_PAGE) -> list[dict[str, Any]]:
+        """The conversation's messages with an id above ``after``, oldest first: ``{id, role, text, at}``."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(session_messages.c.id, session_messages.c.role, session_messages.c.text, session_messages.c.at)
+                .where(session_messages.c.session_id == session_id, session_messages.c.id > after)
+                .order_by(session_messages.c.id)
+                .limit(limit)
+            ).mappings()
+            return [{**r, "at": _aware(r["at"]).isoformat()} for r in rows]
 
     def add_feedback(self, reply_id: str, rating: int, comment: str = "") -> bool:
         """Record 👍 (+1) or 👎 (-1) on a logged reply; False when the reply id is unknown."""

@@ -35,10 +35,11 @@ from telegram.ext import (
 from bot.channels import telegram_send
 from bot.channels.telegram_buttons import answer_buttons, on_button, on_skip, record_comment
 from bot.channels.telegram_format import citations_html, markdown_to_html
+from bot.channels.telegram_handoff import remember_chat, session_id_for
 from bot.channels.telegram_send import call_with_retry, send_pages
 from bot.chat import ChatService, paginate
 from bot.config import Settings
-from bot.messages import Incoming, Reply, Session, hash_user
+from bot.messages import Incoming, Reply, Session
 from bot.policy import caller_for
 from knowledge.errors import InvalidMessage
 from knowledge.normalize import detect_script, to_simplified, to_user_script
@@ -80,11 +81,6 @@ ACK_REPLY = "好的，还有问题随时发给我。"
 _THANKS = re.compile(r"谢|感谢|thank", re.IGNORECASE)
 _BYE = re.compile(r"再见|拜拜|bye", re.IGNORECASE)
 _ACK = re.compile(r"^(好的?|ok|okay|嗯|哦|收到|明白)", re.IGNORECASE)
-
-
-def session_id_for(chat_id: int) -> str:
-    """One session per Telegram chat; the raw chat id never leaves this module."""
-    return "tg:" + hash_user("telegram-chat", str(chat_id))
 
 
 def addressed_text(message: Message, bot_username: str, bot_id: int | None = None) -> str | None:
@@ -237,6 +233,7 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: 
     finally:
         typing.cancel()
     context.chat_data["greeted"] = True
+    await remember_chat(context, reply, message.chat_id)
     await _deliver(update, context, reply)
 
 

@@ -1,4 +1,5 @@
-"""The inline buttons under a Telegram answer: 👍/👎 (one vote per reply, 👎 asks for a comment) and 联系人工.
+"""The inline buttons under a Telegram answer: 👍/👎 (one vote per reply, 👎 asks for a comment) and 联系人工
+(which starts a real hand-off: :mod:`bot.channels.telegram_handoff`).
 
 Button data: ``fb:<+1|-1>:<reply id>``, ``fb:done``, ``human:<reply id>``, ``human:done``.
 A vote is recorded once however often the buttons are tapped (two taps arrive as two concurrent
@@ -14,6 +15,7 @@ import logging
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
+from bot.channels.telegram_handoff import start_handoff
 from bot.channels.telegram_send import call_with_retry
 from bot.chat import ChatService
 from bot.messages import Reply
@@ -24,7 +26,6 @@ RATED = "已评价"
 HANDED_OFF = "已转人工"
 ASK_COMMENT = "抱歉没能帮上忙。哪里不对或缺了什么？请直接回复一句话，我们会转给信用顾问改进（发送 /skip 跳过）。"
 COMMENT_THANKS = "谢谢，您的意见已记录。"
-HANDOFF_ACK = "好的，已为您记录转人工请求。请按上面的联系方式联系我们的信用顾问。"
 
 
 def answer_buttons(reply: Reply) -> InlineKeyboardMarkup:
@@ -109,14 +110,11 @@ async def _on_human(update: Update, context: ContextTypes.DEFAULT_TYPE, reply_id
         return
     markup = _replace_row(query.message, "human:", [InlineKeyboardButton(HANDED_OFF, callback_data="human:done")])
     await call_with_retry(lambda: query.edit_message_reply_markup(markup), "editMessageReplyMarkup", idempotent=True)
-    contact: str = context.bot_data["settings"].human_contact
-    shown = contact.strip() in (query.message.text or "")  # the no_answer text usually carries it already
-    await call_with_retry(lambda: context.bot.send_message(query.message.chat.id, HANDOFF_ACK if shown else contact),
-                          "sendMessage")
+    await start_handoff(update, context)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """👍/👎 (one vote per reply, recorded in the feedback log) and 联系人工 (once per reply)."""
+    """👍/👎 (one vote per reply, recorded in the feedback log) and 联系人工 (a hand-off, once per reply)."""
     query = update.callback_query
     kind, _, rest = (query.data or "").partition(":")
     if kind == "fb" and rest != "done":

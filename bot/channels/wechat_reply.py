@@ -18,6 +18,7 @@ import httpx
 from bot.channels.wechat_state import DEFERRED, DONE, HELD, MORE, WeChatState
 from bot.chat import ChatService, paginate
 from bot.config import Settings
+from bot.handoff.desk import HandoffDesk
 from bot.messages import Incoming, Reply
 from bot.policy import caller_for
 from knowledge.errors import InvalidMessage
@@ -269,19 +270,21 @@ class Responder:
         current = await asyncio.to_thread(self.state.message, self.channel, msg_id)
         return current.content if current is not None and current.state == DONE else None
 
-    def _compute(self, incoming: Incoming) -> list[str]:
+    def _compute(self, incoming: Incoming, user: str) -> list[str]:
         self.computed += 1
         try:
             reply = self.chat.handle(incoming)
         except InvalidMessage:
             return [f"消息为空或太长了，请用不超过 {self.chat.max_message_chars} 个字重新描述您的问题。"]
+        if reply.status == "handoff" and incoming.session_id:  # where an advisor's reply will be sent
+            HandoffDesk(self.chat.store.engine).set_address(incoming.session_id, user)
         return render(reply) or ["抱歉，暂时没有答案。"]
 
     async def _answer(
         self, msg_id: str, user: str, user_hash: str, incoming: Incoming, deadline: float, held: list[str]
     ) -> str | None:
         """Answer the message; a late answer still held for the user goes first, in the same reply."""
-        task = asyncio.create_task(asyncio.to_thread(self._compute, incoming))
+        task = asyncio.create_task(asyncio.to_thread(self._compute, incoming, user))
         try:
             pages = await asyncio.wait_for(asyncio.shield(task), max(deadline - time.monotonic(), 0.0))
         except TimeoutError:

@@ -2,6 +2,7 @@
 
 To add a step: write its module in :mod:`bot.pipeline`, add its builder here, and put its name in
 ``answer_steps`` where it should run (a curated-answers step, for instance, goes before ``knowledge``).
+``handoff`` goes first: a handed-off conversation is answered by a person, not by any later step.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.pipeline.handoff import HandoffStep
 from bot.pipeline.knowledge import Library
 from bot.pipeline.llm_agent import LLMAgent
 from bot.pipeline.llm_rewrite import LLMRewrite
@@ -21,10 +23,13 @@ from bot.pipeline.turn import AnswerStep, Refiner
 
 if TYPE_CHECKING:
     from bot.agent import Agent
+    from bot.handoff.desk import HandoffDesk
+    from bot.handoff.hours import OfficeHours
+    from bot.handoff.notify import Notify
     from bot.llm import LLMLayer
     from bot.tool_routing import ToolRouter
 
-DEFAULT_STEPS = ("tools", "small_talk", "scope", "knowledge", "llm_rewrite", "llm_agent")
+DEFAULT_STEPS = ("handoff", "tools", "small_talk", "scope", "knowledge", "llm_rewrite", "llm_agent")
 
 
 @dataclass
@@ -36,11 +41,15 @@ class Parts:
     tools: ToolRouter | None = None
     llm: LLMLayer | None = None
     agent: Agent | None = None
+    handoff_desk: HandoffDesk | None = None
+    office_hours: OfficeHours | None = None
+    notify: Notify | None = None
 
 
 Step = AnswerStep | Refiner
 
 STEPS: dict[str, Callable[[Parts], Step | None]] = {
+    "handoff": lambda p: HandoffStep(p.handoff_desk, p.office_hours, p.notify) if p.handoff_desk is not None else None,
     "tools": lambda p: ToolStep(p.tools) if p.tools is not None else None,
     "small_talk": lambda p: SmallTalkStep(),
     "scope": lambda p: ScopeStep(p.library, p.human_contact),

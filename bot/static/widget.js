@@ -3,7 +3,7 @@
  * Embed (the first line lets the page call creditbot(...) before the script has loaded):
  *   <script>window.creditbot=window.creditbot||function(){(creditbot.q=creditbot.q||[]).push(arguments)};</script>
  *   <script src="https://HOST/widget.js" data-site-key="KEY" async></script>
- * Optional attributes: data-title, data-contact-url (the "联系人工" link; default mailto:support@example.com).
+ * Optional attribute: data-title. "联系人工" hands the conversation to a person; their replies appear in the panel.
  * Host page API: creditbot("open", "预填的问题"), creditbot("close"); once loaded also creditbot.open(...).
  * Everything renders in the shadow root of a <creditbot-widget> element whose styles are all reset, so the
  * host page's CSS and the widget's cannot collide. Refusals of the site key are explained in the console.
@@ -16,8 +16,7 @@
   const script = document.currentScript || document.querySelector('script[src*="widget.js"]');
   const base = new URL(".", script ? script.src : location.href);
   const data = (script && script.dataset) || {};
-  const cfg = { siteKey: data.siteKey || "", title: data.title || "信用保险助手",
-    contactUrl: data.contactUrl || "mailto:support@example.com" };
+  const cfg = { siteKey: data.siteKey || "", title: data.title || "信用保险助手" };
   const STORAGE = `creditbot:${base.origin}:${cfg.siteKey}`;
   const MAX_HISTORY = 60;
   const SUGGESTIONS = ["客户破产了能赔吗", "理赔要多久", "账期怎么定", "应收500万、季度赊销900万，DSO多少"];
@@ -46,23 +45,26 @@
 
   /* __WIDGET_TEXT__ */ // bot/static/widget-text.js, put here by the server
   const { shown, wan, richText } = creditbotText;
+  /* __WIDGET_LIVE__ */ // bot/static/widget-live.js, put here by the server
+  const { sseEvents, advisorReplies } = creditbotLive;
 
   // ---- state kept across page loads: only answered exchanges (a failed send is not restored)
   function load() {
     try {
       const saved = JSON.parse(localStorage.getItem(STORAGE) || "{}");
       const items = Array.isArray(saved.history) ? saved.history : [];
-      const history = items.filter((it, i) => it.role === "bot" ? !!it.reply
+      const history = items.filter((it, i) => it.role === "bot" ? !!it.reply : it.role === "advisor" ? !!it.text
         : it.role === "user" && items[i + 1] && items[i + 1].role === "bot" && items[i + 1].reply);
-      return { sessionId: saved.sessionId || null, history };
+      return { sessionId: saved.sessionId || null, history, seen: saved.seen || 0 };
     } catch (e) {
-      return { sessionId: null, history: [] };
+      return { sessionId: null, history: [], seen: 0 };
     }
   }
   const state = load();
   function save() {
     try {
-      localStorage.setItem(STORAGE, JSON.stringify({ sessionId: state.sessionId, history: state.history.slice(-MAX_HISTORY) }));
+      localStorage.setItem(STORAGE, JSON.stringify({ sessionId: state.sessionId, seen: state.seen,
+        history: state.history.slice(-MAX_HISTORY) }));
     } catch (e) { /* storage full or disabled: the conversation still works for this page */ }
   }
 
@@ -71,6 +73,12 @@
   const queue = []; // questions waiting for the answer in flight
   let inFlight = null;
   let pendingVote = null; // a 👎 whose comment box is open: sent as it is when the next question goes
+  const live = advisorReplies({ base, headers: () => headers(false), onSeen: (id) => { state.seen = id; save(); },
+    onAdvisor: (m) => { const item = { role: "advisor", text: m.text }; state.history.push(item); save(); if (ui) scrollToStart(render(item)); } });
+  function follow(reply) { // while a person holds the conversation, their replies come in as they are sent
+    if (reply && reply.status === "handoff" && state.sessionId) live.watch(state.sessionId, state.seen);
+    else live.stop();
+  }
 
   function build() {
     if (ui) return;
@@ -104,6 +112,7 @@
     ui = { host, root, launcher, panel, log, input };
     for (const item of state.history) render(item);
     if (!state.history.length) greet();
+    follow([...state.history].reverse().find((it) => it.role === "bot")?.reply);
     document.addEventListener("keydown", (e) => {
       if (e.key === "Escape" && !ui.panel.hidden) { e.preventDefault(); close(); }
     }, true);
@@ -151,6 +160,8 @@
     queue.length = 0;
     state.sessionId = null;
     state.history = [];
+    state.seen = 0;
+    live.stop();
     save();
     ui.log.replaceChildren();
     greet();
@@ -163,6 +174,12 @@
   }
 
   function render(item) {
+    if (item.role === "advisor") {
+      const node = el("div", { class: "msg advisor" }, el("span", { class: "person", text: "人工顾问" }),
+        el("span", { class: "sr-only", text: "：" }), el("span", { class: "text", text: shown(item.text) }));
+      ui.log.append(node);
+      return node;
+    }
     if (item.role === "user") {
       const node = el("div", { class: "msg user" }, el("span", { class: "sr-only", text: "我：" }), item.text);
       ui.log.append(node);
@@ -219,9 +236,9 @@
     const card = buyerCard(reply);
     text.replaceChildren(...(card ? [card] : richText(shown(reply.answer), refs)));
     if (reply.status === "no_answer") {
-      node.append(el("a", { class: "contact", href: cfg.contactUrl, target: "_blank", rel: "noopener", text: "联系人工" }));
+      node.append(el("button", { type: "button", class: "contact", text: "联系人工", onclick: () => ask("联系人工") }));
     }
-    if (reply.reply_id) node.append(feedbackRow(item));
+    if (reply.reply_id && reply.status !== "handoff") node.append(feedbackRow(item));
   }
 
   function feedbackRow(item) {
@@ -260,28 +277,6 @@
     const h = { "Content-Type": "application/json", Accept: stream ? "text/event-stream" : "application/json" };
     if (cfg.siteKey) h["X-Site-Key"] = cfg.siteKey;
     return h;
-  }
-
-  async function* sseEvents(response) {
-    const reader = response.body.getReader();
-    const decoder = new TextDecoder();
-    let buffer = "";
-    for (;;) {
-      const { value, done } = await reader.read();
-      buffer += decoder.decode(value || new Uint8Array(), { stream: !done });
-      let cut;
-      while ((cut = buffer.search(/\r?\n\r?\n/)) >= 0) {
-        const block = buffer.slice(0, cut);
-        buffer = buffer.slice(cut).replace(/^\r?\n\r?\n/, "");
-        let event = "message", payload = "";
-        for (const line of block.split(/\r?\n/)) {
-          if (line.startsWith("event:")) event = line.slice(6).trim();
-          else if (line.startsWith("data:")) payload += (payload ? "\n" : "") + line.slice(5).replace(/^ /, "");
-        }
-        if (payload) yield { event, data: JSON.parse(payload) };
-      }
-      if (done) return;
-    }
   }
 
   // ---- the site owner's console gets the exact reason; the visitor a Chinese sentence
@@ -358,6 +353,7 @@
           save();
           finish(node, botItem);
           scrollToStart(node);
+          follow(data);
         } else if (event === "error") {
           throw new Error(T.server);
         }

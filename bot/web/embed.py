@@ -18,6 +18,7 @@ CHECK_PATH = "/api/widget/check"
 ICON = {200: {"content": {"image/svg+xml": {"schema": {"type": "string"}}}}}
 CSS_PLACEHOLDER = '"__WIDGET_CSS__"'
 TEXT_PLACEHOLDER = "/* __WIDGET_TEXT__ */"
+LIVE_PLACEHOLDER = "/* __WIDGET_LIVE__ */"
 
 
 class EmbedCheck(BaseModel):
@@ -34,9 +35,10 @@ def _static(name: str) -> str:
 
 
 def widget_script() -> str:
-    """``widget.js`` with ``widget-text.js`` and ``widget.css`` (as a string literal) put in: one request, no flash
-    of an unstyled widget, and each part in a file of its own."""
+    """``widget.js`` with ``widget-text.js``, ``widget-live.js`` and ``widget.css`` (as a string literal) put in: one
+    request, no flash of an unstyled widget, and each part in a file of its own."""
     script = _static("widget.js").replace(TEXT_PLACEHOLDER, _static("widget-text.js"), 1)
+    script = script.replace(LIVE_PLACEHOLDER, _static("widget-live.js"), 1)
     return script.replace(CSS_PLACEHOLDER, json.dumps(_static("widget.css")), 1)
 
 

@@ -22,7 +22,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Res
 from bot.chat import ChatService
 from bot.config import Settings, get_settings
 from bot.messages import Session
-from bot.web import api, embed, report
+from bot.web import api, embed, handoff_api, report
 from bot.web.limits import RateLimiter, open_storage
 from bot.web.metrics import Metrics, MetricsMiddleware, install_access_log_redaction
 from bot.web.models import Health
@@ -108,6 +108,7 @@ def create_app(settings: Settings, chat: ChatService | None = None) -> FastAPI:
     app.include_router(api.build_router())
     app.include_router(report.build_router())
     app.include_router(embed.build_router())
+    app.include_router(handoff_api.build_router())
     _include_channels(app, settings, state)
 
     @app.get("/healthz", response_model=None, responses={200: {"model": Health}, 503: {"model": Health}})

@@ -18,10 +18,14 @@ from bot.channels.telegram import (
     TEXT_ONLY,
     THANKS_REPLY,
 )
-from bot.channels.telegram_buttons import ASK_COMMENT, COMMENT_THANKS, HANDOFF_ACK
+from bot.channels.telegram_buttons import ASK_COMMENT, COMMENT_THANKS
+from bot.channels.telegram_handoff import session_id_for
+from bot.handoff.desk import HandoffDesk
 from bot.messages import Reply, Session, Source, ToolCall, Turn
+from bot.pipeline.handoff import ACK
 from bot.store import ConversationStore
 from tests.channels.conftest import ScriptedAssistant, make_chat
+from tests.handoff_support import HandingOffAssistant
 from tests.channels.telegram_harness import IGNORE_PTB_DEPRECATION, running_bot, standin  # noqa: F401 - fixture
 from tests.channels.telegram_standin import BOT, BotAPIStandIn, callback_update, command_update, message_update, text_update, user
 
@@ -220,14 +224,13 @@ def test_thumbs_down_asks_for_a_comment_and_records_the_next_message(
     assert assistant.messages == ["买方破产怎么办？"]  # the comment was not answered as a question
 
 
-def test_human_contact_button_works_once_without_repeating_the_answer(
+def test_human_contact_button_starts_a_handoff_once(
     standin: BotAPIStandIn, store: ConversationStore, tmp_path: Path
 ) -> None:
     api = standin
-    contact = "人工客服：请拨打 400-000-0000。"
-    assistant = ScriptedAssistant(f"抱歉，资料里没有这方面的内容。\n如需帮助，请联系{contact}", sources=[], status="no_answer")
-    with running_bot(api, make_chat(assistant, store), tmp_path, human_contact=contact):
-        api.push(text_update("你们食堂几点开饭？"))
+    desk = HandoffDesk(store.engine)
+    with running_bot(api, make_chat(HandingOffAssistant(desk), store), tmp_path):
+        api.push(text_update("今天天气怎么样？"))
         api.wait_for(lambda a: len(a.delivered) >= 1)
         sent = api.delivered[0]
         human = sent["reply_markup"]["inline_keyboard"][-1][0]["callback_data"]
@@ -235,9 +238,11 @@ def test_human_contact_button_works_once_without_repeating_the_answer(
         api.wait_for(lambda a: len(a.delivered) >= 2)
         api.push(callback_update(human, _bot_message(sent)))
         api.wait_for(lambda a: len(a.sent("answerCallbackQuery")) >= 2)
-    assert _texts(api)[1:] == [HANDOFF_ACK]
+    assert _texts(api)[1:] == [ACK]
     rows = api.sent("editMessageReplyMarkup")[0]["reply_markup"]["inline_keyboard"]
     assert [b["text"] for b in rows[-1]] == ["已转人工"] and [b["text"] for b in rows[0]] == ["👍", "👎"]
+    handoff = desk.get(session_id_for(5550001))
+    assert handoff is not None and (handoff.channel, handoff.address) == ("telegram", "5550001")
 
 
 def test_llm_markdown_and_traditional_answers_render_as_telegram_html(

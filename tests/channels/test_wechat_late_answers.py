@@ -45,11 +45,12 @@ def _server(tmp_path: Path, assistant: SlowOnce) -> tuple[FastAPI, object]:
     settings = Settings(_env_file=None, data_dir=tmp_path, wechat_token=TOKEN, wechat_aes_key=AES_KEY,
                         wechat_app_id=APP_ID, wecom_token=TOKEN, wecom_aes_key=AES_KEY, wecom_corp_id=CORP_ID,
                         wechat_reply_budget_s=0.3)
-    app, responders = FastAPI(), SimpleNamespace()
-    for router in web_routers(settings, make_chat(assistant, ConversationStore(f"sqlite:///{tmp_path / 'c.sqlite3'}"))):
-        app.include_router(router)
-        vars(responders).update({k: v for k, v in vars(router).items() if k.endswith("_responder")})
-    return app, responders
+    wechat, wecom = web_routers(settings, make_chat(assistant, ConversationStore(f"sqlite:///{tmp_path / 'c.sqlite3'}")))
+    app = FastAPI()
+    app.include_router(wechat)
+    app.include_router(wecom)
+    return app, SimpleNamespace(wechat_responder=wechat.wechat_responder,  # type: ignore[attr-defined]
+                                 wecom_responder=wecom.wecom_responder)  # type: ignore[attr-defined]
 
 
 def _wait_until_held(responder: object, channel: str, timeout_s: float = 10) -> None:

@@ -38,7 +38,7 @@ def callback_server(tmp_path: Path) -> Iterator[tuple[str, ScriptedAssistant]]:
                         wechat_app_id=APP_ID, wecom_token=TOKEN, wecom_aes_key=AES_KEY, wecom_corp_id=CORP_ID)
     app = FastAPI()
     for router in web_routers(settings, make_chat(assistant, ConversationStore(f"sqlite:///{tmp_path / 'conv.sqlite3'}"))):
-        app.include_router(router)
+        app.include_router(router)  # the Official Account at /wechat and WeCom at /wecom
     with serve(app) as base:
         yield base, assistant
 

@@ -24,6 +24,7 @@ from tools.service.main import create_app as create_service_app
 
 pytestmark = pytest.mark.integration
 TOKEN = "fuzz-service-token"
+ADMIN_TOKEN = "fuzz-admin-token"
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 BOUNDED = settings(
     max_examples=15,
@@ -50,7 +51,8 @@ def service_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def chat_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data_dir: Path = tmp_path_factory.mktemp("fuzz-chat")
-    chat_settings = web_settings(data_dir, 0, rate_limit_per_minute=100_000, site_rate_limit_per_minute=100_000)
+    chat_settings = web_settings(data_dir, 0, rate_limit_per_minute=100_000, site_rate_limit_per_minute=100_000,
+                                 admin_token=ADMIN_TOKEN)
     with running_server(create_chat_app(chat_settings, fake_chat(chat_settings))) as (base, _):
         yield base
 
@@ -72,3 +74,9 @@ def test_credit_service_without_the_token_is_401_as_documented(case: schemathesi
 @BOUNDED
 def test_chat_server_never_fails_and_answers_as_documented(case: schemathesis.Case, chat_url: str) -> None:
     case.call_and_validate(base_url=chat_url, checks=CHECKS)
+
+
+@chat.include(path_regex="^/admin/api/handoffs").parametrize()
+@BOUNDED
+def test_handoff_api_with_the_admin_token_answers_as_documented(case: schemathesis.Case, chat_url: str) -> None:
+    case.call_and_validate(base_url=chat_url, headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}, checks=CHECKS)

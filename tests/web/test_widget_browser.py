@@ -76,7 +76,7 @@ def test_widget_full_conversation(browser, start_server):
     # out of scope: the contact link
     textarea = root.find_element("css selector", "textarea")
     textarea.send_keys("今天天气怎么样", Keys.ENTER)
-    contact = wait_for(lambda: root.find_element("css selector", ".msg.bot a.contact"), what="the contact link")
+    contact = wait_for(lambda: root.find_element("css selector", ".msg.bot button.contact"), what="the contact button")
     assert contact.text == "联系人工"
 
     # reload: history and session survive; a follow-up is answered in context

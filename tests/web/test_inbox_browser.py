@@ -1,0 +1,73 @@
+"""The advisors' inbox in real headless Chromium: a waiting conversation shows up, the advisor answers and
+closes it, and "存为标准答案" posts the question and the answer to the curated answers API."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import Request
+from fastapi.responses import JSONResponse
+
+from bot.chat import ChatService
+from bot.handoff.desk import HandoffDesk
+from bot.store import ConversationStore
+from bot.web.server import create_app
+from tests import support
+from tests.handoff_support import ADMIN_TOKEN, HandingOffAssistant
+from tests.web.conftest import serve_in_thread, web_settings
+from tests.web.widget_helpers import browser, shot, wait_for  # noqa: F401 - fixture
+
+pytestmark = [pytest.mark.browser, pytest.mark.integration]
+
+
+@pytest.fixture
+def inbox_server(tmp_path: Path) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """The chat server, plus a stand-in for the console's ``POST /admin/api/answers`` recording what it gets."""
+    port = support.free_port()
+    settings = web_settings(tmp_path, port, admin_token=ADMIN_TOKEN)
+    store = ConversationStore(settings.conversation_store_url)
+    app = create_app(settings, ChatService(HandingOffAssistant(HandoffDesk(store.engine)), store))
+    curated: list[dict[str, Any]] = []
+
+    async def add_answer(request: Request) -> JSONResponse:
+        if request.headers.get("authorization") != f"Bearer {ADMIN_TOKEN}":
+            return JSONResponse({"detail": "unauthorized"}, status_code=401)
+        curated.append(json.loads(await request.body()))
+        return JSONResponse({"id": len(curated), **curated[-1]}, status_code=201)
+
+    app.add_api_route("/admin/api/answers", add_answer, methods=["POST"])
+    with serve_in_thread(app, port) as base:
+        yield base, curated
+
+
+def test_advisor_answers_curates_and_closes_from_the_inbox(browser, inbox_server) -> None:
+    base, curated = inbox_server
+    sid = httpx.post(f"{base}/api/chat", json={"message": "转人工"}).json()["session_id"]
+    httpx.post(f"{base}/api/chat", json={"message": "出口到越南的货款逾期了能赔吗", "session_id": sid})
+
+    browser.get(f"{base}/admin/inbox")
+    browser.find_element("id", "token").send_keys(ADMIN_TOKEN)
+    browser.find_element("css selector", "#login button").click()
+    item = wait_for(lambda: browser.find_element("css selector", f"#list button[data-session='{sid}']"),
+                    what="the waiting conversation")
+    assert "出口到越南的货款逾期了能赔吗" in item.text
+    item.click()
+    wait_for(lambda: "出口到越南" in browser.find_element("id", "log").text, what="the conversation")
+
+    browser.find_element("id", "text").send_keys("可以，出口信用保险承保买方拖欠，请在90天内报损。")
+    browser.find_element("css selector", "#reply button[type=submit]").click()
+    keep = wait_for(lambda: browser.find_element("css selector", ".msg.advisor button.curate"), what="the advisor's reply")
+    assert httpx.get(f"{base}/api/sessions/{sid}/messages").json()[-1]["role"] == "advisor"
+    keep.click()
+    wait_for(lambda: keep.text == "已存为标准答案", what="the curated answer")
+    assert curated == [{"question": "出口到越南的货款逾期了能赔吗", "answer": "可以，出口信用保险承保买方拖欠，请在90天内报损。"}]
+    shot(browser, "inbox")
+
+    browser.find_element("id", "close").click()
+    wait_for(lambda: not browser.find_elements("css selector", "#list button"), what="the list to empty")
+    assert httpx.post(f"{base}/api/chat", json={"message": "买方破产了怎么办", "session_id": sid}).json()["status"] == "answered"

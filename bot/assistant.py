@@ -25,6 +25,7 @@ from tools.replies import UNAVAILABLE
 if TYPE_CHECKING:
     from bot.agent import Agent
     from bot.config import Settings
+    from bot.pipeline.curated import CuratedBook
     from knowledge.answering import Composer
     from knowledge.index import KnowledgeBase
 
@@ -43,10 +44,11 @@ class Assistant:
         llm: LLMLayer | None = None,
         agent: Agent | None = None,
         steps: Sequence[str] = DEFAULT_STEPS,
+        curated: CuratedBook | None = None,
     ) -> None:
         self.library = Library(knowledge)
         self.human_contact = human_contact
-        parts = Parts(self.library, human_contact, tools=tools, llm=llm, agent=agent)
+        parts = Parts(self.library, human_contact, tools=tools, llm=llm, agent=agent, curated=curated)
         self.answerers, self.refiners = build_steps(steps, parts)
 
     @property
@@ -100,8 +102,11 @@ class Assistant:
         yield reply
 
 
-def build_assistant(settings: Settings, knowledge: KnowledgeBase | None = None) -> Assistant:
-    """The assistant the settings describe: knowledge base, tools, optional LLM layer or agent, steps in order."""
+def build_assistant(
+    settings: Settings, knowledge: KnowledgeBase | None = None, curated: CuratedBook | None = None
+) -> Assistant:
+    """The assistant the settings describe: knowledge base, tools, optional LLM layer or agent, curated answers
+    (the console's, when given), steps in order."""
     from bot.agent import build_agent
 
     knowledge = knowledge if knowledge is not None else open_knowledge_base(settings)
@@ -113,4 +118,5 @@ def build_assistant(settings: Settings, knowledge: KnowledgeBase | None = None) 
         llm=build_llm(settings),
         agent=build_agent(settings, knowledge, router.tools_for),
         steps=settings.answer_steps,
+        curated=curated,
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 from datetime import timedelta
 from importlib import resources
+from typing import Protocol
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -16,7 +17,6 @@ from starlette.concurrency import run_in_threadpool
 
 from bot.admin.auth import COOKIE, LOGIN_CSRF_COOKIE, cookie_operator, new_token, same, verify_password
 from bot.admin.routes import console_of
-from bot.web.limits import RateLimiter, open_storage
 
 ASSETS = {"admin.js": "text/javascript; charset=utf-8", "admin.css": "text/css; charset=utf-8"}
 HEADERS = {
@@ -41,17 +41,21 @@ def _login_page(csrf: str, message: str, first_run: bool) -> str:
         "{{MESSAGE}}", error).replace("{{HINT}}", hint)
 
 
-def build_router() -> APIRouter:
-    """The console's HTML routes (not in the OpenAPI document: they speak forms, not JSON)."""
-    router = APIRouter(include_in_schema=False)
-    limiter: list[RateLimiter] = []
+class Limiter(Protocol):
+    """Counts login attempts (``bot.web.limits.RateLimiter``)."""
 
-    def login_limiter(request: Request) -> RateLimiter:
-        if not limiter:
-            settings = request.app.state.web.settings
-            storage = open_storage(settings.redis_url, settings.data_dir)
-            limiter.append(RateLimiter(settings.admin_login_per_minute, storage, "admin-login"))
-        return limiter[0]
+    def hit(self, key: str) -> int:
+        """0 when allowed, else the seconds to wait."""
+        ...
+
+
+def build_router(login_limiter: Limiter) -> APIRouter:
+    """The console's HTML routes (not in the OpenAPI document: they speak forms, not JSON).
+
+    Args:
+        login_limiter: login attempts allowed per client address and per user name.
+    """
+    router = APIRouter(include_in_schema=False)
 
     def secure(request: Request) -> bool:
         return request.app.state.web.settings.environment != "development"
@@ -88,9 +92,8 @@ def build_router() -> APIRouter:
         name, password = str(form.get("name", ""))[:64], str(form.get("password", ""))[:200]
         if not same(str(form.get("csrf", "")), request.cookies.get(LOGIN_CSRF_COOKIE, "")):
             return await run_in_threadpool(login_form, request, "The form expired; please try again.", 403)
-        limits = login_limiter(request)
         ip = request.client.host if request.client else "unknown"
-        wait = limits.hit(f"ip:{ip}") or limits.hit(f"user:{name}")
+        wait = login_limiter.hit(f"ip:{ip}") or login_limiter.hit(f"user:{name}")
         if wait:
             response = await run_in_threadpool(login_form, request, f"Too many attempts; wait {wait} s.", 429)
             response.headers["Retry-After"] = str(wait)

@@ -34,7 +34,6 @@ from bot.admin.models import (
     Threshold,
 )
 from bot.admin.store import AdminStore
-from bot.web.state import WebState
 
 MAX_CSV_BYTES = 2 * 1024 * 1024
 
@@ -48,8 +47,8 @@ class Console:
     encode: review.Encoder | None
 
 
-def console_of(state: WebState) -> Console:
-    """The console parts of a ready chat server (503 while it starts)."""
+def console_of(state: Any) -> Console:
+    """The console parts of a ready chat server (``bot.web.state.WebState``; 503 while it starts)."""
     cached = getattr(state, "_console", None)
     if cached is not None:
         return cached

@@ -208,7 +208,8 @@ def _answer_routes(router: APIRouter) -> None:
         console.store.record(operator.name, "answer.threshold", f"{body.threshold:.3f}")
         return body
 
-    @router.get("/answers.csv", response_class=PlainTextResponse)
+    @router.get("/answers.csv", response_model=None,
+                responses={200: {"description": "the CSV", "content": {"text/csv": {"schema": {"type": "string"}}}}})
     def export_answers(console: ConsoleDep, operator: OperatorDep) -> PlainTextResponse:
         """The curated answers as CSV (question, answer, refuse)."""
         out = io.StringIO()

@@ -3,6 +3,8 @@ answers matched by meaning, the review queue."""
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 
@@ -171,3 +173,22 @@ def test_the_overview_counts_replies_per_day_and_channel(console) -> None:
     overview = httpx.get(f"{base}/admin/api/overview", headers=bearer()).json()
     assert overview["total"] == 1 and overview["per_day"][0]["total"] == 1
     assert overview["per_channel"][0]["channel"] == "web"
+
+
+def test_outside_development_the_session_cookie_is_secure(console_settings) -> None:
+    from bot.admin.accounts import create_user
+    from bot.chat import build_chat_service
+    from bot.web.server import create_app
+    from tests.web.conftest import serve_in_thread
+
+    settings = console_settings(environment="production")
+    create_user(settings, USER, "advisor", PASSWORD)
+    with serve_in_thread(create_app(settings, build_chat_service(settings)), settings.port) as base:
+        page = httpx.get(f"{base}/admin/")
+        assert "secure" in page.headers["set-cookie"].lower()  # the login form's CSRF cookie too
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+        response = httpx.post(f"{base}/admin/login", data={"name": USER, "password": PASSWORD, "csrf": csrf},
+                              headers={"Cookie": f"creditbot_login_csrf={page.cookies['creditbot_login_csrf']}"})
+        assert response.status_code == 303 and "secure" in response.headers["set-cookie"].lower()
+        me = httpx.get(f"{base}/admin/api/me", headers={"Cookie": f"creditbot_admin={response.cookies['creditbot_admin']}"})
+        assert me.json() == {"name": USER, "role": "advisor"}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -45,6 +46,7 @@ class Console:
     store: AdminStore
     ops: KnowledgeOps | None
     encode: review.Encoder | None
+    warm: Callable[[], object] | None = None  # rebuilds this worker's answer composer after an index change
 
 
 def console_of(state: Any) -> Console:
@@ -60,6 +62,7 @@ def console_of(state: Any) -> Console:
         store=AdminStore(state.chat.store.engine),
         ops=KnowledgeOps(knowledge, state.settings.data_dir) if knowledge is not None else None,
         encode=knowledge.query_vector if knowledge is not None else None,
+        warm=(lambda: library.composer) if library is not None else None,
     )
     state._console = console  # type: ignore[attr-defined]
     return console
@@ -74,10 +77,19 @@ def _operator(request: Request, console: Annotated[Console, Depends(_console)]) 
     return require_operator(request, console.store, token.get_secret_value() if token else None)
 
 
-def _ops(console: Console) -> KnowledgeOps:
+def _ops(console: Console, operator: Operator | None = None) -> KnowledgeOps:
+    """The article actions; changing articles is for admins (advisors may read)."""
+    if operator is not None and operator.role != "admin":
+        raise HTTPException(403, "only an admin may change articles")
     if console.ops is None:
         raise HTTPException(503, "this server has no knowledge base")
     return console.ops
+
+
+def _changed(console: Console) -> None:
+    """Embed the new corpus now, in this request, rather than in the next user's question."""
+    if console.warm is not None:
+        console.warm()
 
 
 ConsoleDep = Annotated[Console, Depends(_console)]
@@ -118,9 +130,10 @@ def _article_routes(router: APIRouter) -> None:
         if len(data) > MAX_UPLOAD_BYTES:
             raise HTTPException(413, f"the file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
         try:
-            done = _ops(console).upload(file.filename or "", data)
+            done = _ops(console, operator).upload(file.filename or "", data)
         except ArticleError as e:
             raise HTTPException(422, str(e)) from e
+        _changed(console)
         console.store.record(operator.name, "article.upload", done["doc_id"])
         return Ingested(**done)
 
@@ -129,9 +142,10 @@ def _article_routes(router: APIRouter) -> None:
     def delete_article(doc_id: str, console: ConsoleDep, operator: OperatorDep) -> Response:
         """Remove an article: its chunks no longer answer."""
         try:
-            _ops(console).remove(doc_id)
+            _ops(console, operator).remove(doc_id)
         except UnknownArticle as e:
             raise HTTPException(404, f"no article {doc_id}") from e
+        _changed(console)
         console.store.record(operator.name, "article.delete", doc_id)
         return Response(status_code=204)
 
@@ -140,11 +154,12 @@ def _article_routes(router: APIRouter) -> None:
     def reingest_article(doc_id: str, console: ConsoleDep, operator: OperatorDep) -> Ingested:
         """Index an article again from its source file."""
         try:
-            done = _ops(console).reingest(doc_id)
+            done = _ops(console, operator).reingest(doc_id)
         except UnknownArticle as e:
             raise HTTPException(404, f"no article {doc_id}") from e
         except ArticleError as e:
             raise HTTPException(422, str(e)) from e
+        _changed(console)
         console.store.record(operator.name, "article.reingest", doc_id)
         return Ingested(**done)
 
@@ -203,7 +218,9 @@ def _answer_routes(router: APIRouter) -> None:
 
     @router.put("/threshold", response_model=Threshold)
     def set_threshold(body: Threshold, console: ConsoleDep, operator: OperatorDep) -> Threshold:
-        """Change the matching threshold (higher: only close paraphrases match)."""
+        """Change the matching threshold (higher: only close paraphrases match); admins only."""
+        if operator.role != "admin":
+            raise HTTPException(403, "only an admin may change the threshold")
         console.store.set_threshold(body.threshold)
         console.store.record(operator.name, "answer.threshold", f"{body.threshold:.3f}")
         return body

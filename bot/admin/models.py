@@ -133,5 +133,8 @@ class AuditEntry(BaseModel):
 
 
 class Me(BaseModel):
+    """The signed-in operator."""
+
     name: str
     role: str
+    csrf: str = Field("", description="Send as X-CSRF-Token on writes made with the session cookie")

@@ -72,9 +72,15 @@ def _console(request: Request) -> Console:
     return console_of(request.app.state.web)
 
 
-def _operator(request: Request, console: Annotated[Console, Depends(_console)]) -> Operator:
+def console_operator(request: Request) -> Operator:
+    """The dependency of every console route (the hand-off inbox's too): cookie + CSRF, or the admin token.
+
+    Raises:
+        HTTPException: 401 without credentials, 403 for a wrong CSRF token, 503 while starting.
+    """
     token = request.app.state.web.settings.admin_token
-    return require_operator(request, console.store, token.get_secret_value() if token else None)
+    store = console_of(request.app.state.web).store
+    return require_operator(request, store, token.get_secret_value() if token else None)
 
 
 def _ops(console: Console, operator: Operator | None = None) -> KnowledgeOps:
@@ -93,7 +99,7 @@ def _changed(console: Console) -> None:
 
 
 ConsoleDep = Annotated[Console, Depends(_console)]
-OperatorDep = Annotated[Operator, Depends(_operator)]
+OperatorDep = Annotated[Operator, Depends(console_operator)]
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": Problem, "description": "no console session and no admin token"},
     403: {"model": Problem, "description": "wrong CSRF token"},
@@ -113,8 +119,8 @@ def build_router() -> APIRouter:
 def _article_routes(router: APIRouter) -> None:
     @router.get("/me", response_model=Me)
     def me(operator: OperatorDep) -> Me:
-        """Who is signed in."""
-        return Me(name=operator.name, role=operator.role)
+        """Who is signed in, and the CSRF token their writes carry (empty for the admin token)."""
+        return Me(name=operator.name, role=operator.role, csrf=operator.csrf)
 
     @router.get("/articles", response_model=list[Article])
     def list_articles(console: ConsoleDep, operator: OperatorDep, request: Request) -> list[Article]:

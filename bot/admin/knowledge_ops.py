@@ -9,10 +9,13 @@ rewrites the index files, whose new generation every worker picks up on its next
 
 from __future__ import annotations
 
+import fcntl
 import re
 import shutil
 import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,7 +31,19 @@ if TYPE_CHECKING:
 UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".pdf", ".docx")
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 _UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
-_write_lock = threading.Lock()  # one index write at a time in this process (others wait on the store's files)
+_write_lock = threading.Lock()  # one index write at a time in this process; index_lock() serialises processes
+
+
+@contextmanager
+def index_lock(data_dir: Path) -> Iterator[None]:
+    """One index writer at a time across this host's workers (each writer reads, then rewrites, the index files)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with _write_lock, open(data_dir / ".console-write.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 class ArticleError(ValueError):
@@ -81,6 +96,7 @@ class KnowledgeOps:
 
     def __init__(self, knowledge: KnowledgeBase, data_dir: Path) -> None:
         self.knowledge = knowledge
+        self.data_dir = data_dir
         self.uploads = data_dir / "uploads"
 
     def list(self) -> list[dict[str, Any]]:
@@ -127,7 +143,7 @@ class KnowledgeOps:
         return {"doc_id": preview["doc_id"], "title": preview["title"], "chunks": len(preview["chunks"])}
 
     def _ingest(self, path: Path) -> None:
-        with _write_lock:
+        with index_lock(self.data_dir):
             report = self.knowledge.ingest([path])
         if report.failed:
             raise ArticleError("; ".join(reason for _, reason in report.failed))
@@ -145,7 +161,7 @@ class KnowledgeOps:
             UnknownArticle: no such doc id.
         """
         source = self._source(doc_id)
-        with _write_lock:
+        with index_lock(self.data_dir):
             self.knowledge.remove_document(doc_id)
             self.knowledge.commit()
         if source.parent == self.uploads.resolve():
@@ -161,11 +177,12 @@ class KnowledgeOps:
         source = self._source(doc_id)
         if not source.is_file():
             raise ArticleError(f"{doc_id}: its source file {source.name} is gone")
-        preview = preview_file(source)
-        with _write_lock:
-            self.knowledge.remove_document(doc_id)
-            self.knowledge.commit()
-        self._ingest(source)
+        preview = preview_file(source)  # still readable: refuse before anything is removed
+        with index_lock(self.data_dir):
+            self.knowledge.remove_document(doc_id)  # the ingest below puts it back and commits both at once
+            report = self.knowledge.ingest([source])
+        if report.failed:
+            raise ArticleError("; ".join(reason for _, reason in report.failed))
         return {"doc_id": doc_id, "title": preview["title"], "chunks": len(preview["chunks"])}
 
     def preview(self, doc_id: str) -> dict[str, Any]:

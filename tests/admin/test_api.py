@@ -80,6 +80,9 @@ def test_an_upload_answers_at_once_and_a_delete_takes_it_away(console) -> None:
     assert listed["dolphin"]["cited_7d"] == 1 and listed["dolphin"]["title"].startswith("海豚计划")
     preview = client.get("/admin/api/articles/dolphin/preview").json()
     assert any("45天" in c["text"] for c in preview["chunks"])
+    reingested = client.post("/admin/api/articles/dolphin/reingest")
+    assert reingested.status_code == 200 and reingested.json()["chunks"] == response.json()["chunks"]
+    assert "45天" in ask(base, "海豚计划的宽限期是多少天？")["answer"]
     assert client.delete("/admin/api/articles/dolphin").status_code == 204
     assert "dolphin" not in {a["doc_id"] for a in client.get("/admin/api/articles").json()}
     gone = ask(base, "海豚计划的宽限期是多少天？")

@@ -8,7 +8,7 @@ import re
 import httpx
 import pytest
 
-from tests.admin.conftest import ADMIN_TOKEN, PASSWORD, USER, ask, bearer, login
+from tests.admin.conftest import PASSWORD, USER, ask, bearer, login
 
 pytestmark = pytest.mark.integration
 

@@ -57,5 +57,5 @@ def test_an_upload_through_one_worker_answers_at_once_on_the_other(kb_data_dir: 
         created = httpx.post(f"{second}/admin/api/answers", headers=bearer(), timeout=60,
                              json={"question": "你们公司的客服电话是多少？", "answer": "客服热线 400-000-1234。"})
         assert ask(first, "请问客服热线电话号码是多少")["sources"][0]["doc_id"] == f"curated:{created.json()['id']}"
-        assert httpx.delete(f"{second}/admin/api/articles/dolphin", headers=bearer()).status_code == 204
+        assert httpx.delete(f"{second}/admin/api/articles/dolphin", headers=bearer(), timeout=300).status_code == 204
         assert "dolphin" not in {s["doc_id"] for s in ask(first, question)["sources"]}

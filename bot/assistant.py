@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from bot.agent import Agent
     from bot.config import Settings
     from bot.handoff.wiring import HandoffParts
+    from bot.pipeline.curated import CuratedBook
     from knowledge.answering import Composer
     from knowledge.index import KnowledgeBase
 
@@ -45,10 +46,11 @@ class Assistant:
         agent: Agent | None = None,
         steps: Sequence[str] = DEFAULT_STEPS,
         handoff: HandoffParts | None = None,
+        curated: CuratedBook | None = None,
     ) -> None:
         self.library = Library(knowledge)
         self.human_contact = human_contact
-        parts = Parts(self.library, human_contact, tools=tools, llm=llm, agent=agent, **(handoff or {}))
+        parts = Parts(self.library, human_contact, tools=tools, llm=llm, agent=agent, curated=curated, **(handoff or {}))
         self.answerers, self.refiners = build_steps(steps, parts)
 
     @property
@@ -102,8 +104,11 @@ class Assistant:
         yield reply
 
 
-def build_assistant(settings: Settings, knowledge: KnowledgeBase | None = None) -> Assistant:
-    """The assistant the settings describe: knowledge base, tools, optional LLM layer or agent, steps in order."""
+def build_assistant(
+    settings: Settings, knowledge: KnowledgeBase | None = None, curated: CuratedBook | None = None
+) -> Assistant:
+    """The assistant the settings describe: knowledge base, tools, optional LLM layer or agent, curated answers
+    (the console's, when given), steps in order."""
     from bot.agent import build_agent
     from bot.handoff.wiring import handoff_parts
 
@@ -117,4 +122,5 @@ def build_assistant(settings: Settings, knowledge: KnowledgeBase | None = None) 
         agent=build_agent(settings, knowledge, router.tools_for),
         steps=settings.answer_steps,
         handoff=handoff_parts(settings) if "handoff" in settings.answer_steps else None,
+        curated=curated,
     )

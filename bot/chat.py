@@ -152,6 +152,7 @@ class ChatService:
 
 def build_chat_service(settings: Settings) -> ChatService:
     """Wire the knowledge base, tools, assistant and store from the settings."""
+    from bot.admin.store import AdminStore
     from bot.assistant import build_assistant  # heavy imports stay out of module import time
 
     store = ConversationStore(
@@ -159,5 +160,5 @@ def build_chat_service(settings: Settings) -> ChatService:
         max_turns=settings.session_turns,
         idle=timedelta(minutes=settings.session_idle_minutes),
     )
-    assistant = build_assistant(settings, open_knowledge_base(settings))
+    assistant = build_assistant(settings, open_knowledge_base(settings), curated=AdminStore(store.engine))
     return ChatService(assistant, store, max_message_chars=settings.max_message_chars)

@@ -92,6 +92,18 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     return run_eval([Path(f) for f in args.files], settings, as_json=args.json)
 
 
+def _create_user(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.admin.accounts import create_user, read_password
+
+    try:
+        create_user(settings, args.name, args.role, read_password(args.password_stdin))
+    except ValueError as e:
+        print(f"creditbot: {e}", file=sys.stderr)
+        return 2
+    print(f"console user {args.name} ({args.role}) saved; sign in at /admin/ on the chat server")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand of the CONTRACT."""
     parser = argparse.ArgumentParser(prog="creditbot", description="Trade-credit-insurance knowledge bot")
@@ -119,6 +131,13 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(f"import-{kind}", help=f"load {kind} from CSV (idempotent upsert)")
         p.add_argument("csv")
         p.set_defaults(func=_import, kind=kind)
+
+    admin = sub.add_parser("admin", help="operator console accounts").add_subparsers(dest="admin_command", required=True)
+    p = admin.add_parser("create-user", help="create a console user (or reset their password and role)")
+    p.add_argument("name")
+    p.add_argument("--role", choices=["admin", "advisor"], default="admin")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    p.set_defaults(func=_create_user)
 
     p = sub.add_parser("eval", help="run evaluation sets and print scores per set")
     p.add_argument("files", nargs="+", metavar="FILE")

@@ -45,9 +45,10 @@ class Settings(BaseSettings):
     )
     articles: list[Path] = Field(default_factory=list, description="Default article paths for `creditbot ingest`; empty = bundled articles")
     answer_steps: list[str] = Field(
-        ["handoff", "tools", "small_talk", "scope", "knowledge", "llm_rewrite", "llm_agent"],
+        ["handoff", "tools", "small_talk", "curated", "scope", "knowledge", "llm_rewrite", "llm_agent"],
         description="The answer pipeline, in order (JSON list). Answer steps: handoff (first: requests for a "
-        "person, and silence while a person answers), tools, small_talk, scope, knowledge; "
+        "person, and silence while a person answers), tools, small_talk, curated (the console's curated "
+        "answers), scope, knowledge; "
         "refiners: llm_rewrite (an LLM in rewrite mode), llm_agent (an LLM in agent mode); a refiner whose LLM "
         "mode is off is left out. See bot/pipeline/catalogue.py",
     )
@@ -83,7 +84,11 @@ class Settings(BaseSettings):
     max_live_sessions: int = Field(50000, description="New chat sessions are refused (503) while this many are live")
     max_body_bytes: int = Field(16384, description="Largest accepted JSON request body of the chat API")
     cors_origins: list[str] = Field(default_factory=list, description="Extra origins allowed by CORS")
-    admin_token: SecretStr | None = Field(None, description="Bearer token for /admin/report")
+    admin_token: SecretStr | None = Field(
+        None, description="Bearer token accepted on /admin/api/* and /admin/report (scripts); unset = console login only"
+    )
+    admin_session_hours: int = Field(12, description="How long a console login lasts")
+    admin_login_per_minute: int = Field(5, description="Console login attempts per minute per client IP and per user name")
     demo: bool = Field(False, description="Local demo mode (make run): buyer tools allowed for everyone")
     workers: int = Field(1, description="uvicorn workers for `creditbot serve`")
     prometheus_multiproc_dir: Path | None = Field(

@@ -7,9 +7,10 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+from ingest import formats
 from knowledge.errors import IngestError
 
-SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", *formats.SUFFIXES)
 _BLOCK_TAGS = {
     "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section",
     "article", "header", "footer", "title", "blockquote", "pre", "dt", "dd", "hr",
@@ -86,6 +87,8 @@ def read_article(path: Path) -> tuple[str, bytes]:
         data = path.read_bytes()
     except OSError as e:
         raise IngestError(f"{path.name}: cannot be read ({e.strerror or e})") from e
+    if path.suffix.lower() in formats.SUFFIXES:
+        return formats.binary_text(data, path.name, path.suffix.lower()), data
     text = decode(data, path.name)
     if "\x00" in text:
         raise IngestError(f"{path.name}: contains binary data")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.pipeline.handoff import HandoffStep
+from bot.pipeline.curated import CuratedBook, CuratedStep
 from bot.pipeline.knowledge import Library
 from bot.pipeline.llm_agent import LLMAgent
 from bot.pipeline.llm_rewrite import LLMRewrite
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from bot.llm import LLMLayer
     from bot.tool_routing import ToolRouter
 
-DEFAULT_STEPS = ("handoff", "tools", "small_talk", "scope", "knowledge", "llm_rewrite", "llm_agent")
+DEFAULT_STEPS = ("handoff", "tools", "small_talk", "curated", "scope", "knowledge", "llm_rewrite", "llm_agent")
 
 
 @dataclass
@@ -44,6 +45,7 @@ class Parts:
     handoff_desk: HandoffDesk | None = None
     office_hours: OfficeHours | None = None
     notify: Notify | None = None
+    curated: CuratedBook | None = None
 
 
 Step = AnswerStep | Refiner
@@ -53,6 +55,7 @@ STEPS: dict[str, Callable[[Parts], Step | None]] = {
     "tools": lambda p: ToolStep(p.tools) if p.tools is not None else None,
     "small_talk": lambda p: SmallTalkStep(),
     "scope": lambda p: ScopeStep(p.library, p.human_contact),
+    "curated": lambda p: CuratedStep(p.library, p.curated, p.human_contact) if p.curated is not None else None,
     "knowledge": lambda p: RetrievalStep(p.library, p.human_contact),
     "llm_rewrite": lambda p: LLMRewrite(p.llm) if p.llm is not None else None,
     "llm_agent": lambda p: LLMAgent(p.agent) if p.agent is not None else None,

@@ -60,19 +60,26 @@ class Library:
     def __init__(self, knowledge: KnowledgeBase) -> None:
         self.knowledge = knowledge
         self._composer: Composer | None = None
+        self._generation: int | None = None
         self._lock = threading.Lock()
 
     @property
     def composer(self) -> Composer:
-        """The answer composer over the indexed chunks (built on first use)."""
-        if self._composer is None:
+        """The answer composer over the indexed chunks (built on first use, rebuilt when the index changed).
+
+        The knowledge base reloads its chunks when another process (the console's upload, an ingest) has
+        rewritten the index, handing out new chunk objects: a new first chunk means a new generation.
+        """
+        chunks = self.knowledge.chunks()
+        generation = id(chunks[0]) if chunks else None
+        if self._composer is None or generation != self._generation:
             with self._lock:
-                if self._composer is None:
+                if self._composer is None or generation != self._generation:
                     # sentences are chosen by meaning too, not only by shared words
                     self._composer = Composer(
-                        self.knowledge.chunks(), embed_passages=self.knowledge.sentence_vectors,
-                        facts=self.knowledge.facts(),
+                        chunks, embed_passages=self.knowledge.sentence_vectors, facts=self.knowledge.facts()
                     )
+                    self._generation = generation
         return self._composer
 
     def query_vector(self, query: str) -> np.ndarray | None:

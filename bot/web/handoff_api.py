@@ -70,7 +70,12 @@ class Detail(BaseModel):
 
 
 def require_admin(request: Request) -> None:
-    """Let the request through with the admin bearer token; 401 otherwise (also when none is configured)."""
+    """Let the request through for a signed-in console operator (``app.state.operator_auth``, when the console is
+    mounted: its cookie + CSRF, or the token) or with the admin bearer token; 401 otherwise."""
+    operator_auth = getattr(request.app.state, "operator_auth", None)
+    if operator_auth is not None:
+        operator_auth(request)
+        return
     token = request.app.state.web.settings.admin_token
     given = request.headers.get("authorization", "")
     scheme, _, value = given.partition(" ")

@@ -8,8 +8,6 @@ token the route does not exist (404).
 from __future__ import annotations
 
 import hmac
-import re
-from collections import Counter
 from html import escape
 from typing import Any
 
@@ -17,57 +15,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-_NOISE = re.compile(r"[\s，。！？、,.!?;；:：\"'“”‘’（）()]+")
+from bot.admin.review import normalize_question, percentile, summarize
 
-
-def normalize_question(text: str) -> str:
-    """Group trivially different phrasings: no punctuation or spaces, lower case."""
-    return _NOISE.sub("", text or "").lower()
-
-
-def percentile(values: list[float], q: float) -> float | None:
-    """The q-th percentile (0-100) by nearest rank; None for no values."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(1, -(-len(ordered) * q // 100))
-    return ordered[int(rank) - 1]
-
-
-def summarize(log: list[dict[str, Any]], feedback: list[dict[str, Any]], top: int = 20) -> dict[str, Any]:
-    """The report's figures from log rows (newest first) and feedback rows."""
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for row in log:
-        groups.setdefault(normalize_question(row.get("question") or ""), []).append(row)
-    top_questions = sorted(groups.values(), key=len, reverse=True)[:top]
-    unanswered = Counter(
-        normalize_question(r["question"] or "") for r in log if r.get("status") == "no_answer"
-    )
-    latencies = [r["latency_ms"] for r in log if r.get("latency_ms") is not None]
-    return {
-        "total": len(log),
-        "top_questions": [
-            {"question": rows[0]["question"], "count": len(rows),
-             "statuses": dict(Counter(r["status"] for r in rows))}
-            for rows in top_questions
-        ],
-        "no_answer": [
-            {"question": groups[norm][0]["question"], "count": n} for norm, n in unanswered.most_common(top)
-        ],
-        "by_channel": dict(Counter(r.get("channel") or "?" for r in log)),
-        "by_status": dict(Counter(r.get("status") or "?" for r in log)),
-        "latency_ms": {"p50": percentile(latencies, 50), "p95": percentile(latencies, 95)},
-        "feedback": {
-            "up": sum(1 for f in feedback if f["rating"] > 0),
-            "down": sum(1 for f in feedback if f["rating"] < 0),
-            "comments": [
-                {"rating": f["rating"], "comment": f["comment"], "question": f["question"],
-                 "answer": f["answer"], "created_at": str(f["created_at"])}
-                for f in feedback if f.get("comment")
-            ][:100],
-        },
-    }
-
+__all__ = ["build_router", "normalize_question", "percentile", "render_html", "summarize"]
 
 def _table(headers: list[str], rows: list[list[Any]]) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)

@@ -19,6 +19,8 @@ from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
+from bot.admin import pages as admin_pages
+from bot.admin import routes as admin_routes
 from bot.chat import ChatService
 from bot.config import Settings, get_settings
 from bot.messages import Session
@@ -107,7 +109,11 @@ def create_app(settings: Settings, chat: ChatService | None = None) -> FastAPI:
     app.add_middleware(MetricsMiddleware, metrics=state.metrics)
     app.include_router(api.build_router())
     app.include_router(report.build_router())
+    app.include_router(admin_routes.build_router())
+    app.include_router(admin_pages.build_router(
+        RateLimiter(settings.admin_login_per_minute, limits, "admin-login")))
     app.include_router(embed.build_router())
+    app.state.operator_auth = admin_routes.console_operator  # the inbox takes the console's sign-in too
     app.include_router(handoff_api.build_router())
     _include_channels(app, settings, state)
 
@@ -235,7 +241,11 @@ def run_demo(settings: Settings) -> int:
             print("Starting the chat server; loading the knowledge base (first start can take a minute)...",
                   flush=True)
             if wait_healthy(f"{url}healthz", 600):
-                print(f"\n  creditbot demo is ready:  {url}\n  (Ctrl-C stops it)\n", flush=True)
+                print(f"\n  creditbot demo is ready:  {url}\n"
+                      f"  operator console:         {url}admin/\n"
+                      f"    first user: CREDITBOT_DATA_DIR={settings.data_dir} .venv/bin/creditbot admin create-user "
+                      "NAME --role admin\n"
+                      "  (Ctrl-C stops it)\n", flush=True)
             else:
                 print("creditbot: the chat server did not become ready; see the log above", file=sys.stderr)
 

@@ -75,8 +75,8 @@ def test_default_steps_come_from_settings_in_order() -> None:
 
 
 def test_an_unknown_step_name_is_refused() -> None:
-    with pytest.raises(ValueError, match="curated"):
-        build_steps(["small_talk", "curated"], Parts(Library(NoKnowledge()), "人工"))
+    with pytest.raises(ValueError, match="no_such_step"):
+        build_steps(["small_talk", "no_such_step"], Parts(Library(NoKnowledge()), "人工"))
 
 
 def test_the_first_step_that_answers_wins_and_later_ones_never_run(extra_steps: None) -> None:

@@ -53,7 +53,7 @@ def test_read_article_rejects_binary(tmp_path: Path) -> None:
 def test_find_articles_expands_folders_and_reports_missing(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("标题\n正文。", encoding="utf-8")
     (tmp_path / "b.md").write_text("# 标题\n正文。", encoding="utf-8")
-    (tmp_path / "c.pdf").write_bytes(b"%PDF")
+    (tmp_path / "c.xlsx").write_bytes(b"PK\x03\x04")
     files, folders, missing = find_articles([tmp_path, tmp_path / "a.txt", tmp_path / "nope.txt"])
     assert [f.name for f in files] == ["a.txt", "b.md"]
     assert folders == [tmp_path.resolve()]

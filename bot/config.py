@@ -154,8 +154,14 @@ class Settings(BaseSettings):
         "empty = none (the client address is the socket's)",
     )
     redis_url: str | None = Field(
-        None, description="redis://host:port/db for rate limits shared by all workers and hosts; unset = per process"
+        None,
+        description="redis://host:port/db for rate limits and the answer cache shared by all workers and hosts; "
+        "unset = per process",
     )
+    answer_cache_size: int = Field(
+        2048, ge=0, description="opening questions whose answers are kept in process (0 = no answer cache)"
+    )
+    answer_cache_ttl_s: float = Field(600.0, gt=0, description="seconds a cached answer lives")
 
     @model_validator(mode="after")
     def _no_placeholder_secrets(self) -> Settings:

@@ -108,8 +108,7 @@ class ChatService:
 
     def _finish(self, text: str, reply: Reply, session: Session, started: float) -> Reply:
         reply.session_id = session.id
-        self.store.save_session(session)
-        self.store.log_reply(text, reply, session.caller, (time.perf_counter() - started) * 1000)
+        self.store.record_exchange(session, text, reply, (time.perf_counter() - started) * 1000)
         logger.info("reply %s status=%s user=%s", reply.reply_id, reply.status, session.caller.user_hash)
         return reply
 

@@ -28,6 +28,7 @@ class UnigramTokenizer:
     """``encode(text) -> ids`` of a SentencePiece-Unigram ``tokenizer.json`` (the XLM-R layout)."""
 
     def __init__(self, path: Path, max_tokens: int = 512) -> None:
+        self.path = path
         spec = json.loads(path.read_text(encoding="utf-8"))
         steps = spec["normalizer"]["normalizers"]
         self._replace = str.maketrans(

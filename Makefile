@@ -31,9 +31,7 @@ test: install
 	$(BIN)/python -m pytest
 
 bench: install
-	$(BIN)/python bench/answer_latency.py
-	$(BIN)/python bench/service_load.py
-	$(BIN)/python bench/chat_load.py
+	$(BIN)/python bench/summary.py
 
 clean:
 	rm -rf $(VENV) data

@@ -10,7 +10,7 @@ gives each stage's share of the busy samples and thread-milliseconds per request
 ``--code DIR`` profiles another checkout (say ``/work/main``, for the "before" column) with the same
 stage names, since stages are recognised by file path.
 
-    .venv/bin/python bench/profile.py --data-dir DATA [--count 200] [--threads 8] [--code /work/main]
+    .venv/bin/python bench/request_profile.py --data-dir DATA [--count 200] [--threads 8] [--code /work/main]
 """
 
 from __future__ import annotations
@@ -83,8 +83,8 @@ def main() -> int:
         settings = Settings(_env_file=None, data_dir=args.data_dir, store_url=f"sqlite:///{tmp}/c.sqlite3",
                             llm_base_url=None, llm_model=None, **extra)
         chat = build_chat_service(settings)
-        chat.handle(Incoming("信用保险是什么？"))  # load everything before measuring
-        questions = _questions(args.count)
+        questions = _questions(args.count + 1)
+        chat.handle(Incoming(questions.pop()))  # load everything (model, index) before measuring
         samples: Counter[str] = Counter()
         stop = threading.Event()
         workers: set[int] = set()

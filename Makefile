@@ -42,9 +42,7 @@ eval: install
 	CREDITBOT_DATA_DIR=$(EVAL_DATA)/corpus2 $(BIN)/creditbot eval tests/data/corpus2.jsonl
 
 bench: install
-	$(BIN)/python bench/answer_latency.py
-	$(BIN)/python bench/service_load.py
-	$(BIN)/python bench/chat_load.py
+	$(BIN)/python bench/summary.py
 
 clean:
 	rm -rf $(VENV) data

@@ -3,7 +3,8 @@
 Usage: ``.venv/bin/python bench/answer_latency.py [--rounds N] [--questions FILE.jsonl]``
 
 Ingests the bundled articles into a fresh temp data dir (timed), loads the model once, warms up,
-then answers every question ``rounds`` times, each in a fresh session. Target: p95 < 80 ms on two
+then answers every question ``rounds`` times, each in a fresh session (``--distinct``: each time as a
+new text, so the query cache never answers). Target: p95 < 80 ms on two
 cores, offline. Tool questions run against an address where nothing listens (the tools fail fast).
 """
 
@@ -46,6 +47,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
     parser.add_argument("--data-dir", type=Path, default=None, help="reuse an ingested data dir (skips the ingest)")
+    parser.add_argument("--distinct", action="store_true",
+                        help="number every message per round, so no question is seen twice (no cache hits)")
     args = parser.parse_args()
 
     from bot.assistant import build_assistant
@@ -74,10 +77,12 @@ def main() -> int:
         print(f"load + warm-up: {time.perf_counter() - started:.1f} s")
 
         timings: list[float] = []
-        for _ in range(args.rounds):
+        for round_no in range(args.rounds):
             for turns in conversations:
                 session = Session("bench")
                 for message in turns:
+                    if args.distinct:
+                        message = f"{message}（{round_no}）"
                     t0 = time.perf_counter()
                     assistant.answer(message, session)
                     timings.append((time.perf_counter() - t0) * 1000)

@@ -5,6 +5,12 @@ on a free 127.0.0.1 port, on ``--data-dir`` (ingested first into a temp dir when
 throw-away conversation store. ``--url`` measures a server that is already running (loopback only).
 
     .venv/bin/python bench/chat_load.py [--concurrency 16] [--duration 60] [--url http://127.0.0.1:8000]
+        [--distinct] [--fresh-sessions]
+
+``--distinct`` makes every message unique (the encoder's real work); ``--fresh-sessions`` opens a new
+session per message (many visitors asking the recurring questions, which the answer cache serves) where
+the default keeps one session per client (every message after the first is a follow-up). A server
+started here also reports its start (port open, ``/healthz`` 200) and its resident memory after the run.
 """
 
 from __future__ import annotations
@@ -49,8 +55,20 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))]
 
 
-def start_server(data_dir: Path, workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """``creditbot serve`` on a free loopback port; returns the process and its URL once /healthz is 200."""
+def server_rss_mb(pid: int) -> float:
+    """Resident memory of a process (Linux), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return float("nan")
+
+
+def start_server(data_dir: Path, workdir: Path, timings: dict[str, float] | None = None,
+                 ) -> tuple[subprocess.Popen[bytes], str]:
+    """``creditbot serve`` on a free loopback port; returns the process and its URL once /healthz is 200.
+
+    ``timings`` receives ``start_to_port_s`` (the port accepts connections) and ``start_to_healthy_s``.
+    """
     if not (data_dir.exists() and any(data_dir.iterdir())):
         data_dir = workdir / "data"
         print(f"no index in the data dir: ingesting the bundled articles into {data_dir} ...", flush=True)
@@ -67,23 +85,29 @@ def start_server(data_dir: Path, workdir: Path) -> tuple[subprocess.Popen[bytes]
         "CREDITBOT_SITE_RATE_LIMIT_PER_MINUTE": "100000000",
         "CREDITBOT_LOG_LEVEL": "WARNING",
     }
+    began = time.monotonic()
     proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve"], env=env)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 300
+    timings = timings if timings is not None else {}
+    deadline = began + 300
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise SystemExit("the chat server exited while starting")
         try:
-            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+            status = httpx.get(f"{url}/healthz", timeout=2).status_code
+            timings.setdefault("start_to_port_s", round(time.monotonic() - began, 2))
+            if status == 200:
+                timings["start_to_healthy_s"] = round(time.monotonic() - began, 2)
                 return proc, url
         except httpx.HTTPError:
             pass
-        time.sleep(0.5)
+        time.sleep(0.05)
     proc.terminate()
     raise SystemExit("the chat server did not become ready within 300 s")
 
 
-async def run_load(url: str, concurrency: int, duration: float, distinct: bool = False) -> dict[str, object]:
+async def run_load(url: str, concurrency: int, duration: float, distinct: bool = False,
+                   fresh_sessions: bool = False) -> dict[str, object]:
     """``concurrency`` clients posting questions back to back for ``duration`` seconds.
 
     The questions cycle through a fixed list, so the query-embedding cache serves most of them (as it
@@ -95,8 +119,10 @@ async def run_load(url: str, concurrency: int, duration: float, distinct: bool =
 
     async def client(n: int, http: httpx.AsyncClient) -> None:
         i = n
-        session = f"bench-{n}"
+        session: str | None = f"bench-{n}"
         while time.perf_counter() < stop_at:
+            if fresh_sessions:
+                session = None
             started = time.perf_counter()
             try:
                 message = QUESTIONS[i % len(QUESTIONS)]
@@ -122,10 +148,12 @@ async def run_load(url: str, concurrency: int, duration: float, distinct: bool =
         "url": url,
         "concurrency": concurrency,
         "distinct_messages": distinct,
+        "fresh_sessions": fresh_sessions,
         "duration_s": round(elapsed, 1),
         "requests": len(latencies),
         "errors": errors,
         "requests_per_s": round(len(latencies) / elapsed, 1),
+        "requests_per_s_per_core": round(len(latencies) / elapsed / (os.cpu_count() or 1), 1),
         "p50_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
         "p95_ms": round(percentile(latencies, 95) * 1000, 1) if latencies else None,
         "max_ms": round(max(latencies) * 1000, 1) if latencies else None,
@@ -138,6 +166,7 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--distinct", action="store_true", help="every message unique (no query-cache hits)")
+    parser.add_argument("--fresh-sessions", action="store_true", help="a new session per message")
     parser.add_argument("--url", default=None, help="an already running server on 127.0.0.1")
     parser.add_argument("--data-dir", type=Path, default=Path(os.environ.get("CREDITBOT_DATA_DIR", "./data")))
     args = parser.parse_args()
@@ -147,13 +176,17 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="creditbot-bench-") as tmp:
         proc = None
         url = args.url
+        timings: dict[str, float] = {}
         if url is None:
-            proc, url = start_server(args.data_dir, Path(tmp))
+            proc, url = start_server(args.data_dir, Path(tmp), timings)
         elif urlsplit(url).hostname not in ("127.0.0.1", "localhost"):
             parser.error("only a loopback server may be loaded (127.0.0.1)")
         try:
             httpx.post(f"{url}/api/chat", json={"message": QUESTIONS[0]}, timeout=120)  # warm caches
-            result = asyncio.run(run_load(url, args.concurrency, args.duration, args.distinct))
+            result = asyncio.run(run_load(url, args.concurrency, args.duration, args.distinct, args.fresh_sessions))
+            result.update(timings)
+            if proc is not None:
+                result["server_rss_mb"] = server_rss_mb(proc.pid)
         finally:
             if proc is not None:
                 proc.terminate()

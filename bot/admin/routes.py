@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, File, HTTPException, Request, Response, 
 from fastapi.responses import PlainTextResponse
 
 from bot.admin import review
+from bot.answer_cache import mark_curated_changed
 from bot.admin.auth import Operator, require_operator
 from bot.admin.knowledge_ops import MAX_UPLOAD_BYTES, ArticleError, KnowledgeOps, UnknownArticle
 from bot.admin.models import (
@@ -107,9 +108,21 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
+def _forget_cached_answers(request: Request) -> Iterator[None]:
+    """Around a console write (curated answers, the threshold, articles), no worker replays an older answer
+    (marked before too, so a question answered while the write runs is not kept under the new mark)."""
+    write = request.method != "GET"
+    if write:
+        mark_curated_changed(request.app.state.web.settings.data_dir)
+    yield
+    if write:
+        mark_curated_changed(request.app.state.web.settings.data_dir)
+
+
 def build_router() -> APIRouter:
     """The ``/admin/api`` routes (state from ``request.app.state.web``)."""
-    router = APIRouter(prefix="/admin/api", tags=["console"], responses=ERRORS)
+    router = APIRouter(prefix="/admin/api", tags=["console"], responses=ERRORS,
+                       dependencies=[Depends(_forget_cached_answers)])
     _article_routes(router)
     _answer_routes(router)
     _review_routes(router)

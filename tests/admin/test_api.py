@@ -184,7 +184,7 @@ def test_outside_development_the_session_cookie_is_secure(console_settings) -> N
     from bot.web.server import create_app
     from tests.web.conftest import serve_in_thread
 
-    settings = console_settings(environment="production")
+    settings = console_settings(environment="production", human_contact="信用顾问热线 400-000-0000")
     create_user(settings, USER, "advisor", PASSWORD)
     with serve_in_thread(create_app(settings, build_chat_service(settings)), settings.port) as base:
         page = httpx.get(f"{base}/admin/")

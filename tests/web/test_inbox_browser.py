@@ -3,15 +3,11 @@ closes it, and "存为标准答案" posts the question and the answer to the cur
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-from fastapi import Request
-from fastapi.responses import JSONResponse
 
 from bot.chat import ChatService
 from bot.handoff.desk import HandoffDesk
@@ -26,27 +22,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
 
 @pytest.fixture
-def inbox_server(tmp_path: Path) -> Iterator[tuple[str, list[dict[str, Any]]]]:
-    """The chat server, plus a stand-in for the console's ``POST /admin/api/answers`` recording what it gets."""
+def inbox_server(tmp_path: Path) -> Iterator[str]:
+    """The chat server with the console (whose curated answers API the inbox posts to)."""
     port = support.free_port()
     settings = web_settings(tmp_path, port, admin_token=ADMIN_TOKEN)
     store = ConversationStore(settings.conversation_store_url)
     app = create_app(settings, ChatService(HandingOffAssistant(HandoffDesk(store.engine)), store))
-    curated: list[dict[str, Any]] = []
-
-    async def add_answer(request: Request) -> JSONResponse:
-        if request.headers.get("authorization") != f"Bearer {ADMIN_TOKEN}":
-            return JSONResponse({"detail": "unauthorized"}, status_code=401)
-        curated.append(json.loads(await request.body()))
-        return JSONResponse({"id": len(curated), **curated[-1]}, status_code=201)
-
-    app.add_api_route("/admin/api/answers", add_answer, methods=["POST"])
     with serve_in_thread(app, port) as base:
-        yield base, curated
+        yield base
 
 
 def test_advisor_answers_curates_and_closes_from_the_inbox(browser, inbox_server) -> None:
-    base, curated = inbox_server
+    base = inbox_server
     sid = httpx.post(f"{base}/api/chat", json={"message": "转人工"}).json()["session_id"]
     httpx.post(f"{base}/api/chat", json={"message": "出口到越南的货款逾期了能赔吗", "session_id": sid})
 
@@ -65,7 +52,9 @@ def test_advisor_answers_curates_and_closes_from_the_inbox(browser, inbox_server
     assert httpx.get(f"{base}/api/sessions/{sid}/messages").json()[-1]["role"] == "advisor"
     keep.click()
     wait_for(lambda: keep.text == "已存为标准答案", what="the curated answer")
-    assert curated == [{"question": "出口到越南的货款逾期了能赔吗", "answer": "可以，出口信用保险承保买方拖欠，请在90天内报损。"}]
+    stored = httpx.get(f"{base}/admin/api/answers", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}).json()
+    assert [(a["question"], a["answer"]) for a in stored] == [
+        ("出口到越南的货款逾期了能赔吗", "可以，出口信用保险承保买方拖欠，请在90天内报损。")]
     shot(browser, "inbox")
 
     browser.find_element("id", "close").click()

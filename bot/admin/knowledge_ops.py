@@ -24,6 +24,7 @@ from ingest.cleaning import clean_text
 from ingest.pipeline import ingest_paths, parse_article
 from ingest.reading import SUFFIXES, read_article
 from knowledge.errors import IngestError
+from knowledge.facts import Fact, extract_facts
 
 if TYPE_CHECKING:
     from knowledge.index import KnowledgeBase
@@ -82,13 +83,26 @@ def preview_file(path: Path) -> dict[str, Any]:
         chunks = parse_article(path, text)
     except IngestError as e:
         raise ArticleError(str(e)) from e
+    facts = [f for c in chunks for f in extract_facts(c)]
     return {
         "doc_id": path.stem,
         "title": article.title,
         "original": text[:20000],
         "cleaned": article.text,
         "chunks": [{"chunk_id": c.chunk_id, "kind": c.kind, "heading": c.heading, "text": c.text} for c in chunks],
+        "facts": [{"kind": f.kind, "subject": f.subject, "statement": fact_statement(f), "sentence": f.sentence}
+                  for f in facts],
     }
+
+
+def fact_statement(fact: Fact) -> str:
+    """A fact as the console shows it: "逾期率 > 15%", "知悉破产事件 + 30天", "第2步：…"."""
+    if fact.kind == "step":
+        return f"第{fact.position}步：{fact.detail}"
+    if fact.kind == "definition":
+        return f"{fact.subject}：{fact.detail}"
+    value = "" if fact.value is None else f"{fact.value:g}" + (f"–{fact.value2:g}" if fact.value2 is not None else "")
+    return " ".join(part for part in (fact.subject, fact.comparator, f"{value}{fact.unit}", fact.detail) if part)
 
 
 class KnowledgeOps:

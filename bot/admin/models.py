@@ -37,14 +37,24 @@ class PreviewChunk(BaseModel):
     text: str
 
 
+class PreviewFact(BaseModel):
+    """A figure, step or definition read from the article at ingest (what answers reason with)."""
+
+    kind: str
+    subject: str
+    statement: str
+    sentence: str
+
+
 class Preview(BaseModel):
-    """How an article was cleaned and cut into the chunks the bot quotes."""
+    """How an article was cleaned and cut into the chunks the bot quotes, and the facts read from it."""
 
     doc_id: str
     title: str
     original: str
     cleaned: str
     chunks: list[PreviewChunk]
+    facts: list[PreviewFact] = []
 
 
 class AnswerIn(BaseModel):

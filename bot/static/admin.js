@@ -83,6 +83,8 @@
       $("#preview-cleaned").textContent = p.cleaned;
       $("#preview-chunks").replaceChildren(...p.chunks.map((c) => el("li", { class: "chunk" },
         el("b", {}, `${c.kind}${c.heading ? ": " + c.heading : ""}`), el("p", {}, c.text))));
+      $("#preview-facts").replaceChildren(...p.facts.map((f) => el("li", { class: "fact", title: f.sentence },
+        el("b", {}, f.kind), " ", f.statement)));
       $("#preview").hidden = false;
     } catch (e) { flash(e.message, true); }
   }

@@ -80,6 +80,7 @@ def test_an_upload_answers_at_once_and_a_delete_takes_it_away(console) -> None:
     assert listed["dolphin"]["cited_7d"] == 1 and listed["dolphin"]["title"].startswith("海豚计划")
     preview = client.get("/admin/api/articles/dolphin/preview").json()
     assert any("45天" in c["text"] for c in preview["chunks"])
+    assert any(f["kind"] == "duration" and "45" in f["statement"] for f in preview["facts"]), preview["facts"]
     reingested = client.post("/admin/api/articles/dolphin/reingest")
     assert reingested.status_code == 200 and reingested.json()["chunks"] == response.json()["chunks"]
     assert "45天" in ask(base, "海豚计划的宽限期是多少天？")["answer"]

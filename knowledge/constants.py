@@ -65,3 +65,17 @@ ABOUT_SUBJECT = 0.5
 # A worked-out lead (a finding from a relevant fact) counts as at least this much coverage of the
 # question, so a short question ("办X第二步做什么") is not refused for sharing few words. Set on held-out.
 FINDING_CONFIDENCE = 0.5
+
+# --- whether to answer at all (the bot's retrieval step, bot/pipeline/retrieval.py) ---------------------
+# How many chunks the step asks the retriever for.
+SEARCH_K = 8
+# Calibrated on the public and held-out sets: the share of the question's terms the best passage
+# must cover. A question naming nothing of the domain needs much more support.
+MIN_COVERAGE = 0.12
+MIN_COVERAGE_OFF_DOMAIN = 0.5
+# The least e5 cosine between the question and its closest article sentence (or FAQ question) for an
+# answer: off-topic questions stay below ~0.87, answerable ones reach 0.88 and more.
+MIN_SEMANTIC = 0.875
+# A question without a domain word ("申请赔款得准备什么文件") still counts as in the domain when an
+# article sentence is this close in meaning (unrelated questions stay below ~0.87).
+DOMAIN_SEMANTIC = 0.885

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from knowledge.answering import Composer, Composition
+from knowledge.constants import DOMAIN_SEMANTIC, MIN_COVERAGE, MIN_COVERAGE_OFF_DOMAIN, MIN_SEMANTIC, SEARCH_K
 from knowledge.followup import Resolved, resolve
 from knowledge.normalize import NormalizedQuery, normalize_query, to_user_script
 from knowledge.scope import has_domain_term, is_off_topic, is_small_talk, strip_injection, uncovered_aspect
@@ -23,6 +24,11 @@ if TYPE_CHECKING:
     from knowledge.index import KnowledgeBase
 
 __all__ = [
+    "DOMAIN_SEMANTIC",
+    "MIN_COVERAGE",
+    "MIN_COVERAGE_OFF_DOMAIN",
+    "MIN_SEMANTIC",
+    "SEARCH_K",
     "Composition",
     "Hit",
     "Library",

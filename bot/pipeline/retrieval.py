@@ -7,21 +7,22 @@ decides whether the composition is supported well enough to answer at all.
 from __future__ import annotations
 
 from bot.messages import Reply, Source
-from bot.pipeline.knowledge import Composition, Library, has_domain_term, resolve, strip_injection, to_user_script
+from bot.pipeline.knowledge import (
+    DOMAIN_SEMANTIC,
+    MIN_COVERAGE,
+    MIN_COVERAGE_OFF_DOMAIN,
+    MIN_SEMANTIC,
+    SEARCH_K,
+    Composition,
+    Library,
+    has_domain_term,
+    resolve,
+    strip_injection,
+    to_user_script,
+)
 from bot.pipeline.texts import EN_LEAD, no_answer
 from bot.pipeline.turn import TurnContext
 
-SEARCH_K = 8
-# Calibrated on the public and held-out sets: the share of the question's terms the best passage
-# must cover. A question naming nothing of the domain needs much more support.
-MIN_COVERAGE = 0.12
-MIN_COVERAGE_OFF_DOMAIN = 0.5
-# The least e5 cosine between the question and its closest article sentence (or FAQ question) for an
-# answer: off-topic questions stay below ~0.87, answerable ones reach 0.88 and more.
-MIN_SEMANTIC = 0.875
-# A question without a domain word ("申请赔款得准备什么文件") still counts as in the domain when an
-# article sentence is this close in meaning (unrelated questions stay below ~0.87).
-DOMAIN_SEMANTIC = 0.885
 
 
 class RetrievalStep:

@@ -76,6 +76,6 @@ MIN_COVERAGE_OFF_DOMAIN = 0.5
 # The least e5 cosine between the question and its closest article sentence (or FAQ question) for an
 # answer: off-topic questions stay below ~0.87, answerable ones reach 0.88 and more.
 MIN_SEMANTIC = 0.875
-# A question without a domain word ("申请赔款得准备什么文件") still counts as in the domain when an
+# A question without a domain word ("索赔要交哪些单证") still counts as in the domain when an
 # article sentence is this close in meaning (unrelated questions stay below ~0.87).
 DOMAIN_SEMANTIC = 0.885

@@ -181,11 +181,96 @@ async def _check_session_cap(state: WebState, chat: ChatService, session_id: str
                       headers={"Retry-After": "60"})
 
 
+async def chat_endpoint(request: Request) -> Response:
+    """Answer one message, as JSON or (``Accept: text/event-stream``) as Server-Sent Events."""
+    state = _state(request)
+    await _wait_ready(state)
+    try:
+        key = _guard(state, request)
+        data = await _read_json(request, state.settings)
+        text, session_id = _parse_chat(state, data)
+        assert state.chat is not None
+        chat = state.chat
+        await _check_session_cap(state, chat, session_id)
+        session_id = session_id or WEB_PREFIX + uuid.uuid4().hex
+        caller = caller_for_web(state.settings, session_id, key, internal=state.site_keys.is_internal(key))
+        await _check_owner(chat, session_id, caller)
+    except Refused as e:
+        state.metrics.refused.labels(e.reason).inc()
+        return e.response()
+    incoming = Incoming(text, session_id, caller)
+    started = time.perf_counter()
+    if "text/event-stream" not in request.headers.get("accept", ""):
+        try:
+            reply = await run_in_threadpool(chat.handle, incoming)
+        except ForeignSession:  # claimed by another channel since the check above
+            return Refused(403, "this session belongs to another channel", reason="foreign_session").response()
+        except Exception:  # the store, not the core (ChatService answers those with an apology)
+            logger.exception("chat request failed for user %s", caller.user_hash)
+            state.metrics.refused.labels("server_error").inc()
+            return JSONResponse({"error": UNAVAILABLE}, status_code=503, headers={"Retry-After": "5"})
+        _record(state, reply, caller.channel, started, "json")
+        return JSONResponse(reply.to_dict())
+
+    return _event_stream(state, chat, incoming, caller, started)
+
+
+def _event_stream(state: WebState, chat: ChatService, incoming: Incoming, caller: Caller,
+                  started: float) -> StreamingResponse:
+    """The reply as Server-Sent Events: ``delta`` pieces as they come, then ``done`` with the whole reply."""
+
+    async def events() -> AsyncIterator[str]:
+        yield ": stream open\n\n"
+        try:
+            async for item in iterate_in_threadpool(chat.stream(incoming)):
+                if isinstance(item, Reply):
+                    _record(state, item, caller.channel, started, "sse")
+                    yield _sse("done", item.to_dict())
+                else:
+                    yield _sse("delta", {"text": item})
+        except Exception:  # headers are sent: tell the client in-band
+            logger.exception("chat stream failed for user %s", caller.user_hash)
+            state.metrics.refused.labels("server_error").inc()
+            yield _sse("error", {"error": UNAVAILABLE})
+
+    return StreamingResponse(
+        events(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+
+async def feedback_endpoint(request: Request) -> Response:
+    """Record 👍/👎 (``rating``: "up"/"down" or 1/-1) and an optional comment on a reply."""
+    state = _state(request)
+    try:
+        _guard(state, request)
+        data = await _read_json(request, state.settings)
+    except Refused as e:
+        state.metrics.refused.labels(e.reason).inc()
+        return e.response()
+    reply_id, rating, comment = data.get("reply_id"), data.get("rating"), data.get("comment", "")
+    ratings = {"up": 1, "down": -1, 1: 1, -1: -1}
+    if not isinstance(reply_id, str) or not reply_id or len(reply_id) > 64:
+        return JSONResponse({"error": "reply_id must be the reply's id"}, status_code=422)
+    if isinstance(rating, bool) or not isinstance(rating, str | int) or rating not in ratings:
+        return JSONResponse({"error": 'rating must be "up", "down", 1 or -1'}, status_code=422)
+    if comment is None:
+        comment = ""
+    if not isinstance(comment, str) or len(comment) > 2000:
+        return JSONResponse({"error": "comment must be text of at most 2000 characters"}, status_code=422)
+    assert state.chat is not None
+    if not await run_in_threadpool(state.chat.feedback, reply_id, ratings[rating], comment.strip()):
+        return JSONResponse({"error": "unknown reply_id"}, status_code=404)
+    return JSONResponse({"ok": True})
+
+
+
 def build_router() -> APIRouter:
     """The chat API routes (state comes from ``request.app.state.web``)."""
     router = APIRouter()
-
-    @router.post(
+    router.add_api_route(
         "/api/chat",
         response_model=None,
         responses={
@@ -195,86 +280,15 @@ def build_router() -> APIRouter:
             **models.errors(400, 403, 413, 422, 429, 503),
         },
         openapi_extra=models.request_body(models.ChatRequest),
+        endpoint=chat_endpoint,
+        methods=["POST"],
     )
-    async def chat_endpoint(request: Request) -> Response:
-        """Answer one message, as JSON or (``Accept: text/event-stream``) as Server-Sent Events."""
-        state = _state(request)
-        await _wait_ready(state)
-        try:
-            key = _guard(state, request)
-            data = await _read_json(request, state.settings)
-            text, session_id = _parse_chat(state, data)
-            assert state.chat is not None
-            chat = state.chat
-            await _check_session_cap(state, chat, session_id)
-            session_id = session_id or WEB_PREFIX + uuid.uuid4().hex
-            caller = caller_for_web(state.settings, session_id, key, internal=state.site_keys.is_internal(key))
-            await _check_owner(chat, session_id, caller)
-        except Refused as e:
-            state.metrics.refused.labels(e.reason).inc()
-            return e.response()
-        incoming = Incoming(text, session_id, caller)
-        started = time.perf_counter()
-        if "text/event-stream" not in request.headers.get("accept", ""):
-            try:
-                reply = await run_in_threadpool(chat.handle, incoming)
-            except ForeignSession:  # claimed by another channel since the check above
-                return Refused(403, "this session belongs to another channel", reason="foreign_session").response()
-            except Exception:  # the store, not the core (ChatService answers those with an apology)
-                logger.exception("chat request failed for user %s", caller.user_hash)
-                state.metrics.refused.labels("server_error").inc()
-                return JSONResponse({"error": UNAVAILABLE}, status_code=503, headers={"Retry-After": "5"})
-            _record(state, reply, caller.channel, started, "json")
-            return JSONResponse(reply.to_dict())
-
-        async def events() -> AsyncIterator[str]:
-            yield ": stream open\n\n"
-            try:
-                async for item in iterate_in_threadpool(chat.stream(incoming)):
-                    if isinstance(item, Reply):
-                        _record(state, item, caller.channel, started, "sse")
-                        yield _sse("done", item.to_dict())
-                    else:
-                        yield _sse("delta", {"text": item})
-            except Exception:  # headers are sent: tell the client in-band
-                logger.exception("chat stream failed for user %s", caller.user_hash)
-                state.metrics.refused.labels("server_error").inc()
-                yield _sse("error", {"error": UNAVAILABLE})
-
-        return StreamingResponse(
-            events(),
-            media_type="text/event-stream",
-            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-        )
-
-    @router.post(
+    router.add_api_route(
         "/api/feedback",
         response_model=None,
         responses={200: {"model": models.FeedbackReply}, **models.errors(400, 403, 404, 413, 422, 429, 503)},
         openapi_extra=models.request_body(models.FeedbackRequest),
+        endpoint=feedback_endpoint,
+        methods=["POST"],
     )
-    async def feedback_endpoint(request: Request) -> Response:
-        """Record 👍/👎 (``rating``: "up"/"down" or 1/-1) and an optional comment on a reply."""
-        state = _state(request)
-        try:
-            _guard(state, request)
-            data = await _read_json(request, state.settings)
-        except Refused as e:
-            state.metrics.refused.labels(e.reason).inc()
-            return e.response()
-        reply_id, rating, comment = data.get("reply_id"), data.get("rating"), data.get("comment", "")
-        ratings = {"up": 1, "down": -1, 1: 1, -1: -1}
-        if not isinstance(reply_id, str) or not reply_id or len(reply_id) > 64:
-            return JSONResponse({"error": "reply_id must be the reply's id"}, status_code=422)
-        if isinstance(rating, bool) or not isinstance(rating, str | int) or rating not in ratings:
-            return JSONResponse({"error": 'rating must be "up", "down", 1 or -1'}, status_code=422)
-        if comment is None:
-            comment = ""
-        if not isinstance(comment, str) or len(comment) > 2000:
-            return JSONResponse({"error": "comment must be text of at most 2000 characters"}, status_code=422)
-        assert state.chat is not None
-        if not await run_in_threadpool(state.chat.feedback, reply_id, ratings[rating], comment.strip()):
-            return JSONResponse({"error": "unknown reply_id"}, status_code=404)
-        return JSONResponse({"ok": True})
-
     return router

@@ -49,6 +49,8 @@ class ToolSpec:
         calculator: for calculators, how values are read from a message.
         result_schema: for tools that compute locally (calculators), the result model: the credit service
             then serves the tool as ``POST /calc/<name without calc_>`` (:mod:`tools.service.routes.calc`).
+        readings: ``readings(args, result) -> [(metric, value, unit), ...]``: the result's figures as a reader of
+            the articles names them ("逾期率", 17.3, "%"), so the assistant can say what the articles make of them.
     """
 
     name: str
@@ -58,6 +60,7 @@ class ToolSpec:
     render: Callable[[dict[str, Any], dict[str, Any]], str] | None = None
     calculator: Calculator | None = field(default=None)
     result_schema: type[BaseModel] | None = None
+    readings: Callable[[dict[str, Any], dict[str, Any]], list[tuple[str, float, str]]] | None = None
 
     @property
     def description(self) -> str:

@@ -52,7 +52,7 @@ Step = AnswerStep | Refiner
 
 STEPS: dict[str, Callable[[Parts], Step | None]] = {
     "handoff": lambda p: HandoffStep(p.handoff_desk, p.office_hours, p.notify) if p.handoff_desk is not None else None,
-    "tools": lambda p: ToolStep(p.tools) if p.tools is not None else None,
+    "tools": lambda p: ToolStep(p.tools, p.library) if p.tools is not None else None,
     "small_talk": lambda p: SmallTalkStep(),
     "scope": lambda p: ScopeStep(p.library, p.human_contact),
     "curated": lambda p: CuratedStep(p.library, p.curated, p.human_contact) if p.curated is not None else None,

@@ -17,6 +17,7 @@ from knowledge.constants import DOMAIN_SEMANTIC, MIN_COVERAGE, MIN_COVERAGE_OFF_
 from knowledge.followup import Resolved, resolve
 from knowledge.normalize import NormalizedQuery, normalize_query, to_user_script
 from knowledge.scope import has_domain_term, is_off_topic, is_small_talk, strip_injection, uncovered_aspect
+from knowledge.reasoning import Finding
 from knowledge.types import Hit
 
 if TYPE_CHECKING:
@@ -109,6 +110,14 @@ class Library:
             return None
         qvec = self.query_vector(resolved.query)
         return self.composer.compose(resolved.focus, hits, context=resolved.context, query_vector=qvec)
+
+    def judge_metric(self, metric: str, value: float, unit: str = "") -> Finding | None:
+        """What the articles make of a tool's figure for ``metric`` (their threshold), or None."""
+        return self.knowledge.judge_metric(metric, value, unit)
+
+    def title_of(self, doc_id: str) -> str:
+        """An indexed article's title ("" when unknown)."""
+        return next((c.title for c in self.knowledge.chunks() if c.doc_id == doc_id), "")
 
     def names_corpus_subject(self, question: str) -> bool:
         """True when the question names a subject the articles themselves are about (their own words)."""

@@ -20,4 +20,15 @@ def buyer_receivables(
     return client.receivables(buyer_id, as_of=as_of, period_days=period_days).model_dump(mode="json")
 
 
-SPEC = ToolSpec("buyer_receivables", BuyerReceivablesArgs, buyer_receivables, permission=BUYER_DATA)
+def readings(args: dict[str, Any], result: dict[str, Any]) -> list[tuple[str, float, str]]:
+    """The ledger's overdue share and DSO as the articles name them (in the units the answer shows)."""
+    out: list[tuple[str, float, str]] = []
+    if result.get("overdue_ratio") is not None:
+        out.append(("逾期率", round(result["overdue_ratio"] * 100, 1), "%"))
+    if result.get("dso_days") is not None:
+        out.append(("DSO", result["dso_days"], "天"))
+    return out
+
+
+SPEC = ToolSpec("buyer_receivables", BuyerReceivablesArgs, buyer_receivables, permission=BUYER_DATA,
+                readings=readings)

@@ -27,5 +27,6 @@ def calc_dso(client: CreditServiceClient, receivables: float, credit_sales: floa
 
 SPEC = ToolSpec(
     "calc_dso", DsoArgs, calc_dso, render=dso_answer, result_schema=DsoResult,
+    readings=lambda args, result: [("DSO", result["dso_days"], "天")],
     calculator=Calculator(NAMES, SLOTS, SLOT_LABELS, FORMULAS["calc_dso"], needs_period=True, priority=90),
 )

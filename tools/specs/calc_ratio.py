@@ -42,4 +42,17 @@ def calc_ratio(client: CreditServiceClient, **kwargs: Any) -> dict[str, Any]:
     return compute_ratio(RatioArgs(**kwargs)).model_dump()
 
 
-SPEC = ToolSpec("calc_ratio", RatioArgs, calc_ratio, render=ratio_answer, result_schema=RatioResult)
+def readings(args: dict[str, Any], result: dict[str, Any]) -> list[tuple[str, float, str]]:
+    """The ratio as the articles name it, in the units the answer shows (a share in %, one decimal)."""
+    value = result.get("value")
+    if value is None:
+        return []
+    return {
+        "overdue_ratio": [("逾期率", round(value * 100, 1), "%")],
+        "current_ratio": [("流动比率", round(value, 2), "")],
+        "working_capital_ratio": [("营运资金比率", round(value * 100, 1), "%")],
+    }.get(result.get("kind", ""), [])
+
+
+SPEC = ToolSpec("calc_ratio", RatioArgs, calc_ratio, render=ratio_answer, result_schema=RatioResult,
+                readings=readings)

@@ -1,0 +1,55 @@
+"""A calculator's figure is followed by what the articles make of it, cited, or by a plain "no benchmark"."""
+
+from __future__ import annotations
+
+from bot.messages import Session
+from bot.pipeline.tools import NO_BENCHMARK, ToolStep
+from bot.pipeline.turn import TurnContext
+from bot.tool_routing import ToolRouter
+from knowledge.facts import Fact
+from knowledge.reasoning import Finding
+from tools.client import CreditServiceClient
+from tools.registry import ToolRegistry
+
+LINE = Fact(kind="threshold", subject="坏账占比", value=12.0, value2=None, unit="%", comparator=">", detail="需复核",
+            position=0, sentence="坏账占比超过12%时需复核授信。", doc_id="900_demo", chunk_id="900_demo#s1")
+
+
+class Shelf:
+    """Articles with one line for the overdue share and nothing on anything else."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[str, float, str]] = []
+
+    def judge_metric(self, metric: str, value: float, unit: str = "") -> Finding | None:
+        self.asked.append((metric, value, unit))
+        if metric != "逾期率":
+            return None
+        return Finding(f"{value:g}{unit}高于资料中的“坏账占比超过12%”{{0}}。", (LINE,))
+
+    def title_of(self, doc_id: str) -> str:
+        return "演示文章"
+
+
+def step(shelf: Shelf) -> ToolStep:
+    return ToolStep(ToolRouter(ToolRegistry(CreditServiceClient("http://127.0.0.1:9"))), shelf)  # type: ignore[arg-type]
+
+
+def test_a_figure_the_articles_judge_is_followed_by_their_line_cited() -> None:
+    shelf = Shelf()
+    reply = step(shelf).handle(TurnContext("逾期率怎么样：应收账款800万，逾期200万", Session("s")))
+    assert reply is not None and shelf.asked == [("逾期率", 25.0, "%")]
+    assert reply.answer.splitlines()[-1] == "25%高于资料中的“坏账占比超过12%”[1]。"
+    assert [(s.doc_id, s.title) for s in reply.sources] == [("900_demo", "演示文章")]
+
+
+def test_a_figure_the_articles_say_nothing_about_is_said_plainly() -> None:
+    reply = step(Shelf()).handle(TurnContext("DSO多少：应收账款300万，上季度赊销600万", Session("s")))
+    assert reply is not None and reply.answer.endswith(NO_BENCHMARK.format(metric="DSO"))
+    assert reply.sources == []
+
+
+def test_a_clarifying_question_is_not_judged() -> None:
+    shelf = Shelf()
+    reply = step(shelf).handle(TurnContext("逾期率多少：应收账款800万", Session("s")))
+    assert reply is not None and reply.status == "clarify" and shelf.asked == []

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
@@ -94,7 +94,10 @@ class BotAPIStandIn:
         if request.path_params["token"] != TOKEN:
             return JSONResponse({"ok": False, "error_code": 401, "description": "Unauthorized"}, status_code=401)
         method = request.path_params["method"]
-        params = await self._params(request)
+        try:
+            params = await self._params(request)
+        except ClientDisconnect:  # the bot dropped the request (shutting down, or its own timeout): nothing to do
+            return JSONResponse({"ok": False, "error_code": 499, "description": "client went away"}, status_code=499)
         self.calls.append((method, params, time.monotonic()))
         self._notify()
         handler = getattr(self, f"m_{method}", None)

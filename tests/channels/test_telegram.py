@@ -200,7 +200,8 @@ def test_typing_action_is_repeated_while_a_slow_answer_is_computed(
 
     monkeypatch.setattr(telegram_channel, "TYPING_EVERY_S", 0.2)
     api = standin
-    with running_bot(api, make_chat(ScriptedAssistant(delay_s=1.0), store), tmp_path):
+    # 2 s of answering at 0.2 s a beat: about ten typing actions, four even on a loaded machine
+    with running_bot(api, make_chat(ScriptedAssistant(delay_s=2.0), store), tmp_path):
         api.push(text_update("买方破产怎么理赔？"))
         api.wait_for(lambda a: len(a.sent("sendMessage")) >= 1)
         typing_when_sent = len(api.sent("sendChatAction"))

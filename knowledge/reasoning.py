@@ -95,7 +95,7 @@ def _best(facts: list[Fact], relevance: Relevance, accept: Callable[[Fact], bool
 def _start_date(question: Question, fact: Fact) -> date:
     """The user's date closest in words to the fact's start event (its synonyms count double).
 
-    "3月5号法院裁定破产 3月10号才收到消息", limit counted from 知悉破产: 3月10日 (收到消息 = 知悉).
+    "6月2日宣告破产，6月9日我们才得知", limit counted from 知悉破产: 6月9日 (得知 = 知悉).
     """
     anchor = set(fact.subject)
     synonyms = [w for key, words in event_synonyms().items() if key in fact.subject for w in words]
@@ -154,7 +154,7 @@ def _judged(value: float, unit: str, fact: Fact, english: bool) -> str:
 
 
 def _each_named(question: Question, facts: list[Fact], relevance: Relevance) -> list[tuple[Figure, Fact]]:
-    """Each user figure with the threshold of the metric named just before it ("逾期率12%、DSO同比多了25%")."""
+    """Each user figure with the threshold of the metric named just before it ("逾期率9%、DSO同比上升18%")."""
     out: list[tuple[Figure, Fact]] = []
     for figure in question.figures:
         before = question.text[max(0, figure.at - 10) : figure.at].lower()

@@ -10,13 +10,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from knowledge.lexicon import asked_kinds, synonyms
+from knowledge.lexicon import asked_kinds, synonyms, words
 from knowledge.numerals import arabic_figures, chinese_to_int
 from knowledge.sentences import terms
 from knowledge.terms import STOPWORDS, segment
 
-# Terms that name the field itself, not what a question is about.
-GENERIC_TERMS = frozenset({"安联", "联贸", "贸易", "信用", "保险", "用保", "服务", "一般", "通常", "多少"})
+# Terms that name the field itself, not what a question is about (lexicon.yaml ``generic_terms``).
+GENERIC_TERMS = frozenset(words("generic_terms"))
 _MONTHS = {m: n for n, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
 _CN_DATE = re.compile(r"(?:(?P<y>\d{4})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*(?:日|号|號)?")

@@ -132,3 +132,71 @@ def content_terms(question: str) -> list[str]:
     words = [w for w in segment(question)
              if len(w) >= 2 and w not in STOPWORDS and w.lower() not in asking and not re.search(r"\d", w)]
     return [t for t in terms(" ".join(words)) if t not in GENERIC_TERMS]
+
+
+# --- the asked part of a long message ---------------------------------------------------------
+# A clause: text up to a comma, stop, question mark or space (casual Chinese uses spaces as commas).
+_CLAUSE = re.compile(r"[^，,、。！？!?；;\s]+[，,、。！？!?；;]?")
+_SENTENCE = re.compile(r"[^.?!。？！]+[.?!。？！]?")
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff]|\b[a-z]+)不\1", re.IGNORECASE)  # 能不能, 赔不赔, cover不cover
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+RUN_ON = 24  # a clause this long (Chinese characters) with no punctuation is split where a new clause opens
+CORE_MIN = 6  # a run-on clause is cut only after this many Chinese characters
+MAX_CORES = 2
+TAIL = 20  # the last words of a long run-on question searched alone (Chinese characters)
+
+
+def _asks(clause: str) -> bool:
+    """True when the clause asks something: a question mark, a question word, or an A-not-A pair."""
+    lowered = clause.lower()
+    if clause.rstrip().endswith(("?", "？")) or _A_NOT_A.search(clause):
+        return True
+    asking = words("question_words") + tuple(w for ws in asked_kinds().values() for w in ws if _HAN.search(w))
+    return any(w in lowered for w in asking)
+
+
+def _split_run_on(clause: str) -> list[str]:
+    """A long unpunctuated clause cut before the words that open a new clause (我们, 这个, 现在 ...)."""
+    if len(_HAN.findall(clause)) < RUN_ON:
+        return [clause]
+    openers = set(words("clause_openers"))
+    parts: list[str] = [""]
+    for word in segment(clause):
+        if word in openers and len(_HAN.findall(parts[-1])) >= CORE_MIN:
+            parts.append("")
+        parts[-1] += word
+    return parts
+
+
+def clauses(text: str) -> list[str]:
+    """``text`` cut into clauses: sentences for English, else at punctuation, spaces and run-on clause openers."""
+    han, latin = len(_HAN.findall(text)), len(re.findall(r"[A-Za-z]", text))
+    if latin > 3 * han:
+        return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+    return [part for c in _CLAUSE.findall(text) for part in _split_run_on(c)]
+
+
+def _tail(clause: str) -> str:
+    """The last words of a run-on clause, about :data:`TAIL` Chinese characters (a spoken question ends there)."""
+    kept: list[str] = []
+    for word in reversed(segment(clause)):
+        kept.insert(0, word)
+        if len(_HAN.findall("".join(kept))) >= TAIL:
+            break
+    return "".join(kept)
+
+
+def core_questions(text: str) -> list[str]:
+    """The asking clauses of a long message, each with the clause before it (what it asks about).
+
+    ``"我们开网店的 上周有个批发商突然不回消息了 这种情况能走理赔吗"`` -> ``["上周有个批发商突然不回消息了这种情况能走理赔吗"]``:
+    the story around a short question is context; searching the question with its nearest clause keeps it
+    from being drowned. A long run-on ending in a question also gives its last words. Empty when the message
+    is short and has fewer than three clauses (it is its own core).
+    """
+    parts = clauses(text)
+    asking = [i for i, clause in enumerate(parts) if _asks(clause)]
+    cores = [parts[i - 1] + parts[i] if i > 0 else parts[i] for i in asking] if len(parts) >= 3 else []
+    if asking and len(_HAN.findall(parts[asking[-1]])) >= RUN_ON:
+        cores.append(_tail(parts[asking[-1]]))
+    return [c for c in dict.fromkeys(cores[-MAX_CORES:]) if c.strip() != text.strip()]

@@ -21,6 +21,7 @@ from knowledge.constants import (
     VARIANT_WEIGHT,
 )
 from knowledge.errors import RetrievalError
+from knowledge.questions import core_questions
 from knowledge.store import IndexState, IndexStore
 from knowledge.terms import query_terms, to_simplified
 from knowledge.types import Hit
@@ -43,9 +44,10 @@ class Retriever:
         if not query:
             return []
         state = self.store.state()
+        typed = query
+        query = corrector_for(corpus_texts(state.chunks)).correct(query)  # homophone typos: the corrected form leads
         fused, dense, raw = self._fused(query, state)
-        corrected = corrector_for(corpus_texts(state.chunks)).correct(query)
-        for variant in dict.fromkeys(to_simplified(v.strip()) for v in [corrected, *variants]):
+        for variant in dict.fromkeys(to_simplified(v.strip()) for v in [typed, *core_questions(query), *variants]):
             if variant and variant != query:
                 other, other_dense, other_raw = self._fused(variant, state)
                 better = other * VARIANT_WEIGHT > fused

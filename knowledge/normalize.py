@@ -23,10 +23,15 @@ Script = Literal["hans", "hant", "en"]
 
 # English domain phrases -> Chinese query terms (lexicon.yaml ``english_glossary``). Longer phrases are matched first.
 GLOSSARY: dict[str, str] = english_glossary()
-_GLOSSARY_PATTERNS = [
-    (re.compile(r"(?<![a-z])" + re.escape(k) + r"(?![a-z])"), v)
-    for k, v in sorted(GLOSSARY.items(), key=lambda kv: -len(kv[0]))
-]
+
+
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    """A glossary phrase as a pattern: whole words, a space or hyphen between them, an optional plural ending."""
+    words = [re.escape(w) for w in re.split(r"[\s\-]+", phrase.strip())]
+    return re.compile(r"(?<![a-z])" + r"[\s\-]+".join(words) + r"(?:s|es)?(?![a-z])")
+
+
+_GLOSSARY_PATTERNS = [(_phrase_pattern(k), v) for k, v in sorted(GLOSSARY.items(), key=lambda kv: -len(kv[0]))]
 
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")

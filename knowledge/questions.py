@@ -155,6 +155,11 @@ def _asks(clause: str) -> bool:
     return any(w in lowered for w in asking)
 
 
+def _english(text: str) -> bool:
+    """Latin letters far outnumber Chinese characters (as :func:`understand` decides)."""
+    return len(re.findall(r"[A-Za-z]", text)) > 3 * len(_HAN.findall(text))
+
+
 def _split_run_on(clause: str) -> list[str]:
     """A long unpunctuated clause cut before the words that open a new clause (我们, 这个, 现在 ...)."""
     if len(_HAN.findall(clause)) < RUN_ON:
@@ -170,8 +175,7 @@ def _split_run_on(clause: str) -> list[str]:
 
 def clauses(text: str) -> list[str]:
     """``text`` cut into clauses: sentences for English, else at punctuation, spaces and run-on clause openers."""
-    han, latin = len(_HAN.findall(text)), len(re.findall(r"[A-Za-z]", text))
-    if latin > 3 * han:
+    if _english(text):
         return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
     return [part for c in _CLAUSE.findall(text) for part in _split_run_on(c)]
 
@@ -196,7 +200,8 @@ def core_questions(text: str) -> list[str]:
     """
     parts = clauses(text)
     asking = [i for i, clause in enumerate(parts) if _asks(clause)]
-    cores = [parts[i - 1] + parts[i] if i > 0 else parts[i] for i in asking] if len(parts) >= 3 else []
+    glue = " " if _english(text) else ""
+    cores = [parts[i - 1] + glue + parts[i] if i > 0 else parts[i] for i in asking] if len(parts) >= 3 else []
     if asking and len(_HAN.findall(parts[asking[-1]])) >= RUN_ON:
         cores.append(_tail(parts[asking[-1]]))
     return [c for c in dict.fromkeys(cores[-MAX_CORES:]) if c.strip() != text.strip()]

@@ -140,8 +140,7 @@ _CLAUSE = re.compile(r"[^，,、。！？!?；;\s]+[，,、。！？!?；;]?")
 _SENTENCE = re.compile(r"[^.?!。？！]+[.?!。？！]?")
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff]|\b[a-z]+)不\1", re.IGNORECASE)  # 能不能, 赔不赔, cover不cover
 _HAN = re.compile(r"[\u4e00-\u9fff]")
-RUN_ON = 24  # a clause this long (Chinese characters) with no punctuation is split where a new clause opens
-CORE_MIN = 6  # a run-on clause is cut only after this many Chinese characters
+RUN_ON = 24  # a clause this long (Chinese characters) with no punctuation is a run-on (voice input)
 MAX_CORES = 2
 TAIL = 20  # the last words of a long run-on question searched alone (Chinese characters)
 
@@ -160,24 +159,11 @@ def _english(text: str) -> bool:
     return len(re.findall(r"[A-Za-z]", text)) > 3 * len(_HAN.findall(text))
 
 
-def _split_run_on(clause: str) -> list[str]:
-    """A long unpunctuated clause cut before the words that open a new clause (我们, 这个, 现在 ...)."""
-    if len(_HAN.findall(clause)) < RUN_ON:
-        return [clause]
-    openers = set(words("clause_openers"))
-    parts: list[str] = [""]
-    for word in segment(clause):
-        if word in openers and len(_HAN.findall(parts[-1])) >= CORE_MIN:
-            parts.append("")
-        parts[-1] += word
-    return parts
-
-
 def clauses(text: str) -> list[str]:
-    """``text`` cut into clauses: sentences for English, else at punctuation, spaces and run-on clause openers."""
+    """``text`` cut into clauses: sentences for English, else at punctuation and spaces."""
     if _english(text):
         return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
-    return [part for c in _CLAUSE.findall(text) for part in _split_run_on(c)]
+    return _CLAUSE.findall(text)
 
 
 def _tail(clause: str) -> str:

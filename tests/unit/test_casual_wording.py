@@ -24,13 +24,11 @@ def test_a_message_without_a_question_gives_no_core() -> None:
     assert core_questions("我们是做玩具的 客户在南美 今年订单多了不少") == []
 
 
-def test_a_run_on_without_punctuation_is_cut_where_a_clause_opens_and_its_last_words_searched() -> None:
+def test_a_long_run_on_question_is_also_searched_by_its_last_words() -> None:
     run_on = "去年我们开始给一家连锁超市供应冷冻水饺量很大结算周期也长我们现在担心对方资金紧张这种风险应该怎么提前发现"
-    parts = clauses(run_on)
-    assert len(parts) >= 2 and "".join(parts) == run_on
-    cores = core_questions(run_on)
-    assert cores and all(run_on.endswith(c) for c in cores)
-    assert any(len(c) < len(run_on) // 2 for c in cores)  # the tail, not the whole story
+    assert clauses(run_on) == [run_on]
+    (tail,) = core_questions(run_on)
+    assert run_on.endswith(tail) and 20 <= len(tail) < len(run_on) // 2 + 10
 
 
 def test_english_messages_are_cut_into_sentences_and_the_question_kept() -> None:
@@ -54,5 +52,5 @@ def test_homophone_typos_leave_everyday_words_and_fix_rare_ones() -> None:
 def test_lexicon_lists_load_from_the_data_file() -> None:
     assert all(k == k.lower() for k in english_glossary())
     assert all(isinstance(v, tuple) and v for v in search_synonyms().values())
-    assert "吗" in words("question_words") and "我们" in words("clause_openers")
+    assert "怎么" in words("question_words")
     assert words("no such section") == ()

@@ -1,7 +1,7 @@
 """Retrieval under casual wording: the same questions told inside a story, run on, in Traditional script, with typos.
 
 Reads clean questions with ``expect_sources`` (by default ``bench/heldout_questions.jsonl`` and the public
-set), rewrites each one four ways and prints hit@1 / hit@3 / MRR@5 per way, searching exactly as the bot does
+set), rewrites each one four ways, then prints hit@1 / hit@3 / MRR@5 per way, searching exactly as the bot does
 (``normalize_query`` then ``KnowledgeBase.search``):
 
   clean    the question as written

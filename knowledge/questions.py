@@ -138,11 +138,11 @@ def content_terms(question: str) -> list[str]:
 # A clause: text up to a comma, stop, question mark or space (casual Chinese uses spaces as commas).
 _CLAUSE = re.compile(r"[^，,、。！？!?；;\s]+[，,、。！？!?；;]?")
 _SENTENCE = re.compile(r"[^.?!。？！]+[.?!。？！]?")
-_A_NOT_A = re.compile(r"([\u4e00-\u9fff]|\b[a-z]+)不\1", re.IGNORECASE)  # 能不能, 赔不赔, cover不cover
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff]|\b[a-z]+)不\1", re.IGNORECASE)  # 能不能, 赔不赔, 行不行
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 RUN_ON = 24  # a clause this long (Chinese characters) with no punctuation is a run-on (voice input)
 MAX_CORES = 2
-TAIL = 20  # the last words of a long run-on question searched alone (Chinese characters)
+TAIL = 20  # the final words of a long run-on question, searched alone (Chinese characters)
 
 
 def _asks(clause: str) -> bool:

@@ -22,8 +22,9 @@ QUESTION_KEY_OFFSET = -0.02
 # A chunk whose extracted facts share the question's asked kind and subject gets this much fused
 # score (facts as extra keys). Set on public + held-out so that it reorders near-ties only.
 FACT_KEY_BONUS = 0.06
-# A query variant (the surface text without glossary/synonym additions) counts this much of the
-# main variant's fused score when the two are combined by max. Tuned on public + held-out.
+# A query variant (the question as typed before typo correction, a long message's asking clauses)
+# counts this much of the main variant's fused score when they are combined by max. Tuned on public +
+# held-out; checked with bench/casual_wording.py.
 VARIANT_WEIGHT = 0.9
 
 # --- sentence selection (knowledge.scoring) -------------------------------------------------

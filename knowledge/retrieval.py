@@ -1,7 +1,8 @@
 """Search: dense keys (chromadb) and BM25 over jieba terms, fused, over one or more query variants.
 
-A question is searched as typed and as its variants (homophone typos corrected, any the caller adds); a chunk
-keeps its best fused score over the variants (a variant counts :data:`VARIANT_WEIGHT`). Facts are
+A question is searched with its homophone typos corrected, and also as variants: as typed, its asking clauses
+when it is a long message (:func:`knowledge.questions.core_questions`), and any the caller adds. A chunk keeps
+its best fused score over them (a variant counts :data:`VARIANT_WEIGHT`). Facts are
 extra keys: a chunk holding a fact whose subject the question names gains :data:`FACT_KEY_BONUS`.
 """
 

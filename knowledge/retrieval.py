@@ -2,7 +2,7 @@
 
 A question is searched with its homophone typos corrected, and also as variants: as typed, its asking clauses
 when it is a long message (:func:`knowledge.questions.core_questions`), and any the caller adds. A chunk keeps
-its best fused score over them (a variant counts :data:`VARIANT_WEIGHT`). Facts are
+its best fused score over them (an asking clause counts :data:`CORE_WEIGHT`, another variant :data:`VARIANT_WEIGHT`). Facts are
 extra keys: a chunk holding a fact whose subject the question names gains :data:`FACT_KEY_BONUS`.
 """
 
@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from knowledge.constants import (
+    CORE_WEIGHT,
     DENSE_FLOOR,
     DENSE_SPAN,
     DENSE_WEIGHT,
@@ -48,11 +49,13 @@ class Retriever:
         typed = query
         query = corrector_for(corpus_texts(state.chunks)).correct(query)  # homophone typos: the corrected form leads
         fused, dense, raw = self._fused(query, state)
-        for variant in dict.fromkeys(to_simplified(v.strip()) for v in [typed, *core_questions(query), *variants]):
+        weighted = [(v, VARIANT_WEIGHT) for v in (typed, *variants)] + [(v, CORE_WEIGHT) for v in core_questions(query)]
+        for variant, weight in weighted:
+            variant = to_simplified(variant.strip())
             if variant and variant != query:
                 other, other_dense, other_raw = self._fused(variant, state)
-                better = other * VARIANT_WEIGHT > fused
-                fused = np.where(better, other * VARIANT_WEIGHT, fused)
+                better = other * weight > fused
+                fused = np.where(better, other * weight, fused)
                 dense, raw = np.where(better, other_dense, dense), np.where(better, other_raw, raw)
         fused = fused + FACT_KEY_BONUS * self._fact_keys(query, state)
         order = np.argsort(-fused, kind="stable")[:k]

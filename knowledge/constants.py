@@ -22,9 +22,13 @@ QUESTION_KEY_OFFSET = -0.02
 # A chunk whose extracted facts share the question's asked kind and subject gets this much fused
 # score (facts as extra keys). Set on public + held-out so that it reorders near-ties only.
 FACT_KEY_BONUS = 0.06
-# A query variant (the surface text without glossary/synonym additions) counts this much of the
-# main variant's fused score when the two are combined by max. Tuned on public + held-out.
+# A query variant (the question as typed before typo correction, any the caller adds) counts this much
+# of the main variant's fused score when they are combined by max. Tuned on public + held-out.
 VARIANT_WEIGHT = 0.9
+# The asking clauses of a long message (knowledge.questions.core_questions) count this much: the story
+# around a question must not outweigh it. Set with bench/casual_wording.py (story, run-on: 1.0 gains more
+# there but loses a dev and a bench held-out hit@1 in bench/retrieval_quality.py; 0.95 loses none).
+CORE_WEIGHT = 0.95
 
 # --- sentence selection (knowledge.scoring) -------------------------------------------------
 MAX_HITS = 6  # retrieved chunks whose sentences are candidates at full weight (public + held-out)

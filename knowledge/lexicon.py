@@ -40,3 +40,18 @@ def synonyms() -> dict[str, str]:
 def uncovered_aspects() -> list[dict[str, str]]:
     """Policy aspects (name, ``asked`` regex, ``evidence`` regex) answered only when the articles mention them."""
     return [{k: str(v) for k, v in a.items()} for a in lexicon().get("uncovered_aspects", [])]
+
+
+def english_glossary() -> dict[str, str]:
+    """English phrase (lowercase) -> the Chinese article terms added to a question that uses it."""
+    return {str(k).lower(): str(v) for k, v in lexicon().get("english_glossary", {}).items()}
+
+
+def search_synonyms() -> dict[str, tuple[str, ...]]:
+    """Colloquial word -> article words that count as extra BM25 matches (never widening the query's ceiling)."""
+    return {str(k): tuple(str(w) for w in v) for k, v in lexicon().get("search_synonyms", {}).items()}
+
+
+def words(section: str) -> tuple[str, ...]:
+    """A plain word list of the lexicon (``domain_words``, ``generic_terms``, ``off_topic`` ...), in file order."""
+    return tuple(str(w) for w in lexicon().get(section, []))

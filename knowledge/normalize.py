@@ -15,112 +15,23 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from knowledge.lexicon import synonyms
+from knowledge.lexicon import english_glossary, synonyms
 
 logger = logging.getLogger(__name__)
 
 Script = Literal["hans", "hant", "en"]
 
-# English domain phrases -> Chinese query terms. Longer phrases are matched first.
-GLOSSARY: dict[str, str] = {
-    "trade credit insurance": "贸易信用保险",
-    "credit insurance": "信用保险",
-    "export credit insurance": "出口信用保险",
-    "bad debt protection": "坏账保护",
-    "bad debts": "坏账",
-    "bad debt": "坏账",
-    "write-off": "坏账",
-    "receivables": "应收账款",
-    "receivable": "应收账款",
-    "accounts receivable": "应收账款",
-    "days sales outstanding": "应收账款周转天数 DSO",
-    "dso": "应收账款周转天数 DSO",
-    "premium": "保费",
-    "premiums": "保费",
-    "deductible": "免赔额",
-    "cancel the policy": "退保",
-    "renewal": "续保",
-    "claims": "理赔",
-    "claim": "理赔",
-    "settlement": "赔付",
-    "payout": "赔付",
-    "indemnity": "赔付",
-    "compensation": "赔付",
-    "credit limit": "信用额度",
-    "credit line": "信用额度",
-    "protracted default": "长期拖欠",
-    "late payment": "拖欠 逾期",
-    "overdue": "逾期",
-    "past due": "逾期",
-    "default": "违约 拖欠",
-    "insolvency": "破产",
-    "insolvent": "破产",
-    "bankruptcy": "破产",
-    "bankrupt": "破产",
-    "exclusions": "除外责任 不覆盖",
-    "exclusion": "除外责任 不覆盖",
-    "not covered": "除外责任 不覆盖",
-    "not cover": "除外责任 不覆盖",
-    "excluded": "除外责任 不覆盖",
-    "exclude": "除外责任 不覆盖",
-    "doesn't cover": "除外责任 不覆盖",
-    "don't cover": "除外责任 不覆盖",
-    "war": "战争",
-    "how much": "多少 比例",
-    "how many": "多少",
-    "documents needed": "索赔文件",
-    "covered": "承保 保障",
-    "coverage": "承保 保障 覆盖",
-    "cover": "承保 保障",
-    "risks": "风险",
-    "risk": "风险",
-    "countries": "国家",
-    "country": "国家",
-    "rating": "评级",
-    "letter of credit": "信用证",
-    "l/c": "信用证",
-    "bank guarantee": "银行保函",
-    "guarantee": "保函 担保",
-    "prepayment": "预付款",
-    "advance payment": "预付款",
-    "collection": "催收",
-    "debt collection": "催收",
-    "documents": "文件 材料",
-    "paperwork": "文件 材料",
-    "how long": "多长时间",
-    "payment terms": "付款条件 账期",
-    "credit terms": "信用期限 账期",
-    "cash flow": "现金流",
-    "buyer": "买方",
-    "buyers": "买方",
-    "customer": "客户",
-    "new customer": "新客户",
-    "dispute": "纠纷 争议",
-    "quality": "质量",
-    "political risk": "政治风险",
-    "exchange rate": "汇率",
-    "currency": "货币 汇率",
-    "insurer": "保险服务商",
-    "provider": "服务商",
-    "premium": "保费",
-    "percentage": "比例",
-    "percent": "比例",
-    "proportion": "比例",
-    "small business": "中小企业",
-    "sme": "中小企业",
-    "monitoring": "监控",
-    "credit assessment": "信用评估",
-    "credit check": "资信 信用评估",
-    "credit report": "信用报告",
-    "early warning": "预警",
-    "effectiveness": "有效性 评估",
-    "allianz trade": "安联贸易",
-    "allianz": "安联贸易",
-}
-_GLOSSARY_PATTERNS = [
-    (re.compile(r"(?<![a-z])" + re.escape(k) + r"(?![a-z])"), v)
-    for k, v in sorted(GLOSSARY.items(), key=lambda kv: -len(kv[0]))
-]
+# English domain phrases -> Chinese query terms (lexicon.yaml ``english_glossary``). Longer phrases are matched first.
+GLOSSARY: dict[str, str] = english_glossary()
+
+
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    """A glossary phrase as a pattern: whole words, a space or hyphen between them, an optional plural ending."""
+    words = [re.escape(w) for w in re.split(r"[\s\-]+", phrase.strip())]
+    return re.compile(r"(?<![a-z])" + r"[\s\-]+".join(words) + r"(?:s|es)?(?![a-z])")
+
+
+_GLOSSARY_PATTERNS = [(_phrase_pattern(k), v) for k, v in sorted(GLOSSARY.items(), key=lambda kv: -len(kv[0]))]
 
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")

@@ -10,13 +10,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from knowledge.lexicon import asked_kinds, synonyms
+from knowledge.lexicon import asked_kinds, synonyms, words
 from knowledge.numerals import arabic_figures, chinese_to_int
 from knowledge.sentences import terms
 from knowledge.terms import STOPWORDS, segment
 
-# Terms that name the field itself, not what a question is about.
-GENERIC_TERMS = frozenset({"安联", "联贸", "贸易", "信用", "保险", "用保", "服务", "一般", "通常", "多少"})
+# Terms that name the field itself, not what a question is about (lexicon.yaml ``generic_terms``).
+GENERIC_TERMS = frozenset(words("generic_terms"))
 _MONTHS = {m: n for n, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
 _CN_DATE = re.compile(r"(?:(?P<y>\d{4})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*(?:日|号|號)?")
@@ -132,3 +132,62 @@ def content_terms(question: str) -> list[str]:
     words = [w for w in segment(question)
              if len(w) >= 2 and w not in STOPWORDS and w.lower() not in asking and not re.search(r"\d", w)]
     return [t for t in terms(" ".join(words)) if t not in GENERIC_TERMS]
+
+
+# --- the asked part of a long message ---------------------------------------------------------
+# A clause: text up to a comma, stop, question mark or space (casual Chinese uses spaces as commas).
+_CLAUSE = re.compile(r"[^，,、。！？!?；;\s]+[，,、。！？!?；;]?")
+_SENTENCE = re.compile(r"[^.?!。？！]+[.?!。？！]?")
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff]|\b[a-z]+)不\1", re.IGNORECASE)  # 能不能, 赔不赔, 行不行
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+RUN_ON = 24  # a clause this long (Chinese characters) with no punctuation is a run-on (voice input)
+MAX_CORES = 2
+TAIL = 20  # the final words of a long run-on question, searched alone (Chinese characters)
+
+
+def _asks(clause: str) -> bool:
+    """True when the clause asks something: a question mark, a question word, or an A-not-A pair."""
+    lowered = clause.lower()
+    if clause.rstrip().endswith(("?", "？")) or _A_NOT_A.search(clause):
+        return True
+    asking = words("question_words") + tuple(w for ws in asked_kinds().values() for w in ws if _HAN.search(w))
+    return any(w in lowered for w in asking)
+
+
+def _english(text: str) -> bool:
+    """Latin letters far outnumber Chinese characters (as :func:`understand` decides)."""
+    return len(re.findall(r"[A-Za-z]", text)) > 3 * len(_HAN.findall(text))
+
+
+def clauses(text: str) -> list[str]:
+    """``text`` cut into clauses: sentences for English, else at punctuation and spaces."""
+    if _english(text):
+        return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+    return _CLAUSE.findall(text)
+
+
+def _tail(clause: str) -> str:
+    """The last words of a run-on clause, about :data:`TAIL` Chinese characters (a spoken question ends there)."""
+    kept: list[str] = []
+    for word in reversed(segment(clause)):
+        kept.insert(0, word)
+        if len(_HAN.findall("".join(kept))) >= TAIL:
+            break
+    return "".join(kept)
+
+
+def core_questions(text: str) -> list[str]:
+    """The asking clauses of a long message, each with the clause before it (what it asks about).
+
+    ``"我们开网店的 上周有个批发商突然不回消息了 这种情况能走理赔吗"`` -> ``["上周有个批发商突然不回消息了这种情况能走理赔吗"]``:
+    the story around a short question is context; searching the question with its nearest clause keeps it
+    from being drowned. A long run-on ending in a question also gives its last words. Empty when the message
+    is short and has fewer than three clauses (it is its own core).
+    """
+    parts = clauses(text)
+    asking = [i for i, clause in enumerate(parts) if _asks(clause)]
+    glue = " " if _english(text) else ""
+    cores = [parts[i - 1] + glue + parts[i] if i > 0 else parts[i] for i in asking] if len(parts) >= 3 else []
+    if asking and len(_HAN.findall(parts[asking[-1]])) >= RUN_ON:
+        cores.append(_tail(parts[asking[-1]]))
+    return [c for c in dict.fromkeys(cores[-MAX_CORES:]) if c.strip() != text.strip()]

@@ -1,7 +1,8 @@
 """Search: dense keys (chromadb) and BM25 over jieba terms, fused, over one or more query variants.
 
-A question is searched as typed and as its variants (homophone typos corrected, any the caller adds); a chunk
-keeps its best fused score over the variants (a variant counts :data:`VARIANT_WEIGHT`). Facts are
+A question is searched with its homophone typos corrected, and also as variants: as typed, its asking clauses
+when it is a long message (:func:`knowledge.questions.core_questions`), and any the caller adds. A chunk keeps
+its best fused score over them (an asking clause counts :data:`CORE_WEIGHT`, another variant :data:`VARIANT_WEIGHT`). Facts are
 extra keys: a chunk holding a fact whose subject the question names gains :data:`FACT_KEY_BONUS`.
 """
 
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from knowledge.constants import (
+    CORE_WEIGHT,
     DENSE_FLOOR,
     DENSE_SPAN,
     DENSE_WEIGHT,
@@ -21,6 +23,7 @@ from knowledge.constants import (
     VARIANT_WEIGHT,
 )
 from knowledge.errors import RetrievalError
+from knowledge.questions import core_questions
 from knowledge.store import IndexState, IndexStore
 from knowledge.terms import query_terms, to_simplified
 from knowledge.types import Hit
@@ -43,13 +46,16 @@ class Retriever:
         if not query:
             return []
         state = self.store.state()
+        typed = query
+        query = corrector_for(corpus_texts(state.chunks)).correct(query)  # homophone typos: the corrected form leads
         fused, dense, raw = self._fused(query, state)
-        corrected = corrector_for(corpus_texts(state.chunks)).correct(query)
-        for variant in dict.fromkeys(to_simplified(v.strip()) for v in [corrected, *variants]):
+        weighted = [(v, VARIANT_WEIGHT) for v in (typed, *variants)] + [(v, CORE_WEIGHT) for v in core_questions(query)]
+        for variant, weight in weighted:
+            variant = to_simplified(variant.strip())
             if variant and variant != query:
                 other, other_dense, other_raw = self._fused(variant, state)
-                better = other * VARIANT_WEIGHT > fused
-                fused = np.where(better, other * VARIANT_WEIGHT, fused)
+                better = other * weight > fused
+                fused = np.where(better, other * weight, fused)
                 dense, raw = np.where(better, other_dense, dense), np.where(better, other_raw, raw)
         fused = fused + FACT_KEY_BONUS * self._fact_keys(query, state)
         order = np.argsort(-fused, kind="stable")[:k]

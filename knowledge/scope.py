@@ -8,28 +8,16 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from knowledge.lexicon import uncovered_aspects
+from knowledge.lexicon import uncovered_aspects, words
 
 # Words that place a question inside trade credit / receivables management.
-DOMAIN_TERMS = (
-    "信用保险", "信用险", "贸易信用", "坏账", "呆账", "应收", "账款", "理赔", "赔付", "索赔", "承保", "投保",
-    "保单", "账期", "买方", "赊销", "逾期", "拖欠", "催收", "信用额度", "授信", "额度", "保函", "信用证",
-    "预付", "DSO", "周转天数", "现金流", "资金链", "违约", "破产", "除外", "资信", "征信", "信用评估",
-    "信用风险", "信用管理", "信用政策", "付款条件", "付款", "安联", "服务商", "TradeScore", "EOLIS",
-    "出险", "国别风险", "政治风险", "集中度", "评级", "追偿", "货款", "回款", "欠款", "客户",
-)
+DOMAIN_TERMS = words("domain_terms")  # lexicon.yaml
 
 # Topics the articles never cover; a question about them gets no_answer unless it is clearly
 # also about trade credit.
-OFF_TOPIC = (
-    "天气", "气温", "下雨", "股票", "股价", "炒股", "基金", "理财产品", "比特币", "彩票", "车险", "汽车保险",
-    "车辆保险", "寿险", "医疗保险", "医保", "社保", "重疾", "退税", "税率", "增值税", "个税", "所得税", "报关",
-    "关税", "汇率是多少", "签证", "写代码", "代码", "编程", "爬虫", "python", "java", "sql", "脚本",
-    "翻译", "写诗", "写一首", "菜谱", "做饭", "电影", "足球", "篮球", "游戏", "征婚", "减肥", "weather",
-    "stock", "bitcoin", "car insurance", "write code", "tax rebate", "recipe",
-)
+OFF_TOPIC = words("off_topic")  # lexicon.yaml
 # Consumer credit is never trade credit, whatever else the question says.
-CONSUMER_CREDIT = ("信用卡", "房贷", "车贷", "个人贷款", "网贷", "花呗", "借呗", "个人征信", "credit card", "mortgage")
+CONSUMER_CREDIT = words("consumer_credit")  # lexicon.yaml
 
 _GREETING = re.compile(
     r"^(你好|您好|hi|hello|hey|嗨|哈喽|在吗|在不在|有人吗|早上好|下午好|晚上好|早|谢谢|多谢|感谢|thanks|thank you|好的|ok|okay|嗯|哦|再见|拜拜|bye)"

@@ -12,18 +12,12 @@ import re
 import threading
 from functools import lru_cache
 
+from knowledge.lexicon import search_synonyms, words
+
 logger = logging.getLogger(__name__)
 
-DOMAIN_WORDS: tuple[str, ...] = (
-    "信用保险", "贸易信用保险", "出口信用保险", "信用险", "应收账款", "坏账", "呆坏账", "坏账损失", "坏账准备金",
-    "账期", "理赔", "赔付", "索赔", "拖欠", "逾期", "逾期率", "DSO", "周转天数", "应收账款周转天数", "周转率",
-    "信用额度", "授信额度", "信用限额", "信用证", "银行保函", "预付款", "除外责任", "破产", "资信", "资信评估",
-    "资信调查", "追偿", "超额损失限额", "催收", "赊销", "现金流", "资金链", "投保", "承保", "保单", "保费",
-    "买方", "卖方", "违约", "拒付", "现金比率", "流动比率", "营运资金", "账龄", "信用评估", "信用评级",
-    "信用政策", "信用管理", "风险敞口", "政治风险", "汇率风险", "外汇管制", "不可抗力", "先买后付",
-    "分期付款", "增信", "征信", "集中度", "大宗商品", "中小企业", "小微企业", "坏账率", "回款", "货款",
-    "账款", "商业争议", "质量纠纷", "买卖双方", "数字化平台", "风险预警", "国别风险", "授信",
-)
+# Words jieba keeps whole (lexicon.yaml ``domain_words``).
+DOMAIN_WORDS: tuple[str, ...] = words("domain_words")
 
 STOPWORDS: frozenset[str] = frozenset(
     """的 了 和 与 及 或 是 在 有 也 都 就 而 对 为 以 于 把 被 让 给 从 到 等 这 那 其 之 个 些 此 吗 呢 吧 啊 呀
@@ -33,24 +27,8 @@ STOPWORDS: frozenset[str] = frozenset(
     是否 比如 例如 现在 目前 一般 通常""".split()
 )
 
-# Colloquial words a user types -> the words the articles use (query side only).
-QUERY_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "不赔": ("除外责任", "不覆盖", "不包括"),
-    "不保": ("除外责任", "不覆盖", "不包括"),
-    "不承保": ("除外责任", "不覆盖", "不包括"),
-    "倒闭": ("破产",),
-    "跑路": ("破产", "拖欠"),
-    "赖账": ("拖欠",),
-    "欠款": ("拖欠", "账款"),
-    "欠钱": ("拖欠",),
-    "赔款": ("赔付", "理赔"),
-    "赔钱": ("赔付", "理赔"),
-    "报案": ("索赔", "理赔"),
-    "出险": ("理赔", "损失"),
-    "回款": ("回收", "收回"),
-    "额度": ("信用额度",),
-    "保函": ("银行保函",),
-}
+# Colloquial words a user types -> the words the articles use (query side only; lexicon.yaml ``search_synonyms``).
+QUERY_SYNONYMS: dict[str, tuple[str, ...]] = search_synonyms()
 
 _ASCII = re.compile(r"[a-z0-9]+(?:[.\-][a-z0-9]+)*")
 _WORDLIKE = re.compile(r"[\u4e00-\u9fff]|[a-z0-9]")

@@ -18,8 +18,22 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from knowledge.conflicts import Conflict, coverage_disagreements, figures, topic_conflicts
-from knowledge.constants import ABOUT_SUBJECT, FINDING_CONFIDENCE, LEAD_COVERAGE_WEIGHT, LEAD_POOL, SUPPORT_SHARE
+from knowledge.conflicts import (
+    Conflict,
+    CoverageDisagreement,
+    coverage_disagreements,
+    figures,
+    topic_conflicts,
+)
+from knowledge.constants import (
+    ABOUT_SUBJECT,
+    FINDING_CONFIDENCE,
+    LEAD_COVERAGE_WEIGHT,
+    LEAD_POOL,
+    STRONG_MEANING,
+    STRONG_MEANING_CONFIDENCE,
+    SUPPORT_SHARE,
+)
 from knowledge.facts import Fact, extract_facts
 from knowledge.formatting import (
     Citation,
@@ -33,6 +47,7 @@ from knowledge.formatting import (
 )
 from knowledge.grounding import numbers, ungrounded
 from knowledge.questions import Question, content_terms, understand
+from knowledge.terms import segment
 from knowledge.reasoning import Finding, reason
 from knowledge.scoring import GENERIC, Candidate, SentenceScorer, asked_units_of, asks_coverage
 from knowledge.sentences import PROVIDER, Sentence, terms
@@ -46,8 +61,14 @@ __all__ = ["Citation", "Composer", "Composition"]
 # The unit class of figure that answers each numeric kind of question.
 _KIND_UNITS = {"duration": {"days", "months"}, "percent": {"percent"}}
 _PROBE = 6  # the best candidates searched for the asked kind of figure
+_NEAR_COVER = 10  # a covering sentence this high among the candidates speaks to the question
+_NEAR_MEANING = 15  # ...or this high among all sentences by meaning alone (dev conflict questions)
+_EXCLUDED_MARGIN = 0.025  # excluded items this close (cosine) to the closest one may be what is asked (dev)
 # Asked kinds answered by a sentence holding a fact of the same kind.
 _FACT_KINDS = {"threshold", "duration", "percent", "step", "definition"}
+# The asking words that want a number (or a date computed from one); "什么时候/何时" alone may be
+# answered by a condition ("逾期时间较长时").
+_ASKS_FIGURE = re.compile(r"多久|多长|多少|几[天日个年周号成次]|哪天|哪一天|最晚|最迟|百分|比例|占比|how (long|many|much)|deadline|last day|percent", re.I)
 _CLAUSE_SPLIT = re.compile(r"([，,；;：:。、()（）])")
 
 
@@ -120,6 +141,8 @@ class Composer(SentenceScorer):
         units = set().union(*(_KIND_UNITS.get(k, set()) for k in question.kinds))
         if not units or question.figures or question.dates or question.english or not candidates:
             return False  # (an English question's words are not the articles' words)
+        if not _ASKS_FIGURE.search(question.text):
+            return False  # "什么时候该…" is answered by a condition as well as by a number of days
         top = candidates[0].score
         near = [c for c in candidates[:_PROBE] if c.score >= 0.5 * top]
         words = content_terms(f"{context} {question.text}")  # a follow-up's subject is in the earlier turn
@@ -177,14 +200,37 @@ class Composer(SentenceScorer):
         conflicts = [] if finding else self._topic_conflicts(query, candidates, chosen)
         lines += [conflict_line(c, citations) for c in conflicts]
         if not conflicts and ("cover" in question.kinds or asks_coverage(query)):
-            for dis in coverage_disagreements(terms(query), self.pool, self.weights)[:1]:
+            dis = self._coverage_disagreement(query, candidates, similar, query_vector)
+            if dis is not None:
                 lines.append(disagreement_line(dis.term, dis.excluded, dis.covered, citations))
         scores = self._scores(hits, chosen, conflicts, query)
         confidence = max(max(c.coverage for c in candidates), self._subject_coverage(query, candidates))
         if finding is not None:
             confidence = max(confidence, FINDING_CONFIDENCE)  # a worked-out answer from a relevant fact
         semantic = float(similar[0].max()) if similar is not None and len(similar[0]) else None
+        if semantic is not None and semantic >= STRONG_MEANING:
+            # a sentence says (nearly) what was asked in other words: a colloquial question shares few of them
+            confidence = max(confidence, STRONG_MEANING_CONFIDENCE)
         return Composition(full_width("\n".join(lines)), citations.citations(scores), confidence, conflicts, semantic)
+
+    def _coverage_disagreement(
+        self, query: str, candidates: list[Candidate], similar: tuple[np.ndarray, np.ndarray] | None,
+        query_vector: np.ndarray | None,
+    ) -> CoverageDisagreement | None:
+        """A risk the articles both exclude and cover: one the question names, else the excluded risk
+        closest to the question in meaning ("打仗" is 战争) when another article covers it in a sentence
+        close to the question too (by words or by meaning)."""
+        named = coverage_disagreements(terms(query), self.pool, self.weights)
+        if named or similar is None:
+            return named[0] if named else None
+        near = {c.sentence for c in candidates[:_NEAR_COVER]}
+        near |= {self.pool[int(i)] for i in np.argsort(-similar[0])[:_NEAR_MEANING]}
+        for item in self.closest_excluded(query_vector, _EXCLUDED_MARGIN):
+            words = [w for w in segment(item) if len(w) >= 2]  # whole words: "等不" of "等不可抗力" names nothing
+            found = [d for d in coverage_disagreements(words, self.pool, self.weights) if d.covered in near]
+            if found:
+                return found[0]
+        return None
 
     def _subject_coverage(self, query: str, candidates: list[Candidate]) -> float:
         """How much of the question's own words (asking and function words left out) the best candidates

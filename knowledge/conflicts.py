@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from knowledge.numerals import arabic_figures
-from knowledge.sentences import Sentence, TermWeights
+from knowledge.sentences import Sentence, TermWeights, terms
 
 _CN_DIGITS = "零一二三四五六七八九十百"
 _NUMBER = rf"(?:\d[\d,]*(?:\.\d+)?|[{_CN_DIGITS}]+)"
@@ -188,6 +188,18 @@ def coverage_disagreements(
         if covered is not None:
             out.append(CoverageDisagreement(term, excluded, covered))
     return out
+
+
+_ITEM_SPLIT = re.compile(r"[、，,；;/：:（）()]|以及|及|和|或")
+
+
+def excluded_items(text: str) -> list[str]:
+    """The items a sentence lists after an exclusion word ("除外责任包括：纠纷、汇率损失、战争" -> the three)."""
+    match = _EXCLUDED.search(text)
+    if not match:
+        return []
+    items = (i.strip(" 。等") for i in _ITEM_SPLIT.split(text[match.end() :]))
+    return [i for i in items if len(i) >= 2 and terms(i)]
 
 
 def topic_conflicts(

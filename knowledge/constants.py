@@ -65,6 +65,11 @@ ABOUT_SUBJECT = 0.5
 # A worked-out lead (a finding from a relevant fact) counts as at least this much coverage of the
 # question, so a short question ("办X第二步做什么") is not refused for sharing few words. Set on held-out.
 FINDING_CONFIDENCE = 0.5
+# A question whose closest article sentence is at least STRONG_MEANING in e5 cosine is answered even when
+# it shares few words with the articles (colloquial wording): its confidence is at least
+# STRONG_MEANING_CONFIDENCE. Set on dev: no question the articles do not answer comes that close.
+STRONG_MEANING = 0.91
+STRONG_MEANING_CONFIDENCE = 0.3
 
 # --- whether to answer at all (the bot's retrieval step, bot/pipeline/retrieval.py) ---------------------
 # How many chunks the step asks the retriever for.

@@ -47,7 +47,7 @@ from knowledge.formatting import (
 )
 from knowledge.grounding import numbers, ungrounded
 from knowledge.questions import Question, content_terms, understand
-from knowledge.terms import segment
+from knowledge.terms import STOPWORDS, segment
 from knowledge.reasoning import Finding, reason
 from knowledge.scoring import GENERIC, Candidate, SentenceScorer, asked_units_of, asks_coverage
 from knowledge.sentences import PROVIDER, Sentence, terms
@@ -69,6 +69,11 @@ _FACT_KINDS = {"threshold", "duration", "percent", "step", "definition"}
 # The asking words that want a number (or a date computed from one); "什么时候/何时" alone may be
 # answered by a condition ("逾期时间较长时").
 _ASKS_FIGURE = re.compile(r"多久|多长|多少|几[天日个年周号成次]|哪天|哪一天|最晚|最迟|百分|比例|占比|how (long|many|much)|deadline|last day|percent", re.I)
+# "X和Y有什么区别": a comparison of two named things; the articles answer it only when they know both.
+_COMPARISON = re.compile(
+    r"(?P<a>[^\s，,。？?！!；;]{1,16}?)(?:和|与|跟|同|比|或|还是|versus|vs\.?)(?P<b>[^\s，,。？?！!；;]{1,16}?)"
+    r"(?:之间|两者|两个)?(?:有)?(?:什么|啥|哪些|何)?(?:区别|不同|不一样|差别|差异|哪个好|哪个更|谁更)"
+)
 _CLAUSE_SPLIT = re.compile(r"([，,；;：:。、()（）])")
 
 
@@ -105,6 +110,7 @@ class Composer(SentenceScorer):
         self.facts = list(facts) if facts is not None else [f for c in chunks for f in extract_facts(c)]
         self.typos = corrector_for(corpus_texts(chunks))
         self.keywords = corpus_keywords(corpus_texts(chunks))
+        self.vocabulary = {w for c in chunks for w in segment(f"{c.heading}。{c.text}")}
         self._by_chunk: dict[str, list[Sentence]] = {}
         for sentence in self.pool:
             self._by_chunk.setdefault(sentence.chunk_id, []).append(sentence)
@@ -152,6 +158,18 @@ class Composer(SentenceScorer):
         best = max(self.weights.coverage(words, c.sentence.text) for c in candidates[:_PROBE])
         return not any(self._states(c.sentence.text, units, words, ABOUT_SUBJECT * best) for c in near)
 
+    def _compares_unknown(self, query: str) -> bool:
+        """True when the question compares two things and the articles never name one of them as a word
+        ("保理" is not a word of "确保理赔"): the comparison asked for is absent."""
+        match = _COMPARISON.search(query)
+        if match is None:
+            return False
+        for side in (match.group("a"), match.group("b")):
+            words = [w for w in segment(side) if len(w) >= 2 and w not in STOPWORDS]
+            if words and not any(w in self.vocabulary for w in words):
+                return True
+        return False
+
     def _states(self, sentence: str, units: set[str], words: list[str], floor: float) -> bool:
         parts = _CLAUSE_SPLIT.split(sentence)  # clause, separator, clause, separator, ...
         clauses, separators = parts[0::2], parts[1::2] + [""]
@@ -189,7 +207,7 @@ class Composer(SentenceScorer):
         similar = self.similarities(query_vector)
         favoured = set().union(*(self._kind_texts.get(k, set()) for k in question.kinds & _FACT_KINDS))
         candidates = self.candidates(query, context, hits, about_provider, similar, favoured)
-        if not candidates or self._asked_fact_missing(question, candidates, context):
+        if not candidates or self._asked_fact_missing(question, candidates, context) or self._compares_unknown(query):
             return None
         finding = reason(question, self.facts, self._fact_relevance(f"{context} {query}", hits))
         chosen = self.select(candidates, limit=2 if finding else 3)

@@ -176,3 +176,27 @@ def test_chinese_numerals_are_the_same_figure_and_no_conflict() -> None:
     composer = Composer([spelled, digits])
     result = composer.compose("理赔审核赔付要多少个工作日?", hits(spelled, digits))
     assert result is not None and not result.conflicts
+
+
+def test_comparison_with_something_the_articles_never_name_is_not_answered() -> None:
+    composer = Composer(CHUNKS)
+    # "保险服务商" is a word of the articles; a forfaiting deal never is
+    assert composer.compose("福费廷与信用保险之间有什么差别", hits(RISKS, CLAIMS_A)) is None
+    assert composer.compose("信用保险跟保险服务商有什么不同", hits(RISKS, CLAIMS_A)) is not None
+
+
+def test_a_when_question_is_answered_by_a_condition_without_a_number_of_days() -> None:
+    lawyer = Chunk("003_d#1", "003_d", "逾期账款", "section", "逾期账款处理",
+                   "如果协商多次仍无结果，可以委托律师发出律师函。律师函应写明欠款金额和依据。", 0, 0)
+    composer = Composer([lawyer, RISKS])
+    result = composer.compose("到了什么时候该请律师出面", hits(lawyer))
+    assert result is not None and "律师函" in result.text
+    assert composer.compose("委托律师以后几天能拿回欠款", hits(lawyer)) is None  # a number was asked
+
+
+def test_excluded_items_are_read_one_by_one() -> None:
+    from knowledge.conflicts import excluded_items
+
+    text = "保单一般不包括：合同纠纷导致的拒付、汇兑损失、以及地震等自然灾害。"
+    assert excluded_items(text) == ["合同纠纷导致的拒付", "汇兑损失", "地震等自然灾害"]
+    assert excluded_items("保单保障买方破产。") == []

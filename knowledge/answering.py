@@ -22,11 +22,13 @@ from knowledge.conflicts import (
     Conflict,
     CoverageDisagreement,
     coverage_disagreements,
+    excluded_items,
     figures,
     topic_conflicts,
 )
 from knowledge.constants import (
     ABOUT_SUBJECT,
+    CROSS_LINGUAL_OFFSET,
     FINDING_CONFIDENCE,
     LEAD_COVERAGE_WEIGHT,
     LEAD_POOL,
@@ -74,6 +76,9 @@ _COMPARISON = re.compile(
     r"(?P<a>[^\s，,。？?！!；;]{1,16}?)(?:和|与|跟|同|比|或|还是|versus|vs\.?)(?P<b>[^\s，,。？?！!；;]{1,16}?)"
     r"(?:之间|两者|两个)?(?:有)?(?:什么|啥|哪些|何)?(?:区别|不同|不一样|差别|差异|哪个好|哪个更|谁更)"
 )
+# "是不是什么都赔": a question whether everything is covered (any exclusion answers it: no).
+_ASKS_ALL = re.compile(r"(什么|啥|所有|任何|不管|无论).{0,10}都(赔|保|管|覆盖)|都(能|会)?赔吗|一律赔")
+_NAMED_DF = 8  # a term this rare in the articles names a particular risk (拒付, 破产), not the field
 _CLAUSE_SPLIT = re.compile(r"([，,；;：:。、()（）])")
 
 
@@ -158,6 +163,22 @@ class Composer(SentenceScorer):
         best = max(self.weights.coverage(words, c.sentence.text) for c in candidates[:_PROBE])
         return not any(self._states(c.sentence.text, units, words, ABOUT_SUBJECT * best) for c in near)
 
+    def _cover_verdict(self, query: str, candidates: list[Candidate]) -> tuple[str, Candidate] | None:
+        """For "能赔吗": "no" in a word and the sentence that says so, or None when unclear.
+
+        A close sentence that excludes something the question names ("质量纠纷引发的拒付") says it is
+        not covered; a question whether everything is covered is answered by any exclusion.
+        """
+        if not ("cover" in understand(query).kinds or asks_coverage(query) or _ASKS_ALL.search(query)):
+            return None
+        named = {t for t in terms(query) if 0 < self.weights.df.get(t, 0) <= _NAMED_DF and t not in GENERIC}
+        near = candidates[:_PROBE]
+        for cand in near:
+            items = excluded_items(cand.sentence.text)
+            if items and (_ASKS_ALL.search(query) or any(named & set(terms(i)) for i in items)):
+                return ("不是什么都赔：" if _ASKS_ALL.search(query) else "一般不赔：", cand)
+        return None  # what is covered is said in the articles' own words (a named event is not proof of cover)
+
     def _compares_unknown(self, query: str) -> bool:
         """True when the question compares two things and the articles never name one of them as a word
         ("保理" is not a word of "确保理赔"): the comparison asked for is absent."""
@@ -212,20 +233,24 @@ class Composer(SentenceScorer):
         finding = reason(question, self.facts, self._fact_relevance(f"{context} {query}", hits))
         chosen = self.select(candidates, limit=2 if finding else 3)
         chosen = self._answer_first(candidates, chosen)
+        asks_cover = "cover" in question.kinds or asks_coverage(query)
+        dis = self._coverage_disagreement(query, candidates, similar, query_vector) if asks_cover else None
+        # a plain "no" only when the articles agree and the question is in Chinese
+        verdict = None if finding or dis or question.english else self._cover_verdict(query, candidates)
+        if verdict is not None:
+            chosen = [verdict[1]] + [c for c in chosen if c is not verdict[1]][:1]
         citations = Citations(self.titles)
         lead, support = self._lead(question, finding, chosen, citations)
-        lines = [body(lead, support)]
+        lines = [body(f"{verdict[0]}{lead}" if verdict else lead, support)]
         conflicts = [] if finding else self._topic_conflicts(query, candidates, chosen)
         lines += [conflict_line(c, citations) for c in conflicts]
-        if not conflicts and ("cover" in question.kinds or asks_coverage(query)):
-            dis = self._coverage_disagreement(query, candidates, similar, query_vector)
-            if dis is not None:
-                lines.append(disagreement_line(dis.term, dis.excluded, dis.covered, citations))
+        if dis is not None and not conflicts:
+            lines.append(disagreement_line(dis.term, dis.excluded, dis.covered, citations))
         scores = self._scores(hits, chosen, conflicts, query)
         confidence = max(max(c.coverage for c in candidates), self._subject_coverage(query, candidates))
         if finding is not None:
             confidence = max(confidence, FINDING_CONFIDENCE)  # a worked-out answer from a relevant fact
-        semantic = float(similar[0].max()) if similar is not None and len(similar[0]) else None
+        semantic = _best_meaning(similar, question.english)
         if semantic is not None and semantic >= STRONG_MEANING:
             # a sentence says (nearly) what was asked in other words: a colloquial question shares few of them
             confidence = max(confidence, STRONG_MEANING_CONFIDENCE)
@@ -322,6 +347,14 @@ class Composer(SentenceScorer):
                 # a counterpart from outside the retrieved hits: its own relevance to the question
                 scores.setdefault(sentence.doc_id, self.relevance(qterms, sentence))
         return scores
+
+
+def _best_meaning(similar: tuple[np.ndarray, np.ndarray] | None, english: bool) -> float | None:
+    """The best cosine of the question with an article sentence (an English one raised to the Chinese scale)."""
+    if similar is None or not len(similar[0]):
+        return None
+    # an English question against Chinese sentences scores lower than the same question in Chinese
+    return float(similar[0].max()) + (CROSS_LINGUAL_OFFSET if english else 0.0)
 
 
 def _introduces_list(text: str) -> bool:

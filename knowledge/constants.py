@@ -70,6 +70,11 @@ FINDING_CONFIDENCE = 0.5
 # STRONG_MEANING_CONFIDENCE. Set on dev: no question the articles do not answer comes that close.
 STRONG_MEANING = 0.91
 STRONG_MEANING_CONFIDENCE = 0.3
+# e5 puts an English question and the Chinese sentence that answers it about this much lower in cosine
+# than the same question asked in Chinese; the English question's best cosine is raised by it before the
+# gates above (MIN_SEMANTIC, DOMAIN_SEMANTIC) apply. Set on dev's English questions; an off-topic English
+# question stays below the floor.
+CROSS_LINGUAL_OFFSET = 0.02
 
 # --- whether to answer at all (the bot's retrieval step, bot/pipeline/retrieval.py) ---------------------
 # How many chunks the step asks the retriever for.

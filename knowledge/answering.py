@@ -28,6 +28,7 @@ from knowledge.conflicts import (
 )
 from knowledge.constants import (
     ABOUT_SUBJECT,
+    CLEAR_MEANING_MARGIN,
     CROSS_LINGUAL_OFFSET,
     FINDING_CONFIDENCE,
     LEAD_COVERAGE_WEIGHT,
@@ -179,6 +180,16 @@ class Composer(SentenceScorer):
                 return ("不是什么都赔：" if _ASKS_ALL.search(query) else "一般不赔：", cand)
         return None  # what is covered is said in the articles' own words (a named event is not proof of cover)
 
+    def _clear_winner(self, similar: tuple[np.ndarray, np.ndarray] | None, candidates: list[Candidate]) -> Candidate | None:
+        """The candidate closest in meaning to the question when it is clearly closer than any other sentence
+        (words shared by chance do not outvote it)."""
+        if similar is None or len(similar[0]) < 2:
+            return None
+        first, second = np.argsort(-similar[0])[:2]
+        if similar[0][first] - similar[0][second] < CLEAR_MEANING_MARGIN:
+            return None
+        return next((c for c in candidates if c.sentence == self.pool[int(first)]), None)
+
     def _compares_unknown(self, query: str) -> bool:
         """True when the question compares two things and the articles never name one of them as a word
         ("保理" is not a word of "确保理赔"): the comparison asked for is absent."""
@@ -233,6 +244,9 @@ class Composer(SentenceScorer):
         finding = reason(question, self.facts, self._fact_relevance(f"{context} {query}", hits))
         chosen = self.select(candidates, limit=2 if finding else 3)
         chosen = self._answer_first(candidates, chosen)
+        clear = self._clear_winner(similar, candidates)
+        if clear is not None and finding is None and clear not in chosen:
+            chosen = [clear] + chosen[:1]  # one sentence says it far better in meaning than any other
         asks_cover = "cover" in question.kinds or asks_coverage(query)
         dis = self._coverage_disagreement(query, candidates, similar, query_vector) if asks_cover else None
         # a plain "no" only when the articles agree and the question is in Chinese

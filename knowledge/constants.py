@@ -75,6 +75,9 @@ STRONG_MEANING_CONFIDENCE = 0.3
 # gates above (MIN_SEMANTIC, DOMAIN_SEMANTIC) apply. Set on dev's English questions; an off-topic English
 # question stays below the floor.
 CROSS_LINGUAL_OFFSET = 0.02
+# The sentence closest in meaning leads the answer when its cosine beats every other sentence's by this
+# much (a clear winner; e5 cosines of related sentences sit within a few thousandths). Set on dev.
+CLEAR_MEANING_MARGIN = 0.01
 
 # --- whether to answer at all (the bot's retrieval step, bot/pipeline/retrieval.py) ---------------------
 # How many chunks the step asks the retriever for.

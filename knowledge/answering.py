@@ -78,7 +78,9 @@ _COMPARISON = re.compile(
     r"(?:之间|两者|两个)?(?:有)?(?:什么|啥|哪些|何)?(?:区别|不同|不一样|差别|差异|哪个好|哪个更|谁更)"
 )
 # "是不是什么都赔": a question whether everything is covered (any exclusion answers it: no).
-_ASKS_ALL = re.compile(r"(什么|啥|所有|任何|不管|无论).{0,10}都(赔|保|管|覆盖)|都(能|会)?赔吗|一律赔")
+_ASKS_ALL = re.compile(r"(什么|啥|所有|任何|不管|无论).{0,10}都(能|会|可以)?(赔|保|管|覆盖)|一律赔")
+_COVERS = re.compile(r"主要承保|承保[^，,。；;]{0,8}(风险|损失)|保障范围涵盖")
+_EXCLUDES = re.compile(r"除外|不包括|不覆盖|不承保|不保障|不赔")
 _NAMED_DF = 8  # a term this rare in the articles names a particular risk (拒付, 破产), not the field
 _CLAUSE_SPLIT = re.compile(r"([，,；;：:。、()（）])")
 
@@ -164,7 +166,7 @@ class Composer(SentenceScorer):
         best = max(self.weights.coverage(words, c.sentence.text) for c in candidates[:_PROBE])
         return not any(self._states(c.sentence.text, units, words, ABOUT_SUBJECT * best) for c in near)
 
-    def _cover_verdict(self, query: str, candidates: list[Candidate]) -> tuple[str, Candidate] | None:
+    def _cover_verdict(self, query: str, candidates: list[Candidate]) -> tuple[str, list[Candidate]] | None:
         """For "能赔吗": "no" in a word and the sentence that says so, or None when unclear.
 
         A close sentence that excludes something the question names ("质量纠纷引发的拒付") says it is
@@ -174,10 +176,14 @@ class Composer(SentenceScorer):
             return None
         named = {t for t in terms(query) if 0 < self.weights.df.get(t, 0) <= _NAMED_DF and t not in GENERIC}
         near = candidates[:_PROBE]
+        if _ASKS_ALL.search(query):
+            # "不是什么都赔": what is excluded, then what is covered
+            excluding = next((c for c in candidates if excluded_items(c.sentence.text)), None)
+            covering = next((c for c in candidates if _COVERS.search(c.sentence.text) and not _EXCLUDES.search(c.sentence.text)), None)
+            return ("不是什么都赔：", [c for c in (excluding, covering) if c]) if excluding else None
         for cand in near:
-            items = excluded_items(cand.sentence.text)
-            if items and (_ASKS_ALL.search(query) or any(named & set(terms(i)) for i in items)):
-                return ("不是什么都赔：" if _ASKS_ALL.search(query) else "一般不赔：", cand)
+            if any(named & set(terms(i)) for i in excluded_items(cand.sentence.text)):
+                return "一般不赔：", [cand]
         return None  # what is covered is said in the articles' own words (a named event is not proof of cover)
 
     def _clear_winner(self, similar: tuple[np.ndarray, np.ndarray] | None, candidates: list[Candidate]) -> Candidate | None:
@@ -252,7 +258,7 @@ class Composer(SentenceScorer):
         # a plain "no" only when the articles agree and the question is in Chinese
         verdict = None if finding or dis or question.english else self._cover_verdict(query, candidates)
         if verdict is not None:
-            chosen = [verdict[1]] + [c for c in chosen if c is not verdict[1]][:1]
+            chosen = (verdict[1] + [c for c in chosen if c not in verdict[1]])[:2]
         citations = Citations(self.titles)
         lead, support = self._lead(question, finding, chosen, citations)
         lines = [body(f"{verdict[0]}{lead}" if verdict else lead, support)]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from knowledge.answering import Composer
 from knowledge.conflicts import figures
 from knowledge.formatting import full_width
@@ -200,3 +202,46 @@ def test_excluded_items_are_read_one_by_one() -> None:
     text = "保单一般不包括：合同纠纷导致的拒付、汇兑损失、以及地震等自然灾害。"
     assert excluded_items(text) == ["合同纠纷导致的拒付", "汇兑损失", "地震等自然灾害"]
     assert excluded_items("保单保障买方破产。") == []
+
+
+LOSSES = Chunk(
+    "005_x#faq1", "005_x", "保单条款", "faq", "哪些损失保单不管?",
+    "保单不承保:运输途中的货损、买卖合同违约引起的拒收。保险主要承保买方破产和长期拖欠造成的应收账款损失。",
+    0, 0,
+)
+
+
+def test_a_cover_question_naming_an_excluded_loss_is_answered_no_first() -> None:
+    composer = Composer([LOSSES, RISKS])
+    result = composer.compose("集装箱在海上受潮出了货损，买家不付款，保险公司会赔吗", hits(LOSSES, RISKS))
+    assert result is not None and result.text.startswith("一般不赔：保单不承保")
+
+
+def test_whether_everything_is_covered_is_answered_with_exclusions_and_cover() -> None:
+    composer = Composer([LOSSES, RISKS])
+    result = composer.compose("是不是买家不给钱什么理由都能赔", hits(LOSSES, RISKS))
+    assert result is not None and result.text.startswith("不是什么都赔：")
+    assert "货损" in result.text and "破产" in result.text
+
+
+def test_a_cover_question_naming_nothing_excluded_gets_no_verdict() -> None:
+    composer = Composer([LOSSES, RISKS])
+    result = composer.compose("买家破产了保险会赔吗", hits(LOSSES, RISKS))
+    assert result is not None and not result.text.startswith(("一般不赔", "不是什么都赔"))
+
+
+def test_the_sentence_clearly_closest_in_meaning_leads() -> None:
+    texts: dict[str, np.ndarray] = {}
+    rng = np.random.default_rng(7)
+
+    def embed(batch: list[str]) -> np.ndarray:
+        rows = [texts.setdefault(t, rng.normal(size=16)) for t in batch]
+        return np.array([r / np.linalg.norm(r) for r in rows], dtype=np.float32)
+
+    composer = Composer(CHUNKS, embed_passages=embed)
+    target = next(s for s in composer.pool if s.text.startswith("理赔效率取决于"))
+    query = texts[target.text] / np.linalg.norm(texts[target.text])
+    result = composer.compose("审核赔付要多久", hits(CLAIMS_A, CLAIMS_B), query_vector=query)
+    assert result is not None and result.text.startswith("理赔效率取决于")
+    plain = composer.compose("审核赔付要多久", hits(CLAIMS_A, CLAIMS_B))
+    assert plain is not None and not plain.text.startswith("理赔效率取决于")

@@ -82,6 +82,8 @@ _ASKS_ALL = re.compile(r"(什么|啥|所有|任何|不管|无论).{0,10}都(能|
 _COVERS = re.compile(r"主要承保|承保[^，,。；;]{0,8}(风险|损失)|保障范围涵盖")
 _EXCLUDES = re.compile(r"除外|不包括|不覆盖|不承保|不保障|不赔")
 _NAMED_DF = 8  # a term this rare in the articles names a particular risk (拒付, 破产), not the field
+# "X多少算合适 / 低于多少该警惕": the level of X that matters, answered only by a figure about X.
+_ASKS_LEVEL = re.compile(r"多少(才|就)?算|(低于|高于|超过|不到|到|达到)多少|多少(以上|以下)")
 _CLAUSE_SPLIT = re.compile(r"([，,；;：:。、()（）])")
 
 
@@ -146,25 +148,33 @@ class Composer(SentenceScorer):
         return relevance
 
     def _asked_fact_missing(self, question: Question, candidates: list[Candidate], context: str = "") -> bool:
-        """True when the question asks for a duration or share and no close candidate states one about it.
+        """True when the question asks for a duration, a share or a level and no close candidate states one about it.
 
         "About it": the clause stating the figure (with its neighbours) covers a fair share
         (:data:`ABOUT_SUBJECT`) of the question's own words, compared with the best any close sentence
         covers ("平均DSO是多少天" is not answered by a 30-day limit on overdue invoices).
         """
         units = set().union(*(_KIND_UNITS.get(k, set()) for k in question.kinds))
-        if not units or question.figures or question.dates or question.english or not candidates:
+        level = not units and bool(_ASKS_LEVEL.search(question.text))  # "X多少算合适": any figure about X
+        if not (units or level) or question.figures or question.dates or question.english or not candidates:
             return False  # (an English question's words are not the articles' words)
         if not _ASKS_FIGURE.search(question.text):
             return False  # "什么时候该…" is answered by a condition as well as by a number of days
         top = candidates[0].score
         near = [c for c in candidates[:_PROBE] if c.score >= 0.5 * top]
+        if level and (subject := _level_subject(question.text)):
+            # the named term with a figure in its sentence (流动比率's level says nothing of 现金比率)
+            return not any(subject in c.sentence.text and numbers(c.sentence.text) for c in near)
         words = content_terms(f"{context} {question.text}")  # a follow-up's subject is in the earlier turn
+
+        def states(clause: str) -> bool:
+            return bool(numbers(clause)) if level else any(f.unit in units for f in figures(clause, levels_only=False))
+
         if not words:
-            return not any(f.unit in units for c in near for f in figures(c.sentence.text, levels_only=False))
+            return not any(states(c.sentence.text) for c in near)
         # as much of the question as the closest sentences cover at best; a figure's clause must reach a share
         best = max(self.weights.coverage(words, c.sentence.text) for c in candidates[:_PROBE])
-        return not any(self._states(c.sentence.text, units, words, ABOUT_SUBJECT * best) for c in near)
+        return not any(self._states(c.sentence.text, states, words, ABOUT_SUBJECT * best) for c in near)
 
     def _cover_verdict(self, query: str, candidates: list[Candidate]) -> tuple[str, list[Candidate]] | None:
         """For "能赔吗": "no" in a word and the sentence that says so, or None when unclear.
@@ -208,11 +218,11 @@ class Composer(SentenceScorer):
                 return True
         return False
 
-    def _states(self, sentence: str, units: set[str], words: list[str], floor: float) -> bool:
+    def _states(self, sentence: str, states: Callable[[str], bool], words: list[str], floor: float) -> bool:
         parts = _CLAUSE_SPLIT.split(sentence)  # clause, separator, clause, separator, ...
         clauses, separators = parts[0::2], parts[1::2] + [""]
         for n, clause in enumerate(clauses):
-            if any(f.unit in units for f in figures(clause, levels_only=False)):
+            if states(clause):
                 # the clause before, and the one after when the sentence simply goes on ("…60天仍未付款的，视为违约")
                 after = clauses[n + 1] if n + 1 < len(clauses) and separators[n] in "，," else ""
                 coverage = self.weights.coverage(words, "".join(clauses[max(0, n - 1) : n + 1]) + after)
@@ -367,6 +377,13 @@ class Composer(SentenceScorer):
                 # a counterpart from outside the retrieved hits: its own relevance to the question
                 scores.setdefault(sentence.doc_id, self.relevance(qterms, sentence))
         return scores
+
+
+def _level_subject(text: str) -> str:
+    """The term a level is asked of: the last long word before "多少算" ("现金比率…多少算合适"), or ""."""
+    match = _ASKS_LEVEL.search(text)
+    words = segment(text[: match.start()]) if match else []
+    return next((w for w in reversed(words) if len(w) >= 3 and w not in STOPWORDS and not w[0].isdigit()), "")
 
 
 def _best_meaning(similar: tuple[np.ndarray, np.ndarray] | None, english: bool) -> float | None:

@@ -245,3 +245,12 @@ def test_the_sentence_clearly_closest_in_meaning_leads() -> None:
     assert result is not None and result.text.startswith("理赔效率取决于")
     plain = composer.compose("审核赔付要多久", hits(CLAIMS_A, CLAIMS_B))
     assert plain is not None and not plain.text.startswith("理赔效率取决于")
+
+
+def test_a_level_asked_of_a_term_no_sentence_gives_a_figure_for_is_not_answered() -> None:
+    margins = Chunk("006_m#1", "006_m", "财务指标", "section", "盈利预警",
+                    "毛利率低于12%时需要复核定价。净利润率是衡量盈利能力的常用指标。", 0, 0)
+    composer = Composer([margins, RISKS])
+    assert composer.compose("净利润率多少算正常", hits(margins)) is None
+    answered = composer.compose("毛利率低于多少就要复核定价", hits(margins))
+    assert answered is not None and "12%" in answered.text

@@ -259,7 +259,7 @@ class Composer(SentenceScorer):
             return None
         finding = reason(question, self.facts, self._fact_relevance(f"{context} {query}", hits))
         chosen = self.select(candidates, limit=2 if finding else 3)
-        chosen = self._answer_first(candidates, chosen)
+        chosen = self._answer_first(query, candidates, chosen)
         clear = self._clear_winner(similar, candidates)
         if clear is not None and finding is None and clear not in chosen:
             chosen = [clear] + chosen[:1]  # one sentence says it far better in meaning than any other
@@ -313,10 +313,17 @@ class Composer(SentenceScorer):
             return 0.0
         return max(self.relevance(words, c.sentence) for c in candidates[:_PROBE])
 
-    @staticmethod
-    def _answer_first(candidates: list[Candidate], chosen: list[Candidate]) -> list[Candidate]:
-        """The chosen sentences, the one that best says what was asked first; weak support dropped."""
-        lead = max(candidates[:LEAD_POOL], key=lambda c: c.score + LEAD_COVERAGE_WEIGHT * c.coverage)
+    def _answer_first(self, query: str, candidates: list[Candidate], chosen: list[Candidate]) -> list[Candidate]:
+        """The chosen sentences, the one that best says what was asked first; weak support dropped.
+
+        The lead covers the question's subject words best (its asking and filler words left out: a
+        sentence sharing "以后", "不能" says nothing about the subject)."""
+        words = content_terms(query)
+
+        def about(c: Candidate) -> float:
+            return self.relevance(words, c.sentence) if words else c.coverage
+
+        lead = max(candidates[:LEAD_POOL], key=lambda c: c.score + LEAD_COVERAGE_WEIGHT * about(c))
         rest = sorted((c for c in chosen if c is not lead), key=lambda c: -c.score)
         return [lead] + [c for c in rest if c.score >= SUPPORT_SHARE * candidates[0].score]
 

@@ -54,10 +54,11 @@ SELECT_SHARE = 0.5
 # so an answer does not trail off into another topic. Set on public + held-out.
 SUPPORT_SHARE = 0.5
 # The lead is the candidate among the best LEAD_POOL with the highest score + LEAD_COVERAGE_WEIGHT x
-# coverage of the question's terms: the first sentence should say what was asked in its words.
-# Set on public + held-out.
-LEAD_POOL = 3
-LEAD_COVERAGE_WEIGHT = 2.0
+# coverage of the question's subject words (asking and filler words left out): the first sentence
+# should say what was asked about. Set on public + held-out, then on dev (pool 3 -> 5, weight 2 -> 1
+# with subject words instead of all of the question's bigrams).
+LEAD_POOL = 5
+LEAD_COVERAGE_WEIGHT = 1.0
 # A figure answers the asked kind only when the clause stating it (with the one before) covers this
 # share of what the best close sentence covers of the question's own terms; otherwise the asked fact
 # is absent (no_answer). Set on dev's duration questions (general mechanism, no word list).

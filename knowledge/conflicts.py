@@ -36,7 +36,7 @@ _CHANGE = re.compile(r"(提升|提高|减少|降低|下降|增加|增长|压缩|
 # ...and a share right after a threshold word is a warning level, not a claim about the same quantity.
 _THRESHOLD = re.compile(r"(超过|高于|低于|不足)$")
 # Case studies ("某制造业企业…") report one company's outcome, not a general figure.
-_ANECDOTE = re.compile(r"某(?:[\u4e00-\u9fff]{0,6})(企业|公司|供应商|出口商|经销商|案例|客户)|^例如|^以某")
+_ANECDOTE = re.compile(r"某(?P<trade>[\u4e00-\u9fff]{0,6}?)(企业|公司|供应商|出口商|经销商|案例|客户)|^例如|^以某")
 _PAYOUT = re.compile(r"赔|补偿|覆盖|承保")
 QUALITATIVE_THRESHOLD = 0.05
 
@@ -62,6 +62,12 @@ class Conflict:
 def is_anecdote(text: str) -> bool:
     """True for a case study ("某出口企业…", "以某…为例"): one company's outcome, not a general statement."""
     return bool(_ANECDOTE.search(text))
+
+
+def anecdote_trade(text: str) -> str:
+    """The line of business of a case study's company ("某建材经销商…" -> 建材), or ""."""
+    match = _ANECDOTE.search(text)
+    return (match.group("trade") or "") if match else ""
 
 
 def figures(text: str, *, levels_only: bool = True) -> list[Figure]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from knowledge.conflicts import excluded_items, figures, is_anecdote
+from knowledge.conflicts import anecdote_trade, excluded_items, figures, is_anecdote
 from knowledge.constants import (
     ANECDOTE_WEIGHT,
     ASKED_KIND_BONUS,
@@ -231,7 +231,8 @@ class SentenceScorer:
                 score += ASKED_KIND_BONUS  # the sentence carries the kind of figure or fact asked for
             if setting_asked and _SETTING_STATEMENT.search(text):
                 score += 0.15
-            if not examples_ok and is_anecdote(text):
+            if not examples_ok and is_anecdote(text) and not set(terms(anecdote_trade(text))) & set(qterms):
+                # (a case from the asker's own line of business, "某建材经销商" for a builder's merchant, is no aside)
                 # a case study is one company's outcome: only when nothing general says as much
                 weight *= ANECDOTE_WEIGHT
             out.append(Candidate(sentence, score * weight, cov, hit_score))

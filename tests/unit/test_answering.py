@@ -254,3 +254,22 @@ def test_a_level_asked_of_a_term_no_sentence_gives_a_figure_for_is_not_answered(
     assert composer.compose("净利润率多少算正常", hits(margins)) is None
     answered = composer.compose("毛利率低于多少就要复核定价", hits(margins))
     assert answered is not None and "12%" in answered.text
+
+
+def test_a_case_from_the_askers_own_trade_is_not_pushed_aside() -> None:
+    case = Chunk("007_k#1", "007_k", "案例", "section", "客户故事",
+                 "某家具出口商投保后放宽账期，订单增长三成。", 0, 0)
+    general = Chunk("007_g#1", "007_g", "账期", "section", "账期管理",
+                    "投保后放宽账期前，应先核查买方资信并设定信用额度上限。", 0, 0)
+    composer = Composer([case, general, RISKS])
+    own = composer.candidates("做家具的投保后账期还能再放宽吗", "", hits(general, case), False)
+    assert own[0].sentence.text.startswith("某家具出口商")
+    other = composer.candidates("做茶叶的投保后账期还能再放宽吗", "", hits(general, case), False)
+    assert other[0].sentence.text.startswith("投保后放宽账期前")
+
+
+def test_only_the_provider_relying_on_its_strengths_is_marketing() -> None:
+    from knowledge.sentences import is_marketing
+
+    assert is_marketing("安联贸易凭借遍布各地的团队为客户保驾护航。")
+    assert not is_marketing("一家灯具厂凭借投保的应收账款拿到了银行贷款。")

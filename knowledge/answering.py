@@ -44,6 +44,7 @@ from knowledge.formatting import (
     body,
     conflict_line,
     disagreement_line,
+    english_gist,
     framed,
     full_width,
     strip_end,
@@ -64,6 +65,7 @@ __all__ = ["Citation", "Composer", "Composition"]
 # The unit class of figure that answers each numeric kind of question.
 _KIND_UNITS = {"duration": {"days", "months"}, "percent": {"percent"}}
 _PROBE = 6  # the best candidates searched for the asked kind of figure
+_GIST_UNITS = {"days", "months", "percent"}  # figures an English gist may state
 _NEAR_COVER = 10  # a covering sentence this high among the candidates speaks to the question
 _NEAR_MEANING = 15  # ...or this high among all sentences by meaning alone (dev conflict questions)
 _EXCLUDED_MARGIN = 0.025  # excluded items this close (cosine) to the closest one may be what is asked (dev)
@@ -272,6 +274,9 @@ class Composer(SentenceScorer):
         citations = Citations(self.titles)
         lead, support = self._lead(question, finding, chosen, citations)
         lines = [body(f"{verdict[0]}{lead}" if verdict else lead, support)]
+        units = set().union(*(_KIND_UNITS.get(k, set()) for k in question.kinds)) | (asked_units_of(query) & _GIST_UNITS)
+        if question.english and finding is None and (gist := english_gist(chosen[0].sentence, units, citations)):
+            lines.insert(0, gist)  # the asked figure in the asker's language; the quotes stay Chinese
         conflicts = [] if finding else self._topic_conflicts(query, candidates, chosen)
         lines += [conflict_line(c, citations) for c in conflicts]
         if dis is not None and not conflicts:

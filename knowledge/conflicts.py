@@ -39,6 +39,10 @@ _THRESHOLD = re.compile(r"(超过|高于|低于|不足)$")
 _ANECDOTE = re.compile(r"某(?P<trade>[\u4e00-\u9fff]{0,6}?)(企业|公司|供应商|出口商|经销商|案例|客户)|^例如|^以某")
 _PAYOUT = re.compile(r"赔|补偿|覆盖|承保")
 QUALITATIVE_THRESHOLD = 0.05
+# Two of the answer's own sentences are weighed against each other on a lower bar than a counterpart
+# from elsewhere (they were both chosen for the question), but not on none: "逾期3日内发函" and "30-60个工作日
+# 内完成审核" share a unit, not a subject. Set on dev's conflict and claims answers.
+ANCHOR_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -123,11 +127,13 @@ def find_conflicts(
         for fig in figures(anchor.text):
             if fig.unit in units_done or not on_topic(fig.context):
                 continue
-            # one sentence per distinct value: the anchors' own first, then the closest counterparts
-            members: dict[str, Sentence] = {}
+            # one sentence per distinct value: the anchors' own first (about the same thing: "30天内提交"
+            # is no rival of "30-60个工作日内完成审核"), then the closest counterparts
+            members: dict[str, Sentence] = {fig.value: anchor}
             for other_anchor in anchors:
                 for f in figures(other_anchor.text):
-                    if f.unit == fig.unit and f.value not in members and on_topic(f.context):
+                    if (f.unit == fig.unit and f.value not in members and on_topic(f.context)
+                            and weights.similarity(fig.context, f.context) >= ANCHOR_SHARE * threshold):
                         members[f.value] = other_anchor
             best: dict[str, tuple[float, Sentence]] = {}
             for cand in pool:

@@ -273,3 +273,22 @@ def test_only_the_provider_relying_on_its_strengths_is_marketing() -> None:
 
     assert is_marketing("安联贸易凭借遍布各地的团队为客户保驾护航。")
     assert not is_marketing("一家灯具厂凭借投保的应收账款拿到了银行贷款。")
+
+
+def test_two_chosen_sentences_about_different_steps_are_no_conflict() -> None:
+    remind = Chunk("008_r#1", "008_r", "催收", "section", "催收节奏",
+                   "到期后5日内寄出对账函，请买方书面确认欠款金额。", 0, 0)
+    payout = Chunk("009_p#1", "009_p", "赔付", "section", "赔付时限",
+                   "保险人核实损失后，一般在45天内把赔款打到投保人账户。", 0, 0)
+    composer = Composer([remind, payout, RISKS])
+    result = composer.compose("对账函几天内寄出，赔款多少天到账", hits(remind, payout))
+    assert result is not None and "说法不一" not in result.text
+
+
+def test_an_english_question_gets_the_asked_figure_in_english_first() -> None:
+    composer = Composer(CHUNKS)
+    result = composer.compose("How long does the review of a claim take? 理赔 审核", hits(CLAIMS_A))
+    assert result is not None
+    assert result.text.splitlines()[0] == "In short: 30-60 working days[1]."
+    chinese = composer.compose("理赔审核要多久", hits(CLAIMS_A))
+    assert chinese is not None and "In short" not in chinese.text

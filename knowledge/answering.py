@@ -182,7 +182,7 @@ class Composer(SentenceScorer):
         """For "能赔吗": "no" in a word and the sentence that says so, or None when unclear.
 
         A close sentence that excludes something the question names ("质量纠纷引发的拒付") says it is
-        not covered; a question whether everything is covered is answered by any exclusion.
+        excluded; asking if all losses are paid is answered by any exclusion.
         """
         if not ("cover" in understand(query).kinds or asks_coverage(query) or _ASKS_ALL.search(query)):
             return None

@@ -260,6 +260,8 @@ class Composer(SentenceScorer):
         if not candidates or self._asked_fact_missing(question, candidates, context) or self._compares_unknown(query):
             return None
         finding = reason(question, self.facts, self._fact_relevance(f"{context} {query}", hits))
+        if finding is not None and not _judges_what_was_named(finding, f"{context} {query}"):
+            finding = None  # "账期60天→90天" is not judged by a line on the overdue share
         chosen = self.select(candidates, limit=2 if finding else 3)
         chosen = self._answer_first(query, candidates, chosen)
         clear = self._clear_winner(similar, candidates)
@@ -396,6 +398,13 @@ def _level_subject(text: str) -> str:
     match = _ASKS_LEVEL.search(text)
     words = segment(text[: match.start()]) if match else []
     return next((w for w in reversed(words) if len(w) >= 3 and w not in STOPWORDS and not w[0].isdigit()), "")
+
+
+def _judges_what_was_named(finding: Finding, question: str) -> bool:
+    """False when the finding holds the user's figure against a threshold on something the question never
+    names (its subject shares no term with the question)."""
+    named = set(terms(question)) - GENERIC
+    return all(f.kind != "threshold" or not f.subject or named & set(terms(f.subject)) for f in finding.facts)
 
 
 def _best_meaning(similar: tuple[np.ndarray, np.ndarray] | None, english: bool) -> float | None:

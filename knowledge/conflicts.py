@@ -37,6 +37,7 @@ _CHANGE = re.compile(r"(提升|提高|减少|降低|下降|增加|增长|压缩|
 _THRESHOLD = re.compile(r"(超过|高于|低于|不足)$")
 # Case studies ("某制造业企业…") report one company's outcome, not a general figure.
 _ANECDOTE = re.compile(r"某(?P<trade>[\u4e00-\u9fff]{0,6}?)(企业|公司|供应商|出口商|经销商|案例|客户)|^例如|^以某")
+_ILLUSTRATION = re.compile(r"[,，](例如|比如|譬如)$")
 _PAYOUT = re.compile(r"赔|补偿|覆盖|承保")
 QUALITATIVE_THRESHOLD = 0.05
 # Two of the answer's own sentences are weighed against each other on a lower bar than a counterpart
@@ -64,8 +65,12 @@ class Conflict:
 
 
 def is_anecdote(text: str) -> bool:
-    """True for a case study ("某出口企业…", "以某…为例"): one company's outcome, not a general statement."""
-    return bool(_ANECDOTE.search(text))
+    """True for a case study ("某出口企业…", "以某…为例"): one company's outcome, not a general statement.
+
+    A general statement illustrated on the way ("系统能识别异常，例如某买家突然…") is no case study.
+    """
+    match = _ANECDOTE.search(text)
+    return bool(match) and not (match.start() > 0 and _ILLUSTRATION.search(text[: match.start()]))
 
 
 def anecdote_trade(text: str) -> str:

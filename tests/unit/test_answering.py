@@ -292,3 +292,20 @@ def test_an_english_question_gets_the_asked_figure_in_english_first() -> None:
     assert result.text.splitlines()[0] == "In short: 30-60 working days[1]."
     chinese = composer.compose("理赔审核要多久", hits(CLAIMS_A))
     assert chinese is not None and "In short" not in chinese.text
+
+
+def test_an_example_inside_a_general_statement_is_no_case_study() -> None:
+    from knowledge.conflicts import is_anecdote
+
+    assert is_anecdote("某玩具出口商投保后坏账下降了一半。")
+    assert not is_anecdote("监控系统会标出反常的下单，比如某买家一周内下单量翻三倍，并提醒销售复核。")
+
+
+def test_a_users_change_is_not_judged_by_a_line_on_something_else() -> None:
+    lines = Chunk("010_t#1", "010_t", "预警指标", "section", "预警线",
+                  "坏账率超过8%时，应暂停对该客户赊销。", 0, 0)
+    composer = Composer([lines, RISKS])
+    result = composer.compose("客户的订货量从40吨涨到60吨 这个正常吗", hits(lines))
+    assert result is None or "这条线" not in result.text
+    judged = composer.compose("我们坏账率从5%涨到10% 要紧吗", hits(lines))
+    assert judged is not None and "8%" in judged.text

@@ -375,7 +375,11 @@ class Composer(SentenceScorer):
         qterms = terms(query)
         specific = [t for t in qterms if t not in GENERIC]
         stating = [c.sentence for c in candidates[:_PROBE] if any(f.unit in asked for f in figures(c.sentence.text))]
-        anchors = [c.sentence for c in chosen] + stating[:3]
+        # an anchor's asked figure must be about the question in its own clause ("30-60个工作日内完成审核赔付"
+        # says nothing of a deadline to file)
+        words = set(content_terms(query)) or set(specific)
+        anchors = [s for s in [c.sentence for c in chosen] + stating[:3]
+                   if any(f.unit in asked and words & set(terms(f.clause)) for f in figures(s.text))]
         relevant = [s for s in self.pool if self.relevance(qterms, s) >= 0.08]
         return topic_conflicts(list(dict.fromkeys(anchors)), relevant, self.weights, specific, asked)
 

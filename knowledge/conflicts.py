@@ -54,6 +54,7 @@ class Figure:
     value: str
     context: str
     text: str = ""
+    clause: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,24 @@ def is_anecdote(text: str) -> bool:
     """
     match = _ANECDOTE.search(text)
     return bool(match) and not (match.start() > 0 and _ILLUSTRATION.search(text[: match.start()]))
+
+
+def _same_thing(a: Figure, b: Figure, weights: TermWeights) -> bool:
+    """False when the two figures' own clauses share no word: "30天内提交索赔文件" and "30-60个工作日内完成审核"
+    count different things, however alike the words around them."""
+    return not (a.clause and b.clause) or weights.similarity(_without_figure(a), _without_figure(b)) > 0
+
+
+def _without_figure(fig: Figure) -> str:
+    # the figure itself ("30天内") is what differs; the clause's other words say what it counts
+    return re.sub(re.escape(fig.text) + r"\s*(以内|之内|以上|以下|内)?", " ", fig.clause) if fig.text else fig.clause
+
+
+def _clause_at(text: str, at: int) -> str:
+    """The clause of ``text`` around position ``at`` (between commas, semicolons and stops)."""
+    start = max(text.rfind(c, 0, at) for c in "，,；;。：:") + 1
+    ends = [i for i in (text.find(c, at) for c in "，,；;。") if i >= 0]
+    return text[start : min(ends) if ends else len(text)]
 
 
 def anecdote_trade(text: str) -> str:
@@ -98,9 +117,10 @@ def figures(text: str, *, levels_only: bool = True) -> list[Figure]:
         value = re.sub(r"\s|,", "", m.group("value")).replace("–", "-").replace("至", "-").replace("到", "-")
         value = value.replace("~", "-") + ("多" if m.group("approx") in ("多", "余") else "")
         context = text[max(0, m.start() - WINDOW) : m.end() + WINDOW]
-        out.append(Figure(unit, value, context, m.group(0).strip()))
+        out.append(Figure(unit, value, context, m.group(0).strip(), _clause_at(text, m.start())))
     for m in _QUALITATIVE_SHARE.finditer(text):
-        out.append(Figure("percent", "约定比例", text[max(0, m.start() - WINDOW) : m.end() + WINDOW]))
+        context = text[max(0, m.start() - WINDOW) : m.end() + WINDOW]
+        out.append(Figure("percent", "约定比例", context, clause=_clause_at(text, m.start())))
     return out
 
 
@@ -137,7 +157,7 @@ def find_conflicts(
             members: dict[str, Sentence] = {fig.value: anchor}
             for other_anchor in anchors:
                 for f in figures(other_anchor.text):
-                    if (f.unit == fig.unit and f.value not in members and on_topic(f.context)
+                    if (f.unit == fig.unit and f.value not in members and on_topic(f.context) and _same_thing(fig, f, weights)
                             and weights.similarity(fig.context, f.context) >= ANCHOR_SHARE * threshold):
                         members[f.value] = other_anchor
             best: dict[str, tuple[float, Sentence]] = {}
@@ -146,6 +166,8 @@ def find_conflicts(
                     if other.unit != fig.unit or other.value in members or not on_topic(other.context):
                         continue
                     sim = weights.similarity(fig.context, other.context)
+                    if not _same_thing(fig, other, weights):
+                        continue
                     if "约定比例" in (fig.value, other.value):
                         # "the agreed share" against a figure: only where the figure is a payout share
                         numeric = other if fig.value == "约定比例" else fig

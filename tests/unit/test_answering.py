@@ -309,3 +309,13 @@ def test_a_users_change_is_not_judged_by_a_line_on_something_else() -> None:
     assert result is None or "这条线" not in result.text
     judged = composer.compose("我们坏账率从5%涨到10% 要紧吗", hits(lines))
     assert judged is not None and "8%" in judged.text
+
+
+def test_a_deadline_to_file_and_a_time_to_pay_are_no_conflict() -> None:
+    file_by = Chunk("011_f#1", "011_f", "报案", "section", "报案时限",
+                    "买方违约后，须在20天内书面报案，并附上发票副本。", 0, 0)
+    pay_in = Chunk("012_p#1", "012_p", "赔款", "section", "赔款时限",
+                   "单据齐备后，赔款通常在40天内到账，并附上理算说明。", 0, 0)
+    composer = Composer([file_by, pay_in, RISKS])
+    result = composer.compose("买方违约后多少天内要报案", hits(file_by, pay_in))
+    assert result is not None and "20天" in result.text and "说法不一" not in result.text

@@ -5,8 +5,10 @@ article sentences, :mod:`knowledge.reasoning` works out a lead from the articles
 figures (a deadline, a comparison with a threshold, a change, the n-th step), :mod:`knowledge.conflicts`
 finds articles that disagree on the asked figure, and :mod:`knowledge.formatting` writes it. Every
 figure in the lead is checked against the cited sentences, the question and the computed values
-(:mod:`knowledge.grounding`); a lead that fails is dropped. When the question asks for a duration or
-a share and no relevant sentence states one, there is no answer (the asked fact is absent).
+(:mod:`knowledge.grounding`); a lead that fails is dropped. :mod:`knowledge.cover` answers "能赔吗"
+with a plain "no" first when a close sentence excludes what was named. There is no answer when the
+asked fact is absent: a duration, share or level asked and no sentence about the asked subject states
+one, or a comparison with something the articles never name.
 """
 
 from __future__ import annotations
@@ -18,14 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from knowledge.conflicts import (
-    Conflict,
-    CoverageDisagreement,
-    coverage_disagreements,
-    excluded_items,
-    figures,
-    topic_conflicts,
-)
+from knowledge.conflicts import Conflict, figures, topic_conflicts
 from knowledge.constants import (
     ABOUT_SUBJECT,
     CLEAR_MEANING_MARGIN,
@@ -37,6 +32,7 @@ from knowledge.constants import (
     STRONG_MEANING_CONFIDENCE,
     SUPPORT_SHARE,
 )
+from knowledge.cover import cover_verdict, coverage_disagreement
 from knowledge.facts import Fact, extract_facts
 from knowledge.formatting import (
     Citation,
@@ -51,10 +47,10 @@ from knowledge.formatting import (
 )
 from knowledge.grounding import numbers, ungrounded
 from knowledge.questions import Question, content_terms, understand
-from knowledge.terms import STOPWORDS, segment
 from knowledge.reasoning import Finding, reason
 from knowledge.scoring import GENERIC, Candidate, SentenceScorer, asked_units_of, asks_coverage
 from knowledge.sentences import PROVIDER, Sentence, terms
+from knowledge.terms import STOPWORDS, segment
 from knowledge.types import Chunk, Hit
 from knowledge.typos import corpus_keywords, corpus_texts, corrector_for
 
@@ -66,9 +62,6 @@ __all__ = ["Citation", "Composer", "Composition"]
 _KIND_UNITS = {"duration": {"days", "months"}, "percent": {"percent"}}
 _PROBE = 6  # the best candidates searched for the asked kind of figure
 _GIST_UNITS = {"days", "months", "percent"}  # figures an English gist may state
-_NEAR_COVER = 10  # a covering sentence this high among the candidates speaks to the question
-_NEAR_MEANING = 15  # ...or this high among all sentences by meaning alone (dev conflict questions)
-_EXCLUDED_MARGIN = 0.025  # excluded items this close (cosine) to the closest one may be what is asked (dev)
 # Asked kinds answered by a sentence holding a fact of the same kind.
 _FACT_KINDS = {"threshold", "duration", "percent", "step", "definition"}
 # The asking words that want a number (or a date computed from one); "什么时候/何时" alone may be
@@ -79,11 +72,6 @@ _COMPARISON = re.compile(
     r"(?P<a>[^\s，,。？?！!；;]{1,16}?)(?:和|与|跟|同|比|或|还是|versus|vs\.?)(?P<b>[^\s，,。？?！!；;]{1,16}?)"
     r"(?:之间|两者|两个)?(?:有)?(?:什么|啥|哪些|何)?(?:区别|不同|不一样|差别|差异|哪个好|哪个更|谁更)"
 )
-# "是不是什么都赔": a question whether everything is covered (any exclusion answers it: no).
-_ASKS_ALL = re.compile(r"(什么|啥|所有|任何|不管|无论).{0,10}都(能|会|可以)?(赔|保|管|覆盖)|一律赔")
-_COVERS = re.compile(r"主要承保|承保[^，,。；;]{0,8}(风险|损失)|保障范围涵盖")
-_EXCLUDES = re.compile(r"除外|不包括|不覆盖|不承保|不保障|不赔")
-_NAMED_DF = 8  # a term this rare in the articles names a particular risk (拒付, 破产), not the field
 # "X多少算合适 / 低于多少该警惕": the level of X that matters, answered only by a figure about X.
 _ASKS_LEVEL = re.compile(r"多少(才|就)?算|(低于|高于|超过|不到|到|达到)多少|多少(以上|以下)")
 _CLAUSE_SPLIT = re.compile(r"([，,；;：:。、()（）])")
@@ -178,26 +166,6 @@ class Composer(SentenceScorer):
         best = max(self.weights.coverage(words, c.sentence.text) for c in candidates[:_PROBE])
         return not any(self._states(c.sentence.text, states, words, ABOUT_SUBJECT * best) for c in near)
 
-    def _cover_verdict(self, query: str, candidates: list[Candidate]) -> tuple[str, list[Candidate]] | None:
-        """For "能赔吗": "no" in a word and the sentence that says so, or None when unclear.
-
-        A close sentence that excludes something the question names ("质量纠纷引发的拒付") says it is
-        excluded; asking if all losses are paid is answered by any exclusion.
-        """
-        if not ("cover" in understand(query).kinds or asks_coverage(query) or _ASKS_ALL.search(query)):
-            return None
-        named = {t for t in terms(query) if 0 < self.weights.df.get(t, 0) <= _NAMED_DF and t not in GENERIC}
-        near = candidates[:_PROBE]
-        if _ASKS_ALL.search(query):
-            # "不是什么都赔": what is excluded, then what is covered
-            excluding = next((c for c in candidates if excluded_items(c.sentence.text)), None)
-            covering = next((c for c in candidates if _COVERS.search(c.sentence.text) and not _EXCLUDES.search(c.sentence.text)), None)
-            return ("不是什么都赔：", [c for c in (excluding, covering) if c]) if excluding else None
-        for cand in near:
-            if any(named & set(terms(i)) for i in excluded_items(cand.sentence.text)):
-                return "一般不赔：", [cand]
-        return None  # what is covered is said in the articles' own words (a named event is not proof of cover)
-
     def _clear_winner(self, similar: tuple[np.ndarray, np.ndarray] | None, candidates: list[Candidate]) -> Candidate | None:
         """The candidate closest in meaning to the question when it is clearly closer than any other sentence
         (words shared by chance do not outvote it)."""
@@ -268,9 +236,9 @@ class Composer(SentenceScorer):
         if clear is not None and finding is None and clear not in chosen:
             chosen = [clear] + chosen[:1]  # one sentence says it far better in meaning than any other
         asks_cover = "cover" in question.kinds or asks_coverage(query)
-        dis = self._coverage_disagreement(query, candidates, similar, query_vector) if asks_cover else None
+        dis = coverage_disagreement(self, query, candidates, similar, query_vector) if asks_cover else None
         # a plain "no" only when the articles agree and the question is in Chinese
-        verdict = None if finding or dis or question.english else self._cover_verdict(query, candidates)
+        verdict = None if finding or dis or question.english else cover_verdict(query, candidates, self.weights)
         if verdict is not None:
             chosen = (verdict[1] + [c for c in chosen if c not in verdict[1]])[:2]
         citations = Citations(self.titles)
@@ -284,33 +252,19 @@ class Composer(SentenceScorer):
         if dis is not None and not conflicts:
             lines.append(disagreement_line(dis.term, dis.excluded, dis.covered, citations))
         scores = self._scores(hits, chosen, conflicts, query)
-        confidence = max(max(c.coverage for c in candidates), self._subject_coverage(query, candidates))
-        if finding is not None:
-            confidence = max(confidence, FINDING_CONFIDENCE)  # a worked-out answer from a relevant fact
         semantic = _best_meaning(similar, question.english)
-        if semantic is not None and semantic >= STRONG_MEANING:
-            # a sentence says (nearly) what was asked in other words: a colloquial question shares few of them
-            confidence = max(confidence, STRONG_MEANING_CONFIDENCE)
+        confidence = self._confidence(query, candidates, finding is not None, semantic)
         return Composition(full_width("\n".join(lines)), citations.citations(scores), confidence, conflicts, semantic)
 
-    def _coverage_disagreement(
-        self, query: str, candidates: list[Candidate], similar: tuple[np.ndarray, np.ndarray] | None,
-        query_vector: np.ndarray | None,
-    ) -> CoverageDisagreement | None:
-        """A risk the articles both exclude and cover: one the question names, else the excluded risk
-        closest to the question in meaning ("打仗" is 战争) when another article covers it in a sentence
-        close to the question too (by words or by meaning)."""
-        named = coverage_disagreements(terms(query), self.pool, self.weights)
-        if named or similar is None:
-            return named[0] if named else None
-        near = {c.sentence for c in candidates[:_NEAR_COVER]}
-        near |= {self.pool[int(i)] for i in np.argsort(-similar[0])[:_NEAR_MEANING]}
-        for item in self.closest_excluded(query_vector, _EXCLUDED_MARGIN):
-            words = [w for w in segment(item) if len(w) >= 2]  # whole words: "等不" of "等不可抗力" names nothing
-            found = [d for d in coverage_disagreements(words, self.pool, self.weights) if d.covered in near]
-            if found:
-                return found[0]
-        return None
+    def _confidence(self, query: str, candidates: list[Candidate], found: bool, semantic: float | None) -> float:
+        """How well the articles support an answer: the best coverage of the question's words, raised for a
+        worked-out finding and for a sentence that says (nearly) what was asked in other words."""
+        confidence = max(max(c.coverage for c in candidates), self._subject_coverage(query, candidates))
+        if found:
+            confidence = max(confidence, FINDING_CONFIDENCE)  # a worked-out answer from a relevant fact
+        if semantic is not None and semantic >= STRONG_MEANING:
+            confidence = max(confidence, STRONG_MEANING_CONFIDENCE)  # colloquial wording shares few words
+        return confidence
 
     def _subject_coverage(self, query: str, candidates: list[Candidate]) -> float:
         """How much of the question's own words (asking and function words left out) the best candidates

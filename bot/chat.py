@@ -89,7 +89,9 @@ def clean_message(text: object, max_chars: int) -> str:
     if not text:
         raise InvalidMessage("message is empty")
     if len(text) > max_chars:
-        raise InvalidMessage(f"message is too long ({len(text)} characters; at most {max_chars})")
+        # the person reads this too: say it in Chinese first, then for the API client in English
+        raise InvalidMessage(f"消息太长（{len(text)} 字，最多 {max_chars} 字），请精简后只发您的问题。"
+                             f"message is too long ({len(text)} characters; at most {max_chars})")
     return text
 
 

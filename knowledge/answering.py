@@ -5,8 +5,10 @@ article sentences, :mod:`knowledge.reasoning` works out a lead from the articles
 figures (a deadline, a comparison with a threshold, a change, the n-th step), :mod:`knowledge.conflicts`
 finds articles that disagree on the asked figure, and :mod:`knowledge.formatting` writes it. Every
 figure in the lead is checked against the cited sentences, the question and the computed values
-(:mod:`knowledge.grounding`); a lead that fails is dropped. When the question asks for a duration or
-a share and no relevant sentence states one, there is no answer (the asked fact is absent).
+(:mod:`knowledge.grounding`); a lead that fails is dropped. :mod:`knowledge.cover` answers "能赔吗"
+with a plain "no" first when a close sentence excludes what was named. There is no answer when the
+asked fact is absent: a duration, share or level asked and no sentence about the asked subject states
+one, or a comparison with something the articles never name.
 """
 
 from __future__ import annotations
@@ -18,8 +20,19 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from knowledge.conflicts import Conflict, coverage_disagreements, figures, topic_conflicts
-from knowledge.constants import ABOUT_SUBJECT, FINDING_CONFIDENCE, LEAD_COVERAGE_WEIGHT, LEAD_POOL, SUPPORT_SHARE
+from knowledge.conflicts import Conflict, figures, topic_conflicts
+from knowledge.constants import (
+    ABOUT_SUBJECT,
+    CLEAR_MEANING_MARGIN,
+    CROSS_LINGUAL_OFFSET,
+    FINDING_CONFIDENCE,
+    LEAD_COVERAGE_WEIGHT,
+    LEAD_POOL,
+    STRONG_MEANING,
+    STRONG_MEANING_CONFIDENCE,
+    SUPPORT_SHARE,
+)
+from knowledge.cover import cover_verdict, coverage_disagreement
 from knowledge.facts import Fact, extract_facts
 from knowledge.formatting import (
     Citation,
@@ -27,6 +40,7 @@ from knowledge.formatting import (
     body,
     conflict_line,
     disagreement_line,
+    english_gist,
     framed,
     full_width,
     strip_end,
@@ -36,6 +50,7 @@ from knowledge.questions import Question, content_terms, understand
 from knowledge.reasoning import Finding, reason
 from knowledge.scoring import GENERIC, Candidate, SentenceScorer, asked_units_of, asks_coverage
 from knowledge.sentences import PROVIDER, Sentence, terms
+from knowledge.terms import STOPWORDS, segment
 from knowledge.types import Chunk, Hit
 from knowledge.typos import corpus_keywords, corpus_texts, corrector_for
 
@@ -46,8 +61,19 @@ __all__ = ["Citation", "Composer", "Composition"]
 # The unit class of figure that answers each numeric kind of question.
 _KIND_UNITS = {"duration": {"days", "months"}, "percent": {"percent"}}
 _PROBE = 6  # the best candidates searched for the asked kind of figure
+_GIST_UNITS = {"days", "months", "percent"}  # figures an English gist may state
 # Asked kinds answered by a sentence holding a fact of the same kind.
 _FACT_KINDS = {"threshold", "duration", "percent", "step", "definition"}
+# The asking words that want a number (or a date computed from one); "什么时候/何时" alone may be
+# answered by a condition ("逾期时间较长时").
+_ASKS_FIGURE = re.compile(r"多久|多长|多少|几[天日个年周号成次]|哪天|哪一天|最晚|最迟|百分|比例|占比|how (long|many|much)|deadline|last day|percent", re.I)
+# "X和Y有什么区别": a comparison of two named things; the articles answer it only when they know both.
+_COMPARISON = re.compile(
+    r"(?P<a>[^\s，,。？?！!；;]{1,16}?)(?:和|与|跟|同|比|或|还是|versus|vs\.?)(?P<b>[^\s，,。？?！!；;]{1,16}?)"
+    r"(?:之间|两者|两个)?(?:有)?(?:什么|啥|哪些|何)?(?:区别|不同|不一样|差别|差异|哪个好|哪个更|谁更)"
+)
+# "X多少算合适 / 低于多少该警惕": the level of X that matters, answered only by a figure about X.
+_ASKS_LEVEL = re.compile(r"多少(才|就)?算|(低于|高于|超过|不到|到|达到)多少|多少(以上|以下)")
 _CLAUSE_SPLIT = re.compile(r"([，,；;：:。、()（）])")
 
 
@@ -84,6 +110,7 @@ class Composer(SentenceScorer):
         self.facts = list(facts) if facts is not None else [f for c in chunks for f in extract_facts(c)]
         self.typos = corrector_for(corpus_texts(chunks))
         self.keywords = corpus_keywords(corpus_texts(chunks))
+        self.vocabulary = {w for c in chunks for w in segment(f"{c.heading}。{c.text}")}
         self._by_chunk: dict[str, list[Sentence]] = {}
         for sentence in self.pool:
             self._by_chunk.setdefault(sentence.chunk_id, []).append(sentence)
@@ -111,29 +138,61 @@ class Composer(SentenceScorer):
         return relevance
 
     def _asked_fact_missing(self, question: Question, candidates: list[Candidate], context: str = "") -> bool:
-        """True when the question asks for a duration or share and no close candidate states one about it.
+        """True when the question asks for a duration, a share or a level and no close candidate states one about it.
 
         "About it": the clause stating the figure (with its neighbours) covers a fair share
         (:data:`ABOUT_SUBJECT`) of the question's own words, compared with the best any close sentence
         covers ("平均DSO是多少天" is not answered by a 30-day limit on overdue invoices).
         """
         units = set().union(*(_KIND_UNITS.get(k, set()) for k in question.kinds))
-        if not units or question.figures or question.dates or question.english or not candidates:
+        level = not units and bool(_ASKS_LEVEL.search(question.text))  # "X多少算合适": any figure about X
+        if not (units or level) or question.figures or question.dates or question.english or not candidates:
             return False  # (an English question's words are not the articles' words)
+        if not _ASKS_FIGURE.search(question.text):
+            return False  # "什么时候该…" is answered by a condition as well as by a number of days
         top = candidates[0].score
         near = [c for c in candidates[:_PROBE] if c.score >= 0.5 * top]
+        if level and (subject := _level_subject(question.text)):
+            # the named term with a figure in its sentence (流动比率's level says nothing of 现金比率)
+            return not any(subject in c.sentence.text and numbers(c.sentence.text) for c in near)
         words = content_terms(f"{context} {question.text}")  # a follow-up's subject is in the earlier turn
+
+        def states(clause: str) -> bool:
+            return bool(numbers(clause)) if level else any(f.unit in units for f in figures(clause, levels_only=False))
+
         if not words:
-            return not any(f.unit in units for c in near for f in figures(c.sentence.text, levels_only=False))
+            return not any(states(c.sentence.text) for c in near)
         # as much of the question as the closest sentences cover at best; a figure's clause must reach a share
         best = max(self.weights.coverage(words, c.sentence.text) for c in candidates[:_PROBE])
-        return not any(self._states(c.sentence.text, units, words, ABOUT_SUBJECT * best) for c in near)
+        return not any(self._states(c.sentence.text, states, words, ABOUT_SUBJECT * best) for c in near)
 
-    def _states(self, sentence: str, units: set[str], words: list[str], floor: float) -> bool:
+    def _clear_winner(self, similar: tuple[np.ndarray, np.ndarray] | None, candidates: list[Candidate]) -> Candidate | None:
+        """The candidate closest in meaning to the question when it is clearly closer than any other sentence
+        (words shared by chance do not outvote it)."""
+        if similar is None or len(similar[0]) < 2:
+            return None
+        first, second = np.argsort(-similar[0])[:2]
+        if similar[0][first] - similar[0][second] < CLEAR_MEANING_MARGIN:
+            return None
+        return next((c for c in candidates if c.sentence == self.pool[int(first)]), None)
+
+    def _compares_unknown(self, query: str) -> bool:
+        """True when the question compares two things and the articles never name one of them as a word
+        ("保理" is not a word of "确保理赔"): the comparison asked for is absent."""
+        match = _COMPARISON.search(query)
+        if match is None:
+            return False
+        for side in (match.group("a"), match.group("b")):
+            words = [w for w in segment(side) if len(w) >= 2 and w not in STOPWORDS]
+            if words and not any(w in self.vocabulary for w in words):
+                return True
+        return False
+
+    def _states(self, sentence: str, states: Callable[[str], bool], words: list[str], floor: float) -> bool:
         parts = _CLAUSE_SPLIT.split(sentence)  # clause, separator, clause, separator, ...
         clauses, separators = parts[0::2], parts[1::2] + [""]
         for n, clause in enumerate(clauses):
-            if any(f.unit in units for f in figures(clause, levels_only=False)):
+            if states(clause):
                 # the clause before, and the one after when the sentence simply goes on ("…60天仍未付款的，视为违约")
                 after = clauses[n + 1] if n + 1 < len(clauses) and separators[n] in "，," else ""
                 coverage = self.weights.coverage(words, "".join(clauses[max(0, n - 1) : n + 1]) + after)
@@ -166,25 +225,46 @@ class Composer(SentenceScorer):
         similar = self.similarities(query_vector)
         favoured = set().union(*(self._kind_texts.get(k, set()) for k in question.kinds & _FACT_KINDS))
         candidates = self.candidates(query, context, hits, about_provider, similar, favoured)
-        if not candidates or self._asked_fact_missing(question, candidates, context):
+        if not candidates or self._asked_fact_missing(question, candidates, context) or self._compares_unknown(query):
             return None
         finding = reason(question, self.facts, self._fact_relevance(f"{context} {query}", hits))
+        if finding is not None and not _judges_what_was_named(finding, f"{context} {query}"):
+            finding = None  # "账期60天→90天" is not judged by a line on the overdue share
         chosen = self.select(candidates, limit=2 if finding else 3)
-        chosen = self._answer_first(candidates, chosen)
+        chosen = self._answer_first(query, candidates, chosen)
+        clear = self._clear_winner(similar, candidates)
+        if clear is not None and finding is None and clear not in chosen:
+            chosen = [clear] + chosen[:1]  # one sentence says it far better in meaning than any other
+        asks_cover = "cover" in question.kinds or asks_coverage(query)
+        dis = coverage_disagreement(self, query, candidates, similar, query_vector) if asks_cover else None
+        # a plain "no" only when the articles agree and the question is in Chinese
+        verdict = None if finding or dis or question.english else cover_verdict(query, candidates, self.weights)
+        if verdict is not None:
+            chosen = (verdict[1] + [c for c in chosen if c not in verdict[1]])[:2]
         citations = Citations(self.titles)
         lead, support = self._lead(question, finding, chosen, citations)
-        lines = [body(lead, support)]
+        lines = [body(f"{verdict[0]}{lead}" if verdict else lead, support)]
+        units = set().union(*(_KIND_UNITS.get(k, set()) for k in question.kinds)) | (asked_units_of(query) & _GIST_UNITS)
+        if question.english and finding is None and (gist := english_gist(chosen[0].sentence, units, citations)):
+            lines.insert(0, gist)  # the asked figure in the asker's language; the quotes stay Chinese
         conflicts = [] if finding else self._topic_conflicts(query, candidates, chosen)
         lines += [conflict_line(c, citations) for c in conflicts]
-        if not conflicts and ("cover" in question.kinds or asks_coverage(query)):
-            for dis in coverage_disagreements(terms(query), self.pool, self.weights)[:1]:
-                lines.append(disagreement_line(dis.term, dis.excluded, dis.covered, citations))
+        if dis is not None and not conflicts:
+            lines.append(disagreement_line(dis.term, dis.excluded, dis.covered, citations))
         scores = self._scores(hits, chosen, conflicts, query)
-        confidence = max(max(c.coverage for c in candidates), self._subject_coverage(query, candidates))
-        if finding is not None:
-            confidence = max(confidence, FINDING_CONFIDENCE)  # a worked-out answer from a relevant fact
-        semantic = float(similar[0].max()) if similar is not None and len(similar[0]) else None
+        semantic = _best_meaning(similar, question.english)
+        confidence = self._confidence(query, candidates, finding is not None, semantic)
         return Composition(full_width("\n".join(lines)), citations.citations(scores), confidence, conflicts, semantic)
+
+    def _confidence(self, query: str, candidates: list[Candidate], found: bool, semantic: float | None) -> float:
+        """How well the articles support an answer: the best coverage of the question's words, raised for a
+        worked-out finding and for a sentence that says (nearly) what was asked in other words."""
+        confidence = max(max(c.coverage for c in candidates), self._subject_coverage(query, candidates))
+        if found:
+            confidence = max(confidence, FINDING_CONFIDENCE)  # a worked-out answer from a relevant fact
+        if semantic is not None and semantic >= STRONG_MEANING:
+            confidence = max(confidence, STRONG_MEANING_CONFIDENCE)  # colloquial wording shares few words
+        return confidence
 
     def _subject_coverage(self, query: str, candidates: list[Candidate]) -> float:
         """How much of the question's own words (asking and function words left out) the best candidates
@@ -194,10 +274,17 @@ class Composer(SentenceScorer):
             return 0.0
         return max(self.relevance(words, c.sentence) for c in candidates[:_PROBE])
 
-    @staticmethod
-    def _answer_first(candidates: list[Candidate], chosen: list[Candidate]) -> list[Candidate]:
-        """The chosen sentences, the one that best says what was asked first; weak support dropped."""
-        lead = max(candidates[:LEAD_POOL], key=lambda c: c.score + LEAD_COVERAGE_WEIGHT * c.coverage)
+    def _answer_first(self, query: str, candidates: list[Candidate], chosen: list[Candidate]) -> list[Candidate]:
+        """The chosen sentences, the one that best says what was asked first; weak support dropped.
+
+        The lead covers the question's subject words best (its asking and filler words left out: a
+        sentence sharing "以后", "不能" says nothing about the subject)."""
+        words = content_terms(query)
+
+        def about(c: Candidate) -> float:
+            return self.relevance(words, c.sentence) if words else c.coverage
+
+        lead = max(candidates[:LEAD_POOL], key=lambda c: c.score + LEAD_COVERAGE_WEIGHT * about(c))
         rest = sorted((c for c in chosen if c is not lead), key=lambda c: -c.score)
         return [lead] + [c for c in rest if c.score >= SUPPORT_SHARE * candidates[0].score]
 
@@ -242,7 +329,11 @@ class Composer(SentenceScorer):
         qterms = terms(query)
         specific = [t for t in qterms if t not in GENERIC]
         stating = [c.sentence for c in candidates[:_PROBE] if any(f.unit in asked for f in figures(c.sentence.text))]
-        anchors = [c.sentence for c in chosen] + stating[:3]
+        # an anchor's asked figure must be about the question in its own clause ("30-60个工作日内完成审核赔付"
+        # says nothing of a deadline to file)
+        words = set(content_terms(query)) or set(specific)
+        anchors = [s for s in [c.sentence for c in chosen] + stating[:3]
+                   if any(f.unit in asked and words & set(terms(f.clause)) for f in figures(s.text))]
         relevant = [s for s in self.pool if self.relevance(qterms, s) >= 0.08]
         return topic_conflicts(list(dict.fromkeys(anchors)), relevant, self.weights, specific, asked)
 
@@ -258,6 +349,28 @@ class Composer(SentenceScorer):
                 # a counterpart from outside the retrieved hits: its own relevance to the question
                 scores.setdefault(sentence.doc_id, self.relevance(qterms, sentence))
         return scores
+
+
+def _level_subject(text: str) -> str:
+    """The term a level is asked of: the final long word ahead of "多少算" ("现金比率…多少算合适"), or ""."""
+    match = _ASKS_LEVEL.search(text)
+    words = segment(text[: match.start()]) if match else []
+    return next((w for w in reversed(words) if len(w) >= 3 and w not in STOPWORDS and not w[0].isdigit()), "")
+
+
+def _judges_what_was_named(finding: Finding, question: str) -> bool:
+    """False when the finding holds the user's figure against a threshold on something the question never
+    names (its subject shares no term with the question)."""
+    named = set(terms(question)) - GENERIC
+    return all(f.kind != "threshold" or not f.subject or named & set(terms(f.subject)) for f in finding.facts)
+
+
+def _best_meaning(similar: tuple[np.ndarray, np.ndarray] | None, english: bool) -> float | None:
+    """The best cosine of the question with an article sentence (an English one raised to the Chinese scale)."""
+    if similar is None or not len(similar[0]):
+        return None
+    # an English question against Chinese sentences scores lower than the same question in Chinese
+    return float(similar[0].max()) + (CROSS_LINGUAL_OFFSET if english else 0.0)
 
 
 def _introduces_list(text: str) -> bool:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from knowledge.numerals import arabic_figures
-from knowledge.sentences import Sentence, TermWeights
+from knowledge.sentences import Sentence, TermWeights, terms
 
 _CN_DIGITS = "零一二三四五六七八九十百"
 _NUMBER = rf"(?:\d[\d,]*(?:\.\d+)?|[{_CN_DIGITS}]+)"
@@ -36,9 +36,14 @@ _CHANGE = re.compile(r"(提升|提高|减少|降低|下降|增加|增长|压缩|
 # ...and a share right after a threshold word is a warning level, not a claim about the same quantity.
 _THRESHOLD = re.compile(r"(超过|高于|低于|不足)$")
 # Case studies ("某制造业企业…") report one company's outcome, not a general figure.
-_ANECDOTE = re.compile(r"某(?:[\u4e00-\u9fff]{0,6})(企业|公司|供应商|出口商|经销商|案例|客户)|^例如|^以某")
+_ANECDOTE = re.compile(r"某(?P<trade>[\u4e00-\u9fff]{0,6}?)(企业|公司|供应商|出口商|经销商|案例|客户)|^例如|^以某")
+_ILLUSTRATION = re.compile(r"[,，](例如|比如|譬如)$")
 _PAYOUT = re.compile(r"赔|补偿|覆盖|承保")
 QUALITATIVE_THRESHOLD = 0.05
+# Two of the answer's own sentences are weighed against each other on a lower bar than a counterpart
+# from elsewhere (they were both chosen for the question), but not on none: "逾期3日内发函" and "30-60个工作日
+# 内完成审核" share a unit, not a subject. Set on dev's conflict and claims answers.
+ANCHOR_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,7 @@ class Figure:
     value: str
     context: str
     text: str = ""
+    clause: str = ""
 
 
 @dataclass(frozen=True)
@@ -60,8 +66,36 @@ class Conflict:
 
 
 def is_anecdote(text: str) -> bool:
-    """True for a case study ("某出口企业…", "以某…为例"): one company's outcome, not a general statement."""
-    return bool(_ANECDOTE.search(text))
+    """True for a case study ("某出口企业…", "以某…为例"): one company's outcome, not a general statement.
+
+    A general statement illustrated on the way ("系统能识别异常，例如某买家突然…") is no case study.
+    """
+    match = _ANECDOTE.search(text)
+    return bool(match) and not (match.start() > 0 and _ILLUSTRATION.search(text[: match.start()]))
+
+
+def _same_thing(a: Figure, b: Figure, weights: TermWeights) -> bool:
+    """False when the two figures' own clauses share no word: "30天内提交索赔文件" and "30-60个工作日内完成审核"
+    count different things, however alike the words around them."""
+    return not (a.clause and b.clause) or weights.similarity(_without_figure(a), _without_figure(b)) > 0
+
+
+def _without_figure(fig: Figure) -> str:
+    # the figure itself ("30天内") is what differs; the clause's other words say what it counts
+    return re.sub(re.escape(fig.text) + r"\s*(以内|之内|以上|以下|内)?", " ", fig.clause) if fig.text else fig.clause
+
+
+def _clause_at(text: str, at: int) -> str:
+    """The clause of ``text`` around position ``at`` (between commas, semicolons and stops)."""
+    start = max(text.rfind(c, 0, at) for c in "，,；;。：:") + 1
+    ends = [i for i in (text.find(c, at) for c in "，,；;。") if i >= 0]
+    return text[start : min(ends) if ends else len(text)]
+
+
+def anecdote_trade(text: str) -> str:
+    """The line of business of a case study's company ("某建材经销商…" -> 建材), or ""."""
+    match = _ANECDOTE.search(text)
+    return (match.group("trade") or "") if match else ""
 
 
 def figures(text: str, *, levels_only: bool = True) -> list[Figure]:
@@ -83,9 +117,10 @@ def figures(text: str, *, levels_only: bool = True) -> list[Figure]:
         value = re.sub(r"\s|,", "", m.group("value")).replace("–", "-").replace("至", "-").replace("到", "-")
         value = value.replace("~", "-") + ("多" if m.group("approx") in ("多", "余") else "")
         context = text[max(0, m.start() - WINDOW) : m.end() + WINDOW]
-        out.append(Figure(unit, value, context, m.group(0).strip()))
+        out.append(Figure(unit, value, context, m.group(0).strip(), _clause_at(text, m.start())))
     for m in _QUALITATIVE_SHARE.finditer(text):
-        out.append(Figure("percent", "约定比例", text[max(0, m.start() - WINDOW) : m.end() + WINDOW]))
+        context = text[max(0, m.start() - WINDOW) : m.end() + WINDOW]
+        out.append(Figure("percent", "约定比例", context, clause=_clause_at(text, m.start())))
     return out
 
 
@@ -117,11 +152,13 @@ def find_conflicts(
         for fig in figures(anchor.text):
             if fig.unit in units_done or not on_topic(fig.context):
                 continue
-            # one sentence per distinct value: the anchors' own first, then the closest counterparts
-            members: dict[str, Sentence] = {}
+            # one sentence per distinct value: the anchors' own first (about the same thing: "30天内提交"
+            # is no rival of "30-60个工作日内完成审核"), then the closest counterparts
+            members: dict[str, Sentence] = {fig.value: anchor}
             for other_anchor in anchors:
                 for f in figures(other_anchor.text):
-                    if f.unit == fig.unit and f.value not in members and on_topic(f.context):
+                    if (f.unit == fig.unit and f.value not in members and on_topic(f.context) and _same_thing(fig, f, weights)
+                            and weights.similarity(fig.context, f.context) >= ANCHOR_SHARE * threshold):
                         members[f.value] = other_anchor
             best: dict[str, tuple[float, Sentence]] = {}
             for cand in pool:
@@ -129,6 +166,8 @@ def find_conflicts(
                     if other.unit != fig.unit or other.value in members or not on_topic(other.context):
                         continue
                     sim = weights.similarity(fig.context, other.context)
+                    if not _same_thing(fig, other, weights):
+                        continue
                     if "约定比例" in (fig.value, other.value):
                         # "the agreed share" against a figure: only where the figure is a payout share
                         numeric = other if fig.value == "约定比例" else fig
@@ -188,6 +227,18 @@ def coverage_disagreements(
         if covered is not None:
             out.append(CoverageDisagreement(term, excluded, covered))
     return out
+
+
+_ITEM_SPLIT = re.compile(r"[、，,；;/：:（）()]|以及|及|和|或")
+
+
+def excluded_items(text: str) -> list[str]:
+    """The items a sentence lists after an exclusion word ("除外责任包括：纠纷、汇率损失、战争" -> the three)."""
+    match = _EXCLUDED.search(text)
+    if not match:
+        return []
+    items = (i.strip(" 。等") for i in _ITEM_SPLIT.split(text[match.end() :]))
+    return [i for i in items if len(i) >= 2 and terms(i)]
 
 
 def topic_conflicts(

@@ -58,10 +58,11 @@ SELECT_SHARE = 0.5
 # so an answer does not trail off into another topic. Set on public + held-out.
 SUPPORT_SHARE = 0.5
 # The lead is the candidate among the best LEAD_POOL with the highest score + LEAD_COVERAGE_WEIGHT x
-# coverage of the question's terms: the first sentence should say what was asked in its words.
-# Set on public + held-out.
-LEAD_POOL = 3
-LEAD_COVERAGE_WEIGHT = 2.0
+# coverage of the question's subject words (asking and filler words left out): the first sentence
+# should say what was asked about. Set on public + held-out, then on dev (pool 3 -> 5, weight 2 -> 1
+# with subject words instead of all of the question's bigrams).
+LEAD_POOL = 5
+LEAD_COVERAGE_WEIGHT = 1.0
 # A figure answers the asked kind only when the clause stating it (with the one before) covers this
 # share of what the best close sentence covers of the question's own terms; otherwise the asked fact
 # is absent (no_answer). Set on dev's duration questions (general mechanism, no word list).
@@ -69,6 +70,19 @@ ABOUT_SUBJECT = 0.5
 # A worked-out lead (a finding from a relevant fact) counts as at least this much coverage of the
 # question, so a short question ("办X第二步做什么") is not refused for sharing few words. Set on held-out.
 FINDING_CONFIDENCE = 0.5
+# A question whose closest article sentence is at least STRONG_MEANING in e5 cosine is answered even when
+# it shares few words with the articles (colloquial wording): its confidence is at least
+# STRONG_MEANING_CONFIDENCE. Set on dev: no question the articles do not answer comes that close.
+STRONG_MEANING = 0.91
+STRONG_MEANING_CONFIDENCE = 0.3
+# e5 puts an English question and the Chinese sentence that answers it about this much lower in cosine
+# than the same question asked in Chinese; the English question's best cosine is raised by it before the
+# gates above (MIN_SEMANTIC, DOMAIN_SEMANTIC) apply. Set on dev's English questions; an off-topic English
+# question stays below the floor.
+CROSS_LINGUAL_OFFSET = 0.02
+# The sentence closest in meaning leads the answer when its cosine beats every other sentence's by this
+# much (a clear winner; e5 cosines of related sentences sit within a few thousandths). Set on dev.
+CLEAR_MEANING_MARGIN = 0.01
 
 # --- whether to answer at all (the bot's retrieval step, bot/pipeline/retrieval.py) ---------------------
 # How many chunks the step asks the retriever for.

@@ -16,6 +16,7 @@ from knowledge.types import Chunk
 
 CONFLICT_LEAD = "资料说法不一："
 CONFLICT_TAIL = "以保单条款为准。"
+SHORT_SENTENCE = 50  # a counterpart this short is quoted whole
 MAX_BODY_CHARS = 200  # supporting sentences stop here (dev median answer length <= 180)
 # A sentence opening with a pointer back needs its section heading to be understood.
 _ANAPHORIC = re.compile(r"^(这些|这种|这类|这一|该|其|上述|以上|此类|它们)")
@@ -109,6 +110,21 @@ def figure_clause(sentence: Sentence, unit: str) -> str:
     return strip_end(sentence.text)
 
 
+_EN_UNITS = {"个工作日": "working days", "工作日": "working days", "天": "days", "日": "days", "个月": "months",
+             "%": "%", "％": "%"}
+
+
+def english_gist(sentence: Sentence, units: set[str], citations: Citations) -> str:
+    """"In short: 30-60 working days[1]." for an English question asking a figure the lead sentence states ("" if none)."""
+    found = next((f for f in figures(sentence.text) if f.unit in units), None)
+    if found is None:
+        return ""
+    unit = next((en for cn, en in _EN_UNITS.items() if found.text.endswith(cn)), "")
+    value = found.value.replace("多", "+")
+    amount = f"{value}{unit}" if unit == "%" else f"{value} {unit}".strip()
+    return f"In short: {amount}{citations.mark(sentence.doc_id, sentence.text)}."
+
+
 def conflict_line(conflict: Conflict, citations: Citations) -> str:
     """"资料说法不一：一篇说…[1]，另一篇说…[2]，以保单条款为准。" (each article's own figure, cited)."""
     said = []
@@ -125,6 +141,8 @@ def disagreement_line(term: str, excluded: Sentence, covered: Sentence, citation
     """One article excludes a named risk, another covers it."""
     ex = next((c for c in _CLAUSE.findall(excluded.text) if term in c), strip_end(excluded.text)).strip()
     co = next((c for c in _CLAUSE.findall(covered.text) if term in c), strip_end(covered.text)).strip()
+    if len(covered.text) <= SHORT_SENTENCE or co.startswith(("如", "例如", "比如")):
+        co = strip_end(covered.text)  # an example clause ("如…战争…") says nothing without what it exemplifies
     return (f"{CONFLICT_LEAD}一篇把“{term}”列为除外：{ex}{citations.mark(excluded.doc_id, excluded.text)}，"
             f"另一篇说{co}{citations.mark(covered.doc_id, covered.text)}，{CONFLICT_TAIL}")
 

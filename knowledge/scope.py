@@ -36,6 +36,11 @@ _INJECTION = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE = re.compile(r"[^。！？!?\n.;；]+[。！？!?\n.;；]*")
+# A request for the records in bulk (every buyer with its limit, as a file): the bot answers one named
+# buyer at a time and never hands out its records wholesale. Both parts must be there: the whole set
+# of records, and taking it away.
+_WHOLE_SET = re.compile(r"(所有|全部|全量|批量|整个|每一?[家个]).{0,6}(买家|买方|客户|企业|公司|记录)|\b(all|every)\b.{0,12}\b(buyers?|customers?|clients?|records?)\b", re.I)
+_TAKE_AWAY = re.compile(r"导出|下载|打包|列出|做成|发给我|给我|拷贝|复制|export|dump|download|spreadsheet|csv|excel", re.I)
 
 
 def is_small_talk(text: str) -> bool:
@@ -56,6 +61,11 @@ def strip_injection(text: str) -> tuple[str, bool]:
         cleaned = re.sub(r"^(好了|好|ok|okay)[，,。.!！\s]*", "", cleaned, flags=re.IGNORECASE).strip()
         cleaned = re.sub(r"^(现在|那么|然后)[，,\s]*", "", cleaned).strip()
     return cleaned, found
+
+
+def asks_bulk_export(text: str) -> bool:
+    """True when the message asks for the stored records wholesale ("把全部客户的额度导出成表格")."""
+    return bool(_WHOLE_SET.search(text) and _TAKE_AWAY.search(text))
 
 
 def has_domain_term(text: str) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from knowledge.conflicts import figures, is_anecdote
+from knowledge.conflicts import anecdote_trade, excluded_items, figures, is_anecdote
 from knowledge.constants import (
     ANECDOTE_WEIGHT,
     ASKED_KIND_BONUS,
@@ -46,20 +46,21 @@ class Candidate:
 
 
 UNIT_WORDS = {
-    "countries": re.compile(r"国家|国别|countr"),
+    # "客户所在的国家" names a place; only "多少个国家" asks for a count
+    "countries": re.compile(r"(多少|几)个?(国家|国别)|how many countr", re.IGNORECASE),
     "days": re.compile(
         r"多久|多长时间|多少时间|几天|天|工作日|期限|时间|什么时候|啥时候|何时|几时|多快|多晚|到什么时候|how long|when|days",
         re.IGNORECASE,
     ),
     "percent": re.compile(r"%|百分|比例|几成|多少钱|全额|赔多少|赔付多少|percent"),
     "companies": re.compile(r"多少家|家企业|家公司|企业数|数据库"),
-    "months": re.compile(r"月"),
+    "months": re.compile(r"(多少|几)个?月"),
 }
 
 # A question asking for an example may be answered with a case study ("某出口企业…"); others are not.
 _ASKS_EXAMPLE = re.compile(r"例子|案例|举例|举个|比如|实例|有没有(企业|公司|客户)|谁用过|效果")
 # "能赔吗 / 保不保": the answer should state what is (not) covered, so coverage statements come first.
-_ASKS_COVERAGE = re.compile(r"赔吗|赔不赔|能赔|会赔|可以赔|保吗|保不保|管不管|管吗|能保|承保吗|覆盖吗|在保障|包括吗|算不算")
+_ASKS_COVERAGE = re.compile(r"赔吗|赔不赔(?!得)|能赔|会赔|可以赔|都赔|全赔|照赔|保吗|保不保|都保|管不管|管吗|能保|承保吗|覆盖吗|在保障|包括吗|算不算")
 # "账期怎么定": the answer should say how it is set, so statements of a policy or rule come first.
 _ASKS_HOW_TO_SET = re.compile(r"怎么定|如何定|怎么设|如何设|怎么制定|如何制定|怎么确定|如何确定|定多少|设多少|多长合适")
 _SETTING_STATEMENT = re.compile(r"制定|设定|设置|政策|分级|差异化|根据")
@@ -105,9 +106,14 @@ class SentenceScorer:
              for s in self.pool],
             dtype=np.int64,
         )
+        # what each excluding sentence lists as excluded ("战争", "汇率损失"): matched to a question by meaning
+        self.excluded = [(item, s) for s in self.pool for item in excluded_items(s.text)]
+        self._excluded_vectors: np.ndarray | None = None
         if embed_passages is not None and self.pool:
-            vectors = np.asarray(embed_passages([s.text for s in self.pool] + self._faq_questions), dtype=np.float32)
-            self._vectors, self._faq_vectors = vectors[: len(self.pool)], vectors[len(self.pool) :]
+            texts = [s.text for s in self.pool] + self._faq_questions + [item for item, _ in self.excluded]
+            vectors = np.asarray(embed_passages(texts), dtype=np.float32)
+            n, m = len(self.pool), len(self.pool) + len(self._faq_questions)
+            self._vectors, self._faq_vectors, self._excluded_vectors = vectors[:n], vectors[n:m], vectors[m:]
 
     # --- relevance ------------------------------------------------------------------------
 
@@ -148,6 +154,14 @@ class SentenceScorer:
             if faq[best] >= FAQ_MATCH:
                 matched = self._faq_of == best
         return cos, matched
+
+    def closest_excluded(self, query_vector: np.ndarray | None, margin: float) -> list[str]:
+        """The excluded items within ``margin`` of the closest in meaning to the question, closest first."""
+        if self._excluded_vectors is None or query_vector is None or not len(self._excluded_vectors):
+            return []
+        cos = self._excluded_vectors @ np.asarray(query_vector, dtype=np.float32)
+        order = np.argsort(-cos)
+        return [self.excluded[int(i)][0] for i in order if cos[i] >= cos[order[0]] - margin]
 
     def best_faq_match(self, query_vector: np.ndarray | None) -> float:
         """The highest cosine between the question and a FAQ question of the articles (0 without vectors)."""
@@ -217,7 +231,8 @@ class SentenceScorer:
                 score += ASKED_KIND_BONUS  # the sentence carries the kind of figure or fact asked for
             if setting_asked and _SETTING_STATEMENT.search(text):
                 score += 0.15
-            if not examples_ok and is_anecdote(text):
+            if not examples_ok and is_anecdote(text) and not set(terms(anecdote_trade(text))) & set(qterms):
+                # (a case from the asker's own line of business, "某建材经销商" for a builder's merchant, is no aside)
                 # a case study is one company's outcome: only when nothing general says as much
                 weight *= ANECDOTE_WEIGHT
             out.append(Candidate(sentence, score * weight, cov, hit_score))

@@ -33,8 +33,9 @@ _STOP = {
 _FUNCTION_CHARS = set("的了吗呢吧啊呀么是我你他她它们这那哪啥")
 
 # Sentences that only advertise the provider (dropped unless the question is about the provider).
+# ("凭借" only following the provider's name: a client company "凭借保险…获得授信" is a case, not an advert.)
 _MARKETING = re.compile(
-    r"作为少有的|少有的|凭借|欢迎联系|量身定制|竞争优势|保持韧性|战略推进器|价值创造|坚实基础|稳健发展|关键所在"
+    r"作为少有的|少有的|(?:安联[\u4e00-\u9fff]{0,2}|服务商[,，]?)凭借|欢迎联系|量身定制|竞争优势|保持韧性|战略推进器|价值创造|坚实基础|稳健发展|关键所在"
     r"|已帮助众多|实现风险可控|专家团队可提供|深度服务模式|前瞻性的风险管理思维|生命线|重要组成部分|本文将"
 )
 PROVIDER = re.compile(r"安联|服务商|保险公司|provider|insurer|allianz", re.IGNORECASE)

@@ -16,7 +16,7 @@ from knowledge.answering import Composer, Composition
 from knowledge.constants import DOMAIN_SEMANTIC, MIN_COVERAGE, MIN_COVERAGE_OFF_DOMAIN, MIN_SEMANTIC, SEARCH_K
 from knowledge.followup import Resolved, resolve
 from knowledge.normalize import NormalizedQuery, normalize_query, to_user_script
-from knowledge.scope import has_domain_term, is_off_topic, is_small_talk, strip_injection, uncovered_aspect
+from knowledge.scope import asks_bulk_export, has_domain_term, is_off_topic, is_small_talk, strip_injection, uncovered_aspect
 from knowledge.reasoning import Finding
 from knowledge.types import Hit
 
@@ -35,6 +35,7 @@ __all__ = [
     "Library",
     "NormalizedQuery",
     "Resolved",
+    "asks_bulk_export",
     "has_domain_term",
     "is_off_topic",
     "is_small_talk",

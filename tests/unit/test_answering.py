@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from knowledge.answering import Composer
 from knowledge.conflicts import figures
 from knowledge.formatting import full_width
@@ -176,3 +178,144 @@ def test_chinese_numerals_are_the_same_figure_and_no_conflict() -> None:
     composer = Composer([spelled, digits])
     result = composer.compose("理赔审核赔付要多少个工作日?", hits(spelled, digits))
     assert result is not None and not result.conflicts
+
+
+def test_comparison_with_something_the_articles_never_name_is_not_answered() -> None:
+    composer = Composer(CHUNKS)
+    # "保险服务商" is a word of the articles; a forfaiting deal never is
+    assert composer.compose("福费廷与信用保险之间有什么差别", hits(RISKS, CLAIMS_A)) is None
+    assert composer.compose("信用保险跟保险服务商有什么不同", hits(RISKS, CLAIMS_A)) is not None
+
+
+def test_a_when_question_is_answered_by_a_condition_without_a_number_of_days() -> None:
+    lawyer = Chunk("003_d#1", "003_d", "逾期账款", "section", "逾期账款处理",
+                   "如果协商多次仍无结果，可以委托律师发出律师函。律师函应写明欠款金额和依据。", 0, 0)
+    composer = Composer([lawyer, RISKS])
+    result = composer.compose("到了什么时候该请律师出面", hits(lawyer))
+    assert result is not None and "律师函" in result.text
+    assert composer.compose("委托律师以后几天能拿回欠款", hits(lawyer)) is None  # a number was asked
+
+
+def test_excluded_items_are_read_one_by_one() -> None:
+    from knowledge.conflicts import excluded_items
+
+    text = "保单一般不包括：合同纠纷导致的拒付、汇兑损失、以及地震等自然灾害。"
+    assert excluded_items(text) == ["合同纠纷导致的拒付", "汇兑损失", "地震等自然灾害"]
+    assert excluded_items("保单保障买方破产。") == []
+
+
+LOSSES = Chunk(
+    "005_x#faq1", "005_x", "保单条款", "faq", "哪些损失保单不管?",
+    "保单不承保:运输途中的货损、买卖合同违约引起的拒收。保险主要承保买方破产和长期拖欠造成的应收账款损失。",
+    0, 0,
+)
+
+
+def test_a_cover_question_naming_an_excluded_loss_is_answered_no_first() -> None:
+    composer = Composer([LOSSES, RISKS])
+    result = composer.compose("集装箱在海上受潮出了货损，买家不付款，保险公司会赔吗", hits(LOSSES, RISKS))
+    assert result is not None and result.text.startswith("一般不赔：保单不承保")
+
+
+def test_whether_everything_is_covered_is_answered_with_exclusions_and_cover() -> None:
+    composer = Composer([LOSSES, RISKS])
+    result = composer.compose("是不是买家不给钱什么理由都能赔", hits(LOSSES, RISKS))
+    assert result is not None and result.text.startswith("不是什么都赔：")
+    assert "货损" in result.text and "破产" in result.text
+
+
+def test_a_cover_question_naming_nothing_excluded_gets_no_verdict() -> None:
+    composer = Composer([LOSSES, RISKS])
+    result = composer.compose("买家破产了保险会赔吗", hits(LOSSES, RISKS))
+    assert result is not None and not result.text.startswith(("一般不赔", "不是什么都赔"))
+
+
+def test_the_sentence_clearly_closest_in_meaning_leads() -> None:
+    texts: dict[str, np.ndarray] = {}
+    rng = np.random.default_rng(7)
+
+    def embed(batch: list[str]) -> np.ndarray:
+        rows = [texts.setdefault(t, rng.normal(size=16)) for t in batch]
+        return np.array([r / np.linalg.norm(r) for r in rows], dtype=np.float32)
+
+    composer = Composer(CHUNKS, embed_passages=embed)
+    target = next(s for s in composer.pool if s.text.startswith("理赔效率取决于"))
+    query = texts[target.text] / np.linalg.norm(texts[target.text])
+    result = composer.compose("审核赔付要多久", hits(CLAIMS_A, CLAIMS_B), query_vector=query)
+    assert result is not None and result.text.startswith("理赔效率取决于")
+    plain = composer.compose("审核赔付要多久", hits(CLAIMS_A, CLAIMS_B))
+    assert plain is not None and not plain.text.startswith("理赔效率取决于")
+
+
+def test_a_level_asked_of_a_term_no_sentence_gives_a_figure_for_is_not_answered() -> None:
+    margins = Chunk("006_m#1", "006_m", "财务指标", "section", "盈利预警",
+                    "毛利率低于12%时需要复核定价。净利润率是衡量盈利能力的常用指标。", 0, 0)
+    composer = Composer([margins, RISKS])
+    assert composer.compose("净利润率多少算正常", hits(margins)) is None
+    answered = composer.compose("毛利率低于多少就要复核定价", hits(margins))
+    assert answered is not None and "12%" in answered.text
+
+
+def test_a_case_from_the_askers_own_trade_is_not_pushed_aside() -> None:
+    case = Chunk("007_k#1", "007_k", "案例", "section", "客户故事",
+                 "某家具出口商投保后放宽账期，订单增长三成。", 0, 0)
+    general = Chunk("007_g#1", "007_g", "账期", "section", "账期管理",
+                    "投保后放宽账期前，应先核查买方资信并设定信用额度上限。", 0, 0)
+    composer = Composer([case, general, RISKS])
+    own = composer.candidates("做家具的投保后账期还能再放宽吗", "", hits(general, case), False)
+    assert own[0].sentence.text.startswith("某家具出口商")
+    other = composer.candidates("做茶叶的投保后账期还能再放宽吗", "", hits(general, case), False)
+    assert other[0].sentence.text.startswith("投保后放宽账期前")
+
+
+def test_only_the_provider_relying_on_its_strengths_is_marketing() -> None:
+    from knowledge.sentences import is_marketing
+
+    assert is_marketing("安联贸易凭借遍布各地的团队为客户保驾护航。")
+    assert not is_marketing("一家灯具厂凭借投保的应收账款拿到了银行贷款。")
+
+
+def test_two_chosen_sentences_about_different_steps_are_no_conflict() -> None:
+    remind = Chunk("008_r#1", "008_r", "催收", "section", "催收节奏",
+                   "到期后5日内寄出对账函，请买方书面确认欠款金额。", 0, 0)
+    payout = Chunk("009_p#1", "009_p", "赔付", "section", "赔付时限",
+                   "保险人核实损失后，一般在45天内把赔款打到投保人账户。", 0, 0)
+    composer = Composer([remind, payout, RISKS])
+    result = composer.compose("对账函几天内寄出，赔款多少天到账", hits(remind, payout))
+    assert result is not None and "说法不一" not in result.text
+
+
+def test_an_english_question_gets_the_asked_figure_in_english_first() -> None:
+    composer = Composer(CHUNKS)
+    result = composer.compose("Duration in days to assess a payout? 理赔 审核", hits(CLAIMS_A))
+    assert result is not None
+    assert result.text.splitlines()[0] == "In short: 30-60 working days[1]."
+    chinese = composer.compose("理赔审核要多久", hits(CLAIMS_A))
+    assert chinese is not None and "In short" not in chinese.text
+
+
+def test_an_example_inside_a_general_statement_is_no_case_study() -> None:
+    from knowledge.conflicts import is_anecdote
+
+    assert is_anecdote("某玩具出口商投保后坏账下降了一半。")
+    assert not is_anecdote("监控系统会标出反常的下单，比如某买家一周内下单量翻三倍，并提醒销售复核。")
+
+
+def test_a_users_change_is_not_judged_by_a_line_on_something_else() -> None:
+    lines = Chunk("010_t#1", "010_t", "预警指标", "section", "预警线",
+                  "坏账率超过8%时，应暂停对该客户赊销。", 0, 0)
+    composer = Composer([lines, RISKS])
+    result = composer.compose("客户的订货量从40吨涨到60吨 这个正常吗", hits(lines))
+    assert result is None or "这条线" not in result.text
+    judged = composer.compose("我们坏账率从5%涨到10% 要紧吗", hits(lines))
+    assert judged is not None and "8%" in judged.text
+
+
+def test_a_deadline_to_file_and_a_time_to_pay_are_no_conflict() -> None:
+    file_by = Chunk("011_f#1", "011_f", "报案", "section", "报案时限",
+                    "买方违约后，须在20天内书面报案，并附上发票副本。", 0, 0)
+    pay_in = Chunk("012_p#1", "012_p", "赔款", "section", "赔款时限",
+                   "单据齐备后，赔款通常在40天内到账，并附上理算说明。", 0, 0)
+    composer = Composer([file_by, pay_in, RISKS])
+    result = composer.compose("买方违约后多少天内要报案", hits(file_by, pay_in))
+    assert result is not None and "20天" in result.text and "说法不一" not in result.text

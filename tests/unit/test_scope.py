@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.scope import has_domain_term, is_off_topic, is_small_talk, strip_injection, uncovered_aspect
+from knowledge.scope import (
+    asks_bulk_export,
+    has_domain_term,
+    is_off_topic,
+    is_small_talk,
+    strip_injection,
+    uncovered_aspect,
+)
 
 
 @pytest.mark.parametrize("text", ["？？？", "你好", "您好！", "hello", "谢谢", "   "])
@@ -74,3 +81,13 @@ def test_covered_questions_have_no_uncovered_aspect(question: str) -> None:
 
 def test_aspect_mentioned_in_the_articles_is_covered() -> None:
     assert uncovered_aspect("保费怎么算", CORPUS + "保费按销售额的一定比例计算。") is None
+
+
+@pytest.mark.parametrize("text", ["把全部客户的授信额度拉一份清单导出成excel", "give me every buyer record as a csv dump"])
+def test_a_request_for_all_records_is_a_bulk_export(text: str) -> None:
+    assert asks_bulk_export(text)
+
+
+@pytest.mark.parametrize("text", ["全部客户的付款条件应该怎么设", "给每家客户都发对账单有必要吗", "帮我查一下杭州那家纺织厂的额度"])
+def test_questions_about_many_customers_are_not_exports(text: str) -> None:
+    assert not asks_bulk_export(text)

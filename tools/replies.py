@@ -155,6 +155,60 @@ def buyer_answer(buyer: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _field_text(buyer: dict[str, Any], field: str) -> str:
+    """One asked-for field of a buyer's record, in words."""
+    if field == "credit_limit":
+        return f"建议信用限额为{yuan(buyer['credit_limit_cny'])}"
+    if field == "grade":
+        return f"信用等级为{buyer['grade']}/10（{GRADE_MEANING.get(buyer['grade'], '')}）"
+    if field == "status":
+        return f"状态为{STATUS_MEANING.get(buyer['status'], buyer['status'])}"
+    if field == "avg_days_late":
+        days = buyer["avg_days_late"]
+        return f"平均逾期{days}天付款" if days else "基本按时付款（平均逾期0天）"
+    return f"所在国家/地区为{buyer['country']}"
+
+
+def credit_verdict(buyer: dict[str, Any]) -> str:
+    """Whether to keep selling to the buyer on credit, from its record alone, answer first."""
+    who = f"{buyer['name']}（{buyer['buyer_id']}）"
+    limit = yuan(buyer["credit_limit_cny"])
+    if buyer["status"] == "insolvent":
+        return f"不能再赊销：{who}已破产 / 无力偿付，信用等级{buyer['grade']}/10，建议信用限额为{limit}。"
+    if buyer["status"] == "watch" or not buyer["credit_limit_cny"]:
+        return (f"不建议继续放账：{who}{'在观察名单上' if buyer['status'] == 'watch' else '没有可用的信用限额'}，"
+                f"信用等级{buyer['grade']}/10，建议信用限额为{limit}。")
+    return (f"可以在限额内继续赊销：{who}正常经营，信用等级{buyer['grade']}/10，建议信用限额为{limit}，"
+            f"平均逾期{buyer['avg_days_late']}天。")
+
+
+def buyer_reply(buyer: dict[str, Any], fields: list[str], *, decision: bool = False) -> str:
+    """A buyer's record for a question: the verdict or the fields asked first, then the record card."""
+    if decision:
+        first = credit_verdict(buyer)
+    elif fields:
+        first = f"{buyer['name']}（{buyer['buyer_id']}）" + "，".join(_field_text(buyer, f) for f in fields) + "。"
+    else:
+        return buyer_answer(buyer)
+    return first + "\n" + buyer_answer(buyer).split("\n", 1)[1]
+
+
+def buyers_compared(buyers: list[dict[str, Any]], fields: list[str]) -> str:
+    """Several buyers side by side: which is riskiest first, then each one's fields in one line."""
+    shown = fields or ["grade", "status", "credit_limit", "avg_days_late"]
+    lines = [f"- {b['buyer_id']} {b['name']}：" + "，".join(_field_text(b, f) for f in shown) + "。" for b in buyers]
+    if "grade" not in shown:
+        return "\n".join(line[2:] for line in lines)  # the asked figure of each, one line each
+    riskiest = max(buyers, key=lambda b: b["grade"])
+    safest = min(buyers, key=lambda b: b["grade"])
+    if riskiest["grade"] == safest["grade"]:
+        first = f"这{len(buyers)}家买家的信用等级相同，都是{riskiest['grade']}/10（等级越高风险越大）。"
+    else:
+        first = (f"{riskiest['name']}风险最高（信用等级{riskiest['grade']}/10），{safest['name']}最低"
+                 f"（{safest['grade']}/10；等级越高风险越大）。")
+    return "\n".join([first, *lines])
+
+
 def choices_answer(matches: list[dict[str, Any]]) -> str:
     """A short list of buyers to choose from."""
     lines = [f"找到 {len(matches)} 家匹配的买家，请问是哪一家？回复序号或买家编号即可："]

@@ -75,6 +75,11 @@ def _score(name: str, wanted: str) -> float:
     return round(0.3 + 0.4 * coverage, 3)
 
 
+def list_buyers(*, session: Session, offset: int = 0, limit: int = 1000) -> list[BuyerRow]:
+    """One page of the buyer directory, by id."""
+    return list(session.scalars(select(BuyerRow).order_by(BuyerRow.buyer_id).offset(offset).limit(limit)))
+
+
 def buyer_ledger(*, session: Session, buyer_id: str, as_of: date, period_days: int) -> Ledger:
     """The CONTRACT receivables figures of one (existing) buyer."""
     rows = session.scalars(
@@ -100,4 +105,4 @@ def ping(*, session: Session) -> None:
     session.execute(select(1)).one()
 
 
-__all__ = ["buyer_ledger", "existing_buyer_ids", "get_buyer", "normalize_name", "ping", "search_buyers"]
+__all__ = ["buyer_ledger", "existing_buyer_ids", "get_buyer", "list_buyers", "normalize_name", "ping", "search_buyers"]

@@ -275,11 +275,20 @@ def buyer_request(text: str, buyers: list[list[str]]) -> ToolRequest:
     """What to tell about the ``buyers`` a message names (or points back at): record fields, ledger or a verdict."""
     asked = {name: pattern.search(text) for name, pattern in BUYER_FIELDS.items()}
     fields = sorted((name for name, m in asked.items() if m), key=lambda name: asked[name].start())
-    ledger = bool(LEDGER_WORDS.search(BUYER_FIELDS["avg_days_late"].sub(" ", text)))
-    decision = bool(CREDIT_DECISION.search(text)) and not ledger
+    ledger = _asks_ledger(text)
+    decision = asks_credit_decision(text)
     if ledger and not (fields or LOOKUP_STRONG.search(text)):
         return ToolRequest("buyer_receivables", {"buyers": buyers, **ledger_window(text)})
     return ToolRequest("buyer_lookup", {"buyers": buyers, "fields": fields, "decision": decision})
+
+
+def _asks_ledger(text: str) -> bool:
+    return bool(LEDGER_WORDS.search(BUYER_FIELDS["avg_days_late"].sub(" ", text)))
+
+
+def asks_credit_decision(text: str) -> bool:
+    """Whether to keep selling to a buyer on credit (not its ledger)."""
+    return bool(CREDIT_DECISION.search(text)) and not _asks_ledger(text)
 
 
 def refers_to_buyer(text: str) -> bool:

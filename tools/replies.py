@@ -185,8 +185,8 @@ def credit_verdict(buyer: dict[str, Any]) -> str:
 def buyer_reply(buyer: dict[str, Any], fields: list[str], *, decision: bool = False) -> str:
     """A buyer's record for a question: the verdict or the fields asked first, then the record card."""
     if decision:
-        first = credit_verdict(buyer)
-    elif fields:
+        return f"{credit_verdict(buyer)}\n（数据更新于 {buyer['updated']}）"
+    if fields:
         first = f"{buyer['name']}（{buyer['buyer_id']}）" + "，".join(_field_text(buyer, f) for f in fields) + "。"
     else:
         return buyer_answer(buyer)

@@ -94,7 +94,8 @@ def test_several_matches_give_a_list_to_choose_from(router: ToolRouter) -> None:
     reply = router.handle("苏州 信用评分", s)
     assert reply.status == "clarify" and "CN1000" in reply.answer and "CN1056" in reply.answer
     chosen = router.handle(str(s.state["pending"]["options"].index("CN1000") + 1), s)
-    assert "苏州鑫达精密机械有限公司" in chosen.answer and s.state == {}
+    assert "苏州鑫达精密机械有限公司" in chosen.answer and "pending" not in s.state
+    assert s.state["buyer"]["buyer_id"] == "CN1000"  # the chosen buyer answers the follow-ups
 
 
 @pytest.mark.skipif(not EVAL.exists() and not IN_CI, reason="../shared/eval is not next to the repository")

@@ -219,12 +219,12 @@ BUYER_FIELDS = {
     ),
     "country": re.compile(r"国家|哪国|\bcountry\b", re.IGNORECASE),
 }
-# Whether to keep selling to a buyer on credit: the record judged, answer first.
+# Whether to keep selling on credit to one buyer: the record judged, answer first.
 CREDIT_DECISION = re.compile(
     r"赊(?:销|货|账|给)|放账|账期|发货|供货|出货|keep selling|sell\b.*\bon credit|extend credit|give .*credit",
     re.IGNORECASE,
 )
-# A follow-up pointing back at the buyer just looked up.
+# A follow-up pointing back at the last buyer looked up.
 BUYER_REFERENCE = re.compile(
     r"它|他们|他家|她家|这家|那家|该公司|该企业|该买家|该客户|这个客户|这种客户|这位|这个买家|"
     r"\b(?:this|that) (?:buyer|customer|company)\b|\bthey\b|\btheir\b|\bthem\b|\bit\b",
@@ -287,12 +287,12 @@ def _asks_ledger(text: str) -> bool:
 
 
 def asks_credit_decision(text: str) -> bool:
-    """Whether to keep selling to a buyer on credit (not its ledger)."""
+    """Whether to keep selling on credit to one buyer (not its ledger)."""
     return bool(CREDIT_DECISION.search(text)) and not _asks_ledger(text)
 
 
 def refers_to_buyer(text: str) -> bool:
-    """A follow-up about the buyer just looked up: it points back at it, or is a short question for its figures."""
+    """A follow-up about the last buyer looked up: it points back at it, or is a short question for its figures."""
     if BUYER_REFERENCE.search(text):
         return bool(
             LEDGER_WORDS.search(text) or CREDIT_DECISION.search(text) or LOOKUP_WEAK.search(text)

@@ -48,7 +48,7 @@ def test_the_directory_pages_through_every_buyer(base_url: str) -> None:
         ("hengfeng 的授信有多少", ["CN1007", "建议信用限额为500万元"]),  # pinyin, the limit first
         ("瑞通化工材料 一般拖几天付款", ["CN1063", "平均逾期18天付款"]),
         ("中連日用品現在什麼狀態", ["CN1035", "正常經營"]),  # Traditional script, answered in it
-        ("jaya abadi rating?", ["ID2022", "6/10"]),
+        ("pt jaya-abadi rating?", ["ID2022", "6/10"]),
         ("宏远和金桥 谁风险大", ["CN1014", "CN1070", "风险最高"]),  # two buyers compared
     ],
 )
@@ -62,9 +62,9 @@ def test_loosely_typed_names_reach_the_buyer(router: ToolRouter, message: str, t
 def test_a_follow_up_uses_the_buyer_just_looked_up(router: ToolRouter) -> None:
     s = session()
     assert "CN1021" in router.handle("帮我查查海纳纺织品", s).answer
-    ledger = router.handle("那他们截至2026-09-30欠多少", s)
+    ledger = router.handle("那他们截至2026-08-15欠多少", s)
     assert ledger is not None and [c.name for c in ledger.tool_calls] == ["buyer_lookup", "buyer_receivables"]
-    assert ledger.tool_calls[1].args == {"buyer_id": "CN1021", "as_of": "2026-09-30", "period_days": 90}
+    assert ledger.tool_calls[1].args == {"buyer_id": "CN1021", "as_of": "2026-08-15", "period_days": 90}
     verdict = router.handle("下个月还能给他们放账吗", s)
     assert verdict is not None and verdict.answer.startswith("可以在限额内继续赊销") and "300万元" in verdict.answer
 

@@ -1,4 +1,4 @@
-"""A verdict on selling to a buyer on credit is followed by the articles' line for its risk class, cited."""
+"""A verdict on selling on credit to one buyer is followed by the articles' line for its risk class, cited."""
 
 from __future__ import annotations
 

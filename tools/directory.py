@@ -33,12 +33,24 @@ class BuyerDirectory:
         self._lock = threading.Lock()
 
     def index(self) -> NameIndex:
-        """The current index (empty while the service cannot be reached)."""
-        with self._lock:
+        """The current index (empty while the service cannot be reached).
+
+        The first call loads it; later, the one caller that finds it stale reloads it while the others go
+        on with the old one (a large directory takes a moment to index).
+        """
+        if self._index is not None and self.clock() - self._fetched < self.ttl_s:
+            return self._index
+        if self._index is not None and not self._lock.acquire(blocking=False):
+            return self._index  # another thread is reloading it
+        if self._index is None:
+            self._lock.acquire()
+        try:
             if self._index is None or self.clock() - self._fetched >= self.ttl_s:
                 self._index = self._load()
                 self._fetched = self.clock()
             return self._index
+        finally:
+            self._lock.release()
 
     def _load(self) -> NameIndex:
         try:

@@ -205,25 +205,22 @@ def _matched_share(body: str, chars: str) -> float:
 
 def _score_chinese(entry: _Chinese, chars: str, syllables: list[str], start: int) -> Hit | None:
     """How surely the run of Chinese characters ``chars`` names ``entry`` (``None``: it does not)."""
-    share = _matched_share(entry.body, chars)
     at = chars.find(entry.brand)
-    score = 0.0
     if at >= 0:
-        score = 0.8 + 0.2 * share
+        score = 0.8 + 0.2 * _matched_share(entry.body, chars)
     else:
-        for i in range(len(syllables) - 1):
-            if tuple(syllables[i : i + 2]) == entry.brand_sound:
-                at, score = i, 0.7 + 0.1 * share  # a homophone: "宏源" for "宏远"
-                break
-    if at < 0:
-        at, score = _near_brand(entry, chars, share)
+        at = next((i for i in range(len(syllables) - 1) if tuple(syllables[i : i + 2]) == entry.brand_sound), -1)
+        if at >= 0:
+            score = 0.7 + 0.1 * _matched_share(entry.body, chars)  # a homophone: "宏源" for "宏远"
+        else:
+            at, score = _near_brand(entry, chars)
     if at < 0:
         return None
     width = len(entry.brand) if score >= 0.65 else len(entry.region)
     return Hit(entry.buyer_id, entry.name, round(min(score, 1.0), 3), (start + at, start + at + width))
 
 
-def _near_brand(entry: _Chinese, chars: str, share: float) -> tuple[int, float]:
+def _near_brand(entry: _Chinese, chars: str) -> tuple[int, float]:
     """Region and business typed but the trade name slipped by one character (0.65), or missing (0.5)."""
     if not entry.region or entry.region not in chars:
         return -1, 0.0
@@ -234,5 +231,5 @@ def _near_brand(entry: _Chinese, chars: str, share: float) -> tuple[int, float]:
         return -1, 0.0
     typed = chars[after : after + len(entry.brand)]
     if len(typed) == len(entry.brand) and Levenshtein.distance(typed, entry.brand) <= 1:
-        return after, 0.65 + 0.1 * share
+        return after, 0.65 + 0.1 * _matched_share(entry.body, chars)
     return chars.find(entry.region), 0.5

@@ -34,6 +34,7 @@ from tools.intents import (
     named_buyers,
     refers_to_buyer,
 )
+from tools.numbers import find_amounts
 from tools.registry import ALL_GRANTS, ToolRegistry
 from tools.specs.calc_ratio import KIND_SLOTS
 
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 _PENDING = "pending"
+_BUYER_TOOLS = ("buyer_lookup", "buyer_receivables", "clarify_buyer")
 _BUYER = "buyer"  # the buyer last looked up in the session: {"buyer_id", "name"}
 _CHOICE = re.compile(r"^\s*(?:第)?\s*([1-9一二三四五])\s*(?:个|家|号)?\s*$")
 _NOT_A_NAME = re.compile(r"算了|不用|没事|取消|不查了|cancel|never ?mind", re.IGNORECASE)
@@ -93,10 +95,10 @@ class ToolRouter:
         return reply
 
     def _handle(self, message: str, session: Session) -> Reply | None:
-        named = self._named(message, session)
+        request = detect(message)
+        named = None if _own_figures(request, message) else self._named(message, session)
         if named is not None:
             return self._about_buyers(named, session)
-        request = detect(message)
         pending = session.state.get(_PENDING)
         if request is None and pending:
             reply = self._complete(message, session, pending)
@@ -239,7 +241,9 @@ class ToolRouter:
                 "period_days": int(window.get("period_days") or 90)}
         ledger = self._call("buyer_receivables", args, session)
         calls.append(ToolCall("buyer_receivables", args, ledger))
-        return _error_text(ledger) if "error" in ledger else replies.receivables_answer(record, ledger)
+        if "error" in ledger:
+            return _error_text(ledger)
+        return replies.receivables_answer(record, ledger, request.args.get("asks", ()))
 
     def _buyer(
         self, tool: str, query: str, *, strong: bool, session: Session, window: dict[str, Any] | None = None
@@ -273,6 +277,11 @@ class ToolRouter:
         if "error" in ledger:
             return Reply(_error_text(ledger), tool_calls=calls)
         return Reply(replies.receivables_answer(best, ledger), tool_calls=calls)
+
+
+def _own_figures(request: ToolRequest | None, message: str) -> bool:
+    """A calculation on figures the user typed ("华信 应收300万 赊销900万"): theirs, not the ledger's."""
+    return request is not None and request.tool not in _BUYER_TOOLS and bool(find_amounts(message))
 
 
 def _window(args: dict[str, Any]) -> dict[str, Any]:

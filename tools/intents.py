@@ -219,6 +219,13 @@ BUYER_FIELDS = {
     ),
     "country": re.compile(r"国家|哪国|\bcountry\b", re.IGNORECASE),
 }
+# Which ledger figures a question asks for (the reply states them first).
+LEDGER_ASKS = {
+    "dso": re.compile(r"DSO|周转天数|回款天数|days sales outstanding", re.IGNORECASE),
+    "overdue": re.compile(r"逾期|过期|overdue|past due", re.IGNORECASE),
+    "aging": re.compile(r"账龄|ag(?:e)?ing", re.IGNORECASE),
+    "ar": re.compile(r"应收|欠|余额|未收|receivables?|\bowes?\b|\bowing\b|outstanding", re.IGNORECASE),
+}
 # Whether to keep selling on credit to one buyer: the record judged, answer first.
 CREDIT_DECISION = re.compile(
     r"赊(?:销|货|账|给)|放账|账期|发货|供货|出货|keep selling|sell\b.*\bon credit|extend credit|give .*credit",
@@ -278,7 +285,8 @@ def buyer_request(text: str, buyers: list[list[str]]) -> ToolRequest:
     ledger = _asks_ledger(text)
     decision = asks_credit_decision(text)
     if ledger and not (fields or LOOKUP_STRONG.search(text)):
-        return ToolRequest("buyer_receivables", {"buyers": buyers, **ledger_window(text)})
+        asks = [name for name, pattern in LEDGER_ASKS.items() if pattern.search(text)]
+        return ToolRequest("buyer_receivables", {"buyers": buyers, "asks": asks, **ledger_window(text)})
     return ToolRequest("buyer_lookup", {"buyers": buyers, "fields": fields, "decision": decision})
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 GRADE_MEANING = {
@@ -202,7 +203,7 @@ def buyers_compared(buyers: list[dict[str, Any]], fields: list[str]) -> str:
     riskiest = max(buyers, key=lambda b: b["grade"])
     safest = min(buyers, key=lambda b: b["grade"])
     if riskiest["grade"] == safest["grade"]:
-        first = f"这{len(buyers)}家买家的信用等级相同，都是{riskiest['grade']}/10（等级越高风险越大）。"
+        first = f"这几家买家的信用等级相同，都是{riskiest['grade']}/10（等级越高风险越大）。"
     else:
         first = (f"{riskiest['name']}风险最高（信用等级{riskiest['grade']}/10），{safest['name']}最低"
                  f"（{safest['grade']}/10；等级越高风险越大）。")
@@ -225,8 +226,20 @@ def not_found_answer(query: str) -> str:
     )
 
 
-def receivables_answer(buyer: dict[str, Any], r: dict[str, Any]) -> str:
-    """A buyer's ledger: AR, credit sales, DSO with formula, overdue and ageing."""
+def _ledger_text(r: dict[str, Any], ask: str) -> str:
+    """One asked-for ledger figure, in words."""
+    if ask == "dso":
+        return f"DSO为{r['dso_days']:.1f}天" if r["dso_days"] is not None else "期间没有赊销，算不出DSO"
+    if ask == "overdue":
+        share = "" if r["overdue_ratio"] is None else f"（占应收{pct(r['overdue_ratio'], 1)}）"
+        return f"逾期金额{yuan(r['overdue_cny'])}{share}"
+    if ask == "aging":
+        return f"逾期61–90天的有{yuan(r['aging']['d61_90'])}、90天以上的有{yuan(r['aging']['d90_plus'])}"
+    return f"应收余额{yuan(r['ar_outstanding'])}"
+
+
+def receivables_answer(buyer: dict[str, Any], r: dict[str, Any], asks: Iterable[str] = ()) -> str:
+    """A buyer's ledger: AR, credit sales, DSO with formula, overdue and ageing; the figures ``asks`` names first."""
     a = r["aging"]
     if r["dso_days"] is None:
         dso_line = f"- DSO：近{r['period_days']}天没有赊销，无法计算"
@@ -247,4 +260,8 @@ def receivables_answer(buyer: dict[str, Any], r: dict[str, Any]) -> str:
     ]
     if a["d61_90"] or a["d90_plus"]:
         lines.append("⚠ 有逾期超过60天的账款，请及时催收，并留意保单规定的报损期限。")
+    asks = list(dict.fromkeys(asks))
+    if asks:
+        lines[0] = (f"{buyer['name']}（{buyer['buyer_id']}）截至 {r['as_of']}（赊销按近{r['period_days']}天计），"
+                    + "，".join(_ledger_text(r, ask) for ask in asks) + "。明细：")
     return "\n".join(lines)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from jieba import posseg
+
 from tools.names import PLAUSIBLE, SURE, Hit
 from tools.numbers import Amount, find_amounts, parse_period_days, parse_terms
 from tools.registry import load_specs
@@ -210,7 +212,9 @@ def _buyer_by_name(text: str) -> ToolRequest | None:
 # Which fields of a buyer's record a question asks for (the reply states them first).
 BUYER_FIELDS = {
     "credit_limit": re.compile(r"额度|限额|授信|\blimit\b", re.IGNORECASE),
-    "grade": re.compile(r"评级|等级|评分|信用分|分数|\bgrade\b|rating|\bscore\b", re.IGNORECASE),
+    "grade": re.compile(
+        r"评级|等级|评分|信用分|分数|风险(?:大|高|低|小)|(?:谁|哪)\S{0,3}风险|\bgrade\b|rating|\bscore\b|riskier", re.IGNORECASE
+    ),
     "status": re.compile(r"状态|破产|倒闭|经营|status|insolven|bankrupt", re.IGNORECASE),
     "avg_days_late": re.compile(
         r"晚付|晚\S{0,2}几天|拖\S{0,2}几天|平均\S{0,4}(?:晚|迟|拖|逾期)|付款\S{0,3}(?:慢|晚|准时|及时)|"
@@ -256,14 +260,19 @@ def named_buyers(text: str, hits: list[Hit]) -> list[list[str]]:
     is plainly about a buyer; once one name is sure, weaker hits are parts of it, not other buyers.
     """
     cue = buyer_cue(text)
-    short = len(re.sub(r"\s+", "", text)) <= 12
+    asks = _asks_about_a_buyer(text)
 
     def counts(hit: Hit) -> bool:
+        if hit.alone and _runs_on(text, hit):
+            return False
+        short = len(re.sub(r"[\s？?。！!]+", "", text[: hit.span[0]] + text[hit.span[1] :])) <= 4  # the name, barely more
         if hit.score >= 0.9:
             return True
+        if hit.score >= SURE and hit.alone:  # a trade name alone may be a common word ("长城", "光明")
+            return asks or short or (cue and (not KNOWLEDGE_MARKERS.search(text) or asks_credit_decision(text)))
         if hit.score >= SURE:
             return cue or short or not KNOWLEDGE_MARKERS.search(text)
-        return hit.score >= PLAUSIBLE and cue
+        return hit.score >= PLAUSIBLE and asks
 
     kept = [h for h in hits if counts(h)]
     if any(h.score >= SURE for h in kept):
@@ -276,6 +285,28 @@ def named_buyers(text: str, hits: list[Hit]) -> list[list[str]]:
         elif hit.score >= overlapping[0][0].score - 0.05 and overlapping[0][0].score < 1.0:
             overlapping[0][1].append(hit.buyer_id)
     return [ids for _, ids in sorted(groups, key=lambda g: g[0].span[0])]
+
+
+def _asks_about_a_buyer(text: str) -> bool:
+    """Asked in so many words: look one up, its record's fields, or "this/that one"."""
+    return bool(
+        LOOKUP_STRONG.search(text) or LOOKUP_WEAK.search(text) or BUYER_REFERENCE.search(text)
+        or any(p.search(text) for p in BUYER_FIELDS.values())
+    )
+
+
+def _runs_on(text: str, hit: Hit) -> bool:
+    """The trade name runs on into another word: a longer word ("X县", an idiom) or another business ("X银行")."""
+    start, end = hit.span
+    at = 0
+    for word, flag in posseg.lcut(text):
+        if at == start and at + len(word) > end:
+            return word not in hit.body
+        if at == end:  # the word right after the trade name: another business ("X银行"), or a place ("X以外")
+            noun = flag.startswith("n") and word not in hit.body and not buyer_cue(word)
+            return bool(CJK.match(word)) and (noun or flag == "f")
+        at += len(word)
+    return False
 
 
 def buyer_request(text: str, buyers: list[list[str]]) -> ToolRequest:

@@ -45,6 +45,8 @@ class Hit:
     name: str
     score: float
     span: tuple[int, int]
+    alone: bool = False  # only the trade name was found: the words around it decide (:mod:`tools.intents`)
+    body: str = ""  # the Chinese name without its legal form
 
 
 @dataclass(frozen=True)
@@ -206,8 +208,10 @@ def _matched_share(body: str, chars: str) -> float:
 def _score_chinese(entry: _Chinese, chars: str, syllables: list[str], start: int) -> Hit | None:
     """How surely the run of Chinese characters ``chars`` names ``entry`` (``None``: it does not)."""
     at = chars.find(entry.brand)
+    alone = False
     if at >= 0:
-        score = 0.8 + 0.2 * _matched_share(entry.body, chars)
+        share = _matched_share(entry.body, chars)
+        score, alone = 0.8 + 0.2 * share, share * len(entry.body) <= len(entry.brand)
     else:
         at = next((i for i in range(len(syllables) - 1) if tuple(syllables[i : i + 2]) == entry.brand_sound), -1)
         if at >= 0:
@@ -217,7 +221,8 @@ def _score_chinese(entry: _Chinese, chars: str, syllables: list[str], start: int
     if at < 0:
         return None
     width = len(entry.brand) if score >= 0.65 else len(entry.region)
-    return Hit(entry.buyer_id, entry.name, round(min(score, 1.0), 3), (start + at, start + at + width))
+    span = (start + at, start + at + width)
+    return Hit(entry.buyer_id, entry.name, round(min(score, 1.0), 3), span, alone, entry.body)
 
 
 def _near_brand(entry: _Chinese, chars: str) -> tuple[int, float]:

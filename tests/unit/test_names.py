@@ -14,6 +14,8 @@ DIRECTORY = [
     ("SC0004", "绵阳九洲光电股份有限公司", ""),
     ("FR0005", "Société Générale des Vins SA", ""),
     ("UK0006", "Blue Heron Marine Supplies Ltd", ""),
+    ("FJ0007", "福州长城贸易有限公司", ""),  # trade names that are everyday words too
+    ("SH0008", "上海光明制冷设备有限公司", ""),
 ]
 
 
@@ -84,6 +86,20 @@ def test_ordinary_questions_name_no_buyer(index: NameIndex, message: str) -> Non
 def test_a_plausible_hit_counts_only_when_the_message_is_about_a_buyer(index: NameIndex) -> None:
     assert named_buyers("杭州那家做五金的 查一下", index.find("杭州那家做五金的 查一下")) == [["ZJ0001", "ZJ0002"]]
     assert named_buyers("杭州五金市场行情如何", index.find("杭州五金市场行情如何")) == []
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["天锐银行开的保函能用吗", "美嘉证券的研报靠谱吗", "光明乳业的账期一般多长", "长城以外的地方怎么投保", "光明的未来在于风控"],
+)
+def test_a_trade_name_that_runs_into_another_word_is_no_buyer(index: NameIndex, message: str) -> None:
+    assert named_buyers(message, index.find(message)) == []
+
+
+@pytest.mark.parametrize(("message", "buyer_id"), [("长城的额度", "FJ0007"), ("查一下光明", "SH0008"),
+                                                    ("长城那边还能发货吗", "FJ0007"), ("天锐呢？", "ZJ0001")])
+def test_a_trade_name_alone_counts_when_the_message_asks_about_it(index: NameIndex, message: str, buyer_id: str) -> None:
+    assert named_buyers(message, index.find(message)) == [[buyer_id]]
 
 
 def test_two_names_in_one_message_are_two_buyers(index: NameIndex) -> None:

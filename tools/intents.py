@@ -227,7 +227,7 @@ BUYER_FIELDS = {
 LEDGER_ASKS = {
     "dso": re.compile(r"DSO|周转天数|回款天数|days sales outstanding", re.IGNORECASE),
     "overdue": re.compile(r"逾期|过期|overdue|past due", re.IGNORECASE),
-    "aging": re.compile(r"账龄|ag(?:e)?ing", re.IGNORECASE),
+    "aging": re.compile(r"账龄|\d+\s*[-–~到至]\s*\d+\s*天|\d+\s*天以上|超过\s*\d+\s*天|ag(?:e)?ing|bucket", re.IGNORECASE),
     "ar": re.compile(r"应收|欠|余额|未收|receivables?|\bowes?\b|\bowing\b|outstanding", re.IGNORECASE),
 }
 # Whether to keep selling on credit to one buyer: the record judged, answer first.

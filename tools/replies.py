@@ -234,8 +234,9 @@ def _ledger_text(r: dict[str, Any], ask: str) -> str:
         share = "" if r["overdue_ratio"] is None else f"（占应收{pct(r['overdue_ratio'], 1)}）"
         return f"逾期金额{yuan(r['overdue_cny'])}{share}"
     if ask == "aging":
-        return f"逾期61–90天的有{yuan(r['aging']['d61_90'])}、90天以上的有{yuan(r['aging']['d90_plus'])}"
-    return f"应收余额{yuan(r['ar_outstanding'])}"
+        return f"应收余额{yuan(r['ar_outstanding'])}，按账龄分布如下"
+    share = "" if r["overdue_ratio"] is None else f"（占{pct(r['overdue_ratio'], 1)}）"
+    return f"应收余额{yuan(r['ar_outstanding'])}，其中逾期{yuan(r['overdue_cny'])}{share}"
 
 
 def receivables_answer(buyer: dict[str, Any], r: dict[str, Any], asks: Iterable[str] = ()) -> str:
@@ -258,10 +259,11 @@ def receivables_answer(buyer: dict[str, Any], r: dict[str, Any], asks: Iterable[
         f"- 账龄：未到期 {yuan(a['current'])}；逾期1–30天 {yuan(a['d1_30'])}；31–60天 {yuan(a['d31_60'])}；"
         f"61–90天 {yuan(a['d61_90'])}；90天以上 {yuan(a['d90_plus'])}",
     ]
-    if a["d61_90"] or a["d90_plus"]:
-        lines.append("⚠ 有逾期超过60天的账款，请及时催收，并留意保单规定的报损期限。")
+    warning = "⚠ 有逾期超过60天的账款，请及时催收，并留意保单规定的报损期限。" if a["d61_90"] or a["d90_plus"] else ""
     asks = list(dict.fromkeys(asks))
-    if asks:
-        lines[0] = (f"{buyer['name']}（{buyer['buyer_id']}）截至 {r['as_of']}（赊销按近{r['period_days']}天计），"
-                    + "，".join(_ledger_text(r, ask) for ask in asks) + "。明细：")
+    if asks:  # the asked figures in one sentence, then only the lines that show how
+        lead = (f"{buyer['name']}（{buyer['buyer_id']}）截至 {r['as_of']}（赊销按近{r['period_days']}天计），"
+                + "，".join(_ledger_text(r, ask) for ask in asks if not (ask == "ar" and {"overdue", "aging"} & set(asks))) + "。")
+        lines = [lead] + [line[2:] for line, ask in ((dso_line, "dso"), (lines[5], "aging")) if ask in asks]
+    lines += [warning] if warning else []
     return "\n".join(lines)

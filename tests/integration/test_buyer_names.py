@@ -79,3 +79,12 @@ def test_unknown_companies_and_knowledge_questions(router: ToolRouter) -> None:
     assert unknown is not None and "未找到" in unknown.answer and "全称" in unknown.answer
     for message in ("客户拖欠货款超过半年怎么处理", "买家破产以后保单还赔吗", "信用限额一般怎么定"):
         assert router.handle(message, session()) is None, message
+
+
+def test_search_finds_a_homophone_or_pinyin_but_not_another_company_of_that_trade_name(base_url: str) -> None:
+    client = CreditServiceClient(base_url)
+    assert [m.buyer_id for m in client.search_buyers("宏源电子")] == ["CN1014"]
+    assert [m.buyer_id for m in client.search_buyers("hongyuan")] == ["CN1014"]
+    exact = client.search_buyers("宁波恒丰")[0]
+    assert exact.buyer_id == "CN1007" and exact.score > client.search_buyers("宏源电子")[0].score
+    assert client.search_buyers("华信证券") == []

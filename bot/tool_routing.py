@@ -24,6 +24,7 @@ from tools import replies
 from tools.client import CreditServiceClient
 from tools.directory import BuyerDirectory
 from tools.intents import (
+    BUYER_REFERENCE,
     KNOWLEDGE_MARKERS,
     NOT_A_NAME,
     ToolRequest,
@@ -96,7 +97,7 @@ class ToolRouter:
 
     def _handle(self, message: str, session: Session) -> Reply | None:
         request = detect(message)
-        named = None if _own_figures(request, message) else self._named(message, session)
+        named = None if _own_figures(request, message) else self._named(message, session, request)
         if named is not None:
             return self._about_buyers(named, session)
         pending = session.state.get(_PENDING)
@@ -185,17 +186,22 @@ class ToolRouter:
 
     # --- buyers ---------------------------------------------------------------------------
 
-    def _named(self, message: str, session: Session) -> ToolRequest | None:
-        """The buyers the message names in the directory, or the session's buyer it points back at."""
+    def _named(self, message: str, session: Session, request: ToolRequest | None) -> ToolRequest | None:
+        """The buyers the message names in the directory, or the session's buyer it points back at (unless
+        the message is a calculation of its own: figures typed, a calculator pending or asked for by name)."""
         if not self.registry.allowed("buyer_lookup", grants_of(session.caller)):
             return None  # the directory is buyer data too; such callers keep the plain reading
         buyers = named_buyers(message, self.directory.find(message))
-        if not buyers and session.state.get(_BUYER) and refers_to_buyer(message):
+        pending = session.state.get(_PENDING) or {}
+        calculating = (
+            pending.get("tool") not in (None, *_BUYER_TOOLS) or bool(find_amounts(message))
+            or (request is not None and request.tool not in _BUYER_TOOLS and not BUYER_REFERENCE.search(message))
+        )
+        if not buyers and session.state.get(_BUYER) and not calculating and refers_to_buyer(message):
             buyers = [[session.state[_BUYER]["buyer_id"]]]
         if not buyers:
             return None
         request = buyer_request(message, buyers)
-        pending = session.state.get(_PENDING) or {}
         if pending.get("missing") == ["buyer"] and pending.get("tool") == "buyer_receivables" and not request.args.get(
             "fields"
         ):  # "which buyer?" answered with a name: the ledger question asked before

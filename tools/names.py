@@ -19,7 +19,9 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
+import jieba
 from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
@@ -28,7 +30,7 @@ SURE = 0.75  # enough on its own
 PLAUSIBLE = 0.5  # enough when the message is plainly about a buyer
 
 _CN_LEGAL = re.compile(r"(?:股份有限公司|有限责任公司|集团有限公司|有限公司|集团公司|股份公司|公司|集团|总厂|厂|商行)$")
-# An explicit administrative region at the start ("广东省东莞市", "浦东新区"); otherwise its first two characters.
+# An explicit administrative region at the start ("广东省东莞市", "浦东新区"); otherwise the name's first word.
 _CN_REGION = re.compile(r"^(?:[\u4e00-\u9fff]{2,3}省)?(?:[\u4e00-\u9fff]{2,3}[市州盟])?(?:[\u4e00-\u9fff]{2,3}[区县])?")
 _LATIN_LEGAL = frozenset(
     "co ltd llc gmbh inc corp plc pt tbk sa ag bv nv srl spa kg limited company corporation jsc".split()
@@ -73,8 +75,16 @@ def fold(text: str) -> str:
 
 
 def sounds(text: str) -> list[str]:
-    """The toneless pinyin of each character of a run of Chinese characters (one syllable per character)."""
-    return lazy_pinyin(text)
+    """The toneless pinyin of each character of a run of Chinese characters (one syllable per character).
+
+    Each character is read on its own (its usual reading), the same way for names and messages.
+    """
+    return [_sound(c) for c in text]
+
+
+@lru_cache(maxsize=8192)
+def _sound(char: str) -> str:
+    return lazy_pinyin(char)[0]
 
 
 def split_chinese(name: str) -> tuple[str, str, str] | None:
@@ -82,7 +92,10 @@ def split_chinese(name: str) -> tuple[str, str, str] | None:
     body = _CN_LEGAL.sub("", re.sub(r"[\s()（）]", "", name))
     if len(body) < 2 or not _HAN.fullmatch(body):
         return None
-    region = _CN_REGION.match(body).group() or (body[:2] if len(body) >= 6 else "")
+    region = _CN_REGION.match(body).group()
+    if not region and len(body) >= 6:  # the first word: "石家庄", "东莞" (jieba knows most place names)
+        first = jieba.lcut(body, HMM=False)[0]
+        region = first if 2 <= len(first) <= 4 else body[:2]
     if len(body) - len(region) < 2:
         region = ""
     return body, region, body[len(region) : len(region) + 2]

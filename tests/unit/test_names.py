@@ -33,6 +33,7 @@ def test_a_chinese_name_splits_into_region_trade_name_and_business() -> None:
     assert split_chinese("杭州天锐五金制品有限公司") == ("杭州天锐五金制品", "杭州", "天锐")
     assert split_chinese("广东省佛山市顺德区美嘉家具有限公司")[1:] == ("广东省佛山市顺德区", "美嘉")
     assert split_chinese("九洲公司") == ("九洲", "", "九洲")
+    assert split_chinese("石家庄润丰纸业有限公司")[1:] == ("石家庄", "润丰")  # a three-character city
 
 
 def test_fold_ignores_case_accents_and_full_width() -> None:

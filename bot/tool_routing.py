@@ -6,6 +6,10 @@ knowledge core then answers. Every call goes through :class:`tools.registry.Tool
 ``StructuredTool`` and its permission gate, with the caller's grants), including one that completes an
 earlier request. A failed tool call becomes a polite sentence, never a made-up figure; with the credit
 service down, a question naming a buyer says so instead of falling through to the articles.
+
+Buyers are recognised by name against the credit service's directory (:class:`tools.directory.BuyerDirectory`:
+part of a name, a slip, pinyin, a Latin name, an id or USCC), several in one message are compared, and the
+session keeps the last buyer looked up (``state["buyer"]``) for follow-ups that point back at it.
 """
 
 from __future__ import annotations

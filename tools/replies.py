@@ -262,8 +262,9 @@ def receivables_answer(buyer: dict[str, Any], r: dict[str, Any], asks: Iterable[
     warning = "⚠ 有逾期超过60天的账款，请及时催收，并留意保单规定的报损期限。" if a["d61_90"] or a["d90_plus"] else ""
     asks = list(dict.fromkeys(asks))
     if asks:  # the asked figures in one sentence, then only the lines that show how
+        said = [ask for ask in asks if not (ask == "ar" and {"overdue", "aging"} & set(asks))]  # AR is in those
         lead = (f"{buyer['name']}（{buyer['buyer_id']}）截至 {r['as_of']}（赊销按近{r['period_days']}天计），"
-                + "，".join(_ledger_text(r, ask) for ask in asks if not (ask == "ar" and {"overdue", "aging"} & set(asks))) + "。")
+                + "，".join(_ledger_text(r, ask) for ask in said) + "。")
         lines = [lead] + [line[2:] for line, ask in ((dso_line, "dso"), (lines[5], "aging")) if ask in asks]
     lines += [warning] if warning else []
     return "\n".join(lines)

@@ -20,7 +20,8 @@ _MARK = re.compile(r"\[(\d+)\]")
 
 def advice_question(buyer: dict[str, Any]) -> str:
     """The question to put to the articles about a buyer like this one, in its risk class's words."""
-    risk = STATUS_MEANING["insolvent"].split(" ")[0] if buyer["status"] == "insolvent" else GRADE_MEANING[buyer["grade"]]
+    insolvent = buyer["status"] == "insolvent"
+    risk = STATUS_MEANING["insolvent"].split(" ")[0] if insolvent else GRADE_MEANING[buyer["grade"]]
     return f"{risk}的客户赊销时采用什么结算方式"
 
 

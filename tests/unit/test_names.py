@@ -99,7 +99,7 @@ def test_a_trade_name_that_runs_into_another_word_is_no_buyer(index: NameIndex, 
 
 @pytest.mark.parametrize(("message", "buyer_id"), [("长城的额度", "FJ0007"), ("查一下光明", "SH0008"),
                                                     ("长城那边还能发货吗", "FJ0007"), ("天锐呢？", "ZJ0001")])
-def test_a_trade_name_alone_counts_when_the_message_asks_about_it(index: NameIndex, message: str, buyer_id: str) -> None:
+def test_a_trade_name_alone_counts_when_asked_about(index: NameIndex, message: str, buyer_id: str) -> None:
     assert named_buyers(message, index.find(message)) == [[buyer_id]]
 
 

@@ -87,7 +87,8 @@ def _sounding_alike(session: Session, query: str, limit: int) -> list[tuple[Buye
     if len(query) > 100:
         return []
     hits = [h for h in _name_index(session).find(query) if h.score >= LOOSE and not h.alone][:limit]
-    rows = {r.buyer_id: r for r in session.scalars(select(BuyerRow).where(BuyerRow.buyer_id.in_([h.buyer_id for h in hits])))}
+    wanted = select(BuyerRow).where(BuyerRow.buyer_id.in_([h.buyer_id for h in hits]))
+    rows = {r.buyer_id: r for r in session.scalars(wanted)}
     return [(rows[h.buyer_id], round(0.3 * h.score, 3)) for h in hits if h.buyer_id in rows]
 
 

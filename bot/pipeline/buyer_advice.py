@@ -10,7 +10,8 @@ import re
 from typing import Any
 
 from bot.messages import Reply, Source
-from bot.pipeline.knowledge import SEARCH_K, Library, Resolved
+from bot.pipeline.knowledge import SEARCH_K, Library, Resolved, to_user_script
+from knowledge.normalize import detect_script, to_simplified
 from tools.intents import asks_credit_decision
 from tools.replies import GRADE_MEANING, STATUS_MEANING
 
@@ -39,7 +40,8 @@ def looked_up(reply: Reply) -> list[dict[str, Any]]:
 def advise(library: Library, message: str, reply: Reply) -> None:
     """Append the articles' first line for the buyer's risk class to a verdict on one buyer, cited."""
     records = looked_up(reply)
-    if reply.status != "answered" or len(records) != 1 or not asks_credit_decision(message):
+    script = detect_script(message)
+    if reply.status != "answered" or len(records) != 1 or not asks_credit_decision(to_simplified(message)):
         return
     question = advice_question(records[0])
     composition = library.compose(Resolved(question, "", question, question), library.search(question, SEARCH_K))
@@ -53,5 +55,5 @@ def advise(library: Library, message: str, reply: Reply) -> None:
         numbers[n] = len(reply.sources)
     if numbers:
         first, rest = reply.answer.split("\n", 1) if "\n" in reply.answer else (reply.answer, "")
-        advice = _MARK.sub(lambda m: f"[{numbers[int(m.group(1))]}]", sentence)
-        reply.answer = f"{first}\n资料的建议：{advice}" + (f"\n{rest}" if rest else "")
+        advice = to_user_script(_MARK.sub(lambda m: f"[{numbers[int(m.group(1))]}]", sentence), script)
+        reply.answer = f"{first}\n{to_user_script('资料的建议：', script)}{advice}" + (f"\n{rest}" if rest else "")

@@ -46,3 +46,9 @@ def test_other_buyer_answers_are_left_alone() -> None:
     shelf, reply = Shelf(), verdict()
     advise(shelf, "他们的评级是多少", reply)  # type: ignore[arg-type]
     assert shelf.asked == [] and reply.sources == [] and "资料" not in reply.answer
+
+
+def test_a_traditional_question_gets_the_advice_in_traditional() -> None:
+    shelf, reply = Shelf(), verdict()
+    advise(shelf, "下週還給他們發貨放賬嗎", reply)  # type: ignore[arg-type]
+    assert reply.answer.splitlines()[1] == "資料的建議：對這類買家應先收款後發貨[1]。"

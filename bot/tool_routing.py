@@ -39,6 +39,7 @@ from tools.intents import (
     named_buyers,
     refers_to_buyer,
 )
+from tools.names import PLAUSIBLE
 from tools.numbers import find_amounts
 from tools.registry import ALL_GRANTS, ToolRegistry
 from tools.specs.calc_ratio import KIND_SLOTS
@@ -268,7 +269,10 @@ class ToolRouter:
             return Reply(_error_text(lookup), tool_calls=calls)
         matches = lookup["matches"]
         if not matches:
-            return Reply(replies.not_found_answer(query), tool_calls=calls) if strong else None
+            if not strong:
+                return None
+            near = [h.name for h in self.directory.find(query) if h.score >= PLAUSIBLE][:3]
+            return Reply(replies.not_found_answer(query, near), tool_calls=calls)
         best = matches[0]
         if len(matches) > 1 and best["score"] < 1.0 and matches[1]["score"] >= best["score"] - 0.05:
             shown = matches[:5]

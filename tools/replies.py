@@ -218,8 +218,11 @@ def choices_answer(matches: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def not_found_answer(query: str) -> str:
-    """No buyer matched."""
+def not_found_answer(query: str, near: list[str] | None = None) -> str:
+    """No buyer matched; ``near``: directory names that resemble the query, offered to try."""
+    if near:
+        return (f"未找到名称或编号为“{query}”的买家。名称相近的有：{'、'.join(near)}；若不是，请提供公司全称、"
+                "统一社会信用代码或买家编号（如 CN1007）。")
     return (
         f"未找到名称或编号为“{query}”的买家。请确认公司全称（或统一社会信用代码、买家编号如 CN1007）是否正确；"
         "如果是新买家，需要先由信用管理团队建档后才能查询。"

@@ -60,3 +60,9 @@ def test_another_buyer_named_takes_over_and_calculations_stay_calculations() -> 
 
 def test_without_a_buyer_in_the_session_a_bare_follow_up_is_not_a_lookup() -> None:
     assert router().handle("它的额度呢", Session("h", Caller("cli", "abc", True))) is None
+
+
+def test_an_unknown_company_is_not_found_with_similar_names_offered() -> None:
+    reply = router().handle("帮我查查 润丰物流有限公司", Session("k", Caller("cli", "abc", True)))
+    assert reply.answer.startswith("未找到名称或编号为“润丰物流有限公司”的买家")
+    assert "石家庄润丰纸业有限公司" in reply.answer and "全称" in reply.answer

@@ -14,6 +14,7 @@ how much evidence a message needs (:data:`SURE`, :data:`PLAUSIBLE`).
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from collections import defaultdict
@@ -25,6 +26,8 @@ import jieba
 from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
+
+jieba.setLogLevel(logging.WARNING)  # its dictionary loading is not news
 
 SURE = 0.75  # enough on its own
 PLAUSIBLE = 0.5  # enough when the message is plainly about a buyer

@@ -6,6 +6,10 @@ knowledge core then answers. Every call goes through :class:`tools.registry.Tool
 ``StructuredTool`` and its permission gate, with the caller's grants), including one that completes an
 earlier request. A failed tool call becomes a polite sentence, never a made-up figure; with the credit
 service down, a question naming a buyer says so instead of falling through to the articles.
+
+Buyers are recognised by name against the credit service's directory (:class:`tools.directory.BuyerDirectory`:
+part of a name, a slip, pinyin, a Latin name, an id or USCC), several in one message are compared, and the
+session keeps the last buyer looked up (``state["buyer"]``) for follow-ups that point back at it.
 """
 
 from __future__ import annotations
@@ -22,7 +26,21 @@ from bot.messages import Caller, Reply, Session, ToolCall
 from knowledge.normalize import detect_script, to_simplified, to_user_script
 from tools import replies
 from tools.client import CreditServiceClient
-from tools.intents import KNOWLEDGE_MARKERS, NOT_A_NAME, ToolRequest, buyer_name, detect, fill_slots
+from tools.directory import BuyerDirectory
+from tools.intents import (
+    BUYER_REFERENCE,
+    KNOWLEDGE_MARKERS,
+    NOT_A_NAME,
+    ToolRequest,
+    buyer_name,
+    buyer_request,
+    detect,
+    fill_slots,
+    named_buyers,
+    refers_to_buyer,
+)
+from tools.names import PLAUSIBLE
+from tools.numbers import find_amounts
 from tools.registry import ALL_GRANTS, ToolRegistry
 from tools.specs.calc_ratio import KIND_SLOTS
 
@@ -32,6 +50,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 _PENDING = "pending"
+_BUYER_TOOLS = ("buyer_lookup", "buyer_receivables", "clarify_buyer")
+_BUYER = "buyer"  # the buyer last looked up in the session: {"buyer_id", "name"}
 _CHOICE = re.compile(r"^\s*(?:第)?\s*([1-9一二三四五])\s*(?:个|家|号)?\s*$")
 _NOT_A_NAME = re.compile(r"算了|不用|没事|取消|不查了|cancel|never ?mind", re.IGNORECASE)
 _CN_ORDINAL = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
@@ -51,9 +71,12 @@ def grants_of(caller: Caller) -> frozenset[str]:
 class ToolRouter:
     """Decides whether a message is for the tools and answers it if so."""
 
-    def __init__(self, registry: ToolRegistry, *, today: Callable[[], date] = date.today) -> None:
+    def __init__(
+        self, registry: ToolRegistry, *, today: Callable[[], date] = date.today, directory: BuyerDirectory | None = None
+    ) -> None:
         self.registry = registry
         self.today = today
+        self.directory = directory or BuyerDirectory(registry.client)
 
     def _call(self, name: str, args: dict[str, Any], session: Session) -> dict[str, Any]:
         return self.registry.invoke(name, args, grants_of(session.caller))
@@ -79,6 +102,9 @@ class ToolRouter:
 
     def _handle(self, message: str, session: Session) -> Reply | None:
         request = detect(message)
+        named = None if _own_figures(request, message) else self._named(message, session, request)
+        if named is not None:
+            return self._about_buyers(named, session)
         pending = session.state.get(_PENDING)
         if request is None and pending:
             reply = self._complete(message, session, pending)
@@ -165,6 +191,71 @@ class ToolRouter:
 
     # --- buyers ---------------------------------------------------------------------------
 
+    def _named(self, message: str, session: Session, request: ToolRequest | None) -> ToolRequest | None:
+        """The buyers the message names in the directory, or the session's buyer it points back at (unless
+        the message is a calculation of its own: figures typed, a calculator pending or asked for by name)."""
+        if not self.registry.allowed("buyer_lookup", grants_of(session.caller)):
+            return None  # the directory is buyer data too; such callers keep the plain reading
+        buyers = named_buyers(message, self.directory.find(message))
+        pending = session.state.get(_PENDING) or {}
+        calculating = (
+            pending.get("tool") not in (None, *_BUYER_TOOLS) or bool(find_amounts(message))
+            or (request is not None and request.tool not in _BUYER_TOOLS and not BUYER_REFERENCE.search(message))
+        )
+        if not buyers and session.state.get(_BUYER) and not calculating and refers_to_buyer(message):
+            buyers = [[session.state[_BUYER]["buyer_id"]]]
+        if not buyers:
+            return None
+        request = buyer_request(message, buyers)
+        if pending.get("missing") == ["buyer"] and pending.get("tool") == "buyer_receivables" and not request.args.get(
+            "fields"
+        ):  # "which buyer?" answered with a name: the ledger question asked before
+            request = ToolRequest("buyer_receivables", {"buyers": buyers, **pending.get("args", {})})
+        return request
+
+    def _about_buyers(self, request: ToolRequest, session: Session) -> Reply:
+        """Each named buyer's record (the fields asked first), ledger or verdict; a choice when a name fits several."""
+        session.state.pop(_PENDING, None)
+        calls: list[ToolCall] = []
+        records = []
+        for ids in request.args["buyers"]:
+            found = [self._record(buyer_id, session, calls) for buyer_id in ids[:5]]
+            if any("error" in f for f in found):
+                return Reply(_error_text(next(f for f in found if "error" in f)), tool_calls=calls)
+            if len(found) > 1:
+                session.state[_PENDING] = {"tool": request.tool, "missing": ["buyer"], "options": ids[:5],
+                                           "args": _window(request.args)}
+                return Reply(replies.choices_answer(found), status="clarify", tool_calls=calls)
+            records.append(found[0])
+        if len(records) > 1 and request.tool == "buyer_lookup" and not request.args.get("decision"):
+            return Reply(replies.buyers_compared(records, request.args.get("fields", [])), tool_calls=calls)
+        texts = [self._tell(request, record, session, calls) for record in records]
+        if len(records) == 1:
+            session.state[_BUYER] = {"buyer_id": records[0]["buyer_id"], "name": records[0]["name"]}
+        return Reply("\n\n".join(texts), tool_calls=calls)
+
+    def _record(self, buyer_id: str, session: Session, calls: list[ToolCall]) -> dict[str, Any]:
+        """One buyer's record through ``buyer_lookup`` (its id matches exactly), or the call's error."""
+        result = self._call("buyer_lookup", {"query": buyer_id}, session)
+        calls.append(ToolCall("buyer_lookup", {"query": buyer_id}, result))
+        if "error" in result:
+            return result
+        exact = [m for m in result["matches"] if m["buyer_id"] == buyer_id]
+        return exact[0] if exact else {"error": "not_found", "message": f"buyer {buyer_id} not found"}
+
+    def _tell(self, request: ToolRequest, record: dict[str, Any], session: Session, calls: list[ToolCall]) -> str:
+        if request.tool == "buyer_lookup":
+            return replies.buyer_reply(record, request.args.get("fields", []), decision=request.args.get("decision"))
+        window = _window(request.args)
+        as_of = date.fromisoformat(window["as_of"]) if window.get("as_of") else self.today()
+        args = {"buyer_id": record["buyer_id"], "as_of": as_of.isoformat(),
+                "period_days": int(window.get("period_days") or 90)}
+        ledger = self._call("buyer_receivables", args, session)
+        calls.append(ToolCall("buyer_receivables", args, ledger))
+        if "error" in ledger:
+            return _error_text(ledger)
+        return replies.receivables_answer(record, ledger, request.args.get("asks", ()))
+
     def _buyer(
         self, tool: str, query: str, *, strong: bool, session: Session, window: dict[str, Any] | None = None
     ) -> Reply | None:
@@ -178,7 +269,10 @@ class ToolRouter:
             return Reply(_error_text(lookup), tool_calls=calls)
         matches = lookup["matches"]
         if not matches:
-            return Reply(replies.not_found_answer(query), tool_calls=calls) if strong else None
+            if not strong:
+                return None
+            near = [h.name for h in self.directory.find(query) if h.score >= PLAUSIBLE][:3]
+            return Reply(replies.not_found_answer(query, near), tool_calls=calls)
         best = matches[0]
         if len(matches) > 1 and best["score"] < 1.0 and matches[1]["score"] >= best["score"] - 0.05:
             shown = matches[:5]
@@ -186,6 +280,7 @@ class ToolRouter:
                                        "options": [m["buyer_id"] for m in shown]}
             return Reply(replies.choices_answer(shown), status="clarify", tool_calls=calls)
         session.state.pop(_PENDING, None)
+        session.state[_BUYER] = {"buyer_id": best["buyer_id"], "name": best["name"]}
         if tool == "buyer_lookup":
             return Reply(self.registry.specs[tool].render({"query": query}, {"matches": [best]}), tool_calls=calls)
         as_of = date.fromisoformat(window["as_of"]) if window.get("as_of") else self.today()
@@ -196,6 +291,15 @@ class ToolRouter:
         if "error" in ledger:
             return Reply(_error_text(ledger), tool_calls=calls)
         return Reply(replies.receivables_answer(best, ledger), tool_calls=calls)
+
+
+def _own_figures(request: ToolRequest | None, message: str) -> bool:
+    """A calculation on figures the user typed ("华信 应收300万 赊销900万"): theirs, not the ledger's."""
+    return request is not None and request.tool not in _BUYER_TOOLS and bool(find_amounts(message))
+
+
+def _window(args: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in args.items() if k in ("as_of", "period_days")}
 
 
 def _reads_like_a_name(query: str) -> bool:

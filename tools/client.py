@@ -16,7 +16,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from tools.errors import BuyerNotFound, InvalidInput, ServiceUnavailable
-from tools.schemas import Buyer, BuyerMatch, DsoArgs, DsoResult, RatioArgs, RatioResult, Receivables
+from tools.schemas import Buyer, BuyerMatch, BuyerName, DsoArgs, DsoResult, RatioArgs, RatioResult, Receivables
 
 logger = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
@@ -79,6 +79,17 @@ class CreditServiceClient:
         if not isinstance(data, list):
             raise ServiceUnavailable("credit service answered search with something that is not a list")
         return [_parse(BuyerMatch, b) for b in data]
+
+    def directory(self, page: int = 5000) -> list[BuyerName]:
+        """Every buyer's id, name and USCC (``GET /buyers``, page by page)."""
+        names: list[BuyerName] = []
+        while True:
+            data = self._request("GET", "/buyers", params={"offset": len(names), "limit": page})
+            if not isinstance(data, list):
+                raise ServiceUnavailable("credit service answered the directory with something that is not a list")
+            names.extend(_parse(BuyerName, b) for b in data)
+            if len(data) < page:
+                return names
 
     def get_buyer(self, buyer_id: str) -> Buyer:
         """One buyer's record; :class:`BuyerNotFound` when unknown."""

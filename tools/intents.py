@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from jieba import posseg
+
+from tools.names import PLAUSIBLE, SURE, Hit
 from tools.numbers import Amount, find_amounts, parse_period_days, parse_terms
 from tools.registry import load_specs
 from tools.spec import ToolSpec
@@ -204,6 +207,139 @@ def _buyer_by_name(text: str) -> ToolRequest | None:
     )
     window = ledger_window(text) if tool == "buyer_receivables" else {}
     return ToolRequest(tool, {"query": name, **window}, strong=strong)
+
+
+# Which fields of a buyer's record a question asks for (the reply states them first).
+BUYER_FIELDS = {
+    "credit_limit": re.compile(r"额度|限额|授信|\blimit\b", re.IGNORECASE),
+    "grade": re.compile(
+        r"评级|等级|评分|信用分|分数|风险(?:大|高|低|小)|(?:谁|哪)\S{0,3}风险|\bgrade\b|rating|\bscore\b|riskier", re.IGNORECASE
+    ),
+    "status": re.compile(r"状态|破产|倒闭|经营|status|insolven|bankrupt", re.IGNORECASE),
+    "avg_days_late": re.compile(
+        r"晚付|晚\S{0,2}几天|拖\S{0,2}几天|平均\S{0,4}(?:晚|迟|拖|逾期)|付款\S{0,3}(?:慢|晚|准时|及时)|"
+        r"(?:几|多少)天才?(?:付|还|结)|days? late|pays? late",
+        re.IGNORECASE,
+    ),
+    "country": re.compile(r"国家|哪国|\bcountry\b", re.IGNORECASE),
+}
+# Which ledger figures a question asks for (the reply states them first).
+LEDGER_ASKS = {
+    "dso": re.compile(r"DSO|周转天数|回款天数|days sales outstanding", re.IGNORECASE),
+    "overdue": re.compile(r"逾期|过期|overdue|past due", re.IGNORECASE),
+    "aging": re.compile(r"账龄|\d+\s*[-–~到至]\s*\d+\s*天|\d+\s*天以上|超过\s*\d+\s*天|ag(?:e)?ing|bucket", re.IGNORECASE),
+    "ar": re.compile(r"应收|欠|余额|未收|receivables?|\bowes?\b|\bowing\b|outstanding", re.IGNORECASE),
+}
+# Whether to keep selling on credit to one buyer: the record judged, answer first.
+CREDIT_DECISION = re.compile(
+    r"赊(?:销|货|账|给)|放账|账期|发货|供货|出货|keep selling|sell\b.*\bon credit|extend credit|give .*credit",
+    re.IGNORECASE,
+)
+# A follow-up pointing back at the last buyer looked up.
+BUYER_REFERENCE = re.compile(
+    r"它|他们|他家|她家|这家|那家|该公司|该企业|该买家|该客户|这个客户|这种客户|这位|这个买家|"
+    r"\b(?:this|that) (?:buyer|customer|company)\b|\bthey\b|\btheir\b|\bthem\b|\bit\b",
+    re.IGNORECASE,
+)
+
+
+def buyer_cue(text: str) -> bool:
+    """The message is plainly about a buyer: it asks to look one up, for its ledger or record, or points at one."""
+    return bool(
+        LOOKUP_STRONG.search(text) or LOOKUP_WEAK.search(text) or LEDGER_WORDS.search(text)
+        or BUYER_NOUN.search(text) or BUYER_REFERENCE.search(text) or CREDIT_DECISION.search(text)
+        or any(p.search(text) for p in BUYER_FIELDS.values())
+    )
+
+
+def named_buyers(text: str, hits: list[Hit]) -> list[list[str]]:
+    """The buyers a message names, from the directory's hits: one group of ids per name typed.
+
+    A group with several ids is a name that fits several buyers equally (the user picks one). A hit
+    counts when it is sure and the message reads as a question about it, or plausible and the message
+    is plainly about a buyer; once one name is sure, weaker hits are parts of it, not other buyers.
+    """
+    cue = buyer_cue(text)
+    asks = _asks_about_a_buyer(text)
+
+    def counts(hit: Hit) -> bool:
+        if hit.alone and _runs_on(text, hit):
+            return False
+        short = len(re.sub(r"[\s？?。！!]+", "", text[: hit.span[0]] + text[hit.span[1] :])) <= 4  # the name, barely more
+        if hit.score >= 0.9:
+            return True
+        if hit.score >= SURE and hit.alone:  # a trade name alone may be a common word ("长城", "光明")
+            return asks or short or (cue and (not KNOWLEDGE_MARKERS.search(text) or asks_credit_decision(text)))
+        if hit.score >= SURE:
+            return cue or short or not KNOWLEDGE_MARKERS.search(text)
+        return hit.score >= PLAUSIBLE and asks
+
+    kept = [h for h in hits if counts(h)]
+    if any(h.score >= SURE for h in kept):
+        kept = [h for h in kept if h.score >= SURE]
+    groups: list[tuple[Hit, list[str]]] = []
+    for hit in kept:  # best first
+        overlapping = [g for g in groups if hit.span[0] < g[0].span[1] and g[0].span[0] < hit.span[1]]
+        if not overlapping:
+            groups.append((hit, [hit.buyer_id]))
+        elif hit.score >= overlapping[0][0].score - 0.05 and overlapping[0][0].score < 1.0:
+            overlapping[0][1].append(hit.buyer_id)
+    return [ids for _, ids in sorted(groups, key=lambda g: g[0].span[0])]
+
+
+def _asks_about_a_buyer(text: str) -> bool:
+    """Asked in so many words: look one up, its record's fields, or "this/that one"."""
+    return bool(
+        LOOKUP_STRONG.search(text) or LOOKUP_WEAK.search(text) or BUYER_REFERENCE.search(text)
+        or any(p.search(text) for p in BUYER_FIELDS.values())
+    )
+
+
+def _runs_on(text: str, hit: Hit) -> bool:
+    """The trade name runs on into another word: a longer word ("X县", an idiom) or another business ("X银行")."""
+    start, end = hit.span
+    at = 0
+    for word, flag in posseg.lcut(text):
+        if at == start and at + len(word) > end:
+            return word not in hit.body
+        if at == end:  # the word right after the trade name: another business ("X银行"), or a place ("X以外")
+            noun = flag.startswith("n") and word not in hit.body and not buyer_cue(word)
+            return bool(CJK.match(word)) and (noun or flag == "f")
+        at += len(word)
+    return False
+
+
+def buyer_request(text: str, buyers: list[list[str]]) -> ToolRequest:
+    """What to tell about the ``buyers`` a message names (or points back at): record fields, ledger or a verdict."""
+    asked = {name: pattern.search(text) for name, pattern in BUYER_FIELDS.items()}
+    fields = sorted((name for name, m in asked.items() if m), key=lambda name: asked[name].start())
+    ledger = _asks_ledger(text)
+    decision = asks_credit_decision(text)
+    if ledger and not (fields or LOOKUP_STRONG.search(text)):
+        asks = [name for name, pattern in LEDGER_ASKS.items() if pattern.search(text)]
+        return ToolRequest("buyer_receivables", {"buyers": buyers, "asks": asks, **ledger_window(text)})
+    return ToolRequest("buyer_lookup", {"buyers": buyers, "fields": fields, "decision": decision})
+
+
+def _asks_ledger(text: str) -> bool:
+    return bool(LEDGER_WORDS.search(BUYER_FIELDS["avg_days_late"].sub(" ", text)))
+
+
+def asks_credit_decision(text: str) -> bool:
+    """Whether to keep selling on credit to one buyer (not its ledger)."""
+    return bool(CREDIT_DECISION.search(text)) and not _asks_ledger(text)
+
+
+def refers_to_buyer(text: str) -> bool:
+    """A follow-up about the last buyer looked up: it points back at it, or is a short question for its figures."""
+    if BUYER_REFERENCE.search(text):
+        return bool(
+            LEDGER_WORDS.search(text) or CREDIT_DECISION.search(text) or LOOKUP_WEAK.search(text)
+            or any(p.search(text) for p in BUYER_FIELDS.values())
+        )
+    if KNOWLEDGE_MARKERS.search(text) or len(re.sub(r"\s+", "", text)) > 12:
+        return False
+    return bool(LEDGER_WORDS.search(text) or any(p.search(text) for p in BUYER_FIELDS.values()))
 
 
 def ledger_window(text: str) -> dict[str, Any]:

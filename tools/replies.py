@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 GRADE_MEANING = {
@@ -155,6 +156,60 @@ def buyer_answer(buyer: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _field_text(buyer: dict[str, Any], field: str) -> str:
+    """One asked-for field of a buyer's record, in words."""
+    if field == "credit_limit":
+        return f"建议信用限额为{yuan(buyer['credit_limit_cny'])}"
+    if field == "grade":
+        return f"信用等级为{buyer['grade']}/10（{GRADE_MEANING.get(buyer['grade'], '')}）"
+    if field == "status":
+        return f"状态为{STATUS_MEANING.get(buyer['status'], buyer['status'])}"
+    if field == "avg_days_late":
+        days = buyer["avg_days_late"]
+        return f"平均逾期{days}天付款" if days else "基本按时付款（平均逾期0天）"
+    return f"所在国家/地区为{buyer['country']}"
+
+
+def credit_verdict(buyer: dict[str, Any]) -> str:
+    """Whether to keep selling to the buyer on credit, from its record alone, answer first."""
+    who = f"{buyer['name']}（{buyer['buyer_id']}）"
+    limit = yuan(buyer["credit_limit_cny"])
+    if buyer["status"] == "insolvent":
+        return f"不能再赊销：{who}已破产 / 无力偿付，信用等级{buyer['grade']}/10，建议信用限额为{limit}。"
+    if buyer["status"] == "watch" or not buyer["credit_limit_cny"]:
+        return (f"不建议继续放账：{who}{'在观察名单上' if buyer['status'] == 'watch' else '没有可用的信用限额'}，"
+                f"信用等级{buyer['grade']}/10，建议信用限额为{limit}。")
+    return (f"可以在限额内继续赊销：{who}正常经营，信用等级{buyer['grade']}/10，建议信用限额为{limit}，"
+            f"平均逾期{buyer['avg_days_late']}天。")
+
+
+def buyer_reply(buyer: dict[str, Any], fields: list[str], *, decision: bool = False) -> str:
+    """A buyer's record for a question: the verdict or the fields asked first, then the record card."""
+    if decision:
+        return f"{credit_verdict(buyer)}\n（数据更新于 {buyer['updated']}）"
+    if fields:
+        first = f"{buyer['name']}（{buyer['buyer_id']}）" + "，".join(_field_text(buyer, f) for f in fields) + "。"
+    else:
+        return buyer_answer(buyer)
+    return first + "\n" + buyer_answer(buyer).split("\n", 1)[1]
+
+
+def buyers_compared(buyers: list[dict[str, Any]], fields: list[str]) -> str:
+    """Several buyers side by side: which is riskiest first, then each one's fields in one line."""
+    shown = fields or ["grade", "status", "credit_limit", "avg_days_late"]
+    lines = [f"- {b['buyer_id']} {b['name']}：" + "，".join(_field_text(b, f) for f in shown) + "。" for b in buyers]
+    if "grade" not in shown:
+        return "\n".join(line[2:] for line in lines)  # the asked figure of each, one line each
+    riskiest = max(buyers, key=lambda b: b["grade"])
+    safest = min(buyers, key=lambda b: b["grade"])
+    if riskiest["grade"] == safest["grade"]:
+        first = f"这几家买家的信用等级相同，都是{riskiest['grade']}/10（等级越高风险越大）。"
+    else:
+        first = (f"{riskiest['name']}风险最高（信用等级{riskiest['grade']}/10），{safest['name']}最低"
+                 f"（{safest['grade']}/10；等级越高风险越大）。")
+    return "\n".join([first, *lines])
+
+
 def choices_answer(matches: list[dict[str, Any]]) -> str:
     """A short list of buyers to choose from."""
     lines = [f"找到 {len(matches)} 家匹配的买家，请问是哪一家？回复序号或买家编号即可："]
@@ -163,16 +218,32 @@ def choices_answer(matches: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def not_found_answer(query: str) -> str:
-    """No buyer matched."""
+def not_found_answer(query: str, near: list[str] | None = None) -> str:
+    """No buyer matched; ``near``: directory names that resemble the query, offered to try."""
+    if near:
+        return (f"未找到名称或编号为“{query}”的买家。名称相近的有：{'、'.join(near)}；若不是，请提供公司全称、"
+                "统一社会信用代码或买家编号（如 CN1007）。")
     return (
         f"未找到名称或编号为“{query}”的买家。请确认公司全称（或统一社会信用代码、买家编号如 CN1007）是否正确；"
         "如果是新买家，需要先由信用管理团队建档后才能查询。"
     )
 
 
-def receivables_answer(buyer: dict[str, Any], r: dict[str, Any]) -> str:
-    """A buyer's ledger: AR, credit sales, DSO with formula, overdue and ageing."""
+def _ledger_text(r: dict[str, Any], ask: str) -> str:
+    """One asked-for ledger figure, in words."""
+    if ask == "dso":
+        return f"DSO为{r['dso_days']:.1f}天" if r["dso_days"] is not None else "期间没有赊销，算不出DSO"
+    if ask == "overdue":
+        share = "" if r["overdue_ratio"] is None else f"（占应收{pct(r['overdue_ratio'], 1)}）"
+        return f"逾期金额{yuan(r['overdue_cny'])}{share}"
+    if ask == "aging":
+        return f"应收余额{yuan(r['ar_outstanding'])}，按账龄分布如下"
+    share = "" if r["overdue_ratio"] is None else f"（占{pct(r['overdue_ratio'], 1)}）"
+    return f"应收余额{yuan(r['ar_outstanding'])}，其中逾期{yuan(r['overdue_cny'])}{share}"
+
+
+def receivables_answer(buyer: dict[str, Any], r: dict[str, Any], asks: Iterable[str] = ()) -> str:
+    """A buyer's ledger: AR, credit sales, DSO with formula, overdue and ageing; the figures ``asks`` names first."""
     a = r["aging"]
     if r["dso_days"] is None:
         dso_line = f"- DSO：近{r['period_days']}天没有赊销，无法计算"
@@ -191,6 +262,12 @@ def receivables_answer(buyer: dict[str, Any], r: dict[str, Any]) -> str:
         f"- 账龄：未到期 {yuan(a['current'])}；逾期1–30天 {yuan(a['d1_30'])}；31–60天 {yuan(a['d31_60'])}；"
         f"61–90天 {yuan(a['d61_90'])}；90天以上 {yuan(a['d90_plus'])}",
     ]
-    if a["d61_90"] or a["d90_plus"]:
-        lines.append("⚠ 有逾期超过60天的账款，请及时催收，并留意保单规定的报损期限。")
+    warning = "⚠ 有逾期超过60天的账款，请及时催收，并留意保单规定的报损期限。" if a["d61_90"] or a["d90_plus"] else ""
+    asks = list(dict.fromkeys(asks))
+    if asks:  # the asked figures in one sentence, then only the lines that show how
+        said = [ask for ask in asks if not (ask == "ar" and {"overdue", "aging"} & set(asks))]  # AR is in those
+        lead = (f"{buyer['name']}（{buyer['buyer_id']}）截至 {r['as_of']}（赊销按近{r['period_days']}天计），"
+                + "，".join(_ledger_text(r, ask) for ask in said) + "。")
+        lines = [lead] + [line[2:] for line, ask in ((dso_line, "dso"), (lines[5], "aging")) if ask in asks]
+    lines += [warning] if warning else []
     return "\n".join(lines)

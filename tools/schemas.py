@@ -45,6 +45,16 @@ class Buyer(BaseModel):
     updated: date
 
 
+class BuyerName(BaseModel):
+    """One entry of the buyer directory (``GET /buyers``): what a name in a chat message is matched against."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    buyer_id: str
+    name: str
+    uscc: str = ""
+
+
 class BuyerMatch(Buyer):
     """A search hit, with how well it matched (higher is better)."""
 

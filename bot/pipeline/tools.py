@@ -7,6 +7,7 @@ A result the articles have something to say about ("逾期率 17.3%") is followe
 from __future__ import annotations
 
 from bot.messages import Reply, Source
+from bot.pipeline.buyer_advice import advise
 from bot.pipeline.knowledge import Library
 from bot.pipeline.turn import TurnContext
 from bot.tool_routing import ToolRouter
@@ -28,6 +29,7 @@ class ToolStep:
             turn.topic = turn.message
             if self.library is not None and reply.status == "answered":
                 self._judge(reply)
+                advise(self.library, turn.message, reply)
         return reply
 
     def _judge(self, reply: Reply) -> None:

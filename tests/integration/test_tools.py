@@ -77,7 +77,7 @@ def test_langchain_tools_refuse_buyer_data_without_the_grant(base_url: str) -> N
         ("华信的信用评分", ["佛山华信金属材料有限公司", "9/10", "观察名单", "平均逾期 44 天"]),
         ("查一下买家 CN1007", ["宁波恒丰化工材料有限公司", "5/10", "500万元"]),
         ("CN1007 的DSO和账龄", ["1,463,772.21元", "76.3天", "未到期 703,768.63元"]),
-        ("宁波恒丰现在逾期多少", ["逾期金额：760,003.58元", "51.9%"]),
+        ("宁波恒丰现在逾期多少", ["逾期金额760,003.58元", "51.9%"]),  # the figure asked, first
         ("青岛盛达的信用等级", ["10/10", "破产", "⚠"]),
         ("saigon textile credit score", ["Saigon Textile Trading Co., Ltd.", "4/10"]),
     ],
@@ -94,7 +94,8 @@ def test_several_matches_give_a_list_to_choose_from(router: ToolRouter) -> None:
     reply = router.handle("苏州 信用评分", s)
     assert reply.status == "clarify" and "CN1000" in reply.answer and "CN1056" in reply.answer
     chosen = router.handle(str(s.state["pending"]["options"].index("CN1000") + 1), s)
-    assert "苏州鑫达精密机械有限公司" in chosen.answer and s.state == {}
+    assert "苏州鑫达精密机械有限公司" in chosen.answer and "pending" not in s.state
+    assert s.state["buyer"]["buyer_id"] == "CN1000"  # the chosen buyer answers the follow-ups
 
 
 @pytest.mark.skipif(not EVAL.exists() and not IN_CI, reason="../shared/eval is not next to the repository")

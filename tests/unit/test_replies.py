@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tools.replies import buyer_answer, yuan
+from tools.replies import buyer_answer, buyer_reply, buyers_compared, credit_verdict, receivables_answer, yuan
 
 BUYER = {"buyer_id": "X1", "name": "某某贸易", "country": "中国", "industry": "化工", "grade": 7, "status": "watch",
          "credit_limit_cny": 1_000_000.0, "avg_days_late": 12, "updated": "2026-09-30"}
@@ -22,3 +22,33 @@ def test_a_buyer_card_has_no_english_status_and_a_chinese_limit() -> None:
     text = buyer_answer(BUYER)
     assert "watch" not in text and "观察名单" in text
     assert "建议信用限额：100万元" in text
+
+
+LEDGER = {"as_of": "2026-05-31", "period_days": 30, "ar_outstanding": 400_000.0, "credit_sales": 300_000.0,
+          "dso_days": 40.0, "overdue_cny": 100_000.0, "overdue_ratio": 0.25,
+          "aging": {"current": 300_000.0, "d1_30": 100_000.0, "d31_60": 0.0, "d61_90": 0.0, "d90_plus": 0.0}}
+
+
+def test_the_fields_asked_come_first_in_the_users_order() -> None:
+    first = buyer_reply(BUYER, ["avg_days_late", "credit_limit"]).splitlines()[0]
+    assert first == "某某贸易（X1）平均逾期12天付款，建议信用限额为100万元。"
+
+
+def test_a_verdict_answers_first_from_the_record() -> None:
+    assert credit_verdict(BUYER).startswith("不建议继续放账：某某贸易（X1）在观察名单上")
+    assert credit_verdict({**BUYER, "status": "insolvent"}).startswith("不能再赊销")
+    assert credit_verdict({**BUYER, "status": "active"}).startswith("可以在限额内继续赊销")
+
+
+def test_several_buyers_riskiest_first() -> None:
+    other = {**BUYER, "buyer_id": "X2", "name": "另一家", "grade": 2}
+    assert buyers_compared([other, BUYER], []).startswith("某某贸易风险最高（信用等级7/10），另一家最低")
+    assert buyers_compared([other, BUYER], ["credit_limit"]).splitlines()[0] == "X2 另一家：建议信用限额为100万元。"
+
+
+def test_a_ledger_question_gets_the_figures_asked_first_and_only_the_lines_that_show_them() -> None:
+    text = receivables_answer(BUYER, LEDGER, ["dso"])
+    assert text.splitlines()[0].endswith("DSO为40.0天。") and "30万 × 30 = 40.0天" in text and "账龄" not in text
+    owed = receivables_answer(BUYER, LEDGER, ["ar"]).splitlines()[0]
+    assert owed.endswith("应收余额40万元，其中逾期10万元（占25.0%）。")
+    assert "- 期间赊销：30万元" in receivables_answer(BUYER, LEDGER)  # nothing asked: the whole card

@@ -33,11 +33,15 @@ class FakeService:
         self.matches = matches or []
         self.fail = fail
         self.requests: list[httpx.Request] = []
+        self.directory_requests: list[httpx.Request] = []
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
+        directory = request.url.path == "/buyers"  # what the router matches names against: not a lookup
+        (self.directory_requests if directory else self.requests).append(request)
         if self.fail:
             raise httpx.ConnectError("connection refused", request=request)
+        if directory:
+            return httpx.Response(200, json=[{k: m[k] for k in ("buyer_id", "name", "uscc")} for m in self.matches])
         if request.url.path == "/buyers/search":
             return httpx.Response(200, json=self.matches)
         return httpx.Response(404, json={"detail": "not found"})

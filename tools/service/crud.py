@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import re
+import threading
+import time
+import weakref
 from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tools.calculators import Ledger, LedgerInvoice, ledger
+from tools.names import NameIndex
 from tools.service.db import BuyerRow, InvoiceRow
+
+LOOSE = 0.65  # a slip or a homophone in the trade name, with more of the name typed right
+INDEX_TTL_S = 60.0
+_INDEXES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # engine -> (key, built at, index)
+_INDEX_LOCK = threading.Lock()
 
 # Legal-form suffixes users leave out; stripped from queries so "宁波恒丰化工有限公司" and "宁波恒丰" both match.
 _LEGAL_SUFFIX = re.compile(
@@ -55,6 +64,12 @@ def search_buyers(*, session: Session, query: str, limit: int = 10) -> list[tupl
     tokens = _tokens(query)
     if not tokens:
         return []
+    ranked = _containing(session, query, tokens)
+    return ranked[:limit] if ranked else _sounding_alike(session, query, limit)
+
+
+def _containing(session: Session, query: str, tokens: list[str]) -> list[tuple[BuyerRow, float]]:
+    """Buyers whose name contains every word of the query, closest first."""
     conditions = [BuyerRow.name.ilike(f"%{_escape_like(t)}%", escape="\\") for t in tokens]
     # Shorter names first: with many buyers, the closest matches are among the first 200.
     rows = session.scalars(
@@ -63,7 +78,32 @@ def search_buyers(*, session: Session, query: str, limit: int = 10) -> list[tupl
     wanted = normalize_name(query)
     ranked = [(row, _score(normalize_name(row.name), wanted)) for row in rows]
     ranked.sort(key=lambda pair: (-pair[1], pair[0].name))
-    return ranked[:limit]
+    return ranked
+
+
+def _sounding_alike(session: Session, query: str, limit: int) -> list[tuple[BuyerRow, float]]:
+    """Buyers the query names with a slip, a homophone or in pinyin (:mod:`tools.names`), more than the trade
+    name alone being found; scored below any name that contains the query."""
+    if len(query) > 100:
+        return []
+    hits = [h for h in _name_index(session).find(query) if h.score >= LOOSE and not h.alone][:limit]
+    wanted = select(BuyerRow).where(BuyerRow.buyer_id.in_([h.buyer_id for h in hits]))
+    rows = {r.buyer_id: r for r in session.scalars(wanted)}
+    return [(rows[h.buyer_id], round(0.3 * h.score, 3)) for h in hits if h.buyer_id in rows]
+
+
+def _name_index(session: Session) -> NameIndex:
+    """The directory's name index for this database, rebuilt when the buyers change or after a minute."""
+    bind = session.get_bind()
+    count, latest = session.execute(select(func.count(), func.max(BuyerRow.updated))).one()
+    key = (count, latest)
+    with _INDEX_LOCK:
+        cached = _INDEXES.get(bind)
+        if cached is None or cached[0] != key or time.monotonic() - cached[1] > INDEX_TTL_S:
+            rows = session.execute(select(BuyerRow.buyer_id, BuyerRow.name, BuyerRow.uscc)).all()
+            cached = (key, time.monotonic(), NameIndex((r[0], r[1], r[2] or "") for r in rows))
+            _INDEXES[bind] = cached
+        return cached[2]
 
 
 def _score(name: str, wanted: str) -> float:
@@ -73,6 +113,11 @@ def _score(name: str, wanted: str) -> float:
     if name.startswith(wanted):
         return round(0.5 + 0.4 * coverage, 3)
     return round(0.3 + 0.4 * coverage, 3)
+
+
+def list_buyers(*, session: Session, offset: int = 0, limit: int = 1000) -> list[BuyerRow]:
+    """One page of the buyer directory, by id."""
+    return list(session.scalars(select(BuyerRow).order_by(BuyerRow.buyer_id).offset(offset).limit(limit)))
 
 
 def buyer_ledger(*, session: Session, buyer_id: str, as_of: date, period_days: int) -> Ledger:
@@ -100,4 +145,4 @@ def ping(*, session: Session) -> None:
     session.execute(select(1)).one()
 
 
-__all__ = ["buyer_ledger", "existing_buyer_ids", "get_buyer", "normalize_name", "ping", "search_buyers"]
+__all__ = ["buyer_ledger", "existing_buyer_ids", "get_buyer", "list_buyers", "normalize_name", "ping", "search_buyers"]

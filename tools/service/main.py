@@ -1,6 +1,7 @@
 """The credit backing service: ``create_app(database_url)`` and ``serve(...)`` (uvicorn).
 
 Endpoints (see CONTRACT.md): ``GET /buyers/search?q=``, ``GET /buyers/{id}``,
+``GET /buyers?offset=&limit=`` (the directory of ids, names and USCCs the chat matches names against),
 ``GET /buyers/{id}/receivables?as_of=&period_days=`` (as_of defaults to today, period_days to 90),
 ``POST /calc/dso``, ``POST /calc/ratio``, ``GET /healthz``; OpenAPI docs at ``/docs``.
 Errors are JSON ``{"detail": "..."}`` (:mod:`tools.service.errors`): 401 without the bearer token (when the

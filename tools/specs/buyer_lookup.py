@@ -13,8 +13,9 @@ if TYPE_CHECKING:
 
 
 def lookup_buyer(client: CreditServiceClient, query: str) -> dict[str, Any]:
-    """Find buyers by id, USCC or (part of) the company name; gives grade 1 (lowest risk) to 10 (in default),
-    status, recommended credit limit and average days late of each match, best first."""
+    """Find buyers by id, USCC or (part of) the company name, also typed with a slip, a homophone or in pinyin;
+    gives grade 1 (lowest risk) to 10 (in default), status, recommended credit limit and average days late of
+    each match, best first."""
     return {"matches": [m.model_dump(mode="json") for m in client.search_buyers(query)]}
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
 
-from tools.schemas import Buyer, BuyerMatch, Receivables
+from tools.schemas import Buyer, BuyerMatch, BuyerName, Receivables
 from tools.service import crud
 from tools.service.db import BuyerRow
 from tools.service.deps import SessionDep
@@ -17,6 +17,7 @@ router = APIRouter(prefix="/buyers", tags=["buyers"])
 
 EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)  # ledgers live in between; the window arithmetic too
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+DIRECTORY_PAGE = 5000
 
 
 def to_buyer(row: BuyerRow) -> dict:
@@ -47,6 +48,17 @@ def _as_of(text: str | None) -> date:
     if not EARLIEST <= day <= LATEST:
         raise HTTPException(status_code=422, detail=f"as_of must be between {EARLIEST} and {LATEST}")
     return day
+
+
+@router.get("", response_model=list[BuyerName], responses=INVALID)
+def directory(
+    session: SessionDep,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(gt=0, le=DIRECTORY_PAGE)] = DIRECTORY_PAGE,
+) -> list[dict]:
+    """The buyer directory, a page at a time by id: id, name and USCC of each buyer (what chat names match)."""
+    rows = crud.list_buyers(session=session, offset=offset, limit=limit)
+    return [{"buyer_id": r.buyer_id, "name": r.name, "uscc": r.uscc or ""} for r in rows]
 
 
 @router.get("/search", response_model=list[BuyerMatch], responses=INVALID)

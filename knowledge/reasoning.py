@@ -173,9 +173,9 @@ def compare(question: Question, facts: list[Fact], relevance: Relevance) -> Find
     """The user's figure, or the change between two of them, against the most relevant threshold."""
     if not question.figures or question.dates:
         return None
-    if question.compares_own_figures:
-        return _change(question, *_metric_facts(question, facts, relevance))
     named = _each_named(question, facts, lambda f: max(MIN_RELEVANCE, relevance(f)))
+    if question.compares_own_figures and len(named) < 2:  # figures of different metrics are no change
+        return _change(question, *_metric_facts(question, facts, relevance))
     facts, relevance = _metric_facts(question, facts, relevance)
     if len(named) > 1:
         leads = [_judged(g.value, g.unit, f, question.english).format(f"{{{n}}}").rstrip("。.") for n, (g, f) in enumerate(named)]
@@ -210,13 +210,31 @@ def _change(question: Question, facts: list[Fact], relevance: Relevance) -> Find
     else:
         lead = f"{moved}，{'增加' if change > 0 else '减少'}{rate}"
     if fact is None or fact.value is None:
-        return None  # a change nobody in the articles judges is no answer by itself
+        case = _best(facts, relevance, lambda f: f.kind == "change" and f.unit == unit and bool(f.value))
+        if case is None:
+            return None  # a change nobody in the articles judges or reports is no answer by itself
+        return _against_case(lead, change, case, tuple(derived))
     over = change > fact.value
     todo = consequence(fact.sentence)
     advice = (f"，按资料，{todo}" if todo else "") if over else ""
     verdict = "超过" if over else "未超过"
     return Finding(f"{lead}，{verdict}资料中“{fact.subject}{fact.detail}{_num(fact.value)}%”这条线{{0}}{advice}。",
                    (fact,), tuple(derived))
+
+
+def _against_case(lead: str, change: float, case: Fact, derived: tuple[str, ...]) -> Finding:
+    """The user's change next to a change the articles report ("坏账率从5.7%降至1.2%")."""
+    assert case.value is not None and case.value2 is not None
+    theirs = (case.value2 - case.value) / case.value * 100
+    rate = f"{_num(round(abs(theirs), 2))}%"
+    verb = "下降" if theirs < 0 else "上升"
+    bigger = abs(change) > abs(theirs)
+    verdict = "幅度比案例大" if bigger else "幅度比案例小" if abs(change) < abs(theirs) else "幅度与案例相当"
+    case_line = f"{case.subject}从{_num(case.value)}{case.unit}{verb}到{_num(case.value2)}{case.unit}"
+    if case.unit == "%":
+        case_line += f"（{_num(round(abs(case.value2 - case.value), 2))}个百分点）"
+    return Finding(f"{lead}；资料中的案例是{case_line}{{0}}，相对{verb}{rate}，您的{verdict}。", (case,),
+                   (*derived, rate, f"{_num(round(abs(case.value2 - case.value), 2))}"))
 
 
 def nth_step(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
@@ -239,19 +257,78 @@ def nth_step(question: Question, facts: list[Fact], relevance: Relevance) -> Fin
     return Finding(f"第{ordinal}步是{step.detail}{{0}}。", (step,))
 
 
-def judge_metric(facts: list[Fact], metric: str, value: float, unit: str = "", english: bool = False) -> Finding | None:
+_CHANGE_WORDS = re.compile(r"同比|环比|增加|增长|上升|延长|减少|下降")
+
+
+def _is_change(fact: Fact) -> bool:
+    """A threshold on a metric's change ("DSO同比增加20%"), not on its level ("降至1.2" is a level)."""
+    return bool(_CHANGE_WORDS.search(fact.detail)) and not re.search(r"至|到", fact.detail)
+
+
+def _line(fact: Fact) -> str:
+    assert fact.value is not None
+    return f"{fact.subject}{fact.detail}{_num(fact.value)}{fact.unit}"
+
+
+def _moved(metric: str, old: float, new: float, unit: str, fact: Fact | None, mark: str) -> tuple[str, tuple[str, ...]]:
+    """The change from the earlier value, judged against the articles' threshold on that change when there is one."""
+    change = (new - old) / old * 100
+    step, rate = f"{_num(round(abs(new - old), 2))}{unit}", f"{_num(round(abs(change), 1))}%"
+    text = f"比之前的{_num(old)}{unit}{'增加' if new > old else '减少'}{step}（{'+' if change >= 0 else '−'}{rate}）"
+    if fact is not None and fact.value is not None:
+        over = change > fact.value if fact.comparator == ">" else change < -fact.value
+        todo = consequence(fact.sentence)
+        advice = f"，按资料，{todo}" if over and todo else ""
+        text += f"，{'超过' if over else '未超过'}资料中“{_line(fact)}”这条线{mark}{advice}"
+    return text, (step, rate, f"{_num(old)}{unit}")
+
+
+def _mention(facts: list[Fact], metric: str) -> Finding | None:
+    """What the articles say about a metric they give no line for: the first sentence naming it, quoted."""
+    names = [n.lower() for n in names_of(metric) if n]
+    for fact in facts:
+        if any(n in fact.sentence.lower() for n in names):
+            return Finding(f"资料里相关的说法：{fact.sentence.rstrip('。.')}{{0}}。", (fact,))
+    return None
+
+
+def judge_metric(
+    facts: list[Fact], metric: str, value: float, unit: str = "", english: bool = False,
+    earlier: tuple[float, str] | None = None,
+) -> Finding | None:
     """A tool result judged against what the articles say about its metric (say ``逾期率`` 17.5 ``%``).
 
-    Returns None when the articles give no threshold of that unit for the metric; the caller then says
-    plainly that they give no benchmark (``资料没有给出…的正常水平``).
+    The level is judged against the metric's threshold of that unit; with ``earlier`` (the value of an earlier
+    period, same unit) the change is judged against the articles' threshold on the change ("同比增加20%");
+    without one, that threshold is quoted as the line to watch. With no threshold at all, the first article
+    sentence naming the metric is quoted. None when the articles never name it: the caller then says
+    plainly that they give no benchmark (``资料没有给出…的判断标准``).
     """
     figure = Figure(value, unit, 0)
-    about = [f for f in facts_about(facts, metric) if f.kind == "threshold" and _matches_unit(figure, f)]
-    level = [f for f in about if f.detail not in ("增加", "增长", "上升", "延长", "减少", "下降")]
-    fact = (level or about or [None])[0]
-    if fact is None:
-        return None
-    return Finding(_judged(value, unit, fact, english), (fact,))
+    about = [f for f in facts_about(facts, metric) if f.kind == "threshold" and f.value is not None]
+    level = [f for f in about if _matches_unit(figure, f) and not _is_change(f)]
+    growth = [f for f in about if f.unit == "%" and _is_change(f)]
+    if not level and unit == "%" and growth:
+        level = growth  # a change typed as a percentage ("DSO同比多了30%")
+    parts: list[str] = []
+    used: list[Fact] = []
+    derived: tuple[str, ...] = ()
+    if earlier is not None and earlier[1] == unit and earlier[0] > 0:
+        fact = growth[0] if growth else None
+        text, derived = _moved(metric, earlier[0], value, unit, fact, f"{{{len(used)}}}")
+        parts.append(f"{metric}{text}")
+        used += [fact] if fact is not None else []
+    if level:
+        parts.append(_judged(value, unit, level[0], english).format(f"{{{len(used)}}}").rstrip("。."))
+        used.append(level[0])
+    elif growth and not used:
+        todo = consequence(growth[0].sentence)
+        parts.append(f"资料没有给出{metric}本身的正常水平，看的是变化：{_line(growth[0])}时{todo or '需要警惕'}"
+                     f"{{{len(used)}}}，可与去年同期的{metric}比较")
+        used.append(growth[0])
+    if not used:
+        return _mention(facts, metric) if not parts else Finding("；".join(parts) + "。", (), derived)
+    return Finding("；".join(parts) + "。", tuple(used), derived)
 
 
 _ASKS_LEVEL = re.compile(r"多少|几|多高|多大|什么水平|什么程度|how much|how high|what level", re.IGNORECASE)

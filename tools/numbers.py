@@ -53,6 +53,24 @@ _PERIOD_WORDS: list[tuple[re.Pattern[str], int]] = [
 ]
 
 
+# "去年同期是28天", "前年92天", "上季度DSO才45天": the metric's value in an earlier period, not a period length.
+_EARLIER = re.compile(
+    r"(?:去年同期|去年|上年同期|上年|前年|上一?个?季度|上个?月|上期|同期|以前|之前|原来|原先|last (?:year|quarter|month)|previously)"
+    r"[^\d，,。；;！!？?\s]{0,6}?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>天|日|days?\b|%|％)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """The value a metric had in an earlier period, as the user typed it ("去年同期是32天")."""
+
+    value: float
+    unit: str
+    start: int
+    end: int
+
+
 @dataclass(frozen=True)
 class Amount:
     """A money amount found in a text, with where it was found."""
@@ -161,8 +179,23 @@ def _swallow_currency(text: str, end: int) -> int:
     return end + m.end() if m else end
 
 
+def find_earlier(text: str) -> Earlier | None:
+    """The earlier period's value of a metric in ``text`` ("前年是92天" -> 92 天), or ``None``."""
+    m = _EARLIER.search(text)
+    if not m:
+        return None
+    unit = "%" if m.group("unit") in ("%", "％") else "天"
+    return Earlier(float(m.group("num")), unit, m.start(), m.end())
+
+
 def parse_period_days(text: str) -> int | None:
-    """The period a message talks about, in days (``上季度`` -> 90, ``过去60天`` -> 60), or ``None``."""
+    """The period a message talks about, in days (``上季度`` -> 90, ``过去60天`` -> 60), or ``None``.
+
+    An earlier period's value of the metric ("去年同期是32天") is not a period.
+    """
+    earlier = find_earlier(text)
+    if earlier:
+        text = text[: earlier.start] + " " + text[earlier.end :]
     day = _DAY_PERIOD.search(text)
     if day:
         value = _number(day.group("num"))

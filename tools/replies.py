@@ -114,7 +114,10 @@ def ratio_answer(args: dict[str, Any], result: dict[str, Any]) -> str:
     if kind == "discount_cost":
         d, disc, net = args["discount_pct"], args["discount_days"], args["net_days"]
         d_txt = f"{d:g}"
-        return (
+        invoice = args.get("invoice")
+        given = (f"{wan(invoice)}的发票在{disc}天内付款，要让出 {wan(invoice * d / 100)}（{wan(invoice)} × {d_txt}%）。\n"
+                 if invoice else "")
+        return given + (
             f"不享受 {d_txt}/{disc} Net {net} 这个现金折扣，相当于年化成本约 {pct(value)}"
             f"（按复利计约 {pct(result['compound'])}）。\n"
             f"年化成本 = 折扣率 ÷ (100% − 折扣率) × 365 ÷ (付款期 − 折扣期) = {d_txt}/{100 - d:g} × 365/{net - disc} "

@@ -21,7 +21,8 @@ class Shelf:
     def __init__(self) -> None:
         self.asked: list[tuple[str, float, str]] = []
 
-    def judge_metric(self, metric: str, value: float, unit: str = "") -> Finding | None:
+    def judge_metric(self, metric: str, value: float, unit: str = "", earlier: tuple[float, str] | None = None
+                     ) -> Finding | None:
         self.asked.append((metric, value, unit))
         if metric != "逾期率":
             return None

@@ -102,7 +102,7 @@ def test_missing_receivables_is_asked_for_and_completed() -> None:
     json.dumps(s.state)  # the session store keeps it as JSON
     second = router.handle("应收大概50万", s)
     assert second.status == "answered" and "50万 ÷ 80万 × 30 = 18.8天" in second.answer
-    assert s.state == {}
+    assert "pending" not in s.state and s.state["last_result"]["result"]["dso_days"] == 18.8
 
 
 def test_pending_clarification_is_dropped_when_the_user_moves_on() -> None:
@@ -208,7 +208,7 @@ def test_how_dso_is_computed_gives_the_formula_then_computes_the_numbers_sent_ne
     assert reply.status == "answered" and "DSO = 应收账款 ÷ 赊销额 × 天数" in reply.answer
     assert "帮您算" in reply.answer and not reply.tool_calls
     done = router.handle("应收300万，赊销900万，一个季度", s)
-    assert done.status == "answered" and "300万 ÷ 900万 × 90 = 30.0天" in done.answer and s.state == {}
+    assert done.status == "answered" and "300万 ÷ 900万 × 90 = 30.0天" in done.answer and "pending" not in s.state
 
 
 def test_formula_offer_is_dropped_when_the_user_moves_on() -> None:

@@ -184,7 +184,20 @@ def compare(question: Question, facts: list[Fact], relevance: Relevance) -> Find
         fact = _best(facts, relevance, lambda f, g=figure: f.kind == "threshold" and _matches_unit(g, f))
         if fact is not None:
             return Finding(_judged(figure.value, figure.unit, fact, question.english), (fact,))
-    return None
+    return _trend_only(question, facts)
+
+
+def _trend_only(question: Question, facts: list[Fact]) -> Finding | None:
+    """One figure of a metric the articles judge only by its change ("DSO 60天" against "DSO同比增加20%")."""
+    lowered = question.text.lower()
+    named = [m for m, aliases in metric_aliases().items() if any(a.lower() in lowered for a in aliases)]
+    if len(named) != 1 or len(question.figures) != 1:
+        return None
+    figure = question.figures[0]
+    finding = judge_metric(facts, named[0], figure.value, figure.unit, question.english)
+    if finding is None or not finding.facts or any(f.kind != "threshold" for f in finding.facts):
+        return None
+    return finding
 
 
 def _change(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
@@ -306,6 +319,8 @@ def judge_metric(
     """
     figure = Figure(value, unit, 0)
     about = [f for f in facts_about(facts, metric) if f.kind == "threshold" and f.value is not None]
+    # a line the articles attach an action to ("…，则需立即启动风险排查") before one they only list
+    about.sort(key=lambda f: not consequence(f.sentence))
     level = [f for f in about if _matches_unit(figure, f) and not _is_change(f)]
     growth = [f for f in about if f.unit == "%" and _is_change(f)]
     if not level and unit == "%" and growth:

@@ -56,7 +56,7 @@ _PERIOD_WORDS: list[tuple[re.Pattern[str], int]] = [
 # "去年同期是28天", "前年92天", "上季度DSO才45天": the metric's value in an earlier period, not a period length.
 _EARLIER = re.compile(
     r"(?:去年同期|去年|上年同期|上年|前年|上一?个?季度|上个?月|上期|同期|以前|之前|原来|原先|last (?:year|quarter|month)|previously)"
-    r"[^\d，,。；;！!？?\s]{0,6}?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>天|日|days?\b|%|％)",
+    r"[^\d，,。；;！!？?]{0,8}?(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>天|日|days?\b|%|％)",
     re.IGNORECASE,
 )
 

@@ -131,7 +131,7 @@ def ratio_answer(args: dict[str, Any], result: dict[str, Any]) -> str:
     if kind == "current_ratio":
         return (
             f"流动比率约为 {value:.2f}。\n流动比率 = 流动资产 ÷ 流动负债 = {wan(args['current_assets'])} ÷ "
-            f"{wan(args['current_liabilities'])} = {value:.2f}（一般认为 1.5–2 以上短期偿债能力较稳）。"
+            f"{wan(args['current_liabilities'])} = {value:.2f}。"
         )
     return (
         f"营运资本比率约为 {pct(value, 1)}。\n营运资本比率 = (流动资产 − 流动负债) ÷ 总资产 = "

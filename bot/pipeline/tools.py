@@ -22,7 +22,12 @@ ASKS_VERDICT = re.compile(
     r"怎么办|咋办|该怎么|要怎么|is (?:that|it|this) (?:high|low|ok|bad|normal)|should i worry|what should",
     re.IGNORECASE,
 )
-_MAX_FOLLOW_UP = 30  # characters: a longer message is a question of its own
+# What else a follow-up about "this figure" may say; anything more is a question of its own ("那理赔怎么办").
+_BACK_REFERENCE = re.compile(
+    r"这个|那个|这样|那样|这|那|它|数字?|水平|结果|指标|算|是|不是|吗|呢|啊|吧|的|要|我们|我|会|有点|有|了|还|还是|"
+    r"\b(?:is|it|this|that|so|then)\b|[\s？?，,。！!]",
+    re.IGNORECASE,
+)
 
 
 class ToolStep:
@@ -50,15 +55,17 @@ class ToolStep:
         """"这个算高吗" right after a calculation: the articles' verdict on its figure."""
         last = self.router.last_result(turn.session)
         text = turn.message.strip()
-        if (self.library is None or last is None or len(text) > _MAX_FOLLOW_UP or re.search(r"\d", text)
-                or not ASKS_VERDICT.search(text)):
+        if self.library is None or last is None or re.search(r"\d", text) or not ASKS_VERDICT.search(text):
             return None
+        if len(_BACK_REFERENCE.sub("", ASKS_VERDICT.sub("", text))) > 2:
+            return None  # it names something else to ask about
         reply = Reply("")
         earlier = tuple(last["earlier"]) if last.get("earlier") else None
         self._judge(reply, [ToolCall(last["tool"], last["args"], last["result"])], earlier)
         if not reply.answer.strip():
             return None
         reply.answer = reply.answer.strip()
+        last["turn"] = len(turn.session.turns)  # the next follow-up may still refer to the same figure
         return reply
 
     def _judge(self, reply: Reply, calls: list[ToolCall], earlier: tuple[float, str] | None) -> None:

@@ -96,3 +96,15 @@ def test_amounts_in_order_with_positions() -> None:
 @pytest.mark.parametrize(("text", "expected"), [("九十", 90), ("一百零五", 105), ("万", None), ("abc", None)])
 def test_chinese_to_number(text: str, expected: float | None) -> None:
     assert chinese_to_number(text) == expected
+
+
+def test_an_earlier_periods_value_is_not_a_period() -> None:
+    from tools.numbers import find_earlier
+
+    text = "这季度应收600万 赊销1800万 去年同期才40天"
+    earlier = find_earlier(text)
+    assert earlier is not None and (earlier.value, earlier.unit) == (40.0, "天")
+    assert parse_period_days(text) == 90
+    assert find_earlier("过去45天赊销500万") is None and parse_period_days("过去45天赊销500万") == 45
+    english = find_earlier("DSO last year was 33 days")
+    assert english is not None and english.value == 33.0

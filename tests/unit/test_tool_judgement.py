@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.messages import Session
+from bot.messages import Reply, Session, Turn
 from bot.pipeline.tools import NO_BENCHMARK, ToolStep
 from bot.pipeline.turn import TurnContext
 from bot.tool_routing import ToolRouter
@@ -54,3 +54,35 @@ def test_a_clarifying_question_is_not_judged() -> None:
     shelf = Shelf()
     reply = step(shelf).handle(TurnContext("逾期率多少：应收账款800万", Session("s")))
     assert reply is not None and reply.status == "clarify" and shelf.asked == []
+
+
+def _after(step_: ToolStep, s: Session, message: str) -> Reply | None:
+    """One turn as the assistant runs it: the step's reply, then the turn appended to the session."""
+    reply = step_.handle(TurnContext(message, s))
+    s.turns.append(Turn(message, reply.answer if reply else "", reply.status if reply else "no_answer"))
+    return reply
+
+
+def test_a_verdict_follow_up_judges_the_figure_just_computed() -> None:
+    shelf, s = Shelf(), Session("s")
+    tools = step(shelf)
+    assert _after(tools, s, "应收账款一千二百万，逾期三百万，逾期率多少") is not None
+    again = _after(tools, s, "这个比例算高吗")
+    assert again is not None and again.answer == "25%高于资料中的“坏账占比超过12%”[1]。"
+    assert [src.doc_id for src in again.sources] == ["900_demo"]
+    assert _after(tools, s, "那该怎么办") is not None  # still about the same figure
+
+
+def test_a_question_of_its_own_after_a_calculation_is_not_taken_for_a_follow_up() -> None:
+    shelf, s = Shelf(), Session("s")
+    tools = step(shelf)
+    _after(tools, s, "应收账款一千二百万，逾期三百万，逾期率多少")
+    assert _after(tools, s, "那保单续保一般怎么办") is None
+
+
+def test_a_verdict_follow_up_needs_a_calculation_in_the_turn_before() -> None:
+    shelf, s = Shelf(), Session("s")
+    tools = step(shelf)
+    _after(tools, s, "应收账款一千二百万，逾期三百万，逾期率多少")
+    s.turns.append(Turn("理赔要多久", "……", "answered"))
+    assert _after(tools, s, "这个算高吗") is None

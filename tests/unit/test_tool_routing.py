@@ -11,7 +11,7 @@ import json
 import httpx
 import pytest
 
-from bot.messages import Caller, Session
+from bot.messages import Caller, Session, Turn
 from bot.tool_routing import ToolRouter
 from tools import replies
 from tools.client import CreditServiceClient
@@ -240,3 +240,17 @@ def test_a_question_after_which_buyer_is_not_taken_for_a_name(other: str) -> Non
     assert router.handle("帮我查一个客户的额度", s).status == "clarify"
     assert router.handle(other, s) is None
     assert s.state == {} and service.requests == []
+
+
+def test_a_what_if_follow_up_redoes_the_last_calculation_with_the_changed_input() -> None:
+    router, s = make_router(FakeService()), session()
+    first = router.handle("应收500万 过去60天赊销1500万 DSO多少", s)
+    assert first is not None and "20.0天" in first.answer
+    s.turns.append(Turn("应收500万 过去60天赊销1500万 DSO多少", first.answer, "answered"))
+    second = router.handle("要是赊销做到2000万呢", s)
+    assert second is not None and "500万 ÷ 2000万 × 60 = 15.0天" in second.answer
+
+
+def test_a_what_if_without_a_calculation_just_before_is_left_to_the_knowledge_core() -> None:
+    router, s = make_router(FakeService()), session()
+    assert router.handle("如果应收降到300万呢", s) is None

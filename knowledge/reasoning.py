@@ -305,6 +305,45 @@ def _mention(facts: list[Fact], metric: str) -> Finding | None:
     return None
 
 
+# "是先买保险还是先把信用政策弄好": which of two things comes first
+_WHICH_FIRST = re.compile(r"先(?P<a>[^，,。；;？?]{2,20}?)\s*(?:还是|或者|or)\s*先?(?P<b>[^，,。；;？?]{2,24})")
+
+
+def _bigrams(text: str) -> set[str]:
+    han = re.sub(r"[^\u4e00-\u9fff]", " ", text)
+    return {w[i : i + 2] for w in han.split() for i in range(len(w) - 1)}
+
+
+def which_first(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
+    """Which of two things the user names comes first, by the articles' ordered steps that name both."""
+    asked = _WHICH_FIRST.search(question.text)
+    if asked is None:
+        return None
+    options = [asked.group("a").strip(), asked.group("b").strip()]
+    sequences: dict[tuple[str, str], list[Fact]] = {}
+    for fact in facts:
+        if fact.kind == "step":
+            sequences.setdefault((fact.chunk_id, fact.subject), []).append(fact)
+    best: tuple[tuple[int, float], list[Fact]] | None = None
+    for steps in sequences.values():
+        overlaps = [[len(_bigrams(o) & _bigrams(f.detail)) for f in steps] for o in options]
+        picks = [max(range(len(steps)), key=lambda n, row=row: row[n]) for row in overlaps]
+        if picks[0] == picks[1] or min(overlaps[0][picks[0]], overlaps[1][picks[1]]) == 0:
+            continue
+        key = (min(overlaps[0][picks[0]], overlaps[1][picks[1]]), sum(relevance(f) for f in steps))
+        if best is None or key > best[0]:
+            best = (key, [steps[picks[0]], steps[picks[1]]])
+    if best is None or best[0][1] < MIN_RELEVANCE:
+        return None
+    first, then = sorted(best[1], key=lambda f: f.position)
+    return Finding(f"按资料应先{first.detail}（第{_ordinal(first.position)}步），"
+                   f"{then.detail}排在第{_ordinal(then.position)}步{{0}}。", (first, then))
+
+
+def _ordinal(n: int) -> str:
+    return _CN_ORDINAL[n - 1] if 1 <= n <= len(_CN_ORDINAL) else str(n)
+
+
 def judge_metric(
     facts: list[Fact], metric: str, value: float, unit: str = "", english: bool = False,
     earlier: tuple[float, str] | None = None,
@@ -374,7 +413,7 @@ def define(question: Question, facts: list[Fact], relevance: Relevance) -> Findi
     return Finding(f"按资料的定义，{fact.subject}指{fact.detail}{{0}}。", (fact,))
 
 
-REASONERS = (deadline, compare, nth_step, benchmark, define)
+REASONERS = (deadline, compare, nth_step, which_first, benchmark, define)
 
 
 def reason(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:

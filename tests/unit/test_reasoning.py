@@ -170,3 +170,13 @@ def test_figures_of_different_metrics_are_each_judged_not_taken_for_a_change() -
     finding = compare(understand(q, TODAY), FACTS, relevance_by_words(q))
     assert finding is not None and "→" not in finding.lead
     assert "40%高于" in finding.lead and "应收紧赊销" in finding.lead
+
+
+def test_which_of_two_things_comes_first_follows_the_articles_order() -> None:
+    from knowledge.reasoning import which_first
+
+    q = "保理是先签合同还是先让保理商审核资信"
+    finding = which_first(understand(q, TODAY), FACTS, relevance_by_words(q))
+    assert finding is not None and finding.lead.startswith("按资料应先由保理商审核买方资信（第二步）")
+    assert "签订保理合同并放款排在第三步" in finding.lead
+    assert which_first(understand("保理商审核要多久", TODAY), FACTS, relevance_by_words("保理商审核要多久")) is None

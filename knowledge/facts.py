@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from knowledge.numerals import arabic_figures
+from knowledge.numerals import arabic_figures, chinese_to_int
 from knowledge.sentences import split_sentences
 from knowledge.terms import STOPWORDS, segment
 from knowledge.types import Chunk
@@ -188,9 +188,32 @@ def _steps(chunk: Chunk) -> list[Fact]:
     ]
 
 
+# "三层递进式管理机制:A,B,C" / "四步管理闭环:A;B;C;D": a counted sequence, its items split by ; or ,
+_COUNTED = re.compile(r"(?P<n>[二三四五六七八九]|\d)(?:步|层|级|道|个?阶段|个?步骤|个?环节)(?P<name>[^:：。，,；;]{0,12})[:：](?P<body>[^。]+)")
+
+
+def _counted_steps(sentence: str, chunk: Chunk) -> list[Fact]:
+    """The items of a counted sequence, when they split into exactly that many (the count checks the split)."""
+    out: list[Fact] = []
+    for m in _COUNTED.finditer(sentence):
+        count = chinese_to_int(m.group("n")) if not m.group("n").isdigit() else int(m.group("n"))
+        for separator in (r"[;；]", r"[,，]"):
+            items = [i.strip() for i in re.split(separator, m.group("body")) if i.strip()]
+            if sum(bool(_STEP_WORD.match(i)) for i in items) > 1:
+                break  # marked 首先/其次/最后: the ordinal words already make these steps
+            items = [_STEP_WORD.sub("", i, count=1) if _STEP_WORD.match(i) else i for i in items]
+            if len(items) == count:
+                subject = sentence[max(0, m.start() - 2) : m.start("name") + len(m.group("name"))]
+                out += [Fact("step", _clean_subject(subject), None, None, "", "", item, n, sentence, chunk.doc_id,
+                             chunk.chunk_id) for n, item in enumerate(items, start=1)]
+                break
+    return out
+
+
 def extract_facts(chunk: Chunk) -> list[Fact]:
     """Every fact of one chunk, in reading order (steps last)."""
     out: list[Fact] = []
+    counted: list[Fact] = []
     for raw in split_sentences(chunk.text):
         sentence = arabic_figures(raw)
         thresholds = _thresholds(sentence, chunk)
@@ -199,4 +222,5 @@ def extract_facts(chunk: Chunk) -> list[Fact]:
         taken = {f"{f.value:g}" for f in thresholds + durations if f.value is not None}
         out += thresholds + durations + _figures(sentence, chunk, taken) + _definitions(sentence, chunk)
         out += _moves(sentence, chunk)
-    return out + _steps(chunk)
+        counted += _counted_steps(sentence, chunk)
+    return out + _steps(chunk) + counted

@@ -85,3 +85,9 @@ def test_a_reported_move_from_one_level_to_another_is_a_change_fact() -> None:
 def test_a_threshold_on_a_change_keeps_its_year_on_year_word() -> None:
     facts = extract_facts(chunk("若应收账款周转天数同比增加30%以上，需复核授信。"))
     assert [f.detail for f in facts if f.kind == "threshold"] == ["同比增加"]
+
+
+def test_a_counted_sequence_splits_into_that_many_steps() -> None:
+    facts = extract_facts(chunk("建议设置三道关卡：签约前查征信，发货前核额度，到期后跟催款。另有两点说明：其一，其二，其三。"))
+    steps = [(f.subject, f.position, f.detail) for f in facts if f.kind == "step"]
+    assert steps == [("设置三道关卡", 1, "签约前查征信"), ("设置三道关卡", 2, "发货前核额度"), ("设置三道关卡", 3, "到期后跟催款")]

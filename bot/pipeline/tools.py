@@ -14,6 +14,7 @@ from bot.messages import Reply, Source, ToolCall
 from bot.pipeline.knowledge import Library
 from bot.pipeline.turn import TurnContext
 from bot.tool_routing import LAST_RESULT, ToolRouter
+from knowledge.grounding import ungrounded
 
 NO_BENCHMARK = "资料没有给出{metric}的判断标准，请结合行业和自身历史水平判断。"
 # A follow-up asking what to make of the figure just computed, or what to do about it.
@@ -76,8 +77,10 @@ class ToolStep:
             for metric, value, unit in self._readings(call):
                 finding = self.library.judge_metric(metric, value, unit, earlier=earlier)
                 earlier = None  # the earlier value belongs to the calculation's main figure
-                if finding is None:
-                    verdicts.append(NO_BENCHMARK.format(metric=metric))
+                plain = finding.lead.format(*[""] * len(finding.facts)) if finding else ""
+                computed = [str(call.args), str(call.result), f"{value:g}", *(finding.derived if finding else ())]
+                if finding is None or ungrounded(plain, [f.sentence for f in finding.facts], computed):
+                    verdicts.append(NO_BENCHMARK.format(metric=metric))  # never a figure from nowhere
                     continue
                 marks = []
                 for fact in finding.facts:

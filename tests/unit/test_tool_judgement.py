@@ -86,3 +86,17 @@ def test_a_verdict_follow_up_needs_a_calculation_in_the_turn_before() -> None:
     _after(tools, s, "应收账款一千二百万，逾期三百万，逾期率多少")
     s.turns.append(Turn("理赔要多久", "……", "answered"))
     assert _after(tools, s, "这个算高吗") is None
+
+
+class CarelessShelf(Shelf):
+    """Articles whose verdict would state a figure found neither in its source nor in the calculation."""
+
+    def judge_metric(self, metric: str, value: float, unit: str = "", earlier: tuple[float, str] | None = None
+                     ) -> Finding | None:
+        return Finding(f"{value:g}{unit}，行业均值约为9%{{0}}。", (LINE,))
+
+
+def test_a_verdict_with_a_figure_from_nowhere_is_not_shown() -> None:
+    reply = step(CarelessShelf()).handle(TurnContext("逾期率多少：应收账款800万，逾期200万", Session("s")))
+    assert reply is not None and "9%" not in reply.answer
+    assert reply.answer.endswith(NO_BENCHMARK.format(metric="逾期率")) and reply.sources == []

@@ -200,6 +200,13 @@ def _trend_only(question: Question, facts: list[Fact]) -> Finding | None:
     return finding
 
 
+def _typed_metric(question: Question) -> str:
+    """The metric name as the user typed it ("坏账率", "周转天数"), or ""."""
+    lowered = question.text.lower()
+    typed = [a for aliases in metric_aliases().values() for a in aliases if a.lower() in lowered]
+    return max(typed, key=len) if typed else ""
+
+
 def _change(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
     units = [f.unit for f in question.figures]
     unit = next(u for u in units if units.count(u) >= 2)
@@ -207,7 +214,7 @@ def _change(question: Question, facts: list[Fact], relevance: Relevance) -> Find
     if not old:
         return None
     change = (new - old) / old * 100
-    moved = f"{_num(old)}{unit}→{_num(new)}{unit}"
+    moved = f"{_typed_metric(question)}{_num(old)}{unit}→{_num(new)}{unit}"
     rate = f"{_num(round(abs(change), 2))}%"
     derived = [rate, moved]
     if unit not in ("%", "天"):
@@ -242,7 +249,8 @@ def _against_case(lead: str, change: float, case: Fact, derived: tuple[str, ...]
     rate = f"{_num(round(abs(theirs), 2))}%"
     verb = "下降" if theirs < 0 else "上升"
     bigger = abs(change) > abs(theirs)
-    verdict = "幅度比案例大" if bigger else "幅度比案例小" if abs(change) < abs(theirs) else "幅度与案例相当"
+    size = "降幅" if change < 0 else "增幅"
+    verdict = f"{size}比案例大" if bigger else f"{size}比案例小" if abs(change) < abs(theirs) else f"{size}与案例相当"
     case_line = f"{case.subject}从{_num(case.value)}{case.unit}{verb}到{_num(case.value2)}{case.unit}"
     if case.unit == "%":
         case_line += f"（{_num(round(abs(case.value2 - case.value), 2))}个百分点）"
@@ -370,7 +378,7 @@ def judge_metric(
     if earlier is not None and earlier[1] == unit and earlier[0] > 0:
         fact = growth[0] if growth else None
         text, derived = _moved(metric, earlier[0], value, unit, fact, f"{{{len(used)}}}")
-        parts.append(f"{metric}{text}")
+        parts.append(f"{metric}{_num(value)}{unit}，{text}")
         used += [fact] if fact is not None else []
     if level:
         parts.append(_judged(value, unit, level[0], english).format(f"{{{len(used)}}}").rstrip("。."))

@@ -15,6 +15,7 @@ from bot.pipeline.knowledge import Library
 from bot.pipeline.turn import TurnContext
 from bot.tool_routing import LAST_RESULT, ToolRouter
 from knowledge.grounding import ungrounded
+from tools.numbers import find_earlier
 
 NO_BENCHMARK = "资料没有给出{metric}的判断标准，请结合行业和自身历史水平判断。"
 # A follow-up asking what to make of the figure just computed, or what to do about it.
@@ -29,6 +30,9 @@ _BACK_REFERENCE = re.compile(
     r"\b(?:is|it|this|that|so|then)\b|[\s？?，,。！!]",
     re.IGNORECASE,
 )
+
+
+_EARLIER_WORDS = re.compile(r"去年|同期|上年|上季度|上个?月|跟|和|比|相比|比较|对比|the same|last|year|quarter|month|compared?")
 
 
 class ToolStep:
@@ -56,10 +60,14 @@ class ToolStep:
         """"这个算高吗" right after a calculation: the articles' verdict on its figure."""
         last = self.router.last_result(turn.session)
         text = turn.message.strip()
-        if self.library is None or last is None or re.search(r"\d", text) or not ASKS_VERDICT.search(text):
+        given = find_earlier(text)  # "去年同期是30天": the figure to compare the result with
+        if self.library is None or last is None or not (given or ASKS_VERDICT.search(text)):
             return None
-        if len(_BACK_REFERENCE.sub("", ASKS_VERDICT.sub("", text))) > 2:
+        rest = _BACK_REFERENCE.sub("", ASKS_VERDICT.sub("", text[: given.start] + text[given.end :] if given else text))
+        if len(_EARLIER_WORDS.sub("", rest)) > 2 or re.search(r"\d", rest):
             return None  # it names something else to ask about
+        if given:
+            last["earlier"] = [given.value, given.unit]
         reply = Reply("")
         earlier = tuple(last["earlier"]) if last.get("earlier") else None
         self._judge(reply, [ToolCall(last["tool"], last["args"], last["result"])], earlier)

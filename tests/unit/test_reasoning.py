@@ -161,7 +161,7 @@ def test_a_users_change_is_set_against_a_reported_case() -> None:
     case = Chunk("f_6#s1", "f_6", "案例", "section", "案例", "某分销商引入信用评估后，坏账率从6%降至2%。", 0, 0)
     q = "我们坏账率从5%降到3%了 跟资料里的案例比怎么样"
     finding = reason(understand(q, TODAY), extract_facts(case), relevance_by_words(q))
-    assert finding is not None and "40%" in finding.lead and "66.67%" in finding.lead and "比案例小" in finding.lead
+    assert finding is not None and "40%" in finding.lead and "66.67%" in finding.lead and "降幅比案例小" in finding.lead
     assert not ungrounded(finding.lead.format(""), [finding.facts[0].sentence], [q, *finding.derived])
 
 

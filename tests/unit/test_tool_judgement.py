@@ -100,3 +100,12 @@ def test_a_verdict_with_a_figure_from_nowhere_is_not_shown() -> None:
     reply = step(CarelessShelf()).handle(TurnContext("逾期率多少：应收账款800万，逾期200万", Session("s")))
     assert reply is not None and "9%" not in reply.answer
     assert reply.answer.endswith(NO_BENCHMARK.format(metric="逾期率")) and reply.sources == []
+
+
+def test_an_earlier_value_sent_after_the_calculation_is_compared_with_it() -> None:
+    shelf, s = Shelf(), Session("s")
+    tools = step(shelf)
+    _after(tools, s, "应收账款一千二百万，逾期三百万，逾期率多少")
+    again = _after(tools, s, "上季度是20%")
+    assert again is not None and shelf.asked[-1] == ("逾期率", 25.0, "%")
+    assert s.state["last_result"]["earlier"] == [20.0, "%"]

@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 _PENDING = "pending"
 LAST_RESULT = "last_result"  # the last calculation: {"tool", "args", "result", "earlier", "turn"}
-# "如果应收降到600万呢": the last calculation again with one input changed.
+# "要是赊销做到2000万呢": the last calculation again with one input changed.
 _WHAT_IF = re.compile(r"如果|要是|假如|假设|换成|改成|变成|降到|降至|涨到|升到|提高到|减少到|增加到|呢\s*[？?]?\s*$|what if|\bif\b",
                       re.IGNORECASE)
 _CHOICE = re.compile(r"^\s*(?:第)?\s*([1-9一二三四五])\s*(?:个|家|号)?\s*$")
@@ -99,7 +99,7 @@ class ToolRouter:
         return last if last and last.get("turn") == len(session.turns) - 1 else None
 
     def _what_if(self, message: str, session: Session) -> Reply | None:
-        """The last calculation redone with the inputs a "what if" follow-up changes ("如果应收降到600万呢")."""
+        """The last calculation redone with the inputs a "what if" follow-up changes ("那赊销改成两千万呢")."""
         last = self.last_result(session)
         if last is None or not _WHAT_IF.search(message):
             return None

@@ -6,7 +6,7 @@ Kinds (each with its source sentence):
 - ``duration``: a time limit counted from an event ("知悉破产事件后30天内提交" -> +30 天 from 知悉破产事件;
   "到期前7天发送友好提醒" -> -7 天 from 到期).
 - ``percent`` / ``amount``: any other figure with its unit (a share, a count, a sum).
-- ``change``: a metric moving from one level to another ("坏账率从5.7%降至1.2%" -> 坏账率 5.7 -> 1.2 %).
+- ``change``: a metric moving from one level to another ("逾期率从9%降到4%" -> 逾期率 9 -> 4 %).
 - ``step``: one of an ordered sequence (首先/其次/之后, 第一步…, or the items of a list), with its position.
 - ``definition``: what the article says a term means ("逾期率(超过合同账期30天未回款占比)", "X是指Y").
 
@@ -38,7 +38,7 @@ _DURATION = re.compile(
     rf"(?:(?P<anchor>[\u4e00-\u9fffA-Za-z]{{1,12}}?)(?P<dir>后|前|起|之后|之前)?)?(?P<value>{_NUM})(?:\s*[-–~至到]\s*(?P<value2>{_NUM}))?"
     r"(?P<unit>个工作日|工作日|天|日(?!期|常|本)|个月)(?P<rel>内|以内|之内|后|前|以上|即)?(?P<action>[\u4e00-\u9fffA-Za-z]{0,14})"
 )
-# "坏账率从5.7%降至1.2%": a metric moving from one level to another (a case the articles report)
+# "逾期率从9%降到4%": a metric moving from one level to another (a case the articles report)
 _MOVE = re.compile(
     rf"(?P<subject>[\u4e00-\u9fffA-Za-z]{{2,12}}?)从(?P<old>{_NUM})(?P<unit1>{_UNIT})?\s*"
     rf"(?:下降|降低|减少|上升|提高|提升|增加|增长|降|升|增|减)?(?:至|到)(?P<new>{_NUM})(?P<unit>{_UNIT})"

@@ -188,7 +188,7 @@ def compare(question: Question, facts: list[Fact], relevance: Relevance) -> Find
 
 
 def _trend_only(question: Question, facts: list[Fact]) -> Finding | None:
-    """One figure of a metric the articles judge only by its change ("DSO 60天" against "DSO同比增加20%")."""
+    """One figure of a metric the articles judge only by its change ("周转天数58天" against "同比延长三成")."""
     lowered = question.text.lower()
     named = [m for m, aliases in metric_aliases().items() if any(a.lower() in lowered for a in aliases)]
     if len(named) != 1 or len(question.figures) != 1:
@@ -243,7 +243,7 @@ def _change(question: Question, facts: list[Fact], relevance: Relevance) -> Find
 
 
 def _against_case(lead: str, change: float, case: Fact, derived: tuple[str, ...]) -> Finding:
-    """The user's change next to a change the articles report ("坏账率从5.7%降至1.2%")."""
+    """The user's change next to a change the articles report ("逾期率从9%降到4%")."""
     assert case.value is not None and case.value2 is not None
     theirs = (case.value2 - case.value) / case.value * 100
     rate = f"{_num(round(abs(theirs), 2))}%"
@@ -282,7 +282,7 @@ _CHANGE_WORDS = re.compile(r"同比|环比|增加|增长|上升|延长|减少|�
 
 
 def _is_change(fact: Fact) -> bool:
-    """A threshold on a metric's change ("DSO同比增加20%"), not on its level ("降至1.2" is a level)."""
+    """A threshold on a metric's change ("周转天数同比增加三成"), not on its level ("降至1.2" is a level)."""
     return bool(_CHANGE_WORDS.search(fact.detail)) and not re.search(r"至|到", fact.detail)
 
 
@@ -359,7 +359,7 @@ def judge_metric(
     """A tool result judged against what the articles say about its metric (say ``逾期率`` 17.5 ``%``).
 
     The level is judged against the metric's threshold of that unit; with ``earlier`` (the value of an earlier
-    period, same unit) the change is judged against the articles' threshold on the change ("同比增加20%");
+    period, same unit) the change is judged against the articles' threshold on the change ("同比延长三成");
     without one, that threshold is quoted as the line to watch. With no threshold at all, the first article
     sentence naming the metric is quoted. None when the articles never name it: the caller then says
     plainly that they give no benchmark (``资料没有给出…的判断标准``).

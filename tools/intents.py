@@ -97,7 +97,7 @@ _FILLER_EN = re.compile(
 CALCULATORS: list[ToolSpec] = sorted((s for s in load_specs() if s.calculator), key=lambda s: s.calculator.priority)
 
 
-# A metric name with a figure right after it states the metric's own value ("流动比率1.35", "DSO是45"),
+# A metric name with a figure right after it states the metric's own value ("流动比率0.95", "DSO是61"),
 # which is never one of a calculator's inputs.
 _LINK = r"\s*(?:现在|目前|同比|环比)?\s*(?:是|为|有|在|约|大概|达到?|:|：)?\s*(?=\d|[一二两三四五六七八九十])"
 METRIC_VALUES: list[re.Pattern[str]] = [
@@ -123,7 +123,7 @@ class ToolRequest:
     ``buyer_receivables``, ``clarify_buyer`` (a buyer question without a name) or ``formula`` ("DSO怎么算":
     ``args["kind"]`` names the calculator or ratio kind whose formula to show). ``strong`` marks a buyer request that should be
     answered "not found" rather than handed to the knowledge core when nothing matches. ``earlier`` is the
-    metric's value in an earlier period ("去年同期32天" -> ``(32.0, "天")``), to judge the change against.
+    metric's value in an earlier period ("上年同期41天" -> ``(41.0, "天")``), to judge the change against.
     """
 
     tool: str
@@ -159,7 +159,7 @@ def detect(message: str) -> ToolRequest | None:
         if words.search(text) and (amounts or EXPLICIT_CALC.search(text)) and not _knowledge(text, amounts):
             args, missing = fill_slots(kind, text, {})
             if amounts and not args:
-                return None  # only the metric's own value is typed ("流动比率1.35 有问题吗"): judge it
+                return None  # only the metric's own value is typed ("流动比率0.95 行不行"): judge it
             return ToolRequest("calc_ratio", {"kind": kind, **args}, missing)
     for spec in CALCULATORS:
         if spec.calculator.names.search(text) and (amounts or EXPLICIT_CALC.search(text)) and not _knowledge(text, amounts):

@@ -53,7 +53,7 @@ _PERIOD_WORDS: list[tuple[re.Pattern[str], int]] = [
 ]
 
 
-# "去年同期是28天", "前年92天", "上季度DSO才45天": the metric's value in an earlier period, not a period length.
+# "上年同期41天", "前年77天", "上季度DSO才53天": the metric's value in an earlier period, not a period length.
 _EARLIER = re.compile(
     r"(?:去年同期|去年|上年同期|上年|前年|上一?个?季度|上个?月|上期|同期|以前|之前|原来|原先|last (?:year|quarter|month)|previously)"
     r"[^\d，,。；;！!？?]{0,8}?(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>天|日|days?\b|%|％)",
@@ -63,7 +63,7 @@ _EARLIER = re.compile(
 
 @dataclass(frozen=True)
 class Earlier:
-    """The value a metric had in an earlier period, as the user typed it ("去年同期是32天")."""
+    """The value a metric had in an earlier period, as the user typed it ("上年同期41天")."""
 
     value: float
     unit: str
@@ -180,7 +180,7 @@ def _swallow_currency(text: str, end: int) -> int:
 
 
 def find_earlier(text: str) -> Earlier | None:
-    """The earlier period's value of a metric in ``text`` ("前年是92天" -> 92 天), or ``None``."""
+    """The earlier period's value of a metric in ``text`` ("前年77天" -> 77 天), or ``None``."""
     m = _EARLIER.search(text)
     if not m:
         return None
@@ -191,7 +191,7 @@ def find_earlier(text: str) -> Earlier | None:
 def parse_period_days(text: str) -> int | None:
     """The period a message talks about, in days (``上季度`` -> 90, ``过去60天`` -> 60), or ``None``.
 
-    An earlier period's value of the metric ("去年同期是32天") is not a period.
+    An earlier period's value of the metric ("上年同期41天") is not a period.
     """
     earlier = find_earlier(text)
     if earlier:

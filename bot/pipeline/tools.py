@@ -60,7 +60,7 @@ class ToolStep:
         """"这个算高吗" right after a calculation: the articles' verdict on its figure."""
         last = self.router.last_result(turn.session)
         text = turn.message.strip()
-        given = find_earlier(text)  # "去年同期是30天": the figure to compare the result with
+        given = find_earlier(text)  # "上年同期只有41天": the figure to compare the result with
         if self.library is None or last is None or not (given or ASKS_VERDICT.search(text)):
             return None
         rest = _BACK_REFERENCE.sub("", ASKS_VERDICT.sub("", text[: given.start] + text[given.end :] if given else text))

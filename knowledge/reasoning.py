@@ -150,7 +150,15 @@ def _judged(value: float, unit: str, fact: Fact, english: bool) -> str:
     side = "高于" if value > fact.value else "低于" if value < fact.value else "等于"
     todo = consequence(fact.sentence)
     verdict = (f"按资料，{todo}" if todo else "已触及这条线") if over else "未触及这条线"
-    return f"{mine}{side}资料中的“{fact.subject}{fact.detail}{limit}”{{0}}，{verdict}。"
+    gap = f"（{'高出' if value > fact.value else '低了'}{_gap(value, fact)}）" if value != fact.value else ""
+    return f"{mine}{side}资料中的“{fact.subject}{fact.detail}{limit}”{{0}}{gap}，{verdict}。"
+
+
+def _gap(value: float, fact: Fact) -> str:
+    """How far ``value`` is from the threshold, in its unit ("2.3个百分点", "0.15", "5天")."""
+    assert fact.value is not None
+    amount = _num(round(abs(value - fact.value), 2))
+    return f"{amount}个百分点" if fact.unit == "%" else f"{amount}{fact.unit}"
 
 
 def _each_named(question: Question, facts: list[Fact], relevance: Relevance) -> list[tuple[Figure, Fact]]:
@@ -179,11 +187,12 @@ def compare(question: Question, facts: list[Fact], relevance: Relevance) -> Find
     facts, relevance = _metric_facts(question, facts, relevance)
     if len(named) > 1:
         leads = [_judged(g.value, g.unit, f, question.english).format(f"{{{n}}}").rstrip("。.") for n, (g, f) in enumerate(named)]
-        return Finding("；".join(leads) + "。", tuple(f for _, f in named))
+        return Finding("；".join(leads) + "。", tuple(f for _, f in named), tuple(_gap(g.value, f) for g, f in named))
     for figure in reversed(question.figures):
         fact = _best(facts, relevance, lambda f, g=figure: f.kind == "threshold" and _matches_unit(g, f))
         if fact is not None:
-            return Finding(_judged(figure.value, figure.unit, fact, question.english), (fact,))
+            return Finding(_judged(figure.value, figure.unit, fact, question.english), (fact,),
+                           (_gap(figure.value, fact),))
     return _trend_only(question, facts)
 
 
@@ -221,7 +230,8 @@ def _change(question: Question, facts: list[Fact], relevance: Relevance) -> Find
         # a level in its own unit ("1.2倍 -> 1.8倍"): the new level against the threshold of that unit
         level = _best(facts, relevance, lambda f: f.kind == "threshold" and f.unit == unit)
         if level is not None:
-            return Finding(f"{moved}。" + _judged(new, unit, level, question.english), (level,), tuple(derived))
+            return Finding(f"{moved}。" + _judged(new, unit, level, question.english), (level,),
+                           (*derived, _gap(new, level)))
     fact = _best(facts, relevance, lambda f: f.kind == "threshold" and f.unit == "%" and f.comparator == ">")
     if unit == "%":
         points = f"{_num(round(abs(new - old), 2))}个百分点"
@@ -378,11 +388,12 @@ def judge_metric(
     if earlier is not None and earlier[1] == unit and earlier[0] > 0:
         fact = growth[0] if growth else None
         text, derived = _moved(metric, earlier[0], value, unit, fact, f"{{{len(used)}}}")
-        parts.append(f"{metric}{_num(value)}{unit}，{text}")
+        parts.append(f"{metric}{' ' if metric[-1:].isascii() else ''}{_num(value)}{unit}，{text}")
         used += [fact] if fact is not None else []
     if level:
         parts.append(_judged(value, unit, level[0], english).format(f"{{{len(used)}}}").rstrip("。."))
         used.append(level[0])
+        derived += (_gap(value, level[0]),)
     elif growth and not used:
         todo = consequence(growth[0].sentence)
         parts.append(f"资料没有给出{metric}本身的正常水平，看的是变化：{_line(growth[0])}时{todo or '需要警惕'}"
@@ -390,6 +401,10 @@ def judge_metric(
         used.append(growth[0])
     if not used:
         return _mention(facts, metric) if not parts else Finding("；".join(parts) + "。", (), derived)
+    meant = next((f for f in facts_about(facts, metric) if f.kind == "definition" and f.detail), None)
+    if meant is not None and level:
+        parts.append(f"资料所说的{meant.subject}指{meant.detail}{{{len(used)}}}")  # its definition, not a generic one
+        used.append(meant)
     return Finding("；".join(parts) + "。", tuple(used), derived)
 
 

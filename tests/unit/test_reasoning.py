@@ -180,3 +180,14 @@ def test_which_of_two_things_comes_first_follows_the_articles_order() -> None:
     assert finding is not None and finding.lead.startswith("按资料应先由保理商审核买方资信（第二步）")
     assert "签订保理合同并放款排在第三步" in finding.lead
     assert which_first(understand("保理商审核要多久", TODAY), FACTS, relevance_by_words("保理商审核要多久")) is None
+
+
+def test_a_judged_figure_says_by_how_much_and_which_definition_the_articles_use() -> None:
+    from knowledge.reasoning import judge_metric
+
+    text = "衡量回款可看逾期率（超过约定账期45天仍未收回的占比）。若逾期率高于10%，应暂停新增赊销。"
+    facts = extract_facts(Chunk("g_7#s1", "g_7", "指标", "section", "指标", text, 0, 0))
+    finding = judge_metric(facts, "逾期率", 13.5, "%")
+    assert finding is not None and "高出3.5个百分点" in finding.lead and "应暂停新增赊销" in finding.lead
+    assert "指超过约定账期45天仍未收回的占比" in finding.lead and [f.kind for f in finding.facts] == ["threshold", "definition"]
+    assert not ungrounded(finding.lead.format("", ""), [f.sentence for f in finding.facts], ["13.5", *finding.derived])

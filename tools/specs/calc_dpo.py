@@ -62,5 +62,6 @@ def render(args: dict[str, Any], result: dict[str, Any]) -> str:
 
 SPEC = ToolSpec(
     "calc_dpo", DpoArgs, calc_dpo, render=render, result_schema=DpoResult,
+    readings=lambda args, result: [("DPO", result["dpo_days"], "天")],
     calculator=Calculator(NAMES, SLOTS, LABELS, FORMULA, needs_period=True, priority=10),
 )

@@ -291,7 +291,8 @@ def fill_slots(kind: str, text: str, known: dict[str, Any], missing: list[str] |
     unassigned: list[Amount] = []
     fresh: set[str] = set()  # a value typed in this message wins over one remembered; the first one typed wins
     for amount in find_amounts(text):
-        slot = _nearest_slot(scan, amount, hits)
+        # a word whose value this message already gave labels the next amount only if nothing else does
+        slot = _nearest_slot(scan, amount, [h for h in hits if h[2] not in fresh]) or _nearest_slot(scan, amount, hits)
         if slot == STATED:
             continue  # the metric's own value, not an input
         if slot and slot not in fresh:

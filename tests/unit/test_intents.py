@@ -170,3 +170,8 @@ def test_an_invoice_amount_with_discount_terms_is_kept_for_the_money_answer() ->
     request = detect("3/15 net 45 一张80万的单子 提前付的话要少收多少")
     assert request is not None and request.tool == "calc_ratio"
     assert request.args["invoice"] == 8e5 and request.args["discount_pct"] == 3.0
+
+
+def test_an_amount_after_a_word_already_given_takes_the_next_label() -> None:
+    request = detect("AR is 8M and 2M of it is past due, overdue ratio?")
+    assert request is not None and request.args == {"kind": "overdue_ratio", "receivables": 8e6, "overdue": 2e6}

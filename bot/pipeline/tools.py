@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from bot.messages import Reply, Source, ToolCall
-from bot.pipeline.knowledge import Library
+from bot.pipeline.knowledge import Library, to_user_script
 from bot.pipeline.turn import TurnContext
 from bot.tool_routing import LAST_RESULT, ToolRouter
 from knowledge.grounding import ungrounded
@@ -54,12 +54,14 @@ class ToolStep:
             self._judge(reply, reply.tool_calls, tuple(earlier) if earlier else None)
         if reply is not None:
             turn.topic = turn.message
+            if turn.query.script == "hant":  # the verdicts were written in Simplified
+                reply.answer = to_user_script(reply.answer, turn.query.script)
         return reply
 
     def _verdict_follow_up(self, turn: TurnContext) -> Reply | None:
         """"这个算高吗" right after a calculation: the articles' verdict on its figure."""
         last = self.router.last_result(turn.session)
-        text = turn.message.strip()
+        text = turn.query.text.strip()  # Simplified, full-width folded
         given = find_earlier(text)  # "上年同期只有41天": the figure to compare the result with
         if self.library is None or last is None or not (given or ASKS_VERDICT.search(text)):
             return None

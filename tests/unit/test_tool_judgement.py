@@ -109,3 +109,11 @@ def test_an_earlier_value_sent_after_the_calculation_is_compared_with_it() -> No
     again = _after(tools, s, "上季度是20%")
     assert again is not None and shelf.asked[-1] == ("逾期率", 25.0, "%")
     assert s.state["last_result"]["earlier"] == [20.0, "%"]
+
+
+def test_a_traditional_follow_up_gets_its_verdict_in_traditional() -> None:
+    shelf, s = Shelf(), Session("s")
+    tools = step(shelf)
+    _after(tools, s, "應收帳款一千二百萬，逾期三百萬，逾期率多少")
+    again = _after(tools, s, "這樣算高嗎")
+    assert again is not None and "高於資料中" in again.answer

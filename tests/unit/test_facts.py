@@ -91,3 +91,7 @@ def test_a_counted_sequence_splits_into_that_many_steps() -> None:
     facts = extract_facts(chunk("建议设置三道关卡：签约前查征信，发货前核额度，到期后跟催款。另有两点说明：其一，其二，其三。"))
     steps = [(f.subject, f.position, f.detail) for f in facts if f.kind == "step"]
     assert steps == [("设置三道关卡", 1, "签约前查征信"), ("设置三道关卡", 2, "发货前核额度"), ("设置三道关卡", 3, "到期后跟催款")]
+
+
+def test_spoken_percentages_are_read_as_figures() -> None:
+    assert arabic_figures("坏账率大概百分之六，逾期占比百分之12.5") == "坏账率大概6%，逾期占比12.5%"

@@ -102,8 +102,7 @@ def dso_answer(args: dict[str, Any], result: dict[str, Any]) -> str:
     return (
         f"DSO（应收账款周转天数）约为 {days:.1f} 天。\n"
         f"DSO = 应收账款 ÷ 赊销额 × 天数 = {wan(args['receivables'])} ÷ {wan(args['credit_sales'])} × "
-        f"{args['period_days']} = {days:.1f}天。\n"
-        f"也就是说，平均一笔赊销大约 {days:.0f} 天才能收回货款；与给客户的账期比较，明显更长说明回款偏慢。"
+        f"{args['period_days']} = {days:.1f}天。"
     )
 
 

@@ -91,7 +91,19 @@ class ToolRouter:
         session.state.pop(_PENDING, None)  # a new question: any half-finished request is dropped
         if request is None:
             return self._what_if(message, session)
+        self._inherit(request, session)
         return self._run(request, session)
+
+    def _inherit(self, request: ToolRequest, session: Session) -> None:
+        """A calculation right after one of the same kind takes the inputs it leaves out from it (its period, say)."""
+        last = self.last_result(session)
+        if not request.missing or last is None or last["tool"] != request.tool:
+            return
+        if last["args"].get("kind") != request.args.get("kind"):
+            return
+        inherited = {k: v for k, v in last["args"].items() if k in request.missing}
+        request.args.update(inherited)
+        request.missing = [m for m in request.missing if m not in inherited]
 
     def last_result(self, session: Session) -> dict[str, Any] | None:
         """The calculation answered in the turn just before this one ({"tool", "args", "result", "earlier"})."""

@@ -255,3 +255,11 @@ def test_a_what_if_follow_up_redoes_the_last_calculation_with_the_changed_input(
 def test_a_what_if_without_a_calculation_just_before_is_left_to_the_knowledge_core() -> None:
     router, s = make_router(FakeService()), session()
     assert router.handle("如果应收降到300万呢", s) is None
+
+
+def test_a_new_calculation_right_after_one_takes_the_input_it_leaves_out() -> None:
+    router, s = make_router(FakeService()), session()
+    first = router.handle("应收500万 过去60天赊销1500万 DSO多少", s)
+    s.turns.append(Turn("应收500万 过去60天赊销1500万 DSO多少", first.answer, "answered"))
+    second = router.handle("那应收400万 赊销1600万 DSO呢", s)
+    assert second is not None and second.status == "answered" and "400万 ÷ 1600万 × 60 = 15.0天" in second.answer

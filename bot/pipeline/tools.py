@@ -15,6 +15,7 @@ from bot.pipeline.knowledge import Library, to_user_script
 from bot.pipeline.turn import TurnContext
 from bot.tool_routing import LAST_RESULT, ToolRouter
 from knowledge.grounding import ungrounded
+from tools import replies
 from tools.numbers import find_earlier
 
 NO_BENCHMARK = "资料没有给出{metric}的判断标准，请结合行业和自身历史水平判断。"
@@ -53,7 +54,7 @@ class ToolStep:
             earlier = last.get("earlier") if fresh and last else None
             self._judge(reply, reply.tool_calls, tuple(earlier) if earlier else None)
         if reply is not None:
-            turn.topic = turn.message
+            turn.topic = " ".join([turn.message, *_found_in_words(reply)])
             if turn.query.script == "hant":  # the verdicts were written in Simplified
                 reply.answer = to_user_script(reply.answer, turn.query.script)
         return reply
@@ -106,3 +107,12 @@ class ToolStep:
         if spec is None or spec.readings is None or not isinstance(result, dict) or "error" in result:
             return []
         return spec.readings(call.args, result)
+
+
+def _found_in_words(reply: Reply) -> list[str]:
+    """What a buyer lookup found, in the articles' words ("很高风险客户"), for a follow-up to search with."""
+    for call in reply.tool_calls:
+        matches = call.result.get("matches") if call.name == "buyer_lookup" and isinstance(call.result, dict) else None
+        if matches and reply.status == "answered":
+            return [f"{replies.GRADE_MEANING.get(matches[0].get('grade'), '')}客户"]
+    return []

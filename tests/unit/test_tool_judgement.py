@@ -117,3 +117,21 @@ def test_a_traditional_follow_up_gets_its_verdict_in_traditional() -> None:
     _after(tools, s, "應收帳款一千二百萬，逾期三百萬，逾期率多少")
     again = _after(tools, s, "這樣算高嗎")
     assert again is not None and "高於資料中" in again.answer
+
+
+def test_a_buyer_lookup_leaves_its_risk_in_words_for_the_next_question() -> None:
+    import httpx
+
+    from bot.messages import Caller
+
+    buyer = {"buyer_id": "CN2001", "name": "示例五金制品有限公司", "country": "CN", "uscc": "91330200ABCD12345X",
+             "industry": "五金", "grade": 8, "status": "active", "credit_limit_cny": 100000.0, "avg_days_late": 12,
+             "updated": "2026-09-30", "score": 1.0}
+
+    def service(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=[buyer])
+
+    client = CreditServiceClient("http://service.test", transport=httpx.MockTransport(service))
+    tools = ToolStep(ToolRouter(ToolRegistry(client)), Shelf())  # type: ignore[arg-type]
+    turn = TurnContext("查一下 CN2001", Session("s", caller=Caller("cli", "abc", True)))
+    assert tools.handle(turn) is not None and turn.topic == "查一下 CN2001 高风险客户"

@@ -95,13 +95,16 @@ class ToolRouter:
         return self._run(request, session)
 
     def _inherit(self, request: ToolRequest, session: Session) -> None:
-        """A calculation right after one of the same kind takes the inputs it leaves out from it (its period, say)."""
+        """A calculation right after one of the same kind takes the period it leaves out from it.
+
+        Only the period: an amount left out is asked for, never taken silently from another calculation.
+        """
         last = self.last_result(session)
         if not request.missing or last is None or last["tool"] != request.tool:
             return
         if last["args"].get("kind") != request.args.get("kind"):
             return
-        inherited = {k: v for k, v in last["args"].items() if k in request.missing}
+        inherited = {k: v for k, v in last["args"].items() if k in request.missing and k == "period_days"}
         request.args.update(inherited)
         request.missing = [m for m in request.missing if m not in inherited]
 

@@ -263,3 +263,11 @@ def test_a_new_calculation_right_after_one_takes_the_input_it_leaves_out() -> No
     s.turns.append(Turn("应收500万 过去60天赊销1500万 DSO多少", first.answer, "answered"))
     second = router.handle("那应收400万 赊销1600万 DSO呢", s)
     assert second is not None and second.status == "answered" and "400万 ÷ 1600万 × 60 = 15.0天" in second.answer
+
+
+def test_an_amount_left_out_is_asked_for_not_taken_from_the_last_calculation() -> None:
+    router, s = make_router(FakeService()), session()
+    first = router.handle("应收500万 过去60天赊销1500万 DSO多少", s)
+    s.turns.append(Turn("应收500万 过去60天赊销1500万 DSO多少", first.answer, "answered"))
+    second = router.handle("另一家子公司赊销900万 DSO多少", s)
+    assert second is not None and second.status == "clarify" and "应收" in second.answer

@@ -145,7 +145,7 @@ def test_a_metric_whose_own_value_is_typed_is_judged_not_computed(question: str)
     [
         ("应收共两千万 超过合同账期还没收回的有260万 逾期率多少", {"receivables": 2e7, "overdue": 2.6e6}),
         ("应收1600万 其中拖欠的400万 占比多少", {"receivables": 1.6e7, "overdue": 4e6}),
-        ("Receivables 900k, overdue 90k, what share is that", {"receivables": 9e5, "overdue": 9e4}),
+        ("AR 900k, overdue 90k, what share is that", {"receivables": 9e5, "overdue": 9e4}),
     ],
 )
 def test_past_due_said_in_other_words_and_a_share_asked_without_the_ratio_name(question: str, args: dict) -> None:
@@ -162,7 +162,7 @@ def test_an_earlier_periods_days_are_the_metrics_old_value_not_the_period() -> N
 
 
 def test_capitalised_english_input_names_are_read() -> None:
-    request = detect("Receivables 2M and credit sales 5M over 100 days, DSO?")
+    request = detect("Receivable balance 2M, sales on credit 5M over 100 days, DSO?")
     assert request is not None and request.args == {"receivables": 2e6, "credit_sales": 5e6, "period_days": 100}
 
 

@@ -269,5 +269,5 @@ def test_an_amount_left_out_is_asked_for_not_taken_from_the_last_calculation() -
     router, s = make_router(FakeService()), session()
     first = router.handle("应收500万 过去60天赊销1500万 DSO多少", s)
     s.turns.append(Turn("应收500万 过去60天赊销1500万 DSO多少", first.answer, "answered"))
-    second = router.handle("另一家子公司赊销900万 DSO多少", s)
+    second = router.handle("另一家子公司赊销700万，DSO是多少", s)
     assert second is not None and second.status == "clarify" and "应收" in second.answer

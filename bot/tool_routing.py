@@ -100,13 +100,11 @@ class ToolRouter:
         Only the period: an amount left out is asked for, never taken silently from another calculation.
         """
         last = self.last_result(session)
-        if not request.missing or last is None or last["tool"] != request.tool:
+        if "period_days" not in request.missing or last is None or last["tool"] != request.tool:
             return
-        if last["args"].get("kind") != request.args.get("kind"):
-            return
-        inherited = {k: v for k, v in last["args"].items() if k in request.missing and k == "period_days"}
-        request.args.update(inherited)
-        request.missing = [m for m in request.missing if m not in inherited]
+        if "period_days" in last["args"] and last["args"].get("kind") == request.args.get("kind"):
+            request.args["period_days"] = last["args"]["period_days"]
+            request.missing.remove("period_days")
 
     def last_result(self, session: Session) -> dict[str, Any] | None:
         """The calculation answered in the turn just before this one ({"tool", "args", "result", "earlier"})."""

@@ -52,6 +52,10 @@ logger = logging.getLogger(__name__)
 _PENDING = "pending"
 _BUYER_TOOLS = ("buyer_lookup", "buyer_receivables", "clarify_buyer")
 _BUYER = "buyer"  # the buyer last looked up in the session: {"buyer_id", "name"}
+LAST_RESULT = "last_result"  # the last calculation: {"tool", "args", "result", "earlier", "turn"}
+# "要是赊销做到2000万呢": the last calculation again with one input changed.
+_WHAT_IF = re.compile(r"如果|要是|假如|假设|换成|改成|变成|降到|降至|涨到|升到|提高到|减少到|增加到|呢\s*[？?]?\s*$|what if|\bif\b",
+                      re.IGNORECASE)
 _CHOICE = re.compile(r"^\s*(?:第)?\s*([1-9一二三四五])\s*(?:个|家|号)?\s*$")
 _NOT_A_NAME = re.compile(r"算了|不用|没事|取消|不查了|cancel|never ?mind", re.IGNORECASE)
 _CN_ORDINAL = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
@@ -112,8 +116,41 @@ class ToolRouter:
                 return reply
         session.state.pop(_PENDING, None)  # a new question: any half-finished request is dropped
         if request is None:
-            return None
+            return self._what_if(message, session)
+        self._inherit(request, session)
         return self._run(request, session)
+
+    def _inherit(self, request: ToolRequest, session: Session) -> None:
+        """A calculation right after one of the same kind takes the period it leaves out from it.
+
+        Only the period: an amount left out is asked for, never taken silently from another calculation.
+        """
+        last = self.last_result(session)
+        if "period_days" not in request.missing or last is None or last["tool"] != request.tool:
+            return
+        if "period_days" in last["args"] and last["args"].get("kind") == request.args.get("kind"):
+            request.args["period_days"] = last["args"]["period_days"]
+            request.missing.remove("period_days")
+
+    def last_result(self, session: Session) -> dict[str, Any] | None:
+        """The calculation answered in the turn just before this one ({"tool", "args", "result", "earlier"})."""
+        last = session.state.get(LAST_RESULT)
+        return last if last and last.get("turn") == len(session.turns) - 1 else None
+
+    def _what_if(self, message: str, session: Session) -> Reply | None:
+        """The last calculation redone with the inputs a "what if" follow-up changes ("那赊销改成两千万呢")."""
+        last = self.last_result(session)
+        if last is None or not _WHAT_IF.search(message):
+            return None
+        tool, known = last["tool"], {k: v for k, v in last["args"].items() if k != "kind"}
+        kind = last["args"].get("kind", tool)
+        if kind not in KIND_SLOTS and not (tool in self.registry.specs and self.registry.specs[tool].calculator):
+            return None
+        args, missing = fill_slots(kind, message, known)
+        if args == known or missing:
+            return None
+        earlier = tuple(last["earlier"]) if last.get("earlier") else None
+        return self._calc(tool, {"kind": kind, **args} if tool == "calc_ratio" else args, [], session, earlier)
 
     # --- dispatch -------------------------------------------------------------------------
 
@@ -121,7 +158,7 @@ class ToolRouter:
         if request.tool == "formula":
             return self._formula(request.args["kind"], session)
         if request.tool not in ("clarify_buyer", "buyer_lookup", "buyer_receivables"):
-            return self._calc(request.tool, request.args, request.missing, session)
+            return self._calc(request.tool, request.args, request.missing, session, request.earlier)
         if not self.registry.allowed("buyer_lookup", grants_of(session.caller)):
             return Reply(replies.NO_PERMISSION) if request.strong or request.tool == "clarify_buyer" else None
         if request.tool == "clarify_buyer":
@@ -141,7 +178,8 @@ class ToolRouter:
                 return None  # nothing new: the user moved on
             if tool == "calc_ratio":
                 args = {"kind": kind, **args}
-            return self._calc(tool, args, missing, session)
+            earlier = pending.get("earlier")
+            return self._calc(tool, args, missing, session, tuple(earlier) if earlier else None)
         if tool in ("buyer_lookup", "buyer_receivables"):  # the permission is checked again by the call
             options = pending.get("options") or []
             choice = _CHOICE.match(message)
@@ -173,16 +211,28 @@ class ToolRouter:
             session.state[_PENDING] = {"tool": "calc_ratio", "args": {"kind": kind}, "missing": missing}
         return Reply(replies.formula_answer(replies.FORMULAS[kind]))
 
-    def _calc(self, tool: str, args: dict[str, Any], missing: list[str], session: Session) -> Reply:
+    def _calc(
+        self, tool: str, args: dict[str, Any], missing: list[str], session: Session,
+        earlier: tuple[float, str] | None = None,
+    ) -> Reply:
+        """The calculator's answer (kept as the session's last result), or a question for what is missing.
+
+        ``args`` may carry context the answer uses but the tool does not take (an invoice amount for a
+        discount); ``earlier`` is the metric's value in an earlier period, kept for judging the change.
+        """
         spec = self.registry.specs[tool]
         if missing:
-            session.state[_PENDING] = {"tool": tool, "args": args, "missing": missing}
+            session.state[_PENDING] = {"tool": tool, "args": args, "missing": missing, "earlier": earlier}
             labels = dict(spec.calculator.labels) if spec.calculator else None
             return Reply(replies.ask_for(missing, args, labels), status="clarify",
                          tool_calls=[ToolCall(tool, dict(args), {"missing": missing})])
         session.state.pop(_PENDING, None)
-        result = self._call(tool, args, session)
-        call = ToolCall(tool, dict(args), result)
+        inputs = {k: v for k, v in args.items() if k in spec.args_schema.model_fields}
+        result = self._call(tool, inputs, session)
+        call = ToolCall(tool, dict(inputs), result)
+        if "error" not in result:
+            session.state[LAST_RESULT] = {"tool": tool, "args": dict(args), "result": result, "earlier": earlier,
+                                          "turn": len(session.turns)}
         if result.get("error") == "service_unavailable":
             return Reply(replies.UNAVAILABLE, tool_calls=[call])
         if "error" in result:

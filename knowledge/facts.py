@@ -6,6 +6,7 @@ Kinds (each with its source sentence):
 - ``duration``: a time limit counted from an event ("知悉破产事件后30天内提交" -> +30 天 from 知悉破产事件;
   "到期前7天发送友好提醒" -> -7 天 from 到期).
 - ``percent`` / ``amount``: any other figure with its unit (a share, a count, a sum).
+- ``change``: a metric moving from one level to another ("逾期率从9%降到4%" -> 逾期率 9 -> 4 %).
 - ``step``: one of an ordered sequence (首先/其次/之后, 第一步…, or the items of a list), with its position.
 - ``definition``: what the article says a term means ("逾期率(超过合同账期30天未回款占比)", "X是指Y").
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from knowledge.numerals import arabic_figures
+from knowledge.numerals import arabic_figures, chinese_to_int
 from knowledge.sentences import split_sentences
 from knowledge.terms import STOPWORDS, segment
 from knowledge.types import Chunk
@@ -29,13 +30,18 @@ _UNIT = r"个工作日|工作日|天|日(?!期|常|本)|个月|年|%|倍|万家|
 _ABOVE = r"超过|高于|大于|多于|超出|超|达到|增加|增长|上升|延长"
 _BELOW = r"低于|少于|小于|不足|不到|降至|下降|减少"
 _THRESHOLD = re.compile(
-    rf"(?P<subject>[\u4e00-\u9fffA-Za-z]{{1,14}}?)(?:持续|连续|同比|环比)?(?P<cmp>{_ABOVE}|{_BELOW})"
+    rf"(?P<subject>[\u4e00-\u9fffA-Za-z]{{1,14}}?)(?P<trend>持续|连续|同比|环比)?(?P<cmp>{_ABOVE}|{_BELOW})"
     rf"(?P<mid>[\u4e00-\u9fff]{{0,10}}?)(?P<value>{_NUM})(?P<unit>{_UNIT})?(?P<tail>以上|以下|以内)?"
 )
 # "知悉破产事件后30天内提交" / "到期前7天发送" / "逾期15天即启动" / "15天后发出"
 _DURATION = re.compile(
     rf"(?:(?P<anchor>[\u4e00-\u9fffA-Za-z]{{1,12}}?)(?P<dir>后|前|起|之后|之前)?)?(?P<value>{_NUM})(?:\s*[-–~至到]\s*(?P<value2>{_NUM}))?"
     r"(?P<unit>个工作日|工作日|天|日(?!期|常|本)|个月)(?P<rel>内|以内|之内|后|前|以上|即)?(?P<action>[\u4e00-\u9fffA-Za-z]{0,14})"
+)
+# "逾期率从9%降到4%": a metric moving from one level to another (a case the articles report)
+_MOVE = re.compile(
+    rf"(?P<subject>[\u4e00-\u9fffA-Za-z]{{2,12}}?)从(?P<old>{_NUM})(?P<unit1>{_UNIT})?\s*"
+    rf"(?:下降|降低|减少|上升|提高|提升|增加|增长|降|升|增|减)?(?:至|到)(?P<new>{_NUM})(?P<unit>{_UNIT})"
 )
 _FIGURE = re.compile(rf"(?P<value>{_NUM})(?:\s*[-–~至到]\s*(?P<value2>{_NUM}))?\s*(?P<unit>{_UNIT})")
 _ORDINALS = ("首先", "第一", "其次", "第二", "然后", "再次", "第三", "之后", "最后", "第四")
@@ -57,8 +63,8 @@ class Fact:
     Attributes:
         kind: ``threshold``, ``duration``, ``percent``, ``amount``, ``step`` or ``definition``.
         subject: what it is about: the metric, the anchor event, the defined term, the sequence's heading.
-        value: the number (the lower bound of a range), or None.
-        value2: the upper bound of a range, or None.
+        value: the number (the lower bound of a range; a change's starting level), or None.
+        value2: the upper bound of a range (a change's end level), or None.
         unit: ``%``, ``天``, ``工作日``, ``个月``, ``倍``, ... ("" for a bare ratio).
         comparator: ``>`` or ``<`` for thresholds; for durations ``+`` (after the anchor) or ``-`` (before).
         detail: a threshold's or duration's action, a step's text, a definition's body.
@@ -95,7 +101,7 @@ def _thresholds(sentence: str, chunk: Chunk) -> list[Fact]:
         if len(subject) < 2:
             continue
         below = bool(re.fullmatch(_BELOW, m.group("cmp"))) != negated
-        detail = ("不" if negated else "") + m.group("cmp") + (m.group("mid") or "")
+        detail = ("不" if negated else "") + (m.group("trend") or "") + m.group("cmp") + (m.group("mid") or "")
         out.append(Fact("threshold", subject, float(m.group("value")), None, m.group("unit") or "",
                         "<" if below else ">", detail, 0, sentence, chunk.doc_id, chunk.chunk_id))
     return out
@@ -112,6 +118,17 @@ def _durations(sentence: str, chunk: Chunk) -> list[Fact]:
         out.append(Fact("duration", anchor, float(m.group("value")), value2, m.group("unit").removeprefix("个"),
                         "-" if before else "+", _clean_subject(m.group("action") or ""), 0, sentence,
                         chunk.doc_id, chunk.chunk_id))
+    return out
+
+
+def _moves(sentence: str, chunk: Chunk) -> list[Fact]:
+    out = []
+    for m in _MOVE.finditer(sentence):
+        subject = _clean_subject(m.group("subject"))
+        old, new = float(m.group("old")), float(m.group("new"))
+        if len(subject) >= 2 and m.group("unit1") in (None, m.group("unit")):
+            out.append(Fact("change", subject, old, new, m.group("unit"), "<" if new < old else ">", "", 0, sentence,
+                            chunk.doc_id, chunk.chunk_id))
     return out
 
 
@@ -171,9 +188,32 @@ def _steps(chunk: Chunk) -> list[Fact]:
     ]
 
 
+# "三层递进式管理机制:A,B,C" / "四步管理闭环:A;B;C;D": a counted sequence, its items split by ; or ,
+_COUNTED = re.compile(r"(?P<n>[二三四五六七八九]|\d)(?:步|层|级|道|个?阶段|个?步骤|个?环节)(?P<name>[^:：。，,；;]{0,12})[:：](?P<body>[^。]+)")
+
+
+def _counted_steps(sentence: str, chunk: Chunk) -> list[Fact]:
+    """The items of a counted sequence, when they split into exactly that many (the count checks the split)."""
+    out: list[Fact] = []
+    for m in _COUNTED.finditer(sentence):
+        count = chinese_to_int(m.group("n")) if not m.group("n").isdigit() else int(m.group("n"))
+        for separator in (r"[;；]", r"[,，]"):
+            items = [i.strip() for i in re.split(separator, m.group("body")) if i.strip()]
+            if sum(bool(_STEP_WORD.match(i)) for i in items) > 1:
+                break  # marked 首先/其次/最后: the ordinal words already make these steps
+            items = [_STEP_WORD.sub("", i, count=1) if _STEP_WORD.match(i) else i for i in items]
+            if len(items) == count:
+                subject = sentence[max(0, m.start() - 2) : m.start("name") + len(m.group("name"))]
+                out += [Fact("step", _clean_subject(subject), None, None, "", "", item, n, sentence, chunk.doc_id,
+                             chunk.chunk_id) for n, item in enumerate(items, start=1)]
+                break
+    return out
+
+
 def extract_facts(chunk: Chunk) -> list[Fact]:
     """Every fact of one chunk, in reading order (steps last)."""
     out: list[Fact] = []
+    counted: list[Fact] = []
     for raw in split_sentences(chunk.text):
         sentence = arabic_figures(raw)
         thresholds = _thresholds(sentence, chunk)
@@ -181,4 +221,6 @@ def extract_facts(chunk: Chunk) -> list[Fact]:
                      if not any(t.value == d.value and t.sentence == d.sentence for t in thresholds)]
         taken = {f"{f.value:g}" for f in thresholds + durations if f.value is not None}
         out += thresholds + durations + _figures(sentence, chunk, taken) + _definitions(sentence, chunk)
-    return out + _steps(chunk)
+        out += _moves(sentence, chunk)
+        counted += _counted_steps(sentence, chunk)
+    return out + _steps(chunk) + counted

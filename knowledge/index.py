@@ -62,10 +62,12 @@ class KnowledgeBase(IndexStore):
 
         return facts_about(self.facts(), subject)
 
-    def judge_metric(self, metric: str, value: float, unit: str = "", english: bool = False) -> Finding | None:
+    def judge_metric(
+        self, metric: str, value: float, unit: str = "", english: bool = False, earlier: tuple[float, str] | None = None
+    ) -> Finding | None:
         """A tool's figure judged against the articles' threshold for its metric, or None when they give none.
 
         The finding's ``lead`` has ``{0}`` where the citation of ``facts[0]`` goes, e.g.
         ``17.5%高于资料中逾期账款占比超过15%的预警线{0}，…``. See :func:`knowledge.reasoning.judge_metric`.
         """
-        return judge_metric(self.facts(), metric, value, unit, english)
+        return judge_metric(self.facts(), metric, value, unit, english, earlier)

@@ -10,6 +10,8 @@ CN_RUN = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
 # a Chinese numeral directly followed by a unit of measure is a figure ("九十天", "三十日内")
 _CN_FIGURE = re.compile(r"[零〇一二两三四五六七八九十百千]+(?=个?(?:工作日|天|日|月|年|%|家|个国家|倍))")
 
+_PERCENT = re.compile(r"百分之(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百]+)")
+
 
 def chinese_to_int(text: str) -> int | None:
     """The value of a Chinese numeral (``九十`` -> 90, ``一百二十`` -> 120, ``三万`` -> 30000), or None."""
@@ -41,4 +43,9 @@ def arabic_figures(text: str) -> str:
         value = chinese_to_int(match.group(0))
         return match.group(0) if value is None else str(value)
 
-    return _CN_FIGURE.sub(sub, text)
+    def percent(match: re.Match[str]) -> str:  # "百分之十八" / "百分之12.5" -> "18%" / "12.5%"
+        number = match.group(1)
+        value = number if number[0].isdigit() else chinese_to_int(number)
+        return match.group(0) if value is None else f"{value}%"
+
+    return _CN_FIGURE.sub(sub, _PERCENT.sub(percent, text))

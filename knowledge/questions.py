@@ -29,7 +29,8 @@ _EN_DATE = re.compile(
 _FIGURE = re.compile(r"(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>%|％|个工作日|工作日|天|日|个月|倍|万|亿)?")
 _STEP = re.compile(r"第([一二三四五六七八九十\d]+)步|第([一二三四五六七八九十\d]+)个?(?:环节|阶段|步骤)")
 # the question compares two of its own figures ("从50天涨到62天", "去年40天今年52天")
-_CHANGE = re.compile(r"涨|增|升|降|减|变|从.{0,12}到|去年|今年|同比|环比|以前|现在|之前|原来|up|down|from|rose|fell", re.I)
+_CHANGE = re.compile(r"涨|增|升|降|减|变|从.{0,12}到|去年|今年|同比|环比|以前|现在|之前|原来|上个?月|上季度|上期|"
+                     r"up|down|from|rose|fell|last (?:month|quarter|year)", re.I)
 
 
 @dataclass(frozen=True)

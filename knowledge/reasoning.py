@@ -150,7 +150,15 @@ def _judged(value: float, unit: str, fact: Fact, english: bool) -> str:
     side = "高于" if value > fact.value else "低于" if value < fact.value else "等于"
     todo = consequence(fact.sentence)
     verdict = (f"按资料，{todo}" if todo else "已触及这条线") if over else "未触及这条线"
-    return f"{mine}{side}资料中的“{fact.subject}{fact.detail}{limit}”{{0}}，{verdict}。"
+    gap = f"（{'高出' if value > fact.value else '低了'}{_gap(value, fact)}）" if value != fact.value else ""
+    return f"{mine}{side}资料中的“{fact.subject}{fact.detail}{limit}”{{0}}{gap}，{verdict}。"
+
+
+def _gap(value: float, fact: Fact) -> str:
+    """How far ``value`` is from the threshold, in its unit ("2.3个百分点", "0.15", "5天")."""
+    assert fact.value is not None
+    amount = _num(round(abs(value - fact.value), 2))
+    return f"{amount}个百分点" if fact.unit == "%" else f"{amount}{fact.unit}"
 
 
 def _each_named(question: Question, facts: list[Fact], relevance: Relevance) -> list[tuple[Figure, Fact]]:
@@ -173,18 +181,39 @@ def compare(question: Question, facts: list[Fact], relevance: Relevance) -> Find
     """The user's figure, or the change between two of them, against the most relevant threshold."""
     if not question.figures or question.dates:
         return None
-    if question.compares_own_figures:
-        return _change(question, *_metric_facts(question, facts, relevance))
     named = _each_named(question, facts, lambda f: max(MIN_RELEVANCE, relevance(f)))
+    if question.compares_own_figures and len(named) < 2:  # figures of different metrics are no change
+        return _change(question, *_metric_facts(question, facts, relevance))
     facts, relevance = _metric_facts(question, facts, relevance)
     if len(named) > 1:
         leads = [_judged(g.value, g.unit, f, question.english).format(f"{{{n}}}").rstrip("。.") for n, (g, f) in enumerate(named)]
-        return Finding("；".join(leads) + "。", tuple(f for _, f in named))
+        return Finding("；".join(leads) + "。", tuple(f for _, f in named), tuple(_gap(g.value, f) for g, f in named))
     for figure in reversed(question.figures):
         fact = _best(facts, relevance, lambda f, g=figure: f.kind == "threshold" and _matches_unit(g, f))
         if fact is not None:
-            return Finding(_judged(figure.value, figure.unit, fact, question.english), (fact,))
-    return None
+            return Finding(_judged(figure.value, figure.unit, fact, question.english), (fact,),
+                           (_gap(figure.value, fact),))
+    return _trend_only(question, facts)
+
+
+def _trend_only(question: Question, facts: list[Fact]) -> Finding | None:
+    """One figure of a metric the articles judge only by its change ("周转天数58天" against "同比延长三成")."""
+    lowered = question.text.lower()
+    named = [m for m, aliases in metric_aliases().items() if any(a.lower() in lowered for a in aliases)]
+    if len(named) != 1 or len(question.figures) != 1:
+        return None
+    figure = question.figures[0]
+    finding = judge_metric(facts, named[0], figure.value, figure.unit, question.english)
+    if finding is None or not finding.facts or any(f.kind != "threshold" for f in finding.facts):
+        return None
+    return finding
+
+
+def _typed_metric(question: Question) -> str:
+    """The metric name as the user typed it ("坏账率", "周转天数"), or ""."""
+    lowered = question.text.lower()
+    typed = [a for aliases in metric_aliases().values() for a in aliases if a.lower() in lowered]
+    return max(typed, key=len) if typed else ""
 
 
 def _change(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
@@ -194,14 +223,15 @@ def _change(question: Question, facts: list[Fact], relevance: Relevance) -> Find
     if not old:
         return None
     change = (new - old) / old * 100
-    moved = f"{_num(old)}{unit}→{_num(new)}{unit}"
+    moved = f"{_typed_metric(question)}{_num(old)}{unit}→{_num(new)}{unit}"
     rate = f"{_num(round(abs(change), 2))}%"
     derived = [rate, moved]
     if unit not in ("%", "天"):
         # a level in its own unit ("1.2倍 -> 1.8倍"): the new level against the threshold of that unit
         level = _best(facts, relevance, lambda f: f.kind == "threshold" and f.unit == unit)
         if level is not None:
-            return Finding(f"{moved}。" + _judged(new, unit, level, question.english), (level,), tuple(derived))
+            return Finding(f"{moved}。" + _judged(new, unit, level, question.english), (level,),
+                           (*derived, _gap(new, level)))
     fact = _best(facts, relevance, lambda f: f.kind == "threshold" and f.unit == "%" and f.comparator == ">")
     if unit == "%":
         points = f"{_num(round(abs(new - old), 2))}个百分点"
@@ -210,13 +240,32 @@ def _change(question: Question, facts: list[Fact], relevance: Relevance) -> Find
     else:
         lead = f"{moved}，{'增加' if change > 0 else '减少'}{rate}"
     if fact is None or fact.value is None:
-        return None  # a change nobody in the articles judges is no answer by itself
+        case = _best(facts, relevance, lambda f: f.kind == "change" and f.unit == unit and bool(f.value))
+        if case is None:
+            return None  # a change nobody in the articles judges or reports is no answer by itself
+        return _against_case(lead, change, case, tuple(derived))
     over = change > fact.value
     todo = consequence(fact.sentence)
     advice = (f"，按资料，{todo}" if todo else "") if over else ""
     verdict = "超过" if over else "未超过"
     return Finding(f"{lead}，{verdict}资料中“{fact.subject}{fact.detail}{_num(fact.value)}%”这条线{{0}}{advice}。",
                    (fact,), tuple(derived))
+
+
+def _against_case(lead: str, change: float, case: Fact, derived: tuple[str, ...]) -> Finding:
+    """The user's change next to a change the articles report ("逾期率从9%降到4%")."""
+    assert case.value is not None and case.value2 is not None
+    theirs = (case.value2 - case.value) / case.value * 100
+    rate = f"{_num(round(abs(theirs), 2))}%"
+    verb = "下降" if theirs < 0 else "上升"
+    bigger = abs(change) > abs(theirs)
+    size = "降幅" if change < 0 else "增幅"
+    verdict = f"{size}比案例大" if bigger else f"{size}比案例小" if abs(change) < abs(theirs) else f"{size}与案例相当"
+    case_line = f"{case.subject}从{_num(case.value)}{case.unit}{verb}到{_num(case.value2)}{case.unit}"
+    if case.unit == "%":
+        case_line += f"（{_num(round(abs(case.value2 - case.value), 2))}个百分点）"
+    return Finding(f"{lead}；资料中的案例是{case_line}{{0}}，相对{verb}{rate}，您的{verdict}。", (case,),
+                   (*derived, rate, f"{_num(round(abs(case.value2 - case.value), 2))}"))
 
 
 def nth_step(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
@@ -239,19 +288,124 @@ def nth_step(question: Question, facts: list[Fact], relevance: Relevance) -> Fin
     return Finding(f"第{ordinal}步是{step.detail}{{0}}。", (step,))
 
 
-def judge_metric(facts: list[Fact], metric: str, value: float, unit: str = "", english: bool = False) -> Finding | None:
+_CHANGE_WORDS = re.compile(r"同比|环比|增加|增长|上升|延长|减少|下降")
+
+
+def _is_change(fact: Fact) -> bool:
+    """A threshold on a metric's change ("周转天数同比增加三成"), not on its level ("降至1.2" is a level)."""
+    return bool(_CHANGE_WORDS.search(fact.detail)) and not re.search(r"至|到", fact.detail)
+
+
+def _line(fact: Fact) -> str:
+    assert fact.value is not None
+    return f"{fact.subject}{fact.detail}{_num(fact.value)}{fact.unit}"
+
+
+def _moved(metric: str, old: float, new: float, unit: str, fact: Fact | None, mark: str) -> tuple[str, tuple[str, ...]]:
+    """The change from the earlier value, judged against the articles' threshold on that change when there is one."""
+    change = (new - old) / old * 100
+    step, rate = f"{_num(round(abs(new - old), 2))}{unit}", f"{_num(round(abs(change), 1))}%"
+    text = f"比之前的{_num(old)}{unit}{'增加' if new > old else '减少'}{step}（{'+' if change >= 0 else '−'}{rate}）"
+    if fact is not None and fact.value is not None:
+        over = change > fact.value if fact.comparator == ">" else change < -fact.value
+        todo = consequence(fact.sentence)
+        advice = f"，按资料，{todo}" if over and todo else ""
+        text += f"，{'超过' if over else '未超过'}资料中“{_line(fact)}”这条线{mark}{advice}"
+    return text, (step, rate, f"{_num(old)}{unit}")
+
+
+def _mention(facts: list[Fact], metric: str) -> Finding | None:
+    """What the articles say about a metric they give no line for: the first sentence naming it, quoted."""
+    names = [n.lower() for n in names_of(metric) if n]
+    for fact in facts:
+        if any(n in fact.sentence.lower() for n in names):
+            return Finding(f"资料里相关的说法：{fact.sentence.rstrip('。.')}{{0}}。", (fact,))
+    return None
+
+
+# "是先买保险还是先把信用政策弄好": which of two things comes first
+_WHICH_FIRST = re.compile(r"先(?P<a>[^，,。；;？?]{2,20}?)\s*(?:还是|或者|or)\s*先?(?P<b>[^，,。；;？?]{2,24})")
+
+
+def _bigrams(text: str) -> set[str]:
+    han = re.sub(r"[^\u4e00-\u9fff]", " ", text)
+    return {w[i : i + 2] for w in han.split() for i in range(len(w) - 1)}
+
+
+def which_first(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
+    """Which of two things the user names comes first, by the articles' ordered steps that name both."""
+    asked = _WHICH_FIRST.search(question.text)
+    if asked is None:
+        return None
+    options = [asked.group("a").strip(), asked.group("b").strip()]
+    sequences: dict[tuple[str, str], list[Fact]] = {}
+    for fact in facts:
+        if fact.kind == "step":
+            sequences.setdefault((fact.chunk_id, fact.subject), []).append(fact)
+    best: tuple[tuple[int, float], list[Fact]] | None = None
+    for steps in sequences.values():
+        overlaps = [[len(_bigrams(o) & _bigrams(f.detail)) for f in steps] for o in options]
+        picks = [max(range(len(steps)), key=lambda n, row=row: row[n]) for row in overlaps]
+        if picks[0] == picks[1] or min(overlaps[0][picks[0]], overlaps[1][picks[1]]) == 0:
+            continue
+        key = (min(overlaps[0][picks[0]], overlaps[1][picks[1]]), sum(relevance(f) for f in steps))
+        if best is None or key > best[0]:
+            best = (key, [steps[picks[0]], steps[picks[1]]])
+    if best is None or best[0][1] < MIN_RELEVANCE:
+        return None
+    first, then = sorted(best[1], key=lambda f: f.position)
+    return Finding(f"按资料应先{first.detail}（第{_ordinal(first.position)}步），"
+                   f"{then.detail}排在第{_ordinal(then.position)}步{{0}}。", (first, then))
+
+
+def _ordinal(n: int) -> str:
+    return _CN_ORDINAL[n - 1] if 1 <= n <= len(_CN_ORDINAL) else str(n)
+
+
+def judge_metric(
+    facts: list[Fact], metric: str, value: float, unit: str = "", english: bool = False,
+    earlier: tuple[float, str] | None = None,
+) -> Finding | None:
     """A tool result judged against what the articles say about its metric (say ``逾期率`` 17.5 ``%``).
 
-    Returns None when the articles give no threshold of that unit for the metric; the caller then says
-    plainly that they give no benchmark (``资料没有给出…的正常水平``).
+    The level is judged against the metric's threshold of that unit; with ``earlier`` (the value of an earlier
+    period, same unit) the change is judged against the articles' threshold on the change ("同比延长三成");
+    without one, that threshold is quoted as the line to watch. With no threshold at all, the first article
+    sentence naming the metric is quoted. None when the articles never name it: the caller then says
+    plainly that they give no benchmark (``资料没有给出…的判断标准``).
     """
     figure = Figure(value, unit, 0)
-    about = [f for f in facts_about(facts, metric) if f.kind == "threshold" and _matches_unit(figure, f)]
-    level = [f for f in about if f.detail not in ("增加", "增长", "上升", "延长", "减少", "下降")]
-    fact = (level or about or [None])[0]
-    if fact is None:
-        return None
-    return Finding(_judged(value, unit, fact, english), (fact,))
+    about = [f for f in facts_about(facts, metric) if f.kind == "threshold" and f.value is not None]
+    # a line the articles attach an action to ("…，则需立即启动风险排查") before one they only list
+    about.sort(key=lambda f: not consequence(f.sentence))
+    level = [f for f in about if _matches_unit(figure, f) and not _is_change(f)]
+    growth = [f for f in about if f.unit == "%" and _is_change(f)]
+    if not level and unit == "%" and growth:
+        level = growth  # a change typed as a percentage ("DSO同比多了30%")
+    parts: list[str] = []
+    used: list[Fact] = []
+    derived: tuple[str, ...] = ()
+    if earlier is not None and earlier[1] == unit and earlier[0] > 0:
+        fact = growth[0] if growth else None
+        text, derived = _moved(metric, earlier[0], value, unit, fact, f"{{{len(used)}}}")
+        parts.append(f"{metric}{' ' if metric[-1:].isascii() else ''}{_num(value)}{unit}，{text}")
+        used += [fact] if fact is not None else []
+    if level:
+        parts.append(_judged(value, unit, level[0], english).format(f"{{{len(used)}}}").rstrip("。."))
+        used.append(level[0])
+        derived += (_gap(value, level[0]),)
+    elif growth and not used:
+        todo = consequence(growth[0].sentence)
+        parts.append(f"资料没有给出{metric}本身的正常水平，看的是变化：{_line(growth[0])}时{todo or '需要警惕'}"
+                     f"{{{len(used)}}}，可与去年同期的{metric}比较")
+        used.append(growth[0])
+    if not used:
+        return _mention(facts, metric) if not parts else Finding("；".join(parts) + "。", (), derived)
+    meant = next((f for f in facts_about(facts, metric) if f.kind == "definition" and f.detail), None)
+    if meant is not None and level:
+        parts.append(f"资料所说的{meant.subject}指{meant.detail}{{{len(used)}}}")  # its definition, not a generic one
+        used.append(meant)
+    return Finding("；".join(parts) + "。", tuple(used), derived)
 
 
 _ASKS_LEVEL = re.compile(r"多少|几|多高|多大|什么水平|什么程度|how much|how high|what level", re.IGNORECASE)
@@ -282,7 +436,7 @@ def define(question: Question, facts: list[Fact], relevance: Relevance) -> Findi
     return Finding(f"按资料的定义，{fact.subject}指{fact.detail}{{0}}。", (fact,))
 
 
-REASONERS = (deadline, compare, nth_step, benchmark, define)
+REASONERS = (deadline, compare, nth_step, which_first, benchmark, define)
 
 
 def reason(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:

@@ -15,7 +15,7 @@ from typing import Any
 from jieba import posseg
 
 from tools.names import PLAUSIBLE, SURE, Hit
-from tools.numbers import Amount, find_amounts, parse_period_days, parse_terms
+from tools.numbers import Amount, find_amounts, find_earlier, parse_period_days, parse_terms
 from tools.registry import load_specs
 from tools.spec import ToolSpec
 from tools.specs.calc_ratio import KIND_NAMES as RATIO_WORDS
@@ -75,6 +75,8 @@ HOW_COMPUTED = re.compile(r"怎么算|如何算|怎样算|怎么计算|如何计
 MEANING = re.compile(r"什么意思|是什么|什么是|啥意思|meaning|what does|\bmean\b", re.IGNORECASE)
 DISCOUNT_NAME = re.compile(r"(?:现金)?折扣(?:的)?(?:年化)?成本|年化成本|放弃(?:现金)?折扣|discount cost|cost of (?:not taking )?(?:a |the )?discount",
                            re.IGNORECASE)
+# A share asked for without naming the ratio ("逾期的有300万 占比多少"): the ratio whose inputs are all typed.
+ASKS_SHARE = re.compile(r"占比|比例|比率|百分之几|几成|多少%|what share|percentage", re.IGNORECASE)
 DISCOUNT_WORDS = re.compile(r"折扣|现金折扣|discount|年化|成本|cost|划算|值得", re.IGNORECASE)
 _FILLER = sorted(
     [
@@ -98,6 +100,16 @@ _FILLER_EN = re.compile(
 CALCULATORS: list[ToolSpec] = sorted((s for s in load_specs() if s.calculator), key=lambda s: s.calculator.priority)
 
 
+# A metric name with a figure right after it states the metric's own value ("流动比率0.95", "DSO是61"),
+# which is never one of a calculator's inputs.
+_LINK = r"\s*(?:现在|目前|同比|环比)?\s*(?:是|为|有|在|约|大概|达到?|:|：)?\s*(?=\d|[一二两三四五六七八九十])"
+METRIC_VALUES: list[re.Pattern[str]] = [
+    re.compile(f"(?:{p.pattern}){_LINK}", p.flags)
+    for p in [*RATIO_WORDS.values(), *(s.calculator.names for s in CALCULATORS)]
+]
+STATED = "="  # the pseudo-slot of a metric's own value
+
+
 def _slots(kind: str) -> tuple[dict[str, str], bool]:
     """The words naming each input of calculator ``kind`` (a tool or a ratio kind), and whether it needs a period."""
     if kind in KIND_SLOTS:
@@ -113,13 +125,15 @@ class ToolRequest:
     ``tool`` is a calculator's tool name (``calc_dso`` ...), ``calc_ratio``, ``buyer_lookup``,
     ``buyer_receivables``, ``clarify_buyer`` (a buyer question without a name) or ``formula`` ("DSO怎么算":
     ``args["kind"]`` names the calculator or ratio kind whose formula to show). ``strong`` marks a buyer request that should be
-    answered "not found" rather than handed to the knowledge core when nothing matches.
+    answered "not found" rather than handed to the knowledge core when nothing matches. ``earlier`` is the
+    metric's value in an earlier period ("上年同期41天" -> ``(41.0, "天")``), to judge the change against.
     """
 
     tool: str
     args: dict[str, Any] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
     strong: bool = True
+    earlier: tuple[float, str] | None = None
 
 
 def detect(message: str) -> ToolRequest | None:
@@ -129,8 +143,12 @@ def detect(message: str) -> ToolRequest | None:
     if terms and MEANING.search(text) and not DISCOUNT_WORDS.search(text):
         terms = None  # "2/10 Net 30 是什么意思？" asks what the terms mean
     if terms and (DISCOUNT_WORDS.search(text) or CALC_VERBS.search(text) or "?" in text or "？" in text):
-        return ToolRequest("calc_ratio", {"kind": "discount_cost", "discount_pct": terms.discount_pct,
-                                          "discount_days": terms.discount_days, "net_days": terms.net_days})
+        args = {"kind": "discount_cost", "discount_pct": terms.discount_pct, "discount_days": terms.discount_days,
+                "net_days": terms.net_days}
+        invoices = find_amounts(text)
+        if len(invoices) == 1:
+            args["invoice"] = invoices[0].value  # "这张发票100万": the discount in money too
+        return ToolRequest("calc_ratio", args)
     buyer_id = BUYER_ID.search(text) or USCC.search(text)
     if buyer_id:
         if LEDGER_WORDS.search(text):
@@ -143,11 +161,20 @@ def detect(message: str) -> ToolRequest | None:
     for kind, words in RATIO_WORDS.items():
         if words.search(text) and (amounts or EXPLICIT_CALC.search(text)) and not _knowledge(text, amounts):
             args, missing = fill_slots(kind, text, {})
+            if amounts and not args:
+                return None  # only the metric's own value is typed ("流动比率0.95 行不行"): judge it
             return ToolRequest("calc_ratio", {"kind": kind, **args}, missing)
     for spec in CALCULATORS:
         if spec.calculator.names.search(text) and (amounts or EXPLICIT_CALC.search(text)) and not _knowledge(text, amounts):
             args, missing = fill_slots(spec.name, text, {})
-            return ToolRequest(spec.name, args, missing)
+            if amounts and not set(args) & set(spec.calculator.slots):
+                return None
+            return ToolRequest(spec.name, args, missing, earlier=_earlier(text))
+    if len(amounts) >= 2 and ASKS_SHARE.search(text):
+        for kind in KIND_SLOTS:
+            args, missing = fill_slots(kind, text, {})
+            if not missing:
+                return ToolRequest("calc_ratio", {"kind": kind, **args})
     if len(amounts) >= 2 and not KNOWLEDGE_MARKERS.search(text):
         # "AR 3.2M sales 9.6M quarter": receivables and sales typed, no metric named: that is a DSO.
         args, missing = fill_slots("calc_dso", text, {})
@@ -156,6 +183,11 @@ def detect(message: str) -> ToolRequest | None:
     if amounts:
         return None
     return _buyer_by_name(text)
+
+
+def _earlier(text: str) -> tuple[float, str] | None:
+    found = find_earlier(text)
+    return (found.value, found.unit) if found else None
 
 
 def _formula_question(text: str, amounts: list[Amount]) -> str | None:
@@ -387,16 +419,18 @@ def fill_slots(kind: str, text: str, known: dict[str, Any], missing: list[str] |
     scan = text
     for spec in CALCULATORS:  # "应收账款周转天数" names a metric, not the receivables
         scan = spec.calculator.names.sub(lambda m: "#" * len(m.group()), scan)
-    hits: list[tuple[int, int, str]] = []
+    hits: list[tuple[int, int, str]] = [(m.start(), m.end(), STATED) for p in METRIC_VALUES for m in p.finditer(text)]
     for slot, pattern in words.items():
-        flags = 0 if "AR" in pattern else re.IGNORECASE
-        for m in re.finditer(pattern, scan, flags):
+        for m in re.finditer(pattern, scan, re.IGNORECASE):
             if not any(s <= m.start() < e for s, e, _ in hits):
                 hits.append((m.start(), m.end(), slot))
     unassigned: list[Amount] = []
     fresh: set[str] = set()  # a value typed in this message wins over one remembered; the first one typed wins
     for amount in find_amounts(text):
-        slot = _nearest_slot(scan, amount, hits)
+        # a word whose value this message already gave labels the next amount only if nothing else does
+        slot = _nearest_slot(scan, amount, [h for h in hits if h[2] not in fresh]) or _nearest_slot(scan, amount, hits)
+        if slot == STATED:
+            continue  # the metric's own value, not an input
         if slot and slot not in fresh:
             args[slot] = amount.value
             fresh.add(slot)

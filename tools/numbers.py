@@ -29,7 +29,7 @@ _SUFFIX = {"万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8, "千": 1e3, "百万":
 
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _ARABIC_AMOUNT = re.compile(
-    rf"(?P<num>{_ARABIC})(?:\s*(?P<suffix>百万|千万|万|萬|亿|億|千|million|billion|mn|bn|[kKmMbwW](?![a-zA-Z])))?"
+    rf"(?P<num>{_ARABIC})(?:\s*个?(?P<suffix>百万|千万|万|萬|亿|億|千|million|billion|mn|bn|[kKmMbwW](?![a-zA-Z])))?"
 )
 _CHINESE_AMOUNT = re.compile(rf"[{_CN_CHARS}]+")
 # What makes a number a duration, a percentage or a count rather than money.
@@ -51,6 +51,24 @@ _PERIOD_WORDS: list[tuple[re.Pattern[str], int]] = [
     (re.compile(r"[上本这今一每]?个月|[上本当]月(?![底末初])|月度|\bmonth(?:ly)?\b", re.IGNORECASE), 30),
     (re.compile(r"[一全]年|年度|年化|年(?=销售|赊销|营收|营业|收入)|去年|今年|每年|\bannual(?:ly)?\b|\byear(?:ly)?\b|\bper year\b|\bp\.?a\.?\b", re.IGNORECASE), 365),
 ]
+
+
+# "上年同期41天", "前年77天", "上季度DSO才53天": the metric's value in an earlier period, not a period length.
+_EARLIER = re.compile(
+    r"(?:去年同期|去年|上年同期|上年|前年|上一?个?季度|上个?月|上期|同期|以前|之前|原来|原先|last (?:year|quarter|month)|previously)"
+    r"[^\d，,。；;！!？?]{0,8}?(?P<num>\d+(?:\.\d+)?|[零一二两三四五六七八九十百]+)\s*(?P<unit>天|日|days?\b|%|％)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """The value a metric had in an earlier period, as the user typed it ("上年同期41天")."""
+
+    value: float
+    unit: str
+    start: int
+    end: int
 
 
 @dataclass(frozen=True)
@@ -161,8 +179,24 @@ def _swallow_currency(text: str, end: int) -> int:
     return end + m.end() if m else end
 
 
+def find_earlier(text: str) -> Earlier | None:
+    """The earlier period's value of a metric in ``text`` ("前年77天" -> 77 天), or ``None``."""
+    m = _EARLIER.search(text)
+    value = _number(m.group("num")) if m else None
+    if not m or value is None:
+        return None
+    unit = "%" if m.group("unit") in ("%", "％") else "天"
+    return Earlier(value, unit, m.start(), m.end())
+
+
 def parse_period_days(text: str) -> int | None:
-    """The period a message talks about, in days (``上季度`` -> 90, ``过去60天`` -> 60), or ``None``."""
+    """The period a message talks about, in days (``上季度`` -> 90, ``过去60天`` -> 60), or ``None``.
+
+    An earlier period's value of the metric ("上年同期41天") is not a period.
+    """
+    earlier = find_earlier(text)
+    if earlier:
+        text = text[: earlier.start] + " " + text[earlier.end :]
     day = _DAY_PERIOD.search(text)
     if day:
         value = _number(day.group("num"))
@@ -186,7 +220,7 @@ def _inside_terms(text: str, pos: int) -> bool:
 def _number(token: str | None) -> float | None:
     if not token:
         return None
-    if token.isdigit():
+    if re.fullmatch(r"\d+(?:\.\d+)?", token):
         return float(token)
     return chinese_to_number(token)
 

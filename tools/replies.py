@@ -103,8 +103,7 @@ def dso_answer(args: dict[str, Any], result: dict[str, Any]) -> str:
     return (
         f"DSO（应收账款周转天数）约为 {days:.1f} 天。\n"
         f"DSO = 应收账款 ÷ 赊销额 × 天数 = {wan(args['receivables'])} ÷ {wan(args['credit_sales'])} × "
-        f"{args['period_days']} = {days:.1f}天。\n"
-        f"也就是说，平均一笔赊销大约 {days:.0f} 天才能收回货款；与给客户的账期比较，明显更长说明回款偏慢。"
+        f"{args['period_days']} = {days:.1f}天。"
     )
 
 
@@ -115,7 +114,10 @@ def ratio_answer(args: dict[str, Any], result: dict[str, Any]) -> str:
     if kind == "discount_cost":
         d, disc, net = args["discount_pct"], args["discount_days"], args["net_days"]
         d_txt = f"{d:g}"
-        return (
+        invoice = args.get("invoice")
+        given = (f"{wan(invoice)}的发票在{disc}天内付款，要让出 {wan(invoice * d / 100)}（{wan(invoice)} × {d_txt}%）。\n"
+                 if invoice else "")
+        return given + (
             f"不享受 {d_txt}/{disc} Net {net} 这个现金折扣，相当于年化成本约 {pct(value)}"
             f"（按复利计约 {pct(result['compound'])}）。\n"
             f"年化成本 = 折扣率 ÷ (100% − 折扣率) × 365 ÷ (付款期 − 折扣期) = {d_txt}/{100 - d:g} × 365/{net - disc} "
@@ -129,7 +131,7 @@ def ratio_answer(args: dict[str, Any], result: dict[str, Any]) -> str:
     if kind == "current_ratio":
         return (
             f"流动比率约为 {value:.2f}。\n流动比率 = 流动资产 ÷ 流动负债 = {wan(args['current_assets'])} ÷ "
-            f"{wan(args['current_liabilities'])} = {value:.2f}（一般认为 1.5–2 以上短期偿债能力较稳）。"
+            f"{wan(args['current_liabilities'])} = {value:.2f}。"
         )
     return (
         f"营运资本比率约为 {pct(value, 1)}。\n营运资本比率 = (流动资产 − 流动负债) ÷ 总资产 = "

@@ -112,9 +112,11 @@ class Library:
         qvec = self.query_vector(resolved.query)
         return self.composer.compose(resolved.focus, hits, context=resolved.context, query_vector=qvec)
 
-    def judge_metric(self, metric: str, value: float, unit: str = "") -> Finding | None:
-        """What the articles make of a tool's figure for ``metric`` (their threshold), or None."""
-        return self.knowledge.judge_metric(metric, value, unit)
+    def judge_metric(
+        self, metric: str, value: float, unit: str = "", earlier: tuple[float, str] | None = None
+    ) -> Finding | None:
+        """What the articles make of a tool's figure for ``metric`` (and its change from ``earlier``), or None."""
+        return self.knowledge.judge_metric(metric, value, unit, earlier=earlier)
 
     def title_of(self, doc_id: str) -> str:
         """An indexed article's title ("" when unknown)."""

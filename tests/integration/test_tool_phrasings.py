@@ -148,7 +148,7 @@ def test_clarify_then_complete(router: ToolRouter, turns: list[str], texts: list
     assert second is not None and second.status == "answered", second and second.answer
     for text in texts:
         assert text in second.answer
-    assert "pending" not in s.state and set(s.state) <= {"buyer"}  # a buyer found is kept for follow-ups
+    assert "pending" not in s.state and set(s.state) <= {"buyer", "last_result"}  # a buyer found and the last result stay, for follow-ups
 
 
 @pytest.mark.parametrize(("ask", "other"), [("帮我算流动比率", "理赔需要多久？"), ("DSO帮我算一下", "信用额度怎么定")])

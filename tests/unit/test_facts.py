@@ -74,3 +74,24 @@ def test_a_change_is_a_figure_of_its_kind_but_no_level_to_disagree_on() -> None:
     sentence = "上线新系统后，对账速度比人工快8天。"
     assert figures(sentence) == []
     assert [(f.unit, f.value) for f in figures(sentence, levels_only=False)] == [("days", "8")]
+
+
+def test_a_reported_move_from_one_level_to_another_is_a_change_fact() -> None:
+    facts = extract_facts(chunk("一家批发商上线账龄监控后，逾期率从9.5%降至3%，回款也更快了。"))
+    moves = [(f.subject, f.value, f.value2, f.unit, f.comparator) for f in facts if f.kind == "change"]
+    assert moves == [("逾期率", 9.5, 3.0, "%", "<")]
+
+
+def test_a_threshold_on_a_change_keeps_its_year_on_year_word() -> None:
+    facts = extract_facts(chunk("若应收账款周转天数同比增加30%以上，需复核授信。"))
+    assert [f.detail for f in facts if f.kind == "threshold"] == ["同比增加"]
+
+
+def test_a_counted_sequence_splits_into_that_many_steps() -> None:
+    facts = extract_facts(chunk("建议设置三道关卡：签约前查征信，发货前核额度，到期后跟催款。另有两点说明：其一，其二，其三。"))
+    steps = [(f.subject, f.position, f.detail) for f in facts if f.kind == "step"]
+    assert steps == [("设置三道关卡", 1, "签约前查征信"), ("设置三道关卡", 2, "发货前核额度"), ("设置三道关卡", 3, "到期后跟催款")]
+
+
+def test_spoken_percentages_are_read_as_figures() -> None:
+    assert arabic_figures("坏账率大概百分之六，逾期占比百分之12.5") == "坏账率大概6%，逾期占比12.5%"

@@ -126,3 +126,52 @@ def test_receivables_and_sales_typed_without_naming_dso() -> None:
 def test_an_ageing_bucket_is_not_the_ledger_period() -> None:
     request = detect("CN1000 超过60天的账有多少")
     assert request is not None and request.tool == "buyer_receivables" and request.args == {"query": "CN1000"}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我们的流动比率0.9，这样行不行",
+        "逾期率8% 周转天数同比多了10% 流动比率2.1 需要排查吗",
+        "DSO是52，偏高吗",
+    ],
+)
+def test_a_metric_whose_own_value_is_typed_is_judged_not_computed(question: str) -> None:
+    assert detect(question) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "args"),
+    [
+        ("应收共两千万 超过合同账期还没收回的有260万 逾期率多少", {"receivables": 2e7, "overdue": 2.6e6}),
+        ("应收1600万 其中拖欠的400万 占比多少", {"receivables": 1.6e7, "overdue": 4e6}),
+        ("AR 900k, overdue 90k, what share is that", {"receivables": 9e5, "overdue": 9e4}),
+    ],
+)
+def test_past_due_said_in_other_words_and_a_share_asked_without_the_ratio_name(question: str, args: dict) -> None:
+    request = detect(question)
+    assert request is not None and request.tool == "calc_ratio" and request.missing == []
+    assert request.args == {"kind": "overdue_ratio", **args}
+
+
+def test_an_earlier_periods_days_are_the_metrics_old_value_not_the_period() -> None:
+    request = detect("本季度应收450万 季度赊销1350万 DSO多少 上年同期是25天")
+    assert request is not None and request.tool == "calc_dso"
+    assert request.args == {"receivables": 4.5e6, "credit_sales": 1.35e7, "period_days": 90}
+    assert request.earlier == (25.0, "天")
+
+
+def test_capitalised_english_input_names_are_read() -> None:
+    request = detect("Receivable balance 2M, sales on credit 5M over 100 days, DSO?")
+    assert request is not None and request.args == {"receivables": 2e6, "credit_sales": 5e6, "period_days": 100}
+
+
+def test_an_invoice_amount_with_discount_terms_is_kept_for_the_money_answer() -> None:
+    request = detect("3/15 net 45 一张80万的单子 提前付的话要少收多少")
+    assert request is not None and request.tool == "calc_ratio"
+    assert request.args["invoice"] == 8e5 and request.args["discount_pct"] == 3.0
+
+
+def test_an_amount_after_a_word_already_given_takes_the_next_label() -> None:
+    request = detect("AR is 8M and 2M of it is past due, overdue ratio?")
+    assert request is not None and request.args == {"kind": "overdue_ratio", "receivables": 8e6, "overdue": 2e6}

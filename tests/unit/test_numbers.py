@@ -96,3 +96,24 @@ def test_amounts_in_order_with_positions() -> None:
 @pytest.mark.parametrize(("text", "expected"), [("九十", 90), ("一百零五", 105), ("万", None), ("abc", None)])
 def test_chinese_to_number(text: str, expected: float | None) -> None:
     assert chinese_to_number(text) == expected
+
+
+def test_an_earlier_periods_value_is_not_a_period() -> None:
+    from tools.numbers import find_earlier
+
+    text = "本季度应收600万 赊销1800万 上年同期也就40天"
+    earlier = find_earlier(text)
+    assert earlier is not None and (earlier.value, earlier.unit) == (40.0, "天")
+    assert parse_period_days(text) == 90
+    assert find_earlier("过去45天赊销500万") is None and parse_period_days("过去45天赊销500万") == 45
+    english = find_earlier("DSO last year was 33 days")
+    assert english is not None and english.value == 33.0
+
+
+def test_spoken_forms_of_amounts_and_earlier_values() -> None:
+    from tools.numbers import find_earlier
+
+    assert [a.value for a in find_amounts("全年赊销3个亿 应收七千万")] == [3e8, 7e7]
+    assert find_amounts("过了4个月") == []
+    earlier = find_earlier("上年同期是四十五天")
+    assert earlier is not None and earlier.value == 45.0

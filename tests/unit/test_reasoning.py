@@ -121,3 +121,73 @@ def test_several_figures_are_each_judged_on_the_metric_named_before_them() -> No
     assert finding is not None and len(finding.facts) == 2
     lead = finding.lead.format("[1]", "[1]")
     assert lead.index("4%高于") < lead.index("1高于") and "未触及" in lead
+
+
+def test_a_tool_figure_with_an_earlier_value_is_judged_on_its_change() -> None:
+    from knowledge.reasoning import judge_metric
+
+    finding = judge_metric(FACTS, "DSO", 65.0, "天", earlier=(50.0, "天"))
+    assert finding is not None and finding.facts[0].doc_id == "b_2"
+    assert "增加15天" in finding.lead and "30%" in finding.lead and "超过" in finding.lead
+    assert "应收紧赊销" in finding.lead and {"15天", "30%"} <= set(finding.derived)
+    calm = judge_metric(FACTS, "DSO", 55.0, "天", earlier=(50.0, "天"))
+    assert calm is not None and "未超过" in calm.lead and "应收紧" not in calm.lead
+
+
+def test_a_tool_figure_judged_only_by_change_quotes_the_change_line() -> None:
+    from knowledge.reasoning import judge_metric
+
+    finding = judge_metric(FACTS, "DSO", 48.0, "天")
+    assert finding is not None and "本身的正常水平" in finding.lead and "25%" in finding.lead
+    sources = [f.sentence for f in finding.facts]
+    assert not ungrounded(finding.lead.format(""), sources, ["48"])
+
+
+def test_a_metric_the_articles_only_mention_is_quoted() -> None:
+    from knowledge.reasoning import judge_metric
+
+    shop = Chunk("e_5#s1", "e_5", "保理", "section", "保理", "保理商通常按应收账款的80%预付货款。", 0, 0)
+    finding = judge_metric(extract_facts(shop), "预付", 75.0, "%")
+    assert finding is not None and finding.lead.startswith("资料里相关的说法：保理商通常按应收账款的80%预付货款")
+
+
+def test_a_single_day_figure_of_a_metric_judged_by_change_gets_that_line() -> None:
+    q = "应收账款周转天数70天要紧吗"
+    finding = reason(understand(q, TODAY), FACTS, relevance_by_words(q))
+    assert finding is not None and "25%" in finding.lead and finding.facts[0].kind == "threshold"
+
+
+def test_a_users_change_is_set_against_a_reported_case() -> None:
+    case = Chunk("f_6#s1", "f_6", "案例", "section", "案例", "某分销商引入信用评估后，坏账率从6%降至2%。", 0, 0)
+    q = "我们坏账率从5%降到3%了 跟资料里的案例比怎么样"
+    finding = reason(understand(q, TODAY), extract_facts(case), relevance_by_words(q))
+    assert finding is not None and "40%" in finding.lead and "66.67%" in finding.lead and "降幅比案例小" in finding.lead
+    assert not ungrounded(finding.lead.format(""), [finding.facts[0].sentence], [q, *finding.derived])
+
+
+def test_figures_of_different_metrics_are_each_judged_not_taken_for_a_change() -> None:
+    q = "坏账率现在2% 应收账款周转天数同比增加了40% 速动比率0.9 需要处理吗"
+    finding = compare(understand(q, TODAY), FACTS, relevance_by_words(q))
+    assert finding is not None and "→" not in finding.lead
+    assert "40%高于" in finding.lead and "应收紧赊销" in finding.lead
+
+
+def test_which_of_two_things_comes_first_follows_the_articles_order() -> None:
+    from knowledge.reasoning import which_first
+
+    q = "保理是先签合同还是先让保理商审核资信"
+    finding = which_first(understand(q, TODAY), FACTS, relevance_by_words(q))
+    assert finding is not None and finding.lead.startswith("按资料应先由保理商审核买方资信（第二步）")
+    assert "签订保理合同并放款排在第三步" in finding.lead
+    assert which_first(understand("保理商审核要多久", TODAY), FACTS, relevance_by_words("保理商审核要多久")) is None
+
+
+def test_a_judged_figure_says_by_how_much_and_which_definition_the_articles_use() -> None:
+    from knowledge.reasoning import judge_metric
+
+    text = "衡量回款可看逾期率（超过约定账期45天仍未收回的占比）。若逾期率高于10%，应暂停新增赊销。"
+    facts = extract_facts(Chunk("g_7#s1", "g_7", "指标", "section", "指标", text, 0, 0))
+    finding = judge_metric(facts, "逾期率", 13.5, "%")
+    assert finding is not None and "高出3.5个百分点" in finding.lead and "应暂停新增赊销" in finding.lead
+    assert "指超过约定账期45天仍未收回的占比" in finding.lead and [f.kind for f in finding.facts] == ["threshold", "definition"]
+    assert not ungrounded(finding.lead.format("", ""), [f.sentence for f in finding.facts], ["13.5", *finding.derived])

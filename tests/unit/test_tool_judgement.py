@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.messages import Session
+from bot.messages import Reply, Session, Turn
 from bot.pipeline.tools import NO_BENCHMARK, ToolStep
 from bot.pipeline.turn import TurnContext
 from bot.tool_routing import ToolRouter
@@ -21,7 +21,8 @@ class Shelf:
     def __init__(self) -> None:
         self.asked: list[tuple[str, float, str]] = []
 
-    def judge_metric(self, metric: str, value: float, unit: str = "") -> Finding | None:
+    def judge_metric(self, metric: str, value: float, unit: str = "", earlier: tuple[float, str] | None = None
+                     ) -> Finding | None:
         self.asked.append((metric, value, unit))
         if metric != "逾期率":
             return None
@@ -53,3 +54,84 @@ def test_a_clarifying_question_is_not_judged() -> None:
     shelf = Shelf()
     reply = step(shelf).handle(TurnContext("逾期率多少：应收账款800万", Session("s")))
     assert reply is not None and reply.status == "clarify" and shelf.asked == []
+
+
+def _after(step_: ToolStep, s: Session, message: str) -> Reply | None:
+    """One turn as the assistant runs it: the step's reply, then the turn appended to the session."""
+    reply = step_.handle(TurnContext(message, s))
+    s.turns.append(Turn(message, reply.answer if reply else "", reply.status if reply else "no_answer"))
+    return reply
+
+
+def test_a_verdict_follow_up_judges_the_figure_just_computed() -> None:
+    shelf, s = Shelf(), Session("s")
+    tools = step(shelf)
+    assert _after(tools, s, "应收账款一千二百万，逾期三百万，逾期率多少") is not None
+    again = _after(tools, s, "这个比例算高吗")
+    assert again is not None and again.answer == "25%高于资料中的“坏账占比超过12%”[1]。"
+    assert [src.doc_id for src in again.sources] == ["900_demo"]
+    assert _after(tools, s, "那该怎么办") is not None  # still about the same figure
+
+
+def test_a_question_of_its_own_after_a_calculation_is_not_taken_for_a_follow_up() -> None:
+    shelf, s = Shelf(), Session("s")
+    tools = step(shelf)
+    _after(tools, s, "应收账款一千二百万，逾期三百万，逾期率多少")
+    assert _after(tools, s, "那保单续保一般怎么办") is None
+
+
+def test_a_verdict_follow_up_needs_a_calculation_in_the_turn_before() -> None:
+    shelf, s = Shelf(), Session("s")
+    tools = step(shelf)
+    _after(tools, s, "应收账款一千二百万，逾期三百万，逾期率多少")
+    s.turns.append(Turn("理赔要多久", "……", "answered"))
+    assert _after(tools, s, "这个算高吗") is None
+
+
+class CarelessShelf(Shelf):
+    """Articles whose verdict would state a figure found neither in its source nor in the calculation."""
+
+    def judge_metric(self, metric: str, value: float, unit: str = "", earlier: tuple[float, str] | None = None
+                     ) -> Finding | None:
+        return Finding(f"{value:g}{unit}，行业均值约为9%{{0}}。", (LINE,))
+
+
+def test_a_verdict_with_a_figure_from_nowhere_is_not_shown() -> None:
+    reply = step(CarelessShelf()).handle(TurnContext("逾期率多少：应收账款800万，逾期200万", Session("s")))
+    assert reply is not None and "9%" not in reply.answer
+    assert reply.answer.endswith(NO_BENCHMARK.format(metric="逾期率")) and reply.sources == []
+
+
+def test_an_earlier_value_sent_after_the_calculation_is_compared_with_it() -> None:
+    shelf, s = Shelf(), Session("s")
+    tools = step(shelf)
+    _after(tools, s, "应收账款一千二百万，逾期三百万，逾期率多少")
+    again = _after(tools, s, "上季度是20%")
+    assert again is not None and shelf.asked[-1] == ("逾期率", 25.0, "%")
+    assert s.state["last_result"]["earlier"] == [20.0, "%"]
+
+
+def test_a_traditional_follow_up_gets_its_verdict_in_traditional() -> None:
+    shelf, s = Shelf(), Session("s")
+    tools = step(shelf)
+    _after(tools, s, "應收帳款一千二百萬，逾期三百萬，逾期率多少")
+    again = _after(tools, s, "這樣算高嗎")
+    assert again is not None and "高於資料中" in again.answer
+
+
+def test_a_buyer_lookup_leaves_its_risk_in_words_for_the_next_question() -> None:
+    import httpx
+
+    from bot.messages import Caller
+
+    buyer = {"buyer_id": "CN2001", "name": "示例五金制品有限公司", "country": "CN", "uscc": "91330200ABCD12345X",
+             "industry": "五金", "grade": 8, "status": "active", "credit_limit_cny": 100000.0, "avg_days_late": 12,
+             "updated": "2026-09-30", "score": 1.0}
+
+    def service(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=[buyer])
+
+    client = CreditServiceClient("http://service.test", transport=httpx.MockTransport(service))
+    tools = ToolStep(ToolRouter(ToolRegistry(client)), Shelf())  # type: ignore[arg-type]
+    turn = TurnContext("查一下 CN2001", Session("s", caller=Caller("cli", "abc", True)))
+    assert tools.handle(turn) is not None and turn.topic == "查一下 CN2001 高风险客户"

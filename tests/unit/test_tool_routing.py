@@ -11,7 +11,7 @@ import json
 import httpx
 import pytest
 
-from bot.messages import Caller, Session
+from bot.messages import Caller, Session, Turn
 from bot.tool_routing import ToolRouter
 from tools import replies
 from tools.client import CreditServiceClient
@@ -106,7 +106,7 @@ def test_missing_receivables_is_asked_for_and_completed() -> None:
     json.dumps(s.state)  # the session store keeps it as JSON
     second = router.handle("应收大概50万", s)
     assert second.status == "answered" and "50万 ÷ 80万 × 30 = 18.8天" in second.answer
-    assert s.state == {}
+    assert "pending" not in s.state and s.state["last_result"]["result"]["dso_days"] == 18.8
 
 
 def test_pending_clarification_is_dropped_when_the_user_moves_on() -> None:
@@ -212,7 +212,8 @@ def test_how_dso_is_computed_gives_the_formula_then_computes_the_numbers_sent_ne
     assert reply.status == "answered" and "DSO = 应收账款 ÷ 赊销额 × 天数" in reply.answer
     assert "帮您算" in reply.answer and not reply.tool_calls
     done = router.handle("应收300万，赊销900万，一个季度", s)
-    assert done.status == "answered" and "300万 ÷ 900万 × 90 = 30.0天" in done.answer and s.state == {}
+    assert done.status == "answered" and "÷ 900万" in done.answer and "= 30.0天" in done.answer
+    assert "pending" not in s.state
 
 
 def test_formula_offer_is_dropped_when_the_user_moves_on() -> None:
@@ -244,3 +245,33 @@ def test_a_question_after_which_buyer_is_not_taken_for_a_name(other: str) -> Non
     assert router.handle("帮我查一个客户的额度", s).status == "clarify"
     assert router.handle(other, s) is None
     assert s.state == {} and service.requests == []
+
+
+def test_a_what_if_follow_up_redoes_the_last_calculation_with_the_changed_input() -> None:
+    router, s = make_router(FakeService()), session()
+    first = router.handle("应收500万 过去60天赊销1500万 DSO多少", s)
+    assert first is not None and "20.0天" in first.answer
+    s.turns.append(Turn("应收500万 过去60天赊销1500万 DSO多少", first.answer, "answered"))
+    second = router.handle("要是赊销做到2000万呢", s)
+    assert second is not None and "500万 ÷ 2000万 × 60 = 15.0天" in second.answer
+
+
+def test_a_what_if_without_a_calculation_just_before_is_left_to_the_knowledge_core() -> None:
+    router, s = make_router(FakeService()), session()
+    assert router.handle("如果应收降到300万呢", s) is None
+
+
+def test_a_new_calculation_right_after_one_takes_the_input_it_leaves_out() -> None:
+    router, s = make_router(FakeService()), session()
+    first = router.handle("应收500万 过去60天赊销1500万 DSO多少", s)
+    s.turns.append(Turn("应收500万 过去60天赊销1500万 DSO多少", first.answer, "answered"))
+    second = router.handle("那应收400万 赊销1600万 DSO呢", s)
+    assert second is not None and second.status == "answered" and "400万 ÷ 1600万 × 60 = 15.0天" in second.answer
+
+
+def test_an_amount_left_out_is_asked_for_not_taken_from_the_last_calculation() -> None:
+    router, s = make_router(FakeService()), session()
+    first = router.handle("应收500万 过去60天赊销1500万 DSO多少", s)
+    s.turns.append(Turn("应收500万 过去60天赊销1500万 DSO多少", first.answer, "answered"))
+    second = router.handle("另一家子公司赊销700万，DSO是多少", s)
+    assert second is not None and second.status == "clarify" and "应收" in second.answer

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 NAMES = re.compile(r"DPO|应付账款周转天数|应付周转天数|付款周转天数|days payable outstanding", re.IGNORECASE)
 SLOTS = {
-    "payables": r"应付账款|应付款|应付|(?<![A-Za-z])AP(?![A-Za-z])|accounts payable|payables?",
+    "payables": r"应付账款|应付款|应付|(?-i:(?<![A-Za-z])AP(?![A-Za-z]))|accounts payable|payables?",
     "purchases": r"采购额|采购|进货|销售成本|营业成本|cost of (?:goods )?sold|COGS|purchases",
 }
 LABELS = {"payables": "应付账款余额（还没付给供应商的金额）", "purchases": "这段期间的采购额（或销售成本）"}
@@ -62,5 +62,6 @@ def render(args: dict[str, Any], result: dict[str, Any]) -> str:
 
 SPEC = ToolSpec(
     "calc_dpo", DpoArgs, calc_dpo, render=render, result_schema=DpoResult,
+    readings=lambda args, result: [("DPO", result["dpo_days"], "天")],
     calculator=Calculator(NAMES, SLOTS, LABELS, FORMULA, needs_period=True, priority=10),
 )

@@ -25,8 +25,9 @@ _ASSETS = r"流动资产|current assets"
 _LIABILITIES = r"流动负债|current liabilities"
 KIND_SLOTS: dict[str, dict[str, str]] = {
     "overdue_ratio": {
-        "overdue": r"逾期|过期|overdue|past due",
-        "receivables": r"应收账款|应收款|应收|(?<![A-Za-z])AR(?![A-Za-z])|receivables?",
+        # past due however it is said: "逾期", "超过合同账期", "过了账期还没回的", "拖欠"
+        "overdue": r"逾期|过期|超期|拖欠|(?:过了?|超过|超出)(?:合同)?账期|overdue|past due",
+        "receivables": r"应收账款|应收款|应收|(?-i:(?<![A-Za-z])AR(?![A-Za-z]))|receivables?",
     },
     "current_ratio": {"current_assets": _ASSETS, "current_liabilities": _LIABILITIES},
     "working_capital_ratio": {
@@ -51,6 +52,7 @@ def readings(args: dict[str, Any], result: dict[str, Any]) -> list[tuple[str, fl
         "overdue_ratio": [("逾期率", round(value * 100, 1), "%")],
         "current_ratio": [("流动比率", round(value, 2), "")],
         "working_capital_ratio": [("营运资金比率", round(value * 100, 1), "%")],
+        "discount_cost": [("现金折扣", round(value * 100, 2), "%")],
     }.get(result.get("kind", ""), [])
 
 

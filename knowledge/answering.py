@@ -352,7 +352,7 @@ class Composer(SentenceScorer):
 
 
 def _level_subject(text: str) -> str:
-    """The term a level is asked of: the final long word ahead of "多少算" ("现金比率…多少算合适"), or ""."""
+    """The term a level is asked of: the final long word ahead of "多少算" ("速动比率…多少算正常"), or ""."""
     match = _ASKS_LEVEL.search(text)
     words = segment(text[: match.start()]) if match else []
     return next((w for w in reversed(words) if len(w) >= 3 and w not in STOPWORDS and not w[0].isdigit()), "")

@@ -18,7 +18,7 @@ from knowledge.scoring import GENERIC, Candidate, SentenceScorer, asks_coverage
 from knowledge.sentences import TermWeights, terms
 from knowledge.terms import segment
 
-# "是不是什么都赔": whether all losses are paid (any exclusion answers it: no).
+# "所有损失都赔吗": whether all losses are paid (any exclusion answers it: no).
 _ASKS_ALL = re.compile(r"(什么|啥|所有|任何|不管|无论).{0,10}都(能|会|可以)?(赔|保|管|覆盖)|一律赔")
 _COVERS = re.compile(r"主要承保|承保[^，,。；;]{0,8}(风险|损失)|保障范围涵盖")
 _EXCLUDES = re.compile(r"除外|不包括|不覆盖|不承保|不保障|不赔")

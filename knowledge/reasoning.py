@@ -323,7 +323,7 @@ def _mention(facts: list[Fact], metric: str) -> Finding | None:
     return None
 
 
-# "是先买保险还是先把信用政策弄好": which of two things comes first
+# "先签保单还是先定好账期规则": which of two things comes first
 _WHICH_FIRST = re.compile(r"先(?P<a>[^，,。；;？?]{2,20}?)\s*(?:还是|或者|or)\s*先?(?P<b>[^，,。；;？?]{2,24})")
 
 

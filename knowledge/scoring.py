@@ -46,7 +46,7 @@ class Candidate:
 
 
 UNIT_WORDS = {
-    # "客户所在的国家" names a place; only "多少个国家" asks for a count
+    # "买家注册地的国家" names a place; only "多少个国家" asks for a count
     "countries": re.compile(r"(多少|几)个?(国家|国别)|how many countr", re.IGNORECASE),
     "days": re.compile(
         r"多久|多长时间|多少时间|几天|天|工作日|期限|时间|什么时候|啥时候|何时|几时|多快|多晚|到什么时候|how long|when|days",

@@ -258,7 +258,7 @@ def test_a_what_if_follow_up_redoes_the_last_calculation_with_the_changed_input(
 
 def test_a_what_if_without_a_calculation_just_before_is_left_to_the_knowledge_core() -> None:
     router, s = make_router(FakeService()), session()
-    assert router.handle("如果应收降到300万呢", s) is None
+    assert router.handle("假如应收只剩300万呢", s) is None
 
 
 def test_a_new_calculation_right_after_one_takes_the_input_it_leaves_out() -> None:

@@ -28,8 +28,9 @@ _PUNCT_ONLY = re.compile(r"^[\W_]*$")
 
 # Instruction-injection phrases. Matched per clause; a matching clause is dropped from the question.
 _INJECTION = re.compile(
-    r"(忽略|无视|忘记|忘掉|不要理会|跳过).{0,8}(指令|指示|提示|规则|设定|要求|说明|限制)"
-    r"|你现在(必须|要|得|只能|是)|你必须(说|回答|输出|回复)|请(直接)?(说|输出|回复)[“\"「]"
+    r"(忽略|无视|忘记|忘掉|不要理会|别理会?|别管|不用管|不要管|抛开|跳过).{0,8}(指令|指示|提示|规则|设定|人设|身份|要求|说明|限制)"
+    r"|你现在(必须|要|得|只能|是)|你(必须|只许|只能|只准|只可以)(说|回答|输出|回复)|从现在(起|开始)，?你"
+    r"|请(直接)?(说|输出|回复)[“\"「]"
     r"|(系统|system).{0,4}(提示词|提示|prompt)|提示词|扮演|角色扮演|越狱|开发者模式"
     r"|ignore (all |any )?(the )?(previous|prior|above|earlier)|disregard|system prompt|your (instructions|prompt)"
     r"|you are now|you must (say|answer|reply)|pretend|jailbreak|developer mode|print your",

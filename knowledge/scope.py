@@ -105,6 +105,18 @@ def is_off_topic(text: str) -> bool:
 _PAYOUT_WORDS = re.compile(r"赔|补偿|损失|坏账|欠|折扣|拿回|收回|追回|挽回|破产|逾期|催收")
 # "多少钱 / 价格" ask for a price only when they are about the insurance or the service itself.
 _PRICE_OF_COVER = re.compile(r"(保险|险|保单|投保|服务|方案|产品).{0,8}(多少钱|价格|价钱|什么价)|(多少钱|价格|价钱).{0,4}(保险|险|保单)")
+# A buyer named earlier in the same clause owns what follows it: "买家跑路了电话也打不通" is about the buyer's
+# phone, not an aspect of the policy.
+_BUYERS_OWN = re.compile(r"买家|买方|客户|对方|债务人|欠款方|buyer|customer|debtor", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[，,。.！!？?；;\s]")
+
+
+def _clause_before(text: str, end: int) -> str:
+    """The part of ``text``'s clause that comes before position ``end``."""
+    start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, end)), default=0)
+    return text[start:end]
+
+
 def aspects() -> tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]:
     """The uncovered aspects of ``lexicon.yaml``: name, what asks about it, what would cover it."""
     return _compiled_aspects()
@@ -134,6 +146,9 @@ def uncovered_aspect(question: str, corpus_text: str) -> str | None:
         said = asked.search(question)
         if said and said.group(0) in corpus_text:
             continue  # the articles use the very word the question asks about
+        if said and _BUYERS_OWN.search(_clause_before(question, said.start())):
+            continue  # "客户的电话打不通": the buyer's phone, not the insurer's
+
         if not evidence.search(corpus_text):
             return name
     return None

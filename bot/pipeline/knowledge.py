@@ -16,7 +16,15 @@ from knowledge.answering import Composer, Composition
 from knowledge.constants import DOMAIN_SEMANTIC, MIN_COVERAGE, MIN_COVERAGE_OFF_DOMAIN, MIN_SEMANTIC, SEARCH_K
 from knowledge.followup import Resolved, resolve
 from knowledge.normalize import NormalizedQuery, normalize_query, to_user_script
-from knowledge.scope import asks_bulk_export, has_domain_term, is_off_topic, is_small_talk, strip_injection, uncovered_aspect
+from knowledge.scope import (
+    asks_bulk_export,
+    has_domain_term,
+    is_off_topic,
+    is_small_talk,
+    off_topic_marker,
+    strip_injection,
+    uncovered_aspect,
+)
 from knowledge.reasoning import Finding
 from knowledge.types import Hit
 
@@ -40,6 +48,7 @@ __all__ = [
     "is_off_topic",
     "is_small_talk",
     "normalize_query",
+    "off_topic_marker",
     "open_knowledge_base",
     "resolve",
     "strip_injection",
@@ -100,6 +109,19 @@ class Library:
         if aspect is not None and not self.composer.covers(self.query_vector(question)):
             return aspect
         return None
+
+    def answers_in_domain(self, question: str) -> bool:
+        """True when the articles answer ``question`` confidently on their own subjects: it names one of
+        them, the closest sentence is close in meaning and the composition covers the question."""
+        if not self.names_corpus_subject(question):
+            return False
+        hits = self.search(question, SEARCH_K)
+        composition = self.compose(resolve(question, None), hits)
+        return (
+            composition is not None
+            and (composition.semantic or 0.0) >= DOMAIN_SEMANTIC
+            and composition.confidence >= MIN_COVERAGE
+        )
 
     def search(self, query: str, k: int) -> list[Hit]:
         """The ``k`` best chunks for ``query``, best first."""

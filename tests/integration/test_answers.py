@@ -146,3 +146,15 @@ def test_figures_of_different_things_are_not_a_conflict(assistant: Assistant) ->
 def test_short_follow_up_after_claims_is_answered(assistant: Assistant) -> None:
     reply, _ = ask(assistant, "理赔要多久？", "需要哪些材料")
     assert reply.status == "answered"
+
+
+@pytest.mark.parametrize("question", ["关税加征后美国客户回款拖得越来越久怎么办", "股票跌了以后客户迟迟不付货款 该怎么防坏账"])
+def test_an_off_topic_word_that_only_sets_the_scene_does_not_refuse(assistant: Assistant, question: str) -> None:
+    reply, _ = ask(assistant, question)
+    assert reply.status == "answered" and reply.sources
+
+
+@pytest.mark.parametrize("question", ["股票明天会涨吗", "出口退税率是多少"])
+def test_an_off_topic_question_is_still_refused(assistant: Assistant, question: str) -> None:
+    reply, _ = ask(assistant, question)
+    assert reply.status == "no_answer"

@@ -91,3 +91,11 @@ def test_a_request_for_all_records_is_a_bulk_export(text: str) -> None:
 @pytest.mark.parametrize("text", ["全部客户的付款条件应该怎么设", "给每家客户都发对账单有必要吗", "帮我查一下杭州那家纺织厂的额度"])
 def test_questions_about_many_customers_are_not_exports(text: str) -> None:
     assert not asks_bulk_export(text)
+
+
+@pytest.mark.parametrize(
+    ("question", "aspect"),
+    [("客户那边的办公地址搬走了 货款还能追回吗", None), ("对方联系电话换了号 账款逾期怎么处理", None), ("你们理赔部门的电话多少", "联系地址或电话")],
+)
+def test_a_buyers_own_address_or_phone_is_no_policy_aspect(question: str, aspect: str | None) -> None:
+    assert uncovered_aspect(question, CORPUS) == aspect

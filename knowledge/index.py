@@ -48,9 +48,8 @@ class KnowledgeBase(IndexStore):
         return self.retriever.query_vector(query)
 
     def warm_up(self) -> None:
-        """Load the index, the vector store and the embedding model now rather than on first search."""
+        """Load the index (chunks, BM25, the dense key matrix) and the embedding model now rather than on first search."""
         self.state()
-        self.chroma()
         self.embedder.queries(["预热"])
 
     def facts_about(self, subject: str) -> list[Fact]:

@@ -10,7 +10,8 @@ throw-away conversation store. ``--url`` measures a server that is already runni
 ``--distinct`` makes every message unique (the encoder's real work); ``--fresh-sessions`` opens a new
 session per message (many visitors asking the recurring questions, which the answer cache serves) where
 the default keeps one session per client (every message after the first is a follow-up). A server
-started here also reports its start (port open, ``/healthz`` 200) and its resident memory after the run.
+started here also reports its start (port open, ``/healthz`` 200), its CPU time per request (steady on
+a shared machine, unlike req/s) and its resident memory after the run.
 """
 
 from __future__ import annotations
@@ -61,6 +62,12 @@ def server_rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return round(int(line.split()[1]) / 1024, 1)
     return float("nan")
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far (Linux), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def start_server(data_dir: Path, workdir: Path, timings: dict[str, float] | None = None,
@@ -183,9 +190,14 @@ def main() -> int:
             parser.error("only a loopback server may be loaded (127.0.0.1)")
         try:
             httpx.post(f"{url}/api/chat", json={"message": QUESTIONS[0]}, timeout=120)  # warm caches
+            cpu_before = cpu_seconds(proc.pid) if proc is not None else 0.0
             result = asyncio.run(run_load(url, args.concurrency, args.duration, args.distinct, args.fresh_sessions))
             result.update(timings)
-            if proc is not None:
+            if proc is not None and result["requests"]:
+                # the server's CPU per request: steadier than req/s on a shared machine (others' load
+                # stretches the wall clock, not the work), and 1000 / it is the req/s one free core would give
+                cpu_ms = (cpu_seconds(proc.pid) - cpu_before) * 1000 / int(result["requests"])  # type: ignore[call-overload]
+                result["server_cpu_ms_per_request"] = round(cpu_ms, 2)
                 result["server_rss_mb"] = server_rss_mb(proc.pid)
         finally:
             if proc is not None:

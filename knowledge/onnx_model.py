@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 
 _MODEL_FILE = "model.onnx"
 _META_FILE = "encoder.json"
-_TABLE_FILE = "word_table.npy"  # int8 rows, memory-mapped: only the pages of tokens in use become resident
+_TABLE_FILE = "word_table.npy"  # int8 rows, read row by row: the table never becomes resident
 _SCALE_FILE = "word_scale.npy"
 _TABLE_INPUT = "word_embeddings"
 _PASSAGE_BATCH = 16
@@ -136,10 +136,10 @@ def split_word_table(source: Path, target: Path) -> Path:
     """Copy the encoder at ``source`` to ``target`` with its int8 word table taken out of the graph.
 
     The graph gets the looked-up rows as an input (``word_embeddings``) instead of computing
-    Gather -> Cast -> Mul itself; :class:`OnnxEncoder` does that lookup in numpy on a memory-mapped
+    Gather -> Cast -> Mul itself; :class:`OnnxEncoder` does that lookup with :class:`WordTable` on
     ``word_table.npy``, with the same arithmetic (int8 widened to float32, times the row's scale), so the
-    vectors are identical while the 96 MB table costs only the pages of the tokens actually seen, and
-    the session loads faster. Written in a temporary folder and renamed into place.
+    vectors are identical while the 96 MB table stays on disk (in the page cache, shared), and the
+    session loads faster. Written in a temporary folder and renamed into place.
     """
     if (target / _META_FILE).is_file():
         return target
@@ -182,6 +182,30 @@ def split_word_table(source: Path, target: Path) -> Path:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+class WordTable:
+    """The int8 word table on disk, read row by row (``pread``) for the tokens of each batch.
+
+    Neither loaded nor memory-mapped: a mapping pulls in whole neighbourhoods of rows (readahead,
+    fault-around) and they count as resident; the rows a batch needs are read (from the page cache,
+    shared by every process) into a small buffer, a few microseconds each.
+    """
+
+    def __init__(self, table: Path, scales: Path) -> None:
+        header = np.load(table, mmap_mode="r")  # only for the data offset and the shape
+        self.offset, (self.count, self.width) = header.offset, header.shape
+        del header
+        self._fd = os.open(table, os.O_RDONLY)
+        self.scales = np.load(scales)
+
+    def __getitem__(self, ids: np.ndarray) -> np.ndarray:
+        """The rows of ``ids`` (any shape) widened to float32 and scaled: ``ids.shape + (width,)``."""
+        unique, inverse = np.unique(ids, return_inverse=True)
+        rows = np.empty((len(unique), self.width), dtype=np.int8)
+        for k, row in enumerate(unique.tolist()):
+            rows[k] = np.frombuffer(os.pread(self._fd, self.width, self.offset + row * self.width), dtype=np.int8)
+        return (rows.astype(np.float32) * self.scales[unique])[inverse.reshape(ids.shape)]
+
+
 def _return_freed_memory() -> None:
     """Hand the loader's freed buffers back to the system (glibc keeps ~60 MB of them otherwise)."""
     try:
@@ -207,10 +231,9 @@ class OnnxEncoder:
         options.enable_cpu_mem_arena = False  # batch shapes vary; an arena keeps the largest one resident
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self.session = ort.InferenceSession(str(folder / _MODEL_FILE), options, providers=["CPUExecutionProvider"])
-        self._table: np.ndarray | None = None
-        if (folder / _TABLE_FILE).is_file():  # the word table outside the graph (split_word_table)
-            self._table = np.load(folder / _TABLE_FILE, mmap_mode="r")
-            self._scales = np.load(folder / _SCALE_FILE)
+        self._table: WordTable | None = None
+        if (folder / _TABLE_FILE).is_file():  # the word table kept beside the graph (split_word_table)
+            self._table = WordTable(folder / _TABLE_FILE, folder / _SCALE_FILE)
         _return_freed_memory()
         self._lock = threading.Lock()  # one run at a time: the threads are the session's, not the callers'
         self.dimension = int(self.session.get_outputs()[0].shape[1] or 384)
@@ -225,7 +248,7 @@ class OnnxEncoder:
             mask[row, : len(enc)] = 1
         feeds = {"input_ids": ids, "attention_mask": mask}
         if self._table is not None:
-            feeds[_TABLE_INPUT] = self._table[ids].astype(np.float32) * self._scales[ids]
+            feeds[_TABLE_INPUT] = self._table[ids]
         with self._lock:
             (vectors,) = self.session.run(None, feeds)
         return np.asarray(vectors, dtype=np.float32)

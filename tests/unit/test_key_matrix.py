@@ -26,7 +26,7 @@ def test_each_chunk_keeps_its_best_key_with_the_question_offset() -> None:
     assert question + 0.05 > expected_p[1]
     assert cosine[1] == pytest.approx(question) and adjusted[1] == pytest.approx(question + 0.05)
     assert cosine[2] == pytest.approx(expected_p[2])
-    # a question key that scores lower than its passage leaves the passage's score
+    # an FAQ key scoring below its passage leaves the passage's score
     lower, lifted = keys.best(_unit(0, 1, 1), question_offset=0.05)
     assert lower[1] == pytest.approx(1.0) and lifted[1] == pytest.approx(1.0)
 

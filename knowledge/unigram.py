@@ -20,6 +20,7 @@ import os
 import re
 import tempfile
 import unicodedata
+from array import array
 from pathlib import Path
 from typing import Any
 
@@ -92,7 +93,7 @@ class UnigramTokenizer:
         table = _load_table(path)
         self._replace: dict[int, str] = table["replace"]
         self._ids: dict[str, int] = table["ids"]
-        self._scores: list[float] = table["scores"]
+        self._scores = array("d", table["scores"])  # 2 MB where a list of floats takes 8
         self._longest: dict[str, int] = table["longest"]  # first character -> longest piece starting with it
         self._unk_id, self._bos, self._eos = table["unk_id"], table["bos"], table["eos"]
         self._unk_score = min(self._scores) - _UNK_PENALTY

@@ -47,6 +47,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 COLLECTION = "creditbot_chunks"
 FORMAT = 2  # 2: facts stored with the chunks
 KEYS_FILE = "keys.npz"
+_ADD_BATCH = 2000  # keys per vector-store call (below chromadb's maximum batch size)
 
 
 def _write_json(path: Path, data: Any) -> None:
@@ -270,7 +271,10 @@ class IndexStore:
             if not self._current(data):
                 self._reset_collection()
                 data, stored = {}, {"chunks": []}
-            self._pending = {"docs": dict(data.get("docs", {})), "chunks": list(stored.get("chunks", []))}
+            by_doc: dict[str, list[dict[str, Any]]] = {}
+            for entry in stored.get("chunks", []):
+                by_doc.setdefault(entry["doc_id"], []).append(entry)
+            self._pending = {"docs": dict(data.get("docs", {})), "chunks": by_doc, "keys": {}}
         return self._pending
 
     def _reset_collection(self) -> None:
@@ -297,21 +301,27 @@ class IndexStore:
         vectors.update(
             {k[0]: v for k, v in zip(questions, self.embedder.queries([k[1] for k in questions]), strict=True)}
         )
-        self.chroma().add(
-            ids=[k[0] for k in keys],
-            embeddings=[vectors[k[0]].tolist() for k in keys],
-            documents=[k[1] for k in keys],
-            metadatas=[
-                {"chunk_id": c.chunk_id, "doc_id": doc_id, "key": k[0].rsplit("|", 1)[1]}
-                for k, c in zip(keys, owners, strict=True)
-            ],
-        )
-        pending["chunks"] = [c for c in pending["chunks"] if c["doc_id"] != doc_id]
-        pending["chunks"].extend(
+        pending["keys"][doc_id] = [  # added to the vector store at commit, in large batches
+            (k[0], vectors[k[0]], k[1], {"chunk_id": c.chunk_id, "doc_id": doc_id, "key": k[0].rsplit("|", 1)[1]})
+            for k, c in zip(keys, owners, strict=True)
+        ]
+        pending["chunks"][doc_id] = [
             {**asdict(c), "terms": tokenize(lexical_text(c)), "facts": [asdict(f) for f in extract_facts(c)]}
             for c in chunks
-        )
+        ]
         pending["docs"][doc_id] = {"source": source, "sha256": sha256, "chunks": len(chunks)}
+
+    def _add_keys(self, keys: list[tuple[str, np.ndarray, str, dict[str, str]]]) -> None:
+        """``(id, vector, text, metadata)`` rows into the vector store, a few thousand per call (each call
+        is one transaction: one per document made a large ingest spend most of its time committing)."""
+        for start in range(0, len(keys), _ADD_BATCH):
+            batch = keys[start : start + _ADD_BATCH]
+            self.chroma().add(
+                ids=[k[0] for k in batch],
+                embeddings=[k[1].tolist() for k in batch],
+                documents=[k[2] for k in batch],
+                metadatas=[k[3] for k in batch],
+            )
 
     def _delete_keys(self, doc_id: str) -> None:
         self.chroma().delete(where={"doc_id": doc_id})
@@ -320,7 +330,8 @@ class IndexStore:
         """Drop a document's chunks, facts and keys (call :meth:`commit` at the end)."""
         pending = self._begin()
         self._delete_keys(doc_id)
-        pending["chunks"] = [c for c in pending["chunks"] if c["doc_id"] != doc_id]
+        pending["keys"].pop(doc_id, None)
+        pending["chunks"].pop(doc_id, None)
         pending["docs"].pop(doc_id, None)
 
     def commit(self) -> None:
@@ -329,9 +340,10 @@ class IndexStore:
             if self._pending is None:
                 return
             pending, self._pending = self._pending, None
-            pending["chunks"].sort(key=lambda c: (c["doc_id"], c["start"]))
-            self._copy_keys(key_digest(self.embedding_model, [_chunk_of(c) for c in pending["chunks"]]))
-            _write_json(self._chunks_path, {"format": FORMAT, "chunks": pending["chunks"]})
+            self._add_keys([key for doc_keys in pending["keys"].values() for key in doc_keys])
+            chunks = sorted((c for doc in pending["chunks"].values() for c in doc), key=lambda c: (c["doc_id"], c["start"]))
+            self._copy_keys(key_digest(self.embedding_model, [_chunk_of(c) for c in chunks]))
+            _write_json(self._chunks_path, {"format": FORMAT, "chunks": chunks})
             _write_json(
                 self._manifest_path,
                 {"format": FORMAT, "embedding_model": self.embedding_model, "docs": pending["docs"]},

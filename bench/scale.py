@@ -4,7 +4,7 @@ The corpus is the bundled articles plus synthetic ones (:mod:`bench.synth_corpus
 Each size is ingested in a fresh data dir by one subprocess (chunks/s, model load excluded), then a
 second, fresh subprocess opens that index and runs the held-out questions with the query cache off
 (p50/p95 of ``KnowledgeBase.search``, wall and CPU time, the CPU being steadier on a shared machine; hit@3
-of the real articles among the distractors; and its resident memory: the serving footprint at that size).
+of the bundled articles among the distractors; and its resident memory: the serving footprint at that size).
 
     .venv/bin/python bench/scale.py [--sizes 5,500,5000,10000] [--queries 40] [--stand-in-keys]
 
@@ -12,7 +12,7 @@ of the real articles among the distractors; and its resident memory: the serving
 chunks/s); ``make bench`` runs 5 and 500. ``--stand-in-keys`` gives every *stored* key a hashed
 character-bigram vector instead of the encoder's (no model work at ingest), so the large sizes finish in
 minutes: the query side is unchanged (the real encoder embeds each question, then the full search runs
-over every key and chunk), so query p50/p95 and memory are real figures; chunks/s is then the ingest
+over every key and chunk), so query p50/p95 and memory are real figures; chunks/s then measures ingest
 *without* the encoder, and hit@3 means nothing (printed as -).
 """
 

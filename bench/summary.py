@@ -2,7 +2,7 @@
 
 Each bench runs in its own process; this script only collects their outputs. Two shared cores make
 absolute figures noisy, so the ratios are printed next to them: throughput per core, the server's CPU time
-per request (others' load stretches the wall clock, not the work), and the answer time over one bare query
+per request (others' load stretches the wall clock, not the work), and answer time over one bare query
 encode (what the request costs beyond the model's unavoidable work).
 
     .venv/bin/python bench/summary.py [--seconds 15] [--sizes 5,500] [--skip-quality] [--stand-in-keys]

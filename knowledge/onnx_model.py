@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 
 _MODEL_FILE = "model.onnx"
 _META_FILE = "encoder.json"
-_TABLE_FILE = "word_table.npy"  # int8 rows, read row by row: the table never becomes resident
+_TABLE_FILE = "word_table.npy"  # int8 rows, read row by row: the table stays out of memory
 _SCALE_FILE = "word_scale.npy"
 _TABLE_INPUT = "word_embeddings"
 _PASSAGE_BATCH = 16

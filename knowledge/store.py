@@ -118,6 +118,8 @@ class KeyMatrix:
         question keys (the score that picked it); 0 and -1 for a chunk without keys."""
         cosine = np.zeros(self.size, dtype=np.float32)
         adjusted = np.full(self.size, -1.0, dtype=np.float32)
+        if not len(self.passage_owner) + len(self.question_owner):  # a vector store that lost its keys
+            return cosine, adjusted
         # einsum, not ``@``: a BLAS matrix-vector product goes multi-threaded from ~1,000 rows, and on a
         # busy machine its threads' hand-offs cost 20 ms where one thread needs 0.2
         passage = np.einsum("kd,d->k", self.passages, vector)

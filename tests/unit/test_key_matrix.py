@@ -36,3 +36,9 @@ def test_a_chunk_without_keys_scores_zero_and_ranks_last() -> None:
     cosine, adjusted = keys.best(_unit(1, 1), question_offset=0.05)
     assert cosine[1] == 0.0 and adjusted[1] == -1.0
     assert cosine[0] == pytest.approx(np.sqrt(0.5))
+
+
+def test_no_keys_at_all_leaves_every_chunk_unscored() -> None:
+    keys = KeyMatrix([], np.zeros((0, 0), dtype=np.float32), {"x#s0": 0})
+    cosine, adjusted = keys.best(_unit(1, 0), question_offset=0.05)
+    assert cosine.tolist() == [0.0] and adjusted.tolist() == [-1.0]

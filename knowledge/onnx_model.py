@@ -30,6 +30,9 @@ logger = logging.getLogger(__name__)
 
 _MODEL_FILE = "model.onnx"
 _META_FILE = "encoder.json"
+_TABLE_FILE = "word_table.npy"  # int8 rows, read row by row: the table stays out of memory
+_SCALE_FILE = "word_scale.npy"
+_TABLE_INPUT = "word_embeddings"
 _PASSAGE_BATCH = 16
 
 
@@ -129,6 +132,80 @@ def _narrow_word_embeddings(source: Path, target: Path) -> None:
     onnx.save(model, str(target))
 
 
+def split_word_table(source: Path, target: Path) -> Path:
+    """Copy the encoder at ``source`` to ``target`` with its int8 word table taken out of the graph.
+
+    The graph gets the looked-up rows as an input (``word_embeddings``) instead of computing
+    Gather -> Cast -> Mul itself; :class:`OnnxEncoder` does that lookup with :class:`WordTable` on
+    ``word_table.npy``, with the same arithmetic (int8 widened to float32, times the row's scale), so the
+    vectors are identical while the 96 MB table stays on disk (in the page cache, shared), and the
+    session loads faster. Written in a temporary folder and renamed into place.
+    """
+    if (target / _META_FILE).is_file():
+        return target
+    import onnx
+    from onnx import helper, numpy_helper
+
+    model = onnx.load(str(source / _MODEL_FILE))
+    graph = model.graph
+    inits = {i.name: i for i in graph.initializer}
+    table_name = max((n.input[0] for n in graph.node if n.op_type == "Gather" and n.input[0] in inits),
+                     key=lambda name: len(inits[name].raw_data))
+    lookup = [n for n in graph.node if n.op_type == "Gather" and n.input[0] in (table_name, table_name + "_scale")]
+    cast = next(n for n in graph.node if n.op_type == "Cast" and n.input[0] in {g.output[0] for g in lookup})
+    mul = next(n for n in graph.node if n.op_type == "Mul" and cast.output[0] in n.input)
+    for node in graph.node:
+        node.input[:] = [_TABLE_INPUT if name == mul.output[0] else name for name in node.input]
+    for node in [*lookup, cast, mul]:
+        graph.node.remove(node)
+    table, scales = (numpy_helper.to_array(inits[n]) for n in (table_name, table_name + "_scale"))
+    graph.initializer.remove(inits[table_name])
+    graph.initializer.remove(inits[table_name + "_scale"])
+    graph.input.append(helper.make_tensor_value_info(_TABLE_INPUT, onnx.TensorProto.FLOAT,
+                                                     ["batch", "tokens", int(table.shape[1])]))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=target.name + ".tmp-", dir=target.parent))
+    try:
+        onnx.save(model, str(tmp / _MODEL_FILE))
+        np.save(tmp / _TABLE_FILE, table)
+        np.save(tmp / _SCALE_FILE, scales.astype(np.float32))
+        for name in ("tokenizer.json", _META_FILE):
+            shutil.copy(source / name, tmp / name)
+        tmp.chmod(0o755)  # like any other cache folder (mkdtemp made it private)
+        try:
+            os.rename(tmp, target)
+        except OSError:
+            if not (target / _META_FILE).is_file():  # someone else won the race otherwise
+                raise
+        return target
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+class WordTable:
+    """The int8 word table on disk, read row by row (``pread``) for the tokens of each batch.
+
+    Neither loaded nor memory-mapped: a mapping pulls in whole neighbourhoods of rows (readahead,
+    fault-around) and they count as resident; the rows a batch needs are read (from the page cache,
+    shared by every process) into a small buffer, a few microseconds each.
+    """
+
+    def __init__(self, table: Path, scales: Path) -> None:
+        header = np.load(table, mmap_mode="r")  # only for the data offset and the shape
+        self.offset, (self.count, self.width) = header.offset, header.shape
+        del header
+        self._fd = os.open(table, os.O_RDONLY)
+        self.scales = np.load(scales)
+
+    def __getitem__(self, ids: np.ndarray) -> np.ndarray:
+        """The rows of ``ids`` (any shape) widened to float32 and scaled: ``ids.shape + (width,)``."""
+        unique, inverse = np.unique(ids, return_inverse=True)
+        rows = np.empty((len(unique), self.width), dtype=np.int8)
+        for k, row in enumerate(unique.tolist()):
+            rows[k] = np.frombuffer(os.pread(self._fd, self.width, self.offset + row * self.width), dtype=np.int8)
+        return (rows.astype(np.float32) * self.scales[unique])[inverse.reshape(ids.shape)]
+
+
 def _return_freed_memory() -> None:
     """Hand the loader's freed buffers back to the system (glibc keeps ~60 MB of them otherwise)."""
     try:
@@ -151,9 +228,15 @@ class OnnxEncoder:
         options = ort.SessionOptions()
         options.intra_op_num_threads = max(1, threads)
         options.inter_op_num_threads = 1
-        options.enable_cpu_mem_arena = False  # batch shapes vary; an arena keeps the largest one resident
+        # A server (one thread) runs small, varying batches: without an arena nothing stays resident. A batch
+        # job (ingest, every core) keeps one: else each layer's buffers of a long batch are fresh pages,
+        # ten times the page faults, and a higher peak.
+        options.enable_cpu_mem_arena = threads > 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self.session = ort.InferenceSession(str(folder / _MODEL_FILE), options, providers=["CPUExecutionProvider"])
+        self._table: WordTable | None = None
+        if (folder / _TABLE_FILE).is_file():  # the word table kept beside the graph (split_word_table)
+            self._table = WordTable(folder / _TABLE_FILE, folder / _SCALE_FILE)
         _return_freed_memory()
         self._lock = threading.Lock()  # one run at a time: the threads are the session's, not the callers'
         self.dimension = int(self.session.get_outputs()[0].shape[1] or 384)
@@ -166,8 +249,11 @@ class OnnxEncoder:
         for row, enc in enumerate(encodings):
             ids[row, : len(enc)] = enc
             mask[row, : len(enc)] = 1
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if self._table is not None:
+            feeds[_TABLE_INPUT] = self._table[ids]
         with self._lock:
-            (vectors,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
+            (vectors,) = self.session.run(None, feeds)
         return np.asarray(vectors, dtype=np.float32)
 
     def encode(self, texts: list[str]) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Search: dense keys (chromadb) and BM25 over jieba terms, fused, over one or more query variants.
+"""Search: dense keys (a key matrix in memory) and BM25 over jieba terms, fused, over one or more query variants.
 
 A question is searched with its homophone typos corrected, and also as variants: as typed, its asking clauses
 when it is a long message (:func:`knowledge.questions.core_questions`), and any the caller adds. A chunk keeps
@@ -22,7 +22,6 @@ from knowledge.constants import (
     QUESTION_KEY_OFFSET,
     VARIANT_WEIGHT,
 )
-from knowledge.errors import RetrievalError
 from knowledge.questions import core_questions
 from knowledge.store import IndexState, IndexStore
 from knowledge.terms import query_terms, to_simplified
@@ -88,22 +87,4 @@ class Retriever:
     def _dense_scores(self, query: str, state: IndexState) -> tuple[np.ndarray, np.ndarray]:
         """Per chunk: cosine of its best key, and that key's offset-adjusted cosine used for fusion."""
         vector = self.store.embedder.queries([query])[0]
-        try:
-            result = self.store.chroma().query(
-                query_embeddings=[vector.tolist()],
-                n_results=state.key_count,  # every key: the corpus is small, and exact scores matter
-                include=["distances", "metadatas"],
-            )
-        except Exception as e:  # noqa: BLE001 - chromadb raises many types
-            raise RetrievalError(f"vector search failed ({e})") from e
-        cosine = np.zeros(len(state.chunks), dtype=np.float32)
-        adjusted = np.full(len(state.chunks), -1.0, dtype=np.float32)
-        for meta, distance in zip(result["metadatas"][0], result["distances"][0], strict=True):
-            i = state.by_id.get(meta["chunk_id"])
-            if i is None:
-                continue
-            value = 1.0 - float(distance)
-            shifted = value + (QUESTION_KEY_OFFSET if meta.get("key") == "q" else 0.0)
-            if shifted > adjusted[i]:
-                adjusted[i], cosine[i] = shifted, value
-        return cosine, adjusted
+        return state.keys.best(vector, QUESTION_KEY_OFFSET)

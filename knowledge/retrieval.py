@@ -26,7 +26,6 @@ from knowledge.questions import core_questions
 from knowledge.store import IndexState, IndexStore
 from knowledge.terms import query_terms, to_simplified
 from knowledge.types import Hit
-from knowledge.typos import corpus_texts, corrector_for
 
 
 class Retriever:
@@ -46,7 +45,7 @@ class Retriever:
             return []
         state = self.store.state()
         typed = query
-        query = corrector_for(corpus_texts(state.chunks)).correct(query)  # homophone typos: the corrected form leads
+        query = state.corrector.correct(query)  # homophone typos: the corrected form leads
         fused, dense, raw = self._fused(query, state)
         weighted = [(v, VARIANT_WEIGHT) for v in (typed, *variants)] + [(v, CORE_WEIGHT) for v in core_questions(query)]
         for variant, weight in weighted:
@@ -77,11 +76,9 @@ class Retriever:
     def _fact_keys(query: str, state: IndexState) -> np.ndarray:
         """1 for chunks holding a fact whose subject (a metric, an event, a term) the question names."""
         named = np.zeros(len(state.chunks), dtype=np.float32)
-        for fact in state.facts:
-            if fact.kind in ("threshold", "duration", "definition") and len(fact.subject) >= 2 and fact.subject in query:
-                i = state.by_id.get(fact.chunk_id)
-                if i is not None:
-                    named[i] = 1.0
+        for subject, rows in state.fact_subjects.items():
+            if subject in query:
+                named[rows] = 1.0
         return named
 
     def _dense_scores(self, query: str, state: IndexState) -> tuple[np.ndarray, np.ndarray]:

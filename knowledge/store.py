@@ -28,6 +28,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ from knowledge.facts import Fact, extract_facts
 from knowledge.lexical import BM25
 from knowledge.terms import tokenize
 from knowledge.types import Chunk
+from knowledge.typos import TypoCorrector, corpus_texts, corrector_for
 
 logger = logging.getLogger(__name__)
 
@@ -150,6 +152,17 @@ class IndexState:
         self.facts = facts
         self.stamp = stamp
         self.keys = load_keys(chunks, self.by_id)
+        # the chunks holding a fact on each subject (a metric, an event, a term) that a question may name
+        self.fact_subjects: dict[str, list[int]] = {}
+        for fact in facts:
+            i = self.by_id.get(fact.chunk_id)
+            if fact.kind in ("threshold", "duration", "definition") and len(fact.subject) >= 2 and i is not None:
+                self.fact_subjects.setdefault(fact.subject, []).append(i)
+
+    @cached_property
+    def corrector(self) -> TypoCorrector:
+        """The homophone-typo corrector over these chunks' vocabulary (built once per loaded index)."""
+        return corrector_for(corpus_texts(self.chunks))
 
 
 class IndexStore:

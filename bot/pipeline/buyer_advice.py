@@ -15,6 +15,7 @@ from knowledge.normalize import detect_script, to_simplified
 from tools.intents import asks_credit_decision
 from tools.replies import GRADE_MEANING, STATUS_MEANING
 
+ADVICE_EN = "The articles advise (in Chinese): "
 _FIRST_SENTENCE = re.compile(r"^[^。！？!?]*(?:\[\d+\])*[。！？!?]?(?:\[\d+\])*")
 _MARK = re.compile(r"\[(\d+)\]")
 
@@ -56,4 +57,5 @@ def advise(library: Library, message: str, reply: Reply) -> None:
     if numbers:
         first, rest = reply.answer.split("\n", 1) if "\n" in reply.answer else (reply.answer, "")
         advice = to_user_script(_MARK.sub(lambda m: f"[{numbers[int(m.group(1))]}]", sentence), script)
-        reply.answer = f"{first}\n{to_user_script('资料的建议：', script)}{advice}" + (f"\n{rest}" if rest else "")
+        said = ADVICE_EN if script == "en" else to_user_script("资料的建议：", script)
+        reply.answer = f"{first}\n{said}{advice}" + (f"\n{rest}" if rest else "")

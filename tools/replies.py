@@ -187,7 +187,7 @@ def credit_verdict(buyer: dict[str, Any]) -> str:
             f"平均逾期{buyer['avg_days_late']}天。")
 
 
-_CONTEXT_FIELDS = ("grade", "status", "avg_days_late")  # what a reply to one field adds in a line, unasked
+_CONTEXT_FIELDS = ("grade", "status", "credit_limit", "avg_days_late")  # what a reply to one field adds in a line, unasked
 
 
 def buyer_reply(buyer: dict[str, Any], fields: list[str], *, decision: bool = False) -> str:

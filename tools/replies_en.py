@@ -14,7 +14,7 @@ GRADE_MEANING = {
 }
 STATUS_MEANING = {"active": "active", "watch": "on the watch list", "insolvent": "insolvent"}
 SLOT_LABELS = {
-    "receivables": "receivables outstanding", "credit_sales": "credit sales over the period",
+    "receivables": "receivables outstanding", "credit_sales": "credit sales for the period",
     "period_days": "the period those sales cover (a quarter = 90 days, a year = 365)", "overdue": "the overdue amount",
     "current_assets": "current assets", "current_liabilities": "current liabilities", "total_assets": "total assets",
     "buyer": "the buyer's full company name or buyer id (such as CN1007)",
@@ -170,7 +170,7 @@ def receivables_answer(buyer: dict[str, Any], r: dict[str, Any], asks: Iterable[
     full = not asks
     asks = asks or ["ar", "dso"]
     said = [ask for ask in asks if not (ask == "ar" and {"overdue", "aging"} & set(asks))]
-    lines = [f"{buyer['name']} ({buyer['buyer_id']}) as of {r['as_of']} (credit sales over {r['period_days']} days): "
+    lines = [f"{buyer['name']} ({buyer['buyer_id']}) as of {r['as_of']} (credit sales: last {r['period_days']} days): "
              + "; ".join(_ledger_text(r, ask) for ask in said) + "."]
     if "dso" in asks and r["dso_days"] is not None:
         lines.append(f"DSO = {num(r['ar_outstanding'])} ÷ {num(r['credit_sales'])} × {r['period_days']} = "

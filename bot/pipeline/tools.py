@@ -138,7 +138,7 @@ _FIGURE = re.compile(r"\d+(?:[./]\d+)?")
 
 
 def _about_their_case(finding: Finding, question: str) -> bool:
-    """The finding quotes a sentence naming two or more of the figures the user typed ("2/10 Net 30"): their case."""
+    """The finding quotes a sentence naming two or more of the figures the user typed ("3/15 Net 45"): their case."""
     typed = set(_FIGURE.findall(question))
     return any(len(typed & set(_FIGURE.findall(fact.sentence))) >= 2 for fact in finding.facts)
 

@@ -200,7 +200,8 @@ def compare(question: Question, facts: list[Fact], relevance: Relevance) -> Find
     facts, relevance = _metric_facts(question, facts, relevance)
     if len(named) > 1:
         leads = [_judged(g.value, g.unit, f, question.english).format(f"{{{n}}}").rstrip("。.") for n, (g, f) in enumerate(named)]
-        return Finding("；".join(leads) + "。", tuple(f for _, f in named), tuple(_gap(g.value, f) for g, f in named))
+        end = ("; ", ".") if question.english else ("；", "。")
+        return Finding(end[0].join(leads) + end[1], tuple(f for _, f in named), tuple(_gap(g.value, f) for g, f in named))
     for figure in reversed(question.figures):
         fact = _best(facts, relevance, lambda f, g=figure: f.kind == "threshold" and _matches_unit(g, f))
         if fact is not None:
@@ -297,6 +298,8 @@ def nth_step(question: Question, facts: list[Fact], relevance: Relevance) -> Fin
         return None
     steps = max(scored, key=lambda s: s[0])[1]
     step = steps[question.step - 1]
+    if question.english:
+        return Finding(f"Step {question.step}: {step.detail}{{0}}.", (step,))
     ordinal = _CN_ORDINAL[question.step - 1] if question.step <= len(_CN_ORDINAL) else str(question.step)
     return Finding(f"第{ordinal}步是{step.detail}{{0}}。", (step,))
 
@@ -460,6 +463,8 @@ def benchmark(question: Question, facts: list[Fact], relevance: Relevance) -> Fi
         return None
     todo = consequence(fact.sentence)
     line = f"{fact.subject}{fact.detail}{_num(fact.value)}{fact.unit}"
+    if question.english:
+        return Finding(f"The articles' line is “{line}”{{0}}{' (' + todo + ')' if todo else ''}.", (fact,))
     return Finding(f"资料给出的线是“{line}”{{0}}{'，' + todo if todo else ''}。", (fact,))
 
 
@@ -470,6 +475,8 @@ def define(question: Question, facts: list[Fact], relevance: Relevance) -> Findi
     fact = _best(facts, relevance, lambda f: f.kind == "definition" and f.subject[-3:] in question.text)
     if fact is None:
         return None
+    if question.english:
+        return Finding(f"The articles define {fact.subject} as {fact.detail}{{0}}.", (fact,))
     return Finding(f"按资料的定义，{fact.subject}指{fact.detail}{{0}}。", (fact,))
 
 

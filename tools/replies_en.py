@@ -179,7 +179,7 @@ def receivables_answer(buyer: dict[str, Any], r: dict[str, Any], asks: Iterable[
         lines.append(f"Ageing: current {num(a['current'])}; 1–30 days {num(a['d1_30'])}; 31–60 {num(a['d31_60'])}; "
                      f"61–90 {num(a['d61_90'])}; 90+ {num(a['d90_plus'])}")
     if a["d61_90"] or a["d90_plus"]:
-        lines.append("Some of it is over 60 days past due: chase it, and mind the policy's reporting deadline.")
+        lines.append("Some is over 60 days past due: chase it, and mind the policy's reporting deadline.")
     return "\n".join(lines)
 
 

@@ -129,5 +129,16 @@ def test_an_english_ledger_reply_states_the_asked_figures_first_in_cny() -> None
     text = replies_en.receivables_answer(SHOP, LEDGER, ["dso", "overdue"])
     first = text.splitlines()[0]
     assert first.endswith("DSO 60.0 days; overdue CNY 400,000 (40.0% of receivables).")
-    assert "Some of it is over 60 days past due" in text and "应收" not in text
+    assert "Some is over 60 days past due" in text and "应收" not in text
     assert replies_en.credit_verdict({**SHOP, "status": "watch"}).startswith("Better not extend more credit")
+
+
+def test_an_english_question_gets_the_nth_step_in_english() -> None:
+    from knowledge.questions import understand
+    from knowledge.reasoning import nth_step
+
+    steps = Chunk("k_9#s1", "k_9", "催收", "section", "催收步骤",
+                  "催收通常分三步：首先电话提醒；其次寄出律师函；最后提起诉讼。", 0, 0)
+    question = understand("what is the second step of the collection process? 催收 第二步", date(2026, 3, 1))
+    second = nth_step(question, extract_facts(steps), lambda f: 1.0)
+    assert second is not None and second.lead == "Step 2: 寄出律师函{0}."

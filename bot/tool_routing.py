@@ -208,14 +208,15 @@ class ToolRouter:
 
     def _formula(self, kind: str, session: Session) -> Reply:
         """The formula of a calculator; numbers sent next are taken as its inputs."""
+        english = replies_en.formula_answer(kind) if session.state.get(_ENGLISH) else None
         if kind in self.registry.specs:
             _, missing = fill_slots(kind, "", {})
             session.state[_PENDING] = {"tool": kind, "args": {}, "missing": missing}
-            return Reply(replies.formula_answer(self.registry.specs[kind].calculator.formula))
+            return Reply(english or replies.formula_answer(self.registry.specs[kind].calculator.formula))
         if kind in KIND_SLOTS:
             _, missing = fill_slots(kind, "", {})
             session.state[_PENDING] = {"tool": "calc_ratio", "args": {"kind": kind}, "missing": missing}
-        return Reply(replies.formula_answer(replies.FORMULAS[kind]))
+        return Reply(english or replies.formula_answer(replies.FORMULAS[kind]))
 
     def _calc(
         self, tool: str, args: dict[str, Any], missing: list[str], session: Session,

@@ -74,6 +74,31 @@ def ratio_answer(args: dict[str, Any], result: dict[str, Any]) -> str:
 
 RENDER = {"calc_dso": dso_answer, "calc_dpo": dpo_answer, "calc_ratio": ratio_answer}
 
+FORMULAS = {  # kind: (name, formula, what it tells, what to send)
+    "calc_dso": ("DSO (days sales outstanding)", "DSO = receivables ÷ credit sales × days in the period",
+                 "how many days a credit sale takes to be collected on average", "receivables, credit sales and "
+                 "the days they cover"),
+    "overdue_ratio": ("The overdue ratio", "overdue ratio = overdue amount ÷ receivables",
+                      "the share of receivables past due", "the overdue amount and receivables"),
+    "current_ratio": ("The current ratio", "current ratio = current assets ÷ current liabilities",
+                      "short-term ability to pay", "current assets and current liabilities"),
+    "working_capital_ratio": ("The working capital ratio",
+                              "(current assets − current liabilities) ÷ total assets",
+                              "working capital as a share of total assets", "current assets, current liabilities "
+                              "and total assets"),
+    "discount_cost": ("The yearly cost of passing up a cash discount",
+                      "cost = discount ÷ (100% − discount) × 365 ÷ (net days − discount days)",
+                      "what skipping early payment costs per year", "the terms, such as 1/15 Net 45"),
+}
+
+
+def formula_answer(kind: str) -> str | None:
+    """How a calculator works and an offer to compute it; None for a calculator with no English text."""
+    if kind not in FORMULAS:
+        return None
+    name, formula, meaning, inputs = FORMULAS[kind]
+    return f"{name}: {formula}.\nIt shows {meaning}. Send me {inputs} and I will work it out."
+
 
 def _late(days: int) -> str:
     return f"pays {days} days late on average" if days else "pays on time"

@@ -103,7 +103,7 @@ class ToolStep:
         asked = earlier is not None or bool(ASKS_VERDICT.search(turn.query.text))
         verdicts: list[str] = []
         for call in calls:
-            for metric, value, unit, label in self._readings(call, turn.query.text, english):
+            for metric, value, unit, label in self._readings(call, turn.query.surface or turn.query.text, english):
                 finding = self.library.judge_metric(metric, value, unit, earlier=earlier, english=english)
                 earlier = None  # the earlier value belongs to the calculation's main figure
                 plain = label + finding.lead.format(*[""] * len(finding.facts)) if finding else ""

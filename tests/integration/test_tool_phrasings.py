@@ -57,7 +57,7 @@ TOOL_MESSAGES = [
     # buyer ledgers
     ("宁波恒丰欠我们多少钱", "buyer_lookup", ["CN1007", "1,463,772.21元", "760,003.58元"]),
     ("CN1000 超过90天的账有多少", "buyer_lookup", ["CN1000", "90天以上"]),
-    ("as of 2026-09-30 DSO for CN1007", "buyer_lookup", ["as of 2026-09-30", "DSO ="]),  # English asked, English told
+    ("DSO for CN1007 on 2026-09-30", "buyer_lookup", ["2026-09-30 (credit sales", "DSO ="]),  # English asked, English told
     ("华信金属的应收账款余额", "buyer_lookup", ["CN1049", "应收余额"]),
     ("东莞宏远的账龄分析", "buyer_lookup", ["CN1014", "账龄"]),
     ("how much does CN1042 owe us", "buyer_lookup", ["CN1042", "receivables CNY"]),
@@ -183,7 +183,7 @@ def test_questions_that_look_like_buyer_requests_reach_the_knowledge_core(
     ("message", "formula"),
     [
         ("DSO怎么算", "DSO = 应收账款 ÷ 赊销额 × 天数"),
-        ("How is DSO calculated?", "DSO = 应收账款 ÷ 赊销额 × 天数"),
+        ("How is DSO calculated?", "DSO = receivables ÷ credit sales × days"),  # English asked, English told
         ("逾期率怎么计算", "逾期率 = 逾期金额 ÷ 应收账款"),
         ("营运资金比率的公式", "营运资本比率 = (流动资产 − 流动负债) ÷ 总资产"),
         ("不拿现金折扣的年化成本怎么算", "年化成本 = 折扣率 ÷ (100% − 折扣率)"),

@@ -142,3 +142,12 @@ def test_an_english_question_gets_the_nth_step_in_english() -> None:
     question = understand("what is the second step of the collection process? 催收 第二步", date(2026, 3, 1))
     second = nth_step(question, extract_facts(steps), lambda f: 1.0)
     assert second is not None and second.lead == "Step 2: 寄出律师函{0}."
+
+
+def test_an_english_formula_question_is_explained_in_english() -> None:
+    s = Session("s")
+    router = ToolRouter(ToolRegistry(CreditServiceClient("http://127.0.0.1:9")))
+    explained = router.handle("current ratio formula?", s)
+    assert explained is not None and explained.answer.startswith("The current ratio: current ratio = current assets")
+    assert "流动" not in explained.answer
+    assert router.handle("如何计算流动比率", s).answer.startswith("流动比率的计算公式")  # type: ignore[union-attr]

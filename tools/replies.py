@@ -143,20 +143,18 @@ def ratio_answer(args: dict[str, Any], result: dict[str, Any]) -> str:
 
 
 def buyer_answer(buyer: dict[str, Any]) -> str:
-    """One buyer's record: grade with its meaning, status, credit limit, payment behaviour, caution."""
+    """One buyer's record in a sentence (grade with its meaning, status, limit, payment), a caution, the date."""
     grade = buyer["grade"]
+    late = f"平均逾期{buyer['avg_days_late']}天付款" if buyer["avg_days_late"] else "基本按时付款"
     lines = [
-        f"{buyer['buyer_id']} {buyer['name']}（{buyer['country']}，{buyer['industry']}）",
-        f"- 信用等级：{grade}/10（{GRADE_MEANING.get(grade, '')}；1 = 风险最低，10 = 已违约）",
-        f"- 状态：{STATUS_MEANING.get(buyer['status'], buyer['status'])}",
-        f"- 建议信用限额：{yuan(buyer['credit_limit_cny'])}",
-        f"- 付款表现：平均逾期 {buyer['avg_days_late']} 天" if buyer["avg_days_late"] else "- 付款表现：基本按时付款",
+        f"{buyer['name']}（{buyer['buyer_id']}）信用等级{grade}/10（{GRADE_MEANING.get(grade, '')}；10 = 已违约），"
+        f"{'在观察名单上' if buyer['status'] == 'watch' else STATUS_MEANING.get(buyer['status'], buyer['status'])}，建议信用限额为{yuan(buyer['credit_limit_cny'])}，{late}。"
     ]
     if buyer["status"] == "watch":
         lines.append("⚠ 注意：该买家在观察名单上，建议收紧账期、控制新增敞口，必要时先与保险公司确认限额。")
     elif buyer["status"] == "insolvent":
         lines.append("⚠ 注意：该买家已破产或无力偿付，请停止赊销，并尽快按保单要求报损 / 申请理赔。")
-    lines.append(f"（数据更新于 {buyer['updated']}）")
+    lines.append(f"（{buyer['country']}，{buyer['industry']}；数据更新于 {buyer['updated']}）")
     return "\n".join(lines)
 
 

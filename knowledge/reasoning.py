@@ -201,7 +201,8 @@ def compare(question: Question, facts: list[Fact], relevance: Relevance) -> Find
     if len(named) > 1:
         leads = [_judged(g.value, g.unit, f, question.english).format(f"{{{n}}}").rstrip("。.") for n, (g, f) in enumerate(named)]
         end = ("; ", ".") if question.english else ("；", "。")
-        return Finding(end[0].join(leads) + end[1], tuple(f for _, f in named), tuple(_gap(g.value, f) for g, f in named))
+        gaps = tuple(_gap(g.value, f) for g, f in named)
+        return Finding(end[0].join(leads) + end[1], tuple(f for _, f in named), gaps)
     for figure in reversed(question.figures):
         fact = _best(facts, relevance, lambda f, g=figure: f.kind == "threshold" and _matches_unit(g, f))
         if fact is not None:

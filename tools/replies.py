@@ -146,9 +146,10 @@ def buyer_answer(buyer: dict[str, Any]) -> str:
     """One buyer's record in a sentence (grade with its meaning, status, limit, payment), a caution, the date."""
     grade = buyer["grade"]
     late = f"平均逾期{buyer['avg_days_late']}天付款" if buyer["avg_days_late"] else "基本按时付款"
+    status = "在观察名单上" if buyer["status"] == "watch" else STATUS_MEANING.get(buyer["status"], buyer["status"])
     lines = [
         f"{buyer['name']}（{buyer['buyer_id']}）信用等级{grade}/10（{GRADE_MEANING.get(grade, '')}；10 = 已违约），"
-        f"{'在观察名单上' if buyer['status'] == 'watch' else STATUS_MEANING.get(buyer['status'], buyer['status'])}，建议信用限额为{yuan(buyer['credit_limit_cny'])}，{late}。"
+        f"{status}，建议信用限额为{yuan(buyer['credit_limit_cny'])}，{late}。"
     ]
     if buyer["status"] == "watch":
         lines.append("⚠ 注意：该买家在观察名单上，建议收紧账期、控制新增敞口，必要时先与保险公司确认限额。")
@@ -185,7 +186,8 @@ def credit_verdict(buyer: dict[str, Any]) -> str:
             f"平均逾期{buyer['avg_days_late']}天。")
 
 
-_CONTEXT_FIELDS = ("grade", "status", "credit_limit", "avg_days_late")  # what a reply to one field adds in a line, unasked
+# What a reply to one field adds in a line, unasked.
+_CONTEXT_FIELDS = ("grade", "status", "credit_limit", "avg_days_late")
 
 
 def buyer_reply(buyer: dict[str, Any], fields: list[str], *, decision: bool = False) -> str:

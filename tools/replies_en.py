@@ -39,7 +39,8 @@ def num(value: float) -> str:
 def ask_for(missing: list[str], known: dict[str, Any], labels: dict[str, str] | None = None) -> str:
     """The clarifying question for exactly the missing values (a calculator's own labels are Chinese: not used)."""
     wanted = "; ".join(SLOT_LABELS.get(m, m.replace("_", " ")) for m in missing)
-    return f"To work it out I still need: {wanted}. Please send {'that figure' if len(missing) == 1 else 'those figures'}."
+    figures = "that figure" if len(missing) == 1 else "those figures"
+    return f"To work it out I still need: {wanted}. Please send {figures}."
 
 
 def dso_answer(args: dict[str, Any], result: dict[str, Any]) -> str:

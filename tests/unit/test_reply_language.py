@@ -79,7 +79,8 @@ class Notes:
 
 
 def _step(notes: Notes) -> ToolStep:
-    return ToolStep(ToolRouter(ToolRegistry(CreditServiceClient("http://127.0.0.1:9"))), notes)  # type: ignore[arg-type]
+    router = ToolRouter(ToolRegistry(CreditServiceClient("http://127.0.0.1:9")))
+    return ToolStep(router, notes)  # type: ignore[arg-type]
 
 
 def test_a_sentence_that_is_no_verdict_is_kept_only_when_asked_or_about_the_users_own_terms() -> None:

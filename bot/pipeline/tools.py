@@ -67,7 +67,7 @@ class ToolStep:
         if reply is not None:
             turn.topic = " ".join([turn.message, *_found_in_words(reply)])
             if self.library is not None and reply.status == "answered":
-                advise(self.library, turn.message, reply)
+                advise(self.library, turn.message, reply, turn.query.script)
             if turn.query.script == "hant":  # the verdicts were written in Simplified
                 reply.answer = to_user_script(reply.answer, turn.query.script)
         return reply

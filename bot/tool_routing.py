@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
 from bot.messages import Caller, Reply, Session, ToolCall
-from knowledge.normalize import detect_script, to_simplified, to_user_script
-from tools import replies
+from knowledge.normalize import Script, detect_script, to_simplified, to_user_script
+from tools import replies, replies_en
 from tools.client import CreditServiceClient
 from tools.directory import BuyerDirectory
 from tools.intents import (
@@ -52,6 +52,7 @@ logger = logging.getLogger(__name__)
 _PENDING = "pending"
 _BUYER_TOOLS = ("buyer_lookup", "buyer_receivables", "clarify_buyer")
 _BUYER = "buyer"  # the buyer last looked up in the session: {"buyer_id", "name"}
+_ENGLISH = "english"  # True while the turn's message is English (set or dropped at the start of every turn)
 LAST_RESULT = "last_result"  # the last calculation: {"tool", "args", "result", "earlier", "turn"}
 # "要是赊销做到2000万呢": the last calculation again with one input changed.
 _WHAT_IF = re.compile(r"如果|要是|假如|假设|换成|改成|变成|降到|降至|涨到|升到|提高到|减少到|增加到|呢\s*[？?]?\s*$|what if|\bif\b",
@@ -90,13 +91,18 @@ class ToolRouter:
         grants = grants_of(caller)
         return [t for t in self.registry.structured_tools(grants) if self.registry.allowed(t.name, grants)]
 
-    def handle(self, message: str, session: Session) -> Reply | None:
+    def handle(self, message: str, session: Session, script: Script | None = None) -> Reply | None:
         """A Reply for a tool request or a completed clarification; ``None`` when the knowledge core should answer.
 
-        A Traditional-script message is read in Simplified (as the ledger's names are) and answered in Traditional.
+        A Traditional-script message is read in Simplified (as the ledger's names are) and answered in Traditional;
+        an English one is answered in English. ``script``: the message's, when the caller has detected it.
         """
         message = unicodedata.normalize("NFKC", message)
-        script = detect_script(message)
+        script = script or detect_script(message)
+        if script == "en":
+            session.state[_ENGLISH] = True
+        else:
+            session.state.pop(_ENGLISH, None)
         if script == "hant":
             message = to_simplified(message)
         reply = self._handle(message, session)
@@ -160,10 +166,10 @@ class ToolRouter:
         if request.tool not in ("clarify_buyer", "buyer_lookup", "buyer_receivables"):
             return self._calc(request.tool, request.args, request.missing, session, request.earlier)
         if not self.registry.allowed("buyer_lookup", grants_of(session.caller)):
-            return Reply(replies.NO_PERMISSION) if request.strong or request.tool == "clarify_buyer" else None
+            return Reply(_texts(session).NO_PERMISSION) if request.strong or request.tool == "clarify_buyer" else None
         if request.tool == "clarify_buyer":
             session.state[_PENDING] = {"tool": request.args["then"], "missing": ["buyer"], "args": {}}
-            return Reply(f"请问是哪一家买家？请提供{replies.SLOT_LABELS['buyer']}。", status="clarify",
+            return Reply(_texts(session).WHICH_BUYER, status="clarify",
                          tool_calls=[ToolCall(request.args["then"], {}, {"missing": ["buyer"]})])
         window = {k: v for k, v in request.args.items() if k in ("as_of", "period_days")}
         return self._buyer(request.tool, request.args["query"], strong=request.strong, session=session, window=window)
@@ -202,14 +208,15 @@ class ToolRouter:
 
     def _formula(self, kind: str, session: Session) -> Reply:
         """The formula of a calculator; numbers sent next are taken as its inputs."""
+        english = replies_en.formula_answer(kind) if session.state.get(_ENGLISH) else None
         if kind in self.registry.specs:
             _, missing = fill_slots(kind, "", {})
             session.state[_PENDING] = {"tool": kind, "args": {}, "missing": missing}
-            return Reply(replies.formula_answer(self.registry.specs[kind].calculator.formula))
+            return Reply(english or replies.formula_answer(self.registry.specs[kind].calculator.formula))
         if kind in KIND_SLOTS:
             _, missing = fill_slots(kind, "", {})
             session.state[_PENDING] = {"tool": "calc_ratio", "args": {"kind": kind}, "missing": missing}
-        return Reply(replies.formula_answer(replies.FORMULAS[kind]))
+        return Reply(english or replies.formula_answer(replies.FORMULAS[kind]))
 
     def _calc(
         self, tool: str, args: dict[str, Any], missing: list[str], session: Session,
@@ -224,7 +231,7 @@ class ToolRouter:
         if missing:
             session.state[_PENDING] = {"tool": tool, "args": args, "missing": missing, "earlier": earlier}
             labels = dict(spec.calculator.labels) if spec.calculator else None
-            return Reply(replies.ask_for(missing, args, labels), status="clarify",
+            return Reply(_texts(session).ask_for(missing, args, labels), status="clarify",
                          tool_calls=[ToolCall(tool, dict(args), {"missing": missing})])
         session.state.pop(_PENDING, None)
         inputs = {k: v for k, v in args.items() if k in spec.args_schema.model_fields}
@@ -234,10 +241,13 @@ class ToolRouter:
             session.state[LAST_RESULT] = {"tool": tool, "args": dict(args), "result": result, "earlier": earlier,
                                           "turn": len(session.turns)}
         if result.get("error") == "service_unavailable":
-            return Reply(replies.UNAVAILABLE, tool_calls=[call])
+            return Reply(_texts(session).UNAVAILABLE, tool_calls=[call])
+        if "error" in result and session.state.get(_ENGLISH):
+            return Reply(replies_en.invalid_text(str(result.get("message", "invalid input"))), tool_calls=[call])
         if "error" in result:
             return Reply(f"这组数字没法计算：{_invalid_text(result)}。请检查后再发一次。", tool_calls=[call])
-        return Reply(spec.render(args, result), tool_calls=[call])
+        render = replies_en.RENDER.get(tool) if session.state.get(_ENGLISH) else None
+        return Reply((render or spec.render)(args, result), tool_calls=[call])
 
     # --- buyers ---------------------------------------------------------------------------
 
@@ -271,14 +281,14 @@ class ToolRouter:
         for ids in request.args["buyers"]:
             found = [self._record(buyer_id, session, calls) for buyer_id in ids[:5]]
             if any("error" in f for f in found):
-                return Reply(_error_text(next(f for f in found if "error" in f)), tool_calls=calls)
+                return Reply(_error_text(next(f for f in found if "error" in f), session), tool_calls=calls)
             if len(found) > 1:
                 session.state[_PENDING] = {"tool": request.tool, "missing": ["buyer"], "options": ids[:5],
                                            "args": _window(request.args)}
-                return Reply(replies.choices_answer(found), status="clarify", tool_calls=calls)
+                return Reply(_texts(session).choices_answer(found), status="clarify", tool_calls=calls)
             records.append(found[0])
         if len(records) > 1 and request.tool == "buyer_lookup" and not request.args.get("decision"):
-            return Reply(replies.buyers_compared(records, request.args.get("fields", [])), tool_calls=calls)
+            return Reply(_texts(session).buyers_compared(records, request.args.get("fields", [])), tool_calls=calls)
         texts = [self._tell(request, record, session, calls) for record in records]
         if len(records) == 1:
             session.state[_BUYER] = {"buyer_id": records[0]["buyer_id"], "name": records[0]["name"]}
@@ -295,7 +305,8 @@ class ToolRouter:
 
     def _tell(self, request: ToolRequest, record: dict[str, Any], session: Session, calls: list[ToolCall]) -> str:
         if request.tool == "buyer_lookup":
-            return replies.buyer_reply(record, request.args.get("fields", []), decision=request.args.get("decision"))
+            texts = _texts(session)
+            return texts.buyer_reply(record, request.args.get("fields", []), decision=request.args.get("decision"))
         window = _window(request.args)
         as_of = date.fromisoformat(window["as_of"]) if window.get("as_of") else self.today()
         args = {"buyer_id": record["buyer_id"], "as_of": as_of.isoformat(),
@@ -303,8 +314,8 @@ class ToolRouter:
         ledger = self._call("buyer_receivables", args, session)
         calls.append(ToolCall("buyer_receivables", args, ledger))
         if "error" in ledger:
-            return _error_text(ledger)
-        return replies.receivables_answer(record, ledger, request.args.get("asks", ()))
+            return _error_text(ledger, session)
+        return _texts(session).receivables_answer(record, ledger, request.args.get("asks", ()))
 
     def _buyer(
         self, tool: str, query: str, *, strong: bool, session: Session, window: dict[str, Any] | None = None
@@ -316,31 +327,31 @@ class ToolRouter:
             outage = lookup["error"] == "service_unavailable" and _reads_like_a_name(query)
             if not (strong or outage or lookup["error"] == "forbidden"):
                 return None  # an outage is not hidden behind an article, but a stray phrase is no buyer
-            return Reply(_error_text(lookup), tool_calls=calls)
+            return Reply(_error_text(lookup, session), tool_calls=calls)
         matches = lookup["matches"]
         if not matches:
             if not strong:
                 return None
             near = [h.name for h in self.directory.find(query) if h.score >= PLAUSIBLE][:3]
-            return Reply(replies.not_found_answer(query, near), tool_calls=calls)
+            return Reply(_texts(session).not_found_answer(query, near), tool_calls=calls)
         best = matches[0]
         if len(matches) > 1 and best["score"] < 1.0 and matches[1]["score"] >= best["score"] - 0.05:
             shown = matches[:5]
             session.state[_PENDING] = {"tool": tool, "missing": ["buyer"], "args": dict(window),
                                        "options": [m["buyer_id"] for m in shown]}
-            return Reply(replies.choices_answer(shown), status="clarify", tool_calls=calls)
+            return Reply(_texts(session).choices_answer(shown), status="clarify", tool_calls=calls)
         session.state.pop(_PENDING, None)
         session.state[_BUYER] = {"buyer_id": best["buyer_id"], "name": best["name"]}
         if tool == "buyer_lookup":
-            return Reply(self.registry.specs[tool].render({"query": query}, {"matches": [best]}), tool_calls=calls)
+            return Reply(_texts(session).buyer_answer(best), tool_calls=calls)
         as_of = date.fromisoformat(window["as_of"]) if window.get("as_of") else self.today()
         period = int(window.get("period_days") or 90)
         args = {"buyer_id": best["buyer_id"], "as_of": as_of.isoformat(), "period_days": period}
         ledger = self._call("buyer_receivables", args, session)
         calls.append(ToolCall("buyer_receivables", args, ledger))
         if "error" in ledger:
-            return Reply(_error_text(ledger), tool_calls=calls)
-        return Reply(replies.receivables_answer(best, ledger), tool_calls=calls)
+            return Reply(_error_text(ledger, session), tool_calls=calls)
+        return Reply(_texts(session).receivables_answer(best, ledger), tool_calls=calls)
 
 
 def _own_figures(request: ToolRequest | None, message: str) -> bool:
@@ -362,13 +373,18 @@ def _reads_like_a_name(query: str) -> bool:
     return 1 <= len(words) <= 4 and not NOT_A_NAME.search(query) and (len(words) == 1 or query.isascii())
 
 
-def _error_text(result: dict[str, Any]) -> str:
+def _texts(session: Session):  # noqa: ANN202 - one of two modules with the same functions
+    """The reply texts in this turn's language: :mod:`tools.replies_en` for an English message."""
+    return replies_en if session.state.get(_ENGLISH) else replies
+
+
+def _error_text(result: dict[str, Any], session: Session) -> str:
     if result.get("error") == "service_unavailable":
-        return replies.UNAVAILABLE
+        return _texts(session).UNAVAILABLE
     if result.get("error") == "forbidden":
-        return replies.NO_PERMISSION
+        return _texts(session).NO_PERMISSION
     if result.get("error") == "not_found":
-        return "未找到该买家，请确认买家编号或公司全称。"
+        return _texts(session).NOT_FOUND
     if "as_of" in str(result.get("message", "")):
         return "这个日期查不了：请给出 1900 年到 2999 年之间的日期，例如 2026-09-30。"
     return str(result.get("message", "输入有误"))

@@ -36,11 +36,14 @@ class Finding:
         lead: the sentence, with ``{0}``, ``{1}`` ... where the citation of ``facts[i]`` goes.
         facts: the facts it rests on (their sentences are cited).
         derived: figures computed here (dates, changes) that appear in no source.
+        judges: False when the lead only says what the articles offer instead of a verdict on the figure
+            (a line on its change, a sentence naming it); a caller may leave such a lead out unless asked.
     """
 
     lead: str
     facts: tuple[Fact, ...]
     derived: tuple[str, ...] = ()
+    judges: bool = True
 
 
 Relevance = Callable[[Fact], float]
@@ -68,6 +71,14 @@ def _cn_date(d: date) -> str:
 
 def _en_date(d: date) -> str:
     return f"{_EN_MONTHS[d.month]} {d.day}"
+
+
+_EN_UNITS = {"天": " days", "日": " days", "工作日": " working days", "个月": " months", "月": " months", "年": " years"}
+
+
+def _en_unit(unit: str) -> str:
+    """A Chinese unit in English words (" days"); "%" and other units as they are."""
+    return _EN_UNITS.get(unit, unit)
 
 
 def _shift(start: date, fact: Fact, value: float) -> date:
@@ -119,6 +130,7 @@ def deadline(question: Question, facts: list[Fact], relevance: Relevance) -> Fin
     end = _shift(start, fact, fact.value2 or fact.value)
     span = f"{_num(fact.value)}{'-' + _num(fact.value2) if fact.value2 else ''}{fact.unit}"
     if question.english:
+        span = span[: -len(fact.unit)] + _en_unit(fact.unit) if fact.unit else span
         when = "before" if fact.comparator == "-" else "after"
         lead = f"{_en_date(end)}: {span} {when} {_en_date(start)} ({fact.subject}){{0}}."
         return Finding(lead, (fact,), (_en_date(end), _en_date(start)))
@@ -144,9 +156,10 @@ def _judged(value: float, unit: str, fact: Fact, english: bool) -> str:
     mine = f"{_num(value)}{unit}"
     over = value > fact.value if fact.comparator == ">" else value < fact.value
     if english:
-        side = "above" if value > fact.value else "below"
+        side = "above" if value > fact.value else "below" if value < fact.value else "at"
         verdict = "which the articles treat as a warning sign" if over else "so this line is not crossed"
-        return f"{mine} is {side} the {limit} in the articles ({fact.subject}){{0}}, {verdict}."
+        limit, mine = f"{_num(fact.value)}{_en_unit(fact.unit)}", f"{_num(value)}{_en_unit(unit)}"
+        return f"{mine} is {side} the {limit} in the articles ({fact.subject}{fact.detail}){{0}}, {verdict}."
     side = "高于" if value > fact.value else "低于" if value < fact.value else "等于"
     todo = consequence(fact.sentence)
     verdict = (f"按资料，{todo}" if todo else "已触及这条线") if over else "未触及这条线"
@@ -187,7 +200,9 @@ def compare(question: Question, facts: list[Fact], relevance: Relevance) -> Find
     facts, relevance = _metric_facts(question, facts, relevance)
     if len(named) > 1:
         leads = [_judged(g.value, g.unit, f, question.english).format(f"{{{n}}}").rstrip("。.") for n, (g, f) in enumerate(named)]
-        return Finding("；".join(leads) + "。", tuple(f for _, f in named), tuple(_gap(g.value, f) for g, f in named))
+        end = ("; ", ".") if question.english else ("；", "。")
+        gaps = tuple(_gap(g.value, f) for g, f in named)
+        return Finding(end[0].join(leads) + end[1], tuple(f for _, f in named), gaps)
     for figure in reversed(question.figures):
         fact = _best(facts, relevance, lambda f, g=figure: f.kind == "threshold" and _matches_unit(g, f))
         if fact is not None:
@@ -284,6 +299,8 @@ def nth_step(question: Question, facts: list[Fact], relevance: Relevance) -> Fin
         return None
     steps = max(scored, key=lambda s: s[0])[1]
     step = steps[question.step - 1]
+    if question.english:
+        return Finding(f"Step {question.step}: {step.detail}{{0}}.", (step,))
     ordinal = _CN_ORDINAL[question.step - 1] if question.step <= len(_CN_ORDINAL) else str(question.step)
     return Finding(f"第{ordinal}步是{step.detail}{{0}}。", (step,))
 
@@ -301,25 +318,36 @@ def _line(fact: Fact) -> str:
     return f"{fact.subject}{fact.detail}{_num(fact.value)}{fact.unit}"
 
 
-def _moved(metric: str, old: float, new: float, unit: str, fact: Fact | None, mark: str) -> tuple[str, tuple[str, ...]]:
+def _moved(metric: str, old: float, new: float, unit: str, fact: Fact | None, mark: str,
+           english: bool = False) -> tuple[str, tuple[str, ...]]:
     """The change from the earlier value, judged against the articles' threshold on that change when there is one."""
     change = (new - old) / old * 100
     step, rate = f"{_num(round(abs(new - old), 2))}{unit}", f"{_num(round(abs(change), 1))}%"
-    text = f"比之前的{_num(old)}{unit}{'增加' if new > old else '减少'}{step}（{'+' if change >= 0 else '−'}{rate}）"
+    sign = "+" if change >= 0 else "−"
+    if english:
+        text = (f"{'up' if new > old else 'down'} {_num(round(abs(new - old), 2))}{_en_unit(unit)} from "
+                f"{_num(old)}{_en_unit(unit)} ({sign}{rate})")
+    else:
+        text = f"比之前的{_num(old)}{unit}{'增加' if new > old else '减少'}{step}（{sign}{rate}）"
     if fact is not None and fact.value is not None:
         over = change > fact.value if fact.comparator == ">" else change < -fact.value
         todo = consequence(fact.sentence)
-        advice = f"，按资料，{todo}" if over and todo else ""
-        text += f"，{'超过' if over else '未超过'}资料中“{_line(fact)}”这条线{mark}{advice}"
-    return text, (step, rate, f"{_num(old)}{unit}")
+        if english:
+            text += (f", {'over' if over else 'within'} the articles' line “{_line(fact)}”{mark}"
+                     + (f" (they say: {todo})" if over and todo else ""))
+        else:
+            advice = f"，按资料，{todo}" if over and todo else ""
+            text += f"，{'超过' if over else '未超过'}资料中“{_line(fact)}”这条线{mark}{advice}"
+    return text, (step, rate, f"{_num(old)}{unit}", f"{_num(round(abs(new - old), 2))}")
 
 
-def _mention(facts: list[Fact], metric: str) -> Finding | None:
+def _mention(facts: list[Fact], metric: str, english: bool = False) -> Finding | None:
     """What the articles say about a metric they give no line for: the first sentence naming it, quoted."""
     names = [n.lower() for n in names_of(metric) if n]
     for fact in facts:
         if any(n in fact.sentence.lower() for n in names):
-            return Finding(f"资料里相关的说法：{fact.sentence.rstrip('。.')}{{0}}。", (fact,))
+            said = "What the articles say on it: " if english else "资料里相关的说法："
+            return Finding(f"{said}{fact.sentence.rstrip('。.')}{{0}}{'.' if english else '。'}", (fact,), judges=False)
     return None
 
 
@@ -387,25 +415,38 @@ def judge_metric(
     derived: tuple[str, ...] = ()
     if earlier is not None and earlier[1] == unit and earlier[0] > 0:
         fact = growth[0] if growth else None
-        text, derived = _moved(metric, earlier[0], value, unit, fact, f"{{{len(used)}}}")
-        parts.append(f"{metric}{' ' if metric[-1:].isascii() else ''}{_num(value)}{unit}，{text}")
+        text, derived = _moved(metric, earlier[0], value, unit, fact, f"{{{len(used)}}}", english)
+        shown = f"{_num(value)}{_en_unit(unit) if english else unit}"
+        parts.append(f"{metric}{' ' if metric[-1:].isascii() else ''}{shown}{', ' if english else '，'}{text}")
         used += [fact] if fact is not None else []
     if level:
         parts.append(_judged(value, unit, level[0], english).format(f"{{{len(used)}}}").rstrip("。."))
         used.append(level[0])
         derived += (_gap(value, level[0]),)
     elif growth and not used:
-        todo = consequence(growth[0].sentence)
-        parts.append(f"资料没有给出{metric}本身的正常水平，看的是变化：{_line(growth[0])}时{todo or '需要警惕'}"
-                     f"{{{len(used)}}}，可与去年同期的{metric}比较")
+        parts.append(_change_only(metric, growth[0], f"{{{len(used)}}}", english))
         used.append(growth[0])
+        end = "." if english else "。"
+        return Finding("；".join(parts) + end, tuple(used), derived, judges=False)
     if not used:
-        return _mention(facts, metric) if not parts else Finding("；".join(parts) + "。", (), derived)
+        end = "." if english else "。"
+        return _mention(facts, metric, english) if not parts else Finding("；".join(parts) + end, (), derived)
     meant = next((f for f in facts_about(facts, metric) if f.kind == "definition" and f.detail), None)
     if meant is not None and level:
-        parts.append(f"资料所说的{meant.subject}指{meant.detail}{{{len(used)}}}")  # its definition, not a generic one
+        parts.append(f"the articles define {meant.subject} as {meant.detail}{{{len(used)}}}" if english
+                     else f"资料所说的{meant.subject}指{meant.detail}{{{len(used)}}}")  # its definition, not a generic one
         used.append(meant)
-    return Finding("；".join(parts) + "。", tuple(used), derived)
+    return Finding(("; " if english else "；").join(parts) + ("." if english else "。"), tuple(used), derived)
+
+
+def _change_only(metric: str, growth: Fact, mark: str, english: bool) -> str:
+    """A metric the articles judge only by its change: that line, and what to compare the figure with."""
+    todo = consequence(growth.sentence)
+    if english:
+        return (f"The articles give no normal level for {metric}, only a line on its change: “{_line(growth)}”{mark}"
+                f"{f' ({todo})' if todo else ''}; compare it with the same period last year")
+    return (f"资料没有给出{metric}本身的正常水平，看的是变化：{_line(growth)}时{todo or '需要警惕'}"
+            f"{mark}，可与去年同期的{metric}比较")
 
 
 _ASKS_LEVEL = re.compile(r"多少|几|多高|多大|什么水平|什么程度|how much|how high|what level", re.IGNORECASE)
@@ -423,6 +464,8 @@ def benchmark(question: Question, facts: list[Fact], relevance: Relevance) -> Fi
         return None
     todo = consequence(fact.sentence)
     line = f"{fact.subject}{fact.detail}{_num(fact.value)}{fact.unit}"
+    if question.english:
+        return Finding(f"The articles' line is “{line}”{{0}}{' (' + todo + ')' if todo else ''}.", (fact,))
     return Finding(f"资料给出的线是“{line}”{{0}}{'，' + todo if todo else ''}。", (fact,))
 
 
@@ -433,6 +476,8 @@ def define(question: Question, facts: list[Fact], relevance: Relevance) -> Findi
     fact = _best(facts, relevance, lambda f: f.kind == "definition" and f.subject[-3:] in question.text)
     if fact is None:
         return None
+    if question.english:
+        return Finding(f"The articles define {fact.subject} as {fact.detail}{{0}}.", (fact,))
     return Finding(f"按资料的定义，{fact.subject}指{fact.detail}{{0}}。", (fact,))
 
 

@@ -29,6 +29,8 @@ SLOT_EXAMPLES = {  # how a user might type the first missing value (the period's
     "total_assets": "总资产2000万",
 }
 UNAVAILABLE = "查询服务暂时不可用，请稍后再试。"
+WHICH_BUYER = f"请问是哪一家买家？请提供{SLOT_LABELS['buyer']}。"
+NOT_FOUND = "未找到该买家，请确认买家编号或公司全称。"
 NO_PERMISSION = (
     "抱歉，买家信用信息只对授权的内部用户开放，当前账号没有查询权限；如需查询请联系您的客户经理或信用管理团队。"
     "DSO、折扣成本等计算以及信用保险知识问答仍可随时使用。"
@@ -121,7 +123,7 @@ def ratio_answer(args: dict[str, Any], result: dict[str, Any]) -> str:
             f"不享受 {d_txt}/{disc} Net {net} 这个现金折扣，相当于年化成本约 {pct(value)}"
             f"（按复利计约 {pct(result['compound'])}）。\n"
             f"年化成本 = 折扣率 ÷ (100% − 折扣率) × 365 ÷ (付款期 − 折扣期) = {d_txt}/{100 - d:g} × 365/{net - disc} "
-            f"= {pct(value)}。\n若企业的资金成本低于这个水平，提前付款拿折扣更划算。"
+            f"= {pct(value)}。"
         )
     if kind == "overdue_ratio":
         return (
@@ -141,20 +143,19 @@ def ratio_answer(args: dict[str, Any], result: dict[str, Any]) -> str:
 
 
 def buyer_answer(buyer: dict[str, Any]) -> str:
-    """One buyer's record: grade with its meaning, status, credit limit, payment behaviour, caution."""
+    """One buyer's record in a sentence (grade with its meaning, status, limit, payment), a caution, the date."""
     grade = buyer["grade"]
+    late = f"平均逾期{buyer['avg_days_late']}天付款" if buyer["avg_days_late"] else "基本按时付款"
+    status = "在观察名单上" if buyer["status"] == "watch" else STATUS_MEANING.get(buyer["status"], buyer["status"])
     lines = [
-        f"{buyer['buyer_id']} {buyer['name']}（{buyer['country']}，{buyer['industry']}）",
-        f"- 信用等级：{grade}/10（{GRADE_MEANING.get(grade, '')}；1 = 风险最低，10 = 已违约）",
-        f"- 状态：{STATUS_MEANING.get(buyer['status'], buyer['status'])}",
-        f"- 建议信用限额：{yuan(buyer['credit_limit_cny'])}",
-        f"- 付款表现：平均逾期 {buyer['avg_days_late']} 天" if buyer["avg_days_late"] else "- 付款表现：基本按时付款",
+        f"{buyer['name']}（{buyer['buyer_id']}）信用等级{grade}/10（{GRADE_MEANING.get(grade, '')}；10 = 已违约），"
+        f"{status}，建议信用限额为{yuan(buyer['credit_limit_cny'])}，{late}。"
     ]
     if buyer["status"] == "watch":
         lines.append("⚠ 注意：该买家在观察名单上，建议收紧账期、控制新增敞口，必要时先与保险公司确认限额。")
     elif buyer["status"] == "insolvent":
         lines.append("⚠ 注意：该买家已破产或无力偿付，请停止赊销，并尽快按保单要求报损 / 申请理赔。")
-    lines.append(f"（数据更新于 {buyer['updated']}）")
+    lines.append(f"（{buyer['country']}，{buyer['industry']}；数据更新于 {buyer['updated']}）")
     return "\n".join(lines)
 
 
@@ -185,15 +186,22 @@ def credit_verdict(buyer: dict[str, Any]) -> str:
             f"平均逾期{buyer['avg_days_late']}天。")
 
 
+# What a reply to one field adds in a line, unasked.
+_CONTEXT_FIELDS = ("grade", "status", "credit_limit", "avg_days_late")
+
+
 def buyer_reply(buyer: dict[str, Any], fields: list[str], *, decision: bool = False) -> str:
-    """A buyer's record for a question: the verdict or the fields asked first, then the record card."""
+    """A buyer's record for a question: the verdict, or the fields asked then the rest of its risk in one line
+    (and the caution of a watched or insolvent buyer); the record card when nothing in particular was asked."""
     if decision:
         return f"{credit_verdict(buyer)}\n（数据更新于 {buyer['updated']}）"
-    if fields:
-        first = f"{buyer['name']}（{buyer['buyer_id']}）" + "，".join(_field_text(buyer, f) for f in fields) + "。"
-    else:
+    if not fields:
         return buyer_answer(buyer)
-    return first + "\n" + buyer_answer(buyer).split("\n", 1)[1]
+    first = f"{buyer['name']}（{buyer['buyer_id']}）" + "，".join(_field_text(buyer, f) for f in fields) + "。"
+    rest = [_field_text(buyer, f) for f in _CONTEXT_FIELDS if f not in fields]
+    context = ("另：" + "，".join(rest) + "；") if rest else ""
+    caution = [line for line in buyer_answer(buyer).splitlines() if line.startswith("⚠")]
+    return "\n".join([first, f"{context}数据更新于 {buyer['updated']}。", *caution])
 
 
 def buyers_compared(buyers: list[dict[str, Any]], fields: list[str]) -> str:
@@ -229,6 +237,14 @@ def not_found_answer(query: str, near: list[str] | None = None) -> str:
         f"未找到名称或编号为“{query}”的买家。请确认公司全称（或统一社会信用代码、买家编号如 CN1007）是否正确；"
         "如果是新买家，需要先由信用管理团队建档后才能查询。"
     )
+
+
+def past_due_over_30(ledger: dict[str, Any]) -> float | None:
+    """The share of the outstanding AR more than 30 days past due (the 31–60, 61–90 and 90+ day buckets)."""
+    a = ledger["aging"]
+    if not ledger.get("ar_outstanding"):
+        return None
+    return (a["d31_60"] + a["d61_90"] + a["d90_plus"]) / ledger["ar_outstanding"]
 
 
 def _ledger_text(r: dict[str, Any], ask: str) -> str:

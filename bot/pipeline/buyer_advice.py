@@ -11,10 +11,11 @@ from typing import Any
 
 from bot.messages import Reply, Source
 from bot.pipeline.knowledge import SEARCH_K, Library, Resolved, to_user_script
-from knowledge.normalize import detect_script, to_simplified
+from knowledge.normalize import Script, detect_script, to_simplified
 from tools.intents import asks_credit_decision
 from tools.replies import GRADE_MEANING, STATUS_MEANING
 
+ADVICE_EN = "The articles advise (in Chinese): "
 _FIRST_SENTENCE = re.compile(r"^[^。！？!?]*(?:\[\d+\])*[。！？!?]?(?:\[\d+\])*")
 _MARK = re.compile(r"\[(\d+)\]")
 
@@ -37,10 +38,11 @@ def looked_up(reply: Reply) -> list[dict[str, Any]]:
     return records
 
 
-def advise(library: Library, message: str, reply: Reply) -> None:
-    """Append the articles' first line for the buyer's risk class to a verdict on one buyer, cited."""
+def advise(library: Library, message: str, reply: Reply, script: Script | None = None) -> None:
+    """Append the articles' first line for the buyer's risk class to a verdict on one buyer, cited
+    (``script``: the message's, when the caller has detected it)."""
     records = looked_up(reply)
-    script = detect_script(message)
+    script = script or detect_script(message)
     if reply.status != "answered" or len(records) != 1 or not asks_credit_decision(to_simplified(message)):
         return
     question = advice_question(records[0])
@@ -56,4 +58,5 @@ def advise(library: Library, message: str, reply: Reply) -> None:
     if numbers:
         first, rest = reply.answer.split("\n", 1) if "\n" in reply.answer else (reply.answer, "")
         advice = to_user_script(_MARK.sub(lambda m: f"[{numbers[int(m.group(1))]}]", sentence), script)
-        reply.answer = f"{first}\n{to_user_script('资料的建议：', script)}{advice}" + (f"\n{rest}" if rest else "")
+        said = ADVICE_EN if script == "en" else to_user_script("资料的建议：", script)
+        reply.answer = f"{first}\n{said}{advice}" + (f"\n{rest}" if rest else "")

@@ -135,10 +135,11 @@ class Library:
         return self.composer.compose(resolved.focus, hits, context=resolved.context, query_vector=qvec)
 
     def judge_metric(
-        self, metric: str, value: float, unit: str = "", earlier: tuple[float, str] | None = None
+        self, metric: str, value: float, unit: str = "", earlier: tuple[float, str] | None = None,
+        english: bool = False,
     ) -> Finding | None:
         """What the articles make of a tool's figure for ``metric`` (and its change from ``earlier``), or None."""
-        return self.knowledge.judge_metric(metric, value, unit, earlier=earlier)
+        return self.knowledge.judge_metric(metric, value, unit, english=english, earlier=earlier)
 
     def title_of(self, doc_id: str) -> str:
         """An indexed article's title ("" when unknown)."""

@@ -1,8 +1,10 @@
 """Step: a tool request (a calculation, a buyer) or the completion of one asked for earlier.
 
-A result the articles have something to say about ("逾期率 17.3%") is followed by what they say, cited
-("17.3%高于资料中的“逾期账款占比超过15%”[1]…"), or by a plain statement that they give no benchmark.
-A follow-up that asks for a judgement of the calculation just answered ("这个算高吗") gets the same verdict.
+A figure the reply states and the articles judge ("逾期率 17.3%") is followed by their verdict, cited
+("17.3%高于资料中的“逾期账款占比超过15%”[1]…"). What they offer short of a verdict (a line on the
+figure's change, a sentence naming it) and a plain "no benchmark" are added only when the user asks
+what to make of the figure. A follow-up that asks that of the calculation just answered ("这个算高吗")
+gets the same verdict. An English question gets its verdicts in English.
 """
 
 from __future__ import annotations
@@ -16,14 +18,22 @@ from bot.pipeline.knowledge import Library, to_user_script
 from bot.pipeline.turn import TurnContext
 from bot.tool_routing import LAST_RESULT, ToolRouter
 from knowledge.grounding import ungrounded
+from knowledge.reasoning import Finding
 from tools import replies
+from tools.intents import LEDGER_ASKS
 from tools.numbers import find_earlier
 
 NO_BENCHMARK = "资料没有给出{metric}的判断标准，请结合行业和自身历史水平判断。"
-# A follow-up asking what to make of the figure just computed, or what to do about it.
+NO_BENCHMARK_EN = "The articles give no benchmark for {metric}; judge it against your industry and your own history."
+# A ledger's overdue share counts anything past due; the articles' 逾期率 counts only what is more than 30 days
+# past the contract term, so the ledger is judged on that share of its ageing, saying so.
+PAST_30_LABEL = ("按逾期超过30天计，", "Counting only amounts over 30 days past due, ")
+# Asking what to make of a figure (in the question or in a follow-up right after it), or what to do about it.
 ASKS_VERDICT = re.compile(
     r"高吗|低吗|高不高|低不低|算高|算低|偏高|偏低|危险|正常|健康|要紧|严重|有问题|没问题|担心|怎么样|好不好|行不行|合理|"
-    r"怎么办|咋办|该怎么|要怎么|is (?:that|it|this) (?:high|low|ok|bad|normal)|should i worry|what should",
+    r"怎么办|咋办|该怎么|要怎么|靠谱|划算|值不值|值得|风险|要不要|需不需要|警惕|"
+    r"is (?:that|it|this) (?:high|low|ok|okay|bad|good|normal|healthy)|should (?:i|we) worry|what should|"
+    r"too (?:high|low|long)|\brisky\b|worried|concern",
     re.IGNORECASE,
 )
 # What else a follow-up about "this figure" may say; anything more is a question of its own ("那理赔怎么办").
@@ -46,18 +56,18 @@ class ToolStep:
 
     def handle(self, turn: TurnContext) -> Reply | None:
         """The tool's reply, judged against the articles, remembering the message itself as the topic."""
-        reply = self.router.handle(turn.message, turn.session)
+        reply = self.router.handle(turn.message, turn.session, script=turn.query.script)
         if reply is None:
             reply = self._verdict_follow_up(turn)
         elif self.library is not None and reply.status == "answered":
             last = turn.session.state.get(LAST_RESULT)
             fresh = last is not None and last.get("turn") == len(turn.session.turns)  # computed in this turn
             earlier = last.get("earlier") if fresh and last else None
-            self._judge(reply, reply.tool_calls, tuple(earlier) if earlier else None)
+            self._judge(reply, reply.tool_calls, tuple(earlier) if earlier else None, turn)
         if reply is not None:
             turn.topic = " ".join([turn.message, *_found_in_words(reply)])
             if self.library is not None and reply.status == "answered":
-                advise(self.library, turn.message, reply)
+                advise(self.library, turn.message, reply, turn.query.script)
             if turn.query.script == "hant":  # the verdicts were written in Simplified
                 reply.answer = to_user_script(reply.answer, turn.query.script)
         return reply
@@ -76,40 +86,73 @@ class ToolStep:
             last["earlier"] = [given.value, given.unit]
         reply = Reply("")
         earlier = tuple(last["earlier"]) if last.get("earlier") else None
-        self._judge(reply, [ToolCall(last["tool"], last["args"], last["result"])], earlier)
+        self._judge(reply, [ToolCall(last["tool"], last["args"], last["result"])], earlier, turn)
         if not reply.answer.strip():
             return None
         reply.answer = reply.answer.strip()
         last["turn"] = len(turn.session.turns)  # the next follow-up may still refer to the same figure
         return reply
 
-    def _judge(self, reply: Reply, calls: list[ToolCall], earlier: tuple[float, str] | None) -> None:
-        """Append what the articles make of each figure the tools computed (each at most once)."""
+    def _judge(self, reply: Reply, calls: list[ToolCall], earlier: tuple[float, str] | None, turn: TurnContext) -> None:
+        """Append what the articles make of each figure the reply states (each at most once).
+
+        A lead that is no verdict on the figure, or "no benchmark", only when the user asks what to make of it.
+        """
         assert self.library is not None
+        english = turn.query.script == "en"
+        asked = earlier is not None or bool(ASKS_VERDICT.search(turn.query.text))
         verdicts: list[str] = []
         for call in calls:
-            for metric, value, unit in self._readings(call):
-                finding = self.library.judge_metric(metric, value, unit, earlier=earlier)
+            for metric, value, unit, label in self._readings(call, turn.query.surface or turn.query.text, english):
+                finding = self.library.judge_metric(metric, value, unit, earlier=earlier, english=english)
                 earlier = None  # the earlier value belongs to the calculation's main figure
-                plain = finding.lead.format(*[""] * len(finding.facts)) if finding else ""
-                computed = [str(call.args), str(call.result), f"{value:g}", *(finding.derived if finding else ())]
+                plain = label + finding.lead.format(*[""] * len(finding.facts)) if finding else ""
+                computed = [str(call.args), str(call.result), f"{value:g}", "30",
+                            *(finding.derived if finding else ())]
                 if finding is None or ungrounded(plain, [f.sentence for f in finding.facts], computed):
-                    verdicts.append(NO_BENCHMARK.format(metric=metric))  # never a figure from nowhere
+                    if asked:  # never a figure from nowhere
+                        verdicts.append((NO_BENCHMARK_EN if english else NO_BENCHMARK).format(metric=metric))
+                    continue
+                if not (finding.judges or asked or _about_their_case(finding, turn.query.text)):
                     continue
                 marks = []
                 for fact in finding.facts:
                     reply.sources.append(Source(fact.doc_id, self.library.title_of(fact.doc_id), fact.sentence, 1.0))
                     marks.append(f"[{len(reply.sources)}]")
-                verdicts.append(finding.lead.format(*marks))
+                verdicts.append(label + finding.lead.format(*marks))
         if verdicts:
             reply.answer = reply.answer.rstrip() + "\n" + "\n".join(dict.fromkeys(verdicts))
 
-    def _readings(self, call: ToolCall) -> list[tuple[str, float, str]]:
+    def _readings(self, call: ToolCall, question: str, english: bool) -> list[tuple[str, float, str, str]]:
+        """The figures of a tool result the reply states, as the articles name them: (metric, value, unit, label)."""
         spec = self.router.registry.specs.get(call.name)
         result: Any = call.result
         if spec is None or spec.readings is None or not isinstance(result, dict) or "error" in result:
             return []
-        return spec.readings(call.args, result)
+        if call.name == "buyer_receivables":
+            return _ledger_readings(result, question, english)
+        return [(metric, value, unit, "") for metric, value, unit in spec.readings(call.args, result)]
+
+
+_FIGURE = re.compile(r"\d+(?:[./]\d+)?")
+
+
+def _about_their_case(finding: Finding, question: str) -> bool:
+    """The finding quotes a sentence naming two or more of the figures the user typed ("3/15 Net 45"): their case."""
+    typed = set(_FIGURE.findall(question))
+    return any(len(typed & set(_FIGURE.findall(fact.sentence))) >= 2 for fact in finding.facts)
+
+
+def _ledger_readings(ledger: dict[str, Any], question: str, english: bool) -> list[tuple[str, float, str, str]]:
+    """A ledger's overdue share past 30 days and its DSO, each when the reply states it (all on a full card)."""
+    asks = {name for name, pattern in LEDGER_ASKS.items() if pattern.search(question)}
+    out: list[tuple[str, float, str, str]] = []
+    share = replies.past_due_over_30(ledger)
+    if share is not None and (not asks or asks & {"overdue", "ar"}):
+        out.append(("逾期率", round(share * 100, 1), "%", PAST_30_LABEL[english]))
+    if ledger.get("dso_days") is not None and (not asks or "dso" in asks):
+        out.append(("DSO", ledger["dso_days"], "天", ""))
+    return out
 
 
 def _found_in_words(reply: Reply) -> list[str]:

@@ -52,3 +52,11 @@ def test_a_traditional_question_gets_the_advice_in_traditional() -> None:
     shelf, reply = Shelf(), verdict()
     advise(shelf, "下週還給他們發貨放賬嗎", reply)  # type: ignore[arg-type]
     assert reply.answer.splitlines()[1] == "資料的建議：對這類買家應先收款後發貨[1]。"
+
+
+def test_english_advice_is_introduced_in_english() -> None:
+    from bot.pipeline.buyer_advice import ADVICE_EN
+
+    shelf, reply = Shelf(), verdict()
+    advise(shelf, "can we keep selling to them on credit next month?", reply, "en")  # type: ignore[arg-type]
+    assert reply.answer.splitlines()[1].startswith(ADVICE_EN)

@@ -21,7 +21,7 @@ def test_amounts_are_short_only_when_short_is_exact(value: float, text: str) -> 
 def test_a_buyer_card_has_no_english_status_and_a_chinese_limit() -> None:
     text = buyer_answer(BUYER)
     assert "watch" not in text and "观察名单" in text
-    assert "建议信用限额：100万元" in text
+    assert "建议信用限额为100万元" in text and len(text.splitlines()) == 3  # the record, the caution, the date
 
 
 LEDGER = {"as_of": "2026-05-31", "period_days": 30, "ar_outstanding": 400_000.0, "credit_sales": 300_000.0,

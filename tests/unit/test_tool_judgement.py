@@ -21,8 +21,8 @@ class Shelf:
     def __init__(self) -> None:
         self.asked: list[tuple[str, float, str]] = []
 
-    def judge_metric(self, metric: str, value: float, unit: str = "", earlier: tuple[float, str] | None = None
-                     ) -> Finding | None:
+    def judge_metric(self, metric: str, value: float, unit: str = "", earlier: tuple[float, str] | None = None,
+                     english: bool = False) -> Finding | None:
         self.asked.append((metric, value, unit))
         if metric != "逾期率":
             return None
@@ -44,10 +44,15 @@ def test_a_figure_the_articles_judge_is_followed_by_their_line_cited() -> None:
     assert [(s.doc_id, s.title) for s in reply.sources] == [("900_demo", "演示文章")]
 
 
-def test_a_figure_the_articles_say_nothing_about_is_said_plainly() -> None:
-    reply = step(Shelf()).handle(TurnContext("DSO多少：应收账款300万，上季度赊销600万", Session("s")))
+def test_a_figure_the_articles_say_nothing_about_is_said_plainly_when_asked_about() -> None:
+    reply = step(Shelf()).handle(TurnContext("DSO多少，偏高吗：应收账款300万，上季度赊销600万", Session("s")))
     assert reply is not None and reply.answer.endswith(NO_BENCHMARK.format(metric="DSO"))
     assert reply.sources == []
+
+
+def test_a_plain_calculation_is_not_followed_by_a_missing_benchmark() -> None:
+    reply = step(Shelf()).handle(TurnContext("DSO多少：应收账款300万，上季度赊销600万", Session("s")))
+    assert reply is not None and "资料" not in reply.answer and reply.answer.endswith("天。")
 
 
 def test_a_clarifying_question_is_not_judged() -> None:
@@ -91,13 +96,13 @@ def test_a_verdict_follow_up_needs_a_calculation_in_the_turn_before() -> None:
 class CarelessShelf(Shelf):
     """Articles whose verdict would state a figure found neither in its source nor in the calculation."""
 
-    def judge_metric(self, metric: str, value: float, unit: str = "", earlier: tuple[float, str] | None = None
-                     ) -> Finding | None:
+    def judge_metric(self, metric: str, value: float, unit: str = "", earlier: tuple[float, str] | None = None,
+                     english: bool = False) -> Finding | None:
         return Finding(f"{value:g}{unit}，行业均值约为9%{{0}}。", (LINE,))
 
 
 def test_a_verdict_with_a_figure_from_nowhere_is_not_shown() -> None:
-    reply = step(CarelessShelf()).handle(TurnContext("逾期率多少：应收账款800万，逾期200万", Session("s")))
+    reply = step(CarelessShelf()).handle(TurnContext("逾期率多少，高吗：应收账款800万，逾期200万", Session("s")))
     assert reply is not None and "9%" not in reply.answer
     assert reply.answer.endswith(NO_BENCHMARK.format(metric="逾期率")) and reply.sources == []
 

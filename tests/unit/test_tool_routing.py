@@ -83,8 +83,8 @@ def test_knowledge_questions_are_not_for_the_tools(question: str) -> None:
     ("question", "figure"),
     [
         ("应收账款500万，上季度赊销900万，DSO是多少", "500万 ÷ 900万 × 90 = 50.0天"),
-        ("what is the DSO if AR is 2.5m and annual credit sales 12m", "250万 ÷ 1200万 × 365 = 76.0天"),
-        ("AR 720k, credit sales this quarter 1.62M, what's our DSO?", "72万 ÷ 162万 × 90 = 40.0天"),
+        ("what is the DSO if AR is 2.5m and annual credit sales 12m", "2,500,000 ÷ 12,000,000 × 365 = 76.0 days"),
+        ("DSO please: AR 640k, quarterly credit sales 1.44M", "640,000 ÷ 1,440,000 × 90 = 40.0 days"),
         ("过去60天一共赊销了300万，现在账上应收还有120万，DSO算下来几天？", "120万 ÷ 300万 × 60 = 24.0天"),
         ("流动资产300万，流动负债200万，流动比率多少？", "1.50"),
         ("逾期50万，应收200万，逾期率是多少", "25.0%"),
@@ -127,8 +127,10 @@ def test_buyer_question_without_a_name_asks_which_buyer() -> None:
 
 def test_buyer_answer_shows_grade_meaning_limit_behaviour_and_caution() -> None:
     reply = make_router(FakeService([HUAXIN])).handle("华信的信用评分", session())
-    for text in ("佛山华信金属材料有限公司", "9/10", "10 = 已违约", "建议信用限额：0元", "平均逾期 44 天", "⚠"):
+    assert reply.answer.startswith("佛山华信金属材料有限公司（CN1049）信用等级为9/10（很高风险）。")
+    for text in ("建议信用限额为0元", "平均逾期44天", "⚠"):
         assert text in reply.answer
+    assert len(reply.answer.splitlines()) == 3  # the answer, the rest of its risk in a line, the caution
     assert reply.tool_calls[0].name == "buyer_lookup"
 
 

@@ -29,10 +29,11 @@ from knowledge.constants import (
     LEAD_COVERAGE_WEIGHT,
     LEAD_POOL,
     STRONG_MEANING,
+    STRAY_FIGURE_SHARE,
     STRONG_MEANING_CONFIDENCE,
     SUPPORT_SHARE,
 )
-from knowledge.cover import cover_verdict, coverage_disagreement
+from knowledge.cover import cover_verdict, coverage_disagreement, yes_verdict
 from knowledge.facts import Fact, extract_facts
 from knowledge.formatting import (
     Citation,
@@ -41,6 +42,7 @@ from knowledge.formatting import (
     conflict_line,
     disagreement_line,
     english_gist,
+    figure_lead,
     framed,
     full_width,
     strip_end,
@@ -61,12 +63,12 @@ __all__ = ["Citation", "Composer", "Composition"]
 # The unit class of figure that answers each numeric kind of question.
 _KIND_UNITS = {"duration": {"days", "months"}, "percent": {"percent"}}
 _PROBE = 6  # the best candidates searched for the asked kind of figure
-_GIST_UNITS = {"days", "months", "percent"}  # figures an English gist may state
+_GIST_UNITS = {"days", "months", "percent"}  # figures an English gist may state (and a lead may restate)
 # Asked kinds answered by a sentence holding a fact of the same kind.
 _FACT_KINDS = {"threshold", "duration", "percent", "step", "definition"}
 # The asking words that want a number (or a date computed from one); "什么时候/何时" alone may be
 # answered by a condition ("逾期时间较长时").
-_ASKS_FIGURE = re.compile(r"多久|多长|多少|几[天日个年周号成次]|哪天|哪一天|最晚|最迟|百分|比例|占比|how (long|many|much)|deadline|last day|percent", re.I)
+_ASKS_FIGURE = re.compile(r"多久|多长|多少|(?<!好)几[天日个年周号成次]|哪天|哪一天|最晚|最迟|百分|比例|占比|how (long|many|much)|deadline|last day|percent", re.I)
 # "X和Y有什么区别": a comparison of two named things; the articles answer it only when they know both.
 _COMPARISON = re.compile(
     r"(?P<a>[^\s，,。？?！!；;]{1,16}?)(?:和|与|跟|同|比|或|还是|versus|vs\.?)(?P<b>[^\s，,。？?！!；;]{1,16}?)"
@@ -239,12 +241,23 @@ class Composer(SentenceScorer):
         dis = coverage_disagreement(self, query, candidates, similar, query_vector) if asks_cover else None
         # a plain "no" only when the articles agree and the question is in Chinese
         verdict = None if finding or dis or question.english else cover_verdict(query, candidates, self.weights)
-        if verdict is not None:
-            chosen = (verdict[1] + [c for c in chosen if c not in verdict[1]])[:2]
+        yes = None if verdict or finding or dis or question.english else yes_verdict(query, candidates, self)
+        if verdict is not None or yes is not None:
+            first = verdict[1] if verdict else [yes[1]]
+            chosen = (first + [c for c in chosen if c not in first])[:2]
+        units = set().union(*(_KIND_UNITS.get(k, set()) for k in question.kinds)) | (asked_units_of(query) & _GIST_UNITS)
+        restated = "" if finding or asks_cover or question.english else self._restated(question, chosen[0], units)
+        # a figure is stray when none is asked, or the lead already restates the asked one (an English
+        # question shares no words with the quotes: they all stay)
+        if not question.english and (restated or not _ASKS_FIGURE.search(question.text)):
+            chosen = self._without_stray_figures(chosen, content_terms(f"{context} {query}"))
         citations = Citations(self.titles)
         lead, support = self._lead(question, finding, chosen, citations)
+        if yes is not None or restated:
+            mark = citations.mark(chosen[0].sentence.doc_id, chosen[0].sentence.text)
+            # the verdict, then the sentence that says so; or the asked figure with its event, for the whole sentence
+            lead, support = (f"{yes[0]}{mark}。", [lead]) if yes else (f"{restated}{mark}。", support)
         lines = [body(f"{verdict[0]}{lead}" if verdict else lead, support)]
-        units = set().union(*(_KIND_UNITS.get(k, set()) for k in question.kinds)) | (asked_units_of(query) & _GIST_UNITS)
         if question.english and finding is None and (gist := english_gist(chosen[0].sentence, units, citations)):
             lines.insert(0, gist)  # the asked figure in the asker's language; the quotes stay Chinese
         conflicts = [] if finding else self._topic_conflicts(query, candidates, chosen)
@@ -255,6 +268,33 @@ class Composer(SentenceScorer):
         semantic = _best_meaning(similar, question.english)
         confidence = self._confidence(query, candidates, finding is not None, semantic)
         return Composition(full_width("\n".join(lines)), citations.citations(scores), confidence, conflicts, semantic)
+
+    def _restated(self, question: Question, lead: Candidate, units: set[str]) -> str:
+        """The lead sentence's asked figure as a short answer ("收到文件后，一般20-40个工作日内付款"), or "".
+
+        Only for a question that asks a figure, and a sentence stating exactly one figure of the asked kind (a
+        schedule of several is its own answer); the restatement keeps only the sentence's own figures."""
+        if not units or not _ASKS_FIGURE.search(question.text):
+            return ""
+        stated = [f for f in figures(lead.sentence.text, levels_only=False) if f.unit in units and f.text]
+        if len({f.value for f in stated}) != 1:
+            return ""
+        text = figure_lead(lead.sentence.text, stated[0].text)
+        return text if text and not ungrounded(text, [lead.sentence.text]) else ""
+
+    def _without_stray_figures(self, chosen: list[Candidate], words: list[str]) -> list[Candidate]:
+        """The lead and the supporting sentences, less those that bring in a figure (days, a share) while saying
+        much less of the question than the lead does (:data:`STRAY_FIGURE_SHARE`): "30-60个工作日内赔付" does
+        not support an answer on filing online."""
+        floor = STRAY_FIGURE_SHARE * self.relevance(words, chosen[0].sentence) if words else 0.0
+
+        def stray(c: Candidate) -> bool:
+            stated = [f for f in figures(c.sentence.text, levels_only=False) if f.unit in _GIST_UNITS]
+            # (a figure whose own clause is about the question is no stray: "逾期账款占比超过15%" for "占比到多少")
+            return bool(stated) and self.relevance(words, c.sentence) < floor and all(
+                self.weights.coverage(words, f.clause) < floor for f in stated)
+
+        return [chosen[0]] + [c for c in chosen[1:] if not stray(c)]
 
     def _confidence(self, query: str, candidates: list[Candidate], found: bool, semantic: float | None) -> float:
         """How well the articles support an answer: the best coverage of the question's words, raised for a

@@ -27,6 +27,15 @@ _NEAR = 6  # the close candidates whose exclusions may answer the question
 _NEAR_COVER = 10  # a covering sentence this high among the candidates speaks to the question
 _NEAR_MEANING = 15  # ...or this high among all sentences by meaning alone (dev conflict questions)
 _EXCLUDED_MARGIN = 0.025  # excluded items this close (cosine) to the closest one may be what is asked (dev)
+# A cover word introducing what is covered ("承保买方破产、拖欠等风险", "保障范围涵盖…"); not "不承保",
+# not a time ("承保前") and not the scope itself ("承保范围").
+_COVER_WORD = re.compile(r"(?<![不未非])(?:承保(?!前|后|范围|条件|能力)|涵盖|包含)")
+_ITEM_SPLIT = re.compile(r"[、，,；;/：:（）()]|以及|及|和|或|如|例如")
+_LIST_END = re.compile(r"[，,](?!以及|及|和|或|还有|如|例如|比如)|[；;。]")
+# A term in this share of the article sentences or fewer names a particular event (破产, 拖欠), not the
+# field's general words (损失, 账款, 风险). Set on dev's cover questions.
+_EVENT_SHARE = 0.08
+_NEGATED = re.compile(r"(没|没有|未|不是|并未|还没)$")
 
 
 def cover_verdict(query: str, candidates: list[Candidate], weights: TermWeights) -> tuple[str, list[Candidate]] | None:
@@ -48,6 +57,43 @@ def cover_verdict(query: str, candidates: list[Candidate], weights: TermWeights)
     for cand in candidates[:_NEAR]:
         if any(named & set(terms(item)) for item in excluded_items(cand.sentence.text)):
             return "一般不赔：", [cand]
+    return None
+
+
+def covered_items(text: str) -> list[str]:
+    """What a sentence names as covered, after its cover word and before any exclusion word
+    ("主要承保买方破产或长期拖欠等风险，但不包括纠纷" -> 买方破产, 长期拖欠等风险)."""
+    match = _COVER_WORD.search(text)
+    if match is None:
+        return []
+    end = _EXCLUDES.search(text, match.end())
+    listed = text[match.end() : end.start() if end else len(text)]
+    stop = _LIST_END.search(listed)  # "承保A、B等风险，既保护…": the list ends where a new clause starts
+    items = (i.strip(" 。等") for i in _ITEM_SPLIT.split(listed[: stop.start() if stop else len(listed)]))
+    return [i for i in items if len(i) >= 2 and terms(i)]
+
+
+def yes_verdict(query: str, candidates: list[Candidate], scorer: SentenceScorer) -> tuple[str, Candidate] | None:
+    """For "能赔吗": "能赔：X属于承保范围" and the close sentence that names the asked event X as covered.
+
+    The event is a rare term of the question (:data:`_EVENT_SHARE`; not negated: "没破产") that a close
+    sentence names after its cover word; no sentence of the articles may list it as excluded. None when unsure.
+    """
+    if not ("cover" in understand(query).kinds or asks_coverage(query)) or _ASKS_ALL.search(query):
+        return None
+    limit = max(_EVENT_SHARE * len(scorer.pool), _NAMED_DF)  # (a small corpus: as rare as a named risk)
+    named = [t for t in dict.fromkeys(terms(query)) if 0 < scorer.weights.df.get(t, 0) <= limit
+             and t not in GENERIC and not _NEGATED.search(query[: max(query.find(t), 0)])]
+    excluded = {t for item, _ in scorer.excluded for t in terms(item)}
+    if not named or excluded & set(named):
+        return None  # a named thing the articles exclude anywhere: no plain "yes"
+    for cand in candidates[:_NEAR]:
+        cover = _COVER_WORD.search(cand.sentence.text)
+        if cover is None or _EXCLUDES.search(cand.sentence.text[: cover.start()]):
+            continue  # "…不赔，但承保…": a sentence opening with an exclusion is no plain "yes"
+        item = next((i for i in covered_items(cand.sentence.text) if any(t in i for t in named)), None)
+        if item is not None:
+            return f"能赔：{item}属于承保范围", cand
     return None
 
 

@@ -1,0 +1,100 @@
+"""Answer first: a plain "能赔" when the asked event is what the articles cover, the asked figure restated
+with its event, and supporting sentences that bring in a figure nobody asked about left out.
+
+The articles here are invented (a fictional insurer's wording); none comes from the evaluation sets.
+"""
+
+from __future__ import annotations
+
+from knowledge.answering import Composer
+from knowledge.conflicts import figures
+from knowledge.cover import covered_items
+from knowledge.formatting import Citations, conflict_line, figure_lead
+from knowledge.conflicts import Conflict
+from knowledge.sentences import Sentence
+from knowledge.types import Chunk, Hit
+
+SCOPE = Chunk(
+    "010_s#faq1", "010_s", "保单条款", "faq", "保单保哪些情况?",
+    "本保单承保进口商清盘或恶意赖账造成的货款损失，理赔时需提供往来单据。投保企业可按季度调整投保名单。",
+    0, 0,
+)
+CARVE_OUT = Chunk(
+    "011_c#faq1", "011_c", "除外条款", "faq", "哪些情况不在保单内?",
+    "以下情形不赔：进口商清盘前已发生的贸易纠纷、运输途中的货损。",
+    0, 0,
+)
+PAYOUT = Chunk(
+    "012_p#faq1", "012_p", "赔款时效", "faq", "赔款多久到账?",
+    "多数保险公司在收到齐全的索赔单据后,通常在20-40个工作日内支付赔款。理赔顾问会全程跟进案件。",
+    0, 0,
+)
+ONLINE = Chunk(
+    "013_o#faq1", "013_o", "索赔单据提交", "faq", "索赔单据怎么交?",
+    "索赔单据可以通过网上系统提交，无需邮寄纸质件。保险公司一般在20个工作日内支付索赔单据对应的赔款。",
+    0, 0,
+)
+SCHEDULE = Chunk(
+    "014_d#sec1", "014_d", "催款安排", "section", "催款安排",
+    "催款可以分步走：逾期5日内电话提醒；20天后寄发律师函。",
+    0, 0,
+)
+
+
+def hits(*chunks: Chunk) -> list[Hit]:
+    return [Hit(c, 0.9 - 0.1 * i, 0.9, 3.0) for i, c in enumerate(chunks)]
+
+
+def test_covered_items_are_the_list_after_the_cover_word() -> None:
+    assert covered_items("本保单承保进口商清盘或恶意赖账造成的货款损失，理赔时需提供往来单据。") == [
+        "进口商清盘", "恶意赖账造成的货款损失"]
+    assert covered_items("保障范围涵盖各类付款违约，但不包括汇兑损失。") == ["各类付款违约"]
+    assert covered_items("本保单不承保运输货损。") == []
+
+
+def test_a_cover_question_naming_a_covered_event_is_answered_yes_first() -> None:
+    composer = Composer([SCOPE, PAYOUT])
+    result = composer.compose("我们的进口商清盘了，这批货款保险赔吗", hits(SCOPE, PAYOUT))
+    assert result is not None and result.text.startswith("能赔：进口商清盘属于承保范围[1]。本保单承保")
+
+
+def test_no_yes_when_the_question_denies_the_covered_event() -> None:
+    composer = Composer([SCOPE, PAYOUT])
+    result = composer.compose("进口商没清盘，只是一直拖着，保险赔吗", hits(SCOPE, PAYOUT))
+    assert result is not None and not result.text.startswith("能赔")
+
+
+def test_no_yes_when_another_article_excludes_what_was_named() -> None:
+    composer = Composer([SCOPE, CARVE_OUT, PAYOUT])
+    result = composer.compose("进口商清盘了，之前还有贸易纠纷，保险赔吗", hits(SCOPE, CARVE_OUT))
+    assert result is not None and not result.text.startswith("能赔")
+
+
+def test_the_asked_figure_is_restated_with_its_event_and_condition() -> None:
+    assert figure_lead("多数保险公司在收到齐全的索赔单据后,通常在20-40个工作日内支付赔款。", "20-40个工作日") == (
+        "收到齐全的索赔单据后，一般20-40个工作日内支付赔款")
+    assert figure_lead("理赔小组平均在单据补齐后12个工作日内结案。", "12个工作日") == "单据补齐后平均12个工作日内结案"
+    composer = Composer([PAYOUT, SCOPE])
+    result = composer.compose("索赔单据交齐以后，一般多少个工作日能拿到赔款？", hits(PAYOUT, SCOPE))
+    assert result is not None and result.text.startswith("收到齐全的索赔单据后，一般20-40个工作日内支付赔款[1]。")
+
+
+def test_a_schedule_of_several_figures_is_not_cut_to_one() -> None:
+    composer = Composer([SCHEDULE, SCOPE])
+    result = composer.compose("逾期多少天该寄律师函", hits(SCHEDULE, SCOPE))
+    assert result is not None and result.text.startswith("催款可以分步走")
+
+
+def test_a_supporting_sentence_with_a_figure_nobody_asked_for_is_left_out() -> None:
+    composer = Composer([ONLINE, SCOPE])
+    result = composer.compose("索赔单据能在网上系统交吗", hits(ONLINE, SCOPE))
+    assert result is not None and result.text.startswith("索赔单据可以通过网上系统提交")
+    assert "20个工作日" not in result.text
+
+
+def test_a_conflict_line_keeps_a_figure_with_a_thousands_separator() -> None:
+    one = Sentence("甲库收录超过6,500万家企业的付款记录。", "020_a", "020_a#1", 0)
+    two = Sentence("乙库收录1亿家企业。", "021_b", "021_b#1", 0)
+    assert [f.value for f in figures(one.text)] == ["6500"]
+    line = conflict_line(Conflict("companies", (one, two)), Citations({}))
+    assert "6,500万家" in line

@@ -239,12 +239,10 @@ class Composer(SentenceScorer):
             chosen = [clear] + chosen[:1]  # one sentence says it far better in meaning than any other
         asks_cover = "cover" in question.kinds or asks_coverage(query)
         dis = coverage_disagreement(self, query, candidates, similar, query_vector) if asks_cover else None
-        # a plain "no" only when the articles agree and the question is in Chinese
-        verdict = None if finding or dis or question.english else cover_verdict(query, candidates, self.weights)
-        yes = None if verdict or finding or dis or question.english else yes_verdict(query, candidates, self)
-        if verdict is not None or yes is not None:
-            first = verdict[1] if verdict else [yes[1]]
-            chosen = (first + [c for c in chosen if c not in first])[:2]
+        # a plain "no" (or "yes") only when the articles agree and the question is in Chinese
+        verdict = None if finding or dis or question.english else self._verdict(query, candidates)
+        if verdict is not None:
+            chosen = (verdict[1] + [c for c in chosen if c not in verdict[1]])[:2]
         units = set().union(*(_KIND_UNITS.get(k, set()) for k in question.kinds)) | (asked_units_of(query) & _GIST_UNITS)
         restated = "" if finding or asks_cover or question.english else self._restated(question, chosen[0], units)
         # a figure is stray when none is asked, or the lead already restates the asked one (an English
@@ -252,12 +250,7 @@ class Composer(SentenceScorer):
         if not question.english and (restated or not _ASKS_FIGURE.search(question.text)):
             chosen = self._without_stray_figures(chosen, content_terms(f"{context} {query}"))
         citations = Citations(self.titles)
-        lead, support = self._lead(question, finding, chosen, citations)
-        if yes is not None or restated:
-            mark = citations.mark(chosen[0].sentence.doc_id, chosen[0].sentence.text)
-            # the verdict, then the sentence that says so; or the asked figure with its event, for the whole sentence
-            lead, support = (f"{yes[0]}{mark}。", [lead]) if yes else (f"{restated}{mark}。", support)
-        lines = [body(f"{verdict[0]}{lead}" if verdict else lead, support)]
+        lines = [self._opening(question, finding, verdict, restated, chosen, citations)]
         if question.english and finding is None and (gist := english_gist(chosen[0].sentence, units, citations)):
             lines.insert(0, gist)  # the asked figure in the asker's language; the quotes stay Chinese
         conflicts = [] if finding else self._topic_conflicts(query, candidates, chosen)
@@ -268,6 +261,28 @@ class Composer(SentenceScorer):
         semantic = _best_meaning(similar, question.english)
         confidence = self._confidence(query, candidates, finding is not None, semantic)
         return Composition(full_width("\n".join(lines)), citations.citations(scores), confidence, conflicts, semantic)
+
+    def _verdict(self, query: str, candidates: list[Candidate]) -> tuple[str, list[Candidate]] | None:
+        """For "能赔吗": a prefix "一般不赔：" (joined to the sentence that says so) or a sentence of its own,
+        "能赔：X属于承保范围" (followed by the covering sentence), or None when unsure."""
+        no = cover_verdict(query, candidates, self.weights)
+        if no is not None:
+            return no
+        yes = yes_verdict(query, candidates, self)
+        return (yes[0], [yes[1]]) if yes else None
+
+    def _opening(
+        self, question: Question, finding: Finding | None, verdict: tuple[str, list[Candidate]] | None,
+        restated: str, chosen: list[Candidate], citations: Citations,
+    ) -> str:
+        """The body: the first sentence in the user's terms (a verdict, the asked figure restated, a finding or
+        the best sentence), then its support."""
+        lead, support = self._lead(question, finding, chosen, citations)
+        if verdict is not None and not verdict[0].endswith("："):  # a sentence of its own: cited, the proof after it
+            return body(f"{verdict[0]}{citations.mark(chosen[0].sentence.doc_id, chosen[0].sentence.text)}。", [lead])
+        if restated:  # the asked figure with its event, in place of the whole sentence
+            return body(f"{restated}{citations.mark(chosen[0].sentence.doc_id, chosen[0].sentence.text)}。", support)
+        return body(f"{verdict[0]}{lead}" if verdict else lead, support)
 
     def _restated(self, question: Question, lead: Candidate, units: set[str]) -> str:
         """The lead sentence's asked figure as a short answer ("收到文件后，一般20-40个工作日内付款"), or "".
@@ -289,10 +304,8 @@ class Composer(SentenceScorer):
         floor = STRAY_FIGURE_SHARE * self.relevance(words, chosen[0].sentence) if words else 0.0
 
         def stray(c: Candidate) -> bool:
-            stated = [f for f in figures(c.sentence.text, levels_only=False) if f.unit in _GIST_UNITS]
-            # (a figure whose own clause is about the question is no stray: "逾期账款占比超过15%" for "占比到多少")
-            return bool(stated) and self.relevance(words, c.sentence) < floor and all(
-                self.weights.coverage(words, f.clause) < floor for f in stated)
+            stated = {f.unit for f in figures(c.sentence.text, levels_only=False)} & _GIST_UNITS
+            return bool(stated) and self.relevance(words, c.sentence) < floor
 
         return [chosen[0]] + [c for c in chosen[1:] if not stray(c)]
 
@@ -339,8 +352,10 @@ class Composer(SentenceScorer):
                 lead = finding.lead.format(*marks)
                 support = [f"{strip_end(self._pool_text(f))}{m}。" for f, m in zip(finding.facts, marks, strict=True)
                            if strip_end(f.sentence) not in lead and not (f.detail and f.detail in lead)]
+                # a step is supported by its own procedure only, not by another one's ("首先…" of another task)
+                own = {f.chunk_id for f in finding.facts} if any(f.kind == "step" for f in finding.facts) else None
                 rest = [c for c in chosen if c.sentence.text not in {self._pool_text(f) for f in finding.facts}
-                        and not _introduces_list(c.sentence.text)]
+                        and not _introduces_list(c.sentence.text) and (own is None or c.sentence.chunk_id in own)]
                 support += [framed(c.sentence, self.chunks[c.sentence.chunk_id], citations) + "。" for c in rest[:1]]
                 return lead, support
             logger.debug("a finding cites no source for one of its figures; answering from sentences")

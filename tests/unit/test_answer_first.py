@@ -7,10 +7,10 @@ The articles here are invented (a fictional insurer's wording); none comes from 
 from __future__ import annotations
 
 from knowledge.answering import Composer
-from knowledge.conflicts import figures
-from knowledge.cover import covered_items
+from knowledge.conflicts import Conflict, figures
+from knowledge.cover import covered_items, yes_verdict
 from knowledge.formatting import Citations, conflict_line, figure_lead
-from knowledge.conflicts import Conflict
+from knowledge.questions import content_terms
 from knowledge.sentences import Sentence
 from knowledge.types import Chunk, Hit
 
@@ -29,9 +29,9 @@ PAYOUT = Chunk(
     "多数保险公司在收到齐全的索赔单据后,通常在20-40个工作日内支付赔款。理赔顾问会全程跟进案件。",
     0, 0,
 )
-ONLINE = Chunk(
-    "013_o#faq1", "013_o", "索赔单据提交", "faq", "索赔单据怎么交?",
-    "索赔单据可以通过网上系统提交，无需邮寄纸质件。保险公司一般在20个工作日内支付索赔单据对应的赔款。",
+NOTES = Chunk(
+    "015_n#sec1", "015_n", "理赔须知", "section", "理赔须知",
+    "索赔单据可以通过网上系统提交，无需邮寄纸质件。赔款一般在20个工作日内到账。单据缺漏的可以事后补交。",
     0, 0,
 )
 SCHEDULE = Chunk(
@@ -65,9 +65,11 @@ def test_no_yes_when_the_question_denies_the_covered_event() -> None:
 
 
 def test_no_yes_when_another_article_excludes_what_was_named() -> None:
-    composer = Composer([SCOPE, CARVE_OUT, PAYOUT])
-    result = composer.compose("进口商清盘了，之前还有贸易纠纷，保险赔吗", hits(SCOPE, CARVE_OUT))
-    assert result is not None and not result.text.startswith("能赔")
+    question = "进口商清盘了，保险赔吗"
+    alone = Composer([SCOPE, PAYOUT])
+    assert yes_verdict(question, alone.candidates(question, "", hits(SCOPE), False)[:1], alone) is not None
+    both = Composer([SCOPE, CARVE_OUT, PAYOUT])  # the carve-out is no candidate here: it is excluded all the same
+    assert yes_verdict(question, both.candidates(question, "", hits(SCOPE), False)[:1], both) is None
 
 
 def test_the_asked_figure_is_restated_with_its_event_and_condition() -> None:
@@ -86,10 +88,12 @@ def test_a_schedule_of_several_figures_is_not_cut_to_one() -> None:
 
 
 def test_a_supporting_sentence_with_a_figure_nobody_asked_for_is_left_out() -> None:
-    composer = Composer([ONLINE, SCOPE])
-    result = composer.compose("索赔单据能在网上系统交吗", hits(ONLINE, SCOPE))
-    assert result is not None and result.text.startswith("索赔单据可以通过网上系统提交")
-    assert "20个工作日" not in result.text
+    composer = Composer([NOTES, SCOPE])
+    question = "索赔单据能在网上系统交吗"
+    found = composer.candidates(question, "", hits(NOTES), False)
+    online, payout, late = (next(c for c in found if word in c.sentence.text) for word in ("网上", "到账", "补交"))
+    kept = composer._without_stray_figures([online, payout, late], content_terms(question))
+    assert kept == [online, late]  # a sentence without a figure is not judged here
 
 
 def test_a_conflict_line_keeps_a_figure_with_a_thousands_separator() -> None:
@@ -98,3 +102,22 @@ def test_a_conflict_line_keeps_a_figure_with_a_thousands_separator() -> None:
     assert [f.value for f in figures(one.text)] == ["6500"]
     line = conflict_line(Conflict("companies", (one, two)), Citations({}))
     assert "6,500万家" in line
+
+
+OVERDUE_STEPS = Chunk(
+    "030_a#sec1", "030_a", "账款管理", "section", "逾期账款催收",
+    "货款逾期未付时，首先电话提醒买家财务；其次寄发书面催款函；最后委托律师发函。", 0, 0,
+)
+SETUP_STEPS = Chunk(
+    "031_b#sec1", "031_b", "信用体系", "section", "搭建信用管理",
+    "搭建信用管理时，首先制定书面信用政策；其次建立买家档案；最后设置分级审批。", 0, 0,
+)
+
+
+def test_the_first_step_is_of_the_procedure_for_the_asked_situation_and_only_it_supports() -> None:
+    composer = Composer([OVERDUE_STEPS, SETUP_STEPS])
+    late = composer.compose("买家货款逾期没付，第一步该做什么", hits(SETUP_STEPS, OVERDUE_STEPS))
+    assert late is not None and late.text.startswith("第一步是电话提醒买家财务[1]。")
+    assert "书面信用政策" not in late.text  # the other procedure's steps say nothing of this situation
+    setup = composer.compose("公司要搭建信用管理，第一步做什么", hits(OVERDUE_STEPS, SETUP_STEPS))
+    assert setup is not None and setup.text.startswith("第一步是制定书面信用政策[1]。")

@@ -244,6 +244,8 @@ class Composer(SentenceScorer):
         if verdict is not None:
             chosen = (verdict[1] + [c for c in chosen if c not in verdict[1]])[:2]
         units = set().union(*(_KIND_UNITS.get(k, set()) for k in question.kinds)) | (asked_units_of(query) & _GIST_UNITS)
+        if not (finding or verdict or asks_cover or chosen[0] is clear) and _ASKS_FIGURE.search(question.text):
+            chosen = _figure_first(chosen, units)  # (a clear winner in meaning keeps the lead)
         restated = "" if finding or asks_cover or question.english else self._restated(question, chosen[0], units)
         # a figure is stray when none is asked, or the lead already restates the asked one (an English
         # question shares no words with the quotes: they all stay)
@@ -426,6 +428,13 @@ def _best_meaning(similar: tuple[np.ndarray, np.ndarray] | None, english: bool) 
         return None
     # an English question against Chinese sentences scores lower than the same question in Chinese
     return float(similar[0].max()) + (CROSS_LINGUAL_OFFSET if english else 0.0)
+
+
+def _figure_first(chosen: list[Candidate], units: set[str]) -> list[Candidate]:
+    """For a question asking a figure, the first chosen sentence stating one of the asked kind leads (a sentence
+    naming the subject without the figure goes after it)."""
+    stating = next((c for c in chosen if any(f.unit in units for f in figures(c.sentence.text, levels_only=False))), None)
+    return chosen if stating is None else [stating] + [c for c in chosen if c is not stating]
 
 
 def _introduces_list(text: str) -> bool:

@@ -129,6 +129,8 @@ def figure_lead(text: str, figure: str) -> str:
     if n < 0:
         return ""
     clause = clauses[n].strip()
+    if "、" in clause:  # a listed item states it: "周转天数延长、逾期占比超过15%、…" -> the item alone
+        clause = next(item for item in clause.split("、") if figure in item)
     at = clause.find(figure)
     hedge = _HEDGE.search(clause[:at])
     word = ""

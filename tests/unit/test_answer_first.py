@@ -76,6 +76,7 @@ def test_the_asked_figure_is_restated_with_its_event_and_condition() -> None:
     assert figure_lead("多数保险公司在收到齐全的索赔单据后,通常在20-40个工作日内支付赔款。", "20-40个工作日") == (
         "收到齐全的索赔单据后，一般20-40个工作日内支付赔款")
     assert figure_lead("理赔小组平均在单据补齐后12个工作日内结案。", "12个工作日") == "单据补齐后平均12个工作日内结案"
+    assert figure_lead("预警信号有三个：库存积压、退货率超过8%、订单骤减。", "8%") == "退货率超过8%"
     composer = Composer([PAYOUT, SCOPE])
     result = composer.compose("索赔单据交齐以后，一般多少个工作日能拿到赔款？", hits(PAYOUT, SCOPE))
     assert result is not None and result.text.startswith("收到齐全的索赔单据后，一般20-40个工作日内支付赔款[1]。")
@@ -121,3 +122,15 @@ def test_the_first_step_is_of_the_procedure_for_the_asked_situation_and_only_it_
     assert "书面信用政策" not in late.text  # the other procedure's steps say nothing of this situation
     setup = composer.compose("公司要搭建信用管理，第一步做什么", hits(OVERDUE_STEPS, SETUP_STEPS))
     assert setup is not None and setup.text.startswith("第一步是制定书面信用政策[1]。")
+
+
+SIGNALS = Chunk(
+    "016_w#sec1", "016_w", "库存风险", "section", "库存风险",
+    "退货率占比是库存风险要警惕的首要指标。出现以下信号要警惕：库存积压、退货率超过8%、订单骤减。", 0, 0,
+)
+
+
+def test_for_a_figure_question_the_sentence_stating_the_figure_leads_and_is_cut_to_its_item() -> None:
+    composer = Composer([SIGNALS, SCOPE])
+    result = composer.compose("退货率占比到多少就要警惕", hits(SIGNALS, SCOPE))
+    assert result is not None and result.text.startswith("退货率超过8%[1]。")

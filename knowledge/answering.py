@@ -301,7 +301,7 @@ class Composer(SentenceScorer):
 
     def _without_stray_figures(self, chosen: list[Candidate], words: list[str]) -> list[Candidate]:
         """The lead and the supporting sentences, less those that bring in a figure (days, a share) while saying
-        much less of the question than the lead does (:data:`STRAY_FIGURE_SHARE`): "30-60个工作日内赔付" does
+        much less of the question than the lead does (:data:`STRAY_FIGURE_SHARE`): "20-40个工作日内付款" does
         not support an answer on filing online."""
         floor = STRAY_FIGURE_SHARE * self.relevance(words, chosen[0].sentence) if words else 0.0
 

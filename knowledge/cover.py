@@ -27,7 +27,7 @@ _NEAR = 6  # the close candidates whose exclusions may answer the question
 _NEAR_COVER = 10  # a covering sentence this high among the candidates speaks to the question
 _NEAR_MEANING = 15  # ...or this high among all sentences by meaning alone (dev conflict questions)
 _EXCLUDED_MARGIN = 0.025  # excluded items this close (cosine) to the closest one may be what is asked (dev)
-# A cover word introducing what is covered ("承保买方破产、拖欠等风险", "保障范围涵盖…"); not "不承保",
+# A cover word introducing what is covered ("承保进口商清盘、恶意赖账等风险", "保障范围涵盖…"); not "不承保",
 # not a time ("承保前") and not the scope itself ("承保范围").
 _COVER_WORD = re.compile(r"(?<![不未非])(?:承保(?!前|后|范围|条件|能力)|涵盖|包含)")
 _ITEM_SPLIT = re.compile(r"[、，,；;/：:（）()]|以及|及|和|或|如|例如")

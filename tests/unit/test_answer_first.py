@@ -117,10 +117,10 @@ SETUP_STEPS = Chunk(
 
 def test_the_first_step_is_of_the_procedure_for_the_asked_situation_and_only_it_supports() -> None:
     composer = Composer([OVERDUE_STEPS, SETUP_STEPS])
-    late = composer.compose("买家货款逾期没付，第一步该做什么", hits(SETUP_STEPS, OVERDUE_STEPS))
+    late = composer.compose("买家货款逾期没付的话第一步怎么处理呢", hits(SETUP_STEPS, OVERDUE_STEPS))
     assert late is not None and late.text.startswith("第一步是电话提醒买家财务[1]。")
     assert "书面信用政策" not in late.text  # the other procedure's steps say nothing of this situation
-    setup = composer.compose("公司要搭建信用管理，第一步做什么", hits(OVERDUE_STEPS, SETUP_STEPS))
+    setup = composer.compose("公司打算搭建信用管理的第一步是啥呢", hits(OVERDUE_STEPS, SETUP_STEPS))
     assert setup is not None and setup.text.startswith("第一步是制定书面信用政策[1]。")
 
 

@@ -251,14 +251,17 @@ class Composer(SentenceScorer):
         # question shares no words with the quotes: they all stay)
         if not question.english and (restated or not _ASKS_FIGURE.search(question.text)):
             chosen = self._without_stray_figures(chosen, content_terms(f"{context} {query}"))
+        conflicts = [] if finding else self._topic_conflicts(query, candidates, chosen)
         citations = Citations(self.titles)
-        lines = [self._opening(question, finding, verdict, restated, chosen, citations)]
+        lines = []
+        if dis is not None and not conflicts:
+            # the articles disagree on the asked risk: that is the answer, first; the quotes it makes go
+            lines.append(disagreement_line(dis.term, dis.excluded, dis.covered, citations))
+            chosen = [c for c in chosen if c.sentence not in (dis.excluded, dis.covered)] or chosen
+        lines.append(self._opening(question, finding, verdict, restated, chosen, citations))
         if question.english and finding is None and (gist := english_gist(chosen[0].sentence, units, citations)):
             lines.insert(0, gist)  # the asked figure in the asker's language; the quotes stay Chinese
-        conflicts = [] if finding else self._topic_conflicts(query, candidates, chosen)
         lines += [conflict_line(c, citations) for c in conflicts]
-        if dis is not None and not conflicts:
-            lines.append(disagreement_line(dis.term, dis.excluded, dis.covered, citations))
         scores = self._scores(hits, chosen, conflicts, query)
         semantic = _best_meaning(similar, question.english)
         confidence = self._confidence(query, candidates, finding is not None, semantic)

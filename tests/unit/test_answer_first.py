@@ -134,3 +134,20 @@ def test_for_a_figure_question_the_sentence_stating_the_figure_leads_and_is_cut_
     composer = Composer([SIGNALS, SCOPE])
     result = composer.compose("退货率占比到多少就要警惕", hits(SIGNALS, SCOPE))
     assert result is not None and result.text.startswith("退货率超过8%[1]。")
+
+
+STORM_OUT = Chunk(
+    "017_x#faq1", "017_x", "除外条款", "faq", "哪些损失保单不管?",
+    "以下损失不赔：汇兑损失、台风等自然灾害。", 0, 0,
+)
+STORM_IN = Chunk(
+    "018_y#faq1", "018_y", "附加险", "faq", "附加险保什么?",
+    "附加险可承保台风造成的交货延误。", 0, 0,
+)
+
+
+def test_when_articles_disagree_on_the_asked_risk_the_disagreement_opens_the_answer() -> None:
+    composer = Composer([STORM_OUT, STORM_IN, SCOPE])
+    result = composer.compose("台风把港口封了，买家付不了款，保险赔不赔", hits(SCOPE, STORM_OUT, STORM_IN))
+    assert result is not None and result.text.startswith("资料说法不一：一篇把“台风”列为除外")
+    assert result.text.index("[1]") < result.text.index("[2]")  # numbered in reading order

@@ -6,7 +6,11 @@ figures (a deadline, a comparison with a threshold, a change, the n-th step), :m
 finds articles that disagree on the asked figure, and :mod:`knowledge.formatting` writes it. Every
 figure in the lead is checked against the cited sentences, the question and the computed values
 (:mod:`knowledge.grounding`); a lead that fails is dropped. :mod:`knowledge.cover` answers "能赔吗"
-with a plain "no" first when a close sentence excludes what was named. There is no answer when the
+with a plain "no" first when a close sentence excludes what was named, a plain "能赔：X属于承保范围" when
+a close sentence names the asked event as covered and nothing excludes it, and a disagreement between
+articles first when they disagree. A question asking a figure opens with that figure and its event,
+restated from the cited sentence (:func:`knowledge.formatting.figure_lead`); supporting sentences that
+bring in a figure on another subject are left out. There is no answer when the
 asked fact is absent: a duration, share or level asked and no sentence about the asked subject states
 one, or a comparison with something the articles never name.
 """
@@ -28,8 +32,8 @@ from knowledge.constants import (
     FINDING_CONFIDENCE,
     LEAD_COVERAGE_WEIGHT,
     LEAD_POOL,
-    STRONG_MEANING,
     STRAY_FIGURE_SHARE,
+    STRONG_MEANING,
     STRONG_MEANING_CONFIDENCE,
     SUPPORT_SHARE,
 )
@@ -255,7 +259,7 @@ class Composer(SentenceScorer):
         citations = Citations(self.titles)
         lines = []
         if dis is not None and not conflicts:
-            # the articles disagree on the asked risk: that is the answer, first; the quotes it makes go
+            # the articles disagree on the asked risk: that is the answer, first (its two sentences not repeated)
             lines.append(disagreement_line(dis.term, dis.excluded, dis.covered, citations))
             chosen = [c for c in chosen if c.sentence not in (dis.excluded, dis.covered)] or chosen
         lines.append(self._opening(question, finding, verdict, restated, chosen, citations))

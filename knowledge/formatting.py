@@ -130,7 +130,7 @@ def figure_lead(text: str, figure: str) -> str:
         return ""
     clause = clauses[n].strip()
     if "、" in clause:  # a listed item states it: "周转天数延长、逾期占比超过15%、…" -> the item alone
-        clause = next(item for item in clause.split("、") if figure in item)
+        clause = next((item for item in clause.split("、") if figure in item), clause)
     at = clause.find(figure)
     hedge = _HEDGE.search(clause[:at])
     word = ""

@@ -6,7 +6,11 @@ figures (a deadline, a comparison with a threshold, a change, the n-th step), :m
 finds articles that disagree on the asked figure, and :mod:`knowledge.formatting` writes it. Every
 figure in the lead is checked against the cited sentences, the question and the computed values
 (:mod:`knowledge.grounding`); a lead that fails is dropped. :mod:`knowledge.cover` answers "能赔吗"
-with a plain "no" first when a close sentence excludes what was named. There is no answer when the
+with a plain "no" first when a close sentence excludes what was named, a plain "能赔：X属于承保范围" when
+a close sentence names the asked event as covered and nothing excludes it, and a disagreement between
+articles first when they disagree. A question asking a figure opens with that figure and its event,
+restated from the cited sentence (:func:`knowledge.formatting.figure_lead`); supporting sentences that
+bring in a figure on another subject are left out. There is no answer when the
 asked fact is absent: a duration, share or level asked and no sentence about the asked subject states
 one, or a comparison with something the articles never name.
 """
@@ -28,11 +32,12 @@ from knowledge.constants import (
     FINDING_CONFIDENCE,
     LEAD_COVERAGE_WEIGHT,
     LEAD_POOL,
+    STRAY_FIGURE_SHARE,
     STRONG_MEANING,
     STRONG_MEANING_CONFIDENCE,
     SUPPORT_SHARE,
 )
-from knowledge.cover import cover_verdict, coverage_disagreement
+from knowledge.cover import cover_verdict, coverage_disagreement, yes_verdict
 from knowledge.facts import Fact, extract_facts
 from knowledge.formatting import (
     Citation,
@@ -41,6 +46,7 @@ from knowledge.formatting import (
     conflict_line,
     disagreement_line,
     english_gist,
+    figure_lead,
     framed,
     full_width,
     strip_end,
@@ -61,12 +67,12 @@ __all__ = ["Citation", "Composer", "Composition"]
 # The unit class of figure that answers each numeric kind of question.
 _KIND_UNITS = {"duration": {"days", "months"}, "percent": {"percent"}}
 _PROBE = 6  # the best candidates searched for the asked kind of figure
-_GIST_UNITS = {"days", "months", "percent"}  # figures an English gist may state
+_GIST_UNITS = {"days", "months", "percent"}  # figures an English gist may state (and a lead may restate)
 # Asked kinds answered by a sentence holding a fact of the same kind.
 _FACT_KINDS = {"threshold", "duration", "percent", "step", "definition"}
 # The asking words that want a number (or a date computed from one); "什么时候/何时" alone may be
 # answered by a condition ("逾期时间较长时").
-_ASKS_FIGURE = re.compile(r"多久|多长|多少|几[天日个年周号成次]|哪天|哪一天|最晚|最迟|百分|比例|占比|how (long|many|much)|deadline|last day|percent", re.I)
+_ASKS_FIGURE = re.compile(r"多久|多长|多少|(?<!好)几[天日个年周号成次]|哪天|哪一天|最晚|最迟|百分|比例|占比|how (long|many|much)|deadline|last day|percent", re.I)
 # "X和Y有什么区别": a comparison of two named things; the articles answer it only when they know both.
 _COMPARISON = re.compile(
     r"(?P<a>[^\s，,。？?！!；;]{1,16}?)(?:和|与|跟|同|比|或|还是|versus|vs\.?)(?P<b>[^\s，,。？?！!；;]{1,16}?)"
@@ -237,24 +243,80 @@ class Composer(SentenceScorer):
             chosen = [clear] + chosen[:1]  # one sentence says it far better in meaning than any other
         asks_cover = "cover" in question.kinds or asks_coverage(query)
         dis = coverage_disagreement(self, query, candidates, similar, query_vector) if asks_cover else None
-        # a plain "no" only when the articles agree and the question is in Chinese
-        verdict = None if finding or dis or question.english else cover_verdict(query, candidates, self.weights)
+        # a plain "no" (or "yes") only when the articles agree and the question is in Chinese
+        verdict = None if finding or dis or question.english else self._verdict(query, candidates)
         if verdict is not None:
             chosen = (verdict[1] + [c for c in chosen if c not in verdict[1]])[:2]
-        citations = Citations(self.titles)
-        lead, support = self._lead(question, finding, chosen, citations)
-        lines = [body(f"{verdict[0]}{lead}" if verdict else lead, support)]
         units = set().union(*(_KIND_UNITS.get(k, set()) for k in question.kinds)) | (asked_units_of(query) & _GIST_UNITS)
+        if not (finding or verdict or asks_cover or chosen[0] is clear) and _ASKS_FIGURE.search(question.text):
+            chosen = _figure_first(chosen, units)  # (a clear winner in meaning keeps the lead)
+        restated = "" if finding or asks_cover or question.english else self._restated(question, chosen[0], units)
+        # a figure is stray when none is asked, or the lead already restates the asked one (an English
+        # question shares no words with the quotes: they all stay)
+        if not question.english and (restated or not _ASKS_FIGURE.search(question.text)):
+            chosen = self._without_stray_figures(chosen, content_terms(f"{context} {query}"))
+        conflicts = [] if finding else self._topic_conflicts(query, candidates, chosen)
+        citations = Citations(self.titles)
+        lines = []
+        if dis is not None and not conflicts:
+            # the articles disagree on the asked risk: that is the answer, first (its two sentences not repeated)
+            lines.append(disagreement_line(dis.term, dis.excluded, dis.covered, citations))
+            chosen = [c for c in chosen if c.sentence not in (dis.excluded, dis.covered)] or chosen
+        lines.append(self._opening(question, finding, verdict, restated, chosen, citations))
         if question.english and finding is None and (gist := english_gist(chosen[0].sentence, units, citations)):
             lines.insert(0, gist)  # the asked figure in the asker's language; the quotes stay Chinese
-        conflicts = [] if finding else self._topic_conflicts(query, candidates, chosen)
         lines += [conflict_line(c, citations) for c in conflicts]
-        if dis is not None and not conflicts:
-            lines.append(disagreement_line(dis.term, dis.excluded, dis.covered, citations))
         scores = self._scores(hits, chosen, conflicts, query)
         semantic = _best_meaning(similar, question.english)
         confidence = self._confidence(query, candidates, finding is not None, semantic)
         return Composition(full_width("\n".join(lines)), citations.citations(scores), confidence, conflicts, semantic)
+
+    def _verdict(self, query: str, candidates: list[Candidate]) -> tuple[str, list[Candidate]] | None:
+        """For "能赔吗": a prefix "一般不赔：" (joined to the sentence that says so) or a sentence of its own,
+        "能赔：X属于承保范围" (followed by the covering sentence), or None when unsure."""
+        no = cover_verdict(query, candidates, self.weights)
+        if no is not None:
+            return no
+        yes = yes_verdict(query, candidates, self)
+        return (yes[0], [yes[1]]) if yes else None
+
+    def _opening(
+        self, question: Question, finding: Finding | None, verdict: tuple[str, list[Candidate]] | None,
+        restated: str, chosen: list[Candidate], citations: Citations,
+    ) -> str:
+        """The body: the first sentence in the user's terms (a verdict, the asked figure restated, a finding or
+        the best sentence), then its support."""
+        lead, support = self._lead(question, finding, chosen, citations)
+        if verdict is not None and not verdict[0].endswith("："):  # a sentence of its own: cited, the proof after it
+            return body(f"{verdict[0]}{citations.mark(chosen[0].sentence.doc_id, chosen[0].sentence.text)}。", [lead])
+        if restated:  # the asked figure with its event, in place of the whole sentence
+            return body(f"{restated}{citations.mark(chosen[0].sentence.doc_id, chosen[0].sentence.text)}。", support)
+        return body(f"{verdict[0]}{lead}" if verdict else lead, support)
+
+    def _restated(self, question: Question, lead: Candidate, units: set[str]) -> str:
+        """The lead sentence's asked figure as a short answer ("收到文件后，一般20-40个工作日内付款"), or "".
+
+        Only for a question that asks a figure, and a sentence stating exactly one figure of the asked kind (a
+        schedule of several is its own answer); the restatement keeps only the sentence's own figures."""
+        if not units or not _ASKS_FIGURE.search(question.text):
+            return ""
+        stated = [f for f in figures(lead.sentence.text, levels_only=False) if f.unit in units and f.text]
+        if len({f.value for f in stated}) != 1:
+            return ""
+        text = figure_lead(lead.sentence.text, stated[0].text)
+        return text if text and not ungrounded(text, [lead.sentence.text]) else ""
+
+    def _without_stray_figures(self, chosen: list[Candidate], words: list[str]) -> list[Candidate]:
+        """The lead and the supporting sentences, less those that bring in a figure (days, a share) while saying
+        much less of the question than the lead does (:data:`STRAY_FIGURE_SHARE`): "20-40个工作日内付款" does
+        not support an answer on filing online."""
+        floor = STRAY_FIGURE_SHARE * self.relevance(words, chosen[0].sentence) if words else 0.0
+
+        def stray(c: Candidate) -> bool:
+            stated = {f.unit for f in figures(c.sentence.text, levels_only=False)} & _GIST_UNITS
+            return bool(stated) and self.relevance(words, c.sentence) < floor
+
+        return [chosen[0]] + [c for c in chosen[1:] if not stray(c)]
 
     def _confidence(self, query: str, candidates: list[Candidate], found: bool, semantic: float | None) -> float:
         """How well the articles support an answer: the best coverage of the question's words, raised for a
@@ -299,8 +361,10 @@ class Composer(SentenceScorer):
                 lead = finding.lead.format(*marks)
                 support = [f"{strip_end(self._pool_text(f))}{m}。" for f, m in zip(finding.facts, marks, strict=True)
                            if strip_end(f.sentence) not in lead and not (f.detail and f.detail in lead)]
+                # a step is supported by its own procedure only, not by another one's ("首先…" of another task)
+                own = {f.chunk_id for f in finding.facts} if any(f.kind == "step" for f in finding.facts) else None
                 rest = [c for c in chosen if c.sentence.text not in {self._pool_text(f) for f in finding.facts}
-                        and not _introduces_list(c.sentence.text)]
+                        and not _introduces_list(c.sentence.text) and (own is None or c.sentence.chunk_id in own)]
                 support += [framed(c.sentence, self.chunks[c.sentence.chunk_id], citations) + "。" for c in rest[:1]]
                 return lead, support
             logger.debug("a finding cites no source for one of its figures; answering from sentences")
@@ -371,6 +435,13 @@ def _best_meaning(similar: tuple[np.ndarray, np.ndarray] | None, english: bool) 
         return None
     # an English question against Chinese sentences scores lower than the same question in Chinese
     return float(similar[0].max()) + (CROSS_LINGUAL_OFFSET if english else 0.0)
+
+
+def _figure_first(chosen: list[Candidate], units: set[str]) -> list[Candidate]:
+    """For a question asking a figure, the first chosen sentence stating one of the asked kind leads (a sentence
+    naming the subject without the figure goes after it)."""
+    stating = next((c for c in chosen if any(f.unit in units for f in figures(c.sentence.text, levels_only=False))), None)
+    return chosen if stating is None else [stating] + [c for c in chosen if c is not stating]
 
 
 def _introduces_list(text: str) -> bool:

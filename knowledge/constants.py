@@ -63,6 +63,10 @@ SUPPORT_SHARE = 0.5
 # with subject words instead of all of the question's bigrams).
 LEAD_POOL = 5
 LEAD_COVERAGE_WEIGHT = 1.0
+# A supporting sentence carrying a figure (days, a share) is dropped when it covers less than this share of
+# what the lead covers of the question's own words: a stray figure from another topic. Set on dev (0.5 also
+# dropped an indicator list that answered "which indicators" and a reminder schedule for a reminder question).
+STRAY_FIGURE_SHARE = 0.4
 # A figure answers the asked kind only when the clause stating it (with the one before) covers this
 # share of what the best close sentence covers of the question's own terms; otherwise the asked fact
 # is absent (no_answer). Set on dev's duration questions (general mechanism, no word list).

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from knowledge.conflicts import Conflict, figures
 from knowledge.constants import SNIPPET_CHARS
+from knowledge.numerals import arabic_figures
 from knowledge.sentences import Sentence
 from knowledge.types import Chunk
 
@@ -22,7 +23,8 @@ MAX_BODY_CHARS = 200  # supporting sentences stop here (dev median answer length
 _ANAPHORIC = re.compile(r"^(这些|这种|这类|这一|该|其|上述|以上|此类|它们)")
 _HALF = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 _HALF_NEAR_HAN = re.compile(r"(?<=[\u4e00-\u9fff\]）)])\s*([,;:?!])\s*|([,;:?!(])(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])\(|\)(?=[\u4e00-\u9fff，。；\[])")
-_CLAUSE = re.compile(r"[^，,；;：:。]+")
+# a clause ends at a comma, except one between digits ("8,300万家")
+_CLAUSE = re.compile(r"(?:[^，,；;：:。]|(?<=\d),(?=\d{3}))+")
 
 
 @dataclass
@@ -108,6 +110,41 @@ def figure_clause(sentence: Sentence, unit: str) -> str:
                 clause = clauses[n - 1] + "，" + clause
             return _CONJUNCTION.sub("", clause.strip())
     return strip_end(sentence.text)
+
+
+# "通常在" / "平均在" ahead of a figure: the hedge is kept, next to the figure
+_HEDGE = re.compile(r"(通常|一般|平均|大约|约)(?=在|\d)在?")  # not the 约 of 约定
+# "X需在知悉…后" / "Y在收到…后": the sentence's subject up to its preposition (dropped in a short answer)
+_SUBJECT_AT = re.compile(r"^[^\d，,]{0,12}?(?:需在|应在|须在|在|自|从)(?=[\u4e00-\u9fff])")
+_CONDITION_END = ("后", "前", "起", "时")
+
+
+def figure_lead(text: str, figure: str) -> str:
+    """The clause of ``text`` stating ``figure`` as a short answer: its condition first, the subject dropped,
+    a hedge kept next to the figure ("某机构在收到文件后，通常在20-40个工作日内付款" ->
+    "收到文件后，一般20-40个工作日内付款"); "" when no clause states it."""
+    text = arabic_figures(text)
+    clauses = _CLAUSE.findall(text)
+    n = next((i for i, c in enumerate(clauses) if figure in c), -1)
+    if n < 0:
+        return ""
+    clause = clauses[n].strip()
+    if "、" in clause:  # a listed item states it: "周转天数延长、逾期占比超过15%、…" -> the item alone
+        clause = next((item for item in clause.split("、") if figure in item), clause)
+    at = clause.find(figure)
+    hedge = _HEDGE.search(clause[:at])
+    word = ""
+    if hedge is not None:
+        word = "一般" if hedge.group(1) in ("通常", "一般") else hedge.group(1)
+        clause = clause[hedge.end() :]
+    else:
+        clause = _SUBJECT_AT.sub("", clause)
+    at = clause.find(figure)
+    clause = clause[:at] + word + clause[at:]
+    before = clauses[n - 1].strip() if n else ""
+    if before.endswith(_CONDITION_END) and text[text.find(before) + len(before)] in "，,":
+        clause = f"{_SUBJECT_AT.sub('', before)}，{clause}"  # "收到文件后，…": when the clock starts
+    return _CONJUNCTION.sub("", clause)
 
 
 _EN_UNITS = {"个工作日": "working days", "工作日": "working days", "天": "days", "日": "days", "个月": "months",

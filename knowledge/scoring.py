@@ -52,7 +52,7 @@ UNIT_WORDS = {
         r"多久|多长时间|多少时间|几天|天|工作日|期限|时间|什么时候|啥时候|何时|几时|多快|多晚|到什么时候|how long|when|days",
         re.IGNORECASE,
     ),
-    "percent": re.compile(r"%|百分|比例|几成|多少钱|全额|赔多少|赔付多少|percent"),
+    "percent": re.compile(r"%|百分|比例|占比|几成|多少钱|全额|赔多少|赔付多少|percent"),
     "companies": re.compile(r"多少家|家企业|家公司|企业数|数据库"),
     "months": re.compile(r"(多少|几)个?月"),
 }

@@ -230,9 +230,18 @@ class ConversationStore:
             ).scalar_one()
 
     def purge_expired(self) -> int:
-        """Delete sessions idle longer than the window; returns how many."""
+        """Delete sessions idle longer than the window, and the messages of conversations that are over;
+        returns how many sessions.
+
+        A message goes once it is older than the window and its session is no longer live (expired or
+        reset), so a conversation's messages are kept exactly as long as its session is.
+        """
+        cutoff = _now() - self.idle
         with self.engine.begin() as conn:
-            return conn.execute(delete(sessions).where(sessions.c.updated_at < _now() - self.idle)).rowcount
+            purged = conn.execute(delete(sessions).where(sessions.c.updated_at < cutoff)).rowcount
+            conn.execute(delete(session_messages).where(
+                session_messages.c.at < cutoff, session_messages.c.session_id.not_in(select(sessions.c.id))))
+            return purged
 
     # --- log and feedback ---------------------------------------------------------------------
     def log_reply(self, question: str, reply: Reply, caller: Caller, latency_ms: float) -> None:

@@ -47,7 +47,7 @@ class FakeService:
         return httpx.Response(404, json={"detail": "not found"})
 
 
-FIRST_DSO = "应收500万 过去60天赊销1500万 DSO多少"
+FIRST_DSO = "应收余额500万，过去60天一共赊销1500万，算DSO"
 
 
 def make_router(service: FakeService) -> ToolRouter:

@@ -125,8 +125,8 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; they were written as UTC."""
+def aware(moment: datetime) -> datetime:
+    """A stored time with its zone: SQLite hands back naive datetimes, and they were written as UTC."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -162,7 +162,7 @@ class ConversationStore:
         """
         with self.engine.connect() as conn:
             row = conn.execute(select(sessions).where(sessions.c.id == session_id)).first()
-        if row is None or _now() - _aware(row.updated_at) > self.idle:
+        if row is None or _now() - aware(row.updated_at) > self.idle:
             return Session(id=session_id, caller=caller)
         data = row.data
         if data.get("owner", owner_of(caller)) != owner_of(caller):
@@ -207,7 +207,7 @@ class ConversationStore:
         """The owner key of a live session (see :func:`owner_of`); None when unknown, expired or unowned."""
         with self.engine.connect() as conn:
             row = conn.execute(select(sessions.c.data, sessions.c.updated_at).where(sessions.c.id == session_id)).first()
-        if row is None or _now() - _aware(row.updated_at) > self.idle:
+        if row is None or _now() - aware(row.updated_at) > self.idle:
             return None
         return row.data.get("owner")
 
@@ -220,7 +220,7 @@ class ConversationStore:
         """True when the session exists and was used within the idle window."""
         with self.engine.connect() as conn:
             row = conn.execute(select(sessions.c.updated_at).where(sessions.c.id == session_id)).first()
-        return row is not None and _now() - _aware(row.updated_at) <= self.idle
+        return row is not None and _now() - aware(row.updated_at) <= self.idle
 
     def count_active_sessions(self) -> int:
         """Sessions used within the idle window."""
@@ -230,9 +230,18 @@ class ConversationStore:
             ).scalar_one()
 
     def purge_expired(self) -> int:
-        """Delete sessions idle longer than the window; returns how many."""
+        """Delete sessions idle longer than the window, and the messages of conversations that are over;
+        returns how many sessions.
+
+        A message goes once it is older than the window and its session is no longer live (expired or
+        reset), so a conversation's messages are kept exactly as long as its session is.
+        """
+        cutoff = _now() - self.idle
         with self.engine.begin() as conn:
-            return conn.execute(delete(sessions).where(sessions.c.updated_at < _now() - self.idle)).rowcount
+            purged = conn.execute(delete(sessions).where(sessions.c.updated_at < cutoff)).rowcount
+            conn.execute(delete(session_messages).where(
+                session_messages.c.at < cutoff, session_messages.c.session_id.not_in(select(sessions.c.id))))
+            return purged
 
     # --- log and feedback ---------------------------------------------------------------------
     def log_reply(self, question: str, reply: Reply, caller: Caller, latency_ms: float) -> None:
@@ -280,7 +289,7 @@ class ConversationStore:
                 .order_by(session_messages.c.id)
                 .limit(limit)
             ).mappings()
-            return [{**r, "at": _aware(r["at"]).isoformat()} for r in rows]
+            return [{**r, "at": aware(r["at"]).isoformat()} for r in rows]
 
     def add_feedback(self, reply_id: str, rating: int, comment: str = "") -> bool:
         """Record 👍 (+1) or 👎 (-1) on a logged reply; False when the reply id is unknown."""

@@ -81,6 +81,74 @@ def _raw_slice(article: CleanArticle, start: int, end: int) -> str:
     return "\n".join(parts)
 
 
+class _Chunker:
+    """Walks the lines of one cleaned article, collecting section groups and FAQ answers into chunks."""
+
+    def __init__(self, doc_id: str, article: CleanArticle) -> None:
+        self.doc_id, self.article = doc_id, article
+        self.chunks: list[Chunk] = []
+        self.heading = ""
+        self.in_faq = False
+        self.question: _Line | None = None
+        self.group: list[_Line] = []
+        self.answer: list[_Line] = []
+
+    def make(self, kind: str, head: str, start: int, end: int) -> Chunk:
+        index = sum(1 for c in self.chunks if c.kind == kind)
+        prefix = "faq" if kind == "faq" else "s"
+        article = self.article
+        return Chunk(
+            chunk_id=f"{self.doc_id}#{prefix}{index}", doc_id=self.doc_id, title=article.title, kind=kind,
+            heading=head, text=article.text[start:end], start=start, end=end, raw=_raw_slice(article, start, end),
+        )
+
+    def flush_group(self) -> None:
+        if self.group:
+            self.chunks.append(self.make("section", self.heading, self.group[0].start, self.group[-1].end))
+        self.group = []
+
+    def flush_faq(self) -> None:
+        if self.question is not None and self.answer:
+            self.chunks.append(self.make("faq", self.question.text.strip(), self.answer[0].start, self.answer[-1].end))
+        self.answer = []
+
+    def faq_line(self, line: _Line, content: str) -> None:
+        if is_question(content):
+            self.flush_faq()
+            self.question = line
+        elif self.question is not None:
+            self.answer.append(line)  # an answer may run over several lines
+
+    def section_line(self, line: _Line, content: str) -> None:
+        if content.startswith("- "):
+            self.group.append(line)
+            return
+        self.flush_group()
+        if is_heading(content):
+            self.heading = content
+            return
+        for i, part in enumerate(_split_conclusion(line)):
+            if i > 0:
+                self.flush_group()
+                self.heading = ""  # the article's conclusion, glued after "。 ", has no heading
+            for piece in _cut_long(part):
+                self.flush_group()
+                self.group = [piece]
+        # the last piece stays open so that the bullets after it join it
+
+    def feed(self, line: _Line) -> None:
+        content = line.text.strip()
+        if not content:
+            return
+        if content == "FAQ:":
+            self.flush_group()
+            self.in_faq = True
+        elif self.in_faq:
+            self.faq_line(line, content)
+        else:
+            self.section_line(line, content)
+
+
 def chunk_article(doc_id: str, article: CleanArticle) -> list[Chunk]:
     """The chunks of one cleaned article, in reading order.
 
@@ -88,68 +156,9 @@ def chunk_article(doc_id: str, article: CleanArticle) -> list[Chunk]:
     chunk); ``heading`` is the closest heading above ("" before the first one and for the
     concluding paragraph). FAQ: one chunk per question, ``heading`` = question, ``text`` = answer.
     """
-    text = article.text
-    lines = _lines(text)[1:]  # the first line is the title
-    chunks: list[Chunk] = []
-    heading = ""
-    in_faq = False
-    question: _Line | None = None
-    group: list[_Line] = []
-
-    def make(kind: str, head: str, start: int, end: int, index: int) -> Chunk:
-        prefix = "faq" if kind == "faq" else "s"
-        return Chunk(
-            chunk_id=f"{doc_id}#{prefix}{index}", doc_id=doc_id, title=article.title, kind=kind,
-            heading=head, text=text[start:end], start=start, end=end, raw=_raw_slice(article, start, end),
-        )
-
-    def flush_group() -> None:
-        nonlocal group
-        if group:
-            index = sum(1 for c in chunks if c.kind == "section")
-            chunks.append(make("section", heading, group[0].start, group[-1].end, index))
-        group = []
-
-    answer: list[_Line] = []
-
-    def flush_faq() -> None:
-        nonlocal answer
-        if question is not None and answer:
-            index = sum(1 for c in chunks if c.kind == "faq")
-            chunks.append(make("faq", question.text.strip(), answer[0].start, answer[-1].end, index))
-        answer = []
-
-    for line in lines:
-        content = line.text.strip()
-        if not content:
-            continue
-        if content == "FAQ:":
-            flush_group()
-            in_faq = True
-            continue
-        if in_faq:
-            if is_question(content):
-                flush_faq()
-                question = line
-            elif question is not None:
-                answer.append(line)  # an answer may run over several lines
-            continue
-        if content.startswith("- "):
-            group.append(line)
-            continue
-        if is_heading(content):
-            flush_group()
-            heading = content
-            continue
-        flush_group()
-        for i, part in enumerate(_split_conclusion(line)):
-            if i > 0:
-                flush_group()
-                heading = ""  # the article's conclusion, glued after "。 ", has no heading
-            for piece in _cut_long(part):
-                flush_group()
-                group = [piece]
-        # the last piece stays open so that the bullets after it join it
-    flush_group()
-    flush_faq()
-    return chunks
+    chunker = _Chunker(doc_id, article)
+    for line in _lines(article.text)[1:]:  # the first line is the title
+        chunker.feed(line)
+    chunker.flush_group()
+    chunker.flush_faq()
+    return chunker.chunks

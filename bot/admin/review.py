@@ -16,7 +16,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from bot.store import conversation_log, feedback
+from bot.store import aware, conversation_log, feedback
 
 Encoder = Callable[[str], np.ndarray]
 GROUP_COSINE = 0.92  # two questions closer than this ask the same thing (e5 query-query cosine)
@@ -76,9 +76,7 @@ def summarize(log: list[dict[str, Any]], feedback: list[dict[str, Any]], top: in
 
 
 def _aware(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return None if moment is None else aware(moment)
 
 
 def queue_items(engine: Engine, done: set[str]) -> list[dict[str, Any]]:

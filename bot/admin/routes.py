@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -93,10 +94,23 @@ def _ops(console: Console, operator: Operator | None = None) -> KnowledgeOps:
     return console.ops
 
 
-def _changed(console: Console) -> None:
-    """Embed the new corpus now, in this request, rather than in the next user's question."""
+def _changed(console: Console, operator: Operator, action: str, doc_id: str) -> None:
+    """After an article change: embed the new corpus now, in this request, rather than in the next user's
+    question; then audit the change."""
     if console.warm is not None:
         console.warm()
+    console.store.record(operator.name, action, doc_id)
+
+
+@contextmanager
+def _article_errors(doc_id: str) -> Iterator[None]:
+    """An unknown article becomes 404, an unusable one 422."""
+    try:
+        yield
+    except UnknownArticle as e:
+        raise HTTPException(404, f"no article {doc_id}") from e
+    except ArticleError as e:
+        raise HTTPException(422, str(e)) from e
 
 
 ConsoleDep = Annotated[Console, Depends(_console)]
@@ -125,6 +139,7 @@ def build_router() -> APIRouter:
                        dependencies=[Depends(_forget_cached_answers)])
     _article_routes(router)
     _answer_routes(router)
+    _answer_csv_routes(router)
     _review_routes(router)
     return router
 
@@ -148,50 +163,35 @@ def _article_routes(router: APIRouter) -> None:
         data = file.file.read(MAX_UPLOAD_BYTES + 1)
         if len(data) > MAX_UPLOAD_BYTES:
             raise HTTPException(413, f"the file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
-        try:
+        with _article_errors(""):
             done = _ops(console, operator).upload(file.filename or "", data)
-        except ArticleError as e:
-            raise HTTPException(422, str(e)) from e
-        _changed(console)
-        console.store.record(operator.name, "article.upload", done["doc_id"])
+        _changed(console, operator, "article.upload", done["doc_id"])
         return Ingested(**done)
 
     @router.delete("/articles/{doc_id}", status_code=204, response_class=Response,
                    responses={404: {"model": Problem}})
     def delete_article(doc_id: str, console: ConsoleDep, operator: OperatorDep) -> Response:
         """Remove an article: its chunks no longer answer."""
-        try:
+        with _article_errors(doc_id):
             _ops(console, operator).remove(doc_id)
-        except UnknownArticle as e:
-            raise HTTPException(404, f"no article {doc_id}") from e
-        _changed(console)
-        console.store.record(operator.name, "article.delete", doc_id)
+        _changed(console, operator, "article.delete", doc_id)
         return Response(status_code=204)
 
     @router.post("/articles/{doc_id}/reingest", response_model=Ingested,
                  responses={404: {"model": Problem}, 422: {"model": Problem}})
     def reingest_article(doc_id: str, console: ConsoleDep, operator: OperatorDep) -> Ingested:
         """Index an article again from its source file."""
-        try:
+        with _article_errors(doc_id):
             done = _ops(console, operator).reingest(doc_id)
-        except UnknownArticle as e:
-            raise HTTPException(404, f"no article {doc_id}") from e
-        except ArticleError as e:
-            raise HTTPException(422, str(e)) from e
-        _changed(console)
-        console.store.record(operator.name, "article.reingest", doc_id)
+        _changed(console, operator, "article.reingest", doc_id)
         return Ingested(**done)
 
     @router.get("/articles/{doc_id}/preview", response_model=Preview,
                 responses={404: {"model": Problem}, 422: {"model": Problem}})
     def preview_article(doc_id: str, console: ConsoleDep, operator: OperatorDep) -> Preview:
         """The article as cleaned and cut into the chunks the bot quotes."""
-        try:
+        with _article_errors(doc_id):
             return Preview(**_ops(console).preview(doc_id))
-        except UnknownArticle as e:
-            raise HTTPException(404, f"no article {doc_id}") from e
-        except ArticleError as e:
-            raise HTTPException(422, str(e)) from e
 
     @router.get("/audit", response_model=list[AuditEntry])
     def audit_log(console: ConsoleDep, operator: OperatorDep) -> list[AuditEntry]:
@@ -244,6 +244,8 @@ def _answer_routes(router: APIRouter) -> None:
         console.store.record(operator.name, "answer.threshold", f"{body.threshold:.3f}")
         return body
 
+
+def _answer_csv_routes(router: APIRouter) -> None:
     @router.get("/answers.csv", response_model=None,
                 responses={200: {"description": "the CSV", "content": {"text/csv": {"schema": {"type": "string"}}}}})
     def export_answers(console: ConsoleDep, operator: OperatorDep) -> PlainTextResponse:

@@ -29,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from bot.store import storable
+from bot.store import aware, storable
 
 metadata = MetaData()
 
@@ -95,10 +95,6 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def token_hash(token: str) -> str:
     """What is stored of a session token (a stolen database holds no usable cookie)."""
     return hashlib.sha256(token.encode()).hexdigest()
@@ -158,7 +154,7 @@ class AdminStore:
                 .join(users, users.c.name == login_sessions.c.user)
                 .where(login_sessions.c.token_hash == token_hash(token))
             ).first()
-        if row is None or _aware(row.expires_at) < _now():
+        if row is None or aware(row.expires_at) < _now():
             return None
         return {"user": row.user, "role": row.role, "csrf": row.csrf}
 
@@ -177,7 +173,7 @@ class AdminStore:
         """The newest audit rows first."""
         with self.engine.connect() as conn:
             rows = conn.execute(select(audit).order_by(audit.c.id.desc()).limit(limit)).mappings()
-            return [{**dict(r), "at": _aware(r["at"]).isoformat()} for r in rows]
+            return [{**dict(r), "at": aware(r["at"]).isoformat()} for r in rows]
 
     # --- curated answers ------------------------------------------------------------------
     def add_answer(self, question: str, answer: str, refuse: bool = False) -> dict[str, Any]:
@@ -204,7 +200,7 @@ class AdminStore:
         """Every curated pair, oldest first."""
         with self.engine.connect() as conn:
             rows = conn.execute(select(curated).order_by(curated.c.id)).mappings()
-            return [{**dict(r), "refuse": bool(r["refuse"]), "updated_at": _aware(r["updated_at"]).isoformat()}
+            return [{**dict(r), "refuse": bool(r["refuse"]), "updated_at": aware(r["updated_at"]).isoformat()}
                     for r in rows]
 
     def count_hit(self, answer_id: int) -> None:

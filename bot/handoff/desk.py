@@ -17,7 +17,7 @@ from sqlalchemy import Column, DateTime, MetaData, Row, String, Table, Text, cre
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from bot.store import storable
+from bot.store import aware, storable
 
 metadata = MetaData()
 
@@ -50,12 +50,8 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _row(row: Row[Any]) -> Handoff:
-    return Handoff(row.session_id, row.channel, row.user_hash, row.address, row.last_message, _aware(row.since))
+    return Handoff(row.session_id, row.channel, row.user_hash, row.address, row.last_message, aware(row.since))
 
 
 class HandoffDesk:

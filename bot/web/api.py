@@ -100,13 +100,21 @@ def _guard(state: WebState, request: Request) -> str | None:
     why = state.site_keys.check(key, request.headers.get("origin"))
     if why:
         raise Refused(403, why, reason="site_key")
-    wait = state.ip_limiter.hit(_client_ip(request))
-    if not wait and key:
-        wait = state.site_limiter.hit(key)
+    limit_rate(state, request, key)
+    return key
+
+
+def limit_rate(state: WebState, request: Request, site_key: str | None, *, count: str = "") -> None:
+    """Count the request per client address (and per site key, when given); :class:`Refused` 429 past the limit.
+
+    ``count`` names a separate count (``"poll:"``): the widget's polling must not use up its user's chat.
+    """
+    wait = state.ip_limiter.hit(count + _client_ip(request))
+    if not wait and site_key:
+        wait = state.site_limiter.hit(count + site_key)
     if wait:
         raise Refused(429, f"too many requests; retry in {wait} s", reason="rate_limit",
                       headers={"Retry-After": str(wait)})
-    return key
 
 
 async def _read_json(request: Request, settings: Settings) -> dict[str, Any]:

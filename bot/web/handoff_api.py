@@ -25,7 +25,7 @@ from bot.chat import ChatService
 from bot.channels.handoff_delivery import Deliverer, DeliveryFailed
 from bot.handoff.desk import Handoff, HandoffDesk
 from bot.web import models
-from bot.web.api import Refused, web_session_id
+from bot.web.api import Refused, limit_rate, web_session_id
 
 logger = logging.getLogger(__name__)
 
@@ -205,11 +205,12 @@ def _add_session_routes(router: APIRouter) -> None:
     """The widget's session messages and the inbox page."""
 
     @router.get("/api/sessions/{session_id}/messages", response_model=list[MessageItem],
-                responses=models.errors(403, 404, 422, 503), openapi_extra=AFTER)
+                responses=models.errors(403, 404, 422, 429, 503), openapi_extra=AFTER)
     async def session_messages(request: Request, session_id: str) -> JSONResponse:
         """The messages of the caller's own web conversation after message ``after`` (all when absent), oldest first.
 
-        The widget polls this to show advisors' replies (``role: advisor``).
+        The widget polls this to show advisors' replies (``role: advisor``); polls are rate limited per client
+        address like chat requests, in a count of their own.
         """
         state = request.app.state.web
         try:
@@ -219,6 +220,7 @@ def _add_session_routes(router: APIRouter) -> None:
                                         request.headers.get("origin"))
             if why:
                 raise Refused(403, why, reason="site_key")
+            limit_rate(state, request, None, count="poll:")  # per address only: a site's visitors poll at once
             if state.chat is None or not state.ready:
                 raise Refused(503, "the assistant is still starting; try again shortly", reason="not_ready")
             if await run_in_threadpool(state.chat.store.session_owner, sid) != "web":

@@ -18,7 +18,7 @@ from bot.llm import chat_model
 from bot.messages import Caller, Reply, Session, Turn
 from knowledge.index import KnowledgeBase
 from knowledge.retriever import KnowledgeRetriever
-from tests.integration.credit_service import load_samples, running_service
+from tests.integration.credit_service import sample_service
 from tests.llm_standin import Script, Step, call, running_model, say
 from tools.client import CreditServiceClient
 from tools.registry import ToolRegistry
@@ -38,9 +38,7 @@ def knowledge(kb_data_dir: Path) -> KnowledgeBase:
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('agent-service') / 'service.sqlite3'}"
-    load_samples(url)
-    with running_service(url) as (base, _server):
+    with sample_service(tmp_path_factory.mktemp("agent-service")) as base:
         yield base
 
 

@@ -6,34 +6,25 @@ The service holds the sample buyers (tools/service/samples); messages are our ow
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 
 import pytest
 
-from bot.messages import Caller, Session
 from bot.tool_routing import ToolRouter
-from tests.integration.credit_service import load_samples, running_service
+from tests.integration.credit_service import cli_session as session, sample_router, sample_service
 from tools.client import CreditServiceClient
-from tools.registry import ToolRegistry
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('names') / 'service.sqlite3'}"
-    load_samples(url)
-    with running_service(url) as (base, _server):
+    with sample_service(tmp_path_factory.mktemp("names")) as base:
         yield base
 
 
 @pytest.fixture
 def router(base_url: str) -> ToolRouter:
-    return ToolRouter(ToolRegistry(CreditServiceClient(base_url)), today=lambda: date(2026, 10, 31))
-
-
-def session() -> Session:
-    return Session(id="n", caller=Caller("cli", "abc", True))
+    return sample_router(base_url)
 
 
 def test_the_directory_pages_through_every_buyer(base_url: str) -> None:

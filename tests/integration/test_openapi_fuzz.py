@@ -17,7 +17,7 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 
 from bot.config import Settings
 from bot.web.server import create_app as create_chat_app
-from tests.integration.credit_service import load_samples
+from tests.integration.credit_service import sample_service
 from tests.support import running_server
 from tests.web.conftest import fake_chat, web_settings
 from tools.service.main import create_app as create_service_app
@@ -42,9 +42,7 @@ chat = schemathesis.openapi.from_dict(create_chat_app(Settings(_env_file=None)).
 
 @pytest.fixture(scope="module")
 def service_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('fuzz-svc') / 'service.sqlite3'}"
-    load_samples(url)
-    with running_server(create_service_app(url, token=TOKEN)) as (base, _):
+    with sample_service(tmp_path_factory.mktemp("fuzz-svc"), TOKEN) as base:
         yield base
 
 

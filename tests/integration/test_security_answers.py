@@ -21,7 +21,7 @@ from bot.config import Settings
 from bot.messages import Incoming
 from bot.policy import caller_for
 from bot.web.server import create_app
-from tests.integration.credit_service import load_samples, running_service
+from tests.integration.credit_service import sample_service
 from tests.support import free_port, running_server
 from tools import replies
 
@@ -32,9 +32,7 @@ STAFF_ORIGIN = "https://intranet.example"
 
 @pytest.fixture(scope="module")
 def service_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('svc-sec') / 'service.sqlite3'}"
-    load_samples(url)
-    with running_service(url) as (base, _):
+    with sample_service(tmp_path_factory.mktemp("svc-sec")) as base:
         yield base
 
 

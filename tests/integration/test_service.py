@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.integration.credit_service import load_samples, postgres_schema, running_service
+from tests.integration.credit_service import load_samples, postgres_schema, running_service, sample_service
 
 pytestmark = pytest.mark.integration
 
@@ -16,9 +16,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def base_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('svc') / 'service.sqlite3'}"
-        load_samples(url)
-        with running_service(url) as (base, _server):
+        with sample_service(tmp_path_factory.mktemp("svc")) as base:
             yield base
     else:
         with postgres_schema() as url:

@@ -11,10 +11,8 @@ import jsonschema
 import pytest
 
 from tools.errors import InvalidInput
-from tests.integration.credit_service import load_samples
-from tests.support import running_server
+from tests.integration.credit_service import sample_service
 from tools.client import CreditServiceClient
-from tools.service.main import create_app
 
 pytestmark = pytest.mark.integration
 TOKEN = "service-token-for-tests"
@@ -22,9 +20,7 @@ TOKEN = "service-token-for-tests"
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('svc-hard') / 'service.sqlite3'}"
-    load_samples(url)
-    with running_server(create_app(url, token=TOKEN)) as (base, _):
+    with sample_service(tmp_path_factory.mktemp("svc-hard"), TOKEN) as base:
         yield base
 
 

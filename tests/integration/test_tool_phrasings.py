@@ -7,7 +7,6 @@ messages occurs there. Sample data: tools/service/samples (ledger dated 2026-10-
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -15,25 +14,16 @@ import pytest
 from bot.assistant import Assistant
 from bot.chat import open_knowledge_base
 from bot.config import Settings
-from bot.messages import Caller, Session
 from bot.tool_routing import ToolRouter
-from tests.integration.credit_service import load_samples, running_service
-from tools.client import CreditServiceClient
-from tools.registry import ToolRegistry
+from tests.integration.credit_service import cli_session as session, sample_router, sample_service
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
 def router(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ToolRouter]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('phrasings') / 'service.sqlite3'}"
-    load_samples(url)
-    with running_service(url) as (base, _server):
-        yield ToolRouter(ToolRegistry(CreditServiceClient(base)), today=lambda: date(2026, 10, 31))
-
-
-def session(may_lookup: bool = True) -> Session:
-    return Session(id="p", caller=Caller("cli", "abc", may_lookup))
+    with sample_service(tmp_path_factory.mktemp("phrasings")) as base:
+        yield sample_router(base)
 
 
 # (message, first tool called, texts the answer must contain)

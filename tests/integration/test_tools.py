@@ -9,10 +9,9 @@ from datetime import date
 import pytest
 
 from bot.config import Settings
-from bot.messages import Caller, Session
 from bot.tool_routing import ToolRouter, build_tool_router
 from tools.errors import BuyerNotFound, InvalidInput, ServiceUnavailable
-from tests.integration.credit_service import load_samples, running_service
+from tests.integration.credit_service import cli_session as session, running_service, sample_database, sample_router
 from tools.client import CreditServiceClient
 from tools.schemas import DsoArgs
 from tests.support import IN_CI, SHARED
@@ -25,9 +24,7 @@ EVAL = SHARED / "eval" / "public.jsonl"
 
 @pytest.fixture(scope="module")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('tools') / 'service.sqlite3'}"
-    load_samples(url)
-    return url
+    return sample_database(tmp_path_factory.mktemp("tools"))
 
 
 @pytest.fixture(scope="module")
@@ -38,11 +35,7 @@ def base_url(database_url: str) -> Iterator[str]:
 
 @pytest.fixture
 def router(base_url: str) -> ToolRouter:
-    return ToolRouter(ToolRegistry(CreditServiceClient(base_url)), today=lambda: date(2026, 10, 31))
-
-
-def session() -> Session:
-    return Session(id="t", caller=Caller("cli", "abc", True))
+    return sample_router(base_url)
 
 
 def test_client_maps_errors(base_url: str) -> None:

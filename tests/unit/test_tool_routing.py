@@ -11,7 +11,7 @@ import json
 import httpx
 import pytest
 
-from bot.messages import Caller, Session, Turn
+from bot.messages import Caller, Reply, Session, Turn
 from bot.tool_routing import ToolRouter
 from tools import replies
 from tools.client import CreditServiceClient
@@ -45,6 +45,9 @@ class FakeService:
         if request.url.path == "/buyers/search":
             return httpx.Response(200, json=self.matches)
         return httpx.Response(404, json={"detail": "not found"})
+
+
+FIRST_DSO = "应收余额500万，过去60天一共赊销1500万，算DSO"
 
 
 def make_router(service: FakeService) -> ToolRouter:
@@ -249,11 +252,17 @@ def test_a_question_after_which_buyer_is_not_taken_for_a_name(other: str) -> Non
     assert s.state == {} and service.requests == []
 
 
+def after_a_dso(router: ToolRouter, s: Session) -> Reply:
+    """Answer one DSO calculation and keep it as the session's last turn."""
+    first = router.handle(FIRST_DSO, s)
+    assert first is not None
+    s.turns.append(Turn(FIRST_DSO, first.answer, "answered"))
+    return first
+
+
 def test_a_what_if_follow_up_redoes_the_last_calculation_with_the_changed_input() -> None:
     router, s = make_router(FakeService()), session()
-    first = router.handle("应收500万 过去60天赊销1500万 DSO多少", s)
-    assert first is not None and "20.0天" in first.answer
-    s.turns.append(Turn("应收500万 过去60天赊销1500万 DSO多少", first.answer, "answered"))
+    assert "20.0天" in after_a_dso(router, s).answer
     second = router.handle("要是赊销做到2000万呢", s)
     assert second is not None and "500万 ÷ 2000万 × 60 = 15.0天" in second.answer
 
@@ -265,15 +274,13 @@ def test_a_what_if_without_a_calculation_just_before_is_left_to_the_knowledge_co
 
 def test_a_new_calculation_right_after_one_takes_the_input_it_leaves_out() -> None:
     router, s = make_router(FakeService()), session()
-    first = router.handle("应收500万 过去60天赊销1500万 DSO多少", s)
-    s.turns.append(Turn("应收500万 过去60天赊销1500万 DSO多少", first.answer, "answered"))
+    after_a_dso(router, s)
     second = router.handle("那应收400万 赊销1600万 DSO呢", s)
     assert second is not None and second.status == "answered" and "400万 ÷ 1600万 × 60 = 15.0天" in second.answer
 
 
 def test_an_amount_left_out_is_asked_for_not_taken_from_the_last_calculation() -> None:
     router, s = make_router(FakeService()), session()
-    first = router.handle("应收500万 过去60天赊销1500万 DSO多少", s)
-    s.turns.append(Turn("应收500万 过去60天赊销1500万 DSO多少", first.answer, "answered"))
+    after_a_dso(router, s)
     second = router.handle("另一家子公司赊销700万，DSO是多少", s)
     assert second is not None and second.status == "clarify" and "应收" in second.answer

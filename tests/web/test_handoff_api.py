@@ -26,14 +26,15 @@ ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 @pytest.fixture
 def start_workers(tmp_path: Path) -> Iterator[Callable[..., list[str]]]:
-    """``start_workers(n, store_url=None, notify=None) -> [base URL]``: n chat servers on one conversation store."""
+    """``start_workers(n, store_url=None, notify=None, **settings) -> [base URL]``: n chat servers on one
+    conversation store."""
     stack = ExitStack()
 
-    def start(n: int = 1, store_url: str | None = None, notify: Any = None) -> list[str]:
+    def start(n: int = 1, store_url: str | None = None, notify: Any = None, **overrides: Any) -> list[str]:
         urls = []
         for _ in range(n):
             port = support.free_port()
-            settings = web_settings(tmp_path, port, admin_token=ADMIN_TOKEN, store_url=store_url)
+            settings = web_settings(tmp_path, port, admin_token=ADMIN_TOKEN, store_url=store_url, **overrides)
             store = ConversationStore(settings.conversation_store_url)
             chat = ChatService(HandingOffAssistant(HandoffDesk(store.engine), notify), store)
             urls.append(stack.enter_context(serve_in_thread(create_app(settings, chat), port)))
@@ -102,6 +103,15 @@ def test_session_messages_answer_only_web_sessions(start_workers: Callable[..., 
     sid = _chat(base, "转人工")["session_id"]
     assert httpx.get(f"{base}/api/sessions/{sid}/messages", params={"after": -1}).status_code == 422
     assert httpx.get(f"{base}/api/sessions/{sid.removeprefix('web:')}/messages").status_code == 200
+
+
+def test_polling_session_messages_is_rate_limited_apart_from_chat(start_workers: Callable[..., list[str]]) -> None:
+    (base,) = start_workers(rate_limit_per_minute=3)
+    sid = _chat(base, "我想找人工处理一笔拒赔")["session_id"]
+    polls = [httpx.get(f"{base}/api/sessions/{sid}/messages") for _ in range(4)]
+    assert [p.status_code for p in polls] == [200, 200, 200, 429]
+    assert int(polls[-1].headers["Retry-After"]) >= 1 and "too many requests" in polls[-1].json()["error"]
+    assert _chat(base, "好的，我等顾问回复", sid)["session_id"] == sid  # the chat has a count of its own
 
 
 def test_two_workers_on_one_sqlite_store_see_a_handoff_at_once(start_workers: Callable[..., list[str]]) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Collection
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -229,18 +230,21 @@ class ConversationStore:
                 select(func.count()).select_from(sessions).where(sessions.c.updated_at > _now() - self.idle)
             ).scalar_one()
 
-    def purge_expired(self) -> int:
+    def purge_expired(self, keep: Collection[str] = ()) -> int:
         """Delete sessions idle longer than the window, and the messages of conversations that are over;
         returns how many sessions.
 
         A message goes once it is older than the window and its session is no longer live (expired or
-        reset), so a conversation's messages are kept exactly as long as its session is.
+        reset), so a conversation's messages are kept exactly as long as its session is, or while its
+        session id is in ``keep`` (a conversation still with a person, however long the user is silent).
         """
         cutoff = _now() - self.idle
+        over = [session_messages.c.at < cutoff, session_messages.c.session_id.not_in(select(sessions.c.id))]
+        if keep:
+            over.append(session_messages.c.session_id.not_in(list(keep)))
         with self.engine.begin() as conn:
             purged = conn.execute(delete(sessions).where(sessions.c.updated_at < cutoff)).rowcount
-            conn.execute(delete(session_messages).where(
-                session_messages.c.at < cutoff, session_messages.c.session_id.not_in(select(sessions.c.id))))
+            conn.execute(delete(session_messages).where(*over))
             return purged
 
     # --- log and feedback ---------------------------------------------------------------------

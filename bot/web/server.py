@@ -70,9 +70,15 @@ def _warm_up(state: WebState, build: bool) -> None:
         logger.exception("the chat service failed to start")
         state.error = f"{type(e).__name__}: {e}"
         return
+    desk = None
+    if "handoff" in state.settings.answer_steps:
+        from bot.handoff.desk import HandoffDesk
+
+        desk = HandoffDesk.from_url(state.settings.conversation_store_url)
     while not state.stopping.is_set():  # housekeeping: expired sessions are ignored on load; this frees rows
         try:
-            purged = state.chat.store.purge_expired()
+            with_a_person = [h.session_id for h in desk.waiting()] if desk is not None else []
+            purged = state.chat.store.purge_expired(keep=with_a_person)
             if purged:
                 logger.info("%d expired sessions purged", purged)
         except Exception:

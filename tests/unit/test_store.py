@@ -50,3 +50,13 @@ def test_advisor_messages_without_a_session_go_once_older_than_the_window(tmp_pa
     age(store, "handed-over", messages=True, session=False)
     store.purge_expired()
     assert store.messages_after("handed-over") == []
+
+
+def test_a_conversation_still_with_a_person_keeps_its_messages_however_long_the_user_is_silent(tmp_path: Path) -> None:
+    store = ConversationStore(f"sqlite:///{tmp_path / 'c.sqlite3'}", idle=timedelta(hours=2))
+    for sid in ("with-advisor", "forgotten"):
+        talk(store, sid)
+        age(store, sid, messages=True, session=True)
+    assert store.purge_expired(keep=["with-advisor"]) == 2
+    assert len(store.messages_after("with-advisor")) == 2
+    assert store.messages_after("forgotten") == []

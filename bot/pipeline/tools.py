@@ -121,7 +121,9 @@ class ToolStep:
                     marks.append(f"[{len(reply.sources)}]")
                 verdicts.append(label + finding.lead.format(*marks))
         if verdicts:
-            reply.answer = reply.answer.rstrip() + "\n" + "\n".join(dict.fromkeys(verdicts))
+            # the answer, then what the articles make of it, then the working
+            first, _, rest = reply.answer.strip().partition("\n")
+            reply.answer = "\n".join(part for part in (first, *dict.fromkeys(verdicts), rest) if part)
 
     def _readings(self, call: ToolCall, question: str, english: bool) -> list[tuple[str, float, str, str]]:
         """The figures of a tool result the reply states, as the articles name them: (metric, value, unit, label)."""

@@ -40,13 +40,13 @@ def test_a_figure_the_articles_judge_is_followed_by_their_line_cited() -> None:
     shelf = Shelf()
     reply = step(shelf).handle(TurnContext("逾期率怎么样：应收账款800万，逾期200万", Session("s")))
     assert reply is not None and shelf.asked == [("逾期率", 25.0, "%")]
-    assert reply.answer.splitlines()[-1] == "25%高于资料中的“坏账占比超过12%”[1]。"
+    assert reply.answer.splitlines()[1] == "25%高于资料中的“坏账占比超过12%”[1]。"
     assert [(s.doc_id, s.title) for s in reply.sources] == [("900_demo", "演示文章")]
 
 
 def test_a_figure_the_articles_say_nothing_about_is_said_plainly_when_asked_about() -> None:
     reply = step(Shelf()).handle(TurnContext("DSO多少，偏高吗：应收账款300万，上季度赊销600万", Session("s")))
-    assert reply is not None and reply.answer.endswith(NO_BENCHMARK.format(metric="DSO"))
+    assert reply is not None and reply.answer.splitlines()[1] == NO_BENCHMARK.format(metric="DSO")
     assert reply.sources == []
 
 
@@ -104,7 +104,7 @@ class CarelessShelf(Shelf):
 def test_a_verdict_with_a_figure_from_nowhere_is_not_shown() -> None:
     reply = step(CarelessShelf()).handle(TurnContext("逾期率多少，高吗：应收账款800万，逾期200万", Session("s")))
     assert reply is not None and "9%" not in reply.answer
-    assert reply.answer.endswith(NO_BENCHMARK.format(metric="逾期率")) and reply.sources == []
+    assert reply.answer.splitlines()[1] == NO_BENCHMARK.format(metric="逾期率") and reply.sources == []
 
 
 def test_an_earlier_value_sent_after_the_calculation_is_compared_with_it() -> None:

@@ -52,6 +52,7 @@ from knowledge.formatting import (
     strip_end,
 )
 from knowledge.grounding import numbers, ungrounded
+from knowledge.lexicon import words
 from knowledge.questions import Question, content_terms, understand
 from knowledge.reasoning import Finding, reason
 from knowledge.scoring import GENERIC, Candidate, SentenceScorer, asked_units_of, asks_coverage
@@ -346,7 +347,10 @@ class Composer(SentenceScorer):
         def about(c: Candidate) -> float:
             return self.relevance(words, c.sentence) if words else c.coverage
 
-        lead = max(candidates[:LEAD_POOL], key=lambda c: c.score + LEAD_COVERAGE_WEIGHT * about(c))
+        pool = candidates[:LEAD_POOL]
+        if _asks_list(query):  # "要准备哪些材料": a sentence listing them about the subject answers it
+            pool = [c for c in pool if _enumerates(c.sentence.text) and about(c) > 0] or pool
+        lead = max(pool, key=lambda c: c.score + LEAD_COVERAGE_WEIGHT * about(c))
         rest = sorted((c for c in chosen if c is not lead), key=lambda c: -c.score)
         return [lead] + [c for c in rest if c.score >= SUPPORT_SHARE * candidates[0].score]
 
@@ -442,6 +446,17 @@ def _figure_first(chosen: list[Candidate], units: set[str]) -> list[Candidate]:
     naming the subject without the figure goes after it)."""
     stating = next((c for c in chosen if any(f.unit in units for f in figures(c.sentence.text, levels_only=False))), None)
     return chosen if stating is None else [stating] + [c for c in chosen if c is not stating]
+
+
+def _asks_list(query: str) -> bool:
+    """True when the question asks for several things (lexicon.yaml ``list_questions``)."""
+    lowered = query.lower()
+    return any(w in lowered for w in words("list_questions"))
+
+
+def _enumerates(text: str) -> bool:
+    """True for a sentence that lists several items ("包括贸易合同、交货凭证、账龄表等")."""
+    return text.count("、") >= 2 or text.count("；") >= 2
 
 
 def _introduces_list(text: str) -> bool:

@@ -151,3 +151,21 @@ def test_when_articles_disagree_on_the_asked_risk_the_disagreement_opens_the_ans
     result = composer.compose("台风把港口封了，买家付不了款，保险赔不赔", hits(SCOPE, STORM_OUT, STORM_IN))
     assert result is not None and result.text.startswith("资料说法不一：一篇把“台风”列为除外")
     assert result.text.index("[1]") < result.text.index("[2]")  # numbered in reading order
+
+
+PAPERS_TIMING = Chunk(
+    "016_k#sec1", "016_k", "索赔单据", "section", "索赔单据",
+    "索赔单据交齐以后，保险公司一般在45天内支付赔款，索赔单据不全的会延后。",
+    0, 0,
+)
+PAPERS_LIST = Chunk(
+    "017_l#sec1", "017_l", "索赔手续", "section", "索赔手续",
+    "索赔需要提交的材料包括购销合同、提单副本、发票和对账单等。",
+    0, 0,
+)
+
+
+def test_a_question_asking_for_several_things_is_answered_by_the_sentence_that_lists_them() -> None:
+    composer = Composer([PAPERS_TIMING, PAPERS_LIST])
+    result = composer.compose("进口商跑了 索赔单据要交哪些", hits(PAPERS_TIMING, PAPERS_LIST))
+    assert result is not None and result.text.startswith("索赔需要提交的材料包括购销合同、提单副本、发票和对账单等[")

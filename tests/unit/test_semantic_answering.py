@@ -12,8 +12,8 @@ DOCUMENTS = "需在知悉破产事件后30天内提交索赔文件,包括贸易�
 SPEED = "正规保险服务商在收到完整理赔文件后,通常在30-60个工作日内完成审核赔付。"
 CLAIMS = Chunk("004_b#faq4", "004_b", "现金流断裂怎么办", "faq", "发生买方破产后如何快速启动理赔?", DOCUMENTS, 0, 0)
 TIMING = Chunk("000_a#faq2", "000_a", "了解贸易信用保险", "faq", "理赔流程通常需要多长时间?", SPEED, 0, 0)
-# "理赔的时候要交哪些单据": no word in common with the documents sentence but 理赔 with the other one
-QUESTION = "理赔的时候要交哪些单据"
+# "理赔的时候要交什么单据": no word in common with the documents sentence but 理赔 with the other one
+QUESTION = "理赔的时候要交什么单据"
 
 
 def _unit(*values: float) -> np.ndarray:

@@ -448,10 +448,13 @@ def _figure_first(chosen: list[Candidate], units: set[str]) -> list[Candidate]:
     return chosen if stating is None else [stating] + [c for c in chosen if c is not stating]
 
 
+_LIST_QUESTIONS = words("list_questions")  # lexicon.yaml
+
+
 def _asks_list(query: str) -> bool:
-    """True when the question asks for several things (lexicon.yaml ``list_questions``)."""
+    """True when the question asks for several things ("要准备哪些材料")."""
     lowered = query.lower()
-    return any(w in lowered for w in words("list_questions"))
+    return any(w in lowered for w in _LIST_QUESTIONS)
 
 
 def _enumerates(text: str) -> bool:

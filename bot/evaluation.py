@@ -85,6 +85,7 @@ class CaseResult:
     graded_sources: bool = False
     latency_ms: float = 0.0
     answer: str = ""
+    first_ok: bool | None = None  # expect_first given: whether the first sentence carries one of its strings
 
 
 def load_cases(path: Path) -> list[dict[str, Any]]:
@@ -121,6 +122,15 @@ def expected_status(case: dict[str, Any]) -> str | None:
     return None
 
 
+_SENTENCE_END = re.compile(r"[。！？!?\n]|\.(?=\s|$)")
+
+
+def first_sentence(answer: str) -> str:
+    """The answer up to its first full stop, question or exclamation mark, or line break."""
+    match = _SENTENCE_END.search(answer.strip())
+    return answer.strip()[: match.start()] if match else answer.strip()
+
+
 def grade(case: dict[str, Any], reply: Reply, latency_ms: float = 0.0) -> CaseResult:
     """Check one reply against its case's conditions."""
     answer = reply.answer
@@ -149,6 +159,8 @@ def grade(case: dict[str, Any], reply: Reply, latency_ms: float = 0.0) -> CaseRe
         graded_sources=bool(expected),
         latency_ms=round(latency_ms, 1),
         answer=answer,
+        first_ok=(any(contains(first_sentence(answer), s) for s in case["expect_first"])
+                  if case.get("expect_first") else None),
     )
 
 
@@ -181,12 +193,14 @@ def summarize(results: list[CaseResult]) -> dict[str, Any]:
         categories[name] = {"passed": passed, "total": len(rs), "rate": round(passed / len(rs), 4),
                             "retrieval": _retrieval(rs)}
     lengths = [len(r.answer) for r in results if r.status == "answered"]
+    firsts = [r.first_ok for r in results if r.first_ok is not None]
     latencies = [r.latency_ms for r in results]
     passed = sum(r.passed for r in results)
     return {
         "overall": {"passed": passed, "total": len(results), "rate": round(passed / len(results), 4) if results else 0.0},
         "categories": categories,
         "retrieval": _retrieval(results),
+        "first_sentence": {"graded": len(firsts), "carries_answer": sum(firsts)},
         "answer_chars": {
             "answered": len(lengths),
             "median": statistics.median(lengths) if lengths else None,
@@ -211,6 +225,9 @@ def format_report(summary: dict[str, Any], name: str = "") -> str:
     r = summary["retrieval"]
     if r["cases"]:
         lines.append(f"retrieval on {r['cases']} cases: hit@1 {r['hit@1']:.2f}  hit@3 {r['hit@3']:.2f}  MRR {r['mrr']:.2f}")
+    first = summary["first_sentence"]
+    if first["graded"]:
+        lines.append(f"first sentence carries the answer (expect_first): {first['carries_answer']}/{first['graded']}")
     chars = summary["answer_chars"]
     if chars["answered"]:
         lines.append(f"answer length ({chars['answered']} answered): median {chars['median']:.0f}  max {chars['max']} chars")
@@ -221,6 +238,9 @@ def format_report(summary: dict[str, Any], name: str = "") -> str:
     if failed:
         lines.append("failed:")
         lines += [f"  {c['id']} [{c['category']}] {'; '.join(c['failures'])}" for c in failed]
+    late = [c["id"] for c in summary["cases"] if c["first_ok"] is False]
+    if late:
+        lines.append("answer not in the first sentence: " + " ".join(late))
     return "\n".join(lines)
 
 

@@ -6,7 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluation import contains, expected_status, format_report, grade, load_cases, normalize_text, summarize
+from bot.evaluation import (
+    contains,
+    expected_status,
+    first_sentence,
+    format_report,
+    grade,
+    load_cases,
+    normalize_text,
+    summarize,
+)
 from bot.messages import Reply, Source
 from knowledge.numerals import chinese_to_int
 from tests.support import shared_file
@@ -64,6 +73,24 @@ def test_summary_reports_rates_and_retrieval() -> None:
     assert summary["categories"]["terms"]["rate"] == 0.0
     assert summary["retrieval"] == {"cases": 2, "hit@1": 0.5, "hit@3": 1.0, "mrr": 0.75}
     assert summary["latency_ms"]["p50"] == 20.0
+
+
+def test_expect_first_grades_only_the_first_sentence() -> None:
+    assert first_sentence("比率为1.15。低于1.2的预警线[1]。") == "比率为1.15"
+    assert first_sentence("Ratio 1.15. Below 1.2 [1].") == "Ratio 1.15"
+    assert first_sentence("第一行\n第二行") == "第一行"
+    reply = Reply("资料提到几个指标[1]。流动比率低于1.2需要排查[1]。", status="answered")
+    late = grade(case(expect_any=["1.2"], expect_first=["1.2"]), reply)
+    assert late.passed and late.first_ok is False  # reported apart, not a failure of the case
+    early = grade(case(id="t2", expect_first=["指标"]), reply)
+    assert early.first_ok is True
+    plain = grade(case(id="t3"), reply)
+    assert plain.first_ok is None
+    summary = summarize([late, early, plain])
+    assert summary["first_sentence"] == {"graded": 2, "carries_answer": 1}
+    report = format_report(summary, "x")
+    assert "first sentence carries the answer (expect_first): 1/2" in report
+    assert "answer not in the first sentence: " + late.id in report
 
 
 def test_load_cases_names_a_bad_line(tmp_path: Path) -> None:

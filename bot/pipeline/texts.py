@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.messages import Reply
 from bot.pipeline.knowledge import to_user_script
 from bot.pipeline.turn import TurnContext
@@ -15,6 +17,7 @@ OFF_TOPIC = "抱歉，这个问题超出了本助手的范围：我只能回答�
 EN_GREETING = "Hello! I answer questions about trade credit insurance, bad debt, claims and receivables. Please ask a concrete question, for example:"
 EN_NO_ANSWER = "Sorry, the knowledge base does not cover this question, so I cannot answer it reliably."
 EN_LEAD = "Here is what the articles say (quoted in Chinese, sources numbered):"
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _examples(lead: str) -> str:
@@ -36,3 +39,9 @@ def clarify(turn: TurnContext, lead: str) -> Reply:
     script = turn.query.script
     text = _examples(EN_GREETING) if script == "en" else to_user_script(_examples(lead), script)
     return Reply(answer=text, status="clarify")
+
+
+def english_body(text: str) -> str:
+    """An answer to an English question: as composed when it opens in English, else after :data:`EN_LEAD`."""
+    first = text.split("\n", 1)[0]
+    return text if first and not _HAN.match(first) else f"{EN_LEAD}\n{text}"

@@ -40,6 +40,8 @@ _HEDGE = re.compile(r"(通常|一般|平均|大约|约(?!定))[\u4e00-\u9fff]{0,
 _LIST_START = re.compile(r"包括|包含|涵盖|如下|[：:]")
 _ITEM = re.compile(r"、|以及|及|和|或")
 _STEP_WORDS = ("first", "then", "then", "then", "then")
+# "what is X" / "explain X" / "what does X mean": the English ways of asking what a term means
+_ASKS_MEANING = re.compile(r"^\s*(what\s+is|what's|what\s+are|explain|define)\b|\bmean(s|t)?\b", re.I)
 _COVERED_ITEM = re.compile(r"能赔：(?P<item>.+)属于承保范围")
 
 
@@ -60,6 +62,14 @@ def nouns(text: str) -> list[str]:
     return list(dict.fromkeys(entries[m.group(0)] for m in pattern.finditer(text)))
 
 
+def in_english(text: str) -> str:
+    """A Chinese name (an aspect, a subject) in English: its known terms joined by "or", else quoted in Chinese."""
+    known = nouns(text)
+    if not known:
+        return f"“{text}”"
+    return known[0] if len(known) == 1 else ", ".join(known[:-1]) + " or " + known[-1]
+
+
 def render(item: str) -> str:
     """A Chinese item in English when the glossary knows (nearly) all of it, else quoted in Chinese."""
     item = item.strip(" 。，,；;等")
@@ -67,7 +77,7 @@ def render(item: str) -> str:
     if item in entries:
         return entries[item]
     left = pattern.sub("", item) if pattern is not None else item
-    known = nouns(item)
+    known = nouns(item) + re.findall(r"[A-Za-z][A-Za-z0-9/-]*", left)  # Latin words (DSO) are English already
     if known and len(re.findall(r"[\u4e00-\u9fff]", left)) <= _LEFT_OVER:
         return " ".join(known)
     return f"“{item}”"
@@ -180,7 +190,7 @@ def conflict_sentence(conflict: Conflict, citations: Citations) -> str:
 def english_gist(parts: Parts, citations: Citations) -> str:
     """The asked figure with its unit and the event it counts from: "Claim documents: within 30 days, counted
     from bankruptcy[1]." ("" when the question asks no figure or the lead sentence states none of the asked kind)."""
-    if not (parts.asks_figure and parts.units) or not parts.chosen:
+    if not (parts.units and (parts.asks_figure or parts.question.kinds & {"duration", "percent"})) or not parts.chosen:
         return ""
     lead = parts.chosen[0]
     found = next((f for f in figures(lead.text, levels_only=False) if f.unit in parts.units and f.text), None)
@@ -231,9 +241,9 @@ def _thresholds(parts: Parts, citations: Citations) -> str:
         return ""
     lead = parts.chosen[0]
     lines = [f for f in parts.facts_of(lead) if f.kind == "threshold" and f.value is not None]
-    if not lines or not ("threshold" in parts.question.kinds or parts.asks_figure or parts.asks_list):
-        return ""
     named = [f for f in lines if f.subject and f.subject in parts.question.text]
+    if not lines or not (named or "threshold" in parts.question.kinds or parts.asks_figure or parts.asks_list):
+        return ""
     said = [f"{render(f.subject)} {'over' if f.comparator == '>' else 'below'} {f.value:g}{_UNITS.get(f.unit, '') if f.unit in ('%', '％') else (' ' + _UNITS[f.unit] if f.unit in _UNITS else '')}"
             for f in (named or lines)[:3]]
     kind = "warning line" if len(said) == 1 else "warning lines"
@@ -264,7 +274,7 @@ def _listed(parts: Parts, citations: Citations) -> str:
 
 
 def _definition(parts: Parts, citations: Citations) -> str:
-    if not parts.chosen or "definition" not in parts.question.kinds:
+    if not parts.chosen or not ("definition" in parts.question.kinds or _ASKS_MEANING.search(parts.question.text)):
         return ""
     lead = parts.chosen[0]
     fact = next((f for f in parts.facts_of(lead) if f.kind == "definition"), None)

@@ -42,6 +42,7 @@ _ITEM = re.compile(r"、|以及|及|和|或")
 _STEP_WORDS = ("first", "then", "then", "then", "then")
 # "what is X" / "explain X" / "what does X mean": the English ways of asking what a term means
 _ASKS_MEANING = re.compile(r"^\s*(what\s+is|what's|what\s+are|explain|define)\b|\bmean(s|t)?\b", re.I)
+_ASKS_EXCLUDED = re.compile(r"除外|不覆盖|不承保|\bexclu|\bnot (covered|insured)\b", re.I)
 _COVERED_ITEM = re.compile(r"能赔：(?P<item>.+)属于承保范围")
 
 
@@ -163,7 +164,7 @@ def english_answer(parts: Parts, citations: Citations) -> str:
         return _with_quotes(lead, [], parts, citations)  # the lead sentences; the disagreement is cited above
     if parts.finding is not None and (lead := _finding(parts, citations)):
         return _with_quotes(lead, [], parts, citations)
-    for build in (_verdict, _thresholds, english_gist, _steps, _listed, _definition):
+    for build in (_verdict, _exclusions, _thresholds, english_gist, _steps, _listed, _definition):
         lead = build(parts, citations)
         if lead and not ungrounded(lead, [s.text for s in parts.chosen[:2]], [parts.question.text]):
             return _with_quotes(lead, parts.chosen, parts, citations)
@@ -232,6 +233,18 @@ def _verdict(parts: Parts, citations: Citations) -> str:
     asked = set(terms(parts.question.text))
     item = next((i for i in excluded_items(lead.text) if asked & set(terms(i))), "")
     return f"Usually not covered: the articles list {render(item)} among the exclusions{mark}." if item else ""
+
+
+def _exclusions(parts: Parts, citations: Citations) -> str:
+    """What the lead sentence lists as excluded, for a question about exclusions."""
+    if not parts.chosen or not _ASKS_EXCLUDED.search(parts.question.text):
+        return ""
+    lead = parts.chosen[0]
+    items = excluded_items(lead.text)
+    if items and (start := _LIST_START.search(items[0])):  # "除外责任通常包括：A、B": the items after the colon
+        items = [items[0][start.end() :], *items[1:]]
+    items = [render(_short(i)) for i in items if len(i.strip()) >= 2][:5]
+    return f"The articles list these exclusions: {_and(items)}{citations.mark(lead.doc_id, lead.text)}." if len(items) >= 2 else ""
 
 
 def _thresholds(parts: Parts, citations: Citations) -> str:

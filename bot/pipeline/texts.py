@@ -14,8 +14,8 @@ INJECTION = "我只能根据贸易信用保险的资料回答问题，不会执�
 NO_ANSWER = "抱歉，知识库里没有关于这个问题的资料，我无法给出可靠的回答。"
 NOT_COVERED = "抱歉，资料里没有提到{aspect}方面的信息，我无法给出可靠的回答，建议以保单条款或顾问的答复为准。"
 OFF_TOPIC = "抱歉，这个问题超出了本助手的范围：我只能回答贸易信用保险和应收账款管理方面的问题，无法提供这方面的信息。"
-EN_EXAMPLES = ("Which losses does a credit insurance policy pay for?", "How long does a claim take, and what papers are needed?",
-               "A customer pays late: how do we chase the money, and should we cut the credit limit?")
+EN_EXAMPLES = ("What risks are excluded from trade credit insurance?", "How long does a claim take, and what papers are needed?",
+               "What current ratio is too low?")
 EN_GREETING = "Hello! I answer questions about trade credit insurance, bad debt, claims and receivables. Please ask a concrete question, for example:"
 EN_INJECTION = "I only answer from the trade credit insurance articles and do not follow instructions that change my rules. Please ask a concrete question, for example:"
 EN_NO_ANSWER = "Sorry, the knowledge base does not cover this question, so I cannot answer it reliably."

@@ -33,6 +33,7 @@ MAX_QUOTES_CHARS = MAX_BODY_CHARS  # the Chinese quotes stop here, as a Chinese 
 _LEFT_OVER = 2  # an item with more Chinese characters than this outside known terms stays in Chinese
 _UNITS = {"个工作日": "working days", "工作日": "working days", "天": "days", "日": "days", "个月": "months",
           "月": "months", "年": "years", "%": "%", "％": "%"}
+_DAYS = ("天", "日", "工作日", "个工作日", "个月", "月", "年")
 _HEDGES = {"通常": "usually", "一般": "usually", "平均": "on average", "大约": "about", "约": "about"}
 _OVER = re.compile(r"(超过|高于|大于|多于|超出|超|增加|增长)[\u4e00-\u9fff]{0,6}$")
 _UNDER = re.compile(r"(低于|少于|小于|不足|不到)[\u4e00-\u9fff]{0,6}$")
@@ -89,20 +90,21 @@ def figure_phrase(text: str, figure: str) -> str:
     text = arabic_figures(text)
     at = text.find(figure)
     before, after = text[max(0, at - 8) : at] if at >= 0 else "", text[at + len(figure) : at + len(figure) + 2]
-    match = re.match(r"(?P<value>\d[\d,.]*(?:\s*[-–~至到]\s*\d[\d,.]*)?)\s*(?P<approx>多|余|以上|以下)?\s*(?P<unit>.*)", figure)
+    match = re.match(r"(?P<value>\d[\d,.]*(?:\s*[-–~至到]\s*\d[\d,.]*)?)\s*(?P<rest>.*)", figure)
     if match is None:
         return figure
     value = re.sub(r"\s*[至到~–]\s*", "-", match.group("value"))
-    unit = _UNITS.get(match.group("unit"), "")
-    amount = f"{value}{unit}" if unit == "%" or not unit else f"{value} {unit}"
-    if match.group("approx") in ("多", "余"):
-        amount = f"{value}+{'' if unit == '%' or not unit else ' '}{unit}".strip()
+    rest = match.group("rest")
+    tail = (re.search(r"以上|以下", rest) or re.match(r"以上|以下", after) or [""])[0]
+    unit = _UNITS.get(re.sub(r"多|余|以上|以下", "", rest), "")
+    plus = "+" if re.match(r"多|余", rest) else ""
+    amount = f"{value}{plus}{unit}" if unit == "%" or not unit else f"{value}{plus} {unit}"
     words = []
     if (hedge := _HEDGE.search(before)) is not None:
         words.append(_HEDGES[hedge.group(1)])
-    if match.group("approx") == "以上" or _OVER.search(before):
+    if tail == "以上" or _OVER.search(before):
         words.append("over")
-    elif match.group("approx") == "以下" or _UNDER.search(before):
+    elif tail == "以下" or _UNDER.search(before):
         words.append("below")
     elif after.startswith(("内", "以内", "之内")):
         words.append("within")
@@ -191,7 +193,7 @@ def conflict_sentence(conflict: Conflict, citations: Citations) -> str:
 def english_gist(parts: Parts, citations: Citations) -> str:
     """The asked figure with its unit and the event it counts from: "Claim documents: within 30 days, counted
     from bankruptcy[1]." ("" when the question asks no figure or the lead sentence states none of the asked kind)."""
-    if not (parts.units and (parts.asks_figure or parts.question.kinds & {"duration", "percent"})) or not parts.chosen:
+    if not parts.units or not parts.chosen:
         return ""
     lead = parts.chosen[0]
     found = next((f for f in figures(lead.text, levels_only=False) if f.unit in parts.units and f.text), None)
@@ -203,12 +205,21 @@ def english_gist(parts: Parts, citations: Citations) -> str:
                  and f"{f.value:g}" == value), None)
     what = nouns(fact.detail if fact else found.clause)
     counted = ""
-    if fact is not None and fact.subject:
-        event = nouns(fact.subject)
-        side = "before" if fact.comparator == "-" else "counted from"
-        counted = f", {side} {_and(event)}" if event else f", {side} “{fact.subject}”"
+    event, side = (fact.subject, fact.comparator) if fact is not None and fact.subject else _condition(lead.text, found.text)
+    if event:
+        said = nouns(event)
+        counted = f", {'before' if side == '-' else 'counted from'} {_and(said) if said else f'“{event}”'}"
     head = f"{_capital(_and(what))}: " if what else ""
     return f"{head if head else ''}{phrase if head else _capital(phrase)}{counted}{citations.mark(lead.doc_id, lead.text)}."
+
+
+def _condition(text: str, figure: str) -> tuple[str, str]:
+    """The event a figure counts from when the clause before it states it ("收到文件后，…20天内…" -> 收到文件, "+")."""
+    text = arabic_figures(text)
+    clauses = re.split(r"[，,；;]", text[: text.find(figure)]) if figure in text else []
+    if len(clauses) < 2 or not clauses[-2].endswith(("后", "前", "起")):
+        return "", ""
+    return re.sub(r"^.*?(在|自|从|于)", "", clauses[-2][:-1]), "-" if clauses[-2].endswith("前") else "+"
 
 
 def _finding(parts: Parts, citations: Citations) -> str:
@@ -253,7 +264,8 @@ def _thresholds(parts: Parts, citations: Citations) -> str:
     if not parts.chosen:
         return ""
     lead = parts.chosen[0]
-    lines = [f for f in parts.facts_of(lead) if f.kind == "threshold" and f.value is not None]
+    lines = [f for f in parts.facts_of(lead) if f.kind == "threshold" and f.value is not None
+             and f.unit not in _DAYS]  # (a number of days is a time limit: english_gist says it)
     named = [f for f in lines if f.subject and f.subject in parts.question.text]
     if not lines or not (named or "threshold" in parts.question.kinds or parts.asks_figure or parts.asks_list):
         return ""

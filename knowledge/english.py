@@ -43,7 +43,12 @@ _ITEM = re.compile(r"、|以及|及|和|或")
 _STEP_WORDS = ("first", "then", "then", "then", "then")
 # "what is X" / "explain X" / "what does X mean": the English ways of asking what a term means
 _ASKS_MEANING = re.compile(r"^\s*(what\s+is|what's|what\s+are|explain|define)\b|\bmean(s|t)?\b", re.I)
+# English ways of asking a time or a share that the Chinese question words do not catch
+_ASKS_UNITS = {"days": re.compile(r"\bhow (soon|quickly|fast|many (working )?days)\b|\bwithin how\b", re.I),
+               "percent": re.compile(r"\bwhat (share|percentage|proportion|part)\b|\bper ?cent", re.I)}
+_ASKS_STEPS = re.compile(r"\bsteps?\b|\bin (what|which) order\b|\bprocess\b|\bprocedure\b", re.I)
 _ASKS_EXCLUDED = re.compile(r"除外|不覆盖|不承保|\bexclu|\bnot (covered|insured)\b", re.I)
+_BRACKETED = re.compile(r"\(([^()]*[\u4e00-\u9fff][^()]*)\)")
 _COVERED_ITEM = re.compile(r"能赔：(?P<item>.+)属于承保范围")
 
 
@@ -108,6 +113,10 @@ def figure_phrase(text: str, figure: str) -> str:
         words.append("below")
     elif after.startswith(("内", "以内", "之内")):
         words.append("within")
+    elif after.startswith(("后", "之后")):
+        words.append("after")
+    elif after.startswith(("前", "之前")):
+        return " ".join([*words, amount, "before"])
     return " ".join([*words, amount])
 
 
@@ -165,7 +174,8 @@ def english_answer(parts: Parts, citations: Citations) -> str:
         lead = conflict_sentence(conflict, citations)
         return _with_quotes(lead, [], parts, citations)  # the lead sentences; the disagreement is cited above
     if parts.finding is not None and (lead := _finding(parts, citations)):
-        return _with_quotes(lead, [], parts, citations)
+        stated = [Sentence(parts.pool_text(f), f.doc_id, f.chunk_id, 0) for f in parts.finding.facts]
+        return _with_quotes(lead, stated[:1], parts, citations)  # the line it was judged against, first
     for build in (_verdict, _exclusions, _thresholds, english_gist, _steps, _listed, _definition):
         lead = build(parts, citations)
         if lead and not ungrounded(lead, [s.text for s in parts.chosen[:2]], [parts.question.text]):
@@ -183,7 +193,7 @@ def conflict_sentence(conflict: Conflict, citations: Citations) -> str:
         clause = figure_clause(sentence, conflict.unit)
         found = next((f for f in figures(clause) if f.unit == conflict.unit and f.text), None)
         what = figure_phrase(clause, found.text) if found else f"“{clause}”"
-        about = [w for w in nouns(clause)]
+        about = _done(clause, found.text if found else "")
         what += f" ({', '.join(about)})" if about else ""
         who = "one says" if n == 0 else "another" if n == 1 else "a third"
         said.append(f"{who} {what} {citations.mark(sentence.doc_id, sentence.text)}")
@@ -193,10 +203,11 @@ def conflict_sentence(conflict: Conflict, citations: Citations) -> str:
 def english_gist(parts: Parts, citations: Citations) -> str:
     """The asked figure with its unit and the event it counts from: "Claim documents: within 30 days, counted
     from bankruptcy[1]." ("" when the question asks no figure or the lead sentence states none of the asked kind)."""
-    if not parts.units or not parts.chosen:
+    units = parts.units | {u for u, asks in _ASKS_UNITS.items() if asks.search(parts.question.text)}
+    if not units or not parts.chosen:
         return ""
     lead = parts.chosen[0]
-    found = next((f for f in figures(lead.text, levels_only=False) if f.unit in parts.units and f.text), None)
+    found = next((f for f in figures(lead.text, levels_only=False) if f.unit in units and f.text), None)
     if found is None:
         return ""
     phrase = figure_phrase(lead.text, found.text)
@@ -228,7 +239,9 @@ def _finding(parts: Parts, citations: Citations) -> str:
     sources = [f.sentence for f in finding.facts]
     if ungrounded(finding.lead.format(*[""] * len(finding.facts)), sources, [parts.question.text, *finding.derived]):
         return ""
-    return finding.lead.format(*[citations.mark(f.doc_id, parts.pool_text(f)) for f in finding.facts])
+    lead = finding.lead.format(*[citations.mark(f.doc_id, parts.pool_text(f)) for f in finding.facts])
+    # the articles' own words in brackets ("(流动比率低于)") in English where the glossary knows them
+    return _BRACKETED.sub(lambda m: f"({render(m.group(1))})", lead)
 
 
 def _verdict(parts: Parts, citations: Citations) -> str:
@@ -276,14 +289,25 @@ def _thresholds(parts: Parts, citations: Citations) -> str:
 
 
 def _steps(parts: Parts, citations: Citations) -> str:
-    if not parts.chosen or "step" not in parts.question.kinds:
+    """The steps in order, each by its known nouns and its figure ("first reminder letter (within 3 days), then …")."""
+    if not parts.chosen or not ("step" in parts.question.kinds or _ASKS_STEPS.search(parts.question.text)):
         return ""
     lead = parts.chosen[0]
-    steps = sorted((f for f in parts.facts_of(lead) if f.kind == "step"), key=lambda f: f.position)
+    steps = [f.detail for f in sorted((f for f in parts.facts_of(lead) if f.kind == "step"), key=lambda f: f.position)]
+    if len(steps) < 2:  # "分阶段推进：A；B；C": the parts after the colon
+        steps = re.split(r"[；;]", strip_end(re.split(r"[：:]", lead.text, maxsplit=1)[-1]))
     if len(steps) < 2:
         return ""
-    said = [f"{_STEP_WORDS[n] if n < len(steps) - 1 else 'finally'} {render(_short(f.detail))}" for n, f in enumerate(steps[:5])]
+    said = [f"{_STEP_WORDS[n] if n < len(steps) - 1 else 'finally'} {_step(step)}" for n, step in enumerate(steps[:5])]
     return f"In order: {', '.join(said)}{citations.mark(lead.doc_id, lead.text)}."
+
+
+def _step(text: str) -> str:
+    """One step in English: its known nouns with its figure ("reminder letter (within 3 days)"), else quoted."""
+    found = next((f for f in figures(text, levels_only=False) if f.text), None)
+    when = f" ({figure_phrase(text, found.text)})" if found else ""
+    known = _done(text, found.text if found else "")
+    return f"{_and(known)}{when}" if known else f"“{_short(text)}”"
 
 
 def _listed(parts: Parts, citations: Citations) -> str:
@@ -313,6 +337,13 @@ def _opening(parts: Parts) -> str:
     return f"What the articles say on {_and(about)}, quoted in Chinese:" if about else "What the articles say, quoted in Chinese:"
 
 
+def _done(text: str, figure: str) -> list[str]:
+    """The known nouns of what a figure is about: those after it (before it stands the event it counts
+    from), else all of the text's; two at most."""
+    after = nouns(arabic_figures(text).split(figure, 1)[-1]) if figure else []
+    return (after or nouns(text))[:2]
+
+
 def _short(text: str) -> str:
     """A long Chinese item cut at its first comma, its explanation in brackets left out."""
     return re.sub(r"[(（][^()（）]*[)）]?", "", re.split(r"[，,；;]", text)[0])
@@ -321,7 +352,7 @@ def _short(text: str) -> str:
 def _with_quotes(lead: str, quoted: Sequence[Sentence], parts: Parts, citations: Citations) -> str:
     """The English sentence, then the cited Chinese sentences while they stay short (at least one)."""
     quotes: list[str] = []
-    for sentence in dict.fromkeys([*quoted, *parts.chosen]):
+    for sentence in dict.fromkeys([*quoted, *(c for c in parts.chosen if c.text not in {q.text for q in quoted})]):
         if quotes and (len(quotes) == 2 or len("".join(quotes)) + len(sentence.text) > MAX_QUOTES_CHARS):
             break  # (checked before citing: a sentence left out gets no number)
         chunk = parts.chunks.get(sentence.chunk_id)

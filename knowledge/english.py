@@ -255,7 +255,8 @@ def _verdict(parts: Parts, citations: Citations) -> str:
     if (covered := _COVERED_ITEM.match(parts.verdict)) is not None:
         return f"Covered: the articles name {render(covered.group('item'))} among the insured risks{mark}."
     asked = set(terms(parts.question.text))
-    item = next((i for i in excluded_items(lead.text) if asked & set(terms(i))), "")
+    item = max(excluded_items(lead.text), key=lambda i: len(asked & set(terms(i))), default="")  # the one most asked about
+    item = item if asked & set(terms(item)) else ""
     return f"Usually not covered: the articles list {render(item)} among the exclusions{mark}." if item else ""
 
 

@@ -127,3 +127,26 @@ def test_a_question_naming_the_unit_asked_gets_the_figure_first() -> None:
     assert lines[0].startswith("Payout: usually within 20-40 working days")
     chinese = _answer("赔付要多少个工作日", PAYOUT)
     assert "working days" not in "\n".join(chinese)
+
+
+COLLECT = Chunk("015_c#1", "015_c", "催收", "section", "催收节奏",
+                "建议按阶段催收：逾期5日内寄出提醒函；20天后发出催收通知；45天启动法律程序。", 0, 0)
+
+
+def test_steps_come_in_order_each_with_its_figure() -> None:
+    lines = _answer("Which steps should collection follow? 催收", COLLECT, corpus=[*ALL, COLLECT])
+    assert lines[0] == ("In order: first reminder letter (within 5 days), then collection notice (after 20 days), "
+                        "finally legal action (45 days)[1].")
+    assert not ungrounded(lines[0], [COLLECT.text])
+
+
+def test_an_english_how_soon_asks_for_the_figure() -> None:
+    lines = _answer("How soon is the payout made? 赔付", PAYOUT)
+    assert lines[0].startswith("Payout: usually within 20-40 working days")
+
+
+def test_a_finding_on_the_users_figure_names_the_line_in_english() -> None:
+    lines = _answer("Our current ratio is 0.9, should we worry? 流动比率", LINES)
+    assert lines[0].startswith("0.9 is below the 1.1 in the articles (current ratio)[1]")
+    assert lines[1].startswith("若坏账率持续高于4%")  # the line it was judged against, quoted
+    assert not ungrounded(lines[0], [c.text for c in ALL], ["0.9"])

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from knowledge.conflicts import Conflict, excluded_items, figures
+from knowledge.cover import covered_items
 from knowledge.facts import Fact
 from knowledge.formatting import MAX_BODY_CHARS, Citations, figure_clause, framed, full_width, strip_end
 from knowledge.grounding import ungrounded
@@ -47,6 +48,7 @@ _ASKS_MEANING = re.compile(r"^\s*(what\s+is|what's|what\s+are|explain|define)\b|
 _ASKS_UNITS = {"days": re.compile(r"\bhow (soon|quickly|fast|many (working )?days)\b|\bwithin how\b", re.I),
                "percent": re.compile(r"\bwhat (share|percentage|proportion|part)\b|\bper ?cent", re.I)}
 _ASKS_STEPS = re.compile(r"\bsteps?\b|\bin (what|which) order\b|\bprocess\b|\bprocedure\b", re.I)
+_ASKS_COVER = re.compile(r"\bprotect|\bcover|\binsur", re.I)
 _ASKS_EXCLUDED = re.compile(r"除外|不覆盖|不承保|\bexclu|\bnot (covered|insured)\b", re.I)
 _BRACKETED = re.compile(r"\(([^()]*[\u4e00-\u9fff][^()]*)\)")
 _COVERED_ITEM = re.compile(r"能赔：(?P<item>.+)属于承保范围")
@@ -176,7 +178,7 @@ def english_answer(parts: Parts, citations: Citations) -> str:
     if parts.finding is not None and (lead := _finding(parts, citations)):
         stated = [Sentence(parts.pool_text(f), f.doc_id, f.chunk_id, 0) for f in parts.finding.facts]
         return _with_quotes(lead, stated[:1], parts, citations)  # the line it was judged against, first
-    for build in (_verdict, _exclusions, _thresholds, english_gist, _steps, _listed, _definition):
+    for build in (_verdict, _exclusions, _insured, _thresholds, english_gist, _steps, _listed, _definition):
         lead = build(parts, citations)
         if lead and not ungrounded(lead, [s.text for s in parts.chosen[:2]], [parts.question.text]):
             return _with_quotes(lead, parts.chosen, parts, citations)
@@ -270,6 +272,17 @@ def _exclusions(parts: Parts, citations: Citations) -> str:
         items = [items[0][start.end() :], *items[1:]]
     items = [render(_short(i)) for i in items if len(i.strip()) >= 2][:5]
     return f"The articles list these exclusions: {_and(items)}{citations.mark(lead.doc_id, lead.text)}." if len(items) >= 2 else ""
+
+
+def _insured(parts: Parts, citations: Citations) -> str:
+    """What the lead sentence names as insured, for a question about cover: each item by its known nouns
+    (and its figure: "protracted default (over 180 days)"); items the glossary knows nothing of are left out."""
+    if not parts.chosen or not ("cover" in parts.question.kinds or _ASKS_COVER.search(parts.question.text)):
+        return ""
+    lead = parts.chosen[0]
+    items = [_step(i) if figures(i, levels_only=False) else nouns(i)[0] for i in covered_items(lead.text) if nouns(i)]
+    items = list(dict.fromkeys(items))[:4]
+    return f"The articles name these insured risks: {_and(items)}{citations.mark(lead.doc_id, lead.text)}." if items else ""
 
 
 def _thresholds(parts: Parts, citations: Citations) -> str:

@@ -150,3 +150,9 @@ def test_a_finding_on_the_users_figure_names_the_line_in_english() -> None:
     assert lines[0].startswith("0.9 is below the 1.1 in the articles (current ratio)[1]")
     assert lines[1].startswith("若坏账率持续高于4%")  # the line it was judged against, quoted
     assert not ungrounded(lines[0], [c.text for c in ALL], ["0.9"])
+
+
+def test_a_question_on_cover_gets_the_insured_risks_in_english() -> None:
+    lines = _answer("What does the policy protect against? 承保 保障", DEFAULT_B, corpus=[PAYOUT, DEFAULT_B, LINES])
+    assert lines[0] == "The articles name these insured risks: bankruptcy and protracted default (over 200 days)[1]."
+    assert not ungrounded(lines[0], [DEFAULT_B.text])

@@ -34,14 +34,12 @@ MAX_QUOTES_CHARS = MAX_BODY_CHARS  # the Chinese quotes stop here, as a Chinese 
 _LEFT_OVER = 2  # an item with more Chinese characters than this outside known terms stays in Chinese
 _UNITS = {"个工作日": "working days", "工作日": "working days", "天": "days", "日": "days", "个月": "months",
           "月": "months", "年": "years", "%": "%", "％": "%"}
-_DAYS = ("天", "日", "工作日", "个工作日", "个月", "月", "年")
 _HEDGES = {"通常": "usually", "一般": "usually", "平均": "on average", "大约": "about", "约": "about"}
 _OVER = re.compile(r"(超过|高于|大于|多于|超出|超|增加|增长)[\u4e00-\u9fff]{0,6}$")
 _UNDER = re.compile(r"(低于|少于|小于|不足|不到)[\u4e00-\u9fff]{0,6}$")
 _HEDGE = re.compile(r"(通常|一般|平均|大约|约(?!定))[\u4e00-\u9fff]{0,3}$")
 _LIST_START = re.compile(r"包括|包含|涵盖|如下|[：:]")
 _ITEM = re.compile(r"、|以及|及|和|或")
-_STEP_WORDS = ("first", "then", "then", "then", "then")
 # "what is X" / "explain X" / "what does X mean": the English ways of asking what a term means
 _ASKS_MEANING = re.compile(r"^\s*(what\s+is|what's|what\s+are|explain|define)\b|\bmean(s|t)?\b", re.I)
 # English ways of asking a time or a share that the Chinese question words do not catch
@@ -179,9 +177,9 @@ def english_answer(parts: Parts, citations: Citations) -> str:
         stated = [Sentence(parts.pool_text(f), f.doc_id, f.chunk_id, 0) for f in parts.finding.facts]
         return _with_quotes(lead, stated[:1], parts, citations)  # the line it was judged against, first
     for build in (_verdict, _exclusions, _insured, _thresholds, english_gist, _steps, _listed, _definition):
-        lead = build(parts, citations)
+        lead = build(parts, Citations(citations.titles))  # a trial: a sentence not taken numbers no source
         if lead and not ungrounded(lead, [s.text for s in parts.chosen[:2]], [parts.question.text]):
-            return _with_quotes(lead, parts.chosen, parts, citations)
+            return _with_quotes(build(parts, citations), parts.chosen, parts, citations)
     return _with_quotes(_opening(parts), parts.chosen, parts, citations)
 
 
@@ -222,8 +220,8 @@ def english_gist(parts: Parts, citations: Citations) -> str:
     if event:
         said = nouns(event)
         counted = f", {'before' if side == '-' else 'counted from'} {_and(said) if said else f'“{event}”'}"
-    head = f"{_capital(_and(what))}: " if what else ""
-    return f"{head if head else ''}{phrase if head else _capital(phrase)}{counted}{citations.mark(lead.doc_id, lead.text)}."
+    said = f"{_capital(_and(what))}: {phrase}" if what else _capital(phrase)
+    return f"{said}{counted}{citations.mark(lead.doc_id, lead.text)}."
 
 
 def _condition(text: str, figure: str) -> tuple[str, str]:
@@ -236,6 +234,7 @@ def _condition(text: str, figure: str) -> tuple[str, str]:
 
 
 def _finding(parts: Parts, citations: Citations) -> str:
+    """The reasoning's lead (English already for an English question) when its figures are grounded."""
     finding = parts.finding
     assert finding is not None
     sources = [f.sentence for f in finding.facts]
@@ -247,6 +246,7 @@ def _finding(parts: Parts, citations: Citations) -> str:
 
 
 def _verdict(parts: Parts, citations: Citations) -> str:
+    """The composer's cover verdict in English: "Usually not covered: …", "Not everything is covered: …", "Covered: …"."""
     if not parts.verdict or not parts.chosen:
         return ""
     lead = parts.chosen[0]
@@ -292,12 +292,12 @@ def _thresholds(parts: Parts, citations: Citations) -> str:
         return ""
     lead = parts.chosen[0]
     lines = [f for f in parts.facts_of(lead) if f.kind == "threshold" and f.value is not None
-             and f.unit not in _DAYS]  # (a number of days is a time limit: english_gist says it)
+             and f.unit in ("", "%", "％")]  # (a number of days is a time limit: english_gist says it)
     named = [f for f in lines if f.subject and f.subject in parts.question.text]
     if not lines or not (named or "threshold" in parts.question.kinds or parts.asks_figure or parts.asks_list):
         return ""
-    said = [f"{render(f.subject)} {'over' if f.comparator == '>' else 'below'} {f.value:g}{_UNITS.get(f.unit, '') if f.unit in ('%', '％') else (' ' + _UNITS[f.unit] if f.unit in _UNITS else '')}"
-            for f in (named or lines)[:3]]
+    said = [f"{render(f.subject)} {'over' if f.comparator == '>' else 'below'} {f.value:g}{_UNITS.get(f.unit, f.unit)}"
+            for f in (named or lines)[:3]]  # (levels only: a share or a bare ratio)
     kind = "warning line" if len(said) == 1 else "warning lines"
     return f"The articles' {kind}: {_and(said)}{citations.mark(lead.doc_id, lead.text)}."
 
@@ -312,7 +312,8 @@ def _steps(parts: Parts, citations: Citations) -> str:
         steps = re.split(r"[；;]", strip_end(re.split(r"[：:]", lead.text, maxsplit=1)[-1]))
     if len(steps) < 2:
         return ""
-    said = [f"{_STEP_WORDS[n] if n < len(steps) - 1 else 'finally'} {_step(step)}" for n, step in enumerate(steps[:5])]
+    steps = steps[:5]
+    said = [f"{'first' if n == 0 else 'finally' if n == len(steps) - 1 else 'then'} {_step(step)}" for n, step in enumerate(steps)]
     return f"In order: {', '.join(said)}{citations.mark(lead.doc_id, lead.text)}."
 
 
@@ -325,6 +326,7 @@ def _step(text: str) -> str:
 
 
 def _listed(parts: Parts, citations: Citations) -> str:
+    """For a question asking several things: the items the lead sentence lists, each in English or quoted."""
     if not parts.chosen or not parts.asks_list:
         return ""
     lead = parts.chosen[0]
@@ -337,6 +339,7 @@ def _listed(parts: Parts, citations: Citations) -> str:
 
 
 def _definition(parts: Parts, citations: Citations) -> str:
+    """For "what is X": the term in English and the article's own definition, quoted."""
     if not parts.chosen or not ("definition" in parts.question.kinds or _ASKS_MEANING.search(parts.question.text)):
         return ""
     lead = parts.chosen[0]
@@ -347,7 +350,7 @@ def _definition(parts: Parts, citations: Citations) -> str:
 
 
 def _opening(parts: Parts) -> str:
-    about = [n for n in nouns(parts.question.text)][:3]
+    about = nouns(parts.question.text)[:3]
     return f"What the articles say on {_and(about)}, quoted in Chinese:" if about else "What the articles say, quoted in Chinese:"
 
 

@@ -156,3 +156,14 @@ def test_a_question_on_cover_gets_the_insured_risks_in_english() -> None:
     lines = _answer("What does the policy protect against? 承保 保障", DEFAULT_B, corpus=[PAYOUT, DEFAULT_B, LINES])
     assert lines[0] == "The articles name these insured risks: bankruptcy and protracted default (over 200 days)[1]."
     assert not ungrounded(lines[0], [DEFAULT_B.text])
+
+
+def test_only_the_articles_quoted_or_named_are_numbered() -> None:
+    composer = Composer(ALL)
+    for question, chunks in [("Is an exchange rate loss covered? 汇率损失 承保 保障", (EXCLUDED, DEFAULT_B)),
+                             ("How long until the payout arrives? 赔付", (PAYOUT, DEFAULT_A, EXCLUDED)),
+                             ("What current ratio is too low? 流动比率", (LINES, PAYOUT))]:
+        result = composer.compose(question, _hits(*chunks))
+        assert result is not None
+        cited = {int(n) for n in re.findall(r"\[(\d+)\]", result.text)}
+        assert cited == set(range(1, len(result.citations) + 1)), result.text

@@ -38,7 +38,7 @@ from knowledge.constants import (
     SUPPORT_SHARE,
 )
 from knowledge.cover import cover_verdict, coverage_disagreement, yes_verdict
-from knowledge.english import Parts, english_answer
+from knowledge.english import Parts, asked_in_english, english_answer
 from knowledge.facts import Fact, extract_facts
 from knowledge.formatting import (
     Citation,
@@ -266,7 +266,7 @@ class Composer(SentenceScorer):
         lines.append(self._opening(question, finding, verdict, restated, chosen, citations))
         lines += [conflict_line(c, citations) for c in conflicts]
         text = full_width("\n".join(lines))
-        if question.english:  # the first sentence in English, then one or two Chinese quotes
+        if question.english or asked_in_english(query):  # the first sentence in English, then Chinese quotes
             citations = Citations(self.titles)
             text = english_answer(Parts(
                 question, [c.sentence for c in chosen], self.chunks, self._facts_of, finding, verdict[0] if verdict else "",

@@ -21,7 +21,7 @@ from knowledge.cover import covered_items
 from knowledge.facts import Fact
 from knowledge.formatting import MAX_BODY_CHARS, Citations, figure_clause, framed, full_width, strip_end
 from knowledge.grounding import ungrounded
-from knowledge.lexicon import lexicon
+from knowledge.lexicon import english_glossary, lexicon, synonyms
 from knowledge.numerals import arabic_figures
 from knowledge.questions import Question
 from knowledge.reasoning import Finding
@@ -48,6 +48,7 @@ _ASKS_UNITS = {"days": re.compile(r"\bhow (soon|quickly|fast|many (working )?day
 _ASKS_STEPS = re.compile(r"\bsteps?\b|\bin (what|which) order\b|\bprocess\b|\bprocedure\b", re.I)
 _ASKS_COVER = re.compile(r"\bprotect|\bcover|\binsur", re.I)
 _ASKS_EXCLUDED = re.compile(r"除外|不覆盖|不承保|\bexclu|\bnot (covered|insured)\b", re.I)
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _BRACKETED = re.compile(r"\(([^()]*[\u4e00-\u9fff][^()]*)\)")
 _COVERED_ITEM = re.compile(r"能赔：(?P<item>.+)属于承保范围")
 
@@ -59,6 +60,19 @@ def _glossary() -> tuple[dict[str, str], re.Pattern[str] | None]:
         return entries, None
     # the longest term first, so that 应收账款周转天数 wins over 应收账款
     return entries, re.compile("|".join(re.escape(k) for k in sorted(entries, key=len, reverse=True)))
+
+
+@lru_cache(maxsize=1)
+def _glossary_terms() -> frozenset[str]:
+    # what normalisation adds to an English question: glossary terms, and the synonyms those bring along
+    return frozenset(t for added in [*english_glossary().values(), *synonyms().values()] for t in added.split())
+
+
+def asked_in_english(text: str) -> bool:
+    """True for an English question once the Chinese terms the glossary added for retrieval are set aside
+    ("Excluded risks? 除外责任 不覆盖"); a Chinese question with English words (AR, claim) is not."""
+    rest = " ".join(w for w in text.split() if w not in _glossary_terms())
+    return bool(re.search(r"[A-Za-z]{2,}", rest)) and not _HAN.search(rest)
 
 
 def nouns(text: str) -> list[str]:

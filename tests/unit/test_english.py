@@ -167,3 +167,13 @@ def test_only_the_articles_quoted_or_named_are_numbered() -> None:
         assert result is not None
         cited = {int(n) for n in re.findall(r"\[(\d+)\]", result.text)}
         assert cited == set(range(1, len(result.citations) + 1)), result.text
+
+
+def test_a_short_english_question_stays_english_despite_the_terms_added_for_search() -> None:
+    from knowledge.english import asked_in_english
+    from knowledge.normalize import normalize_query
+
+    assert asked_in_english(normalize_query("Excluded risks?").text)
+    assert asked_in_english(normalize_query("Claim documents?").text)
+    assert not asked_in_english(normalize_query("客户的AR逾期了，claim还能赔吗").text)
+    assert not asked_in_english(normalize_query("赔付要多久").text)

@@ -269,7 +269,8 @@ def _verdict(parts: Parts, citations: Citations) -> str:
         items = [render(i) for i in excluded_items(lead.text)][:4]
         return f"Not everything is covered: the articles exclude {_and(items)}{mark}." if items else ""
     if (covered := _COVERED_ITEM.match(parts.verdict)) is not None:
-        return f"Covered: the articles name {render(covered.group('item'))} among the insured risks{mark}."
+        item = covered.group("item")  # "买方破产导致的账款损失": named by its first known noun
+        return f"Covered: the articles name {nouns(item)[0] if nouns(item) else render(item)} among the insured risks{mark}."
     asked = set(terms(parts.question.text))
     item = max(excluded_items(lead.text), key=lambda i: len(asked & set(terms(i))), default="")  # the one most asked about
     item = item if asked & set(terms(item)) else ""

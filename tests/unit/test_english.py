@@ -177,3 +177,9 @@ def test_a_short_english_question_stays_english_despite_the_terms_added_for_sear
     assert asked_in_english(normalize_query("Claim documents?").text)
     assert not asked_in_english(normalize_query("客户的AR逾期了，claim还能赔吗").text)
     assert not asked_in_english(normalize_query("赔付要多久").text)
+
+
+def test_a_named_covered_event_gets_a_plain_yes_in_english() -> None:
+    lines = _answer("Will the policy pay out if the buyer goes bankrupt? 破产", DEFAULT_B, corpus=[PAYOUT, DEFAULT_B, LINES])
+    assert lines[0] == "Covered: the articles name bankruptcy among the insured risks[1]."
+    assert "破产" in lines[1]

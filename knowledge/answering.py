@@ -244,7 +244,7 @@ class Composer(SentenceScorer):
             chosen = [clear] + chosen[:1]  # one sentence says it far better in meaning than any other
         asks_cover = "cover" in question.kinds or asks_coverage(query)
         dis = coverage_disagreement(self, query, candidates, similar, query_vector) if asks_cover else None
-        # a plain "no" (or "yes") only when the articles agree and the question is in Chinese
+        # a plain "no" (or "yes") only when the articles agree (in English for an English question)
         verdict = None if finding or dis else self._verdict(query, candidates)
         if verdict is not None:
             chosen = (verdict[1] + [c for c in chosen if c not in verdict[1]])[:2]
@@ -269,7 +269,7 @@ class Composer(SentenceScorer):
         if question.english or asked_in_english(query):  # the first sentence in English, then Chinese quotes
             citations = Citations(self.titles)
             text = english_answer(Parts(
-                question, [c.sentence for c in chosen], self.chunks, self._facts_of, finding, verdict[0] if verdict else "",
+                question, [c.sentence for c in chosen], self.chunks, self.facts, finding, verdict[0] if verdict else "",
                 (dis.term, dis.excluded, dis.covered) if dis is not None and not conflicts else None, conflicts, units,
                 bool(_ASKS_FIGURE.search(question.text)), _asks_list(query), self._pool_text), citations)
         scores = self._scores(hits, chosen, conflicts, query)
@@ -386,10 +386,6 @@ class Composer(SentenceScorer):
             mark = citations.mark(lead.doc_id, lead.text)
             sentences[0] = f"{lead.text.rstrip()}{'；'.join(items)}{mark}。"
         return sentences[0], sentences[1:]
-
-    def _facts_of(self, sentence: Sentence) -> list[Fact]:
-        """The facts read from an article sentence."""
-        return [f for f in self.facts if f.chunk_id == sentence.chunk_id and self._pool_text(f) == sentence.text]
 
     def _pool_text(self, fact: Fact) -> str:
         """The pool sentence a fact came from (facts read figures in digits; the pool keeps the article's text)."""

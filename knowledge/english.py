@@ -151,7 +151,7 @@ class Parts:
         question: the understood question (``english`` set).
         chosen: the answer's sentences, lead first.
         chunks: chunk id -> chunk (for section headings and list items).
-        facts_of: the extracted facts of a sentence.
+        facts: the facts of the articles.
         finding: a worked-out lead (reasoning), or None.
         verdict: the Chinese cover verdict's prefix or sentence ("一般不赔：", "能赔：X属于承保范围"), or "".
         disagreement: (term, excluding sentence, covering sentence) when articles disagree on a risk.
@@ -165,7 +165,7 @@ class Parts:
     question: Question
     chosen: list[Sentence]
     chunks: dict[str, Chunk]
-    facts_of: Callable[[Sentence], list[Fact]]
+    facts: Sequence[Fact]
     finding: Finding | None = None
     verdict: str = ""
     disagreement: tuple[str, Sentence, Sentence] | None = None
@@ -174,6 +174,10 @@ class Parts:
     asks_figure: bool = False
     asks_list: bool = False
     pool_text: Callable[[Fact], str] = lambda fact: fact.sentence
+
+    def facts_of(self, sentence: Sentence) -> list[Fact]:
+        """The facts read from an article sentence."""
+        return [f for f in self.facts if f.chunk_id == sentence.chunk_id and self.pool_text(f) == sentence.text]
 
 
 def english_answer(parts: Parts, citations: Citations) -> str:

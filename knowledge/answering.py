@@ -38,6 +38,7 @@ from knowledge.constants import (
     SUPPORT_SHARE,
 )
 from knowledge.cover import cover_verdict, coverage_disagreement, yes_verdict
+from knowledge.english import Parts, asked_in_english, english_answer
 from knowledge.facts import Fact, extract_facts
 from knowledge.formatting import (
     Citation,
@@ -45,7 +46,6 @@ from knowledge.formatting import (
     body,
     conflict_line,
     disagreement_line,
-    english_gist,
     figure_lead,
     framed,
     full_width,
@@ -244,8 +244,8 @@ class Composer(SentenceScorer):
             chosen = [clear] + chosen[:1]  # one sentence says it far better in meaning than any other
         asks_cover = "cover" in question.kinds or asks_coverage(query)
         dis = coverage_disagreement(self, query, candidates, similar, query_vector) if asks_cover else None
-        # a plain "no" (or "yes") only when the articles agree and the question is in Chinese
-        verdict = None if finding or dis or question.english else self._verdict(query, candidates)
+        # a plain "no" (or "yes") only when the articles agree (in English for an English question)
+        verdict = None if finding or dis else self._verdict(query, candidates)
         if verdict is not None:
             chosen = (verdict[1] + [c for c in chosen if c not in verdict[1]])[:2]
         units = set().union(*(_KIND_UNITS.get(k, set()) for k in question.kinds)) | (asked_units_of(query) & _GIST_UNITS)
@@ -264,13 +264,18 @@ class Composer(SentenceScorer):
             lines.append(disagreement_line(dis.term, dis.excluded, dis.covered, citations))
             chosen = [c for c in chosen if c.sentence not in (dis.excluded, dis.covered)] or chosen
         lines.append(self._opening(question, finding, verdict, restated, chosen, citations))
-        if question.english and finding is None and (gist := english_gist(chosen[0].sentence, units, citations)):
-            lines.insert(0, gist)  # the asked figure in the asker's language; the quotes stay Chinese
         lines += [conflict_line(c, citations) for c in conflicts]
+        text = full_width("\n".join(lines))
+        if question.english or asked_in_english(query):  # the first sentence in English, then Chinese quotes
+            citations = Citations(self.titles)
+            text = english_answer(Parts(
+                question, [c.sentence for c in chosen], self.chunks, self.facts, finding, verdict[0] if verdict else "",
+                (dis.term, dis.excluded, dis.covered) if dis is not None and not conflicts else None, conflicts, units,
+                bool(_ASKS_FIGURE.search(question.text)), _asks_list(query), self._pool_text), citations)
         scores = self._scores(hits, chosen, conflicts, query)
         semantic = _best_meaning(similar, question.english)
         confidence = self._confidence(query, candidates, finding is not None, semantic)
-        return Composition(full_width("\n".join(lines)), citations.citations(scores), confidence, conflicts, semantic)
+        return Composition(text, citations.citations(scores), confidence, conflicts, semantic)
 
     def _verdict(self, query: str, candidates: list[Candidate]) -> tuple[str, list[Candidate]] | None:
         """For "能赔吗": a prefix "一般不赔：" (joined to the sentence that says so) or a sentence of its own,

@@ -147,21 +147,6 @@ def figure_lead(text: str, figure: str) -> str:
     return _CONJUNCTION.sub("", clause)
 
 
-_EN_UNITS = {"个工作日": "working days", "工作日": "working days", "天": "days", "日": "days", "个月": "months",
-             "%": "%", "％": "%"}
-
-
-def english_gist(sentence: Sentence, units: set[str], citations: Citations) -> str:
-    """"In short: 30-60 working days[1]." for an English question asking a figure the lead sentence states ("" if none)."""
-    found = next((f for f in figures(sentence.text) if f.unit in units), None)
-    if found is None:
-        return ""
-    unit = next((en for cn, en in _EN_UNITS.items() if found.text.endswith(cn)), "")
-    value = found.value.replace("多", "+")
-    amount = f"{value}{unit}" if unit == "%" else f"{value} {unit}".strip()
-    return f"In short: {amount}{citations.mark(sentence.doc_id, sentence.text)}."
-
-
 def conflict_line(conflict: Conflict, citations: Citations) -> str:
     """"资料说法不一：一篇说…[1]，另一篇说…[2]，以保单条款为准。" (each article's own figure, cited)."""
     said = []

@@ -14,6 +14,7 @@ import numpy as np
 
 from knowledge.answering import Composer, Composition
 from knowledge.constants import DOMAIN_SEMANTIC, MIN_COVERAGE, MIN_COVERAGE_OFF_DOMAIN, MIN_SEMANTIC, SEARCH_K
+from knowledge.english import in_english
 from knowledge.followup import Resolved, resolve
 from knowledge.normalize import NormalizedQuery, normalize_query, to_user_script
 from knowledge.scope import (
@@ -45,6 +46,7 @@ __all__ = [
     "Resolved",
     "asks_bulk_export",
     "has_domain_term",
+    "in_english",
     "is_off_topic",
     "is_small_talk",
     "normalize_query",

@@ -20,7 +20,7 @@ from bot.pipeline.knowledge import (
     strip_injection,
     to_user_script,
 )
-from bot.pipeline.texts import EN_LEAD, no_answer
+from bot.pipeline.texts import english_body, no_answer
 from bot.pipeline.turn import TurnContext
 
 
@@ -56,5 +56,5 @@ class RetrievalStep:
             return no_answer(turn, self.human_contact)
         sources = [Source(c.doc_id, c.title, c.snippet, c.score) for c in composition.citations]
         script = turn.query.script
-        body = f"{EN_LEAD}\n{composition.text}" if script == "en" else to_user_script(composition.text, script)
+        body = english_body(composition.text) if script == "en" else to_user_script(composition.text, script)
         return Reply(answer=body, status="answered", sources=sources)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -99,7 +100,9 @@ def test_injected_instruction_is_ignored(assistant: Assistant) -> None:
 def test_english_question_is_answered_from_the_chinese_articles(assistant: Assistant) -> None:
     reply, _ = ask(assistant, "What risks are excluded from trade credit insurance?")
     assert reply.status == "answered"
-    assert reply.answer.startswith("Here is what the articles say")
+    first, quotes = reply.answer.split("\n", 1)
+    assert first.startswith("The articles list these exclusions") and "[1]" in first  # in English, cited
+    assert re.search(r"[\u4e00-\u9fff].*\[1\]", quotes)  # then the Chinese quote it rests on
     assert reply.sources
 
 

@@ -289,15 +289,6 @@ def test_two_chosen_sentences_about_different_steps_are_no_conflict() -> None:
     assert result is not None and "说法不一" not in result.text
 
 
-def test_an_english_question_gets_the_asked_figure_in_english_first() -> None:
-    composer = Composer(CHUNKS)
-    result = composer.compose("Duration in days to assess a payout? 理赔 审核", hits(CLAIMS_A))
-    assert result is not None
-    assert result.text.splitlines()[0] == "In short: 30-60 working days[1]."
-    chinese = composer.compose("理赔审核要多久", hits(CLAIMS_A))
-    assert chinese is not None and "In short" not in chinese.text
-
-
 def test_an_example_inside_a_general_statement_is_no_case_study() -> None:
     from knowledge.conflicts import is_anecdote
 

@@ -1,0 +1,396 @@
+"""English answers to English questions: the first sentence in English, then one or two cited Chinese quotes.
+
+The first sentence restates what the composer already worked out for a Chinese answer, in English: the
+cover verdict, a disagreement between articles, a finding on the user's figure, the asked figure with its
+unit and the event it counts from, the articles' warning lines, a list, the steps in order, a definition.
+Nothing new is said: every figure in it comes from the sentence it cites
+(:func:`knowledge.grounding.ungrounded`), or the plain opening "What the articles say …, quoted in
+Chinese:" is used. Chinese domain nouns are put in English through ``english_terms`` of
+``knowledge/lexicon.yaml``; a noun without an entry stays in Chinese, inside quotes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from knowledge.conflicts import Conflict, excluded_items, figures
+from knowledge.cover import covered_items
+from knowledge.facts import Fact
+from knowledge.formatting import MAX_BODY_CHARS, Citations, figure_clause, framed, full_width, strip_end
+from knowledge.grounding import ungrounded
+from knowledge.lexicon import english_glossary, lexicon, synonyms
+from knowledge.numerals import arabic_figures
+from knowledge.questions import Question
+from knowledge.reasoning import Finding
+from knowledge.sentences import Sentence, terms
+from knowledge.types import Chunk
+
+DISAGREE = "The articles disagree: "
+POLICY_DECIDES = "; the policy wording decides."
+MAX_QUOTES_CHARS = MAX_BODY_CHARS  # the Chinese quotes stop here, as a Chinese answer does
+_LEFT_OVER = 2  # an item with more Chinese characters than this outside known terms stays in Chinese
+_UNITS = {"个工作日": "working days", "工作日": "working days", "天": "days", "日": "days", "个月": "months",
+          "月": "months", "年": "years", "%": "%", "％": "%"}
+_HEDGES = {"通常": "usually", "一般": "usually", "平均": "on average", "大约": "about", "约": "about"}
+_OVER = re.compile(r"(超过|高于|大于|多于|超出|超|增加|增长)[\u4e00-\u9fff]{0,6}$")
+_UNDER = re.compile(r"(低于|少于|小于|不足|不到)[\u4e00-\u9fff]{0,6}$")
+_HEDGE = re.compile(r"(通常|一般|平均|大约|约(?!定))[\u4e00-\u9fff]{0,3}$")
+_LIST_START = re.compile(r"包括|包含|涵盖|如下|[：:]")
+_ITEM = re.compile(r"、|以及|及|和|或")
+# "what is X" / "explain X" / "what does X mean": the English ways of asking what a term means
+_ASKS_MEANING = re.compile(r"^\s*(what\s+is|what's|what\s+are|explain|define)\b|\bmean(s|t)?\b", re.I)
+# English ways of asking a time or a share that the Chinese question words do not catch
+_ASKS_UNITS = {"days": re.compile(r"\bhow (soon|quickly|fast|many (working )?days)\b|\bwithin how\b", re.I),
+               "percent": re.compile(r"\bwhat (share|percentage|proportion|part)\b|\bper ?cent", re.I)}
+_ASKS_STEPS = re.compile(r"\bsteps?\b|\bin (what|which) order\b|\bprocess\b|\bprocedure\b", re.I)
+_ASKS_COVER = re.compile(r"\bprotect|\bcover|\binsur", re.I)
+_ASKS_EXCLUDED = re.compile(r"除外|不覆盖|不承保|\bexclu|\bnot (covered|insured)\b", re.I)
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_BRACKETED = re.compile(r"\(([^()]*[\u4e00-\u9fff][^()]*)\)")
+_COVERED_ITEM = re.compile(r"能赔：(?P<item>.+)属于承保范围")
+
+
+@lru_cache(maxsize=1)
+def _glossary() -> tuple[dict[str, str], re.Pattern[str] | None]:
+    entries = {str(k): str(v) for k, v in (lexicon().get("english_terms") or {}).items()}
+    if not entries:
+        return entries, None
+    # the longest term first, so that 应收账款周转天数 wins over 应收账款
+    return entries, re.compile("|".join(re.escape(k) for k in sorted(entries, key=len, reverse=True)))
+
+
+@lru_cache(maxsize=1)
+def _glossary_terms() -> frozenset[str]:
+    # what normalisation adds to an English question: glossary terms, and the synonyms those bring along
+    return frozenset(t for added in [*english_glossary().values(), *synonyms().values()] for t in added.split())
+
+
+def asked_in_english(text: str) -> bool:
+    """True for an English question once the Chinese terms the glossary added for retrieval are set aside
+    ("Excluded risks? 除外责任 不覆盖"); a Chinese question with English words (AR, claim) is not."""
+    rest = " ".join(w for w in text.split() if w not in _glossary_terms())
+    return bool(re.search(r"[A-Za-z]{2,}", rest)) and not _HAN.search(rest)
+
+
+def nouns(text: str) -> list[str]:
+    """The English of the glossary's Chinese terms in ``text``, in order of appearance, each once."""
+    entries, pattern = _glossary()
+    if pattern is None:
+        return []
+    return list(dict.fromkeys(entries[m.group(0)] for m in pattern.finditer(text)))
+
+
+def in_english(text: str) -> str:
+    """A Chinese name (an aspect, a subject) in English: its known terms joined by "or", else quoted in Chinese."""
+    known = nouns(text)
+    if not known:
+        return f"“{text}”"
+    return known[0] if len(known) == 1 else ", ".join(known[:-1]) + " or " + known[-1]
+
+
+def render(item: str) -> str:
+    """A Chinese item in English when the glossary knows (nearly) all of it, else quoted in Chinese."""
+    item = item.strip(" 。，,；;等")
+    entries, pattern = _glossary()
+    if item in entries:
+        return entries[item]
+    left = pattern.sub("", item) if pattern is not None else item
+    known = nouns(item) + re.findall(r"[A-Za-z][A-Za-z0-9/-]*", left)  # Latin words (DSO) are English already
+    if known and len(re.findall(r"[\u4e00-\u9fff]", left)) <= _LEFT_OVER:
+        return " ".join(known)
+    return f"“{item}”"
+
+
+def figure_phrase(text: str, figure: str) -> str:
+    """The figure as it stands in ``text`` in English words: "usually within 30-60 working days", "over 15%"."""
+    text = arabic_figures(text)
+    at = text.find(figure)
+    before, after = text[max(0, at - 8) : at] if at >= 0 else "", text[at + len(figure) : at + len(figure) + 2]
+    match = re.match(r"(?P<value>\d[\d,.]*(?:\s*[-–~至到]\s*\d[\d,.]*)?)\s*(?P<rest>.*)", figure)
+    if match is None:
+        return figure
+    value = re.sub(r"\s*[至到~–]\s*", "-", match.group("value"))
+    rest = match.group("rest")
+    tail = (re.search(r"以上|以下", rest) or re.match(r"以上|以下", after) or [""])[0]
+    unit = _UNITS.get(re.sub(r"多|余|以上|以下", "", rest), "")
+    plus = "+" if re.match(r"多|余", rest) else ""
+    amount = f"{value}{plus}{unit}" if unit == "%" or not unit else f"{value}{plus} {unit}"
+    words = []
+    if (hedge := _HEDGE.search(before)) is not None:
+        words.append(_HEDGES[hedge.group(1)])
+    if tail == "以上" or _OVER.search(before):
+        words.append("over")
+    elif tail == "以下" or _UNDER.search(before):
+        words.append("below")
+    elif after.startswith(("内", "以内", "之内")):
+        words.append("within")
+    elif after.startswith(("后", "之后")):
+        words.append("after")
+    elif after.startswith(("前", "之前")):
+        return " ".join([*words, amount, "before"])
+    return " ".join([*words, amount])
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _and(items: Sequence[str]) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+@dataclass
+class Parts:
+    """What the composer worked out for a question, for the English reply.
+
+    Attributes:
+        question: the understood question (``english`` set).
+        chosen: the answer's sentences, lead first.
+        chunks: chunk id -> chunk (for section headings and list items).
+        facts: the facts of the articles.
+        finding: a worked-out lead (reasoning), or None.
+        verdict: the Chinese cover verdict's prefix or sentence ("一般不赔：", "能赔：X属于承保范围"), or "".
+        disagreement: (term, excluding sentence, covering sentence) when articles disagree on a risk.
+        conflicts: articles giving different figures for the asked thing.
+        units: the unit classes of figure asked for (``days``, ``percent``).
+        asks_figure: the question asks for a number.
+        asks_list: the question asks for several things.
+        pool_text: the article sentence a fact was read from.
+    """
+
+    question: Question
+    chosen: list[Sentence]
+    chunks: dict[str, Chunk]
+    facts: Sequence[Fact]
+    finding: Finding | None = None
+    verdict: str = ""
+    disagreement: tuple[str, Sentence, Sentence] | None = None
+    conflicts: list[Conflict] = field(default_factory=list)
+    units: set[str] = field(default_factory=set)
+    asks_figure: bool = False
+    asks_list: bool = False
+    pool_text: Callable[[Fact], str] = lambda fact: fact.sentence
+
+    def facts_of(self, sentence: Sentence) -> list[Fact]:
+        """The facts read from an article sentence."""
+        return [f for f in self.facts if f.chunk_id == sentence.chunk_id and self.pool_text(f) == sentence.text]
+
+
+def english_answer(parts: Parts, citations: Citations) -> str:
+    """The reply to an English question: one English sentence, then at most two short cited Chinese quotes."""
+    if parts.disagreement is not None:
+        term, excluded, covered = parts.disagreement
+        lead = (f"{DISAGREE}one lists {render(term)} as excluded {citations.mark(excluded.doc_id, excluded.text)}, "
+                f"another says it is covered {citations.mark(covered.doc_id, covered.text)}{POLICY_DECIDES}")
+        return _with_quotes(lead, [excluded, covered], parts, citations)
+    if parts.conflicts:
+        conflict = parts.conflicts[0]
+        lead = conflict_sentence(conflict, citations)
+        return _with_quotes(lead, [], parts, citations)  # the lead sentences; the disagreement is cited above
+    if parts.finding is not None and (lead := _finding(parts, citations)):
+        stated = [Sentence(parts.pool_text(f), f.doc_id, f.chunk_id, 0) for f in parts.finding.facts]
+        return _with_quotes(lead, stated[:1], parts, citations)  # the line it was judged against, first
+    for build in (_verdict, _exclusions, _insured, _thresholds, english_gist, _steps, _listed, _definition):
+        lead = build(parts, Citations(citations.titles))  # a trial: a sentence not taken numbers no source
+        if lead and not ungrounded(lead, [s.text for s in parts.chosen[:2]], [parts.question.text]):
+            return _with_quotes(build(parts, citations), parts.chosen, parts, citations)
+    return _with_quotes(_opening(parts), parts.chosen, parts, citations)
+
+
+def conflict_sentence(conflict: Conflict, citations: Citations) -> str:
+    """"The articles disagree: one says over 90 days (overdue) [1], another over 180 days (…) [2]; the policy wording decides."."""
+    said = []
+    one_each: dict[str, Sentence] = {}
+    for sentence in conflict.sentences:
+        one_each.setdefault(sentence.doc_id, sentence)
+    for n, sentence in enumerate(list(one_each.values())[:3]):
+        clause = figure_clause(sentence, conflict.unit)
+        found = next((f for f in figures(clause) if f.unit == conflict.unit and f.text), None)
+        what = figure_phrase(clause, found.text) if found else f"“{clause}”"
+        about = _done(clause, found.text if found else "")
+        what += f" ({', '.join(about)})" if about else ""
+        who = "one says" if n == 0 else "another" if n == 1 else "a third"
+        said.append(f"{who} {what} {citations.mark(sentence.doc_id, sentence.text)}")
+    return DISAGREE + ", ".join(said) + POLICY_DECIDES
+
+
+def english_gist(parts: Parts, citations: Citations) -> str:
+    """The asked figure with its unit and the event it counts from: "Claim documents: within 30 days, counted
+    from bankruptcy[1]." ("" when the question asks no figure or the lead sentence states none of the asked kind)."""
+    units = parts.units | {u for u, asks in _ASKS_UNITS.items() if asks.search(parts.question.text)}
+    if not units or not parts.chosen:
+        return ""
+    lead = parts.chosen[0]
+    found = next((f for f in figures(lead.text, levels_only=False) if f.unit in units and f.text), None)
+    if found is None:
+        return ""
+    phrase = figure_phrase(lead.text, found.text)
+    value = found.value.split("-")[0]
+    fact = next((f for f in parts.facts_of(lead) if f.kind == "duration" and f.value is not None
+                 and f"{f.value:g}" == value), None)
+    what = nouns(fact.detail if fact else found.clause)
+    counted = ""
+    event, side = (fact.subject, fact.comparator) if fact is not None and fact.subject else _condition(lead.text, found.text)
+    if event:
+        said = nouns(event)
+        counted = f", {'before' if side == '-' else 'counted from'} {_and(said) if said else f'“{event}”'}"
+    said = f"{_capital(_and(what))}: {phrase}" if what else _capital(phrase)
+    return f"{said}{counted}{citations.mark(lead.doc_id, lead.text)}."
+
+
+def _condition(text: str, figure: str) -> tuple[str, str]:
+    """The event a figure counts from when the clause before it states it ("收到文件后，…20天内…" -> 收到文件, "+")."""
+    text = arabic_figures(text)
+    clauses = re.split(r"[，,；;]", text[: text.find(figure)]) if figure in text else []
+    if len(clauses) < 2 or not clauses[-2].endswith(("后", "前", "起")):
+        return "", ""
+    return re.sub(r"^.*?(在|自|从|于)", "", clauses[-2][:-1]), "-" if clauses[-2].endswith("前") else "+"
+
+
+def _finding(parts: Parts, citations: Citations) -> str:
+    """The reasoning's lead (English already for an English question) when its figures are grounded."""
+    finding = parts.finding
+    assert finding is not None
+    sources = [f.sentence for f in finding.facts]
+    if ungrounded(finding.lead.format(*[""] * len(finding.facts)), sources, [parts.question.text, *finding.derived]):
+        return ""
+    lead = finding.lead.format(*[citations.mark(f.doc_id, parts.pool_text(f)) for f in finding.facts])
+    # the articles' own words in brackets ("(流动比率低于)") in English where the glossary knows them
+    return _BRACKETED.sub(lambda m: f"({render(m.group(1))})", lead)
+
+
+def _verdict(parts: Parts, citations: Citations) -> str:
+    """The composer's cover verdict in English: "Usually not covered: …", "Not everything is covered: …", "Covered: …"."""
+    if not parts.verdict or not parts.chosen:
+        return ""
+    lead = parts.chosen[0]
+    mark = citations.mark(lead.doc_id, lead.text)
+    if parts.verdict.startswith("不是"):
+        items = [render(i) for i in excluded_items(lead.text)][:4]
+        return f"Not everything is covered: the articles exclude {_and(items)}{mark}." if items else ""
+    if (covered := _COVERED_ITEM.match(parts.verdict)) is not None:
+        item = covered.group("item")  # "买方破产导致的账款损失": named by its first known noun
+        return f"Covered: the articles name {nouns(item)[0] if nouns(item) else render(item)} among the insured risks{mark}."
+    asked = set(terms(parts.question.text))
+    item = max(excluded_items(lead.text), key=lambda i: len(asked & set(terms(i))), default="")  # the one most asked about
+    item = item if asked & set(terms(item)) else ""
+    return f"Usually not covered: the articles list {render(item)} among the exclusions{mark}." if item else ""
+
+
+def _exclusions(parts: Parts, citations: Citations) -> str:
+    """What the lead sentence lists as excluded, for a question about exclusions."""
+    if not parts.chosen or not _ASKS_EXCLUDED.search(parts.question.text):
+        return ""
+    lead = parts.chosen[0]
+    items = excluded_items(lead.text)
+    if items and (start := _LIST_START.search(items[0])):  # "除外责任通常包括：A、B": the items after the colon
+        items = [items[0][start.end() :], *items[1:]]
+    items = [render(_short(i)) for i in items if len(i.strip()) >= 2][:5]
+    return f"The articles list these exclusions: {_and(items)}{citations.mark(lead.doc_id, lead.text)}." if len(items) >= 2 else ""
+
+
+def _insured(parts: Parts, citations: Citations) -> str:
+    """What the lead sentence names as insured, for a question about cover: each item by its known nouns
+    (and its figure: "protracted default (over 180 days)"); items the glossary knows nothing of are left out."""
+    if not parts.chosen or not ("cover" in parts.question.kinds or _ASKS_COVER.search(parts.question.text)):
+        return ""
+    lead = parts.chosen[0]
+    items = [_step(i) if figures(i, levels_only=False) else nouns(i)[0] for i in covered_items(lead.text) if nouns(i)]
+    items = list(dict.fromkeys(items))[:4]
+    return f"The articles name these insured risks: {_and(items)}{citations.mark(lead.doc_id, lead.text)}." if items else ""
+
+
+def _thresholds(parts: Parts, citations: Citations) -> str:
+    """The articles' warning lines in the lead sentence ("current ratio below 1.2"), the asked metric's alone
+    when the question names one."""
+    if not parts.chosen:
+        return ""
+    lead = parts.chosen[0]
+    lines = [f for f in parts.facts_of(lead) if f.kind == "threshold" and f.value is not None
+             and f.unit in ("", "%", "％")]  # (a number of days is a time limit: english_gist says it)
+    named = [f for f in lines if f.subject and f.subject in parts.question.text]
+    if not lines or not (named or "threshold" in parts.question.kinds or parts.asks_figure or parts.asks_list):
+        return ""
+    said = [f"{render(f.subject)} {'over' if f.comparator == '>' else 'below'} {f.value:g}{_UNITS.get(f.unit, f.unit)}"
+            for f in (named or lines)[:3]]  # (levels only: a share or a bare ratio)
+    kind = "warning line" if len(said) == 1 else "warning lines"
+    return f"The articles' {kind}: {_and(said)}{citations.mark(lead.doc_id, lead.text)}."
+
+
+def _steps(parts: Parts, citations: Citations) -> str:
+    """The steps in order, each by its known nouns and its figure ("first reminder letter (within 3 days), then …")."""
+    if not parts.chosen or not ("step" in parts.question.kinds or _ASKS_STEPS.search(parts.question.text)):
+        return ""
+    lead = parts.chosen[0]
+    steps = [f.detail for f in sorted((f for f in parts.facts_of(lead) if f.kind == "step"), key=lambda f: f.position)]
+    if len(steps) < 2:  # "分阶段推进：A；B；C": the parts after the colon
+        steps = re.split(r"[；;]", strip_end(re.split(r"[：:]", lead.text, maxsplit=1)[-1]))
+    if len(steps) < 2:
+        return ""
+    steps = steps[:5]
+    said = [f"{'first' if n == 0 else 'finally' if n == len(steps) - 1 else 'then'} {_step(step)}" for n, step in enumerate(steps)]
+    return f"In order: {', '.join(said)}{citations.mark(lead.doc_id, lead.text)}."
+
+
+def _step(text: str) -> str:
+    """One step in English: its known nouns with its figure ("reminder letter (within 3 days)"), else quoted."""
+    found = next((f for f in figures(text, levels_only=False) if f.text), None)
+    when = f" ({figure_phrase(text, found.text)})" if found else ""
+    known = _done(text, found.text if found else "")
+    return f"{_and(known)}{when}" if known else f"“{_short(text)}”"
+
+
+def _listed(parts: Parts, citations: Citations) -> str:
+    """For a question asking several things: the items the lead sentence lists, each in English or quoted."""
+    if not parts.chosen or not parts.asks_list:
+        return ""
+    lead = parts.chosen[0]
+    start = _LIST_START.search(lead.text)
+    listed = lead.text[start.end() :] if start else lead.text
+    items = [i for i in (s.strip(" 。，,；;等") for s in _ITEM.split(strip_end(listed))) if len(i) >= 2]
+    if len(items) < 2:
+        return ""
+    return f"The articles list {_and([render(_short(i)) for i in items[:5]])}{citations.mark(lead.doc_id, lead.text)}."
+
+
+def _definition(parts: Parts, citations: Citations) -> str:
+    """For "what is X": the term in English and the article's own definition, quoted."""
+    if not parts.chosen or not ("definition" in parts.question.kinds or _ASKS_MEANING.search(parts.question.text)):
+        return ""
+    lead = parts.chosen[0]
+    fact = next((f for f in parts.facts_of(lead) if f.kind == "definition"), None)
+    if fact is None:
+        return ""
+    return f"{_capital(render(fact.subject))} means, in the article's words: “{strip_end(fact.detail)}”{citations.mark(lead.doc_id, lead.text)}."
+
+
+def _opening(parts: Parts) -> str:
+    about = nouns(parts.question.text)[:3]
+    return f"What the articles say on {_and(about)}, quoted in Chinese:" if about else "What the articles say, quoted in Chinese:"
+
+
+def _done(text: str, figure: str) -> list[str]:
+    """The known nouns of what a figure is about: those after it (before it stands the event it counts
+    from), else all of the text's; two at most."""
+    after = nouns(arabic_figures(text).split(figure, 1)[-1]) if figure else []
+    return (after or nouns(text))[:2]
+
+
+def _short(text: str) -> str:
+    """A long Chinese item cut at its first comma, its explanation in brackets left out."""
+    return re.sub(r"[(（][^()（）]*[)）]?", "", re.split(r"[，,；;]", text)[0])
+
+
+def _with_quotes(lead: str, quoted: Sequence[Sentence], parts: Parts, citations: Citations) -> str:
+    """The English sentence, then the cited Chinese sentences while they stay short (at least one)."""
+    quotes: list[str] = []
+    for sentence in dict.fromkeys([*quoted, *(c for c in parts.chosen if c.text not in {q.text for q in quoted})]):
+        if quotes and (len(quotes) == 2 or len("".join(quotes)) + len(sentence.text) > MAX_QUOTES_CHARS):
+            break  # (checked before citing: a sentence left out gets no number)
+        chunk = parts.chunks.get(sentence.chunk_id)
+        quotes.append((framed(sentence, chunk, citations) if chunk is not None else citations.cite(sentence)) + "。")
+    return lead + ("\n" + full_width("".join(quotes)) if quotes else "")

@@ -14,6 +14,14 @@ from __future__ import annotations
 # Tuned with bench/retrieval_quality.py on public + held-out paraphrases + off-topic questions.
 DENSE_FLOOR = 0.78
 DENSE_SPAN = 0.10
+# Above the span every key looks alike, and a question key that says nearly what the user asks (a FAQ
+# question reworded: adjusted cosine from DENSE_TOP_FLOOR up over DENSE_TOP_SPAN) gains up to
+# DENSE_TOP_WEIGHT of the dense part. Set with tests/data/tune_recall.jsonl (a Traditional paraphrase of a FAQ
+# question lost to a passage sharing more words); starting at 0.91 or lower, or weighing more, lost public
+# and dev hit@1 (question keys of neighbouring topics reach 0.92).
+DENSE_TOP_FLOOR = 0.93
+DENSE_TOP_SPAN = 0.04
+DENSE_TOP_WEIGHT = 0.3
 DENSE_WEIGHT = 0.5
 LEXICAL_WEIGHT = 0.5
 # A FAQ question key is embedded like the user question, so query-question cosines run a little
@@ -29,6 +37,10 @@ VARIANT_WEIGHT = 0.9
 # around a question must not outweigh it. Set with bench/casual_wording.py (story, run-on: 1.0 gains more
 # there but loses a dev and a bench held-out hit@1 in bench/retrieval_quality.py; 0.95 loses none).
 CORE_WEIGHT = 0.95
+# In a long message with asking clauses, the BM25 terms found only outside them (the trade, the history the
+# user tells) count this much in the whole message's search. Set with bench/casual_wording.py (story, run-on)
+# and tests/data/tune_recall.jsonl; 0.25 lost a public hit@1.
+SCENE_WEIGHT = 0.5
 
 # --- sentence selection (knowledge.scoring) -------------------------------------------------
 MAX_HITS = 6  # retrieved chunks whose sentences are candidates at full weight (public + held-out)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -38,19 +39,21 @@ class BM25:
             for t, (docs, weights) in postings.items()
         }
 
-    def scores(self, query: list[str]) -> np.ndarray:
-        """BM25 of every document for the query terms (duplicates in the query count once)."""
+    def scores(self, query: list[str], weight: Mapping[str, float] | None = None) -> np.ndarray:
+        """BM25 of every document for the query terms (duplicates in the query count once), each term
+        counting ``weight[term]`` (1 when absent)."""
         out = np.zeros(self.n, dtype=np.float32)
         for term in set(query):
             idf = self.idf.get(term)
             if idf is not None:
                 docs, weights = self._postings[term]
-                out[docs] += idf * weights  # a term's postings name each document once
+                share = weight.get(term, 1.0) if weight else 1.0
+                out[docs] += share * idf * weights  # a term's postings name each document once
         return out
 
-    def ceiling(self, query: list[str]) -> float:
+    def ceiling(self, query: list[str], weight: Mapping[str, float] | None = None) -> float:
         """An upper bound of :meth:`scores` for the query (every known term, saturated)."""
-        return sum(self.idf.get(t, 0.0) * (K1 + 1) for t in set(query))
+        return sum((weight.get(t, 1.0) if weight else 1.0) * self.idf.get(t, 0.0) * (K1 + 1) for t in set(query))
 
     def known_share(self, query: list[str]) -> float:
         """Share of distinct query terms that occur somewhere in the corpus."""

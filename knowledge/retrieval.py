@@ -4,6 +4,7 @@ A question is searched with its homophone typos corrected, and also as variants:
 when it is a long message (:func:`knowledge.questions.core_questions`), and any the caller adds. A chunk keeps
 its best fused score over them (an asking clause counts :data:`CORE_WEIGHT`, another variant :data:`VARIANT_WEIGHT`). Facts are
 extra keys: a chunk holding a fact whose subject the question names gains :data:`FACT_KEY_BONUS`.
+In a long message, the words only its scene names (the trade, the history) count :data:`SCENE_WEIGHT` in BM25.
 """
 
 from __future__ import annotations
@@ -16,16 +17,27 @@ from knowledge.constants import (
     CORE_WEIGHT,
     DENSE_FLOOR,
     DENSE_SPAN,
+    DENSE_TOP_FLOOR,
+    DENSE_TOP_SPAN,
+    DENSE_TOP_WEIGHT,
     DENSE_WEIGHT,
     FACT_KEY_BONUS,
     LEXICAL_WEIGHT,
     QUESTION_KEY_OFFSET,
+    SCENE_WEIGHT,
     VARIANT_WEIGHT,
 )
 from knowledge.questions import core_questions
 from knowledge.store import IndexState, IndexStore
-from knowledge.terms import query_terms, to_simplified
+from knowledge.terms import query_terms, to_simplified, tokenize
 from knowledge.types import Hit
+
+
+def dense_part(adjusted: np.ndarray) -> np.ndarray:
+    """Key cosines mapped for fusion: 0..1 over [DENSE_FLOOR, DENSE_FLOOR + DENSE_SPAN], then up to
+    DENSE_TOP_WEIGHT more for a key the question nearly repeats (a FAQ question reworded beats a neighbour)."""
+    near = np.clip((adjusted - DENSE_FLOOR) / DENSE_SPAN, 0.0, 1.0)
+    return near + DENSE_TOP_WEIGHT * np.clip((adjusted - DENSE_TOP_FLOOR) / DENSE_TOP_SPAN, 0.0, 1.0)
 
 
 class Retriever:
@@ -46,8 +58,9 @@ class Retriever:
         state = self.store.state()
         typed = query
         query = state.corrector.correct(query)  # homophone typos: the corrected form leads
-        fused, dense, raw = self._fused(query, state)
-        weighted = [(v, VARIANT_WEIGHT) for v in (typed, *variants)] + [(v, CORE_WEIGHT) for v in core_questions(query)]
+        cores = core_questions(query)
+        fused, dense, raw = self._fused(query, state, self._scene_weights(query, cores))
+        weighted = [(v, VARIANT_WEIGHT) for v in (typed, *variants)] + [(v, CORE_WEIGHT) for v in cores]
         for variant, weight in weighted:
             variant = to_simplified(variant.strip())
             if variant and variant != query:
@@ -63,14 +76,25 @@ class Retriever:
         """The unit embedding of ``query`` exactly as :meth:`search` embeds it (cached after a search)."""
         return self.store.embedder.queries([to_simplified(query.strip())])[0]
 
-    def _fused(self, query: str, state: IndexState) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    @staticmethod
+    def _scene_weights(query: str, cores: Sequence[str]) -> dict[str, float]:
+        """:data:`SCENE_WEIGHT` for the terms only the scene of a long message names (none when it has no
+        asking clause apart from the whole): the trade and the history a user tells are not what is asked."""
+        if not cores:
+            return {}
+        asked = {t for core in cores for t in tokenize(core)}
+        return {t: SCENE_WEIGHT for t in tokenize(query) if t not in asked}
+
+    def _fused(
+        self, query: str, state: IndexState, weight: dict[str, float] | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         dense, adjusted = self._dense_scores(query, state)
         terms, synonyms = query_terms(query)
-        raw = np.asarray(state.bm25.scores(terms + synonyms), dtype=np.float32)  # synonyms add matches, not ceiling
-        ceiling = state.bm25.ceiling(terms) or 1.0
+        # synonyms add matches, not ceiling
+        raw = np.asarray(state.bm25.scores(terms + synonyms, weight), dtype=np.float32)
+        ceiling = state.bm25.ceiling(terms, weight) or 1.0
         lexical = np.minimum(1.0, raw / ceiling) * state.bm25.known_share(terms)
-        dense_norm = np.clip((adjusted - DENSE_FLOOR) / DENSE_SPAN, 0.0, 1.0)
-        return DENSE_WEIGHT * dense_norm + LEXICAL_WEIGHT * lexical, dense, raw
+        return DENSE_WEIGHT * dense_part(adjusted) + LEXICAL_WEIGHT * lexical, dense, raw
 
     @staticmethod
     def _fact_keys(query: str, state: IndexState) -> np.ndarray:

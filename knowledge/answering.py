@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from knowledge.conflicts import Conflict, figures, topic_conflicts
+from knowledge.conflicts import Conflict, Figure, figures, topic_conflicts
 from knowledge.constants import (
     ABOUT_SUBJECT,
     CLEAR_MEANING_MARGIN,
@@ -40,6 +40,8 @@ from knowledge.constants import (
 from knowledge.cover import cover_verdict, coverage_disagreement, yes_verdict
 from knowledge.facts import Fact, extract_facts
 from knowledge.formatting import (
+    CONFLICT_LEAD,
+    CONFLICT_TAIL,
     Citation,
     Citations,
     body,
@@ -53,6 +55,7 @@ from knowledge.formatting import (
 )
 from knowledge.grounding import numbers, ungrounded
 from knowledge.lexicon import words
+from knowledge.numerals import arabic_figures
 from knowledge.questions import Question, content_terms, understand
 from knowledge.reasoning import Finding, reason
 from knowledge.scoring import GENERIC, Candidate, SentenceScorer, asked_units_of, asks_coverage
@@ -251,12 +254,17 @@ class Composer(SentenceScorer):
         units = set().union(*(_KIND_UNITS.get(k, set()) for k in question.kinds)) | (asked_units_of(query) & _GIST_UNITS)
         if not (finding or verdict or asks_cover or chosen[0] is clear) and _ASKS_FIGURE.search(question.text):
             chosen = _figure_first(chosen, units)  # (a clear winner in meaning keeps the lead)
-        restated = "" if finding or asks_cover or question.english else self._restated(question, chosen[0], units)
+        restated, asked = ("", None) if finding or asks_cover or question.english else self._restated(question, chosen[0], units)
         # a figure is stray when none is asked, or the lead already restates the asked one (an English
         # question shares no words with the quotes: they all stay)
         if not question.english and (restated or not _ASKS_FIGURE.search(question.text)):
             chosen = self._without_stray_figures(chosen, content_terms(f"{context} {query}"))
-        conflicts = [] if finding else self._topic_conflicts(query, candidates, chosen)
+        conflicts = [] if finding else self._topic_conflicts(query, candidates, chosen, asked if restated else None)
+        if restated:  # the asked figure is answered: other figures of its kind, on less of the question, count something else
+            words = content_terms(f"{context} {query}")
+            floor = self.relevance(words, chosen[0].sentence) if words else 0.0
+            chosen = chosen[:1] + [c for c in chosen[1:]
+                                   if not _states_unit(c.sentence.text, units) or self.relevance(words, c.sentence) > floor]
         citations = Citations(self.titles)
         lines = []
         if dis is not None and not conflicts:
@@ -267,6 +275,10 @@ class Composer(SentenceScorer):
         if question.english and finding is None and (gist := english_gist(chosen[0].sentence, units, citations)):
             lines.insert(0, gist)  # the asked figure in the asker's language; the quotes stay Chinese
         lines += [conflict_line(c, citations) for c in conflicts]
+        if restated and asked is not None and not conflicts and (other := self._same_step_elsewhere(chosen[0].sentence, asked)):
+            text = self._pool_text(other)
+            said = figure_lead(text, _stated_in(text, other))
+            lines.append(f"{CONFLICT_LEAD}同一篇另一处说{said}{citations.mark(other.doc_id, text)}，{CONFLICT_TAIL}")
         scores = self._scores(hits, chosen, conflicts, query)
         semantic = _best_meaning(similar, question.english)
         confidence = self._confidence(query, candidates, finding is not None, semantic)
@@ -294,18 +306,54 @@ class Composer(SentenceScorer):
             return body(f"{restated}{citations.mark(chosen[0].sentence.doc_id, chosen[0].sentence.text)}。", support)
         return body(f"{verdict[0]}{lead}" if verdict else lead, support)
 
-    def _restated(self, question: Question, lead: Candidate, units: set[str]) -> str:
+    def _restated(self, question: Question, lead: Candidate, units: set[str]) -> tuple[str, Figure | None]:
         """The lead sentence's asked figure as a short answer ("收到文件后，一般20-40个工作日内付款"), or "".
 
         Only for a question that asks a figure, and a sentence stating exactly one figure of the asked kind (a
-        schedule of several is its own answer); the restatement keeps only the sentence's own figures."""
+        schedule of several answers by the clause about what was asked); the restatement keeps only the sentence's
+        own figures. Also the figure restated (conflicts are weighed on it alone)."""
         if not units or not _ASKS_FIGURE.search(question.text):
-            return ""
-        stated = [f for f in figures(lead.sentence.text, levels_only=False) if f.unit in units and f.text]
-        if len({f.value for f in stated}) != 1:
-            return ""
-        text = figure_lead(lead.sentence.text, stated[0].text)
-        return text if text and not ungrounded(text, [lead.sentence.text]) else ""
+            return "", None
+        figure = self._asked_figure(question, lead.sentence.text, units)
+        if figure is None:
+            return "", None
+        text = figure_lead(lead.sentence.text, figure.text)
+        if text.startswith(figure.text):  # "30天启动…" in a schedule counts from the schedule's event ("逾期")
+            text = self._event_of(lead.sentence, figure) + text
+        return (text, figure) if text and not ungrounded(text, [lead.sentence.text]) else ("", None)
+
+    def _asked_figure(self, question: Question, text: str, units: set[str]) -> Figure | None:
+        """The sentence's one figure of the asked kind; in a schedule of several, the one whose clause says most
+        of the question ("逾期多少天走法律程序" -> the clause on legal steps), or None when no clause stands out."""
+        stated = [f for f in figures(text, levels_only=False) if f.unit in units and f.text]
+        if len({f.value for f in stated}) == 1:
+            return stated[0]
+        words = content_terms(question.text)
+        scored = sorted(((self.weights.coverage(words, f.clause), n) for n, f in enumerate(stated)), reverse=True)
+        if not words or not scored or scored[0][0] <= 0 or (len(scored) > 1 and scored[1][0] >= scored[0][0]):
+            return None
+        return stated[scored[0][1]]
+
+    def _same_step_elsewhere(self, sentence: Sentence, figure: Figure) -> Fact | None:
+        """Another sentence of the same article giving a different count of days for the same step ("30天启动法律催告
+        程序" here, "逾期15天即启动法律程序" there): two statements of one article disagree too."""
+        value = _value_of(figure)
+        mine = next((f for f in self.facts if f.kind == "duration" and f.value == value and f.detail
+                     and self._pool_text(f) == sentence.text), None)
+        if mine is None:
+            return None
+        for fact in self.facts:
+            if (fact.kind == "duration" and fact.doc_id == mine.doc_id and fact.value not in (None, value)
+                    and self._pool_text(fact) != sentence.text and fact.unit == mine.unit and _same_action(fact, mine)):
+                return fact
+        return None
+
+    def _event_of(self, sentence: Sentence, figure: Figure) -> str:
+        """The event a duration of ``sentence`` is counted from, as its facts read it ("逾期"), or ""."""
+        value = _value_of(figure)
+        fact = next((f for f in self.facts if f.kind == "duration" and f.value == value and f.subject
+                     and sentence.text in (f.sentence, self._pool_text(f))), None)
+        return fact.subject if fact is not None else ""
 
     def _without_stray_figures(self, chosen: list[Candidate], words: list[str]) -> list[Candidate]:
         """The lead and the supporting sentences, less those that bring in a figure (days, a share) while saying
@@ -363,6 +411,8 @@ class Composer(SentenceScorer):
             if not ungrounded(finding.lead.format(*[""] * len(finding.facts)), sources, [question.text, *finding.derived]):
                 marks = [citations.mark(f.doc_id, self._pool_text(f)) for f in finding.facts]
                 lead = finding.lead.format(*marks)
+                if finding.whole:
+                    return lead, []
                 support = [f"{strip_end(self._pool_text(f))}{m}。" for f, m in zip(finding.facts, marks, strict=True)
                            if strip_end(f.sentence) not in lead and not (f.detail and f.detail in lead)]
                 # a step is supported by its own procedure only, not by another one's ("首先…" of another task)
@@ -389,8 +439,11 @@ class Composer(SentenceScorer):
                 return sentence.text
         return fact.sentence
 
-    def _topic_conflicts(self, query: str, candidates: list[Candidate], chosen: list[Candidate]) -> list[Conflict]:
-        """Conflicts on the asked kind of figure among the sentences on the question's topic."""
+    def _topic_conflicts(
+        self, query: str, candidates: list[Candidate], chosen: list[Candidate], lead: Figure | None = None
+    ) -> list[Conflict]:
+        """Conflicts on the asked kind of figure among the sentences on the question's topic; when the lead restates
+        one figure, only conflicts on that figure (a disagreement on another duration answers nothing asked)."""
         asked = asked_units_of(query)
         if not asked:
             return []  # figures nobody asked for ("账期怎么定") are not weighed against each other
@@ -403,7 +456,8 @@ class Composer(SentenceScorer):
         anchors = [s for s in [c.sentence for c in chosen] + stating[:3]
                    if any(f.unit in asked and words & set(terms(f.clause)) for f in figures(s.text))]
         relevant = [s for s in self.pool if self.relevance(qterms, s) >= 0.08]
-        return topic_conflicts(list(dict.fromkeys(anchors)), relevant, self.weights, specific, asked)
+        anchors = list(dict.fromkeys([chosen[0].sentence] + anchors if lead is not None else anchors))
+        return topic_conflicts(anchors, relevant, self.weights, specific, asked, only=lead)
 
     def _scores(self, hits: Sequence[Hit], chosen: list[Candidate], conflicts: list[Conflict], query: str) -> dict[str, float]:
         scores: dict[str, float] = {}
@@ -439,6 +493,28 @@ def _best_meaning(similar: tuple[np.ndarray, np.ndarray] | None, english: bool) 
         return None
     # an English question against Chinese sentences scores lower than the same question in Chinese
     return float(similar[0].max()) + (CROSS_LINGUAL_OFFSET if english else 0.0)
+
+
+def _value_of(figure: Figure) -> float:
+    """A figure's (lower) value as a number ("30-60" -> 30)."""
+    return float(re.sub(r"[-~至到].*|多", "", figure.value) or 0)
+
+
+def _same_action(a: Fact, b: Fact) -> bool:
+    """Two steps doing the same thing: most of the shorter action's character pairs are in the other's."""
+    pairs = [{t[i : i + 2] for i in range(len(t) - 1)} for t in (a.detail, b.detail)]
+    shorter = min(pairs, key=len)
+    return len(shorter) >= 2 and len(pairs[0] & pairs[1]) >= 0.6 * len(shorter)
+
+
+def _stated_in(text: str, fact: Fact) -> str:
+    """How ``text`` writes the fact's figure ("15天"), for quoting the clause that states it."""
+    found = re.search(rf"{fact.value:g}\s*(?:个)?{fact.unit}", arabic_figures(text))
+    return found.group(0) if found else f"{fact.value:g}{fact.unit}"
+
+
+def _states_unit(text: str, units: set[str]) -> bool:
+    return any(f.unit in units for f in figures(text, levels_only=False))
 
 
 def _figure_first(chosen: list[Candidate], units: set[str]) -> list[Candidate]:

@@ -82,9 +82,15 @@ def test_the_asked_figure_is_restated_with_its_event_and_condition() -> None:
     assert result is not None and result.text.startswith("收到齐全的索赔单据后，一般20-40个工作日内支付赔款[1]。")
 
 
-def test_a_schedule_of_several_figures_is_not_cut_to_one() -> None:
+def test_a_schedule_answers_by_the_step_asked_about() -> None:
     composer = Composer([SCHEDULE, SCOPE])
     result = composer.compose("逾期多少天该寄律师函", hits(SCHEDULE, SCOPE))
+    assert result is not None and result.text.startswith("逾期20天后寄发律师函[1]。")
+
+
+def test_a_schedule_with_no_step_named_is_not_cut_to_one() -> None:
+    composer = Composer([SCHEDULE, SCOPE])
+    result = composer.compose("催款一般分几天几步", hits(SCHEDULE, SCOPE))
     assert result is not None and result.text.startswith("催款可以分步走")
 
 

@@ -422,8 +422,10 @@ class Composer(SentenceScorer):
                 support += [framed(c.sentence, self.chunks[c.sentence.chunk_id], citations) + "。" for c in rest[:1]]
                 return lead, support
             logger.debug("a finding cites no source for one of its figures; answering from sentences")
-        sentences = [framed(c.sentence, self.chunks[c.sentence.chunk_id], citations) + "。" for c in chosen
-                     if c is chosen[0] or not _introduces_list(c.sentence.text)]
+        # the first sentence is the article's own (no heading ahead of it); support pointing back says where it is from
+        sentences = [citations.cite(c.sentence) + "。" if c is chosen[0] else
+                     framed(c.sentence, self.chunks[c.sentence.chunk_id], citations) + "。"
+                     for c in chosen if c is chosen[0] or not _introduces_list(c.sentence.text)]
         lead = chosen[0].sentence
         items = [f.detail for f in self.facts if f.kind == "step" and f.chunk_id == lead.chunk_id]
         if _introduces_list(lead.text) and items:

@@ -396,6 +396,8 @@ class Composer(SentenceScorer):
             return self.relevance(words, c.sentence) if words else c.coverage
 
         pool = candidates[:LEAD_POOL]
+        if _asks_action(query):  # "评级被下调了怎么办": what the articles say to do in that situation leads
+            pool = [c for c in pool if _advises_on_condition(c.sentence.text) and about(c) > 0] or pool
         if _asks_list(query):  # "要准备哪些材料": a sentence listing them about the subject answers it
             pool = [c for c in pool if _enumerates(c.sentence.text) and about(c) > 0] or pool
         lead = max(pool, key=lambda c: c.score + LEAD_COVERAGE_WEIGHT * about(c))
@@ -533,6 +535,22 @@ def _asks_list(query: str) -> bool:
     """True when the question asks for several things ("要准备哪些材料")."""
     lowered = query.lower()
     return any(w in lowered for w in _LIST_QUESTIONS)
+
+
+_ACTION_QUESTIONS = words("action_questions")  # lexicon.yaml
+# "当客户评级下降时即时提示调整…", "如果逾期时间较长，可以考虑…": a condition, then what to do
+_ON_CONDITION = re.compile(r"(?:(?:当|如果|若|一旦|遇到)[^。]{2,30}?|[^，,。]{2,20}(?:时|的话)[，,])[^。]{0,12}?(?:应|需|可以|建议|须|必须|立即|及时|即时)")
+
+
+def _asks_action(query: str) -> bool:
+    """True when the question asks what to do in a situation ("…怎么应对", "继续月结还是改预付")."""
+    lowered = query.lower()
+    return any(w in lowered for w in _ACTION_QUESTIONS)
+
+
+def _advises_on_condition(text: str) -> bool:
+    """True for a sentence saying what to do when something happens ("当…时，应…")."""
+    return bool(_ON_CONDITION.search(text))
 
 
 def _enumerates(text: str) -> bool:

@@ -225,3 +225,11 @@ def test_a_supporting_sentence_pointing_back_says_which_part_it_is_from() -> Non
     plain = Sentence("回款天数拉长要留意。", "020_i", "020_i#sec1", 0)
     assert framed(pointer, intro, Citations({})) == "资料“回款放缓的预警信号”一节说：这些变化说明买方的付款能力在下降[1]"
     assert framed(plain, intro, Citations({})) == "回款天数拉长要留意[1]"
+
+
+def test_a_situation_question_is_led_by_what_to_do_in_it() -> None:
+    scene = Chunk("021_s#faq1", "021_s", "评级", "faq", "评级是什么?",
+                  "进口商的评级被调低了，说明进口商的付款能力在下降。评级下降时，应及时缩短账期。", 0, 0)
+    composer = Composer([scene, SCOPE])
+    result = composer.compose("进口商的评级被调低了，我们怎么应对", hits(scene, SCOPE))
+    assert result is not None and result.text.startswith("评级下降时，应及时缩短账期[1]。")

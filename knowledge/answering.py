@@ -419,8 +419,11 @@ class Composer(SentenceScorer):
                            if strip_end(f.sentence) not in lead and not (f.detail and f.detail in lead)]
                 # a step is supported by its own procedure only, not by another one's ("首先…" of another task)
                 own = {f.chunk_id for f in finding.facts} if any(f.kind == "step" for f in finding.facts) else None
+                # a date worked out from a time limit is not supported by another time limit (a payout's working days)
+                timed = {"days", "months"} if all(f.kind == "duration" for f in finding.facts) else set()
                 rest = [c for c in chosen if c.sentence.text not in {self._pool_text(f) for f in finding.facts}
-                        and not _introduces_list(c.sentence.text) and (own is None or c.sentence.chunk_id in own)]
+                        and not _introduces_list(c.sentence.text) and (own is None or c.sentence.chunk_id in own)
+                        and not _states_unit(c.sentence.text, timed)]
                 support += [framed(c.sentence, self.chunks[c.sentence.chunk_id], citations) + "。" for c in rest[:1]]
                 return lead, support
             logger.debug("a finding cites no source for one of its figures; answering from sentences")

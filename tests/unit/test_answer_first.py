@@ -233,3 +233,13 @@ def test_a_situation_question_is_led_by_what_to_do_in_it() -> None:
     composer = Composer([scene, SCOPE])
     result = composer.compose("进口商的评级被调低了，我们怎么应对", hits(scene, SCOPE))
     assert result is not None and result.text.startswith("评级下降时，应及时缩短账期[1]。")
+
+
+def test_a_worked_out_deadline_is_not_followed_by_another_time_limit() -> None:
+    both = Chunk("022_n#faq1", "022_n", "清盘索赔", "faq", "进口商清盘了怎么索赔?",
+                 "投保企业须在得知进口商清盘后45天内递交索赔单据。进口商清盘的索赔单据递交后，保险公司在20个工作日内支付赔款。",
+                 0, 0)
+    composer = Composer([both, SCOPE])
+    result = composer.compose("3月1日得知进口商清盘，索赔单据最晚哪天递交", hits(both, SCOPE))
+    assert result is not None and result.text == "最晚4月15日：从得知进口商清盘（3月1日）起45天内递交索赔单据[1]。"
+    # (the payout's 20 working days count something else)

@@ -486,6 +486,7 @@ def define(question: Question, facts: list[Fact], relevance: Relevance) -> Findi
 _CURRENT_STEP = tuple(w.lower() for w in words("current_step_questions"))  # lexicon.yaml
 _CLOCK_START = tuple(w.lower() for w in words("clock_start_questions"))  # lexicon.yaml
 _DAYS = ("天", "日")
+_NAMES_LIMIT = re.compile(r"期限|时限|时效|期间|天|日")  # a question naming a time limit without its figure
 
 
 def _stated(fact: Fact) -> str:
@@ -546,6 +547,8 @@ def clock_start(question: Question, facts: list[Fact], relevance: Relevance) -> 
     if question.english or question.dates or not any(w in lowered for w in _CLOCK_START):
         return None
     given = {f.value for f in question.figures}
+    if not given and not _NAMES_LIMIT.search(question.text):
+        return None  # "DSO从什么时候开始算" asks of no time limit
 
     def accept(fact: Fact) -> bool:
         named = not given or fact.value in given or fact.value2 in given  # the limit the user names

@@ -232,3 +232,11 @@ def test_from_when_a_limit_counts_is_the_event_the_article_counts_it_from() -> N
     found = clock_start(question, FACTS, relevance_by_words(question.text))
     assert found is not None and found.lead == "15天从发现买方无力付款起算{0}。"
     assert not ungrounded(found.lead.format(""), [NOTICE.text], [question.text])
+
+
+def test_a_start_question_naming_no_time_limit_is_no_clock_question() -> None:
+    question = understand("速动比率从什么时候开始算")
+    assert clock_start(question, FACTS, lambda fact: 1.0) is None
+    named = understand("提交索赔材料的期限从哪天开始算")
+    found = clock_start(named, FACTS, lambda fact: 1.0 if "索赔" in fact.detail else 0.3)
+    assert found is not None and found.lead == "60天从通知起算{0}。"

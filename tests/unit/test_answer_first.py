@@ -243,3 +243,12 @@ def test_a_worked_out_deadline_is_not_followed_by_another_time_limit() -> None:
     result = composer.compose("3月1日得知进口商清盘，索赔单据最晚哪天递交", hits(both, SCOPE))
     assert result is not None and result.text == "最晚4月15日：从得知进口商清盘（3月1日）起45天内递交索赔单据[1]。"
     # (the payout's 20 working days count something else)
+
+
+def test_a_comparison_question_is_led_by_the_difference() -> None:
+    pair = Chunk("023_c#faq1", "023_c", "保函与保险", "faq", "保函和保险怎么选?",
+                 "银行保函和信用保险都能保障进口商付款。两者的区别在于：保函占用进口商的授信，而信用保险由卖方自己投保。",
+                 0, 0)
+    composer = Composer([pair, SCOPE])
+    result = composer.compose("银行保函和信用保险差在哪", hits(pair, SCOPE))
+    assert result is not None and result.text.startswith("两者的区别在于：保函占用进口商的授信")

@@ -529,7 +529,8 @@ def elapsed_step(question: Question, facts: list[Fact], relevance: Relevance) ->
     elapsed = days[0].value
     started = [f for f in steps if (0 if _within(f) else f.value or 0) <= elapsed]
     coming = [f for f in steps if f not in started]
-    now = f"第{_num(elapsed)}天"
+    event = steps[0].subject if steps[0].subject and steps[0].subject in question.text else ""  # "逾期第10天"
+    now = f"{event}第{_num(elapsed)}天"
     if not started:
         lead = f"{now}，还没到第一步“{_step_clause(coming[0])}”{{0}}。"
     else:

@@ -202,20 +202,20 @@ def test_days_elapsed_between_two_steps_name_the_step_passed_and_the_next() -> N
     question = understand("货款已经拖欠12天了，现在该走到哪一步")
     found = elapsed_step(question, DUNNING_FACTS, relevance_by_words(question.text))
     assert found is not None
-    assert found.lead == "第12天，已过“拖欠5日内电话提醒”这一步，下一步是“20天后寄发律师函并停止供货”{0}。"
+    assert found.lead == "拖欠第12天，已过“拖欠5日内电话提醒”这一步，下一步是“20天后寄发律师函并停止供货”{0}。"
     assert not ungrounded(found.lead.format(""), [DUNNING.text], [question.text, *found.derived])
 
 
 def test_days_elapsed_inside_a_step_name_that_step_and_the_next() -> None:
     question = understand("拖欠第25天了，眼下应该做什么")
     found = elapsed_step(question, DUNNING_FACTS, relevance_by_words(question.text))
-    assert found is not None and found.lead.startswith("第25天，眼下这一步是“20天后寄发律师函并停止供货”，下一步是“45天提起诉讼”")
+    assert found is not None and found.lead.startswith("拖欠第25天，眼下这一步是“20天后寄发律师函并停止供货”，下一步是“45天提起诉讼”")
 
 
 def test_days_elapsed_past_the_last_step_name_only_that_step() -> None:
     question = understand("已经拖欠60天了，现在该怎么办")
     found = elapsed_step(question, DUNNING_FACTS, relevance_by_words(question.text))
-    assert found is not None and found.lead == "第60天，眼下这一步是“45天提起诉讼”{0}。"
+    assert found is not None and found.lead == "拖欠第60天，眼下这一步是“45天提起诉讼”{0}。"
 
 
 def test_no_placement_without_a_step_question_or_with_a_date() -> None:

@@ -286,8 +286,8 @@ def _against_case(lead: str, change: float, case: Fact, derived: tuple[str, ...]
 
 
 def nth_step(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
-    """Step ``question.step`` of the most relevant ordered procedure."""
-    if question.step <= 0:
+    """Step ``question.step`` of the most relevant ordered procedure (-1: its last step)."""
+    if question.step == 0:
         return None
     sequences: dict[tuple[str, str], list[Fact]] = {}
     for fact in facts:
@@ -300,9 +300,11 @@ def nth_step(question: Question, facts: list[Fact], relevance: Relevance) -> Fin
     if not scored:
         return None
     steps = max(scored, key=lambda s: s[0])[1]
-    step = steps[question.step - 1]
+    step = steps[question.step - 1] if question.step > 0 else steps[-1]
     if question.english:
-        return Finding(f"Step {question.step}: {step.detail}{{0}}.", (step,))
+        return Finding(f"{'Step ' + str(question.step) if question.step > 0 else 'The last step'}: {step.detail}{{0}}.", (step,))
+    if question.step < 0:
+        return Finding(f"最后一步（第{_ordinal(len(steps))}步）是{step.detail}{{0}}。", (step,), (_ordinal(len(steps)),))
     ordinal = _CN_ORDINAL[question.step - 1] if question.step <= len(_CN_ORDINAL) else str(question.step)
     return Finding(f"第{ordinal}步是{step.detail}{{0}}。", (step,))
 

@@ -240,3 +240,11 @@ def test_a_start_question_naming_no_time_limit_is_no_clock_question() -> None:
     named = understand("提交索赔材料的期限从哪天开始算")
     found = clock_start(named, FACTS, lambda fact: 1.0 if "索赔" in fact.detail else 0.3)
     assert found is not None and found.lead == "60天从通知起算{0}。"
+
+
+def test_the_last_step_is_the_procedures_last() -> None:
+    question = understand("办理保理的最后一步是什么")
+    found = nth_step(question, FACTS, relevance_by_words(question.text))
+    assert found is not None and found.lead == "最后一步（第三步）是签订保理合同并放款{0}。"
+    assert not ungrounded(found.lead.format(""), [PROCESS.text], [question.text, *found.derived])
+    assert understand("最后付款是哪天").step == 0  # "最后" alone asks no step

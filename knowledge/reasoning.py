@@ -488,7 +488,7 @@ def define(question: Question, facts: list[Fact], relevance: Relevance) -> Findi
 _CURRENT_STEP = tuple(w.lower() for w in words("current_step_questions"))  # lexicon.yaml
 _CLOCK_START = tuple(w.lower() for w in words("clock_start_questions"))  # lexicon.yaml
 _DAYS = ("天", "日")
-_NAMES_LIMIT = re.compile(r"期限|时限|时效|期间|天|日")  # a question naming a time limit without its figure
+_NAMES_LIMIT = re.compile(r"期限|时限|时效")  # a question naming a time limit without its figure
 
 
 def _stated(fact: Fact) -> str:
@@ -528,6 +528,8 @@ def elapsed_step(question: Question, facts: list[Fact], relevance: Relevance) ->
     if not scored:
         return None
     steps = sorted(max(scored, key=lambda s: s[0])[1], key=lambda f: (0 if _within(f) else f.value or 0, f.value or 0))
+    if not _counts_since(question, days[0], {f.subject for f in steps}):
+        return None  # "账期60天", "到期前5天": days, but not days since the schedule's event
     elapsed = days[0].value
     started = [f for f in steps if (0 if _within(f) else f.value or 0) <= elapsed]
     coming = [f for f in steps if f not in started]
@@ -542,6 +544,15 @@ def elapsed_step(question: Question, facts: list[Fact], relevance: Relevance) ->
         then = f"，下一步是“{_step_clause(coming[0])}”" if coming else ("，后面没有更晚的步骤" if passed else "")
         lead = f"{now}，{where}{then}{{0}}。"
     return Finding(lead, (steps[0],), (now,), whole=True)
+
+
+def _counts_since(question: Question, figure: Figure, events: set[str]) -> bool:
+    """True when the user's days count from one of the schedule's start events, named just before them
+    ("逾期10天", "拖欠了12天"; not "到期前5天")."""
+    names = {w for e in events if e for key, words in event_synonyms().items() if key in e for w in words} | events
+    before = question.text[max(0, figure.at - 8) : figure.at]
+    named = [before.rfind(w) for w in names if w and w in before]
+    return bool(named) and "前" not in before[max(named) :]
 
 
 def clock_start(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:

@@ -219,7 +219,8 @@ def test_days_elapsed_past_the_last_step_name_only_that_step() -> None:
 
 
 def test_no_placement_without_a_step_question_or_with_a_date() -> None:
-    for text in ("货款已经拖欠12天了，保险赔吗", "货款3月2日到期，拖欠12天了，现在该走到哪一步"):
+    for text in ("货款已经拖欠12天了，保险赔吗", "货款3月2日到期，拖欠12天了，现在该走到哪一步",
+                 "我们给的账期是60天，拖欠的客户现在该怎么办", "货款到期前5天了，拖欠的话现在该做什么"):
         question = understand(text, TODAY)
         assert elapsed_step(question, DUNNING_FACTS, relevance_by_words(question.text)) is None
 

@@ -398,8 +398,11 @@ class Composer(SentenceScorer):
         pool = candidates[:LEAD_POOL]
         if _asks_action(query):  # "评级被下调了怎么办": what the articles say to do in that situation leads
             pool = [c for c in pool if _advises_on_condition(c.sentence.text) and about(c) > 0] or pool
-        if _asks_comparison(query):  # "A和B差在哪": a sentence stating the difference leads
-            pool = [c for c in pool if _CONTRAST.search(c.sentence.text) and about(c) > 0] or pool
+        if _asks_comparison(query):  # "A和B差在哪": a sentence stating the difference (of the two named) leads
+            sides = _COMPARISON.search(query)
+            named = [c for c in pool if sides is None or all(self.relevance(terms(sides.group(k)), c.sentence) > 0 for k in "ab")]
+            pool = ([c for c in named if _CONTRAST.search(c.sentence.text) and about(c) > 0]
+                    or (named if sides is not None else []) or pool)
         if _asks_list(query):  # "要准备哪些材料": a sentence listing them about the subject answers it
             pool = [c for c in pool if _enumerates(c.sentence.text) and about(c) > 0] or pool
         lead = max(pool, key=lambda c: c.score + LEAD_COVERAGE_WEIGHT * about(c))
@@ -544,7 +547,7 @@ def _asks_list(query: str) -> bool:
 
 _ACTION_QUESTIONS = words("action_questions")  # lexicon.yaml
 # "当客户评级下降时即时提示调整…", "如果逾期时间较长，可以考虑…": a condition, then what to do
-_ON_CONDITION = re.compile(r"(?:(?:当|如果|若|一旦|遇到)[^。]{2,30}?|[^，,。]{2,20}(?:时|的话)[，,])[^。]{0,12}?(?:应|需|可以|建议|须|必须|立即|及时|即时)")
+_ON_CONDITION = re.compile(r"(?:(?:当|如果|若|一旦|遇到)[^。]{2,30}?|[^，,。]{2,20}(?:时|的话)[，,])[^。]{0,12}?(?:应(?!收|付)|需(?!求)|可以|建议|须|必须|立即|及时|即时)")
 
 
 _COMPARISON_QUESTIONS = words("comparison_questions")  # lexicon.yaml

@@ -252,3 +252,11 @@ def test_a_comparison_question_is_led_by_the_difference() -> None:
     composer = Composer([pair, SCOPE])
     result = composer.compose("银行保函和信用保险差在哪", hits(pair, SCOPE))
     assert result is not None and result.text.startswith("两者的区别在于：保函占用进口商的授信")
+
+
+def test_a_comparison_of_two_named_things_is_led_by_a_sentence_naming_both() -> None:
+    terms_ = Chunk("024_t#faq1", "024_t", "结算方式", "faq", "结算方式怎么选?",
+                   "银行保函与信用保险不同，前者由银行担保。新进口商须采用信用证或预付款结算。", 0, 0)
+    composer = Composer([terms_, SCOPE])
+    result = composer.compose("信用证和预付款哪个更稳妥", hits(terms_, SCOPE))
+    assert result is not None and result.text.startswith("新进口商须采用信用证或预付款结算[1]。")

@@ -54,12 +54,19 @@ from knowledge.formatting import (
     strip_end,
 )
 from knowledge.grounding import numbers, ungrounded
-from knowledge.lexicon import words
 from knowledge.numerals import arabic_figures
-from knowledge.questions import Question, content_terms, understand
+from knowledge.questions import Question, asks_action, asks_comparison, asks_list, content_terms, understand
 from knowledge.reasoning import Finding, reason
 from knowledge.scoring import GENERIC, Candidate, SentenceScorer, asked_units_of, asks_coverage
-from knowledge.sentences import PROVIDER, Sentence, terms
+from knowledge.sentences import (
+    PROVIDER,
+    Sentence,
+    advises_on_condition,
+    contrasts,
+    enumerates,
+    introduces_list,
+    terms,
+)
 from knowledge.terms import STOPWORDS, segment
 from knowledge.types import Chunk, Hit
 from knowledge.typos import corpus_keywords, corpus_texts, corrector_for
@@ -396,15 +403,15 @@ class Composer(SentenceScorer):
             return self.relevance(words, c.sentence) if words else c.coverage
 
         pool = candidates[:LEAD_POOL]
-        if _asks_action(query):  # "评级被下调了怎么办": what the articles say to do in that situation leads
-            pool = [c for c in pool if _advises_on_condition(c.sentence.text) and about(c) > 0] or pool
-        if _asks_comparison(query):  # "A和B差在哪": a sentence stating the difference (of the two named) leads
+        if asks_action(query):  # "评级被下调了怎么办": what the articles say to do in that situation leads
+            pool = [c for c in pool if advises_on_condition(c.sentence.text) and about(c) > 0] or pool
+        if asks_comparison(query):  # "A和B差在哪": a sentence stating the difference (of the two named) leads
             sides = _COMPARISON.search(query)
             named = [c for c in pool if sides is None or all(self.relevance(terms(sides.group(k)), c.sentence) > 0 for k in "ab")]
-            pool = ([c for c in named if _CONTRAST.search(c.sentence.text) and about(c) > 0]
+            pool = ([c for c in named if contrasts(c.sentence.text) and about(c) > 0]
                     or (named if sides is not None else []) or pool)
-        if _asks_list(query):  # "要准备哪些材料": a sentence listing them about the subject answers it
-            pool = [c for c in pool if _enumerates(c.sentence.text) and about(c) > 0] or pool
+        if asks_list(query):  # "要准备哪些材料": a sentence listing them about the subject answers it
+            pool = [c for c in pool if enumerates(c.sentence.text) and about(c) > 0] or pool
         lead = max(pool, key=lambda c: c.score + LEAD_COVERAGE_WEIGHT * about(c))
         rest = sorted((c for c in chosen if c is not lead), key=lambda c: -c.score)
         return [lead] + [c for c in rest if c.score >= SUPPORT_SHARE * candidates[0].score]
@@ -427,7 +434,7 @@ class Composer(SentenceScorer):
                 # a date worked out from a time limit is not supported by another time limit (a payout's working days)
                 timed = {"days", "months"} if all(f.kind == "duration" for f in finding.facts) else set()
                 rest = [c for c in chosen if c.sentence.text not in {self._pool_text(f) for f in finding.facts}
-                        and not _introduces_list(c.sentence.text) and (own is None or c.sentence.chunk_id in own)
+                        and not introduces_list(c.sentence.text) and (own is None or c.sentence.chunk_id in own)
                         and not _states_unit(c.sentence.text, timed)]
                 support += [framed(c.sentence, self.chunks[c.sentence.chunk_id], citations) + "。" for c in rest[:1]]
                 return lead, support
@@ -435,10 +442,10 @@ class Composer(SentenceScorer):
         # the first sentence is the article's own (no heading ahead of it); support pointing back says where it is from
         sentences = [citations.cite(c.sentence) + "。" if c is chosen[0] else
                      framed(c.sentence, self.chunks[c.sentence.chunk_id], citations) + "。"
-                     for c in chosen if c is chosen[0] or not _introduces_list(c.sentence.text)]
+                     for c in chosen if c is chosen[0] or not introduces_list(c.sentence.text)]
         lead = chosen[0].sentence
         items = [f.detail for f in self.facts if f.kind == "step" and f.chunk_id == lead.chunk_id]
-        if _introduces_list(lead.text) and items:
+        if introduces_list(lead.text) and items:
             # "…具备以下特征：" says nothing by itself: the list it announces is the answer
             mark = citations.mark(lead.doc_id, lead.text)
             sentences[0] = f"{lead.text.rstrip()}{'；'.join(items)}{mark}。"
@@ -534,52 +541,6 @@ def _figure_first(chosen: list[Candidate], units: set[str]) -> list[Candidate]:
     naming the subject without the figure goes after it)."""
     stating = next((c for c in chosen if any(f.unit in units for f in figures(c.sentence.text, levels_only=False))), None)
     return chosen if stating is None else [stating] + [c for c in chosen if c is not stating]
-
-
-_LIST_QUESTIONS = words("list_questions")  # lexicon.yaml
-
-
-def _asks_list(query: str) -> bool:
-    """True when the question asks for several things ("要准备哪些材料")."""
-    lowered = query.lower()
-    return any(w in lowered for w in _LIST_QUESTIONS)
-
-
-_ACTION_QUESTIONS = words("action_questions")  # lexicon.yaml
-# "当客户评级下降时即时提示调整…", "如果逾期时间较长，可以考虑…": a condition, then what to do
-_ON_CONDITION = re.compile(r"(?:(?:当|如果|若|一旦|遇到)[^。]{2,30}?|[^，,。]{2,20}(?:时|的话)[，,])[^。]{0,12}?(?:应(?!收|付)|需(?!求)|可以|建议|须|必须|立即|及时|即时)")
-
-
-_COMPARISON_QUESTIONS = words("comparison_questions")  # lexicon.yaml
-# a sentence setting two things against each other ("与…的区别在于：前者…后者…", "比纸质单据快11天")
-_CONTRAST = re.compile(r"区别|差异|不同于|前者|后者|相比|相较|比[^，,。；;]{1,12}(快|慢|高|低|多|少)|[，,；;]而|则")
-
-
-def _asks_comparison(query: str) -> bool:
-    """True when the question compares two things ("A和B有什么区别", "A跟B比哪个快")."""
-    lowered = query.lower()
-    return any(w in lowered for w in _COMPARISON_QUESTIONS)
-
-
-def _asks_action(query: str) -> bool:
-    """True when the question asks what to do in a situation ("…怎么应对", "继续月结还是改预付")."""
-    lowered = query.lower()
-    return any(w in lowered for w in _ACTION_QUESTIONS)
-
-
-def _advises_on_condition(text: str) -> bool:
-    """True for a sentence saying what to do when something happens ("当…时，应…")."""
-    return bool(_ON_CONDITION.search(text))
-
-
-def _enumerates(text: str) -> bool:
-    """True for a sentence that lists several items ("包括贸易合同、交货凭证、账龄表等")."""
-    return text.count("、") >= 2 or text.count("；") >= 2
-
-
-def _introduces_list(text: str) -> bool:
-    """A sentence ending in a colon only announces what follows ("流程包括以下几个环节：")."""
-    return text.rstrip().endswith((":", "："))
 
 
 def _same_figures(a: str, b: str) -> bool:

@@ -196,3 +196,29 @@ def core_questions(text: str) -> list[str]:
     if asking and len(_HAN.findall(parts[asking[-1]])) >= RUN_ON:
         cores.append(_tail(parts[asking[-1]]))
     return [c for c in dict.fromkeys(cores[-MAX_CORES:]) if c.strip() != text.strip()]
+
+
+# --- what kind of sentence answers it (lexicon.yaml lists) --------------------------------------
+_LIST_QUESTIONS = words("list_questions")
+_ACTION_QUESTIONS = words("action_questions")
+_COMPARISON_QUESTIONS = words("comparison_questions")
+
+
+def _says_any(query: str, phrases: tuple[str, ...]) -> bool:
+    lowered = query.lower()
+    return any(w in lowered for w in phrases)
+
+
+def asks_list(query: str) -> bool:
+    """True when the question asks for several things ("要准备哪些材料")."""
+    return _says_any(query, _LIST_QUESTIONS)
+
+
+def asks_action(query: str) -> bool:
+    """True when the question asks what to do in a situation ("…怎么应对", "继续月结还是改预付")."""
+    return _says_any(query, _ACTION_QUESTIONS)
+
+
+def asks_comparison(query: str) -> bool:
+    """True when the question compares two things ("A和B有什么区别", "A跟B比哪个快")."""
+    return _says_any(query, _COMPARISON_QUESTIONS)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from knowledge.conflicts import Conflict, figures, topic_conflicts
+from knowledge.conflicts import Conflict, Figure, figures, topic_conflicts
 from knowledge.constants import (
     ABOUT_SUBJECT,
     CLEAR_MEANING_MARGIN,
@@ -41,6 +41,8 @@ from knowledge.cover import cover_verdict, coverage_disagreement, yes_verdict
 from knowledge.english import Parts, asked_in_english, english_answer
 from knowledge.facts import Fact, extract_facts
 from knowledge.formatting import (
+    CONFLICT_LEAD,
+    CONFLICT_TAIL,
     Citation,
     Citations,
     body,
@@ -52,11 +54,19 @@ from knowledge.formatting import (
     strip_end,
 )
 from knowledge.grounding import numbers, ungrounded
-from knowledge.lexicon import words
-from knowledge.questions import Question, content_terms, understand
+from knowledge.numerals import arabic_figures
+from knowledge.questions import Question, asks_action, asks_comparison, asks_list, content_terms, understand
 from knowledge.reasoning import Finding, reason
 from knowledge.scoring import GENERIC, Candidate, SentenceScorer, asked_units_of, asks_coverage
-from knowledge.sentences import PROVIDER, Sentence, terms
+from knowledge.sentences import (
+    PROVIDER,
+    Sentence,
+    advises_on_condition,
+    contrasts,
+    enumerates,
+    introduces_list,
+    terms,
+)
 from knowledge.terms import STOPWORDS, segment
 from knowledge.types import Chunk, Hit
 from knowledge.typos import corpus_keywords, corpus_texts, corrector_for
@@ -251,12 +261,17 @@ class Composer(SentenceScorer):
         units = set().union(*(_KIND_UNITS.get(k, set()) for k in question.kinds)) | (asked_units_of(query) & _GIST_UNITS)
         if not (finding or verdict or asks_cover or chosen[0] is clear) and _ASKS_FIGURE.search(question.text):
             chosen = _figure_first(chosen, units)  # (a clear winner in meaning keeps the lead)
-        restated = "" if finding or asks_cover or question.english else self._restated(question, chosen[0], units)
+        restated, asked = ("", None) if finding or asks_cover or question.english else self._restated(question, chosen[0], units)
         # a figure is stray when none is asked, or the lead already restates the asked one (an English
         # question shares no words with the quotes: they all stay)
         if not question.english and (restated or not _ASKS_FIGURE.search(question.text)):
             chosen = self._without_stray_figures(chosen, content_terms(f"{context} {query}"))
-        conflicts = [] if finding else self._topic_conflicts(query, candidates, chosen)
+        conflicts = [] if finding else self._topic_conflicts(query, candidates, chosen, asked if restated else None)
+        if restated:  # the asked figure is answered: other figures of its kind, on less of the question, count something else
+            words = content_terms(f"{context} {query}")
+            floor = self.relevance(words, chosen[0].sentence) if words else 0.0
+            chosen = chosen[:1] + [c for c in chosen[1:]
+                                   if not _states_unit(c.sentence.text, units) or self.relevance(words, c.sentence) > floor]
         citations = Citations(self.titles)
         lines = []
         if dis is not None and not conflicts:
@@ -265,6 +280,10 @@ class Composer(SentenceScorer):
             chosen = [c for c in chosen if c.sentence not in (dis.excluded, dis.covered)] or chosen
         lines.append(self._opening(question, finding, verdict, restated, chosen, citations))
         lines += [conflict_line(c, citations) for c in conflicts]
+        if restated and asked is not None and not conflicts and (other := self._same_step_elsewhere(chosen[0].sentence, asked)):
+            text = self._pool_text(other)
+            said = figure_lead(text, _stated_in(text, other))
+            lines.append(f"{CONFLICT_LEAD}同一篇另一处说{said}{citations.mark(other.doc_id, text)}，{CONFLICT_TAIL}")
         text = full_width("\n".join(lines))
         if question.english or asked_in_english(query):  # the first sentence in English, then Chinese quotes
             citations = Citations(self.titles)
@@ -299,18 +318,54 @@ class Composer(SentenceScorer):
             return body(f"{restated}{citations.mark(chosen[0].sentence.doc_id, chosen[0].sentence.text)}。", support)
         return body(f"{verdict[0]}{lead}" if verdict else lead, support)
 
-    def _restated(self, question: Question, lead: Candidate, units: set[str]) -> str:
+    def _restated(self, question: Question, lead: Candidate, units: set[str]) -> tuple[str, Figure | None]:
         """The lead sentence's asked figure as a short answer ("收到文件后，一般20-40个工作日内付款"), or "".
 
         Only for a question that asks a figure, and a sentence stating exactly one figure of the asked kind (a
-        schedule of several is its own answer); the restatement keeps only the sentence's own figures."""
+        schedule of several answers by the clause about what was asked); the restatement keeps only the sentence's
+        own figures. Also the figure restated (conflicts are weighed on it alone)."""
         if not units or not _ASKS_FIGURE.search(question.text):
-            return ""
-        stated = [f for f in figures(lead.sentence.text, levels_only=False) if f.unit in units and f.text]
-        if len({f.value for f in stated}) != 1:
-            return ""
-        text = figure_lead(lead.sentence.text, stated[0].text)
-        return text if text and not ungrounded(text, [lead.sentence.text]) else ""
+            return "", None
+        figure = self._asked_figure(question, lead.sentence.text, units)
+        if figure is None:
+            return "", None
+        text = figure_lead(lead.sentence.text, figure.text)
+        if text.startswith(figure.text):  # "30天启动…" in a schedule counts from the schedule's event ("逾期")
+            text = self._event_of(lead.sentence, figure) + text
+        return (text, figure) if text and not ungrounded(text, [lead.sentence.text]) else ("", None)
+
+    def _asked_figure(self, question: Question, text: str, units: set[str]) -> Figure | None:
+        """The sentence's one figure of the asked kind; in a schedule of several, the one whose clause says most
+        of the question ("逾期多少天走法律程序" -> the clause on legal steps), or None when no clause stands out."""
+        stated = [f for f in figures(text, levels_only=False) if f.unit in units and f.text]
+        if len({f.value for f in stated}) == 1:
+            return stated[0]
+        words = content_terms(question.text)
+        scored = sorted(((self.weights.coverage(words, f.clause), n) for n, f in enumerate(stated)), reverse=True)
+        if not words or not scored or scored[0][0] <= 0 or (len(scored) > 1 and scored[1][0] >= scored[0][0]):
+            return None
+        return stated[scored[0][1]]
+
+    def _same_step_elsewhere(self, sentence: Sentence, figure: Figure) -> Fact | None:
+        """Another sentence of the same article giving a different count of days for the same step ("30天启动法律催告
+        程序" here, "逾期15天即启动法律程序" there): two statements of one article disagree too."""
+        value = _value_of(figure)
+        mine = next((f for f in self.facts if f.kind == "duration" and f.value == value and f.detail
+                     and self._pool_text(f) == sentence.text), None)
+        if mine is None:
+            return None
+        for fact in self.facts:
+            if (fact.kind == "duration" and fact.doc_id == mine.doc_id and fact.value not in (None, value)
+                    and self._pool_text(fact) != sentence.text and fact.unit == mine.unit and _same_action(fact, mine)):
+                return fact
+        return None
+
+    def _event_of(self, sentence: Sentence, figure: Figure) -> str:
+        """The event a duration of ``sentence`` is counted from, as its facts read it ("逾期"), or ""."""
+        value = _value_of(figure)
+        fact = next((f for f in self.facts if f.kind == "duration" and f.value == value and f.subject
+                     and sentence.text in (f.sentence, self._pool_text(f))), None)
+        return fact.subject if fact is not None else ""
 
     def _without_stray_figures(self, chosen: list[Candidate], words: list[str]) -> list[Candidate]:
         """The lead and the supporting sentences, less those that bring in a figure (days, a share) while saying
@@ -353,8 +408,15 @@ class Composer(SentenceScorer):
             return self.relevance(words, c.sentence) if words else c.coverage
 
         pool = candidates[:LEAD_POOL]
-        if _asks_list(query):  # "要准备哪些材料": a sentence listing them about the subject answers it
-            pool = [c for c in pool if _enumerates(c.sentence.text) and about(c) > 0] or pool
+        if asks_action(query):  # "评级被下调了怎么办": what the articles say to do in that situation leads
+            pool = [c for c in pool if advises_on_condition(c.sentence.text) and about(c) > 0] or pool
+        if asks_comparison(query):  # "A和B差在哪": a sentence stating the difference (of the two named) leads
+            sides = _COMPARISON.search(query)
+            named = [c for c in pool if sides is None or all(self.relevance(terms(sides.group(k)), c.sentence) > 0 for k in "ab")]
+            pool = ([c for c in named if contrasts(c.sentence.text) and about(c) > 0]
+                    or (named if sides is not None else []) or pool)
+        if asks_list(query):  # "要准备哪些材料": a sentence listing them about the subject answers it
+            pool = [c for c in pool if enumerates(c.sentence.text) and about(c) > 0] or pool
         lead = max(pool, key=lambda c: c.score + LEAD_COVERAGE_WEIGHT * about(c))
         rest = sorted((c for c in chosen if c is not lead), key=lambda c: -c.score)
         return [lead] + [c for c in rest if c.score >= SUPPORT_SHARE * candidates[0].score]
@@ -368,20 +430,27 @@ class Composer(SentenceScorer):
             if not ungrounded(finding.lead.format(*[""] * len(finding.facts)), sources, [question.text, *finding.derived]):
                 marks = [citations.mark(f.doc_id, self._pool_text(f)) for f in finding.facts]
                 lead = finding.lead.format(*marks)
+                if finding.whole:
+                    return lead, []
                 support = [f"{strip_end(self._pool_text(f))}{m}。" for f, m in zip(finding.facts, marks, strict=True)
                            if strip_end(f.sentence) not in lead and not (f.detail and f.detail in lead)]
                 # a step is supported by its own procedure only, not by another one's ("首先…" of another task)
                 own = {f.chunk_id for f in finding.facts} if any(f.kind == "step" for f in finding.facts) else None
+                # a date worked out from a time limit is not supported by another time limit (a payout's working days)
+                timed = {"days", "months"} if all(f.kind == "duration" for f in finding.facts) else set()
                 rest = [c for c in chosen if c.sentence.text not in {self._pool_text(f) for f in finding.facts}
-                        and not _introduces_list(c.sentence.text) and (own is None or c.sentence.chunk_id in own)]
+                        and not introduces_list(c.sentence.text) and (own is None or c.sentence.chunk_id in own)
+                        and not _states_unit(c.sentence.text, timed)]
                 support += [framed(c.sentence, self.chunks[c.sentence.chunk_id], citations) + "。" for c in rest[:1]]
                 return lead, support
             logger.debug("a finding cites no source for one of its figures; answering from sentences")
-        sentences = [framed(c.sentence, self.chunks[c.sentence.chunk_id], citations) + "。" for c in chosen
-                     if c is chosen[0] or not _introduces_list(c.sentence.text)]
+        # the first sentence is the article's own (no heading ahead of it); support pointing back says where it is from
+        sentences = [citations.cite(c.sentence) + "。" if c is chosen[0] else
+                     framed(c.sentence, self.chunks[c.sentence.chunk_id], citations) + "。"
+                     for c in chosen if c is chosen[0] or not introduces_list(c.sentence.text)]
         lead = chosen[0].sentence
         items = [f.detail for f in self.facts if f.kind == "step" and f.chunk_id == lead.chunk_id]
-        if _introduces_list(lead.text) and items:
+        if introduces_list(lead.text) and items:
             # "…具备以下特征：" says nothing by itself: the list it announces is the answer
             mark = citations.mark(lead.doc_id, lead.text)
             sentences[0] = f"{lead.text.rstrip()}{'；'.join(items)}{mark}。"
@@ -394,8 +463,11 @@ class Composer(SentenceScorer):
                 return sentence.text
         return fact.sentence
 
-    def _topic_conflicts(self, query: str, candidates: list[Candidate], chosen: list[Candidate]) -> list[Conflict]:
-        """Conflicts on the asked kind of figure among the sentences on the question's topic."""
+    def _topic_conflicts(
+        self, query: str, candidates: list[Candidate], chosen: list[Candidate], lead: Figure | None = None
+    ) -> list[Conflict]:
+        """Conflicts on the asked kind of figure among the sentences on the question's topic; when the lead restates
+        one figure, only conflicts on that figure (a disagreement on another duration answers nothing asked)."""
         asked = asked_units_of(query)
         if not asked:
             return []  # figures nobody asked for ("账期怎么定") are not weighed against each other
@@ -408,7 +480,8 @@ class Composer(SentenceScorer):
         anchors = [s for s in [c.sentence for c in chosen] + stating[:3]
                    if any(f.unit in asked and words & set(terms(f.clause)) for f in figures(s.text))]
         relevant = [s for s in self.pool if self.relevance(qterms, s) >= 0.08]
-        return topic_conflicts(list(dict.fromkeys(anchors)), relevant, self.weights, specific, asked)
+        anchors = list(dict.fromkeys([chosen[0].sentence] + anchors if lead is not None else anchors))
+        return topic_conflicts(anchors, relevant, self.weights, specific, asked, only=lead)
 
     def _scores(self, hits: Sequence[Hit], chosen: list[Candidate], conflicts: list[Conflict], query: str) -> dict[str, float]:
         scores: dict[str, float] = {}
@@ -446,30 +519,33 @@ def _best_meaning(similar: tuple[np.ndarray, np.ndarray] | None, english: bool) 
     return float(similar[0].max()) + (CROSS_LINGUAL_OFFSET if english else 0.0)
 
 
+def _value_of(figure: Figure) -> float:
+    """A figure's (lower) value as a number ("30-60" -> 30)."""
+    return float(re.sub(r"[-~至到].*|多", "", figure.value) or 0)
+
+
+def _same_action(a: Fact, b: Fact) -> bool:
+    """Two steps doing the same thing: most of the shorter action's character pairs are in the other's."""
+    pairs = [{t[i : i + 2] for i in range(len(t) - 1)} for t in (a.detail, b.detail)]
+    shorter = min(pairs, key=len)
+    return len(shorter) >= 2 and len(pairs[0] & pairs[1]) >= 0.6 * len(shorter)
+
+
+def _stated_in(text: str, fact: Fact) -> str:
+    """How ``text`` writes the fact's figure ("15天"), for quoting the clause that states it."""
+    found = re.search(rf"{fact.value:g}\s*(?:个)?{fact.unit}", arabic_figures(text))
+    return found.group(0) if found else f"{fact.value:g}{fact.unit}"
+
+
+def _states_unit(text: str, units: set[str]) -> bool:
+    return any(f.unit in units for f in figures(text, levels_only=False))
+
+
 def _figure_first(chosen: list[Candidate], units: set[str]) -> list[Candidate]:
     """For a question asking a figure, the first chosen sentence stating one of the asked kind leads (a sentence
     naming the subject without the figure goes after it)."""
     stating = next((c for c in chosen if any(f.unit in units for f in figures(c.sentence.text, levels_only=False))), None)
     return chosen if stating is None else [stating] + [c for c in chosen if c is not stating]
-
-
-_LIST_QUESTIONS = words("list_questions")  # lexicon.yaml
-
-
-def _asks_list(query: str) -> bool:
-    """True when the question asks for several things ("要准备哪些材料")."""
-    lowered = query.lower()
-    return any(w in lowered for w in _LIST_QUESTIONS)
-
-
-def _enumerates(text: str) -> bool:
-    """True for a sentence that lists several items ("包括贸易合同、交货凭证、账龄表等")."""
-    return text.count("、") >= 2 or text.count("；") >= 2
-
-
-def _introduces_list(text: str) -> bool:
-    """A sentence ending in a colon only announces what follows ("流程包括以下几个环节：")."""
-    return text.rstrip().endswith((":", "："))
 
 
 def _same_figures(a: str, b: str) -> bool:

@@ -131,6 +131,7 @@ def find_conflicts(
     *,
     threshold: float = 0.12,
     on_topic: Callable[[str], bool] | None = None,
+    only: Figure | None = None,
 ) -> list[Conflict]:
     """Conflicts between the ``anchors`` (the sentences an answer uses) and sentences of ``pool``.
 
@@ -140,6 +141,7 @@ def find_conflicts(
         weights: term weights for the context similarity.
         threshold: least similarity of the two figures' context windows.
         on_topic: whether a figure's context window is about what was asked (None: always).
+        only: the one figure of the anchors to weigh (None: all of them).
 
     Returns:
         At most one conflict per unit class: one sentence per distinct value (anchors first),
@@ -150,7 +152,7 @@ def find_conflicts(
     units_done: set[str] = set()
     for anchor in anchors:
         for fig in figures(anchor.text):
-            if fig.unit in units_done or not on_topic(fig.context):
+            if fig.unit in units_done or not on_topic(fig.context) or (only is not None and fig != only):
                 continue
             # one sentence per distinct value: the anchors' own first (about the same thing: "30天内提交"
             # is no rival of "30-60个工作日内完成审核"), then the closest counterparts
@@ -242,7 +244,8 @@ def excluded_items(text: str) -> list[str]:
 
 
 def topic_conflicts(
-    anchors: list[Sentence], pool: list[Sentence], weights: TermWeights, specific: list[str], asked: set[str]
+    anchors: list[Sentence], pool: list[Sentence], weights: TermWeights, specific: list[str], asked: set[str],
+    only: Figure | None = None,
 ) -> list[Conflict]:
     """Conflicts of the asked unit classes among sentences on the question's topic.
 
@@ -252,9 +255,10 @@ def topic_conflicts(
         weights: term weights.
         specific: the question's specific terms (a figure's surroundings must share some of them).
         asked: the unit classes asked for (``days``, ``percent`` ...).
+        only: the one figure of the anchors to weigh (the one the answer's lead restates), or None for all.
     """
 
     def on_topic(context: str) -> bool:
         return not specific or weights.known_coverage(specific, context) >= 0.1
 
-    return [c for c in find_conflicts(anchors, pool, weights, on_topic=on_topic) if c.unit in asked]
+    return [c for c in find_conflicts(anchors, pool, weights, on_topic=on_topic, only=only) if c.unit in asked]

@@ -19,8 +19,6 @@ CONFLICT_LEAD = "资料说法不一："
 CONFLICT_TAIL = "以保单条款为准。"
 SHORT_SENTENCE = 50  # a counterpart this short is quoted whole
 MAX_BODY_CHARS = 200  # supporting sentences stop here (dev median answer length <= 180)
-# A sentence opening with a pointer back needs its section heading to be understood.
-_ANAPHORIC = re.compile(r"^(这些|这种|这类|这一|该|其|上述|以上|此类|它们)")
 _HALF = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 _HALF_NEAR_HAN = re.compile(r"(?<=[\u4e00-\u9fff\]）)])\s*([,;:?!])\s*|([,;:?!(])(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])\(|\)(?=[\u4e00-\u9fff，。；\[])")
 # a clause ends at a comma, except one between digits ("8,300万家")
@@ -81,10 +79,15 @@ class Citations:
         ]
 
 
+# A sentence opening with a pointer back needs to say where it stands to be understood.
+_ANAPHORIC = re.compile(r"^(这些|这种|这类|这一|该|其|上述|以上|此类|它们)")
+
+
 def framed(sentence: Sentence, chunk: Chunk, citations: Citations) -> str:
-    """A cited sentence; one pointing back ("这些风险会…") keeps its section heading, which says what it means."""
+    """A cited supporting sentence; one pointing back ("这些风险会…") says which part of the article it is from
+    ("资料“预警信号”一节说：这些风险会…"), which says what it means (a heading is never a bare prefix)."""
     if chunk.kind == "section" and chunk.heading and _ANAPHORIC.match(sentence.text):
-        return f"（{strip_end(chunk.heading)}）{citations.cite(sentence)}"
+        return f"资料“{strip_end(chunk.heading)}”一节说：{citations.cite(sentence)}"
     return citations.cite(sentence)
 
 

@@ -28,6 +28,7 @@ _EN_DATE = re.compile(
 )
 _FIGURE = re.compile(r"(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>%|％|个工作日|工作日|天|日|个月|倍|万|亿)?")
 _STEP = re.compile(r"第([一二三四五六七八九十\d]+)步|第([一二三四五六七八九十\d]+)个?(?:环节|阶段|步骤)")
+_LAST_STEP = re.compile(r"最后(?:一|1)(?:步|个?(?:环节|阶段|步骤))|last step")  # the last step of a procedure: step -1
 # the question compares two of its own figures ("从50天涨到62天", "去年40天今年52天")
 _CHANGE = re.compile(r"涨|增|升|降|减|变|从.{0,12}到|去年|今年|同比|环比|以前|现在|之前|原来|上个?月|上季度|上期|"
                      r"up|down|from|rose|fell|last (?:month|quarter|year)", re.I)
@@ -51,7 +52,7 @@ class Question:
         kinds: kinds of fact asked for (``duration``, ``percent``, ``threshold``, ``step``, ``definition``, ``cover``).
         figures: the user's own figures, in order (dates excluded).
         dates: the dates the user gave, in order, each with its position in the text.
-        step: the step asked for ("第二步" -> 2), or 0.
+        step: the step asked for ("第二步" -> 2; "最后一步" -> -1), or 0.
         english: the question is written in English (Latin letters far outnumber Chinese characters).
     """
 
@@ -113,6 +114,9 @@ def understand(question: str, today: date | None = None) -> Question:
     if step:
         raw = step.group(1) or step.group(2)
         q.step = int(raw) if raw.isdigit() else chinese_to_int(raw) or 0
+        q.kinds.add("step")
+    elif _LAST_STEP.search(lowered):
+        q.step = -1
         q.kinds.add("step")
     for m in _FIGURE.finditer(text):
         if any(s <= m.start() < e for s, e in spans) or (step and step.start() <= m.start() < step.end()):
@@ -192,3 +196,29 @@ def core_questions(text: str) -> list[str]:
     if asking and len(_HAN.findall(parts[asking[-1]])) >= RUN_ON:
         cores.append(_tail(parts[asking[-1]]))
     return [c for c in dict.fromkeys(cores[-MAX_CORES:]) if c.strip() != text.strip()]
+
+
+# --- what kind of sentence answers it (lexicon.yaml lists) --------------------------------------
+_LIST_QUESTIONS = words("list_questions")
+_ACTION_QUESTIONS = words("action_questions")
+_COMPARISON_QUESTIONS = words("comparison_questions")
+
+
+def _says_any(query: str, phrases: tuple[str, ...]) -> bool:
+    lowered = query.lower()
+    return any(w in lowered for w in phrases)
+
+
+def asks_list(query: str) -> bool:
+    """True when the question asks for several things ("要准备哪些材料")."""
+    return _says_any(query, _LIST_QUESTIONS)
+
+
+def asks_action(query: str) -> bool:
+    """True when the question asks what to do in a situation ("…怎么应对", "继续月结还是改预付")."""
+    return _says_any(query, _ACTION_QUESTIONS)
+
+
+def asks_comparison(query: str) -> bool:
+    """True when the question compares two things ("A和B有什么区别", "A跟B比哪个快")."""
+    return _says_any(query, _COMPARISON_QUESTIONS)

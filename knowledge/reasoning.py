@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from knowledge.facts import Fact
-from knowledge.lexicon import event_synonyms, metric_aliases
+from knowledge.lexicon import event_synonyms, metric_aliases, words
 from knowledge.metrics import facts_about, names_of
 from knowledge.questions import Figure, Question
 
@@ -38,12 +38,14 @@ class Finding:
         derived: figures computed here (dates, changes) that appear in no source.
         judges: False when the lead only says what the articles offer instead of a verdict on the figure
             (a line on its change, a sentence naming it); a caller may leave such a lead out unless asked.
+        whole: the lead quotes what it rests on (the steps of a schedule): no supporting sentence follows.
     """
 
     lead: str
     facts: tuple[Fact, ...]
     derived: tuple[str, ...] = ()
     judges: bool = True
+    whole: bool = False
 
 
 Relevance = Callable[[Fact], float]
@@ -284,8 +286,8 @@ def _against_case(lead: str, change: float, case: Fact, derived: tuple[str, ...]
 
 
 def nth_step(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
-    """Step ``question.step`` of the most relevant ordered procedure."""
-    if question.step <= 0:
+    """Step ``question.step`` of the most relevant ordered procedure (-1: its last step)."""
+    if question.step == 0:
         return None
     sequences: dict[tuple[str, str], list[Fact]] = {}
     for fact in facts:
@@ -298,9 +300,11 @@ def nth_step(question: Question, facts: list[Fact], relevance: Relevance) -> Fin
     if not scored:
         return None
     steps = max(scored, key=lambda s: s[0])[1]
-    step = steps[question.step - 1]
+    step = steps[question.step - 1] if question.step > 0 else steps[-1]
     if question.english:
-        return Finding(f"Step {question.step}: {step.detail}{{0}}.", (step,))
+        return Finding(f"{'Step ' + str(question.step) if question.step > 0 else 'The last step'}: {step.detail}{{0}}.", (step,))
+    if question.step < 0:
+        return Finding(f"最后一步（第{_ordinal(len(steps))}步）是{step.detail}{{0}}。", (step,), (_ordinal(len(steps)),))
     ordinal = _CN_ORDINAL[question.step - 1] if question.step <= len(_CN_ORDINAL) else str(question.step)
     return Finding(f"第{ordinal}步是{step.detail}{{0}}。", (step,))
 
@@ -481,7 +485,96 @@ def define(question: Question, facts: list[Fact], relevance: Relevance) -> Findi
     return Finding(f"按资料的定义，{fact.subject}指{fact.detail}{{0}}。", (fact,))
 
 
-REASONERS = (deadline, compare, nth_step, which_first, benchmark, define)
+_CURRENT_STEP = tuple(w.lower() for w in words("current_step_questions"))  # lexicon.yaml
+_CLOCK_START = tuple(w.lower() for w in words("clock_start_questions"))  # lexicon.yaml
+_DAYS = ("天", "日")
+_NAMES_LIMIT = re.compile(r"期限|时限|时效")  # a question naming a time limit without its figure
+
+
+def _stated(fact: Fact) -> str:
+    """The duration as its sentence writes it ("3日", "15个工作日", "30-60个工作日"), or ""."""
+    assert fact.value is not None
+    span = rf"{_num(fact.value)}(?:\s*[-–~至到]\s*{_num(fact.value2)})?" if fact.value2 else _num(fact.value)
+    found = re.search(rf"{span}\s*(?:个)?{fact.unit}", fact.sentence)
+    return found.group(0) if found else ""
+
+
+def _step_clause(fact: Fact) -> str:
+    """The clause of a schedule that holds one of its steps ("15天后发出正式催收通知并暂停新订单")."""
+    stated = _stated(fact)
+    clause = next((c for c in re.split(r"[，,；;：:。]", fact.sentence) if stated and stated in c), "")
+    return re.sub(r"^(在|并|且|再)", "", clause.strip())
+
+
+def _within(fact: Fact) -> bool:
+    """True for a step done within its days ("逾期3日内…"), which starts on day 0."""
+    stated = _stated(fact)
+    return bool(stated) and bool(re.search(re.escape(stated) + r"\s*(以内|之内|内)", fact.sentence))
+
+
+def elapsed_step(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
+    """Where the user stands in a schedule of day-counted steps, from the days they say have passed
+    ("逾期10天了，到哪一步了" -> past "逾期3日内发函", next "15天后发催收通知"): the current step and the next."""
+    lowered = question.text.lower()
+    days = [f for f in question.figures if f.unit in _DAYS]
+    if question.english or question.dates or len(days) != 1 or not any(w in lowered for w in _CURRENT_STEP):
+        return None
+    schedules: dict[tuple[str, str], list[Fact]] = {}
+    for fact in facts:
+        if fact.kind == "duration" and fact.comparator == "+" and fact.unit in _DAYS and fact.value and fact.detail:
+            schedules.setdefault((fact.chunk_id, fact.sentence), []).append(fact)
+    scored = [(max(relevance(f) for f in steps), steps) for steps in schedules.values() if len(steps) >= 2]
+    scored = [s for s in scored if s[0] >= MIN_RELEVANCE and all(_step_clause(f) for f in s[1])]
+    if not scored:
+        return None
+    steps = sorted(max(scored, key=lambda s: s[0])[1], key=lambda f: (0 if _within(f) else f.value or 0, f.value or 0))
+    if not _counts_since(question, days[0], {f.subject for f in steps}):
+        return None  # "账期60天", "到期前5天": days, but not days since the schedule's event
+    elapsed = days[0].value
+    started = [f for f in steps if (0 if _within(f) else f.value or 0) <= elapsed]
+    coming = [f for f in steps if f not in started]
+    event = steps[0].subject if steps[0].subject and steps[0].subject in question.text else ""  # "逾期第10天"
+    now = f"{event}第{_num(elapsed)}天"
+    if not started:
+        lead = f"{now}，还没到第一步“{_step_clause(coming[0])}”{{0}}。"
+    else:
+        current = started[-1]
+        passed = _within(current) and current.value is not None and elapsed > current.value
+        where = f"已过“{_step_clause(current)}”这一步" if passed else f"眼下这一步是“{_step_clause(current)}”"
+        then = f"，下一步是“{_step_clause(coming[0])}”" if coming else ("，后面没有更晚的步骤" if passed else "")
+        lead = f"{now}，{where}{then}{{0}}。"
+    return Finding(lead, (steps[0],), (now,), whole=True)
+
+
+def _counts_since(question: Question, figure: Figure, events: set[str]) -> bool:
+    """True when the user's days count from one of the schedule's start events, named just before them
+    ("逾期10天", "拖欠了12天"; not "到期前5天")."""
+    names = {w for e in events if e for key, words in event_synonyms().items() if key in e for w in words} | events
+    before = question.text[max(0, figure.at - 8) : figure.at]
+    named = [before.rfind(w) for w in names if w and w in before]
+    return bool(named) and "前" not in before[max(named) :]
+
+
+def clock_start(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
+    """For "这30天从哪天开始算": the event the time limit is counted from, as the article says it."""
+    lowered = question.text.lower()
+    if question.english or question.dates or not any(w in lowered for w in _CLOCK_START):
+        return None
+    given = {f.value for f in question.figures}
+    if not given and not _NAMES_LIMIT.search(question.text):
+        return None  # "DSO从什么时候开始算" asks of no time limit
+
+    def accept(fact: Fact) -> bool:
+        named = not given or fact.value in given or fact.value2 in given  # the limit the user names
+        return fact.kind == "duration" and fact.comparator == "+" and bool(fact.subject) and named and bool(_stated(fact))
+
+    fact = _best(facts, relevance, accept)
+    if fact is None:
+        return None
+    return Finding(f"{_stated(fact)}从{fact.subject}起算{{0}}。", (fact,))
+
+
+REASONERS = (deadline, clock_start, elapsed_step, compare, nth_step, which_first, benchmark, define)
 
 
 def reason(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:

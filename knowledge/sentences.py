@@ -147,3 +147,31 @@ class TermWeights:
         common = sum(self.idf(t) ** 2 for t in ta & tb)
         norm = math.sqrt(sum(self.idf(t) ** 2 for t in ta) * sum(self.idf(t) ** 2 for t in tb))
         return common / norm if norm else 0.0
+
+
+# --- the shape of a sentence -------------------------------------------------------------------
+# "当客户评级下降时即时提示调整…", "如果逾期时间较长，可以考虑…": a condition, then what to do (应 of 应收账款 is no "should")
+_ON_CONDITION = re.compile(r"(?:(?:当|如果|若|一旦|遇到)[^。]{2,30}?|[^，,。]{2,20}(?:时|的话)[，,])[^。]{0,12}?"
+                           r"(?:应(?!收|付)|需(?!求)|可以|建议|须|必须|立即|及时|即时)")
+# two things set against each other ("与…的区别在于：前者…后者…", "比纸质单据快11天")
+_CONTRAST = re.compile(r"区别|差异|不同于|前者|后者|相比|相较|比[^，,。；;]{1,12}(快|慢|高|低|多|少)|[，,；;]而|则")
+
+
+def advises_on_condition(text: str) -> bool:
+    """True for a sentence saying what to do when something happens ("当…时，应…")."""
+    return bool(_ON_CONDITION.search(text))
+
+
+def contrasts(text: str) -> bool:
+    """True for a sentence stating a difference between two things."""
+    return bool(_CONTRAST.search(text))
+
+
+def enumerates(text: str) -> bool:
+    """True for a sentence that lists several items ("包括贸易合同、交货凭证、账龄表等")."""
+    return text.count("、") >= 2 or text.count("；") >= 2
+
+
+def introduces_list(text: str) -> bool:
+    """A sentence ending in a colon only announces what follows ("流程包括以下几个环节：")."""
+    return text.rstrip().endswith((":", "："))

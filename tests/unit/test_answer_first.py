@@ -9,7 +9,8 @@ from __future__ import annotations
 from knowledge.answering import Composer
 from knowledge.conflicts import Conflict, figures
 from knowledge.cover import covered_items, yes_verdict
-from knowledge.formatting import Citations, conflict_line, figure_lead
+from knowledge.formatting import Citations, conflict_line, figure_lead, framed
+from knowledge.grounding import ungrounded
 from knowledge.questions import content_terms
 from knowledge.sentences import Sentence
 from knowledge.types import Chunk, Hit
@@ -82,9 +83,15 @@ def test_the_asked_figure_is_restated_with_its_event_and_condition() -> None:
     assert result is not None and result.text.startswith("收到齐全的索赔单据后，一般20-40个工作日内支付赔款[1]。")
 
 
-def test_a_schedule_of_several_figures_is_not_cut_to_one() -> None:
+def test_a_schedule_answers_by_the_step_asked_about() -> None:
     composer = Composer([SCHEDULE, SCOPE])
     result = composer.compose("逾期多少天该寄律师函", hits(SCHEDULE, SCOPE))
+    assert result is not None and result.text.startswith("逾期20天后寄发律师函[1]。")
+
+
+def test_a_schedule_with_no_step_named_is_not_cut_to_one() -> None:
+    composer = Composer([SCHEDULE, SCOPE])
+    result = composer.compose("催款一般分几天几步", hits(SCHEDULE, SCOPE))
     assert result is not None and result.text.startswith("催款可以分步走")
 
 
@@ -169,3 +176,87 @@ def test_a_question_asking_for_several_things_is_answered_by_the_sentence_that_l
     composer = Composer([PAPERS_TIMING, PAPERS_LIST])
     result = composer.compose("进口商跑了 索赔单据要交哪些", hits(PAPERS_TIMING, PAPERS_LIST))
     assert result is not None and result.text.startswith("索赔需要提交的材料包括购销合同、提单副本、发票和对账单等[")
+
+
+CLAIMS = Chunk(
+    "016_k#faq1", "016_k", "索赔须知", "faq", "索赔有时限吗?",
+    "投保企业须在得知进口商清盘后45天内递交索赔单据。保险公司一般在单据齐全后20个工作日内完成审核。", 0, 0,
+)
+REVIEW = Chunk(
+    "017_r#faq1", "017_r", "审核时效", "faq", "审核要多久?",
+    "多数保险公司在收到全部单据后，通常在40-80个工作日内完成审核。", 0, 0,
+)
+DUNNING = Chunk(
+    "018_u#sec1", "018_u", "催款节奏", "section", "催款节奏",
+    "催款分三档：拖欠5日内电话提醒；20天后寄发律师函；45天提起诉讼。另有做法是拖欠30天即提起诉讼，视客户情况而定。",
+    0, 0,
+)
+
+
+def test_a_disagreement_on_another_duration_is_not_appended_to_the_asked_one() -> None:
+    composer = Composer([CLAIMS, REVIEW])
+    result = composer.compose("得知进口商清盘后多少天内要递交索赔单据", hits(CLAIMS, REVIEW))
+    assert result is not None and result.text.startswith("得知进口商清盘后45天内递交索赔单据[1]。")
+    assert "说法不一" not in result.text  # 20 against 40-80 working days is about the review, not the filing
+    asked = composer.compose("单据齐全后审核要多少个工作日", hits(CLAIMS, REVIEW))
+    assert asked is not None and "说法不一" in asked.text  # on the review itself the two articles do disagree
+
+
+def test_two_counts_of_days_for_one_step_in_one_article_are_both_reported() -> None:
+    composer = Composer([DUNNING, SCOPE])
+    result = composer.compose("拖欠多少天可以提起诉讼", hits(DUNNING, SCOPE))
+    assert result is not None and result.text.startswith("拖欠45天提起诉讼[1]。")
+    assert "资料说法不一：同一篇另一处说另有做法是拖欠30天即提起诉讼[1]，以保单条款为准。" in result.text
+    assert not ungrounded(result.text, [DUNNING.text, "拖欠多少天可以提起诉讼"])
+
+
+def test_a_section_heading_is_not_put_ahead_of_a_sentence() -> None:
+    chunk = Chunk("019_h#sec1", "019_h", "预警信号", "section", "现金流预警信号",
+                  "账款回收放缓时要留意。这些变化会通过两个信号显现：回款天数拉长、订单骤减。", 0, 0)
+    composer = Composer([chunk, SCOPE])
+    result = composer.compose("现金流出问题前会有什么信号", hits(chunk, SCOPE))
+    assert result is not None and "（" not in result.text.split("[1]")[0]
+
+
+def test_a_supporting_sentence_pointing_back_says_which_part_it_is_from() -> None:
+    intro = Chunk("020_i#sec1", "020_i", "回款管理", "section", "回款放缓的预警信号",
+                  "回款天数拉长要留意。这些变化说明买方的付款能力在下降。", 0, 0)
+    pointer = Sentence("这些变化说明买方的付款能力在下降。", "020_i", "020_i#sec1", 1)
+    plain = Sentence("回款天数拉长要留意。", "020_i", "020_i#sec1", 0)
+    assert framed(pointer, intro, Citations({})) == "资料“回款放缓的预警信号”一节说：这些变化说明买方的付款能力在下降[1]"
+    assert framed(plain, intro, Citations({})) == "回款天数拉长要留意[1]"
+
+
+def test_a_situation_question_is_led_by_what_to_do_in_it() -> None:
+    scene = Chunk("021_s#faq1", "021_s", "评级", "faq", "评级是什么?",
+                  "进口商的评级被调低了，说明进口商的付款能力在下降。评级下降时，应及时缩短账期。", 0, 0)
+    composer = Composer([scene, SCOPE])
+    result = composer.compose("进口商的评级被调低了，我们怎么应对", hits(scene, SCOPE))
+    assert result is not None and result.text.startswith("评级下降时，应及时缩短账期[1]。")
+
+
+def test_a_worked_out_deadline_is_not_followed_by_another_time_limit() -> None:
+    both = Chunk("022_n#faq1", "022_n", "清盘索赔", "faq", "进口商清盘了怎么索赔?",
+                 "投保企业须在得知进口商清盘后45天内递交索赔单据。进口商清盘的索赔单据递交后，保险公司在20个工作日内支付赔款。",
+                 0, 0)
+    composer = Composer([both, SCOPE])
+    result = composer.compose("3月1日得知进口商清盘，索赔单据最晚哪天递交", hits(both, SCOPE))
+    assert result is not None and result.text == "最晚4月15日：从得知进口商清盘（3月1日）起45天内递交索赔单据[1]。"
+    # (the payout's 20 working days count something else)
+
+
+def test_a_comparison_question_is_led_by_the_difference() -> None:
+    pair = Chunk("023_c#faq1", "023_c", "保函与保险", "faq", "保函和保险怎么选?",
+                 "银行保函和信用保险都能保障进口商付款。两者的区别在于：保函占用进口商的授信，而信用保险由卖方自己投保。",
+                 0, 0)
+    composer = Composer([pair, SCOPE])
+    result = composer.compose("银行保函和信用保险差在哪", hits(pair, SCOPE))
+    assert result is not None and result.text.startswith("两者的区别在于：保函占用进口商的授信")
+
+
+def test_a_comparison_of_two_named_things_is_led_by_a_sentence_naming_both() -> None:
+    terms_ = Chunk("024_t#faq1", "024_t", "结算方式", "faq", "结算方式怎么选?",
+                   "银行保函与信用保险不同，前者由银行担保。新进口商须采用信用证或预付款结算。", 0, 0)
+    composer = Composer([terms_, SCOPE])
+    result = composer.compose("信用证和预付款哪个更稳妥", hits(terms_, SCOPE))
+    assert result is not None and result.text.startswith("新进口商须采用信用证或预付款结算[1]。")

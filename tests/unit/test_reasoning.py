@@ -10,7 +10,7 @@ from datetime import date
 from knowledge.facts import Fact, extract_facts
 from knowledge.grounding import ungrounded
 from knowledge.questions import understand
-from knowledge.reasoning import compare, deadline, nth_step, reason
+from knowledge.reasoning import clock_start, compare, deadline, elapsed_step, nth_step, reason
 from knowledge.types import Chunk
 from knowledge.typos import TypoCorrector
 
@@ -191,3 +191,61 @@ def test_a_judged_figure_says_by_how_much_and_which_definition_the_articles_use(
     assert finding is not None and "高出3.5个百分点" in finding.lead and "应暂停新增赊销" in finding.lead
     assert "指超过约定账期45天仍未收回的占比" in finding.lead and [f.kind for f in finding.facts] == ["threshold", "definition"]
     assert not ungrounded(finding.lead.format("", ""), [f.sentence for f in finding.facts], ["13.5", *finding.derived])
+
+
+DUNNING = Chunk("d_4#faq2", "d_4", "催款节奏", "faq", "货款拖欠后怎么催？",
+                "催款分三档：拖欠5日内电话提醒；20天后寄发律师函并停止供货；45天提起诉讼。", 0, 0)
+DUNNING_FACTS = extract_facts(DUNNING) + FACTS
+
+
+def test_days_elapsed_between_two_steps_name_the_step_passed_and_the_next() -> None:
+    question = understand("货款已经拖欠12天了，现在该走到哪一步")
+    found = elapsed_step(question, DUNNING_FACTS, relevance_by_words(question.text))
+    assert found is not None
+    assert found.lead == "拖欠第12天，已过“拖欠5日内电话提醒”这一步，下一步是“20天后寄发律师函并停止供货”{0}。"
+    assert not ungrounded(found.lead.format(""), [DUNNING.text], [question.text, *found.derived])
+
+
+def test_days_elapsed_inside_a_step_name_that_step_and_the_next() -> None:
+    question = understand("拖欠第25天了，眼下应该做什么")
+    found = elapsed_step(question, DUNNING_FACTS, relevance_by_words(question.text))
+    assert found is not None and found.lead.startswith("拖欠第25天，眼下这一步是“20天后寄发律师函并停止供货”，下一步是“45天提起诉讼”")
+
+
+def test_days_elapsed_past_the_last_step_name_only_that_step() -> None:
+    question = understand("已经拖欠60天了，现在该怎么办")
+    found = elapsed_step(question, DUNNING_FACTS, relevance_by_words(question.text))
+    assert found is not None and found.lead == "拖欠第60天，眼下这一步是“45天提起诉讼”{0}。"
+
+
+def test_no_placement_without_a_step_question_or_with_a_date() -> None:
+    for text in ("货款已经拖欠12天了，保险赔吗", "货款3月2日到期，拖欠12天了，现在该走到哪一步",
+                 "我们给的账期是60天，拖欠的客户现在该怎么办", "货款到期前5天了，拖欠的话现在该做什么"):
+        question = understand(text, TODAY)
+        assert elapsed_step(question, DUNNING_FACTS, relevance_by_words(question.text)) is None
+
+
+def test_from_when_a_limit_counts_is_the_event_the_article_counts_it_from() -> None:
+    question = understand("那60天是从哪天开始算的")
+    found = clock_start(question, FACTS, lambda fact: 1.0)
+    assert found is not None and found.lead == "60天从通知起算{0}。"
+    question = understand("十五天的期限从什么时候起算，是买方破产那天吗")
+    found = clock_start(question, FACTS, relevance_by_words(question.text))
+    assert found is not None and found.lead == "15天从发现买方无力付款起算{0}。"
+    assert not ungrounded(found.lead.format(""), [NOTICE.text], [question.text])
+
+
+def test_a_start_question_naming_no_time_limit_is_no_clock_question() -> None:
+    question = understand("速动比率从什么时候开始算")
+    assert clock_start(question, FACTS, lambda fact: 1.0) is None
+    named = understand("提交索赔材料的期限从哪天开始算")
+    found = clock_start(named, FACTS, lambda fact: 1.0 if "索赔" in fact.detail else 0.3)
+    assert found is not None and found.lead == "60天从通知起算{0}。"
+
+
+def test_the_last_step_is_the_procedures_last() -> None:
+    question = understand("办理保理的最后一步是什么")
+    found = nth_step(question, FACTS, relevance_by_words(question.text))
+    assert found is not None and found.lead == "最后一步（第三步）是签订保理合同并放款{0}。"
+    assert not ungrounded(found.lead.format(""), [PROCESS.text], [question.text, *found.derived])
+    assert understand("最后付款是哪天").step == 0  # "最后" alone asks no step

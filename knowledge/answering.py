@@ -290,7 +290,7 @@ class Composer(SentenceScorer):
             text = english_answer(Parts(
                 question, [c.sentence for c in chosen], self.chunks, self.facts, finding, verdict[0] if verdict else "",
                 (dis.term, dis.excluded, dis.covered) if dis is not None and not conflicts else None, conflicts, units,
-                bool(_ASKS_FIGURE.search(question.text)), _asks_list(query), self._pool_text), citations)
+                bool(_ASKS_FIGURE.search(question.text)), asks_list(query), self._pool_text), citations)
         scores = self._scores(hits, chosen, conflicts, query)
         semantic = _best_meaning(similar, question.english)
         confidence = self._confidence(query, candidates, finding is not None, semantic)

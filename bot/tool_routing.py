@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from bot.config import Settings
 from bot.messages import Caller, Reply, Session, ToolCall
 from knowledge.normalize import Script, detect_script, to_simplified, to_user_script
-from tools import replies, replies_en
+from tools import replies
 from tools.client import CreditServiceClient
 from tools.directory import BuyerDirectory
 from tools.intents import (
@@ -208,7 +208,7 @@ class ToolRouter:
 
     def _formula(self, kind: str, session: Session) -> Reply:
         """The formula of a calculator; numbers sent next are taken as its inputs."""
-        english = replies_en.formula_answer(kind) if session.state.get(_ENGLISH) else None
+        english = replies.ENGLISH.explain(kind) if session.state.get(_ENGLISH) else None
         if kind in self.registry.specs:
             _, missing = fill_slots(kind, "", {})
             session.state[_PENDING] = {"tool": kind, "args": {}, "missing": missing}
@@ -242,11 +242,9 @@ class ToolRouter:
                                           "turn": len(session.turns)}
         if result.get("error") == "service_unavailable":
             return Reply(_texts(session).UNAVAILABLE, tool_calls=[call])
-        if "error" in result and session.state.get(_ENGLISH):
-            return Reply(replies_en.invalid_text(str(result.get("message", "invalid input"))), tool_calls=[call])
         if "error" in result:
-            return Reply(f"这组数字没法计算：{_invalid_text(result)}。请检查后再发一次。", tool_calls=[call])
-        render = replies_en.RENDER.get(tool) if session.state.get(_ENGLISH) else None
+            return Reply(_texts(session).invalid_answer(result), tool_calls=[call])
+        render = replies.ENGLISH.render(tool) if session.state.get(_ENGLISH) else None
         return Reply((render or spec.render)(args, result), tool_calls=[call])
 
     # --- buyers ---------------------------------------------------------------------------
@@ -373,9 +371,9 @@ def _reads_like_a_name(query: str) -> bool:
     return 1 <= len(words) <= 4 and not NOT_A_NAME.search(query) and (len(words) == 1 or query.isascii())
 
 
-def _texts(session: Session):  # noqa: ANN202 - one of two modules with the same functions
-    """The reply texts in this turn's language: :mod:`tools.replies_en` for an English message."""
-    return replies_en if session.state.get(_ENGLISH) else replies
+def _texts(session: Session) -> replies.Replies:
+    """The reply texts in this turn's language: English for an English message."""
+    return replies.ENGLISH if session.state.get(_ENGLISH) else replies.CHINESE
 
 
 def _error_text(result: dict[str, Any], session: Session) -> str:
@@ -389,23 +387,3 @@ def _error_text(result: dict[str, Any], session: Session) -> str:
         return "这个日期查不了：请给出 1900 年到 2999 年之间的日期，例如 2026-09-30。"
     return str(result.get("message", "输入有误"))
 
-
-_FIELD_NAMES = {
-    "credit_sales": "赊销额", "receivables": "应收账款", "period_days": "期间天数", "overdue": "逾期金额",
-    "current_liabilities": "流动负债", "current_assets": "流动资产", "total_assets": "总资产",
-}
-
-
-def _invalid_text(result: dict[str, Any]) -> str:
-    """The calculator's refusal in Chinese (zero sales, negative numbers ...)."""
-    message = str(result.get("message", ""))
-    field = next((name for key, name in _FIELD_NAMES.items() if key in message), "数字")
-    if "greater than 0" in message:
-        return f"{field}必须大于 0"
-    if "negative" in message or "greater than or equal to 0" in message:
-        return f"{field}不能为负数"
-    if "exceed" in message:
-        return "逾期金额不能超过应收账款"
-    if "too large" in message or "less than or equal to" in message:
-        return f"{field}过大或过小，算不出有意义的结果"
-    return message or "输入有误"

@@ -2,7 +2,8 @@
 ``GET /api/sessions/{session_id}/messages``.
 
 The advisors' routes take ``Authorization: Bearer $CREDITBOT_ADMIN_TOKEN`` through :func:`require_admin`
-(the one place console authentication is decided). The session messages route answers only the web
+(the one place console authentication is decided); an advisor's replies are rate limited per client address
+like chat requests, in a count of their own. The session messages route answers only the web
 caller that owns the session: a web session id is the caller's own (see :mod:`bot.web.api`), and a
 session of another channel is never readable here.
 """
@@ -181,9 +182,17 @@ def _add_advisor_routes(router: APIRouter, desks: HandoffDesks) -> None:
                             headers={"Cache-Control": "no-store"})
 
     @router.post("/admin/api/handoffs/{session_id}/reply", status_code=202, response_model=Accepted,
-                 responses=ADMIN_ERRORS)
+                 responses={**ADMIN_ERRORS, **models.errors(429)})
     async def reply_to_user(request: Request, session_id: str, body: AdvisorReply, _: Admin) -> JSONResponse:
-        """Deliver an advisor's text to the user on the user's channel (in the background); 202."""
+        """Deliver an advisor's text to the user on the user's channel (in the background); 202.
+
+        Each reply goes out on the user's channel (a Telegram or WeChat message), so replies are counted per client
+        address like chat requests, in a count of their own: past the limit, 429 with ``Retry-After``.
+        """
+        try:
+            limit_rate(request.app.state.web, request, None, count="advisor:")
+        except Refused as e:
+            return e.response()
         handoff = await run_in_threadpool(desks.desk(request).get, session_id)
         if handoff is None:
             raise HTTPException(404, "this conversation is not handed off")

@@ -14,7 +14,6 @@ import pytest
 from fastapi import FastAPI
 
 from bot.channels.wechat import build_router, parse_xml
-from bot.channels.wechat_crypto import MessageCrypto
 from bot.channels.wechat_reply import MORE_HINT, TEXT_ONLY, WELCOME
 from bot.config import Settings
 from bot.store import ConversationStore
@@ -25,6 +24,7 @@ from tests.channels.wechat_helpers import (
     OPENID,
     TOKEN,
     WeChatAPIStandIn,
+    decrypted_reply,
     encrypted_request,
     plain_params,
     text_xml,
@@ -81,10 +81,7 @@ def test_safe_mode_message_is_decrypted_and_reply_encrypted_and_signed(tmp_path:
     with wechat_server(tmp_path, assistant) as (base, _):
         response = httpx.post(f"{base}/wechat", params=params, content=body)
     assert response.status_code == 200
-    envelope = parse_xml(response.content)
-    crypto = MessageCrypto(TOKEN, AES_KEY, APP_ID)
-    assert crypto.verify(envelope["MsgSignature"], envelope["TimeStamp"], envelope["Nonce"], envelope["Encrypt"])
-    inner = parse_xml(crypto.decrypt(envelope["Encrypt"]))
+    inner = decrypted_reply(response.content)
     assert inner["ToUserName"] == OPENID
     assert inner["Content"].startswith("信用限额是保险人对单一买方承担赔偿责任的最高额度。")
     assert "信用限额" not in response.text  # nothing in clear text

@@ -10,13 +10,12 @@ import pytest
 from fastapi import FastAPI
 
 from bot.channels.registry import web_routers
-from bot.channels.wechat import parse_xml
 from bot.channels.wecom import build_router
 from bot.channels.wechat_crypto import CryptoError, MessageCrypto, sha1_signature
 from bot.config import Settings
 from bot.store import ConversationStore
 from tests.channels.conftest import ScriptedAssistant, make_chat, serve
-from tests.channels.wechat_helpers import AES_KEY, APP_ID, CORP_ID, encrypted_request
+from tests.channels.wechat_helpers import AES_KEY, APP_ID, CORP_ID, decrypted_reply, encrypted_request
 
 WECOM_TOKEN = "wecom-token-51ab"
 MEMBER = "zhangsan"
@@ -93,10 +92,7 @@ def test_wecom_message_gets_encrypted_passive_reply(tmp_path: Path) -> None:
                                                                          APP_ID, token=WECOM_TOKEN)[0],
                               content=encrypted_request(member_message("x", "7310002"), APP_ID, token=WECOM_TOKEN)[1])
     assert response.status_code == 200
-    envelope = parse_xml(response.content)
-    crypto = MessageCrypto(WECOM_TOKEN, AES_KEY, CORP_ID)
-    assert crypto.verify(envelope["MsgSignature"], envelope["TimeStamp"], envelope["Nonce"], envelope["Encrypt"])
-    inner = parse_xml(crypto.decrypt(envelope["Encrypt"]))
+    inner = decrypted_reply(response.content, CORP_ID, token=WECOM_TOKEN)
     assert inner["ToUserName"] == MEMBER
     assert inner["Content"].startswith("长期拖欠一般指买方超过约定账期一定天数仍未付款。")
     assert not_ours.status_code in (400, 403)
@@ -112,8 +108,7 @@ def test_wecom_slow_answer_is_kept_for_the_next_message(tmp_path: Path) -> None:
         params, body = encrypted_request(member_message("更多", "7310004"), CORP_ID, token=WECOM_TOKEN)
         second = httpx.post(f"{base}/wecom", params=params, content=body)
     assert first.text == "success"
-    crypto = MessageCrypto(WECOM_TOKEN, AES_KEY, CORP_ID)
-    inner = parse_xml(crypto.decrypt(parse_xml(second.content)["Encrypt"]))
+    inner = decrypted_reply(second.content, CORP_ID, token=WECOM_TOKEN)
     assert inner["Content"].startswith("您上一个问题的回答：\n信用额度需要根据买方资信定期复核。")
     assert assistant.messages == ["额度多久复核一次？"]
 

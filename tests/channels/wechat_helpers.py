@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from bot.channels.wechat_crypto import MessageCrypto, sha1_signature
+from bot.channels.wechat_crypto import MessageCrypto, parse_xml, sha1_signature
 
 TOKEN = "wx-callback-token-9f3a"
 AES_KEY = base64.b64encode(bytes(range(1, 33))).decode().rstrip("=")  # 43 characters
@@ -51,6 +51,14 @@ def encrypted_request(xml: str, receive_id: str = APP_ID, *, token: str = TOKEN)
         "msg_signature": crypto.sign(ts, nonce, encrypted),
     }
     return params, f"<xml><ToUserName><![CDATA[{receive_id}]]></ToUserName><Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>"
+
+
+def decrypted_reply(content: bytes, receive_id: str = APP_ID, *, token: str = TOKEN) -> dict[str, str]:
+    """The message inside a safe-mode passive reply, once its signature is checked as WeChat checks it."""
+    envelope = parse_xml(content)
+    crypto = MessageCrypto(token, AES_KEY, receive_id)
+    assert crypto.verify(envelope["MsgSignature"], envelope["TimeStamp"], envelope["Nonce"], envelope["Encrypt"])
+    return parse_xml(crypto.decrypt(envelope["Encrypt"]))
 
 
 class WeChatAPIStandIn:

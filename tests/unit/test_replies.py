@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from tools.replies import buyer_answer, buyer_reply, buyers_compared, credit_verdict, receivables_answer, yuan
+from tools.replies import (
+    CHINESE,
+    ENGLISH,
+    Chinese,
+    English,
+    buyer_answer,
+    buyer_reply,
+    buyers_compared,
+    credit_verdict,
+    receivables_answer,
+    yuan,
+)
 
 BUYER = {"buyer_id": "X1", "name": "某某贸易", "country": "中国", "industry": "化工", "grade": 7, "status": "watch",
          "credit_limit_cny": 1_000_000.0, "avg_days_late": 12, "updated": "2026-09-30"}
@@ -52,3 +63,18 @@ def test_a_ledger_question_gets_the_figures_asked_first_and_only_the_lines_that_
     owed = receivables_answer(BUYER, LEDGER, ["ar"]).splitlines()[0]
     assert owed.endswith("应收余额40万元，其中逾期10万元（占25.0%）。")
     assert "- 期间赊销：30万元" in receivables_answer(BUYER, LEDGER)  # nothing asked: the whole card
+
+
+def test_both_languages_fill_every_phrase_the_builder_uses() -> None:
+    assert set(Chinese.phrases) <= set(English.phrases)  # English adds DPO, whose Chinese text is the spec's
+    for language in (Chinese, English):
+        assert set(language.GRADE_MEANING) == set(range(1, 11))
+        assert set(language.STATUS_MEANING) == {"active", "watch", "insolvent"}
+
+
+def test_one_comparison_reads_alike_in_both_languages() -> None:
+    calm = {**BUYER, "buyer_id": "X2", "name": "安稳实业", "grade": 2, "status": "active"}
+    chinese = CHINESE.buyers_compared([calm, BUYER], ["credit_limit"])
+    english = ENGLISH.buyers_compared([calm, BUYER], ["credit_limit"])
+    assert chinese.splitlines() == ["X2 安稳实业：建议信用限额为100万元。", "X1 某某贸易：建议信用限额为100万元。"]
+    assert english.splitlines() == ["安稳实业 (X2): credit limit CNY 1,000,000.", "某某贸易 (X1): credit limit CNY 1,000,000."]

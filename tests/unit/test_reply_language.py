@@ -18,7 +18,7 @@ from knowledge.facts import Fact, extract_facts
 from knowledge.grounding import ungrounded
 from knowledge.reasoning import Finding, judge_metric
 from knowledge.types import Chunk
-from tools import replies, replies_en
+from tools import replies
 from tools.client import CreditServiceClient
 from tools.registry import ToolRegistry
 
@@ -127,11 +127,11 @@ def test_an_english_buyer_question_is_answered_in_english_and_a_chinese_one_in_c
 
 
 def test_an_english_ledger_reply_states_the_asked_figures_first_in_cny() -> None:
-    text = replies_en.receivables_answer(SHOP, LEDGER, ["dso", "overdue"])
+    text = replies.ENGLISH.receivables_answer(SHOP, LEDGER, ["dso", "overdue"])
     first = text.splitlines()[0]
     assert first.endswith("DSO 60.0 days; overdue CNY 400,000 (40.0% of receivables).")
     assert "Some is over 60 days past due" in text and "应收" not in text
-    assert replies_en.credit_verdict({**SHOP, "status": "watch"}).startswith("Better not extend more credit")
+    assert replies.ENGLISH.credit_verdict({**SHOP, "status": "watch"}).startswith("Better not extend more credit")
 
 
 def test_an_english_question_gets_the_nth_step_in_english() -> None:

@@ -114,6 +114,18 @@ def test_polling_session_messages_is_rate_limited_apart_from_chat(start_workers:
     assert _chat(base, "好的，我等顾问回复", sid)["session_id"] == sid  # the chat has a count of its own
 
 
+def test_advisor_replies_are_rate_limited_apart_from_chat(start_workers: Callable[..., list[str]]) -> None:
+    (base,) = start_workers(rate_limit_per_minute=3)
+    sid = _chat(base, "请帮我转人工，理赔被拒了")["session_id"]
+    sent = [httpx.post(f"{base}/admin/api/handoffs/{sid}/reply", json={"text": f"第{n}条：请提供保单号。"}, headers=ADMIN)
+            for n in range(1, 5)]
+    assert [r.status_code for r in sent] == [202, 202, 202, 429]
+    assert int(sent[-1].headers["Retry-After"]) >= 1 and "too many requests" in sent[-1].json()["error"]
+    texts = [m["text"] for m in httpx.get(f"{base}/admin/api/handoffs/{sid}/messages", headers=ADMIN).json()]
+    assert "第3条：请提供保单号。" in texts and "第4条：请提供保单号。" not in texts  # a refused reply is not stored
+    assert _chat(base, "好的，保单号稍后发您", sid)["status"] == "handoff"  # the chat has a count of its own
+
+
 def test_two_workers_on_one_sqlite_store_see_a_handoff_at_once(start_workers: Callable[..., list[str]]) -> None:
     _two_workers(start_workers(2))
 

@@ -1,0 +1,101 @@
+"""Which tool a message asks for, with which values: a calculation (typed figures or payment terms), a
+calculator's formula, or a buyer; ``None`` for a question the knowledge core answers."""
+
+from __future__ import annotations
+
+import re
+
+from tools.intents.buyers import BUYER_ID, LEDGER_WORDS, USCC, buyer_by_name, ledger_window
+from tools.intents.request import KNOWLEDGE_MARKERS, ToolRequest
+from tools.intents.slots import CALCULATORS, RATIO_WORDS, fill_slots
+from tools.numbers import Amount, find_amounts, find_earlier, parse_terms
+from tools.specs.calc_ratio import KIND_SLOTS
+
+CALC_VERBS = re.compile(r"算|多少|几天|是多少|计算|what(?:'s| is)|calculate|compute|how many days", re.IGNORECASE)
+# Without any number typed, only an explicit request to calculate makes a DSO/ratio question a tool call.
+EXPLICIT_CALC = re.compile(r"帮我算|算一下|算算|算下|帮我计算|计算一下|calculate|compute", re.IGNORECASE)
+# "X怎么算" without numbers asks for the calculator's formula; "X是什么意思" is left to the knowledge core.
+HOW_COMPUTED = re.compile(r"怎么算|如何算|怎样算|怎么计算|如何计算|怎样计算|计算方法|算法|公式|how\b.*\b(?:calculat|comput)|formula",
+                          re.IGNORECASE)
+
+MEANING = re.compile(r"什么意思|是什么|什么是|啥意思|meaning|what does|\bmean\b", re.IGNORECASE)
+DISCOUNT_NAME = re.compile(r"(?:现金)?折扣(?:的)?(?:年化)?成本|年化成本|放弃(?:现金)?折扣|discount cost|cost of (?:not taking )?(?:a |the )?discount",
+                           re.IGNORECASE)
+
+# A share asked for without naming the ratio ("逾期的有300万 占比多少"): the ratio whose inputs are all typed.
+ASKS_SHARE = re.compile(r"占比|比例|比率|百分之几|几成|多少%|what share|percentage", re.IGNORECASE)
+DISCOUNT_WORDS = re.compile(r"折扣|现金折扣|discount|年化|成本|cost|划算|值得", re.IGNORECASE)
+
+
+def detect(message: str) -> ToolRequest | None:
+    """The tool request in ``message``, or ``None`` when it is for the knowledge core."""
+    text = message.strip()
+    terms = parse_terms(text)
+    if terms and MEANING.search(text) and not DISCOUNT_WORDS.search(text):
+        terms = None  # "2/10 Net 30 是什么意思？" asks what the terms mean
+    if terms and (DISCOUNT_WORDS.search(text) or CALC_VERBS.search(text) or "?" in text or "？" in text):
+        args = {"kind": "discount_cost", "discount_pct": terms.discount_pct, "discount_days": terms.discount_days,
+                "net_days": terms.net_days}
+        invoices = find_amounts(text)
+        if len(invoices) == 1:
+            args["invoice"] = invoices[0].value  # "这张发票100万": the discount in money too
+        return ToolRequest("calc_ratio", args)
+    buyer_id = BUYER_ID.search(text) or USCC.search(text)
+    if buyer_id:
+        if LEDGER_WORDS.search(text):
+            return ToolRequest("buyer_receivables", {"query": buyer_id.group(1).upper(), **ledger_window(text)})
+        return ToolRequest("buyer_lookup", {"query": buyer_id.group(1).upper()})
+    amounts = find_amounts(text)
+    formula = _formula_question(text, amounts)
+    if formula:
+        return ToolRequest("formula", {"kind": formula})
+    for kind, words in RATIO_WORDS.items():
+        if words.search(text) and (amounts or EXPLICIT_CALC.search(text)) and not _knowledge(text, amounts):
+            args, missing = fill_slots(kind, text, {})
+            if amounts and not args:
+                return None  # only the metric's own value is typed ("流动比率0.95 行不行"): judge it
+            return ToolRequest("calc_ratio", {"kind": kind, **args}, missing)
+    for spec in CALCULATORS:
+        if spec.calculator.names.search(text) and (amounts or EXPLICIT_CALC.search(text)) and not _knowledge(text, amounts):
+            args, missing = fill_slots(spec.name, text, {})
+            if amounts and not set(args) & set(spec.calculator.slots):
+                return None
+            return ToolRequest(spec.name, args, missing, earlier=_earlier(text))
+    if len(amounts) >= 2 and ASKS_SHARE.search(text):
+        for kind in KIND_SLOTS:
+            args, missing = fill_slots(kind, text, {})
+            if not missing:
+                return ToolRequest("calc_ratio", {"kind": kind, **args})
+    if len(amounts) >= 2 and not KNOWLEDGE_MARKERS.search(text):
+        # "AR 3.2M sales 9.6M quarter": receivables and sales typed, no metric named: that is a DSO.
+        args, missing = fill_slots("calc_dso", text, {})
+        if "receivables" in args and "credit_sales" in args:
+            return ToolRequest("calc_dso", args, missing)
+    if amounts:
+        return None
+    return buyer_by_name(text)
+
+
+def _earlier(text: str) -> tuple[float, str] | None:
+    found = find_earlier(text)
+    return (found.value, found.unit) if found else None
+
+
+def _formula_question(text: str, amounts: list[Amount]) -> str | None:
+    """The calculator a "how is X computed" question without numbers is about ("DSO怎么算" -> ``calc_dso``)."""
+    if amounts or not HOW_COMPUTED.search(text):
+        return None
+    for kind, words in RATIO_WORDS.items():
+        if words.search(text):
+            return kind
+    for spec in CALCULATORS:
+        if spec.calculator.names.search(text):
+            return spec.name
+    if DISCOUNT_NAME.search(text):
+        return "discount_cost"
+    return None
+
+
+def _knowledge(text: str, amounts: list[Amount]) -> bool:
+    """A question about a concept rather than a calculation (numbers given settle it)."""
+    return not amounts and bool(KNOWLEDGE_MARKERS.search(text))

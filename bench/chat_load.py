@@ -11,7 +11,7 @@ throw-away conversation store. ``--url`` measures a server that is already runni
 session per message (many visitors asking the recurring questions, which the answer cache serves) where
 the default keeps one session per client (every message after the first is a follow-up). A server
 started here also reports its start (port open, ``/healthz`` 200), its CPU time per request (steady on
-a shared machine, unlike req/s) and its resident memory after the run.
+a shared machine, unlike req/s) and its resident memory right after the run and ``IDLE_S`` later.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
+
+IDLE_S = 2.0  # the server's memory is read again after this long without requests
 
 QUESTIONS = [
     "客户破产了能赔吗",
@@ -202,6 +204,8 @@ def main() -> int:
                 cpu_ms = (cpu_seconds(proc.pid) - cpu_before) * 1000 / int(result["requests"])  # type: ignore[call-overload]
                 result["server_cpu_ms_per_request"] = round(cpu_ms, 2)
                 result["server_rss_mb"] = server_rss_mb(proc.pid)
+                time.sleep(IDLE_S)  # the encoder hands freed buffers back after a second without work
+                result["server_rss_mb_idle"] = server_rss_mb(proc.pid)
         finally:
             if proc is not None:
                 proc.terminate()

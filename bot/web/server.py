@@ -66,6 +66,8 @@ def _warm_up(state: WebState, build: bool) -> None:
         state.chat.assistant.answer(WARMUP_QUESTION, Session(id="healthz-warmup"))
         state.ready = True
         logger.info("chat server ready (pid %d)", os.getpid())
+        # the credit tools run as langchain StructuredTools: loaded now rather than by the first tool question
+        import langchain_core.tools  # noqa: F401
     except Exception as e:  # reported by /healthz; the server stays up to say so
         logger.exception("the chat service failed to start")
         state.error = f"{type(e).__name__}: {e}"

@@ -11,7 +11,7 @@ throw-away conversation store. ``--url`` measures a server that is already runni
 session per message (many visitors asking the recurring questions, which the answer cache serves) where
 the default keeps one session per client (every message after the first is a follow-up). A server
 started here also reports its start (port open, ``/healthz`` 200), its CPU time per request (steady on
-a shared machine, unlike req/s) and its resident memory after the run.
+a shared machine, unlike req/s) and its resident memory right after the run and ``IDLE_S`` later.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
+
+IDLE_S = 2.0  # the server's memory is read again after this long without requests
 
 QUESTIONS = [
     "客户破产了能赔吗",
@@ -71,8 +73,8 @@ def cpu_seconds(pid: int) -> float:
 
 
 def start_server(data_dir: Path, workdir: Path, timings: dict[str, float] | None = None,
-                 ) -> tuple[subprocess.Popen[bytes], str]:
-    """``creditbot serve`` on a free loopback port; returns the process and its URL once /healthz is 200.
+                 port: int | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """``creditbot serve`` on ``port`` (a free loopback port when None); returns the process and its URL once /healthz is 200.
 
     ``timings`` receives ``start_to_port_s`` (the port accepts connections), ``start_to_healthy_s`` and
     ``start_cpu_s`` (the server's CPU time until healthy).
@@ -82,7 +84,7 @@ def start_server(data_dir: Path, workdir: Path, timings: dict[str, float] | None
         print(f"no index in the data dir: ingesting the bundled articles into {data_dir} ...", flush=True)
         env = {**os.environ, "CREDITBOT_DATA_DIR": str(data_dir)}
         subprocess.run([sys.executable, "-m", "bot.cli", "ingest"], env=env, check=True)
-    port = free_port()
+    port = port or free_port()
     env = {
         **os.environ,
         "CREDITBOT_DATA_DIR": str(data_dir),
@@ -177,6 +179,7 @@ def main() -> int:
     parser.add_argument("--distinct", action="store_true", help="every message unique (no query-cache hits)")
     parser.add_argument("--fresh-sessions", action="store_true", help="a new session per message")
     parser.add_argument("--url", default=None, help="an already running server on 127.0.0.1")
+    parser.add_argument("--port", type=int, default=None, help="port for the server started here (default: a free one)")
     parser.add_argument("--data-dir", type=Path, default=Path(os.environ.get("CREDITBOT_DATA_DIR", "./data")))
     args = parser.parse_args()
     if not 1 <= args.concurrency <= 64 or not 1 <= args.duration <= 600:
@@ -187,7 +190,7 @@ def main() -> int:
         url = args.url
         timings: dict[str, float] = {}
         if url is None:
-            proc, url = start_server(args.data_dir, Path(tmp), timings)
+            proc, url = start_server(args.data_dir, Path(tmp), timings, args.port)
         elif urlsplit(url).hostname not in ("127.0.0.1", "localhost"):
             parser.error("only a loopback server may be loaded (127.0.0.1)")
         try:
@@ -201,6 +204,8 @@ def main() -> int:
                 cpu_ms = (cpu_seconds(proc.pid) - cpu_before) * 1000 / int(result["requests"])  # type: ignore[call-overload]
                 result["server_cpu_ms_per_request"] = round(cpu_ms, 2)
                 result["server_rss_mb"] = server_rss_mb(proc.pid)
+                time.sleep(IDLE_S)  # the encoder hands freed buffers back after a second without work
+                result["server_rss_mb_idle"] = server_rss_mb(proc.pid)
         finally:
             if proc is not None:
                 proc.terminate()

@@ -109,17 +109,21 @@ def build_assistant(
 ) -> Assistant:
     """The assistant the settings describe: knowledge base, tools, optional LLM layer or agent, curated answers
     (the console's, when given), steps in order."""
-    from bot.agent import build_agent
     from bot.handoff.wiring import handoff_parts
 
     knowledge = knowledge if knowledge is not None else open_knowledge_base(settings)
     router = build_tool_router(settings)
+    agent = None
+    if settings.llm_enabled and settings.llm_mode == "agent":  # langchain's import costs a second of the start
+        from bot.agent import build_agent
+
+        agent = build_agent(settings, knowledge, router.tools_for)
     return Assistant(
         knowledge,
         tools=router,
         human_contact=settings.human_contact,
         llm=build_llm(settings),
-        agent=build_agent(settings, knowledge, router.tools_for),
+        agent=agent,
         steps=settings.answer_steps,
         handoff=handoff_parts(settings) if "handoff" in settings.answer_steps else None,
         curated=curated,

@@ -9,7 +9,8 @@ fills, so under load batches grow by themselves and at rest a lone query waits a
 
 The queue is bounded (:class:`EncoderBusy` when full: shed load rather than queue for ever) and each
 request has a deadline (:class:`EncoderBusy` when it passes; a request whose deadline passed in the queue
-is not encoded at all).
+is not encoded at all). Once the worker has waited ``idle_s`` for work after a batch, it runs ``on_idle`` (the
+encoder hands its freed buffers back to the system then, never in the middle of a burst).
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ class MicroBatcher:
         max_wait_s: How long the worker waits for company after the first text of a batch.
         max_queue: Texts that may wait; beyond that :meth:`submit` raises :class:`EncoderBusy`.
         timeout_s: A request's deadline, from its submission.
+        on_idle: Run once on the worker after ``idle_s`` without a request, when a batch ran since.
     """
 
     def __init__(
@@ -69,8 +71,13 @@ class MicroBatcher:
         max_wait_s: float = 0.002,
         max_queue: int = 256,
         timeout_s: float = 10.0,
+        on_idle: Callable[[], None] | None = None,
+        idle_s: float = 1.0,
     ) -> None:
         self._encode = encode
+        self.on_idle = on_idle
+        self.idle_s = idle_s
+        self._busy_since_idle = False
         self.max_batch = max_batch
         self.max_wait_s = max_wait_s
         self.timeout_s = timeout_s
@@ -108,7 +115,7 @@ class MicroBatcher:
 
     def _collect(self) -> list[_Request]:
         """The next batch: one blocking take, the rest of the queue, then company for ``max_wait_s``."""
-        batch = [self._queue.get()]
+        batch = [self._first()]
         until = time.monotonic() + self.max_wait_s
         while len(batch) < self.max_batch:
             try:
@@ -126,6 +133,20 @@ class MicroBatcher:
         now = time.monotonic()
         return [r for r in batch if r.deadline > now and r.future.set_running_or_notify_cancel()]
 
+    def _first(self) -> _Request:
+        """The first request of a batch; ``on_idle`` runs when none came for ``idle_s`` after some work."""
+        while True:
+            if self.on_idle is None or not self._busy_since_idle:
+                return self._queue.get()
+            try:
+                return self._queue.get(timeout=self.idle_s)
+            except queue.Empty:
+                self._busy_since_idle = False
+                try:
+                    self.on_idle()
+                except Exception:  # noqa: BLE001 - housekeeping must not stop the worker
+                    logger.warning("the encoder's idle task failed", exc_info=True)
+
     def _run(self) -> None:
         while True:
             batch = self._collect()
@@ -138,6 +159,7 @@ class MicroBatcher:
                 for r in batch:
                     r.future.set_exception(e)
                 continue
+            self._busy_since_idle = True
             self.stats.calls += 1
             self.stats.texts += len(batch)
             self.stats.largest = max(self.stats.largest, len(batch))

@@ -30,6 +30,7 @@ import numpy as np
 
 from knowledge.batching import MicroBatcher
 from knowledge.errors import ModelError
+from knowledge.onnx_model import return_freed_memory
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -360,7 +361,7 @@ class Embedder:
         self.cache_queries = True
         self._query_cache: dict[str, np.ndarray] = {}
         self._cache_lock = threading.Lock()
-        self.batcher = MicroBatcher(self._encode_raw)
+        self.batcher = MicroBatcher(self._encode_raw, on_idle=return_freed_memory)  # long inputs' buffers
 
     @property
     def model(self) -> SentenceTransformer:

@@ -206,8 +206,8 @@ class WordTable:
         return (rows.astype(np.float32) * self.scales[unique])[inverse.reshape(ids.shape)]
 
 
-def _return_freed_memory() -> None:
-    """Hand the loader's freed buffers back to the system (glibc keeps ~60 MB of them otherwise)."""
+def return_freed_memory() -> None:
+    """Hand freed buffers back to the system (glibc keeps them: ~60 MB after loading, more after long inputs)."""
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # not glibc: nothing to do
@@ -237,7 +237,7 @@ class OnnxEncoder:
         self._table: WordTable | None = None
         if (folder / _TABLE_FILE).is_file():  # the word table kept beside the graph (split_word_table)
             self._table = WordTable(folder / _TABLE_FILE, folder / _SCALE_FILE)
-        _return_freed_memory()
+        return_freed_memory()
         self._lock = threading.Lock()  # one run at a time: the threads are the session's, not the callers'
         self.dimension = int(self.session.get_outputs()[0].shape[1] or 384)
 

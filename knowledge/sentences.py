@@ -109,6 +109,7 @@ class TermWeights:
         self.n = max(n, 1)
         self.df = df
         self._idf: dict[str, float] = {}
+        self._queries: dict[tuple[str, ...], tuple[set[str], dict[str, float], float]] = {}
 
     def idf(self, term: str) -> float:
         """Smoothed IDF; unseen terms weigh like moderately rare ones."""
@@ -127,12 +128,21 @@ class TermWeights:
 
     def coverage(self, query_terms: Iterable[str], text: str) -> float:
         """Share of the query's (IDF-weighted, distinct) terms that occur in ``text``: 0..1."""
-        wanted = set(query_terms)
+        wanted, weight, total = self._weighted(tuple(query_terms))
         if not wanted:
             return 0.0
-        have = term_set(text)
-        total = sum(self.idf(t) for t in wanted)
-        return sum(self.idf(t) for t in wanted & have) / total if total else 0.0
+        return sum(weight[t] for t in wanted & term_set(text)) / total if total else 0.0
+
+    def _weighted(self, query_terms: tuple[str, ...]) -> tuple[set[str], dict[str, float], float]:
+        """The distinct terms, their IDFs and the sum: one question is scored against every sentence."""
+        known = self._queries.get(query_terms)
+        if known is None:
+            wanted = set(query_terms)
+            known = (wanted, {t: self.idf(t) for t in wanted}, sum(self.idf(t) for t in wanted))
+            if len(self._queries) >= 256:
+                self._queries.clear()
+            self._queries[query_terms] = known
+        return known
 
     def known_coverage(self, query_terms: Iterable[str], text: str) -> float:
         """Like :meth:`coverage`, counting only terms the corpus knows (a question's typos do not count)."""

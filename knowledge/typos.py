@@ -26,6 +26,10 @@ def _sound(text: str) -> tuple[str, ...]:
     return tuple(lazy_pinyin(text))
 
 
+def _blank(word: str, i: int) -> str:
+    return f"{word[:i]}*{word[i + 1:]}"
+
+
 def _dictionary() -> dict[str, int]:
     from knowledge.terms import _tokenizer
 
@@ -50,9 +54,14 @@ class TypoCorrector:
         self.by_sound: dict[tuple[str, ...], list[str]] = {}
         for word in sorted(words):
             self.by_sound.setdefault(_sound(word), []).append(word)
+        # each word with one character blanked: a window matching none of them is no word's one-character slip,
+        # so its pinyin (the costly part of a question's check) is never worked out
+        self.one_off = {_blank(word, i) for word in words for i in range(len(word))}
 
     def _replacement(self, window: str) -> str | None:
         if window in self.words or _dictionary().get(window):
+            return None
+        if not any(_blank(window, i) in self.one_off for i in range(len(window))):
             return None
         for word in self.by_sound.get(_sound(window), []):
             if sum(a != b for a, b in zip(word, window, strict=True)) == 1 and _specific(word):

@@ -66,6 +66,9 @@ def _warm_up(state: WebState, build: bool) -> None:
         state.chat.assistant.answer(WARMUP_QUESTION, Session(id="healthz-warmup"))
         state.ready = True
         logger.info("chat server ready (pid %d)", os.getpid())
+        # the credit tools run as langchain StructuredTools (half a second to import): loaded once the server
+        # is ready rather than before, or by the first tool question
+        from langchain_core.tools import StructuredTool  # noqa: F401
     except Exception as e:  # reported by /healthz; the server stays up to say so
         logger.exception("the chat service failed to start")
         state.error = f"{type(e).__name__}: {e}"

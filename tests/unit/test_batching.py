@@ -97,3 +97,22 @@ def test_a_failing_encode_reaches_every_waiter_and_the_worker_lives_on() -> None
     with pytest.raises(RuntimeError, match="模型出错"):
         batcher.submit("第一次")
     assert batcher.submit("第二次").tolist() == [1.0, 1.0, 1.0]
+
+
+def test_the_idle_task_runs_once_after_work_not_during_a_burst() -> None:
+    idle = threading.Event()
+    runs: list[int] = []
+
+    def on_idle() -> None:
+        runs.append(batcher.stats.calls)
+        idle.set()
+
+    batcher = MicroBatcher(BlockingEncoder(), max_wait_s=0.0, on_idle=on_idle, idle_s=0.05)
+    batcher.submit("第一句")
+    batcher.submit("第二句")
+    assert idle.wait(10)
+    assert runs[0] >= 1  # only after a batch ran
+    idle.clear()
+    assert not idle.wait(0.3)  # no work since: it does not run again
+    batcher.submit("第三句")
+    assert idle.wait(10) and len(runs) == 2

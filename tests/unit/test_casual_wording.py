@@ -49,6 +49,16 @@ def test_homophone_typos_leave_everyday_words_and_fix_rare_ones() -> None:
     assert corrector.correct("今天心情很好") == "今天心情很好"
 
 
+def test_a_window_no_corpus_word_is_one_character_from_is_never_sounded_out() -> None:
+    from knowledge.typos import _sound
+
+    corrector = TypoCorrector(["出口企业应关注买方的资信状况与偿债能力。"])
+    before = _sound.cache_info().misses
+    assert corrector.correct("周末天气晴朗适合爬山") == "周末天气晴朗适合爬山"
+    assert _sound.cache_info().misses == before
+    assert corrector.correct("买方的资心怎么查") == "买方的资信怎么查"
+
+
 def test_lexicon_lists_load_from_the_data_file() -> None:
     assert all(k == k.lower() for k in english_glossary())
     assert all(isinstance(v, tuple) and v for v in search_synonyms().values())

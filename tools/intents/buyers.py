@@ -7,8 +7,6 @@ import re
 from datetime import date
 from typing import Any
 
-from jieba import posseg
-
 from tools.intents.request import CJK, KNOWLEDGE_MARKERS, ToolRequest
 from tools.names import PLAUSIBLE, SURE, Hit
 from tools.numbers import parse_period_days
@@ -187,6 +185,8 @@ def _asks_about_a_buyer(text: str) -> bool:
 
 def _runs_on(text: str, hit: Hit) -> bool:
     """The trade name runs on into another word: a longer word ("X县", an idiom) or another business ("X银行")."""
+    from jieba import posseg  # its word-tag table is 60 MB and a second to load: only once a buyer is named
+
     start, end = hit.span
     at = 0
     for word, flag in posseg.lcut(text):

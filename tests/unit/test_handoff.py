@@ -30,7 +30,17 @@ def test_requests_for_a_person_are_recognised(text: str) -> None:
     assert asks_for_person(text)
 
 
-@pytest.mark.parametrize("text", ["人工智能会影响信用保险吗", "人工成本算不算损失", "human resources department"])
+@pytest.mark.parametrize("text", ["Could you put me through to an actual advisor?", "Connect me with one of your people",
+                                  "transfer me to customer service please", "Can I speak with someone, please?",
+                                  "I'd rather chat with a real human", "Pass me on to a rep", "I need a real person now"])
+def test_english_requests_for_a_person_are_recognised(text: str) -> None:
+    assert asks_for_person(text)
+
+
+@pytest.mark.parametrize("text", ["人工智能会影响信用保险吗", "人工成本算不算损失", "human resources department",
+                                  "Do I need an agent to take out cover?", "Should I speak to my accountant's advisor?",
+                                  "Should we talk to the buyer before the claim?", "I want to know how long cover lasts",
+                                  "Is human error in an invoice covered?"])
 def test_other_mentions_of_people_are_not_requests(text: str) -> None:
     assert not asks_for_person(text)
 

@@ -14,7 +14,7 @@ from bot.handoff.hours import OfficeHours
 from bot.handoff.notify import WebhookNotifier
 from bot.messages import Caller, Session
 from bot.pipeline.catalogue import DEFAULT_STEPS
-from bot.pipeline.handoff import ACK, HELD, HandoffStep, asks_for_person
+from bot.pipeline.handoff import ACK, EN_ACK, HELD, HandoffStep, asks_for_person
 from bot.pipeline.turn import TurnContext
 from bot.store import ConversationStore
 
@@ -68,6 +68,13 @@ def test_asking_opens_once_notifies_once_and_keeps_the_bot_quiet_until_closed(de
     assert desk.get("web:abc").last_message == "人工客服在吗"
     assert desk.close("web:abc") and not desk.close("web:abc")
     assert step.handle(_turn("信用证和信用保险有什么区别", session)) is None
+
+
+def test_an_english_request_opens_a_handoff_answered_in_english(desk: HandoffDesk) -> None:
+    step = HandoffStep(desk)
+    reply = step.handle(_turn("Could you put me through to an actual advisor?", Session("web:en", Caller("web", "u"))))
+    assert reply is not None and reply.status == "handoff" and reply.answer == EN_ACK
+    assert desk.is_open("web:en")
 
 
 def test_a_failing_notifier_never_costs_the_reply(desk: HandoffDesk) -> None:

@@ -16,7 +16,7 @@ from bot.llm import LLMLayer, build_llm
 from bot.messages import Reply, Session, Turn
 from bot.pipeline.catalogue import DEFAULT_STEPS, Parts, build_steps
 from bot.pipeline.knowledge import Library, open_knowledge_base
-from bot.pipeline.texts import no_answer
+from bot.pipeline.texts import HumanContact, no_answer
 from bot.pipeline.turn import TurnContext
 from bot.tool_routing import ToolRouter, build_tool_router
 from tools.errors import ToolError
@@ -121,7 +121,7 @@ def build_assistant(
     return Assistant(
         knowledge,
         tools=router,
-        human_contact=settings.human_contact,
+        human_contact=HumanContact(settings.human_contact, settings.english_contact),
         llm=build_llm(settings),
         agent=agent,
         steps=settings.answer_steps,

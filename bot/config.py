@@ -58,6 +58,12 @@ class Settings(BaseSettings):
         description="How a user reaches a person (the contact fallback text); shown with every no_answer reply. "
         "Production refuses the example.com placeholder",
     )
+    human_contact_en: str = Field(
+        "a credit advisor at support@example.com, or leave your contact details here; "
+        "we will get back to you within one working day.",
+        description="The human contact shown with English no_answer replies. Left unset while human_contact is set, "
+        "English replies show human_contact (it names the real contact). Production refuses the example.com placeholder",
+    )
     handoff_webhook: SecretStr | None = Field(
         None, description="Webhook notified of every new hand-off (e.g. a WeCom group robot URL); retried in the background"
     )
@@ -193,9 +199,19 @@ class Settings(BaseSettings):
             value = getattr(self, name)
             if value is not None and value.get_secret_value().lower() in _PLACEHOLDERS:
                 raise ValueError(f"CREDITBOT_{name.upper()} is a placeholder; set a real secret")
-        if any(domain in self.human_contact for domain in _PLACEHOLDER_DOMAINS):
-            raise ValueError("CREDITBOT_HUMAN_CONTACT still names the example.com placeholder; set your real contact")
+        for name, contact in (("HUMAN_CONTACT", self.human_contact), ("HUMAN_CONTACT_EN", self.english_contact)):
+            if any(domain in contact for domain in _PLACEHOLDER_DOMAINS):
+                raise ValueError(f"CREDITBOT_{name} still names the example.com placeholder; set your real contact")
         return self
+
+    @property
+    def english_contact(self) -> str:
+        """The human contact for English replies: ``human_contact_en``, or ``human_contact`` when only that is set."""
+        if "human_contact_en" in self.model_fields_set and self.human_contact_en:
+            return self.human_contact_en
+        if "human_contact" in self.model_fields_set:
+            return self.human_contact
+        return self.human_contact_en or self.human_contact
 
     @property
     def service_database_url(self) -> str:

@@ -18,19 +18,32 @@ from bot.handoff.notify import Notify
 from bot.messages import Reply
 from bot.pipeline.knowledge import to_user_script
 from bot.pipeline.turn import TurnContext
+from knowledge.lexicon import words
 
 logger = logging.getLogger(__name__)
 
-# Ways of asking for a person. Each entry: the pattern, and why it is here.
+# Chinese ways of asking for a person. Each entry: the pattern, and why it is here. English ones are
+# word lists of knowledge/lexicon.yaml (see _english_requests).
 ASKS_FOR_PERSON: tuple[tuple[str, str], ...] = (
     (r"转(接)?人工", "the usual Chinese request: 转人工 / 转接人工"),
     (r"人工(客服|服务|坐席|座席)", "naming the human service desk: 人工客服 / 人工服务"),
     (r"(找|要|联系|接通?)(真人|人工)", "找真人 / 联系人工 (the widget's and Telegram's 联系人工 button sends this)"),
     (r"真人(客服|顾问)", "asking for a real advisor"),
-    (r"\b(talk|speak|chat)\s+(to|with)\s+(a\s+)?(real\s+)?(human|person|agent|advisor)\b", "English request"),
-    (r"\b(human|live)\s+(agent|support|advisor)\b", "English request naming the desk"),
 )
-_ASKS = re.compile("|".join(f"(?:{p})" for p, _ in ASKS_FOR_PERSON), re.IGNORECASE)
+
+
+def _english_requests() -> str:
+    """English requests for a person, built from the lexicon's word lists (see ``person_request_verbs`` there)."""
+
+    def either(section: str) -> str:
+        return "|".join(r"\s+".join(map(re.escape, w.split())) for w in words(section))
+
+    verbs, fillers, people = either("person_request_verbs"), either("person_fillers"), either("person_words")
+    asked = rf"\b(?:{verbs})\s+(?:(?:{fillers})\s+){{0,4}}(?:{people})s?\b"  # "put me through to a real person"
+    return rf"{asked}|\b(?:{either('person_phrases')})s?\b"  # "I need a real person"
+
+
+_ASKS = re.compile("|".join([*(f"(?:{p})" for p, _ in ASKS_FOR_PERSON), _english_requests()]), re.IGNORECASE)
 _AI = re.compile(r"人工智能")  # 人工 inside "artificial intelligence" is no request for a person
 
 BUTTON_TEXT = "联系人工"

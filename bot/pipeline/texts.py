@@ -26,6 +26,25 @@ EN_LEAD = "Here is what the articles say (quoted in Chinese, sources numbered):"
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
+class HumanContact(str):
+    """The human-contact text (as configured, for Chinese replies) that also carries its English version.
+
+    A plain ``str`` wherever the contact is passed around; English replies use :attr:`english`.
+    """
+
+    english: str
+
+    def __new__(cls, text: str, english: str = "") -> HumanContact:
+        contact = super().__new__(cls, text)
+        contact.english = english or text
+        return contact
+
+
+def english_contact(human_contact: str) -> str:
+    """The contact for an English reply: the English version when there is one, else the text itself."""
+    return human_contact.english if isinstance(human_contact, HumanContact) else human_contact
+
+
 def _examples(lead: str, examples: tuple[str, ...] = EXAMPLES) -> str:
     return lead + "\n" + "\n".join(f"- {q}" for q in examples)
 
@@ -34,7 +53,7 @@ def no_answer(turn: TurnContext, human_contact: str, *, off_topic: bool = False,
     """``no_answer`` in the user's script, saying why, with the human contact."""
     if turn.query.script == "en":
         lead = EN_OFF_TOPIC if off_topic else EN_NOT_COVERED.format(aspect=in_english(aspect)) if aspect else EN_NO_ANSWER
-        text = f"{lead}\n{EN_CONTACT.format(contact=human_contact)}"
+        text = f"{lead}\n{EN_CONTACT.format(contact=english_contact(human_contact))}"
     else:
         lead = OFF_TOPIC if off_topic else NOT_COVERED.format(aspect=aspect) if aspect else NO_ANSWER
         text = to_user_script(f"{lead}\n如需帮助，请联系{human_contact}", turn.query.script)

@@ -51,3 +51,23 @@ def test_process_settings_read_elsewhere_before_come_from_settings(monkeypatch: 
 
 def test_every_setting_is_described() -> None:
     assert all(field.description for field in Settings.model_fields.values())
+
+
+def test_english_replies_have_their_own_contact_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("CREDITBOT_HUMAN_CONTACT", "CREDITBOT_HUMAN_CONTACT_EN"):
+        monkeypatch.delenv(name, raising=False)
+    default = Settings(_env_file=None)
+    assert default.english_contact == default.human_contact_en and "人工" not in default.english_contact
+    # an operator who set only the Chinese contact has their real contact shown in English replies too
+    assert Settings(_env_file=None, human_contact="热线 400-123-4567").english_contact == "热线 400-123-4567"
+    assert Settings(_env_file=None, human_contact="热线 400-123-4567", human_contact_en="").english_contact == "热线 400-123-4567"
+    monkeypatch.setenv("CREDITBOT_HUMAN_CONTACT", "热线 400-123-4567")
+    monkeypatch.setenv("CREDITBOT_HUMAN_CONTACT_EN", "hotline 400-123-4567")
+    assert Settings(_env_file=None).english_contact == "hotline 400-123-4567"
+
+
+def test_production_refuses_the_placeholder_english_contact() -> None:
+    with pytest.raises(ValidationError, match="CREDITBOT_HUMAN_CONTACT_EN"):
+        Settings(_env_file=None, environment="production", human_contact="热线 400-123-4567",
+                 human_contact_en="mail help@example.com")
+    assert Settings(_env_file=None, environment="production", human_contact="热线 400-123-4567").english_contact

@@ -14,7 +14,7 @@ from bot.handoff.hours import OfficeHours
 from bot.handoff.notify import WebhookNotifier
 from bot.messages import Caller, Session
 from bot.pipeline.catalogue import DEFAULT_STEPS
-from bot.pipeline.handoff import ACK, HELD, HandoffStep, asks_for_person
+from bot.pipeline.handoff import ACK, EN_ACK, HELD, HandoffStep, asks_for_person
 from bot.pipeline.turn import TurnContext
 from bot.store import ConversationStore
 
@@ -30,7 +30,17 @@ def test_requests_for_a_person_are_recognised(text: str) -> None:
     assert asks_for_person(text)
 
 
-@pytest.mark.parametrize("text", ["人工智能会影响信用保险吗", "人工成本算不算损失", "human resources department"])
+@pytest.mark.parametrize("text", ["Could you put me through to an actual advisor?", "Connect me with one of your people",
+                                  "transfer me to customer service please", "Can I speak with someone, please?",
+                                  "I'd rather chat with a real human", "Pass me on to a rep", "I need a real person now"])
+def test_english_requests_for_a_person_are_recognised(text: str) -> None:
+    assert asks_for_person(text)
+
+
+@pytest.mark.parametrize("text", ["人工智能会影响信用保险吗", "人工成本算不算损失", "human resources department",
+                                  "Do I need an agent to take out cover?", "Should I speak to my accountant's advisor?",
+                                  "Should we talk to the buyer before the claim?", "I want to know how long cover lasts",
+                                  "Is human error in an invoice covered?"])
 def test_other_mentions_of_people_are_not_requests(text: str) -> None:
     assert not asks_for_person(text)
 
@@ -58,6 +68,13 @@ def test_asking_opens_once_notifies_once_and_keeps_the_bot_quiet_until_closed(de
     assert desk.get("web:abc").last_message == "人工客服在吗"
     assert desk.close("web:abc") and not desk.close("web:abc")
     assert step.handle(_turn("信用证和信用保险有什么区别", session)) is None
+
+
+def test_an_english_request_opens_a_handoff_answered_in_english(desk: HandoffDesk) -> None:
+    step = HandoffStep(desk)
+    reply = step.handle(_turn("Could you put me through to an actual advisor?", Session("web:en", Caller("web", "u"))))
+    assert reply is not None and reply.status == "handoff" and reply.answer == EN_ACK
+    assert desk.is_open("web:en")
 
 
 def test_a_failing_notifier_never_costs_the_reply(desk: HandoffDesk) -> None:

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from knowledge.deadlines import clock_start, deadline, elapsed_step
 from knowledge.facts import Fact, extract_facts
 from knowledge.grounding import ungrounded
+from knowledge.procedures import nth_step, which_first
 from knowledge.questions import understand
-from knowledge.reasoning import clock_start, compare, deadline, elapsed_step, nth_step, reason
+from knowledge.reasoning import define, reason
+from knowledge.thresholds import benchmark, compare, judge_metric
 from knowledge.types import Chunk
 from knowledge.typos import TypoCorrector
 
@@ -88,7 +91,6 @@ def test_homophone_typos_are_corrected_to_corpus_words_only() -> None:
 
 
 def test_a_tool_figure_is_judged_against_the_metric_threshold() -> None:
-    from knowledge.reasoning import judge_metric
 
     high = judge_metric(FACTS, "坏账率", 5.0, "%")
     assert high is not None and high.lead.startswith("5%高于资料中的“坏账率") and high.facts[0].doc_id == "b_2"
@@ -97,7 +99,6 @@ def test_a_tool_figure_is_judged_against_the_metric_threshold() -> None:
 
 
 def test_benchmark_gives_the_articles_line_for_a_named_metric() -> None:
-    from knowledge.reasoning import benchmark
 
     q = "坏账率到多少算危险"
     finding = benchmark(understand(q, TODAY), FACTS, relevance_by_words(q))
@@ -106,7 +107,6 @@ def test_benchmark_gives_the_articles_line_for_a_named_metric() -> None:
 
 
 def test_definition_question_uses_the_articles_definition() -> None:
-    from knowledge.reasoning import define
 
     chunk = Chunk("d_4#s1", "d_4", "术语", "section", "术语", "常用指标包括坏账覆盖率（已赔付金额占损失金额的比例）。", 0, 0)
     facts = extract_facts(chunk)
@@ -124,7 +124,6 @@ def test_several_figures_are_each_judged_on_the_metric_named_before_them() -> No
 
 
 def test_a_tool_figure_with_an_earlier_value_is_judged_on_its_change() -> None:
-    from knowledge.reasoning import judge_metric
 
     finding = judge_metric(FACTS, "DSO", 65.0, "天", earlier=(50.0, "天"))
     assert finding is not None and finding.facts[0].doc_id == "b_2"
@@ -135,7 +134,6 @@ def test_a_tool_figure_with_an_earlier_value_is_judged_on_its_change() -> None:
 
 
 def test_a_tool_figure_judged_only_by_change_quotes_the_change_line() -> None:
-    from knowledge.reasoning import judge_metric
 
     finding = judge_metric(FACTS, "DSO", 48.0, "天")
     assert finding is not None and "本身的正常水平" in finding.lead and "25%" in finding.lead
@@ -144,7 +142,6 @@ def test_a_tool_figure_judged_only_by_change_quotes_the_change_line() -> None:
 
 
 def test_a_metric_the_articles_only_mention_is_quoted() -> None:
-    from knowledge.reasoning import judge_metric
 
     shop = Chunk("e_5#s1", "e_5", "保理", "section", "保理", "保理商通常按应收账款的80%预付货款。", 0, 0)
     finding = judge_metric(extract_facts(shop), "预付", 75.0, "%")
@@ -173,7 +170,6 @@ def test_figures_of_different_metrics_are_each_judged_not_taken_for_a_change() -
 
 
 def test_which_of_two_things_comes_first_follows_the_articles_order() -> None:
-    from knowledge.reasoning import which_first
 
     q = "保理是先签合同还是先让保理商审核资信"
     finding = which_first(understand(q, TODAY), FACTS, relevance_by_words(q))
@@ -183,7 +179,6 @@ def test_which_of_two_things_comes_first_follows_the_articles_order() -> None:
 
 
 def test_a_judged_figure_says_by_how_much_and_which_definition_the_articles_use() -> None:
-    from knowledge.reasoning import judge_metric
 
     text = "衡量回款可看逾期率（超过约定账期45天仍未收回的占比）。若逾期率高于10%，应暂停新增赊销。"
     facts = extract_facts(Chunk("g_7#s1", "g_7", "指标", "section", "指标", text, 0, 0))

@@ -1,0 +1,170 @@
+"""Reasoning about time limits: the date a limit ends, the event its clock starts from, and where the user
+stands in a schedule of day-counted steps.
+
+The clock starts where the article says it does: the date whose words are closest to the limit's start event.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, timedelta
+
+from knowledge.facts import Fact
+from knowledge.findings import MIN_RELEVANCE, Finding, Relevance, best, en_unit, num
+from knowledge.lexicon import event_synonyms, words
+from knowledge.questions import Figure, Question
+
+
+_EN_MONTHS = tuple(calendar.month_name)
+
+
+def _cn_date(d: date) -> str:
+    return f"{d.month}月{d.day}日"
+
+
+def _en_date(d: date) -> str:
+    return f"{_EN_MONTHS[d.month]} {d.day}"
+
+
+def _shift(start: date, fact: Fact, value: float) -> date:
+    sign = -1 if fact.comparator == "-" else 1
+    if fact.unit == "工作日":
+        day, left = start, int(value)
+        while left:
+            day += timedelta(days=sign)
+            if day.weekday() < 5:
+                left -= 1
+        return day
+    if fact.unit in ("月", "个月"):
+        month = start.month - 1 + sign * int(value)
+        year, month = start.year + month // 12, month % 12 + 1
+        return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+    return start + timedelta(days=sign * value)
+
+
+def _start_date(question: Question, fact: Fact) -> date:
+    """The user's date closest in words to the fact's start event (its synonyms count double).
+
+    "6月2日宣告破产，6月9日我们才得知", limit counted from 知悉破产: 6月9日 (得知 = 知悉).
+    """
+    anchor = set(fact.subject)
+    synonyms = [w for key, words in event_synonyms().items() if key in fact.subject for w in words]
+
+    def closeness(item: tuple[date, int]) -> tuple[int, int]:
+        words = question.text[item[1] : item[1] + 18].lower()
+        named = sum(2 * len(w) for w in synonyms if w.lower() in words)
+        return named + len(anchor & set(words)), item[1]
+
+    return max(question.dates, key=closeness)[0]
+
+
+def deadline(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
+    """The date a time limit ends (or starts, for "N days before"), from the user's date."""
+    if not question.dates or "duration" not in question.kinds:
+        return None
+    fact = best(facts, relevance, lambda f: f.kind == "duration" and f.value is not None and bool(f.subject))
+    if fact is None or fact.value is None:
+        return None
+    start = _start_date(question, fact)
+    end = _shift(start, fact, fact.value2 or fact.value)
+    span = f"{num(fact.value)}{'-' + num(fact.value2) if fact.value2 else ''}{fact.unit}"
+    if question.english:
+        span = span[: -len(fact.unit)] + en_unit(fact.unit) if fact.unit else span
+        when = "before" if fact.comparator == "-" else "after"
+        lead = f"{_en_date(end)}: {span} {when} {_en_date(start)} ({fact.subject}){{0}}."
+        return Finding(lead, (fact,), (_en_date(end), _en_date(start)))
+    if fact.comparator == "-":
+        lead = f"应在{_cn_date(end)}{fact.detail}：{fact.subject}（{_cn_date(start)}）前{span}{{0}}。"
+    else:
+        lead = f"最晚{_cn_date(end)}：从{fact.subject}（{_cn_date(start)}）起{span}内{fact.detail}{{0}}。"
+    return Finding(lead, (fact,), (_cn_date(end), _cn_date(start)))
+
+
+_CURRENT_STEP = tuple(w.lower() for w in words("current_step_questions"))  # lexicon.yaml
+_CLOCK_START = tuple(w.lower() for w in words("clock_start_questions"))  # lexicon.yaml
+_DAYS = ("天", "日")
+_NAMES_LIMIT = re.compile(r"期限|时限|时效")  # a question naming a time limit without its figure
+
+
+def _stated(fact: Fact) -> str:
+    """The duration as its sentence writes it ("3日", "15个工作日", "30-60个工作日"), or ""."""
+    assert fact.value is not None
+    span = rf"{num(fact.value)}(?:\s*[-–~至到]\s*{num(fact.value2)})?" if fact.value2 else num(fact.value)
+    found = re.search(rf"{span}\s*(?:个)?{fact.unit}", fact.sentence)
+    return found.group(0) if found else ""
+
+
+def _step_clause(fact: Fact) -> str:
+    """The clause of a schedule that holds one of its steps ("15天后发出正式催收通知并暂停新订单")."""
+    stated = _stated(fact)
+    clause = next((c for c in re.split(r"[，,；;：:。]", fact.sentence) if stated and stated in c), "")
+    return re.sub(r"^(在|并|且|再)", "", clause.strip())
+
+
+def _within(fact: Fact) -> bool:
+    """True for a step done within its days ("逾期3日内…"), which starts on day 0."""
+    stated = _stated(fact)
+    return bool(stated) and bool(re.search(re.escape(stated) + r"\s*(以内|之内|内)", fact.sentence))
+
+
+def elapsed_step(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
+    """Where the user stands in a schedule of day-counted steps, from the days they say have passed
+    ("逾期10天了，到哪一步了" -> past "逾期3日内发函", next "15天后发催收通知"): the current step and the next."""
+    lowered = question.text.lower()
+    days = [f for f in question.figures if f.unit in _DAYS]
+    if question.english or question.dates or len(days) != 1 or not any(w in lowered for w in _CURRENT_STEP):
+        return None
+    schedules: dict[tuple[str, str], list[Fact]] = {}
+    for fact in facts:
+        if fact.kind == "duration" and fact.comparator == "+" and fact.unit in _DAYS and fact.value and fact.detail:
+            schedules.setdefault((fact.chunk_id, fact.sentence), []).append(fact)
+    scored = [(max(relevance(f) for f in steps), steps) for steps in schedules.values() if len(steps) >= 2]
+    scored = [s for s in scored if s[0] >= MIN_RELEVANCE and all(_step_clause(f) for f in s[1])]
+    if not scored:
+        return None
+    steps = sorted(max(scored, key=lambda s: s[0])[1], key=lambda f: (0 if _within(f) else f.value or 0, f.value or 0))
+    if not _counts_since(question, days[0], {f.subject for f in steps}):
+        return None  # "账期60天", "到期前5天": days, but not days since the schedule's event
+    elapsed = days[0].value
+    started = [f for f in steps if (0 if _within(f) else f.value or 0) <= elapsed]
+    coming = [f for f in steps if f not in started]
+    event = steps[0].subject if steps[0].subject and steps[0].subject in question.text else ""  # "逾期第10天"
+    now = f"{event}第{num(elapsed)}天"
+    if not started:
+        lead = f"{now}，还没到第一步“{_step_clause(coming[0])}”{{0}}。"
+    else:
+        current = started[-1]
+        passed = _within(current) and current.value is not None and elapsed > current.value
+        where = f"已过“{_step_clause(current)}”这一步" if passed else f"眼下这一步是“{_step_clause(current)}”"
+        then = f"，下一步是“{_step_clause(coming[0])}”" if coming else ("，后面没有更晚的步骤" if passed else "")
+        lead = f"{now}，{where}{then}{{0}}。"
+    return Finding(lead, (steps[0],), (now,), whole=True)
+
+
+def _counts_since(question: Question, figure: Figure, events: set[str]) -> bool:
+    """True when the user's days count from one of the schedule's start events, named just before them
+    ("逾期10天", "拖欠了12天"; not "到期前5天")."""
+    names = {w for e in events if e for key, words in event_synonyms().items() if key in e for w in words} | events
+    before = question.text[max(0, figure.at - 8) : figure.at]
+    named = [before.rfind(w) for w in names if w and w in before]
+    return bool(named) and "前" not in before[max(named) :]
+
+
+def clock_start(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
+    """For "这30天从哪天开始算": the event the time limit is counted from, as the article says it."""
+    lowered = question.text.lower()
+    if question.english or question.dates or not any(w in lowered for w in _CLOCK_START):
+        return None
+    given = {f.value for f in question.figures}
+    if not given and not _NAMES_LIMIT.search(question.text):
+        return None  # "DSO从什么时候开始算" asks of no time limit
+
+    def accept(fact: Fact) -> bool:
+        named = not given or fact.value in given or fact.value2 in given  # the limit the user names
+        return fact.kind == "duration" and fact.comparator == "+" and bool(fact.subject) and named and bool(_stated(fact))
+
+    fact = best(facts, relevance, accept)
+    if fact is None:
+        return None
+    return Finding(f"{_stated(fact)}从{fact.subject}起算{{0}}。", (fact,))

@@ -28,6 +28,7 @@ from knowledge.constants import (
     SEMANTIC_SPAN,
     SEMANTIC_WEIGHT,
 )
+from knowledge.normalize import in_article_words
 from knowledge.sentences import Sentence, TermWeights, is_marketing, is_noise, split_sentences, terms
 from knowledge.types import Chunk, Hit
 
@@ -130,8 +131,9 @@ class SentenceScorer:
         """False when every specific term of the query (beyond 信用/保险/安联…) is unknown to the corpus.
 
         "信用保险的保费怎么算": only the generic words are in the articles; the subject (保费) never is.
+        A colloquial word of the lexicon counts as the article words it stands for.
         """
-        specific = [t for t in terms(query) if t not in GENERIC]
+        specific = [t for t in terms(in_article_words(query)) if t not in GENERIC]
         return not specific or any(t in self.weights.df for t in specific)
 
     @property

@@ -102,6 +102,13 @@ def test_question_whose_subject_the_articles_never_name() -> None:
     assert composer.names_known_subject("信用保险理赔要多久")
 
 
+def test_a_short_form_of_the_product_is_no_unknown_subject() -> None:
+    # "信用险" leaves the pair "用险", which no article writes; the short form stands for 信用保险
+    composer = Composer(CHUNKS)
+    assert composer.names_known_subject("信用险在什么时候不赔")
+    assert not composer.names_known_subject("信用险的保费怎么算")
+
+
 TERMS_A = Chunk(
     "003_t#sec2", "003_t", "先买后付", "section", "优化账款管理的操作实践",
     "建议企业在账期到期前7天发送友好提醒,逾期15天即启动法律程序。对优质客户可提供较长账期。", 0, 0,

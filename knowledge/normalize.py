@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Literal
 
 from knowledge.lexicon import english_glossary, search_synonyms, synonyms
+from knowledge.terms import without_a_not_a
 
 logger = logging.getLogger(__name__)
 
@@ -119,6 +120,7 @@ def in_article_words(text: str) -> str:
     "信用险" becomes "信用保险": no fragment of a colloquial form ("用险") is left to look like a
     subject the articles never name.
     """
+    text = without_a_not_a(text)  # "赔不赔" asks whether it pays: no "不赔" in it
     for word, article in _article_words():
         text = text.replace(word, f" {article} ")
     return text

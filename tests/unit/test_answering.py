@@ -321,3 +321,19 @@ def test_a_deadline_to_file_and_a_time_to_pay_are_no_conflict() -> None:
     composer = Composer([file_by, pay_in, RISKS])
     result = composer.compose("买方违约后多少天内要报案", hits(file_by, pay_in))
     assert result is not None and "20天" in result.text and "说法不一" not in result.text
+
+
+FINANCING = Chunk(
+    "006_f#sec1", "006_f", "融资与保障", "section", "银行与保险",
+    "银行主要为企业提供资金融通,并不承担买方违约的风险;信用保险承保买方破产和长期拖欠。制造业企业的账期普遍较长。",
+    0, 0,
+)
+
+
+def test_a_comparison_side_named_by_a_part_of_an_article_word_is_known() -> None:
+    composer = Composer([FINANCING, RISKS])
+    # "信用险" stands for 信用保险, "银行融资款" begins with 银行, "制造" is inside 制造业
+    assert composer.compose("信用险跟银行融资款有啥不同", hits(FINANCING, RISKS)) is not None
+    assert composer.compose("做制造的和别的行业账期有什么差别", hits(FINANCING, RISKS)) is not None
+    # a thing the articles never name stays unknown, even where its characters meet by chance ("确保理赔")
+    assert composer.compose("保理和信用保险有什么区别", hits(FINANCING, RISKS)) is None

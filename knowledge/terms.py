@@ -84,8 +84,8 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text).replace("帐", "账")
 
 
-# "赔不赔 / 保不保 / 能不能": one question, whether A; its 不 negates nothing.
-_A_NOT_A = re.compile(r"([\u4e00-\u9fff])不\1")
+# "赔不赔 / 保不保 / 能不能 / 有没有": one question, whether A; its 不 or 没 negates nothing.
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 
 
 def without_a_not_a(text: str) -> str:

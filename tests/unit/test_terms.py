@@ -27,3 +27,7 @@ def test_an_a_not_a_question_says_no_negation() -> None:
     assert query_terms("台风把仓库淹了保险赔不赔")[1] == []
     assert "除外责任" in query_terms("台风把仓库淹了保险不赔吧")[1]
     assert without_a_not_a("这个保不保，能不能赔") == "这个保，能赔"
+
+
+def test_a_with_mei_question_asks_whether_a_too() -> None:
+    assert without_a_not_a("账单寄没寄到") == "账单寄到"

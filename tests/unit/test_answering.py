@@ -337,3 +337,20 @@ def test_a_comparison_side_named_by_a_part_of_an_article_word_is_known() -> None
     assert composer.compose("做制造的和别的行业账期有什么差别", hits(FINANCING, RISKS)) is not None
     # a thing the articles never name stays unknown, even where its characters meet by chance ("确保理赔")
     assert composer.compose("保理和信用保险有什么区别", hits(FINANCING, RISKS)) is None
+
+
+TWO_RISKS = Chunk(
+    "007_s#faq1", "007_s", "保障范围", "faq", "保险保哪些风险?",
+    "信用保险承保两类风险:买方破产造成的损失,以及买方超过账期90天以上的长期拖欠。", 0, 0,
+)
+
+
+def test_a_scope_question_names_the_covered_event_the_user_has_not_denied() -> None:
+    from knowledge.normalize import normalize_query
+
+    composer = Composer([TWO_RISKS, LOSSES])
+    # "这算保险范围吗" asks whether it is covered; "没倒闭" denies 破产, the word the search adds for 倒闭
+    late = composer.compose(normalize_query("经销商没倒闭 只是一直拖着不付 这算保险范围吗").text, hits(TWO_RISKS, LOSSES))
+    assert late is not None and late.text.startswith("能赔：买方超过账期90天以上的长期拖欠属于承保范围")
+    gone = composer.compose(normalize_query("买家倒闭了 这在保险范围内吗").text, hits(TWO_RISKS, LOSSES))
+    assert gone is not None and gone.text.startswith("能赔：买方破产造成的损失属于承保范围")

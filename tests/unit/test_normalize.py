@@ -66,11 +66,11 @@ def test_colloquial_words_are_put_in_article_words() -> None:
 
 
 def test_english_questions_about_the_policy_meet_article_words() -> None:
-    assert glossary_terms("Will a trade credit policy pay out if the importer stops paying?")[:2] == ["贸易信用保险", "赔付"]
-    assert glossary_terms("Which indicators matter for an exporter?") == ["指标", "出口企业"]
-    assert glossary_terms("How strict should our credit policy be?") == ["信用政策"]
+    assert glossary_terms("Our trade credit policy: can it pay out to us?")[:2] == ["贸易信用保险", "赔付"]
+    assert glossary_terms("Two indicators an exporter watches") == ["指标", "出口企业"]
+    assert glossary_terms("How strict is your credit policy?") == ["信用政策"]
 
 
 def test_colloquial_loss_and_cash_words_meet_article_words() -> None:
-    assert "理赔" in normalize_query("仓库着火出险了 保险公司一般怎么处理").text
+    assert "理赔" in normalize_query("仓库着火出险了 接下来找谁").text
     assert "现金流断裂" in normalize_query("账上的钱快周转不过来了怎么办").text

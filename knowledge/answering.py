@@ -54,6 +54,7 @@ from knowledge.formatting import (
     strip_end,
 )
 from knowledge.grounding import numbers, ungrounded
+from knowledge.normalize import in_article_words
 from knowledge.numerals import arabic_figures
 from knowledge.questions import Question, asks_action, asks_comparison, asks_list, content_terms, understand
 from knowledge.reasoning import Finding, reason
@@ -200,10 +201,18 @@ class Composer(SentenceScorer):
         if match is None:
             return False
         for side in (match.group("a"), match.group("b")):
-            words = [w for w in segment(side) if len(w) >= 2 and w not in STOPWORDS]
-            if words and not any(w in self.vocabulary for w in words):
+            words = [w for w in segment(in_article_words(side)) if len(w) >= 2 and w not in STOPWORDS]
+            if words and not any(self._names_known_thing(w) for w in words):
                 return True
         return False
+
+    def _names_known_thing(self, word: str) -> bool:
+        """True when the articles know ``word``: as a word, inside a longer word of theirs ("制造" in "制造业"),
+        or as the head or tail of a compound ("银行贷款" begins with their "银行")."""
+        if word in self.vocabulary or any(word in known for known in self.vocabulary if len(known) > len(word)):
+            return True
+        ends = [word[:i] for i in range(2, len(word))] + [word[i:] for i in range(1, len(word) - 1)]
+        return any(end in self.vocabulary for end in ends)
 
     def _states(self, sentence: str, states: Callable[[str], bool], words: list[str], floor: float) -> bool:
         parts = _CLAUSE_SPLIT.split(sentence)  # clause, separator, clause, separator, ...

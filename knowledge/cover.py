@@ -13,6 +13,7 @@ import re
 import numpy as np
 
 from knowledge.conflicts import CoverageDisagreement, coverage_disagreements, excluded_items, figures
+from knowledge.normalize import in_article_words
 from knowledge.questions import understand
 from knowledge.scoring import GENERIC, Candidate, SentenceScorer, asks_coverage
 from knowledge.sentences import TermWeights, terms
@@ -91,7 +92,8 @@ def yes_verdict(query: str, candidates: list[Candidate], scorer: SentenceScorer)
     if not named or excluded & set(named):
         return None  # a named thing the articles exclude anywhere: no plain "yes"
     mine = {_UNIT_CLASS.get(f.unit, "") for f in question.figures}
-    denied = {t for m in _DENIED.finditer(query) for t in terms(m.group(1))}  # "没清盘": not the asked event
+    # "没清盘": not the asked event, nor the article word the search added for it ("没倒闭" denies 破产)
+    denied = {t for m in _DENIED.finditer(query) for t in terms(f"{m.group(1)} {in_article_words(m.group(1))}")}
     for cand in candidates[:_NEAR]:
         cover = _COVER_WORD.search(cand.sentence.text)
         if cover is None or _EXCLUDES.search(cand.sentence.text[: cover.start()]):

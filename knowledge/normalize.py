@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from knowledge.lexicon import english_glossary, synonyms
+from knowledge.lexicon import english_glossary, search_synonyms, synonyms
+from knowledge.terms import without_a_not_a
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +103,27 @@ def expand_synonyms(text: str) -> str:
     # "投保之前" is written "投保前" in the articles (and "承保前"): add the short form
     extra += [m.group(1) + "前" for m in _BEFORE.finditer(text)]
     return f"{text} {' '.join(extra)}" if extra else text
+
+
+@lru_cache(maxsize=1)
+def _article_words() -> tuple[tuple[str, str], ...]:
+    """Colloquial word -> its article words (both synonym sections of the lexicon), longest word first."""
+    pairs = dict(synonyms())
+    for word, article in search_synonyms().items():
+        pairs[word] = " ".join(filter(None, [pairs.get(word, ""), *article]))
+    return tuple(sorted(pairs.items(), key=lambda kv: -len(kv[0])))
+
+
+def in_article_words(text: str) -> str:
+    """``text`` with each colloquial word the lexicon knows replaced by the article words for it.
+
+    "信用险" becomes "信用保险": no fragment of a colloquial form ("用险") is left to look like a
+    subject the articles never name.
+    """
+    text = without_a_not_a(text)  # "赔不赔" asks whether it pays: no "不赔" in it
+    for word, article in _article_words():
+        text = text.replace(word, f" {article} ")
+    return text
 
 
 def normalize_query(text: str) -> NormalizedQuery:

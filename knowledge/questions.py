@@ -13,7 +13,7 @@ from datetime import date
 from knowledge.lexicon import asked_kinds, synonyms, words
 from knowledge.numerals import arabic_figures, chinese_to_int
 from knowledge.sentences import terms
-from knowledge.terms import STOPWORDS, segment
+from knowledge.terms import STOPWORDS, segment, without_a_not_a
 
 # Terms that name the field itself, not what a question is about (lexicon.yaml ``generic_terms``).
 GENERIC_TERMS = frozenset(words("generic_terms"))
@@ -134,7 +134,7 @@ def content_terms(question: str) -> list[str]:
     asking = {w.lower() for words in asked_kinds().values() for w in words}
     # what the search adds for an asking word ("几天" -> "时间 天") asks too; it names no subject
     asking |= {w.lower() for key, added in synonyms().items() if key.lower() in asking for w in added.split()}
-    words = [w for w in segment(question)
+    words = [w for w in segment(without_a_not_a(question))  # "能不能" asks, it names nothing
              if len(w) >= 2 and w not in STOPWORDS and w.lower() not in asking and not re.search(r"\d", w)]
     return [t for t in terms(" ".join(words)) if t not in GENERIC_TERMS]
 

@@ -28,6 +28,7 @@ from knowledge.constants import (
     SEMANTIC_SPAN,
     SEMANTIC_WEIGHT,
 )
+from knowledge.normalize import in_article_words
 from knowledge.sentences import Sentence, TermWeights, is_marketing, is_noise, split_sentences, terms
 from knowledge.types import Chunk, Hit
 
@@ -60,7 +61,7 @@ UNIT_WORDS = {
 # A question asking for an example may be answered with a case study ("某出口企业…"); others are not.
 _ASKS_EXAMPLE = re.compile(r"例子|案例|举例|举个|比如|实例|有没有(企业|公司|客户)|谁用过|效果")
 # "能赔吗 / 保不保": the answer should state what is (not) covered, so coverage statements come first.
-_ASKS_COVERAGE = re.compile(r"赔吗|赔不赔(?!得)|能赔|会赔|可以赔|都赔|全赔|照赔|保吗|保不保|都保|管不管|管吗|能保|承保吗|覆盖吗|在保障|包括吗|算不算")
+_ASKS_COVERAGE = re.compile(r"(保险|保障|承保)范围(吗|么|内吗|之内吗)|赔吗|赔不赔(?!得)|能赔|会赔|可以赔|都赔|全赔|照赔|保吗|保不保|都保|管不管|管吗|能保|承保吗|覆盖吗|在保障|包括吗|算不算")
 # "账期怎么定": the answer should say how it is set, so statements of a policy or rule come first.
 _ASKS_HOW_TO_SET = re.compile(r"怎么定|如何定|怎么设|如何设|怎么制定|如何制定|怎么确定|如何确定|定多少|设多少|多长合适")
 _SETTING_STATEMENT = re.compile(r"制定|设定|设置|政策|分级|差异化|根据")
@@ -130,8 +131,9 @@ class SentenceScorer:
         """False when every specific term of the query (beyond 信用/保险/安联…) is unknown to the corpus.
 
         "信用保险的保费怎么算": only the generic words are in the articles; the subject (保费) never is.
+        A colloquial word of the lexicon counts as the article words it stands for.
         """
-        specific = [t for t in terms(query) if t not in GENERIC]
+        specific = [t for t in terms(in_article_words(query)) if t not in GENERIC]
         return not specific or any(t in self.weights.df for t in specific)
 
     @property

@@ -84,12 +84,26 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text).replace("帐", "账")
 
 
+# "赔不赔 / 保不保 / 能不能 / 有没有": one question, whether A; its 不 or 没 negates nothing.
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
+
+
+def without_a_not_a(text: str) -> str:
+    """``text`` with each A-not-A question reduced to its A ("信用险赔不赔" -> "信用险赔"), so that "不赔"
+    is found only where the user says it will not pay."""
+    return _A_NOT_A.sub(r"\1", text)
+
+
 def query_terms(text: str) -> tuple[list[str], list[str]]:
-    """:func:`tokenize` and, separately, the article words for its colloquial words (``不赔`` -> ``除外责任``)."""
+    """:func:`tokenize` and, separately, the article words for its colloquial words (``不赔`` -> ``除外责任``).
+
+    The colloquial words are looked for in the question without its A-not-A pairs ("赔不赔" says no "不赔")."""
     terms = tokenize(text)
-    synonyms = [syn for term in terms for syn in QUERY_SYNONYMS.get(term, ())]
+    asked = without_a_not_a(text)
+    asked_terms = terms if asked == text else tokenize(asked)
+    synonyms = [syn for term in asked_terms for syn in QUERY_SYNONYMS.get(term, ())]
     for word, replacements in QUERY_SYNONYMS.items():
-        if len(word) > 1 and word in text and word not in terms:
+        if len(word) > 1 and word in asked and word not in asked_terms:
             synonyms.extend(replacements)
     extra = tokenize(" ".join(synonyms)) if synonyms else []
     return terms, [t for t in dict.fromkeys(extra) if t not in terms]

@@ -102,6 +102,13 @@ def test_question_whose_subject_the_articles_never_name() -> None:
     assert composer.names_known_subject("信用保险理赔要多久")
 
 
+def test_a_short_form_of_the_product_is_no_unknown_subject() -> None:
+    # "信用险" leaves the pair "用险", which no article writes; the short form stands for 信用保险
+    composer = Composer(CHUNKS)
+    assert composer.names_known_subject("信用险在什么时候不赔")
+    assert not composer.names_known_subject("信用险的保费怎么算")
+
+
 TERMS_A = Chunk(
     "003_t#sec2", "003_t", "先买后付", "section", "优化账款管理的操作实践",
     "建议企业在账期到期前7天发送友好提醒,逾期15天即启动法律程序。对优质客户可提供较长账期。", 0, 0,
@@ -314,3 +321,36 @@ def test_a_deadline_to_file_and_a_time_to_pay_are_no_conflict() -> None:
     composer = Composer([file_by, pay_in, RISKS])
     result = composer.compose("买方违约后多少天内要报案", hits(file_by, pay_in))
     assert result is not None and "20天" in result.text and "说法不一" not in result.text
+
+
+FINANCING = Chunk(
+    "006_f#sec1", "006_f", "融资与保障", "section", "银行与保险",
+    "银行主要为企业提供资金融通,并不承担买方违约的风险;信用保险承保买方破产和长期拖欠。制造业企业的账期普遍较长。",
+    0, 0,
+)
+
+
+def test_a_comparison_side_named_by_a_part_of_an_article_word_is_known() -> None:
+    composer = Composer([FINANCING, RISKS])
+    # "信用险" stands for 信用保险, "银行融资款" begins with 银行, "制造" is inside 制造业
+    assert composer.compose("信用险跟银行融资款有啥不同", hits(FINANCING, RISKS)) is not None
+    assert composer.compose("做制造的和别的行业账期有什么差别", hits(FINANCING, RISKS)) is not None
+    # a thing the articles never name stays unknown, even where its characters meet by chance ("确保理赔")
+    assert composer.compose("保理跟信用险有啥差别", hits(FINANCING, RISKS)) is None
+
+
+TWO_RISKS = Chunk(
+    "007_s#faq1", "007_s", "保障范围", "faq", "保险保哪些风险?",
+    "信用保险承保两类风险:买方破产造成的损失,以及买方超过账期90天以上的长期拖欠。", 0, 0,
+)
+
+
+def test_a_scope_question_names_the_covered_event_the_user_has_not_denied() -> None:
+    from knowledge.normalize import normalize_query
+
+    composer = Composer([TWO_RISKS, LOSSES])
+    # "这算保险范围吗" asks whether it is covered; "没倒闭" denies 破产, the word the search adds for 倒闭
+    late = composer.compose(normalize_query("经销商没倒闭 只是一直拖着不付 这算保险范围吗").text, hits(TWO_RISKS, LOSSES))
+    assert late is not None and late.text.startswith("能赔：买方超过账期90天以上的长期拖欠属于承保范围")
+    gone = composer.compose(normalize_query("买家倒闭了 这在保险范围内吗").text, hits(TWO_RISKS, LOSSES))
+    assert gone is not None and gone.text.startswith("能赔：买方破产造成的损失属于承保范围")

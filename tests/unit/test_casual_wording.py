@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from knowledge.lexicon import english_glossary, search_synonyms, words
 from knowledge.normalize import glossary_terms
-from knowledge.questions import clauses, core_questions
+from knowledge.questions import clauses, content_terms, core_questions
 from knowledge.typos import TypoCorrector
 
 STORY = "我们是开连锁面包店的 供货的面粉厂换了老板 最近发票一直对不上 这种情况保险管不管"
@@ -64,3 +64,10 @@ def test_lexicon_lists_load_from_the_data_file() -> None:
     assert all(isinstance(v, tuple) and v for v in search_synonyms().values())
     assert "怎么" in words("question_words")
     assert words("no such section") == ()
+
+
+def test_an_a_not_a_pair_is_no_subject_word() -> None:
+    # "能不能 / 有没有" ask; their pairs "不能", "没有" say nothing about what the question is about
+    words = content_terms("银行能不能先垫付 有没有额度限制")
+    assert not {"能不", "不能", "没有", "有没"} & set(words)
+    assert {"垫付", "额度"} <= set(words)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from knowledge.normalize import detect_script, glossary_terms, normalize_query, to_simplified, to_user_script
+from knowledge.normalize import detect_script, glossary_terms, in_article_words, normalize_query, to_simplified, to_user_script
 
 
 def test_traditional_question_is_converted_to_simplified() -> None:
@@ -53,3 +53,24 @@ def test_english_premium_question_reaches_the_uncovered_aspect_check() -> None:
 
     nq = normalize_query("How much is the premium for trade credit insurance?")
     assert "保费" in nq.text and uncovered_aspect(nq.text, "贸易信用保险承保买方破产。") is not None
+
+
+def test_plain_non_payment_is_not_read_as_a_refusal_over_a_dispute() -> None:
+    # 拒付 names an excluded refusal; a buyer who simply has not paid is late (拖欠), a covered risk
+    text = normalize_query("我们的经销商三个月了还是不付尾款").text
+    assert "拖欠" in text and "拒付" not in text
+
+
+def test_colloquial_words_are_put_in_article_words() -> None:
+    assert in_article_words("信用险的免赔额怎么约定").split() == ["信用保险", "的免赔额怎么约定"]
+
+
+def test_english_questions_about_the_policy_meet_article_words() -> None:
+    assert glossary_terms("Our trade credit policy: can it pay out to us?")[:2] == ["贸易信用保险", "赔付"]
+    assert glossary_terms("Two indicators an exporter watches") == ["指标", "出口企业"]
+    assert glossary_terms("How strict is your credit policy?") == ["信用政策"]
+
+
+def test_colloquial_loss_and_cash_words_meet_article_words() -> None:
+    assert "理赔" in normalize_query("仓库着火出险了 接下来找谁").text
+    assert "现金流断裂" in normalize_query("账上的钱快周转不过来了怎么办").text

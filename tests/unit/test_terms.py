@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from knowledge.terms import to_simplified, tokenize
+from knowledge.terms import query_terms, to_simplified, tokenize, without_a_not_a
 
 
 def test_tokenize_keeps_domain_words_whole() -> None:
@@ -20,3 +20,14 @@ def test_tokenize_drops_stopwords_and_punctuation() -> None:
 def test_to_simplified_folds_traditional_and_account_variant() -> None:
     assert to_simplified("壞帳保護跟傳統催收有什麼不一樣？") == "坏账保护跟传统催收有什么不一样？"
     assert to_simplified("DSO formula") == "DSO formula"
+
+
+def test_an_a_not_a_question_says_no_negation() -> None:
+    # "赔不赔" asks whether the policy pays; only a plain "不赔" brings in exclusion wording
+    assert query_terms("台风把仓库淹了保险赔不赔")[1] == []
+    assert "除外责任" in query_terms("台风把仓库淹了保险不赔吧")[1]
+    assert without_a_not_a("这个保不保，能不能赔") == "这个保，能赔"
+
+
+def test_a_with_mei_question_asks_whether_a_too() -> None:
+    assert without_a_not_a("账单寄没寄到") == "账单寄到"

@@ -28,6 +28,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     create_engine,
     delete,
     event,
@@ -91,6 +92,21 @@ session_messages = Table(
 )
 MESSAGE_PAGE = 200
 
+# The statements of every reply, built once: SQLAlchemy then finds their compiled form by the object
+# (building one per call cost more CPU than running it); the values go in as parameters.
+_SESSION_ROW = select(sessions.c.data, sessions.c.updated_at).where(sessions.c.id == bindparam("session_id"))
+_LOG_INSERT = conversation_log.insert()
+_MESSAGE_INSERT = session_messages.insert()
+
+
+def _upsert(insert: Any) -> Any:
+    """``INSERT ... ON CONFLICT DO UPDATE`` of a session row, for one dialect's ``insert``."""
+    statement = insert(sessions)
+    return statement.on_conflict_do_update(
+        index_elements=[sessions.c.id],
+        set_={"data": statement.excluded.data, "updated_at": statement.excluded.updated_at},
+    )
+
 
 class ForeignSession(PermissionError):
     """The session id belongs to another channel."""
@@ -144,6 +160,7 @@ class ConversationStore:
             event.listen(self.engine, "connect", _sqlite_wal)
         self.max_turns = max_turns
         self.idle = idle
+        self._session_upsert = _upsert(pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert)
         for attempt in range(5):
             try:
                 metadata.create_all(self.engine)
@@ -161,9 +178,8 @@ class ConversationStore:
         Raises:
             ForeignSession: the live session was started on another channel.
         """
-        with self.engine.connect() as conn:
-            row = conn.execute(select(sessions).where(sessions.c.id == session_id)).first()
-        if row is None or _now() - aware(row.updated_at) > self.idle:
+        row = self._live_row(session_id)
+        if row is None:
             return Session(id=session_id, caller=caller)
         data = row.data
         if data.get("owner", owner_of(caller)) != owner_of(caller):
@@ -182,35 +198,38 @@ class ConversationStore:
         collide on the primary key.
         """
         with self.engine.begin() as conn:
-            conn.execute(self._session_upsert(session))
+            conn.execute(self._session_upsert, self._session_values(session))
 
-    def _session_upsert(self, session: Session) -> Any:
+    def _session_values(self, session: Session) -> dict[str, Any]:
         data = {
             "turns": [asdict(t) for t in session.turns[-self.max_turns :]],
             "state": session.state,
             "owner": owner_of(session.caller),
         }
         data = json.loads(storable(json.dumps(data, ensure_ascii=False)))
-        insert = pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
-        statement = insert(sessions).values(id=session.id, data=data, updated_at=_now())
-        return statement.on_conflict_do_update(
-            index_elements=[sessions.c.id],
-            set_={"data": statement.excluded.data, "updated_at": statement.excluded.updated_at},
-        )
+        return {"id": session.id, "data": data, "updated_at": _now()}
+
+    def _live_row(self, session_id: str) -> Any:
+        """The session's ``data`` and ``updated_at``; None when it is unknown or idle too long."""
+        with self.engine.connect() as conn:
+            row = conn.execute(_SESSION_ROW, {"session_id": session_id}).first()
+        return None if row is None or _now() - aware(row.updated_at) > self.idle else row
 
     def record_exchange(self, session: Session, question: str, reply: Reply, latency_ms: float) -> None:
         """Save the session and log the exchange in one transaction (one commit per reply, not two)."""
         with self.engine.begin() as conn:
-            conn.execute(self._session_upsert(session))
+            conn.execute(self._session_upsert, self._session_values(session))
             self._write_log(conn, question, reply, session.caller, latency_ms)
 
     def session_owner(self, session_id: str) -> str | None:
         """The owner key of a live session (see :func:`owner_of`); None when unknown, expired or unowned."""
-        with self.engine.connect() as conn:
-            row = conn.execute(select(sessions.c.data, sessions.c.updated_at).where(sessions.c.id == session_id)).first()
-        if row is None or _now() - aware(row.updated_at) > self.idle:
-            return None
-        return row.data.get("owner")
+        row = self._live_row(session_id)
+        return None if row is None else row.data.get("owner")
+
+    def live_session_owner(self, session_id: str) -> tuple[bool, str | None]:
+        """Whether the session is live, and its owner (one query for both of the web API's checks)."""
+        row = self._live_row(session_id)
+        return (False, None) if row is None else (True, row.data.get("owner"))
 
     def reset_session(self, session_id: str) -> None:
         """Forget a session's turns and pending state."""
@@ -257,21 +276,21 @@ class ConversationStore:
     def _write_log(conn: Any, question: str, reply: Reply, caller: Caller, latency_ms: float) -> None:
         """The exchange in the conversation log, and as two messages of the conversation (the inbox and the
         session messages endpoint show those)."""
-        conn.execute(conversation_log.insert().values(
-            reply_id=reply.reply_id,
-            session_id=reply.session_id,
-            channel=caller.channel,
-            user_hash=caller.user_hash,
-            question=storable(question),
-            answer=storable(reply.answer),
-            status=reply.status,
-            sources=[s.doc_id for s in reply.sources],
-            tools=[t.name for t in reply.tool_calls],
-            latency_ms=latency_ms,
-            created_at=_now(),
-        ))
+        conn.execute(_LOG_INSERT, {
+            "reply_id": reply.reply_id,
+            "session_id": reply.session_id,
+            "channel": caller.channel,
+            "user_hash": caller.user_hash,
+            "question": storable(question),
+            "answer": storable(reply.answer),
+            "status": reply.status,
+            "sources": [s.doc_id for s in reply.sources],
+            "tools": [t.name for t in reply.tool_calls],
+            "latency_ms": latency_ms,
+            "created_at": _now(),
+        })
         if reply.session_id:
-            conn.execute(session_messages.insert(), [
+            conn.execute(_MESSAGE_INSERT, [
                 {"session_id": reply.session_id, "role": "user", "text": storable(question), "at": _now()},
                 {"session_id": reply.session_id, "role": "bot", "text": storable(reply.answer), "at": _now()},
             ])

@@ -174,14 +174,13 @@ def _parse_chat(state: WebState, data: dict[str, Any]) -> tuple[str, str | None]
     return text, session_id
 
 
-async def _check_owner(chat: ChatService, session_id: str, caller: Caller) -> None:
-    owner = await run_in_threadpool(chat.store.session_owner, session_id)
+def _check_owner(owner: str | None, caller: Caller) -> None:
     if owner is not None and owner != owner_of(caller):
         raise Refused(403, "this session belongs to another channel", reason="foreign_session")
 
 
-async def _check_session_cap(state: WebState, chat: ChatService, session_id: str | None) -> None:
-    if session_id and await run_in_threadpool(chat.store.session_is_live, session_id):
+async def _check_session_cap(state: WebState, session_live: bool) -> None:
+    if session_live:
         return
     live = await run_in_threadpool(state.live_sessions)
     if live >= state.settings.max_live_sessions:
@@ -199,10 +198,12 @@ async def chat_endpoint(request: Request) -> Response:
         text, session_id = _parse_chat(state, data)
         assert state.chat is not None
         chat = state.chat
-        await _check_session_cap(state, chat, session_id)
+        # One store query for both checks; a new visitor's session id is minted here, so it has no row yet.
+        live, owner = await run_in_threadpool(chat.store.live_session_owner, session_id) if session_id else (False, None)
+        await _check_session_cap(state, live)
         session_id = session_id or WEB_PREFIX + uuid.uuid4().hex
         caller = caller_for_web(state.settings, session_id, key, internal=state.site_keys.is_internal(key))
-        await _check_owner(chat, session_id, caller)
+        _check_owner(owner, caller)
     except Refused as e:
         state.metrics.refused.labels(e.reason).inc()
         return e.response()

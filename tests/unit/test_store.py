@@ -60,3 +60,22 @@ def test_a_conversation_still_with_a_person_keeps_its_messages_however_long_the_
     assert store.purge_expired(keep=["with-advisor"]) == 2
     assert len(store.messages_after("with-advisor")) == 2
     assert store.messages_after("forgotten") == []
+
+
+def test_a_session_is_live_with_its_owner_until_it_expires(tmp_path: Path) -> None:
+    store = ConversationStore(f"sqlite:///{tmp_path / 'c.sqlite3'}", idle=timedelta(hours=2))
+    talk(store, "web:a")
+    assert store.live_session_owner("web:a") == (True, "web")
+    assert store.live_session_owner("web:never-seen") == (False, None)
+    age(store, "web:a", messages=False, session=True)
+    assert store.live_session_owner("web:a") == (False, None)
+    assert store.load_session("web:a", Caller("web", "visitor")).turns == []
+
+
+def test_a_reply_is_stored_as_session_log_and_messages(tmp_path: Path) -> None:
+    store = ConversationStore(f"sqlite:///{tmp_path / 'c.sqlite3'}")
+    talk(store, "web:b")
+    talk(store, "web:b")
+    assert [m["role"] for m in store.messages_after("web:b")] == ["user", "bot", "user", "bot"]
+    assert [r["question"] for r in store.recent_log()] == ["出口到越南要注意什么"] * 2
+    assert store.session_owner("web:b") == "web"

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from tools.intents.request import CJK, KNOWLEDGE_MARKERS, ToolRequest
-from tools.names import PLAUSIBLE, SURE, Hit
+from tools.names import PLAUSIBLE, SURE, Hit, may_be_a_name
 from tools.numbers import parse_period_days
 
 BUYER_ID = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2}\d{4})(?![A-Za-z0-9])")
@@ -32,7 +32,9 @@ NAME_ENDING = re.compile(
     r"(?:有限公司|有限责任公司|股份公司|公司|集团|厂|商行|\bco\.?,?\s*ltd\.?|\bltd\.?|\bllc|\bgmbh|\binc\.?|\bcorp\.?)$",
     re.IGNORECASE,
 )
-NOT_A_NAME = re.compile(r"^(?:你们|我们|贵|本|我司|咱们)|[吗呢么哪能]|什么|可以|怎", re.IGNORECASE)
+NOT_A_NAME = re.compile(r"^(?:你们|我们|贵|本|我司|咱们)|[吗呢么哪能]|什么|可以|怎|多少|几家", re.IGNORECASE)
+# A question word left over once the question's other words are gone: a sentence, not a name.
+QUESTION_WORD = re.compile(r"[吗呢哪]|什么|怎|几[个家种档类]")
 QUOTED_NAME = re.compile(r"[“\"「『《]([^”\"」』》]{2,60})[”\"」』》]")
 # "超过90天的账", "90天以上": an ageing bucket, not the period of a ledger question.
 AGING_PHRASE = re.compile(r"(?:超过|逾期)\s*\d+\s*天|\d+\s*天(?:以上|以下|以内)")
@@ -120,15 +122,25 @@ def buyer_by_name(text: str) -> ToolRequest | None:
         return None
     if (CJK.search(name) and len(name.split()) > 2) or len(name) > 60:
         return None  # what is left is a sentence, not a company name
+    legal = bool(QUOTED_NAME.search(text) or _has_legal_form(name))
+    if CJK.search(name) and not legal and (QUESTION_WORD.search(name) or not may_be_a_name(name)):
+        return None  # a question, or only common words, left ("一般", "有几家"): about buyers in general
     # "not found" only when the user clearly names a buyer (an id is handled above, a quoted or legal name
     # here) or asks about one in so many words; otherwise the name must match the ledger, and an unknown
     # name (an insurer, a bank, a stray phrase ...) goes to the knowledge core.
     plausible = len(name.split()) == 1 or not CJK.search(name)
-    strong = bool(QUOTED_NAME.search(text) or LEGAL_FORM.search(name)) or plausible and bool(
+    strong = legal or plausible and bool(
         LOOKUP_STRONG.search(text) or BUYER_WORDS.search(text)
     )
     window = ledger_window(text) if tool == "buyer_receivables" else {}
     return ToolRequest(tool, {"query": name, **window}, strong=strong)
+
+
+def _has_legal_form(name: str) -> bool:
+    """A Chinese name ends a word with its legal form ("恒丰化工有限公司", not "公司倒了"); a Latin one has it anywhere."""
+    if not CJK.search(name):
+        return bool(LEGAL_FORM.search(name))
+    return any(NAME_ENDING.search(word) for word in name.split())
 
 
 def buyer_cue(text: str) -> bool:

@@ -128,8 +128,9 @@ def test_follow_ups_that_point_back_at_the_buyer(message: str, expected: bool) -
 
 
 @pytest.mark.parametrize(("phrase", "name"), [
-    ("恒丰", True), ("东莞宏远", True), ("佳美", True), ("顺发", True), ("鸿运", True),  # coined or rare
+    ("恒丰", True), ("东莞宏远", True), ("佳美", True), ("鸿运", True), ("格力", True),  # coined or rare
     ("一般", False), ("货款", False), ("有几家", False), ("就该停止供货", False), ("一般分几档", False),
+    ("着一笔货款没结", False),  # a verb jieba has not seen is still a verb
 ])
 def test_only_a_proper_noun_or_a_rare_word_may_be_a_trade_name(phrase: str, name: bool) -> None:
     assert may_be_a_name(phrase) is name

@@ -93,6 +93,8 @@ CREDIT_DECISION = re.compile(
     r"赊(?:销|货|账|给)|放账|账期|发货|供货|出货|keep selling|sell\b.*\bon credit|extend credit|give .*credit",
     re.IGNORECASE,
 )
+# "几家", "多少家": a count of firms, so about buyers in general, not the one looked up last.
+COUNTS_FIRMS = re.compile(r"(?:几|多少)\s*家")
 # A follow-up pointing back at the last buyer looked up.
 BUYER_REFERENCE = re.compile(
     r"它|他们|他家|她家|这家|那家|该公司|该企业|该买家|该客户|这个客户|这种客户|这位|这个买家|"
@@ -234,13 +236,15 @@ def asks_credit_decision(text: str) -> bool:
 
 def refers_to_buyer(text: str) -> bool:
     """A follow-up about the last buyer looked up: it points back at it, or is a short question for its figures."""
+    if COUNTS_FIRMS.search(text):
+        return False
     if BUYER_REFERENCE.search(text):
         return bool(
             LEDGER_WORDS.search(text) or CREDIT_DECISION.search(text) or LOOKUP_WEAK.search(text)
             or any(p.search(text) for p in BUYER_FIELDS.values())
         )
-    if KNOWLEDGE_MARKERS.search(text) or len(re.sub(r"\s+", "", text)) > 12:
-        return False
+    if KNOWLEDGE_MARKERS.search(text) or BUYER_WORDS.search(text) or len(re.sub(r"\s+", "", text)) > 12:
+        return False  # a question of its own, or about buyers in general ("客户欠款该找谁")
     return bool(LEDGER_WORDS.search(text) or any(p.search(text) for p in BUYER_FIELDS.values()))
 
 

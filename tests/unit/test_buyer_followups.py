@@ -73,7 +73,7 @@ def test_a_count_of_buyers_or_a_generic_customer_after_a_lookup_is_not_about_tha
     r.handle("润丰纸业查一下", s)
     assert r.handle("现在有几家买家欠款", s) is None
     assert r.handle("客户拖欠了货款该找谁", s) is None
-    assert r.handle("它逾期多少", s).tool_calls[-1].name == "buyer_receivables"  # still this buyer when pointed at
+    assert r.handle("它逾期多少", s).tool_calls[-1].name == "buyer_receivables"  # "它" still points back at it
 
 
 def test_a_generic_question_is_not_reported_as_an_outage_when_the_service_is_down() -> None:

@@ -39,6 +39,13 @@ _LATIN_LEGAL = frozenset(
     "co ltd llc gmbh inc corp plc pt tbk sa ag bv nv srl spa kg limited company corporation jsc".split()
 )
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
+# jieba's tags for proper nouns (person, place, organisation, other), and the dictionary count under which a word
+# is rare: a 字号 is coined, rare, or filed by jieba as a proper noun.
+_PROPER_TAGS = frozenset({"nr", "nrfg", "nrt", "ns", "nt", "nz"})
+_RARE = 100
+# Not a trade name however rare: numerals, measure words, pronouns, adverbs, prepositions, conjunctions,
+# particles, places, and verbs and adjectives (jieba glues a colloquial "没结" into a new verb).
+_NOT_NAME_TAGS = frozenset("mqrdpcufva")
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -102,6 +109,24 @@ def split_chinese(name: str) -> tuple[str, str, str] | None:
     if len(body) - len(region) < 2:
         region = ""
     return body, region, body[len(region) : len(region) + 2]
+
+
+def may_be_a_name(text: str) -> bool:
+    """Whether a Chinese phrase may hold the 字号 of some firm ("恒丰", "宏远", a typo of one).
+
+    Some word of it is a proper noun, or a noun jieba does not know or rarely sees; common words
+    alone ("一般", "货款", "有几家") name no one.
+    """
+    from jieba import posseg  # its word-tag table is 60 MB and a second to load: loaded on first use
+
+    for word, flag in posseg.lcut(text):
+        if not _HAN.search(word):
+            continue
+        if flag in _PROPER_TAGS or (
+            len(word) >= 2 and flag[0] not in _NOT_NAME_TAGS and jieba.dt.FREQ.get(word, 0) < _RARE
+        ):
+            return True
+    return False
 
 
 class NameIndex:

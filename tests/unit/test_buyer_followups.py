@@ -66,3 +66,19 @@ def test_an_unknown_company_is_not_found_with_similar_names_offered() -> None:
     reply = router().handle("帮我查查 润丰物流有限公司", Session("k", Caller("cli", "abc", True)))
     assert reply.answer.startswith("未找到名称或编号为“润丰物流有限公司”的买家")
     assert "石家庄润丰纸业有限公司" in reply.answer and "全称" in reply.answer
+
+
+def test_a_count_of_buyers_or_a_generic_customer_after_a_lookup_is_not_about_that_buyer() -> None:
+    r, s = router(), Session("k", Caller("cli", "abc", True))
+    r.handle("润丰纸业查一下", s)
+    assert r.handle("现在有几家买家欠款", s) is None
+    assert r.handle("客户拖欠了货款该找谁", s) is None
+    assert r.handle("它逾期多少", s).tool_calls[-1].name == "buyer_receivables"  # "它" still points back at it
+
+
+def test_a_generic_question_is_not_reported_as_an_outage_when_the_service_is_down() -> None:
+    def down(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+    r = ToolRouter(ToolRegistry(CreditServiceClient("http://service.test", transport=httpx.MockTransport(down))))
+    assert r.handle("客户还欠着一笔货款没结", Session("m", Caller("cli", "abc", True))) is None

@@ -111,6 +111,38 @@ def test_how_is_it_computed_asks_for_the_formula(question: str, kind: str) -> No
     assert request is not None and request.tool == "formula" and request.args == {"kind": kind}
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "客户欠了我们一笔货款",  # a customer in general, and only common words left once the question words go
+        "买家的信用评级一般分成几档",
+        "有几家买家逾期了",
+        "逾期了几天就该停止给对方供货",
+        "要是客户的公司倒闭了 欠的钱保险赔吗",  # "公司" starts what is left: no legal form closing a name
+        "数据库里一共收录了多少家公司",  # ends in a legal form yet asks for a count
+        "客户拖了半年 追账该分哪几步走",  # a rare word ("追账") is left, but so is a question word
+    ],
+)
+def test_a_generic_customer_or_a_count_of_companies_is_for_the_knowledge_core(question: str) -> None:
+    assert detect(question) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "tool", "query", "strong"),
+    [
+        ("客户佳美还欠多少", "buyer_receivables", "佳美", True),  # a coined 字号 right after 客户
+        ("买家格力的评分", "buyer_lookup", "格力", True),  # a rare noun to jieba
+        ("客户宁波瑞丰进出口有限公司的账龄", "buyer_receivables", "宁波瑞丰进出口有限公司", True),
+    ],
+)
+def test_a_named_buyer_after_the_word_customer_still_reaches_the_tools(
+    question: str, tool: str, query: str, strong: bool
+) -> None:
+    request = detect(question)
+    assert request is not None
+    assert (request.tool, request.args["query"], request.strong) == (tool, query, strong)
+
+
 def test_a_buyer_question_with_only_the_word_company_names_no_buyer() -> None:
     assert detect("你们公司的信用评级多少") is None
     request = detect("这家公司的评级多少")

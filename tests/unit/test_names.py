@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tools.intents import buyer_request, named_buyers, refers_to_buyer
-from tools.names import PLAUSIBLE, SURE, NameIndex, fold, split_chinese
+from tools.names import PLAUSIBLE, SURE, NameIndex, fold, may_be_a_name, split_chinese
 
 DIRECTORY = [
     ("ZJ0001", "杭州天锐五金制品有限公司", "91330100MA2AAAAA1X"),
@@ -125,3 +125,12 @@ def test_the_request_reads_fields_ledger_and_verdict() -> None:
 )
 def test_follow_ups_that_point_back_at_the_buyer(message: str, expected: bool) -> None:
     assert refers_to_buyer(message) is expected
+
+
+@pytest.mark.parametrize(("phrase", "name"), [
+    ("恒丰", True), ("东莞宏远", True), ("佳美", True), ("鸿运", True), ("格力", True),  # coined or rare
+    ("一般", False), ("货款", False), ("有几家", False), ("就该停止供货", False), ("一般分几档", False),
+    ("着一笔货款没结", False),  # a verb jieba has not seen is still a verb
+])
+def test_only_a_proper_noun_or_a_rare_word_may_be_a_trade_name(phrase: str, name: bool) -> None:
+    assert may_be_a_name(phrase) is name

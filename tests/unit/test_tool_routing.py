@@ -74,6 +74,9 @@ def session(may_lookup: bool = True) -> Session:
         "做大宗商品贸易，价格波动很大，信用额度跟保险怎么配合？",
         "出险了，保险是按应收账款全额赔吗？",
         "信用额度怎么申请？",
+        "客户还欠着我们的货款",
+        "买家的信用额度一般定在多少",
+        "你们系统里收录了多少家公司",
     ],
 )
 def test_knowledge_questions_are_not_for_the_tools(question: str) -> None:

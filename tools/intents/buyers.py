@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from tools.intents.request import CJK, KNOWLEDGE_MARKERS, ToolRequest
-from tools.names import PLAUSIBLE, SURE, Hit
+from tools.names import PLAUSIBLE, SURE, Hit, may_be_a_name
 from tools.numbers import parse_period_days
 
 BUYER_ID = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2}\d{4})(?![A-Za-z0-9])")
@@ -34,7 +34,9 @@ NAME_ENDING = re.compile(
     r"(?:有限公司|有限责任公司|股份公司|公司|集团|厂|商行|\bco\.?,?\s*ltd\.?|\bltd\.?|\bllc|\bgmbh|\binc\.?|\bcorp\.?)$",
     re.IGNORECASE,
 )
-NOT_A_NAME = re.compile(r"^(?:你们|我们|贵|本|我司|咱们)|[吗呢么哪能]|什么|可以|怎", re.IGNORECASE)
+NOT_A_NAME = re.compile(r"^(?:你们|我们|贵|本|我司|咱们)|[吗呢么哪能]|什么|可以|怎|多少|几家", re.IGNORECASE)
+# A question word left over once the question's other words are gone: a sentence, not a name.
+QUESTION_WORD = re.compile(r"[吗呢哪]|什么|怎|几[个家种档类]")
 QUOTED_NAME = re.compile(r"[“\"「『《]([^”\"」』》]{2,60})[”\"」』》]")
 # "超过90天的账", "90天以上": an ageing bucket, not the period of a ledger question.
 AGING_PHRASE = re.compile(r"(?:超过|逾期)\s*\d+\s*天|\d+\s*天(?:以上|以下|以内)")
@@ -93,6 +95,8 @@ CREDIT_DECISION = re.compile(
     r"赊(?:销|货|账|给)|放账|账期|发货|供货|出货|keep selling|sell\b.*\bon credit|extend credit|give .*credit",
     re.IGNORECASE,
 )
+# "几家", "多少家": a count of firms, so about buyers in general, not the one looked up last.
+COUNTS_FIRMS = re.compile(r"(?:几|多少)\s*家")
 # A follow-up pointing back at the last buyer looked up.
 BUYER_REFERENCE = re.compile(
     r"它|他们|他家|她家|这家|那家|该公司|该企业|该买家|该客户|这个客户|这种客户|这位|这个买家|"
@@ -122,15 +126,25 @@ def buyer_by_name(text: str) -> ToolRequest | None:
         return None
     if (CJK.search(name) and len(name.split()) > 2) or len(name) > 60:
         return None  # what is left is a sentence, not a company name
+    legal = bool(QUOTED_NAME.search(text) or _has_legal_form(name))
+    if CJK.search(name) and not legal and (QUESTION_WORD.search(name) or not may_be_a_name(name)):
+        return None  # a question, or only common words, left ("一般", "有几家"): about buyers in general
     # "not found" only when the user clearly names a buyer (an id is handled above, a quoted or legal name
     # here) or asks about one in so many words; otherwise the name must match the ledger, and an unknown
     # name (an insurer, a bank, a stray phrase ...) goes to the knowledge core.
     plausible = len(name.split()) == 1 or not CJK.search(name)
-    strong = bool(QUOTED_NAME.search(text) or LEGAL_FORM.search(name)) or plausible and bool(
+    strong = legal or plausible and bool(
         LOOKUP_STRONG.search(text) or BUYER_WORDS.search(text)
     )
     window = ledger_window(text) if tool == "buyer_receivables" else {}
     return ToolRequest(tool, {"query": name, **window}, strong=strong)
+
+
+def _has_legal_form(name: str) -> bool:
+    """A Chinese name ends a word with its legal form ("恒丰化工有限公司", not "公司倒了"); a Latin one has it anywhere."""
+    if not CJK.search(name):
+        return bool(LEGAL_FORM.search(name))
+    return any(NAME_ENDING.search(word) for word in name.split())
 
 
 def buyer_cue(text: str) -> bool:
@@ -235,13 +249,15 @@ def asks_credit_decision(text: str) -> bool:
 
 def refers_to_buyer(text: str) -> bool:
     """A follow-up about the last buyer looked up: it points back at it, or is a short question for its figures."""
+    if COUNTS_FIRMS.search(text):
+        return False
     if BUYER_REFERENCE.search(text):
         return bool(
             LEDGER_WORDS.search(text) or CREDIT_DECISION.search(text) or LOOKUP_WEAK.search(text)
             or any(p.search(text) for p in BUYER_FIELDS.values())
         )
-    if KNOWLEDGE_MARKERS.search(text) or len(re.sub(r"\s+", "", text)) > 12:
-        return False
+    if KNOWLEDGE_MARKERS.search(text) or BUYER_WORDS.search(text) or len(re.sub(r"\s+", "", text)) > 12:
+        return False  # a question of its own, or about buyers in general ("客户欠款该找谁")
     return bool(LEDGER_WORDS.search(text) or any(p.search(text) for p in BUYER_FIELDS.values()))
 
 

@@ -3,7 +3,7 @@
 - deadlines and schedules (:mod:`knowledge.deadlines`): a deadline from a date the user gives, the event a
   time limit is counted from, where the user stands in a schedule of day-counted steps;
 - thresholds (:mod:`knowledge.thresholds`): the user's figure, or the change between two of them, against the
-  articles' threshold; "how much is too much" for a metric; a tool result judged (:func:`judge_metric`);
+  articles' threshold; a metric's warning level; a tool result judged (:func:`judge_metric`);
 - procedures (:mod:`knowledge.procedures`): the n-th step of an ordered procedure, which of two steps is first;
 - a term's meaning by the article's own definition (here).
 

@@ -2,7 +2,7 @@
 
 - the user's figure against a threshold ("18%" against "逾期账款占比超过15%");
 - the change between two of the user's figures, then against a threshold ("50天 -> 62天: +24%");
-- a tool result judged against what the articles say about its metric; "how much is too much" for a metric.
+- a tool result judged against what the articles say about its metric; the warning level of a metric the question names.
 """
 
 from __future__ import annotations
@@ -276,7 +276,7 @@ _ASKS_LEVEL = re.compile(r"多少|几|多高|多大|什么水平|什么程度|ho
 
 
 def benchmark(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
-    """"How much is too much" for a metric the question names: the article's threshold for it."""
+    """The warning level of a metric the question names: the article's threshold for it."""
     if question.figures or not question.kinds & {"threshold", "percent"} or not _ASKS_LEVEL.search(question.text):
         return None
     named, relevance = _metric_facts(question, facts, relevance)

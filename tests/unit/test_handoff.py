@@ -39,7 +39,7 @@ def test_english_requests_for_a_person_are_recognised(text: str) -> None:
 
 @pytest.mark.parametrize("text", ["人工智能会影响信用保险吗", "人工成本算不算损失", "human resources department",
                                   "Do I need an agent to take out cover?", "Should I speak to my accountant's advisor?",
-                                  "Should we talk to the buyer before the claim?", "I want to know how long cover lasts",
+                                  "Do we speak with our customer ahead of claiming?", "I want to know how long cover lasts",
                                   "Is human error in an invoice covered?"])
 def test_other_mentions_of_people_are_not_requests(text: str) -> None:
     assert not asks_for_person(text)

@@ -125,7 +125,7 @@ def buyer_by_name(text: str) -> ToolRequest | None:
             return ToolRequest("clarify_buyer", {"then": tool}, ["buyer"])
         return None
     if (CJK.search(name) and len(name.split()) > 2) or len(name) > 60:
-        return None  # what is left is a sentence, not a company name
+        return None  # what is left is a sentence, not a trade name
     legal = bool(QUOTED_NAME.search(text) or _has_legal_form(name))
     if CJK.search(name) and not legal and (QUESTION_WORD.search(name) or not may_be_a_name(name)):
         return None  # a question, or only common words, left ("一般", "有几家"): about buyers in general

@@ -32,7 +32,7 @@ def detect(message: str) -> ToolRequest | None:
     text = message.strip()
     terms = parse_terms(text)
     if terms and MEANING.search(text) and not DISCOUNT_WORDS.search(text):
-        terms = None  # "2/10 Net 30 是什么意思？" asks what the terms mean
+        terms = None  # terms with a word asking their meaning ("1/15 n/45 指的啥") ask for a definition
     if terms and (DISCOUNT_WORDS.search(text) or CALC_VERBS.search(text) or "?" in text or "？" in text):
         args = {"kind": "discount_cost", "discount_pct": terms.discount_pct, "discount_days": terms.discount_days,
                 "net_days": terms.net_days}

@@ -41,6 +41,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
 from bot.messages import Caller, Reply, Session, Turn
+from bot.tables import create_tables
 
 logger = logging.getLogger(__name__)
 
@@ -161,15 +162,7 @@ class ConversationStore:
         self.max_turns = max_turns
         self.idle = idle
         self._session_upsert = _upsert(pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert)
-        for attempt in range(5):
-            try:
-                metadata.create_all(self.engine)
-                break
-            except DBAPIError:  # several workers starting at once race to create the same tables
-                if attempt == 4:
-                    raise
-                logger.info("conversation store tables are being created by another process; retrying")
-                time.sleep(0.5 * (attempt + 1))
+        create_tables(metadata, self.engine)
 
     # --- sessions -----------------------------------------------------------------------------
     def load_session(self, session_id: str, caller: Caller) -> Session:

@@ -30,6 +30,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bot.store import aware, storable
+from bot.tables import create_tables
 
 metadata = MetaData()
 
@@ -100,24 +101,12 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_tables(engine: Engine) -> None:
-    """Create the console's tables (several workers may race; the loser retries)."""
-    for attempt in range(5):
-        try:
-            metadata.create_all(engine)
-            return
-        except DBAPIError:
-            if attempt == 4:
-                raise
-            time.sleep(0.5 * (attempt + 1))
-
-
 class AdminStore:
     """Users, login sessions, audit, curated answers, settings and review marks on one engine."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        create_tables(engine)
+        create_tables(metadata, engine)
 
     # --- users and login sessions ---------------------------------------------------------
     def add_user(self, name: str, role: str, password_hash: str) -> None:

@@ -37,6 +37,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
+from bot.tables import create_tables
+
 logger = logging.getLogger(__name__)
 
 PENDING, DONE, DEFERRED = "pending", "done", "deferred"
@@ -97,7 +99,7 @@ class WeChatState:
         self.engine = engine
         self.keep = keep
         self._last_purge = 0.0
-        metadata.create_all(engine)
+        create_tables(metadata, engine)
 
     # --- messages -----------------------------------------------------------------------------
     def claim(self, channel: str, msg_id: str, user_hash: str) -> bool:

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from bot.store import aware, storable
+from bot.tables import create_tables
 
 metadata = MetaData()
 
@@ -59,7 +60,7 @@ class HandoffDesk:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        metadata.create_all(engine)
+        create_tables(metadata, engine)
 
     @classmethod
     def from_url(cls, url: str) -> HandoffDesk:

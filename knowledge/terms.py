@@ -40,7 +40,9 @@ def _tokenizer():  # noqa: ANN202 - jieba.Tokenizer
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    tok = jieba.Tokenizer()
+    # jieba's default tokenizer, not a second one: its word table is ~70 MB, and the buyer-name checks in
+    # tools segment with the default one in the same process; the domain words do not touch a trade name
+    tok = jieba.dt
     for word in DOMAIN_WORDS:
         tok.add_word(word, freq=200000)
     with _lock:

@@ -31,3 +31,13 @@ def test_an_a_not_a_question_says_no_negation() -> None:
 
 def test_a_with_mei_question_asks_whether_a_too() -> None:
     assert without_a_not_a("账单寄没寄到") == "账单寄到"
+
+
+def test_one_word_table_in_process():
+    """The search terms and the buyer-name checks segment with one jieba dictionary (~70 MB, not twice)."""
+    import jieba
+
+    from knowledge.terms import DOMAIN_WORDS, _tokenizer
+
+    assert _tokenizer() is jieba.dt
+    assert all(jieba.dt.FREQ.get(word) for word in DOMAIN_WORDS)

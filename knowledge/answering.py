@@ -454,7 +454,7 @@ class Composer(SentenceScorer):
                 return lead, support
             logger.debug("a finding cites no source for one of its figures; answering from sentences")
         # the first sentence is the article's own (no heading ahead of it); support pointing back says where it is from
-        sentences = [citations.cite(c.sentence) + "。" if c is chosen[0] else
+        sentences = [citations.cite(c.sentence, opening=True) + "。" if c is chosen[0] else
                      framed(c.sentence, self.chunks[c.sentence.chunk_id], citations) + "。"
                      for c in chosen if c is chosen[0] or not introduces_list(c.sentence.text)]
         lead = chosen[0].sentence

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from knowledge.conflicts import Conflict, figures
 from knowledge.constants import SNIPPET_CHARS
+from knowledge.lexicon import words
 from knowledge.numerals import arabic_figures
 from knowledge.sentences import Sentence
 from knowledge.types import Chunk
@@ -23,6 +24,8 @@ _HALF = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（",
 _HALF_NEAR_HAN = re.compile(r"(?<=[\u4e00-\u9fff\]）)])\s*([,;:?!])\s*|([,;:?!(])(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])\(|\)(?=[\u4e00-\u9fff，。；\[])")
 # a clause ends at a comma, except one between digits ("8,300万家")
 _CLAUSE = re.compile(r"(?:[^，,；;：:。]|(?<=\d),(?=\d{3}))+")
+# "此外，" at the start of an answer ties it to a sentence the reader never saw (lexicon ``leading_connectives``)
+_LEADING_CONNECTIVE = re.compile("^(?:" + "|".join(map(re.escape, words("leading_connectives"))) + r")\s*[，,]\s*")
 
 
 @dataclass
@@ -67,9 +70,10 @@ class Citations:
             self.cited[doc_id].append(text)
         return f"[{self.numbering[doc_id]}]"
 
-    def cite(self, sentence: Sentence) -> str:
-        """The sentence with its citation marker."""
-        return f"{strip_end(sentence.text)}{self.mark(sentence.doc_id, sentence.text)}"
+    def cite(self, sentence: Sentence, *, opening: bool = False) -> str:
+        """The sentence with its citation marker; as an answer's ``opening`` without a leading "此外，"."""
+        text = _LEADING_CONNECTIVE.sub("", strip_end(sentence.text), count=1) if opening else strip_end(sentence.text)
+        return f"{text}{self.mark(sentence.doc_id, sentence.text)}"
 
     def citations(self, scores: dict[str, float]) -> list[Citation]:
         """The cited articles in citation order, each with its snippet and score."""

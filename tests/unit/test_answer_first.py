@@ -260,3 +260,13 @@ def test_a_comparison_of_two_named_things_is_led_by_a_sentence_naming_both() -> 
     composer = Composer([terms_, SCOPE])
     result = composer.compose("信用证和预付款哪个更稳妥", hits(terms_, SCOPE))
     assert result is not None and result.text.startswith("新进口商须采用信用证或预付款结算[1]。")
+
+
+def test_an_opening_quote_drops_the_tie_to_a_sentence_the_reader_never_saw():
+    citations = Citations({"030_x": "标题"})
+    tied = Sentence("此外，保单一般约定等待期为九十天。", "030_x", "030_x#1", 3)
+    assert citations.cite(tied, opening=True) == "保单一般约定等待期为九十天[1]"
+    assert citations.cite(tied) == "此外，保单一般约定等待期为九十天[1]"  # supporting sentences stay as written
+    joined = Sentence("同时具备两项条件的买方可以提高额度。", "030_x", "030_x#2", 4)
+    assert citations.cite(joined, opening=True).startswith("同时具备")  # a word, not a tie: no comma after it
+    assert not ungrounded(citations.cite(tied, opening=True), ["此外，保单一般约定等待期为九十天。"])

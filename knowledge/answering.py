@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from knowledge.causes import CauseJudge
 from knowledge.conflicts import Conflict, Figure, figures, topic_conflicts
 from knowledge.constants import (
     ABOUT_SUBJECT,
@@ -122,9 +123,12 @@ class Composer(SentenceScorer):
         chunks: Sequence[Chunk],
         embed_passages: Callable[[list[str]], np.ndarray] | None = None,
         facts: Sequence[Fact] | None = None,
+        embed_queries: Callable[[list[str]], np.ndarray] | None = None,
     ) -> None:
-        """Index the sentences of ``chunks`` and take their facts (extracted here when not given)."""
+        """Index the sentences of ``chunks`` and take their facts (extracted here when not given); with
+        ``embed_queries`` a cause told in a cover question is judged by meaning (:mod:`knowledge.causes`)."""
         super().__init__(chunks, embed_passages)
+        self.causes = CauseJudge(self.pool, embed_queries) if embed_queries is not None else None
         self.facts = list(facts) if facts is not None else [f for c in chunks for f in extract_facts(c)]
         self.typos = corrector_for(corpus_texts(chunks))
         self.keywords = corpus_keywords(corpus_texts(chunks))
@@ -307,10 +311,19 @@ class Composer(SentenceScorer):
 
     def _verdict(self, query: str, candidates: list[Candidate]) -> tuple[str, list[Candidate]] | None:
         """For "能赔吗": a prefix "一般不赔：" (joined to the sentence that says so) or a sentence of its own,
-        "能赔：X属于承保范围" (followed by the covering sentence), or None when unsure."""
+        "能赔：X属于承保范围" (followed by the covering sentence), or None when unsure. A told cause no excluded
+        word names is judged by meaning (:mod:`knowledge.causes`) before the covered words are looked for."""
         no = cover_verdict(query, candidates, self.weights)
         if no is not None:
             return no
+        question = understand(query)
+        asks_cover = "cover" in question.kinds or asks_coverage(query)
+        # "能赔多少 / 多久赔" ask a figure, not whether
+        asks_figure = bool(_ASKS_FIGURE.search(query) or question.kinds & set(_KIND_UNITS))
+        told = self.causes.verdict(query) if self.causes and asks_cover and not asks_figure else None
+        if told is not None:  # the told cause judged by meaning: each cited sentence as a candidate
+            known = {c.sentence: c for c in candidates}
+            return told.text, [known.get(s) or Candidate(s, 0.0, 0.0, 0.0) for s in told.sentences]
         yes = yes_verdict(query, candidates, self)
         return (yes[0], [yes[1]]) if yes else None
 
@@ -322,7 +335,10 @@ class Composer(SentenceScorer):
         the best sentence), then its support."""
         lead, support = self._lead(question, finding, chosen, citations)
         if verdict is not None and not verdict[0].endswith("："):  # a sentence of its own: cited, the proof after it
-            return body(f"{verdict[0]}{citations.mark(chosen[0].sentence.doc_id, chosen[0].sentence.text)}。", [lead])
+            cited = verdict[1] or chosen[:1]  # its "{}" take the marks of its sentences (one at the end by default)
+            marks = [citations.mark(c.sentence.doc_id, c.sentence.text) for c in cited]
+            text = verdict[0] if "{}" in verdict[0] else verdict[0] + "{}"
+            return body(f"{text.format(*marks)}。", [lead, *support][: len(cited)])
         if restated:  # the asked figure with its event, in place of the whole sentence
             return body(f"{restated}{citations.mark(chosen[0].sentence.doc_id, chosen[0].sentence.text)}。", support)
         return body(f"{verdict[0]}{lead}" if verdict else lead, support)

@@ -243,6 +243,26 @@ def excluded_items(text: str) -> list[str]:
     return [i for i in items if len(i) >= 2 and terms(i)]
 
 
+# A cover word introducing what is covered ("承保进口商清盘、恶意赖账等风险", "保障范围涵盖…"); not "不承保",
+# not a time ("承保前") and not the scope itself ("承保范围").
+COVER_WORD = re.compile(r"(?<![不未非])(?:承保(?!前|后|范围|条件|能力)|涵盖|包含)")
+_COVERED_SPLIT = re.compile(r"[、，,；;/：:（）()]|以及|及|和|或|如|例如")
+_LIST_END = re.compile(r"[，,](?!以及|及|和|或|还有|如|例如|比如)|[；;。]")
+
+
+def covered_items(text: str) -> list[str]:
+    """What a sentence names as covered, after its cover word and before any exclusion word
+    ("主要承保买方破产或长期拖欠等风险，但不包括纠纷" -> 买方破产, 长期拖欠等风险)."""
+    match = COVER_WORD.search(text)
+    if match is None:
+        return []
+    end = _EXCLUDED.search(text, match.end())
+    listed = text[match.end() : end.start() if end else len(text)]
+    stop = _LIST_END.search(listed)  # "承保A、B等风险，既保护…": the list ends where a new clause starts
+    items = (i.strip(" 。等") for i in _COVERED_SPLIT.split(listed[: stop.start() if stop else len(listed)]))
+    return [i for i in items if len(i) >= 2 and terms(i)]
+
+
 def topic_conflicts(
     anchors: list[Sentence], pool: list[Sentence], weights: TermWeights, specific: list[str], asked: set[str],
     only: Figure | None = None,

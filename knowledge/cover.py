@@ -12,7 +12,14 @@ import re
 
 import numpy as np
 
-from knowledge.conflicts import CoverageDisagreement, coverage_disagreements, excluded_items, figures
+from knowledge.conflicts import (
+    COVER_WORD,
+    CoverageDisagreement,
+    coverage_disagreements,
+    covered_items,
+    excluded_items,
+    figures,
+)
 from knowledge.normalize import in_article_words
 from knowledge.questions import understand
 from knowledge.scoring import GENERIC, Candidate, SentenceScorer, asks_coverage
@@ -28,11 +35,6 @@ _NEAR = 6  # the close candidates whose exclusions may answer the question
 _NEAR_COVER = 10  # a covering sentence this high among the candidates speaks to the question
 _NEAR_MEANING = 15  # ...or this high among all sentences by meaning alone (dev conflict questions)
 _EXCLUDED_MARGIN = 0.025  # excluded items this close (cosine) to the closest one may be what is asked (dev)
-# A cover word introducing what is covered ("承保进口商清盘、恶意赖账等风险", "保障范围涵盖…"); not "不承保",
-# not a time ("承保前") and not the scope itself ("承保范围").
-_COVER_WORD = re.compile(r"(?<![不未非])(?:承保(?!前|后|范围|条件|能力)|涵盖|包含)")
-_ITEM_SPLIT = re.compile(r"[、，,；;/：:（）()]|以及|及|和|或|如|例如")
-_LIST_END = re.compile(r"[，,](?!以及|及|和|或|还有|如|例如|比如)|[；;。]")
 # A term in this share of the article sentences or fewer names a particular event (破产, 拖欠), not the
 # field's general words (损失, 账款, 风险). Set on dev's cover questions.
 _EVENT_SHARE = 0.08
@@ -62,19 +64,6 @@ def cover_verdict(query: str, candidates: list[Candidate], weights: TermWeights)
     return None
 
 
-def covered_items(text: str) -> list[str]:
-    """What a sentence names as covered, after its cover word and before any exclusion word
-    ("主要承保买方破产或长期拖欠等风险，但不包括纠纷" -> 买方破产, 长期拖欠等风险)."""
-    match = _COVER_WORD.search(text)
-    if match is None:
-        return []
-    end = _EXCLUDES.search(text, match.end())
-    listed = text[match.end() : end.start() if end else len(text)]
-    stop = _LIST_END.search(listed)  # "承保A、B等风险，既保护…": the list ends where a new clause starts
-    items = (i.strip(" 。等") for i in _ITEM_SPLIT.split(listed[: stop.start() if stop else len(listed)]))
-    return [i for i in items if len(i) >= 2 and terms(i)]
-
-
 def yes_verdict(query: str, candidates: list[Candidate], scorer: SentenceScorer) -> tuple[str, Candidate] | None:
     """For "能赔吗": "能赔：X属于承保范围" and the close sentence that names the asked event X as covered.
 
@@ -95,7 +84,7 @@ def yes_verdict(query: str, candidates: list[Candidate], scorer: SentenceScorer)
     # "没清盘": not the asked event, nor the article word the search added for it ("没倒闭" denies 破产)
     denied = {t for m in _DENIED.finditer(query) for t in terms(f"{m.group(1)} {in_article_words(m.group(1))}")}
     for cand in candidates[:_NEAR]:
-        cover = _COVER_WORD.search(cand.sentence.text)
+        cover = COVER_WORD.search(cand.sentence.text)
         if cover is None or _EXCLUDES.search(cand.sentence.text[: cover.start()]):
             continue  # "…不赔，但承保…": a sentence opening with an exclusion is no plain "yes"
         if mine & {f.unit for f in figures(cand.sentence.text, levels_only=False)}:

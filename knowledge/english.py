@@ -51,6 +51,8 @@ _ASKS_EXCLUDED = re.compile(r"除外|不覆盖|不承保|\bexclu|\bnot (covered|
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _BRACKETED = re.compile(r"\(([^()]*[\u4e00-\u9fff][^()]*)\)")
 _COVERED_ITEM = re.compile(r"能赔：(?P<item>.+)属于承保范围")
+_EXCLUDED_ITEM = re.compile(r"一般不赔：(?P<item>.+)属于除外责任")
+_DEPENDS = re.compile(r"要看原因：(?P<covered>.+)属于承保范围\{\}，(?P<excluded>.+)属于除外责任")
 
 
 @lru_cache(maxsize=1)
@@ -272,13 +274,23 @@ def _verdict(parts: Parts, citations: Citations) -> str:
     if parts.verdict.startswith("不是"):
         items = [render(i) for i in excluded_items(lead.text)][:4]
         return f"Not everything is covered: the articles exclude {_and(items)}{mark}." if items else ""
-    if (covered := _COVERED_ITEM.match(parts.verdict)) is not None:
-        item = covered.group("item")  # "买方破产导致的账款损失": named by its first known noun
-        return f"Covered: the articles name {nouns(item)[0] if nouns(item) else render(item)} among the insured risks{mark}."
+    if (covered := _COVERED_ITEM.match(parts.verdict)) is not None:  # "买方破产导致的账款损失": by its first known noun
+        return f"Covered: the articles name {_named(covered.group('item'))} among the insured risks{mark}."
+    if (excluded := _EXCLUDED_ITEM.match(parts.verdict)) is not None:
+        return f"Usually not covered: the articles list {_named(excluded.group('item'))} among the exclusions{mark}."
+    if (depends := _DEPENDS.match(parts.verdict)) is not None and len(parts.chosen) > 1:
+        other = citations.mark(parts.chosen[1].doc_id, parts.chosen[1].text)
+        return (f"It depends on the cause: the articles cover {_named(depends.group('covered'))}{mark} "
+                f"but exclude {_named(depends.group('excluded'))}{other}.")
     asked = set(terms(parts.question.text))
     item = max(excluded_items(lead.text), key=lambda i: len(asked & set(terms(i))), default="")  # the one most asked about
     item = item if asked & set(terms(item)) else ""
     return f"Usually not covered: the articles list {render(item)} among the exclusions{mark}." if item else ""
+
+
+def _named(item: str) -> str:
+    """An article's item in English: its first known noun, else the item rendered."""
+    return nouns(item)[0] if nouns(item) else render(item)
 
 
 def _exclusions(parts: Parts, citations: Citations) -> str:

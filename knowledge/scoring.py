@@ -274,6 +274,11 @@ def asks_coverage(query: str) -> bool:
     return bool(_ASKS_COVERAGE.search(query))
 
 
+def coverage_ask(query: str) -> re.Match[str] | None:
+    """Where the question asks whether something is covered ("…，保险能赔吗" -> "能赔"), or None."""
+    return _ASKS_COVERAGE.search(query)
+
+
 def asked_units_of(query: str) -> set[str]:
     """The unit classes of figure a question asks for (``days`` for "多久", ``percent`` for "比例")."""
     return {unit for unit, pattern in UNIT_WORDS.items() if pattern.search(query)}

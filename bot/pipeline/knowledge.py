@@ -96,7 +96,8 @@ class Library:
                 if self._composer is None or generation != self._generation:
                     # sentences are chosen by meaning too, not only by shared words
                     self._composer = Composer(
-                        chunks, embed_passages=self.knowledge.sentence_vectors, facts=self.knowledge.facts()
+                        chunks, embed_passages=self.knowledge.sentence_vectors, facts=self.knowledge.facts(),
+                        embed_queries=self.knowledge.embedder.queries,  # a told cause judged by meaning
                     )
                     self._generation = generation
         return self._composer

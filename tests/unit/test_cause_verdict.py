@@ -1,0 +1,82 @@
+"""A told cause judged by meaning (knowledge/causes.py): nearer a covered item "能赔", nearer an excluded one
+"一般不赔", in between "要看原因"; only the told event is judged, not the asking words or what the search adds.
+
+The articles and questions here are invented; the encoder is a stand-in that places a text by the idea it
+names (a shut-down buyer, a complaint about the goods, a currency's fall), every text sharing "unpaid money".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from knowledge.answering import Composer
+from knowledge.causes import CauseJudge, told_cause
+from knowledge.sentences import Sentence
+from knowledge.types import Chunk, Hit
+
+# the stand-in encoder's ideas: words in the test's own texts that name each one
+_IDEAS = (("停业", "关张", "清盘"), ("次品", "投诉", "验货", "售后"), ("币值", "兑换", "外币"))
+
+RULES = Chunk(
+    "020_r#sec1", "020_r", "保单要点", "section", "保单要点",
+    "本保单承保进口商清盘引起的货款损失、长期赖账等风险。以下情形不赔：验货争议引起的扣款、外币兑换损失。",
+    0, 0,
+)
+
+
+def fake_queries(texts: list[str]) -> np.ndarray:
+    rows = []
+    for text in texts:
+        row = [3.0 * any(w in text for w in words) for words in _IDEAS] + [4.0]  # last: "money unpaid" in all
+        rows.append(np.asarray(row) / np.linalg.norm(row))
+    return np.asarray(rows, dtype=np.float32)
+
+
+def judge() -> CauseJudge:
+    pool = [Sentence(t, "020_r", "020_r#sec1", i) for i, t in enumerate(RULES.text.split("。")) if t]
+    return CauseJudge(pool, fake_queries)
+
+
+def test_told_cause_drops_the_asking_clause_and_what_follows_it() -> None:
+    assert told_cause("对方工厂停业了，货款一直没结，这种情况保险能赔吗 赖账") == "对方工厂停业了，货款一直没结"
+    assert told_cause("Our buyer shut down last month. Is that covered?") == "Our buyer shut down last month"
+
+
+def test_told_cause_is_empty_when_only_asking() -> None:
+    assert told_cause("保险能赔吗") == ""
+
+
+def test_items_are_the_listed_risks_not_list_heads() -> None:
+    found = judge()
+    assert [i for i, _ in found.covered] == ["进口商清盘引起的货款损失", "长期赖账等风险"]
+    assert [i for i, _ in found.excluded] == ["验货争议引起的扣款", "外币兑换损失"]
+
+
+def test_a_cause_meaning_a_covered_risk_is_covered() -> None:
+    verdict = judge().verdict("客户那边关张了，尾款收不回来，保单管不管")
+    assert verdict is not None and verdict.text.startswith("能赔：进口商清盘引起的货款损失属于承保范围")
+
+
+def test_a_cause_meaning_an_excluded_risk_is_not_covered() -> None:
+    verdict = judge().verdict("买家说我们是次品，扣着钱不给，保险赔不赔")
+    assert verdict is not None and verdict.text.startswith("一般不赔：验货争议引起的扣款属于除外责任")
+    assert "外币" in judge().verdict("币值跌了结算亏了，能赔吗").text
+
+
+def test_a_cause_between_both_depends_and_cites_both() -> None:
+    verdict = judge().verdict("买家停业了又投诉我们的售后，这种保不保")
+    assert verdict is not None and verdict.text.startswith("要看原因：")
+    assert verdict.text.count("{}") == 2 and len(verdict.sentences) == 2
+
+
+def test_composer_leads_with_the_verdict_and_cites_the_exclusion() -> None:
+    composer = Composer([RULES], embed_queries=fake_queries)
+    result = composer.compose("买家说我们是次品，扣着钱不给，保险赔不赔", [Hit(RULES, 0.9, 0.9, 3.0)])
+    assert result is not None
+    assert result.text.startswith("一般不赔：验货争议引起的扣款属于除外责任[1]。")
+
+
+def test_how_much_is_paid_gets_no_verdict() -> None:
+    composer = Composer([RULES], embed_queries=fake_queries)
+    result = composer.compose("客户关张了，能赔多少", [Hit(RULES, 0.9, 0.9, 3.0)])
+    assert result is None or not result.text.startswith(("能赔：", "一般不赔：", "要看原因："))

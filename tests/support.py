@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import uvicorn
 
@@ -90,6 +91,23 @@ def running_server(
         server.should_exit = True
         thread.join(15)
         sock.close()
+
+
+def wait_healthy(base: str, timeout_s: float = 60) -> None:
+    """Poll ``base``/healthz until it answers 200 (it answers 503 while the app warms up).
+
+    A poll that times out counts as "not yet": on a loaded machine the warm-up can hold the server's
+    threads for longer than one request's timeout, which is slowness, not failure.
+    """
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=10).status_code == 200:
+                return
+        except httpx.TimeoutException:
+            pass
+        assert time.monotonic() < deadline, f"{base} did not become ready within {timeout_s:.0f} s"
+        time.sleep(0.05)
 
 
 @contextmanager

@@ -58,10 +58,7 @@ def chat_server(tmp_path: Path, store: ConversationStore, **overrides: Any) -> I
     settings = web_settings(tmp_path, port, admin_token=ADMIN_TOKEN, store_url=str(store.engine.url), **overrides)
     chat = ChatService(HandingOffAssistant(HandoffDesk(store.engine)), store)
     with support.serve_in_thread(create_app(settings, chat), port) as base:
-        deadline = time.monotonic() + 30
-        while httpx.get(f"{base}/healthz").status_code != 200:
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
+        support.wait_healthy(base)
         yield base
 
 

@@ -8,7 +8,6 @@ tool routing takes inside.
 from __future__ import annotations
 
 import hashlib
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from bot.messages import Incoming
 from bot.policy import caller_for
 from bot.web.server import create_app
 from tests.integration.credit_service import sample_service
-from tests.support import free_port, running_server
+from tests.support import free_port, running_server, wait_healthy
 from tools import replies
 
 pytestmark = pytest.mark.integration
@@ -46,10 +45,7 @@ def chat_server(make_settings: Callable[..., Settings]) -> Iterator[Callable[...
         server = running_server(create_app(settings, chat))
         base, _ = server.__enter__()
         stack.append(server)
-        deadline = time.monotonic() + 180
-        while httpx.get(f"{base}/healthz").status_code != 200:  # the warm-up loads the embedding model
-            assert time.monotonic() < deadline, "the chat server did not become ready"
-            time.sleep(0.1)
+        wait_healthy(base, timeout_s=180)  # the warm-up loads the embedding model
         return base, chat, settings
 
     yield start

@@ -10,7 +10,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from bot.chat import ChatService
@@ -60,10 +59,8 @@ class FakeAssistant(support.SentenceStreaming):
 def serve_in_thread(app: Any, port: int, *, wait_ready: bool = True) -> Iterator[str]:
     """Run ``app`` on 127.0.0.1:port in a thread; with ``wait_ready``, until ``/healthz`` says ready. Yields the URL."""
     with support.serve_in_thread(app, port) as base:
-        deadline = time.monotonic() + 60
-        while wait_ready and httpx.get(f"{base}/healthz").status_code != 200:
-            assert time.monotonic() < deadline, "the app did not become ready"
-            time.sleep(0.05)
+        if wait_ready:
+            support.wait_healthy(base)
         yield base
 
 

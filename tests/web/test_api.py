@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.store import feedback as feedback_table
+from tests import support
 from tests.web.conftest import FakeAssistant
 
 QUESTION = "客户破产了能赔吗"
@@ -222,10 +223,7 @@ def test_healthz_is_503_until_the_assistant_answers(start_server, monkeypatch):
     gate.set()
     held.join()
     assert results == [200]  # a request that arrives during warm-up waits instead of failing
-    deadline = time.monotonic() + 10
-    while httpx.get(f"{base}/healthz").status_code != 200:
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
+    support.wait_healthy(base, timeout_s=10)
 
 
 def test_slow_answer_does_not_block_other_requests(start_server):

@@ -88,6 +88,8 @@ class CauseJudge:
             return CauseVerdict(f"能赔：{yes_item}属于承保范围{{}}", (yes_sentence,))
         if lead <= CLEARLY_EXCLUDED:
             return CauseVerdict(f"一般不赔：{no_item}属于除外责任{{}}", (no_sentence,))
+        if yes_sentence == no_sentence:  # one sentence says both: cited once
+            return CauseVerdict(f"要看原因：{yes_item}属于承保范围，{no_item}属于除外责任{{}}", (yes_sentence,))
         return CauseVerdict(f"要看原因：{yes_item}属于承保范围{{}}，{no_item}属于除外责任{{}}", (yes_sentence, no_sentence))
 
 

@@ -80,3 +80,17 @@ def test_how_much_is_paid_gets_no_verdict() -> None:
     composer = Composer([RULES], embed_queries=fake_queries)
     result = composer.compose("客户关张了，能赔多少", [Hit(RULES, 0.9, 0.9, 3.0)])
     assert result is None or not result.text.startswith(("能赔：", "一般不赔：", "要看原因："))
+
+
+ONE_SENTENCE = Chunk(
+    "021_s", "021_s", "条款摘要", "section", "条款摘要",
+    "本险种承保进口商清盘风险、长期赖账风险，但不包括验货争议引起的扣款。",
+    0, 0,
+)
+
+
+def test_both_sides_from_one_sentence_cite_it_once() -> None:
+    pool = [Sentence(ONE_SENTENCE.text, "021_s", "021_s", 0)]
+    verdict = CauseJudge(pool, fake_queries).verdict("买家停业了又投诉我们的售后，这种保不保")
+    assert verdict is not None and verdict.text.startswith("要看原因：")
+    assert verdict.text.count("{}") == 1 and len(verdict.sentences) == 1

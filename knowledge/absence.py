@@ -77,7 +77,8 @@ def asked_quantity(question: Question) -> AskedQuantity | None:
     if question.figures or question.dates or question.english:
         return None
     text = question.text
-    found = [(len(w), kind, w, text.find(w)) for kind, ws in _kinds().items() for w in ws if w in text]
+    found = [(len(w), kind, w, at) for kind, ws in _kinds().items() for w in ws
+             if (at := text.find(w)) >= 0 and (kind != "figure" or _ends_clause(text, at + len(w)))]
     if not found:
         return None
     _, kind, word, at = max(found, key=lambda f: (f[0], -f[3]))
@@ -181,6 +182,12 @@ def _trimmed(words_text: str) -> str:
     while words and filler(words[0]):
         words.pop(0)
     return "".join(words)
+
+
+def _ends_clause(text: str, at: int) -> bool:
+    """True when nothing but particles follows position ``at`` in its clause: a bare "多少" asks for a figure
+    ("能提高多少"), while "省掉多少坏账准备金" asks about the thing itself, often answered in words."""
+    return not re.match(r"[呢吗啊呀嘛哦]*[\u4e00-\u9fffA-Za-z0-9]", text[at:])
 
 
 def _clause_after(text: str, at: int) -> str:

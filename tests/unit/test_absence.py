@@ -73,3 +73,8 @@ def test_a_level_of_an_unnamed_metric_is_absent_and_of_a_named_one_answered() ->
     assert missing is not None and missing.absent
     found = composer.compose("存货周转率低于多少要检查滞销品", hits(RATES))
     assert found is not None and not found.absent and "4次" in found.text
+
+
+def test_a_bare_how_much_asks_a_figure_only_at_the_end_of_its_clause() -> None:
+    assert asked_quantity(understand("用了保理以后回款能快多少")) is not None
+    assert asked_quantity(understand("保理能帮我们少占用多少资金 对经营有什么帮助")) is None

@@ -10,9 +10,9 @@ with a plain "no" first when a close sentence excludes what was named, a plain "
 a close sentence names the asked event as covered and nothing excludes it, and a disagreement between
 articles first when they disagree. A question asking a figure opens with that figure and its event,
 restated from the cited sentence (:func:`knowledge.formatting.figure_lead`); supporting sentences that
-bring in a figure on another subject are left out. There is no answer when the
-asked fact is absent: a duration, share or level asked and no sentence about the asked subject states
-one, or a comparison with something the articles never name.
+bring in a figure on another subject are left out. When the asked quantity is absent (no close sentence
+states a figure of the asked kind about the asked subject, :mod:`knowledge.absence`) the composition says
+so instead of answering; there is no answer to a comparison with something the articles never name.
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from knowledge.absence import absence, absent_text
 from knowledge.causes import CauseJudge
 from knowledge.conflicts import Conflict, Figure, figures, topic_conflicts
 from knowledge.constants import (
-    ABOUT_SUBJECT,
     CLEAR_MEANING_MARGIN,
     CROSS_LINGUAL_OFFSET,
     FINDING_CONFIDENCE,
@@ -91,9 +91,6 @@ _COMPARISON = re.compile(
     r"(?P<a>[^\s，,。？?！!；;]{1,16}?)(?:和|与|跟|同|比|或|还是|versus|vs\.?)(?P<b>[^\s，,。？?！!；;]{1,16}?)"
     r"(?:之间|两者|两个)?(?:有)?(?:什么|啥|哪些|何)?(?:区别|不同|不一样|差别|差异|哪个好|哪个更|谁更)"
 )
-# "X多少算合适 / 低于多少该警惕": the level of X that matters, answered only by a figure about X.
-_ASKS_LEVEL = re.compile(r"多少(才|就)?算|(低于|高于|超过|不到|到|达到)多少|多少(以上|以下)")
-_CLAUSE_SPLIT = re.compile(r"([，,；;：:。、()（）])")
 
 
 @dataclass
@@ -106,6 +103,7 @@ class Composition:
         confidence: share of the question's terms covered by the best passage (0..1).
         conflicts: the conflicting figures stated in the text.
         semantic: the best e5 cosine of the question with an article sentence (None without vectors).
+        absent: the text says the asked quantity is not in the articles (:mod:`knowledge.absence`).
     """
 
     text: str
@@ -113,6 +111,7 @@ class Composition:
     confidence: float
     conflicts: list[Conflict] = field(default_factory=list)
     semantic: float | None = None
+    absent: bool = False
 
 
 class Composer(SentenceScorer):
@@ -159,35 +158,6 @@ class Composer(SentenceScorer):
 
         return relevance
 
-    def _asked_fact_missing(self, question: Question, candidates: list[Candidate], context: str = "") -> bool:
-        """True when the question asks for a duration, a share or a level and no close candidate states one about it.
-
-        "About it": the clause stating the figure (with its neighbours) covers a fair share
-        (:data:`ABOUT_SUBJECT`) of the question's own words, compared with the best any close sentence
-        covers ("平均DSO是多少天" is not answered by a 30-day limit on overdue invoices).
-        """
-        units = set().union(*(_KIND_UNITS.get(k, set()) for k in question.kinds))
-        level = not units and bool(_ASKS_LEVEL.search(question.text))  # "X多少算合适": any figure about X
-        if not (units or level) or question.figures or question.dates or question.english or not candidates:
-            return False  # (an English question's words are not the articles' words)
-        if not _ASKS_FIGURE.search(question.text):
-            return False  # "什么时候该…" is answered by a condition as well as by a number of days
-        top = candidates[0].score
-        near = [c for c in candidates[:_PROBE] if c.score >= 0.5 * top]
-        if level and (subject := _level_subject(question.text)):
-            # the named term with a figure in its sentence (流动比率's level says nothing of 现金比率)
-            return not any(subject in c.sentence.text and numbers(c.sentence.text) for c in near)
-        words = content_terms(f"{context} {question.text}")  # a follow-up's subject is in the earlier turn
-
-        def states(clause: str) -> bool:
-            return bool(numbers(clause)) if level else any(f.unit in units for f in figures(clause, levels_only=False))
-
-        if not words:
-            return not any(states(c.sentence.text) for c in near)
-        # as much of the question as the closest sentences cover at best; a figure's clause must reach a share
-        best = max(self.weights.coverage(words, c.sentence.text) for c in candidates[:_PROBE])
-        return not any(self._states(c.sentence.text, states, words, ABOUT_SUBJECT * best) for c in near)
-
     def _clear_winner(self, similar: tuple[np.ndarray, np.ndarray] | None, candidates: list[Candidate]) -> Candidate | None:
         """The candidate closest in meaning to the question when it is clearly closer than any other sentence
         (words shared by chance do not outvote it)."""
@@ -218,18 +188,6 @@ class Composer(SentenceScorer):
         ends = [word[:i] for i in range(2, len(word))] + [word[i:] for i in range(1, len(word) - 1)]
         return any(end in self.vocabulary for end in ends)
 
-    def _states(self, sentence: str, states: Callable[[str], bool], words: list[str], floor: float) -> bool:
-        parts = _CLAUSE_SPLIT.split(sentence)  # clause, separator, clause, separator, ...
-        clauses, separators = parts[0::2], parts[1::2] + [""]
-        for n, clause in enumerate(clauses):
-            if states(clause):
-                # the clause before, and the one after when the sentence simply goes on ("…60天仍未付款的，视为违约")
-                after = clauses[n + 1] if n + 1 < len(clauses) and separators[n] in "，," else ""
-                coverage = self.weights.coverage(words, "".join(clauses[max(0, n - 1) : n + 1]) + after)
-                if coverage > 0 and coverage >= floor:
-                    return True
-        return False
-
     def compose(
         self,
         query: str,
@@ -248,15 +206,20 @@ class Composer(SentenceScorer):
             about_provider: keep provider self-description; None decides from the question.
             query_vector: the question's unit embedding (the one the search used), for choosing by meaning.
         """
-        query = self.typos.correct(query)
+        typed, query = query, self.typos.correct(query)
         if about_provider is None:
             about_provider = bool(PROVIDER.search(query))
         question = understand(query)
         similar = self.similarities(query_vector)
         favoured = set().union(*(self._kind_texts.get(k, set()) for k in question.kinds & _FACT_KINDS))
         candidates = self.candidates(query, context, hits, about_provider, similar, favoured)
-        if not candidates or self._asked_fact_missing(question, candidates, context) or self._compares_unknown(query):
+        if not candidates or self._compares_unknown(query):
             return None
+        if (missing := absence(question, candidates, self.weights.coverage, context, understand(typed))) is not None:
+            citations = Citations(self.titles)  # the asked quantity is absent: say so, quote what is said
+            text = absent_text(missing, citations)
+            scores = {missing.said.sentence.doc_id: missing.said.hit_score} if missing.said else {}
+            return Composition(text, citations.citations(scores), 0.0, absent=True)
         finding = reason(question, self.facts, self._fact_relevance(f"{context} {query}", hits))
         if finding is not None and not _judges_what_was_named(finding, f"{context} {query}"):
             finding = None  # "账期60天→90天" is not judged by a line on the overdue share
@@ -520,13 +483,6 @@ class Composer(SentenceScorer):
                 # a counterpart from outside the retrieved hits: its own relevance to the question
                 scores.setdefault(sentence.doc_id, self.relevance(qterms, sentence))
         return scores
-
-
-def _level_subject(text: str) -> str:
-    """The term a level is asked of: the final long word ahead of "多少算" ("速动比率…多少算正常"), or ""."""
-    match = _ASKS_LEVEL.search(text)
-    words = segment(text[: match.start()]) if match else []
-    return next((w for w in reversed(words) if len(w) >= 3 and w not in STOPWORDS and not w[0].isdigit()), "")
 
 
 def _judges_what_was_named(finding: Finding, question: str) -> bool:

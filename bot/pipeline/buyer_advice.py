@@ -47,7 +47,7 @@ def advise(library: Library, message: str, reply: Reply, script: Script | None =
         return
     question = advice_question(records[0])
     composition = library.compose(Resolved(question, "", question, question), library.search(question, SEARCH_K))
-    if composition is None or not composition.citations:
+    if composition is None or composition.absent or not composition.citations:
         return
     sentence = _FIRST_SENTENCE.match(composition.text).group()
     numbers: dict[int, int] = {}

@@ -52,9 +52,11 @@ class RetrievalStep:
         resolved = resolve(turn.question, turn.previous_topic, surface=surface)
         turn.topic = resolved.topic
         composition = self.library.compose(resolved, self.library.search(resolved.query, SEARCH_K))
+        sources = [Source(c.doc_id, c.title, c.snippet, c.score) for c in composition.citations] if composition else []
+        if composition is not None and composition.absent:  # the asked quantity is not in the articles
+            return no_answer(turn, self.human_contact, absent=composition.text, sources=sources)
         if composition is None or not self._supported(resolved.query, composition):
             return no_answer(turn, self.human_contact)
-        sources = [Source(c.doc_id, c.title, c.snippet, c.score) for c in composition.citations]
         script = turn.query.script
         body = english_body(composition.text) if script == "en" else to_user_script(composition.text, script)
         return Reply(answer=body, status="answered", sources=sources)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.messages import Reply
+from bot.messages import Reply, Source
 from bot.pipeline.knowledge import in_english, to_user_script
 from bot.pipeline.turn import TurnContext
 
@@ -49,8 +49,17 @@ def _examples(lead: str, examples: tuple[str, ...] = EXAMPLES) -> str:
     return lead + "\n" + "\n".join(f"- {q}" for q in examples)
 
 
-def no_answer(turn: TurnContext, human_contact: str, *, off_topic: bool = False, aspect: str | None = None) -> Reply:
-    """``no_answer`` in the user's script, saying why, with the human contact."""
+def no_answer(
+    turn: TurnContext, human_contact: str, *, off_topic: bool = False, aspect: str | None = None,
+    absent: str | None = None, sources: list[Source] | None = None,
+) -> Reply:
+    """``no_answer`` in the user's script, saying why, with the human contact.
+
+    ``absent`` is the composer's own account of an asked quantity the articles do not give (with what they
+    do say, cited from ``sources``); it replaces the general lead."""
+    if absent and turn.query.script != "en":
+        text = to_user_script(f"{absent}\n如需帮助，请联系{human_contact}", turn.query.script)
+        return Reply(answer=text, status="no_answer", sources=sources or [])
     if turn.query.script == "en":
         lead = EN_OFF_TOPIC if off_topic else EN_NOT_COVERED.format(aspect=in_english(aspect)) if aspect else EN_NO_ANSWER
         text = f"{lead}\n{EN_CONTACT.format(contact=english_contact(human_contact))}"

@@ -1,0 +1,224 @@
+"""Whether the articles give the quantity a question asks for, and what to say when they do not.
+
+A question asking for a quantity names its *kind* by its asking words (lexicon.yaml ``quantity_kinds``:
+a duration, a share, a sum of money, a count, the level of a metric, or just a figure) and its *subject*:
+the words ahead of the asking words in their clause, fillers trimmed ("保费费率一般是多少" -> 保费费率).
+The quantity is present when a close candidate sentence states a figure of that kind in a clause about
+the subject: the clause (with its neighbours) covers a fair share (:data:`ABOUT_SUBJECT`) of the subject's
+words compared with the best any close sentence covers. A level ("速动比率多少算正常") must name the
+metric itself. Otherwise the fact is absent: the reply says which quantity the articles do not give and
+quotes the one close sentence that says most about the subject without a figure of that kind. This is
+the only check of an absent asked figure; it works on the shape of the question and the articles, never
+on a list of topics.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from knowledge.conflicts import figures
+from knowledge.constants import ABOUT_SUBJECT
+from knowledge.formatting import Citations, full_width
+from knowledge.grounding import numbers
+from knowledge.lexicon import lexicon
+from knowledge.numerals import arabic_figures
+from knowledge.questions import Question, content_terms
+from knowledge.scoring import Candidate
+from knowledge.terms import STOPWORDS, segment
+
+PROBE = 6  # the best candidates searched for a figure of the asked kind
+NEAR_SHARE = 0.4  # ...of those, the ones scoring at least this share of the best (set on tune_absent and dev)
+# How the reply names the missing quantity of each kind.
+_LABELS = {"duration": "具体时间", "percent": "具体比例", "amount": "具体金额", "count": "具体数量",
+           "level": "具体标准", "figure": "具体数字"}
+_FIGURE_UNITS = {"duration": {"days", "months"}, "percent": {"percent"}}
+_YEARS = re.compile(r"(?<!\d)\d{1,2}\s*年(?!度|代)")  # "3年" is a duration, "2025年" a date
+_SHARE = re.compile(r"[一二三四五六七八九]成")  # "九成" is a share
+_MONEY = re.compile(r"\d+(?:\.\d+)?\s*(?:[千万亿]\s*)?(?:元|块|美元|欧元|人民币)|\d+(?:\.\d+)?\s*[万亿](?![\u4e00-\u9fff])")
+_CLAUSE_SPLIT = re.compile(r"([，,；;：:。、()（）])")
+_CLAUSE_START = re.compile(r"[，,。；;！!？?\s]")
+
+
+@dataclass(frozen=True)
+class AskedQuantity:
+    """The quantity a question asks for.
+
+    Attributes:
+        kind: ``duration``, ``percent``, ``amount``, ``count``, ``level`` or ``figure``.
+        word: the asking words found ("多少天", "多少家").
+        subject: what the quantity is of, in the user's words ("" when the clause names nothing).
+        limit: ``上限`` or ``下限`` when the question bounds it ("最高", "至少"), else "".
+    """
+
+    kind: str
+    word: str
+    subject: str
+    limit: str = ""
+
+    @property
+    def label(self) -> str:
+        """How the reply names the missing quantity ("具体比例", "上限")."""
+        return self.limit or _LABELS[self.kind]
+
+
+@dataclass(frozen=True)
+class Absence:
+    """An asked quantity the articles do not give, and the closest thing they say about its subject."""
+
+    asked: AskedQuantity
+    said: Candidate | None
+
+
+def asked_quantity(question: Question) -> AskedQuantity | None:
+    """The quantity ``question`` asks for, or None (no asking word; the user's own figures or dates make it a
+    calculation; an English question, whose words are not the articles' words)."""
+    if question.figures or question.dates or question.english:
+        return None
+    text = question.text
+    found = [(len(w), kind, w, at) for kind, ws in _kinds().items() for w in ws
+             if (at := text.find(w)) >= 0 and (kind != "figure" or _ends_clause(text, at + len(w)))]
+    if not found:
+        return None
+    _, kind, word, at = max(found, key=lambda f: (f[0], -f[3]))
+    starts = [0] + [m.end() for m in _CLAUSE_START.finditer(text, 0, at)]
+    before = text[starts[-1] : at]
+    limit = next((_limits()[w] for w in _limits() if w in before or w in word), "")
+    # a clause that only asks ("…怎么算 多少算合适") is about the clause before it, else about what follows
+    subject = _trimmed(before) or (_trimmed(text[starts[-2] : starts[-1]]) if len(starts) > 1 else "")
+    return AskedQuantity(kind, word, subject or _trimmed(_clause_after(text, at + len(word))), limit)
+
+
+def absence(
+    question: Question,
+    candidates: Sequence[Candidate],
+    coverage: Callable[[list[str], str], float],
+    context: str = "",
+    asked_as: Question | None = None,
+) -> Absence | None:
+    """The asked quantity when no close candidate states one of its kind about its subject, else None.
+
+    Args:
+        question: the understood question (typos corrected).
+        candidates: the scored candidate sentences, best first.
+        coverage: the IDF-weighted share of terms a text covers (``TermWeights.coverage``).
+        context: the earlier topic of a follow-up (its subject may be named only there).
+        asked_as: the question as the user typed it, read for the asking words and the subject (a typo
+            corrector tuned to the articles' words may rewrite "几期" or "客户"); ``question`` when None.
+    """
+    asked = asked_quantity(asked_as or question)
+    if asked is None or not candidates:
+        return None
+    near = [c for c in candidates[:PROBE] if c.score >= NEAR_SHARE * candidates[0].score]
+    states = _stating(asked)
+    if asked.kind == "level" and (metric := _long_words(asked.subject)):
+        # the named metric with a figure in its sentence (流动比率's level says nothing of 现金比率, nor
+        # 存货周转率's of 应付账款周转率)
+        present = any(all(w in c.sentence.text for w in metric) and numbers(c.sentence.text) for c in near)
+        return None if present else Absence(asked, _closest(near, coverage, content_terms(asked.subject)))
+    # a follow-up's subject is in the earlier turn; the asking words' own terms ("比例" of "多少比例") name nothing
+    words = [w for w in content_terms(f"{context} {question.text}") if w not in asked.word]
+    if not words:
+        return None if any(states(c.sentence.text) for c in near) else Absence(asked, None)
+    best = max(coverage(words, c.sentence.text) for c in candidates[:PROBE])
+    if any(_states_about(c.sentence.text, states, words, ABOUT_SUBJECT * best, coverage) for c in near):
+        return None
+    return Absence(asked, _closest(near, coverage, words))
+
+
+def _stating(asked: AskedQuantity) -> Callable[[str], bool]:
+    """Whether a clause states a figure of the asked kind."""
+    kind = asked.kind
+    if kind in _FIGURE_UNITS:
+        units = _FIGURE_UNITS[kind]
+        extra = _YEARS if kind == "duration" else _SHARE
+        return lambda clause: any(f.unit in units for f in figures(clause, levels_only=False)) or bool(extra.search(clause))
+    if kind == "amount":
+        return lambda clause: bool(_MONEY.search(arabic_figures(clause)))
+    if kind == "count":
+        measure = re.sub(r"^(多少|几)", "", asked.word)
+        return lambda clause: bool(re.search(rf"\d\s*(?:多|余)?\s*(?:万|亿)?{measure}", arabic_figures(clause)))
+    return lambda clause: bool(numbers(clause)) or bool(figures(clause, levels_only=False))
+
+
+def _states_about(
+    sentence: str, states: Callable[[str], bool], words: list[str], floor: float,
+    coverage: Callable[[list[str], str], float],
+) -> bool:
+    """True when a clause of ``sentence`` states the figure and, with the clause before it (and the one after
+    when the sentence simply goes on: "…60天仍未付款的，视为违约"), covers ``floor`` of the subject's words."""
+    parts = _CLAUSE_SPLIT.split(sentence)  # clause, separator, clause, separator, ...
+    clauses, separators = parts[0::2], parts[1::2] + [""]
+    for n, clause in enumerate(clauses):
+        if states(clause):
+            after = clauses[n + 1] if n + 1 < len(clauses) and separators[n] in "，," else ""
+            share = coverage(words, "".join(clauses[max(0, n - 1) : n + 1]) + after)
+            if share > 0 and share >= floor:
+                return True
+    return False
+
+
+def _closest(near: list[Candidate], coverage: Callable[[list[str], str], float], words: list[str]) -> Candidate | None:
+    """The close sentence saying most of the question's ``words`` (at least :data:`ABOUT_SUBJECT` of them) and
+    stating no figure (a figure about something else would read as the answer), or None."""
+    if not words:
+        return None
+    scored = [(coverage(words, c.sentence.text), c) for c in near if not numbers(c.sentence.text)]
+    share, best = max(scored, key=lambda s: s[0], default=(0.0, None))
+    return best if share >= ABOUT_SUBJECT else None
+
+
+def _trimmed(words_text: str) -> str:
+    """The text less filler words (lexicon ``quantity_fillers``) and particles at either end."""
+    words = segment(words_text)
+    fillers = _fillers()
+
+    def filler(w: str) -> bool:
+        return w in fillers or w in STOPWORDS or not w.strip() or not re.search(r"[\w]", w)
+
+    while words and filler(words[-1]):
+        words.pop()
+    while words and filler(words[0]):
+        words.pop(0)
+    return "".join(words)
+
+
+def _ends_clause(text: str, at: int) -> bool:
+    """True when nothing but particles follows position ``at`` in its clause: a bare "多少" asks for a figure
+    ("能提高多少"), while "省掉多少坏账准备金" asks about the thing itself, often answered in words."""
+    return not re.match(r"[呢吗啊呀嘛哦]*[\u4e00-\u9fffA-Za-z0-9]", text[at:])
+
+
+def _clause_after(text: str, at: int) -> str:
+    """The rest of the clause after position ``at`` (a question asking first: "多少天内要报案")."""
+    end = _CLAUSE_START.search(text, at)
+    return text[at : end.start() if end else len(text)]
+
+
+def _long_words(subject: str) -> list[str]:
+    """The subject's words ("应付", "账款", "周转率"), or [] when it has no long (3+) one: a level must be of
+    the metric they name together."""
+    words = [w for w in segment(subject) if len(w) >= 2 and w not in STOPWORDS and not w[0].isdigit()]
+    return words if any(len(w) >= 3 for w in words) else []
+
+
+def _kinds() -> dict[str, list[str]]:
+    return {k: [str(w) for w in v] for k, v in lexicon()["quantity_kinds"].items()}
+
+
+def _limits() -> dict[str, str]:
+    return {str(k): str(v) for k, v in lexicon()["quantity_limits"].items()}
+
+
+def _fillers() -> frozenset[str]:
+    return frozenset(str(w) for w in lexicon()["quantity_fillers"])
+
+
+def absent_text(missing: Absence, citations: Citations) -> str:
+    """"抱歉，资料里没有给出X的具体比例。" and, when a close sentence names X, "资料只提到：…[n]。"."""
+    subject = f"{missing.asked.subject}的" if missing.asked.subject else ""
+    text = f"抱歉，资料里没有给出{subject}{missing.asked.label}。"
+    if missing.said is not None:
+        text += f"资料只提到：{citations.cite(missing.said.sentence, opening=True)}。"
+    return full_width(text)

@@ -1,0 +1,80 @@
+"""The asked quantity and whether the articles give it: knowledge/absence.py, on hand-built chunks."""
+
+from __future__ import annotations
+
+from knowledge.absence import asked_quantity
+from knowledge.answering import Composer
+from knowledge.questions import understand
+from knowledge.types import Chunk, Hit
+
+FEES = Chunk(
+    "007_f#1", "007_f", "保理业务说明", "section", "保理融资",
+    "保理商在核准买方后，通常在5个工作日内放款。保理融资的额度取决于买方的资信和历史回款。"
+    "融资款到账后，卖方应及时通知买方改向保理商付款。",
+    0, 0,
+)
+RATES = Chunk(
+    "008_r#1", "008_r", "预警指标", "section", "库存指标",
+    "存货周转率低于4次时，应检查滞销品。仓储外包可以降低固定成本。",
+    0, 0,
+)
+
+
+def hits(*chunks: Chunk) -> list[Hit]:
+    return [Hit(c, 0.9 - 0.1 * i, 0.9, 3.0) for i, c in enumerate(chunks)]
+
+
+def test_asked_kind_is_read_from_the_longest_asking_words() -> None:
+    assert asked_quantity(understand("保理商审批要几个工作日")).kind == "duration"
+    assert asked_quantity(understand("保理融资的手续费收多少钱")).kind == "amount"
+    assert asked_quantity(understand("保理商能融资发票金额的百分之几")).kind == "percent"
+    assert asked_quantity(understand("每个卖方最多能找几家保理商")).kind == "count"
+
+
+def test_subject_is_the_words_ahead_of_the_asking_words_less_fillers() -> None:
+    asked = asked_quantity(understand("请问保理融资的年利率一般是多少"))
+    assert asked is not None and asked.subject == "保理融资的年利率"
+
+
+def test_a_bound_asked_for_is_named_as_such() -> None:
+    asked = asked_quantity(understand("保理融资的额度最高能批多少钱"))
+    assert asked is not None and asked.label == "上限"
+
+
+def test_no_quantity_is_asked_by_a_calculation_or_a_plain_question() -> None:
+    assert asked_quantity(understand("保理融资怎么申请")) is None
+    assert asked_quantity(understand("发票100万 保理商放款80万 比例是多少")) is None  # the user's own figures
+
+
+def test_a_figure_stated_about_the_subject_is_answered() -> None:
+    composer = Composer([FEES, RATES])
+    result = composer.compose("保理商核准买方后多少个工作日放款", hits(FEES))
+    assert result is not None and not result.absent and "5个工作日" in result.text
+
+
+def test_a_quantity_no_sentence_gives_is_absent_with_what_is_said() -> None:
+    composer = Composer([FEES, RATES])
+    result = composer.compose("保理融资的额度最高能批多少钱", hits(FEES))
+    assert result is not None and result.absent
+    assert result.text.startswith("抱歉，资料里没有给出保理融资的额度")
+    assert "上限" in result.text and "资料只提到：保理融资的额度取决于买方的资信和历史回款[1]" in result.text
+    assert "5个工作日" not in result.text  # a figure about something else is never quoted
+
+
+def test_a_duration_of_another_step_does_not_answer() -> None:
+    composer = Composer([FEES, RATES])
+    result = composer.compose("买方改向保理商付款要提前几天通知", hits(FEES))
+    assert result is not None and result.absent and "具体时间" in result.text
+
+
+def test_a_level_of_an_unnamed_metric_is_absent_and_of_a_named_one_answered() -> None:
+    composer = Composer([FEES, RATES])
+    missing = composer.compose("应付账款周转率多少算正常", hits(RATES))
+    assert missing is not None and missing.absent
+    found = composer.compose("存货周转率低于多少要检查滞销品", hits(RATES))
+    assert found is not None and not found.absent and "4次" in found.text
+
+
+def test_a_bare_how_much_asks_a_figure_only_at_the_end_of_its_clause() -> None:
+    assert asked_quantity(understand("用了保理以后回款能快多少")) is not None
+    assert asked_quantity(understand("保理能帮我们少占用多少资金 对经营有什么帮助")) is None

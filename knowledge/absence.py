@@ -5,7 +5,7 @@ a duration, a share, a sum of money, a count, the level of a metric, or just a f
 the words ahead of the asking words in their clause, fillers trimmed ("保费费率一般是多少" -> 保费费率).
 The quantity is present when a close candidate sentence states a figure of that kind in a clause about
 the subject: the clause (with its neighbours) covers a fair share (:data:`ABOUT_SUBJECT`) of the subject's
-words compared with the best any close sentence covers. A level ("速动比率多少算正常") must name the
+words compared with the best any close sentence covers. A level ("速动比率的正常水平") must name the
 metric itself. Otherwise the fact is absent: the reply says which quantity the articles do not give and
 quotes the one close sentence that says most about the subject without a figure of that kind. This is
 the only check of an absent asked figure; it works on the shape of the question and the articles, never
@@ -85,7 +85,7 @@ def asked_quantity(question: Question) -> AskedQuantity | None:
     starts = [0] + [m.end() for m in _CLAUSE_START.finditer(text, 0, at)]
     before = text[starts[-1] : at]
     limit = next((_limits()[w] for w in _limits() if w in before or w in word), "")
-    # a clause that only asks ("…怎么算 多少算合适") is about the clause before it, else about what follows
+    # a clause that only asks ("…怎么计算 标准是几") is about the clause before it, else about what follows
     subject = _trimmed(before) or (_trimmed(text[starts[-2] : starts[-1]]) if len(starts) > 1 else "")
     return AskedQuantity(kind, word, subject or _trimmed(_clause_after(text, at + len(word))), limit)
 

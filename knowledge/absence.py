@@ -36,6 +36,8 @@ _LABELS = {"duration": "具体时间", "percent": "具体比例", "amount": "具
 _FIGURE_UNITS = {"duration": {"days", "months"}, "percent": {"percent"}}
 _YEARS = re.compile(r"(?<!\d)\d{1,2}\s*年(?!度|代)")  # "3年" is a duration, "2025年" a date
 _SHARE = re.compile(r"[一二三四五六七八九]成")  # "九成" is a share
+# a rate of a sum ("发票金额的0.5%", "费率为1%"), not a share of something else ("交易额前20%的客户")
+_RATE_OF_SUM = re.compile(r"(?:金额|额|款|价|费率?)(?:的|为|是)?\s*\d+(?:\.\d+)?\s*%")
 _MONEY = re.compile(r"\d+(?:\.\d+)?\s*(?:[千万亿]\s*)?(?:元|块|美元|欧元|人民币)|\d+(?:\.\d+)?\s*[万亿](?![\u4e00-\u9fff])")
 _CLAUSE_SPLIT = re.compile(r"([，,；;：:。、()（）])")
 _CLAUSE_START = re.compile(r"[，,。；;！!？?\s]")
@@ -134,8 +136,8 @@ def _stating(asked: AskedQuantity) -> Callable[[str], bool]:
         units = _FIGURE_UNITS[kind]
         extra = _YEARS if kind == "duration" else _SHARE
         return lambda clause: any(f.unit in units for f in figures(clause, levels_only=False)) or bool(extra.search(clause))
-    if kind == "amount":
-        return lambda clause: bool(_MONEY.search(arabic_figures(clause)))
+    if kind == "amount":  # a fee is as often a rate of the sum it is charged on ("发票金额的1%") as a sum
+        return lambda clause: bool(_MONEY.search(arabic_figures(clause)) or _RATE_OF_SUM.search(arabic_figures(clause)))
     if kind == "count":
         measure = re.sub(r"^(多少|几)", "", asked.word)
         return lambda clause: bool(re.search(rf"\d\s*(?:多|余)?\s*(?:万|亿)?{measure}", arabic_figures(clause)))

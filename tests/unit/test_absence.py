@@ -78,3 +78,12 @@ def test_a_level_of_an_unnamed_metric_is_absent_and_of_a_named_one_answered() ->
 def test_a_bare_how_much_asks_a_figure_only_at_the_end_of_its_clause() -> None:
     assert asked_quantity(understand("用了保理以后回款能快多少")) is not None
     assert asked_quantity(understand("保理能帮我们少占用多少资金 对经营有什么帮助")) is None
+
+
+def test_a_fee_stated_as_a_rate_of_the_sum_answers_how_much() -> None:
+    charges = Chunk(
+        "009_c#1", "009_c", "收费说明", "section", "账户管理费",
+        "账户管理费按每笔应收账款金额的0.3%收取，按季结算。", 0, 0,
+    )
+    result = Composer([charges, RATES]).compose("账户管理费收多少", hits(charges))
+    assert result is not None and not result.absent and "0.3%" in result.text

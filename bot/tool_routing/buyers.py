@@ -88,7 +88,7 @@ class Buyers:
             buyers = [[session.state[BUYER]["buyer_id"]]]
         if not buyers:
             return None
-        request = buyer_request(message, buyers)
+        request = buyer_request(message, buyers, self.today())
         if pending.get("missing") == ["buyer"] and pending.get("tool") == "buyer_receivables" and not request.args.get(
             "fields"
         ):  # "which buyer?" answered with a name: the ledger question asked before

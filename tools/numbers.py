@@ -39,7 +39,11 @@ _NOT_MONEY_AFTER = re.compile(
     r"\s*(?:个月|个季度|天|日|days?\b|months?\b|years?\b|年|月|季度|%|％|percent|倍|家|个|次|条|笔|号|周(?!期)|星期|小时|分钟|级|分(?!钱))"
 )
 _DAY_PERIOD = re.compile(rf"(?P<num>\d+|[{_CN_CHARS}]+)[\s-]*(?:个)?\s*(?:天|日|days?\b)", re.IGNORECASE)
-_MONTH_PERIOD = re.compile(rf"(?P<num>\d+|[{_CN_CHARS}]+)\s*个?\s*月|(?P<en>\d+)\s*months?\b", re.IGNORECASE)
+# English number words a period is written with ("the past two months").
+_EN_NUMBERS = {w: n for n, w in enumerate("one two three four five six seven eight nine ten eleven twelve".split(), 1)}
+_MONTH_PERIOD = re.compile(
+    rf"(?P<num>\d+|[{_CN_CHARS}]+)\s*个?\s*月|\b(?P<en>\d+|{'|'.join(_EN_NUMBERS)})[\s-]*months?\b", re.IGNORECASE
+)
 _TERMS = re.compile(
     r"(?P<pct>\d+(?:\.\d+)?)\s*%?\s*/\s*(?P<days>\d+)\s*[,，]?\s*(?:net|n)\s*/?\s*(?P<net>\d+)", re.IGNORECASE
 )
@@ -223,6 +227,8 @@ def _inside_terms(text: str, pos: int) -> bool:
 def _number(token: str | None) -> float | None:
     if not token:
         return None
+    if token.lower() in _EN_NUMBERS:
+        return float(_EN_NUMBERS[token.lower()])
     if re.fullmatch(r"\d+(?:\.\d+)?", token):
         return float(token)
     return chinese_to_number(token)

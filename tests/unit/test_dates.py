@@ -44,6 +44,8 @@ TODAY = date(2027, 3, 15)
         ("yesterday", "2027-03-14"),
         ("上月底", "2027-02-28"),
         ("上个月末", "2027-02-28"),
+        ("截止到上个月月底", "2027-02-28"),
+        ("这个月月底", "2027-03-31"),
         ("end of last month", "2027-02-28"),
         ("本月底", "2027-03-31"),
         ("月末", "2027-02-28"),
@@ -88,6 +90,8 @@ def test_dates_are_blanked_in_place() -> None:
         ("HB0101 季末 近半年的DSO", {"as_of": "2026-12-31", "period_days": 180}),
         ("HB0101 receivables as of June 30, 2025 over a 45-day period", {"as_of": "2025-06-30", "period_days": 45}),
         ("HB0101 DSO over the past 4 months", {"period_days": 120}),
+        ("HB0101 DSO over the past two months", {"period_days": 60}),
+        ("HB0101 上个月月底的DSO", {"as_of": "2027-02-28"}),
     ],
 )
 def test_ledger_window_reads_dates_and_periods_however_typed(text: str, window: dict) -> None:

@@ -47,6 +47,8 @@ def test_fold_ignores_case_accents_and_full_width() -> None:
         ("杭州天锐五金 最近怎么样", "ZJ0001"),  # more of the name: surer
         ("91330100MA2AAAAA1X", "ZJ0001"),  # the USCC
         ("zj0002 的记录", "ZJ0002"),  # the id, any case
+        ("sc 0004 的额度", "SC0004"),  # the id's letters and digits apart
+        ("FJ-0007 status", "FJ0007"),
         ("美嘉家具评级", "GD0003"),  # after a long explicit region
         ("tianrui 额度", "ZJ0001"),  # pinyin typed
         ("ming hui 这家", "ZJ0002"),  # pinyin in two words

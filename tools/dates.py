@@ -8,7 +8,8 @@ read without it (the "31日" of a date is no 31-day period, its "2026" no amount
   ``Oct 31, 2026``, ``31 October 2026``;
 * without one (``10月31号``, ``10/31``, ``十月底``, ``end of September``): the latest such day not after today;
 * relative to today: ``今天``, ``昨天``, ``上月底``, ``本月底``, ``月底`` / ``月末`` / ``month end`` (the latest month
-  end not after today), ``上季度末``, ``季末``, ``去年底``, ``年底``.
+  end not after today), ``上季度末``, ``季末``, ``三季度末`` / ``Q3 end``, ``去年底``, ``年底``;
+* two dates joined by 到/至/to are a span of days (:func:`find_range`).
 
 No library: dateparser reads many of these but is not installed, is heavy (regex tables for 200 languages)
 and misses the accounting forms (上月底, 季末); dateutil, installed only as a dependency of a dependency,
@@ -30,6 +31,9 @@ _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
 _MONTH_NAME = (r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
                r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?")
 _END = r"(?:底|末|最后一天)"
+
+
+_RANGE_LINK = re.compile(r"\s*(?:到|至|~|～|-|–|—|to|through|till|until|and)\s*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,12 @@ def _named_month(m: re.Match[str], today: date) -> date:
     return _latest(today, month, day)
 
 
+def _quarter_end(m: re.Match[str], today: date) -> date:
+    """The end of the quarter named by its number ("三季度末", "Q3 end"): of the year given, else the latest."""
+    month = 3 * _number(m["q"] or m["q2"] or m["q3"])
+    return _month_end(_number(m["y"]), month) if m["y"] else _latest(today, month, None)
+
+
 def _within_month(step: int) -> Callable[[re.Match[str], date], date]:
     """A month end relative to today's month: 0 this month's, -1 last month's."""
     return lambda m, today: _month_end(today.year, today.month) if step == 0 else _last_month_end(today)
@@ -97,7 +107,7 @@ def _within_month(step: int) -> Callable[[re.Match[str], date], date]:
 # Most specific first: a later pattern never takes a span an earlier one has read.
 _FORMS: list[tuple[re.Pattern[str], Callable[[re.Match[str], date], date]]] = [
     (re.compile(rf"(?<!\d)(?P<y>{_Y})\s*(?:年\s*(?:的\s*)?|[-/.])\s*(?P<m>{_N})\s*(?:月\s*(?:的\s*)?|[-/.])\s*(?P<d>{_N})"
-                r"(?!\d)\s*[日号]?"), _ymd),
+                r"(?!\d)(?:\s*[日号])?"), _ymd),
     (re.compile(rf"(?<!\d)(?P<y>{_Y})\s*年\s*(?:的\s*)?(?P<m>{_N})\s*月份?\s*(?:的\s*)?{_END}"),
      lambda m, today: _month_end(_number(m["y"]), _number(m["m"]))),
     (re.compile(rf"(?<!\d)(?P<y>{_Y})\s*年\s*(?:的\s*)?{_END}"), lambda m, today: date(_number(m["y"]), 12, 31)),
@@ -119,6 +129,8 @@ _FORMS: list[tuple[re.Pattern[str], Callable[[re.Match[str], date], date]]] = [
      lambda m, today: today if today == _month_end(today.year, today.month) else _last_month_end(today)),
     (re.compile(rf"上一?个?季度?{_END}|end of (?:the )?last quarter", re.IGNORECASE),
      lambda m, today: _last_quarter_end(today)),
+    (re.compile(rf"(?:(?P<y>{_Y})\s*年\s*(?:的\s*)?)?(?<![上本这当\dA-Za-z])第?\s*(?P<q>[1-4一二三四])\s*季度?\s*{_END}|"
+                r"\bq(?P<q2>[1-4])\s*(?:末|end\b)|\bend of q(?P<q3>[1-4])\b", re.IGNORECASE), _quarter_end),
     (re.compile(rf"季度?{_END}|quarter[- ]end", re.IGNORECASE),
      lambda m, today: today if _last_quarter_end(today + timedelta(days=1)) == today else _last_quarter_end(today)),
     (re.compile(rf"(?:去年|上年)年?{_END}|年{_END}|end of (?:the )?last year|year[- ]end", re.IGNORECASE),
@@ -142,6 +154,15 @@ def find_dates(text: str, today: date | None = None) -> list[DateMention]:
                 continue
             found.append(DateMention(day, m.start(), m.end()))
     return sorted(found, key=lambda f: f.start)
+
+
+def find_range(text: str, today: date | None = None) -> tuple[date, date] | None:
+    """The first span of days typed as two dates joined by 到/至/~/to ("7月1日到9月30日"): (first, last)."""
+    found = find_dates(text, today)
+    for a, b in zip(found, found[1:]):
+        if _RANGE_LINK.fullmatch(text[a.end : b.start]):
+            return min(a.day, b.day), max(a.day, b.day)
+    return None
 
 
 def without_dates(text: str) -> str:

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tools.dates import find_dates, without_dates
+from tools.dates import find_dates, find_range, without_dates
 from tools.intents import refers_to_buyer
 from tools.intents.buyers import ledger_window
 from tools.numbers import find_amounts, parse_period_days
@@ -52,6 +52,10 @@ TODAY = date(2027, 3, 15)
         ("month-end", "2027-02-28"),
         ("上季度末", "2026-12-31"),
         ("季末", "2026-12-31"),
+        ("三季度末", "2026-09-30"),
+        ("2025年第二季度末", "2025-06-30"),
+        ("Q4末", "2026-12-31"),
+        ("end of Q2", "2026-06-30"),
         ("去年底", "2026-12-31"),
         ("year end", "2026-12-31"),
     ],
@@ -92,10 +96,18 @@ def test_dates_are_blanked_in_place() -> None:
         ("HB0101 DSO over the past 4 months", {"period_days": 120}),
         ("HB0101 DSO over the past two months", {"period_days": 60}),
         ("HB0101 上个月月底的DSO", {"as_of": "2027-02-28"}),
+        ("HB0101 2026年4月1日至6月30日的DSO", {"as_of": "2026-06-30", "period_days": 91}),
+        ("HB0101 DSO between 1 April 2026 and 30 June 2026", {"as_of": "2026-06-30", "period_days": 91}),
+        ("HB0101 4月1日到6月30日 按60天算", {"as_of": "2026-06-30", "period_days": 60}),
     ],
 )
 def test_ledger_window_reads_dates_and_periods_however_typed(text: str, window: dict) -> None:
     assert ledger_window(text, TODAY) == window
+
+
+def test_two_dates_apart_are_no_span() -> None:
+    assert find_range("1月31日应收多少，2月28日呢", TODAY) is None
+    assert find_range("1月31日到2月28日", TODAY) == (date(2027, 1, 31), date(2027, 2, 28))
 
 
 def test_a_date_is_no_amount_and_no_period() -> None:

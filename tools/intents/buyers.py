@@ -9,7 +9,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from tools.dates import find_dates, without_dates
+from tools.dates import find_dates, find_range, without_dates
 from tools.intents.request import CJK, KNOWLEDGE_MARKERS, ToolRequest
 from tools.names import PLAUSIBLE, SURE, Hit, may_be_a_name
 from tools.numbers import parse_period_days
@@ -265,12 +265,16 @@ def refers_to_buyer(text: str) -> bool:
 
 def ledger_window(text: str, today: date | None = None) -> dict[str, Any]:
     """``as_of`` (the first date typed, however written: :mod:`tools.dates`) and ``period_days`` (a period
-    phrase) of a ledger question; relative dates ("上月底") are read against ``today``."""
+    phrase) of a ledger question; relative dates ("上月底") are read against ``today``. A span of days typed
+    ("7月1日到9月30日") is both: as of its last day, over its length unless a period is named too."""
     window: dict[str, Any] = {}
     dates = find_dates(text, today)
-    if dates:
+    span = find_range(text, today)
+    if span:
+        window["as_of"] = span[1].isoformat()
+    elif dates:
         window["as_of"] = dates[0].day.isoformat()
-    period = parse_period_days(AGING_PHRASE.sub(" ", text))
+    period = parse_period_days(AGING_PHRASE.sub(" ", text)) or (span and (span[1] - span[0]).days + 1)
     if period:
         window["period_days"] = period
     return window

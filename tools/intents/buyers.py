@@ -52,6 +52,12 @@ PERIOD_PHRASE = re.compile(
     r"(?:过去|最近|近)?\s*(?:\d+|[一二两三四五六七八九十百]+)\s*(?:个)?\s*(?:天|日|个月|周)|[上本这今一每]?个?季度|半年|[一全]年|"
     r"上个月|本月|这个月|截至|截止|以来|期间"
 )
+# What else a follow-up that changes only the ledger's date or period says ("换成6月30号呢", "and over 60 days?").
+WINDOW_ONLY = re.compile(
+    r"那么?|换成|改成|改为|如果|要是|再|按|算|口径|的|呢|吧|看看?|"
+    r"\b(?:and|what|how|about|as|of|at|over|for|the|a|past|last|instead|then|days?|months?|period)\b|[\d\s？?，,。！!]",
+    re.IGNORECASE,
+)
 _FILLER = sorted(
     [
         "帮我看看", "帮我查一下", "帮我查查", "帮我查", "帮忙查", "查一下", "查查", "查询", "看一下", "看看", "帮我", "帮忙",
@@ -261,6 +267,13 @@ def refers_to_buyer(text: str) -> bool:
     if KNOWLEDGE_MARKERS.search(text) or BUYER_WORDS.search(text) or len(re.sub(r"\s+", "", without_dates(text))) > 12:
         return False  # a question of its own, or about buyers in general ("客户欠款该找谁"); a date typed is no topic
     return bool(LEDGER_WORDS.search(text) or any(p.search(text) for p in BUYER_FIELDS.values()))
+
+
+def window_change(text: str, today: date | None = None) -> dict[str, Any]:
+    """The ledger window of a follow-up that says nothing but a new date or period ("那上月底呢"); ``{}`` otherwise."""
+    window = ledger_window(text, today)
+    rest = WINDOW_ONLY.sub("", PERIOD_PHRASE.sub("", without_dates(text)))
+    return window if window and not rest else {}
 
 
 def ledger_window(text: str, today: date | None = None) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 One reader for every form, so that a ledger question gets its as-of date and the rest of the message is
 read without it (the "31日" of a date is no 31-day period, its "2026" no amount):
 
-* with a year: ``2026-10-31``, ``2026/10/31``, ``2026.10.31``, ``2026年10月31日``, ``2026年的10月31号``,
+* with a year (or 今年 / 去年 / 前年): ``2026-10-31``, ``2026/10/31``, ``2026.10.31``, ``2026年10月31日``, ``2026年的10月31号``,
   ``二〇二六年十月三十一日``, ``2026年10月底``, ``10/31/2026`` (day first when the first number is over 12),
   ``Oct 31, 2026``, ``31 October 2026``;
 * without one (``10月31号``, ``10/31``, ``十月底``, ``end of September``): the latest such day not after today;
@@ -26,7 +26,7 @@ from datetime import date, timedelta
 
 _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _N = r"\d{1,2}|[一二三四五六七八九十]{1,3}"  # a month or a day
-_Y = r"\d{4}|[〇零一二三四五六七八九]{4}"  # a year, in digits or read digit by digit
+_Y = r"\d{4}|[〇零一二三四五六七八九]{4}|[今去前]"  # a year: in digits, read digit by digit, or 今年/去年/前年
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MONTH_NAME = (r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
                r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?")
@@ -55,6 +55,12 @@ def _number(token: str) -> int:
     return _CN_DIGITS.get(tens, 1) * 10 + _CN_DIGITS.get(ones, 0)
 
 
+def _year(token: str, today: date) -> int:
+    """The year a token before 年 names: ``"2026"``, ``"二〇二六"``, or this year / last year / the year before."""
+    back = "今去前".find(token)
+    return today.year - back if back >= 0 else _number(token)
+
+
 def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
@@ -76,7 +82,7 @@ def _last_quarter_end(today: date) -> date:
 
 
 def _ymd(m: re.Match[str], today: date) -> date:
-    return date(_number(m["y"]), _number(m["m"]), _number(m["d"]))
+    return date(_year(m["y"], today), _number(m["m"]), _number(m["d"]))
 
 
 def _us(m: re.Match[str], today: date) -> date:
@@ -96,7 +102,7 @@ def _named_month(m: re.Match[str], today: date) -> date:
 def _quarter_end(m: re.Match[str], today: date) -> date:
     """The end of the quarter named by its number ("三季度末", "Q3 end"): of the year given, else the latest."""
     month = 3 * _number(m["q"] or m["q2"] or m["q3"])
-    return _month_end(_number(m["y"]), month) if m["y"] else _latest(today, month, None)
+    return _month_end(_year(m["y"], today), month) if m["y"] else _latest(today, month, None)
 
 
 def _within_month(step: int) -> Callable[[re.Match[str], date], date]:
@@ -109,8 +115,8 @@ _FORMS: list[tuple[re.Pattern[str], Callable[[re.Match[str], date], date]]] = [
     (re.compile(rf"(?<!\d)(?P<y>{_Y})\s*(?:年\s*(?:的\s*)?|[-/.])\s*(?P<m>{_N})\s*(?:月\s*(?:的\s*)?|[-/.])\s*(?P<d>{_N})"
                 r"(?!\d)(?:\s*[日号])?"), _ymd),
     (re.compile(rf"(?<!\d)(?P<y>{_Y})\s*年\s*(?:的\s*)?(?P<m>{_N})\s*月份?\s*(?:的\s*)?{_END}"),
-     lambda m, today: _month_end(_number(m["y"]), _number(m["m"]))),
-    (re.compile(rf"(?<!\d)(?P<y>{_Y})\s*年\s*(?:的\s*)?{_END}"), lambda m, today: date(_number(m["y"]), 12, 31)),
+     lambda m, today: _month_end(_year(m["y"], today), _number(m["m"]))),
+    (re.compile(rf"(?<!\d)(?P<y>{_Y})\s*年\s*(?:的\s*)?年?{_END}"), lambda m, today: date(_year(m["y"], today), 12, 31)),
     (re.compile(r"(?<![\d/.])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4})(?!\d)"), _us),
     (re.compile(rf"\b{_MONTH_NAME}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s*(?P<y>\d{{4}})\b)?", re.IGNORECASE),
      _named_month),

@@ -118,6 +118,8 @@ def test_the_request_reads_fields_ledger_and_verdict() -> None:
     assert ledger.tool == "buyer_receivables" and ledger.args["as_of"] == "2026-03-31"
     assert buyer_request("下个月还给他们放账吗", one).args["decision"] is True
     assert buyer_request("平均拖几天付款", one).args["fields"] == ["avg_days_late"]
+    assert buyer_request("帮我查下它的欠款", one).tool == "buyer_receivables"  # 查 + a ledger word: the ledger
+    assert buyer_request("查一下评分和逾期", one).tool == "buyer_lookup"  # a record field asked: the record
 
 
 @pytest.mark.parametrize(

@@ -240,7 +240,7 @@ def buyer_request(text: str, buyers: list[list[str]], today: date | None = None)
     fields = sorted((name for name, m in asked.items() if m), key=lambda name: asked[name].start())
     ledger = _asks_ledger(text)
     decision = asks_credit_decision(text)
-    if ledger and not (fields or LOOKUP_STRONG.search(text)):
+    if ledger and not fields:  # "查一下X的应收": the ledger; "X的评分和逾期": the record
         asks = [name for name, pattern in LEDGER_ASKS.items() if pattern.search(text)]
         return ToolRequest("buyer_receivables", {"buyers": buyers, "asks": asks, **ledger_window(text, today)})
     return ToolRequest("buyer_lookup", {"buyers": buyers, "fields": fields, "decision": decision})

@@ -174,8 +174,9 @@ class NameIndex:
         return sorted(best.values(), key=lambda h: (-h.score, h.span[0], h.buyer_id))
 
     def _codes(self, text: str) -> Iterable[Hit]:
-        for m in re.finditer(r"[0-9a-z]+", text):
-            found = self.codes.get(m.group())
+        """Ids and USCCs typed whole, or an id's letters and digits apart ("cn 1007", "CN-1007")."""
+        for m in re.finditer(r"(?<![0-9a-z])[a-z]+[\s-]+\d+(?![0-9a-z])|[0-9a-z]+", text):
+            found = self.codes.get(re.sub(r"[\s-]+", "", m.group()))
             if found:
                 yield Hit(found[0], found[1], 1.0, m.span())
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tools.dates import find_dates, without_dates
+
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "两": 2, "俩": 2, "三": 3, "叁": 3, "四": 4,
            "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9}
 _SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
@@ -36,8 +38,12 @@ _CHINESE_AMOUNT = re.compile(rf"[{_CN_CHARS}]+")
 _NOT_MONEY_AFTER = re.compile(
     r"\s*(?:个月|个季度|天|日|days?\b|months?\b|years?\b|年|月|季度|%|％|percent|倍|家|个|次|条|笔|号|周(?!期)|星期|小时|分钟|级|分(?!钱))"
 )
-_DAY_PERIOD = re.compile(rf"(?P<num>\d+|[{_CN_CHARS}]+)\s*(?:个)?\s*(?:天|日|days?\b)", re.IGNORECASE)
-_MONTH_PERIOD = re.compile(rf"(?P<num>\d+|[{_CN_CHARS}]+)\s*个?\s*月|(?P<en>\d+)\s*months?\b", re.IGNORECASE)
+_DAY_PERIOD = re.compile(rf"(?P<num>\d+|[{_CN_CHARS}]+)[\s-]*(?:个)?\s*(?:天|日|days?\b)", re.IGNORECASE)
+# English number words a period is written with ("the past two months").
+_EN_NUMBERS = {w: n for n, w in enumerate("one two three four five six seven eight nine ten eleven twelve".split(), 1)}
+_MONTH_PERIOD = re.compile(
+    rf"(?P<num>\d+|[{_CN_CHARS}]+)\s*个?\s*月|\b(?P<en>\d+|{'|'.join(_EN_NUMBERS)})[\s-]*months?\b", re.IGNORECASE
+)
 _TERMS = re.compile(
     r"(?P<pct>\d+(?:\.\d+)?)\s*%?\s*/\s*(?P<days>\d+)\s*[,，]?\s*(?:net|n)\s*/?\s*(?P<net>\d+)", re.IGNORECASE
 )
@@ -132,8 +138,8 @@ def parse_amount(text: str) -> float | None:
 
 
 def find_amounts(text: str) -> list[Amount]:
-    """Every money amount in ``text``, in order; durations, percentages and terms are skipped."""
-    taken = [m.span() for m in _TERMS.finditer(text)]
+    """Every money amount in ``text``, in order; durations, percentages, terms and dates are skipped."""
+    taken = [m.span() for m in _TERMS.finditer(text)] + [(d.start, d.end) for d in find_dates(text)]
     found: list[Amount] = []
 
     def free(start: int, end: int) -> bool:
@@ -192,8 +198,9 @@ def find_earlier(text: str) -> Earlier | None:
 def parse_period_days(text: str) -> int | None:
     """The period a message talks about, in days (``上季度`` -> 90, ``过去60天`` -> 60), or ``None``.
 
-    An earlier period's value of the metric ("上年同期41天") is not a period.
+    An earlier period's value of the metric ("上年同期41天") is not a period, nor is a date ("10月31日", "上个月底").
     """
+    text = without_dates(text)
     earlier = find_earlier(text)
     if earlier:
         text = text[: earlier.start] + " " + text[earlier.end :]
@@ -220,6 +227,8 @@ def _inside_terms(text: str, pos: int) -> bool:
 def _number(token: str | None) -> float | None:
     if not token:
         return None
+    if token.lower() in _EN_NUMBERS:
+        return float(_EN_NUMBERS[token.lower()])
     if re.fullmatch(r"\d+(?:\.\d+)?", token):
         return float(token)
     return chinese_to_number(token)

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from bot.messages import Reply, Session, ToolCall
-from bot.tool_routing.context import BUYER, BUYER_TOOLS, PENDING, call_tool, error_text, grants_of, texts
+from bot.tool_routing.context import BUYER, BUYER_TOOLS, LEDGER, PENDING, call_tool, error_text, grants_of, texts
 from tools.directory import BuyerDirectory
 from tools.intents import (
     BUYER_REFERENCE,
@@ -21,6 +21,7 @@ from tools.intents import (
     buyer_request,
     named_buyers,
     refers_to_buyer,
+    window_change,
 )
 from tools.names import PLAUSIBLE
 from tools.numbers import find_amounts
@@ -87,13 +88,22 @@ class Buyers:
         if not buyers and session.state.get(BUYER) and not calculating and refers_to_buyer(message):
             buyers = [[session.state[BUYER]["buyer_id"]]]
         if not buyers:
-            return None
-        request = buyer_request(message, buyers)
+            return None if calculating else self._window_follow_up(message, session)
+        request = buyer_request(message, buyers, self.today())
         if pending.get("missing") == ["buyer"] and pending.get("tool") == "buyer_receivables" and not request.args.get(
             "fields"
         ):  # "which buyer?" answered with a name: the ledger question asked before
             request = ToolRequest("buyer_receivables", {"buyers": buyers, **pending.get("args", {})})
         return request
+
+    def _window_follow_up(self, message: str, session: Session) -> ToolRequest | None:
+        """"那上月底呢" right after a buyer's ledger: the same figures at the new date or over the new period."""
+        last = session.state.get(LEDGER)
+        window = window_change(message, self.today()) if last and last["turn"] == len(session.turns) - 1 else {}
+        if not window:
+            return None
+        return ToolRequest("buyer_receivables", {"buyers": [[last["buyer_id"]]], "asks": last["asks"],
+                                                 **last["window"], **window})
 
     def about(self, request: ToolRequest, session: Session) -> Reply:
         """Each named buyer's record (the fields asked first), ledger or verdict; a choice when a name fits several."""
@@ -114,6 +124,9 @@ class Buyers:
         told = [self._tell(request, record, session, calls) for record in records]
         if len(records) == 1:
             session.state[BUYER] = {"buyer_id": records[0]["buyer_id"], "name": records[0]["name"]}
+        if len(records) == 1 and request.tool == "buyer_receivables":
+            session.state[LEDGER] = {"buyer_id": records[0]["buyer_id"], "window": _window(request.args),
+                                     "asks": request.args.get("asks", []), "turn": len(session.turns)}
         return Reply("\n\n".join(told), tool_calls=calls)
 
     def _record(self, buyer_id: str, session: Session, calls: list[ToolCall]) -> dict[str, Any]:

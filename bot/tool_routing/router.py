@@ -69,7 +69,7 @@ class ToolRouter:
         return reply
 
     def _handle(self, message: str, session: Session) -> Reply | None:
-        request = detect(message)
+        request = detect(message, self.buyers.today())
         named = None if _own_figures(request, message) else self.buyers.named(message, session, request)
         if named is not None:
             return self.buyers.about(named, session)

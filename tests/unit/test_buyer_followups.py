@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import httpx
 
-from bot.messages import Caller, Session
+from bot.messages import Caller, Session, Turn
 from bot.tool_routing import ToolRouter
 from tools.client import CreditServiceClient
 from tools.registry import ToolRegistry
@@ -82,3 +82,20 @@ def test_a_generic_question_is_not_reported_as_an_outage_when_the_service_is_dow
 
     r = ToolRouter(ToolRegistry(CreditServiceClient("http://service.test", transport=httpx.MockTransport(down))))
     assert r.handle("客户还欠着一笔货款没结", Session("m", Caller("cli", "abc", True))) is None
+
+
+def test_a_follow_up_naming_only_a_new_date_or_period_reruns_the_ledger_just_told() -> None:
+    r, s = router(), Session("h", Caller("cli", "abc", True))
+
+    def ask(message: str):  # noqa: ANN202 - the reply, with the turn kept as the chat service keeps it
+        reply = r.handle(message, s)
+        s.turns.append(Turn(message, reply.answer if reply else "", reply.status if reply else "no_answer"))
+        return reply
+
+    ask("润丰纸业 2026-07-31 的DSO")
+    again = ask("换成6月30号呢")
+    assert again.tool_calls[-1].args == {"buyer_id": "HB0101", "as_of": "2026-06-30", "period_days": 90}
+    longer = ask("按120天口径呢")
+    assert longer.tool_calls[-1].args == {"buyer_id": "HB0101", "as_of": "2026-06-30", "period_days": 120}
+    assert ask("理赔一般要多久") is None  # a question of its own
+    assert ask("按60天算呢") is None  # the ledger is no longer the turn just before

@@ -47,6 +47,8 @@ def test_fold_ignores_case_accents_and_full_width() -> None:
         ("杭州天锐五金 最近怎么样", "ZJ0001"),  # more of the name: surer
         ("91330100MA2AAAAA1X", "ZJ0001"),  # the USCC
         ("zj0002 的记录", "ZJ0002"),  # the id, any case
+        ("sc 0004 的额度", "SC0004"),  # the id's letters and digits apart
+        ("FJ-0007 status", "FJ0007"),
         ("美嘉家具评级", "GD0003"),  # after a long explicit region
         ("tianrui 额度", "ZJ0001"),  # pinyin typed
         ("ming hui 这家", "ZJ0002"),  # pinyin in two words
@@ -116,6 +118,8 @@ def test_the_request_reads_fields_ledger_and_verdict() -> None:
     assert ledger.tool == "buyer_receivables" and ledger.args["as_of"] == "2026-03-31"
     assert buyer_request("下个月还给他们放账吗", one).args["decision"] is True
     assert buyer_request("平均拖几天付款", one).args["fields"] == ["avg_days_late"]
+    assert buyer_request("帮我查下它的欠款", one).tool == "buyer_receivables"  # 查 + a ledger word: the ledger
+    assert buyer_request("查一下评分和逾期", one).tool == "buyer_lookup"  # a record field asked: the record
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from tools.intents.buyers import (
     buyer_request,
     named_buyers,
     refers_to_buyer,
+    window_change,
 )
 from tools.intents.detection import detect
 from tools.intents.request import KNOWLEDGE_MARKERS, ToolRequest
@@ -24,5 +25,5 @@ from tools.intents.slots import fill_slots
 
 __all__ = [
     "BUYER_REFERENCE", "KNOWLEDGE_MARKERS", "LEDGER_ASKS", "NOT_A_NAME", "ToolRequest", "asks_credit_decision",
-    "buyer_name", "buyer_request", "detect", "fill_slots", "named_buyers", "refers_to_buyer",
+    "buyer_name", "buyer_request", "detect", "fill_slots", "named_buyers", "refers_to_buyer", "window_change",
 ]

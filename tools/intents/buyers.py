@@ -9,6 +9,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from tools.dates import find_dates, find_range, without_dates
 from tools.intents.request import CJK, KNOWLEDGE_MARKERS, ToolRequest
 from tools.names import PLAUSIBLE, SURE, Hit, may_be_a_name
 from tools.numbers import parse_period_days
@@ -47,10 +48,15 @@ NOT_A_BUYER_QUESTION = re.compile(
     r"关系|区别|差别|差异|"
     r"\d+\s*%"
 )
-ISO_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
 PERIOD_PHRASE = re.compile(
     r"(?:过去|最近|近)?\s*(?:\d+|[一二两三四五六七八九十百]+)\s*(?:个)?\s*(?:天|日|个月|周)|[上本这今一每]?个?季度|半年|[一全]年|"
     r"上个月|本月|这个月|截至|截止|以来|期间"
+)
+# What else a follow-up that changes only the ledger's date or period says ("换成6月30号呢", "and over 60 days?").
+WINDOW_ONLY = re.compile(
+    r"那么?|换成|改成|改为|如果|要是|再|按|算|口径|的|呢|吧|看看?|"
+    r"\b(?:and|what|how|about|as|of|at|over|for|the|a|past|last|instead|then|days?|months?|period)\b|[\d\s？?，,。！!]",
+    re.IGNORECASE,
 )
 _FILLER = sorted(
     [
@@ -105,8 +111,10 @@ BUYER_REFERENCE = re.compile(
 )
 
 
-def buyer_by_name(text: str) -> ToolRequest | None:
-    """A lookup or ledger request about a buyer the message names (or a bare company name); ``None`` if none."""
+def buyer_by_name(text: str, today: date | None = None) -> ToolRequest | None:
+    """A lookup or ledger request about a buyer the message names (or a bare company name); ``None`` if none.
+
+    ``today``: what relative dates ("上月底") are read against (default: the real today)."""
     lookup = bool(LOOKUP_STRONG.search(text) or LOOKUP_WEAK.search(text))
     ledger = bool(LEDGER_WORDS.search(text))
     if KNOWLEDGE_MARKERS.search(text) or NOT_A_BUYER_QUESTION.search(text):
@@ -136,7 +144,7 @@ def buyer_by_name(text: str) -> ToolRequest | None:
     strong = legal or plausible and bool(
         LOOKUP_STRONG.search(text) or BUYER_WORDS.search(text)
     )
-    window = ledger_window(text) if tool == "buyer_receivables" else {}
+    window = ledger_window(text, today) if tool == "buyer_receivables" else {}
     return ToolRequest(tool, {"query": name, **window}, strong=strong)
 
 
@@ -226,15 +234,15 @@ def _runs_on(text: str, hit: Hit) -> bool:
     return False
 
 
-def buyer_request(text: str, buyers: list[list[str]]) -> ToolRequest:
+def buyer_request(text: str, buyers: list[list[str]], today: date | None = None) -> ToolRequest:
     """What to tell about the ``buyers`` a message names (or points back at): record fields, ledger or a verdict."""
     asked = {name: pattern.search(text) for name, pattern in BUYER_FIELDS.items()}
     fields = sorted((name for name, m in asked.items() if m), key=lambda name: asked[name].start())
     ledger = _asks_ledger(text)
     decision = asks_credit_decision(text)
-    if ledger and not (fields or LOOKUP_STRONG.search(text)):
+    if ledger and not fields:  # "查一下X的应收": the ledger; "X的评分和逾期": the record
         asks = [name for name, pattern in LEDGER_ASKS.items() if pattern.search(text)]
-        return ToolRequest("buyer_receivables", {"buyers": buyers, "asks": asks, **ledger_window(text)})
+        return ToolRequest("buyer_receivables", {"buyers": buyers, "asks": asks, **ledger_window(text, today)})
     return ToolRequest("buyer_lookup", {"buyers": buyers, "fields": fields, "decision": decision})
 
 
@@ -256,21 +264,30 @@ def refers_to_buyer(text: str) -> bool:
             LEDGER_WORDS.search(text) or CREDIT_DECISION.search(text) or LOOKUP_WEAK.search(text)
             or any(p.search(text) for p in BUYER_FIELDS.values())
         )
-    if KNOWLEDGE_MARKERS.search(text) or BUYER_WORDS.search(text) or len(re.sub(r"\s+", "", text)) > 12:
-        return False  # a question of its own, or about buyers in general ("客户欠款该找谁")
+    if KNOWLEDGE_MARKERS.search(text) or BUYER_WORDS.search(text) or len(re.sub(r"\s+", "", without_dates(text))) > 12:
+        return False  # a question of its own, or about buyers in general ("客户欠款该找谁"); a date typed is no topic
     return bool(LEDGER_WORDS.search(text) or any(p.search(text) for p in BUYER_FIELDS.values()))
 
 
-def ledger_window(text: str) -> dict[str, Any]:
-    """``as_of`` (an ISO date in the text) and ``period_days`` (a period phrase) of a ledger question."""
+def window_change(text: str, today: date | None = None) -> dict[str, Any]:
+    """The ledger window of a follow-up that says nothing but a new date or period ("那上月底呢"); ``{}`` otherwise."""
+    window = ledger_window(text, today)
+    rest = WINDOW_ONLY.sub("", PERIOD_PHRASE.sub("", without_dates(text)))
+    return window if window and not rest else {}
+
+
+def ledger_window(text: str, today: date | None = None) -> dict[str, Any]:
+    """``as_of`` (the first date typed, however written: :mod:`tools.dates`) and ``period_days`` (a period
+    phrase) of a ledger question; relative dates ("上月底") are read against ``today``. A span of days typed
+    ("7月1日到9月30日") is both: as of its last day, over its length unless a period is named too."""
     window: dict[str, Any] = {}
-    day = ISO_DATE.search(text)
-    if day:
-        try:
-            window["as_of"] = date(int(day.group(1)), int(day.group(2)), int(day.group(3))).isoformat()
-        except ValueError:
-            pass
-    period = parse_period_days(AGING_PHRASE.sub(" ", ISO_DATE.sub(" ", text)))
+    dates = find_dates(text, today)
+    span = find_range(text, today)
+    if span:
+        window["as_of"] = span[1].isoformat()
+    elif dates:
+        window["as_of"] = dates[0].day.isoformat()
+    period = parse_period_days(AGING_PHRASE.sub(" ", text)) or (span and (span[1] - span[0]).days + 1)
     if period:
         window["period_days"] = period
     return window
@@ -284,7 +301,7 @@ def buyer_name(text: str) -> str:
     spaced = [p for p in re.split(r"\s+", text) if CJK.search(p) and COMPANY_LIKE.search(p) and len(p) > 3]
     if len(spaced) == 1:
         text = spaced[0]
-    text = PERIOD_PHRASE.sub(" ", ISO_DATE.sub(" ", AGING_PHRASE.sub(" ", text)))
+    text = PERIOD_PHRASE.sub(" ", without_dates(AGING_PHRASE.sub(" ", text)))
     text = _FILLER_EN.sub(" ", text)
     text = re.sub(r"这家|该|这个|那家|这位|^那么?|我们|我司|咱们|你们|他们|DSO", " ", text, flags=re.IGNORECASE)
     for word in _FILLER:  # none of these occurs inside a legal suffix such as "有限公司"

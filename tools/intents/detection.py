@@ -4,6 +4,7 @@ calculator's formula, or a buyer; ``None`` for a question the knowledge core ans
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from tools.intents.buyers import BUYER_ID, LEDGER_WORDS, USCC, buyer_by_name, ledger_window
 from tools.intents.request import KNOWLEDGE_MARKERS, ToolRequest
@@ -27,8 +28,9 @@ ASKS_SHARE = re.compile(r"占比|比例|比率|百分之几|几成|多少%|what 
 DISCOUNT_WORDS = re.compile(r"折扣|现金折扣|discount|年化|成本|cost|划算|值得", re.IGNORECASE)
 
 
-def detect(message: str) -> ToolRequest | None:
-    """The tool request in ``message``, or ``None`` when it is for the knowledge core."""
+def detect(message: str, today: date | None = None) -> ToolRequest | None:
+    """The tool request in ``message``, or ``None`` when it is for the knowledge core (``today``: what relative
+    dates are read against; default the real today)."""
     text = message.strip()
     terms = parse_terms(text)
     if terms and MEANING.search(text) and not DISCOUNT_WORDS.search(text):
@@ -43,7 +45,7 @@ def detect(message: str) -> ToolRequest | None:
     buyer_id = BUYER_ID.search(text) or USCC.search(text)
     if buyer_id:
         if LEDGER_WORDS.search(text):
-            return ToolRequest("buyer_receivables", {"query": buyer_id.group(1).upper(), **ledger_window(text)})
+            return ToolRequest("buyer_receivables", {"query": buyer_id.group(1).upper(), **ledger_window(text, today)})
         return ToolRequest("buyer_lookup", {"query": buyer_id.group(1).upper()})
     amounts = find_amounts(text)
     formula = _formula_question(text, amounts)
@@ -73,7 +75,7 @@ def detect(message: str) -> ToolRequest | None:
             return ToolRequest("calc_dso", args, missing)
     if amounts:
         return None
-    return buyer_by_name(text)
+    return buyer_by_name(text, today)
 
 
 def _earlier(text: str) -> tuple[float, str] | None:

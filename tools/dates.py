@@ -1,12 +1,12 @@
-"""Reading the dates users type ("截至2026年的10月31日", "10/31", "上月底", "as of Oct 31, 2026") as calendar days.
+"""Reading the dates users type ("截至2025年的3月31日", "3/31", "上月底", "as of Mar 31, 2025") as calendar days.
 
 One reader for every form, so that a ledger question gets its as-of date and the rest of the message is
-read without it (the "31日" of a date is no 31-day period, its "2026" no amount):
+read without it (the "31日" of a date is no 31-day period, its "2025" no amount):
 
-* with a year (or 今年 / 去年 / 前年): ``2026-10-31``, ``2026/10/31``, ``2026.10.31``, ``2026年10月31日``, ``2026年的10月31号``,
-  ``二〇二六年十月三十一日``, ``2026年10月底``, ``10/31/2026`` (day first when the first number is over 12),
-  ``Oct 31, 2026``, ``31 October 2026``;
-* without one (``10月31号``, ``10/31``, ``十月底``, ``end of September``): the latest such day not after today;
+* with a year (or 今年 / 去年 / 前年): ``2025-03-31``, ``2025/03/31``, ``2025.03.31``, ``2025年3月31日``, ``2025年的3月31号``,
+  ``二〇二五年三月三十一日``, ``2025年3月底``, ``03/31/2025`` (day first when the first number is over 12),
+  ``Mar 31, 2025``, ``31 March 2025``;
+* without one (``3月31号``, ``3/31``, ``三月底``, ``end of September``): the latest such day not after today;
 * relative to today: ``今天``, ``昨天``, ``上月底``, ``本月底``, ``月底`` / ``月末`` / ``month end`` (the latest month
   end not after today), ``上季度末``, ``季末``, ``三季度末`` / ``Q3 end``, ``去年底``, ``年底``;
 * two dates joined by 到/至/to are a span of days (:func:`find_range`).

@@ -93,18 +93,20 @@ def running_server(
         sock.close()
 
 
-def wait_healthy(base: str, timeout_s: float = 60) -> None:
+def wait_healthy(base: str, timeout_s: float = 60, process: Any = None) -> None:
     """Poll ``base``/healthz until it answers 200 (it answers 503 while the app warms up).
 
-    A poll that times out counts as "not yet": on a loaded machine the warm-up can hold the server's
-    threads for longer than one request's timeout, which is slowness, not failure.
+    A poll that fails to connect or times out counts as "not yet": on a loaded machine the warm-up can hold
+    the server's threads for longer than one request's timeout, which is slowness, not failure. With
+    ``process`` (a ``subprocess.Popen``), its exit fails at once.
     """
     deadline = time.monotonic() + timeout_s
     while True:
+        assert process is None or process.poll() is None, f"the server process behind {base} exited"
         try:
             if httpx.get(f"{base}/healthz", timeout=10).status_code == 200:
                 return
-        except httpx.TimeoutException:
+        except httpx.HTTPError:
             pass
         assert time.monotonic() < deadline, f"{base} did not become ready within {timeout_s:.0f} s"
         time.sleep(0.05)

@@ -19,7 +19,7 @@ import pytest
 from bot.channels.wechat import parse_xml
 from bot.channels.wechat_crypto import MessageCrypto
 from tests.channels.conftest import serve
-from tests.support import free_port
+from tests.support import free_port, wait_healthy
 from tests.channels.telegram_standin import TOKEN, BotAPIStandIn, text_update
 from tests.channels.wechat_helpers import AES_KEY, APP_ID, OPENID, TOKEN as WECHAT_TOKEN, encrypted_request, text_xml
 
@@ -86,16 +86,7 @@ def test_creditbot_serve_answers_an_encrypted_wechat_message(kb_data_dir: Path, 
     }
     base = f"http://127.0.0.1:{port}"
     with creditbot("serve", env, tmp_path / "serve.log") as proc:
-        deadline = time.monotonic() + 180
-        while True:
-            assert proc.poll() is None, (tmp_path / "serve.log").read_text()
-            assert time.monotonic() < deadline, "creditbot serve never became healthy"
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.3)
+        wait_healthy(base, timeout_s=180, process=proc)
         params, body = encrypted_request(text_xml(QUESTION, "8840001"))
         started = time.monotonic()
         response = httpx.post(f"{base}/wechat", params=params, content=body, timeout=10)

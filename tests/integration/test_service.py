@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from tests.integration.credit_service import load_samples, postgres_schema, running_service, sample_service
+from tests.support import wait_healthy
 
 pytestmark = pytest.mark.integration
 
@@ -138,7 +139,6 @@ def test_creditbot_service_entry_point(tmp_path: Path) -> None:
     """``creditbot service`` serves the database of CREDITBOT_DATA_DIR on CREDITBOT_SERVICE_PORT, with its token."""
     import os
     import subprocess
-    import time
 
     from tests.support import free_port
 
@@ -151,15 +151,7 @@ def test_creditbot_service_entry_point(tmp_path: Path) -> None:
     proc = subprocess.Popen([str(root / ".venv" / "bin" / "creditbot"), "service"], env=env, cwd=root,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, "creditbot service did not start"
-            time.sleep(0.2)
+        wait_healthy(f"http://127.0.0.1:{port}", process=proc)
         assert httpx.get(f"http://127.0.0.1:{port}/buyers/CN1049").status_code == 401
         auth = {"Authorization": "Bearer entry-point-token-1"}
         assert httpx.get(f"http://127.0.0.1:{port}/buyers/CN1049", headers=auth).json()["grade"] == 9

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 
 from knowledge.facts import Fact
@@ -19,24 +20,25 @@ from knowledge.questions import Figure, Question
 _EN_MONTHS = tuple(calendar.month_name)
 
 
-def _cn_date(d: date) -> str:
+def cn_date(d: date) -> str:
     return f"{d.month}月{d.day}日"
 
 
-def _en_date(d: date) -> str:
+def en_date(d: date) -> str:
     return f"{_EN_MONTHS[d.month]} {d.day}"
 
 
-def _shift(start: date, fact: Fact, value: float) -> date:
-    sign = -1 if fact.comparator == "-" else 1
-    if fact.unit == "工作日":
+def shift(start: date, unit: str, value: float, before: bool = False) -> date:
+    """``start`` moved on (back, ``before``) by ``value`` days, working days or calendar months."""
+    sign = -1 if before else 1
+    if unit == "工作日":
         day, left = start, int(value)
         while left:
             day += timedelta(days=sign)
             if day.weekday() < 5:
                 left -= 1
         return day
-    if fact.unit in ("月", "个月"):
+    if unit in ("月", "个月"):
         month = start.month - 1 + sign * int(value)
         year, month = start.year + month // 12, month % 12 + 1
         return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
@@ -67,18 +69,18 @@ def deadline(question: Question, facts: list[Fact], relevance: Relevance) -> Fin
     if fact is None or fact.value is None:
         return None
     start = _start_date(question, fact)
-    end = _shift(start, fact, fact.value2 or fact.value)
+    end = shift(start, fact.unit, fact.value2 or fact.value, fact.comparator == "-")
     span = f"{num(fact.value)}{'-' + num(fact.value2) if fact.value2 else ''}{fact.unit}"
     if question.english:
         span = span[: -len(fact.unit)] + en_unit(fact.unit) if fact.unit else span
         when = "before" if fact.comparator == "-" else "after"
-        lead = f"{_en_date(end)}: {span} {when} {_en_date(start)} ({fact.subject}){{0}}."
-        return Finding(lead, (fact,), (_en_date(end), _en_date(start)))
+        lead = f"{en_date(end)}: {span} {when} {en_date(start)} ({fact.subject}){{0}}."
+        return Finding(lead, (fact,), (en_date(end), en_date(start)))
     if fact.comparator == "-":
-        lead = f"应在{_cn_date(end)}{fact.detail}：{fact.subject}（{_cn_date(start)}）前{span}{{0}}。"
+        lead = f"应在{cn_date(end)}{fact.detail}：{fact.subject}（{cn_date(start)}）前{span}{{0}}。"
     else:
-        lead = f"最晚{_cn_date(end)}：从{fact.subject}（{_cn_date(start)}）起{span}内{fact.detail}{{0}}。"
-    return Finding(lead, (fact,), (_cn_date(end), _cn_date(start)))
+        lead = f"最晚{cn_date(end)}：从{fact.subject}（{cn_date(start)}）起{span}内{fact.detail}{{0}}。"
+    return Finding(lead, (fact,), (cn_date(end), cn_date(start)))
 
 
 _CURRENT_STEP = tuple(w.lower() for w in words("current_step_questions"))  # lexicon.yaml
@@ -102,10 +104,40 @@ def _step_clause(fact: Fact) -> str:
     return re.sub(r"^(在|并|且|再)", "", clause.strip())
 
 
-def _within(fact: Fact) -> bool:
+def within(fact: Fact) -> bool:
     """True for a step done within its days ("逾期3日内…"), which starts on day 0."""
     stated = _stated(fact)
     return bool(stated) and bool(re.search(re.escape(stated) + r"\s*(以内|之内|内)", fact.sentence))
+
+
+def _offset(fact: Fact) -> float:
+    """Where a step of a schedule starts, in days from its event ("到期前7天" -7, "逾期3日内" 0, "15天后" 15)."""
+    if fact.comparator == "-":
+        return -(fact.value or 0)
+    return 0 if within(fact) else fact.value or 0
+
+
+def schedule_steps(facts: list[Fact]) -> list[list[Fact]]:
+    """The schedules of day-counted steps, one per sentence of two or more ("到期前7天提醒，到期后3日内发函，
+    逾期15天起诉"), each as ordered ``step`` facts whose text is the step's own clause, its event named
+    when the clause begins with its figure ("15天后发通知" -> "逾期15天后发通知")."""
+    schedules: dict[tuple[str, str], list[Fact]] = {}
+    for fact in facts:
+        if fact.kind == "duration" and fact.unit in _DAYS and fact.value and fact.detail and _step_clause(fact):
+            schedules.setdefault((fact.chunk_id, fact.sentence), []).append(fact)
+    out = []
+    for timed in schedules.values():
+        if len(timed) < 2:
+            continue
+        ordered = sorted(timed, key=_offset)
+        event = ordered[0].subject
+        out.append([replace(f, kind="step", position=n, detail=_with_event(_step_clause(f), event))
+                    for n, f in enumerate(ordered, start=1)])
+    return out
+
+
+def _with_event(clause: str, event: str) -> str:
+    return f"{event}{clause}" if clause[:1].isdigit() and event else clause
 
 
 def elapsed_step(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
@@ -123,11 +155,11 @@ def elapsed_step(question: Question, facts: list[Fact], relevance: Relevance) ->
     scored = [s for s in scored if s[0] >= MIN_RELEVANCE and all(_step_clause(f) for f in s[1])]
     if not scored:
         return None
-    steps = sorted(max(scored, key=lambda s: s[0])[1], key=lambda f: (0 if _within(f) else f.value or 0, f.value or 0))
+    steps = sorted(max(scored, key=lambda s: s[0])[1], key=lambda f: (0 if within(f) else f.value or 0, f.value or 0))
     if not _counts_since(question, days[0], {f.subject for f in steps}):
         return None  # "账期60天", "到期前5天": days, but not days since the schedule's event
     elapsed = days[0].value
-    started = [f for f in steps if (0 if _within(f) else f.value or 0) <= elapsed]
+    started = [f for f in steps if (0 if within(f) else f.value or 0) <= elapsed]
     coming = [f for f in steps if f not in started]
     event = steps[0].subject if steps[0].subject and steps[0].subject in question.text else ""  # "逾期第10天"
     now = f"{event}第{num(elapsed)}天"
@@ -135,7 +167,7 @@ def elapsed_step(question: Question, facts: list[Fact], relevance: Relevance) ->
         lead = f"{now}，还没到第一步“{_step_clause(coming[0])}”{{0}}。"
     else:
         current = started[-1]
-        passed = _within(current) and current.value is not None and elapsed > current.value
+        passed = within(current) and current.value is not None and elapsed > current.value
         where = f"已过“{_step_clause(current)}”这一步" if passed else f"眼下这一步是“{_step_clause(current)}”"
         then = f"，下一步是“{_step_clause(coming[0])}”" if coming else ("，后面没有更晚的步骤" if passed else "")
         lead = f"{now}，{where}{then}{{0}}。"

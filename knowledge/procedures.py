@@ -1,9 +1,14 @@
-"""Reasoning about ordered procedures: the n-th step, and which of two steps comes first."""
+"""Reasoning about ordered procedures: the n-th step, and which of two steps comes first.
+
+A procedure is a sequence of ordered steps (首先/其次…, a list) or a schedule of day-counted steps in one
+sentence ("逾期3日内发函；15天后发通知；30天起诉", :func:`knowledge.deadlines.schedule_steps`).
+"""
 
 from __future__ import annotations
 
 import re
 
+from knowledge.deadlines import schedule_steps
 from knowledge.facts import Fact
 from knowledge.findings import MIN_RELEVANCE, Finding, Relevance
 from knowledge.questions import Question
@@ -20,13 +25,7 @@ def nth_step(question: Question, facts: list[Fact], relevance: Relevance) -> Fin
     """Step ``question.step`` of the most relevant ordered procedure (-1: its last step)."""
     if question.step == 0:
         return None
-    sequences: dict[tuple[str, str], list[Fact]] = {}
-    for fact in facts:
-        if fact.kind == "step":
-            sequences.setdefault((fact.chunk_id, fact.subject), []).append(fact)
-    scored = [
-        (max(relevance(f) for f in steps), steps) for steps in sequences.values() if len(steps) >= question.step
-    ]
+    scored = [(max(relevance(f) for f in steps), steps) for steps in _procedures(facts) if len(steps) >= question.step]
     scored = [s for s in scored if s[0] >= MIN_RELEVANCE]
     if not scored:
         return None
@@ -37,6 +36,15 @@ def nth_step(question: Question, facts: list[Fact], relevance: Relevance) -> Fin
     if question.step < 0:
         return Finding(f"最后一步（第{_ordinal(len(steps))}步）是{step.detail}{{0}}。", (step,), (_ordinal(len(steps)),))
     return Finding(f"第{_ordinal(question.step)}步是{step.detail}{{0}}。", (step,))
+
+
+def _procedures(facts: list[Fact]) -> list[list[Fact]]:
+    """The ordered step sequences of the articles, then their schedules of day-counted steps."""
+    sequences: dict[tuple[str, str], list[Fact]] = {}
+    for fact in facts:
+        if fact.kind == "step":
+            sequences.setdefault((fact.chunk_id, fact.subject), []).append(fact)
+    return list(sequences.values()) + schedule_steps(facts)
 
 
 # "先签保单还是先定好账期规则": which of two things comes first

@@ -1,5 +1,6 @@
 """Reasoning with the articles' facts and the user's own figures: the reasoners, tried in order.
 
+- a credit term the user gives (:mod:`knowledge.due_dates`): the day their invoice falls due and is overdue;
 - deadlines and schedules (:mod:`knowledge.deadlines`): a deadline from a date the user gives, the event a
   time limit is counted from, where the user stands in a schedule of day-counted steps;
 - thresholds (:mod:`knowledge.thresholds`): the user's figure, or the change between two of them, against the
@@ -13,6 +14,7 @@ Each finding is a :class:`~knowledge.findings.Finding`.
 from __future__ import annotations
 
 from knowledge.deadlines import clock_start, deadline, elapsed_step
+from knowledge.due_dates import due_date
 from knowledge.facts import Fact
 from knowledge.findings import Finding, Relevance, best
 from knowledge.procedures import nth_step, which_first
@@ -35,7 +37,7 @@ def define(question: Question, facts: list[Fact], relevance: Relevance) -> Findi
     return Finding(f"按资料的定义，{fact.subject}指{fact.detail}{{0}}。", (fact,))
 
 
-REASONERS = (deadline, clock_start, elapsed_step, compare, nth_step, which_first, benchmark, define)
+REASONERS = (due_date, deadline, clock_start, elapsed_step, compare, nth_step, which_first, benchmark, define)
 
 
 def reason(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:

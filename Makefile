@@ -30,14 +30,15 @@ run: install
 test: install
 	$(BIN)/python -m pytest
 
-# The evaluation sets: tuned on (public, dev) and never tuned on (holdout10, holdout9, holdout8, fresh2, corpus2), each scored
-# on its own. corpus2 runs on its own index built from tests/data/corpus2/.
+# The evaluation sets, each scored on its own: tuned on (public, dev and our tune_* sets) and never tuned on (holdout11,
+# holdout10, holdout9, holdout8, fresh2, corpus2). corpus2 runs on its own index built from tests/data/corpus2/.
 SHARED ?= ../shared
 EVAL_DATA ?= $(DATA_DIR)/eval
 eval: install
 	CREDITBOT_DATA_DIR=$(EVAL_DATA)/main $(BIN)/creditbot ingest
 	CREDITBOT_DATA_DIR=$(EVAL_DATA)/main $(BIN)/creditbot eval $(SHARED)/eval/public.jsonl $(SHARED)/eval/dev.jsonl \
-		tests/data/holdout10.jsonl tests/data/holdout9.jsonl tests/data/holdout8.jsonl tests/data/fresh2.jsonl
+		tests/data/tune_*.jsonl \
+		tests/data/holdout11.jsonl tests/data/holdout10.jsonl tests/data/holdout9.jsonl tests/data/holdout8.jsonl tests/data/fresh2.jsonl
 	CREDITBOT_DATA_DIR=$(EVAL_DATA)/corpus2 $(BIN)/creditbot ingest tests/data/corpus2
 	CREDITBOT_DATA_DIR=$(EVAL_DATA)/corpus2 $(BIN)/creditbot eval tests/data/corpus2.jsonl
 

@@ -12,7 +12,7 @@ from tools.registry import ALL_GRANTS, ToolRegistry
 PENDING = "pending"  # a request waiting for a value: {"tool", "args", "missing", "earlier" | "options"}
 BUYER = "buyer"  # the buyer last looked up in the session: {"buyer_id", "name"}
 ENGLISH = "english"  # True while the turn's message is English (set or dropped at the start of every turn)
-LAST_RESULT = "last_result"  # the last calculation: {"tool", "args", "result", "earlier", "turn"}
+LAST_RESULT = "last_result"  # the last calculation: {"tool", "args", "result", "earlier", "turn", "previous"}
 BUYER_TOOLS = ("buyer_lookup", "buyer_receivables", "clarify_buyer")
 
 

@@ -16,6 +16,7 @@ _LEAD = re.compile(
     r"[\s，,、]*",
     re.IGNORECASE,
 )
+_SUPPOSING = re.compile(r"如果|要是|假如|假设|万一|if\b", re.IGNORECASE)
 _PRONOUN = re.compile(r"(它|这个|那个|这种|这些|那些|上面|刚才|前面|其中)")
 SHORT = 10
 MAX_TOPIC_CHARS = 120
@@ -41,16 +42,26 @@ class Resolved:
 def is_elliptical(message: str) -> bool:
     """True when the message only makes sense with the previous turn.
 
-    It starts with 那/那么/还有/它/这个 (or an English "what about"), or it is very short, or it
-    points back with a pronoun, and in the last two cases it names nothing of the domain itself.
+    It starts with 那/那么/还有/它/这个 (or an English "what about") and what follows is no whole question of
+    its own, or it is very short, or it points back with a pronoun, and in the last two cases it names
+    nothing of the domain itself.
     """
     text = message.strip()
-    if _LEAD.match(text):
-        return True
+    lead = _LEAD.match(text)
+    if lead:
+        return not _stands_alone(text[lead.end():])
     core = re.sub(r"[\W_]", "", text)
     if has_domain_term(text):
         return False
     return len(core) <= SHORT or bool(_PRONOUN.search(text))
+
+
+def _stands_alone(rest: str) -> bool:
+    """What follows a leading 那/还有 is a whole question of its own: longer than a short follow-up, naming the
+    domain, pointing back at nothing and supposing nothing about the previous case ("如果…")."""
+    core = re.sub(r"[\W_]", "", rest)
+    return (len(core) > SHORT and has_domain_term(rest) and not _PRONOUN.search(rest)
+            and not _SUPPOSING.match(rest.strip()))
 
 
 def resolve(message: str, previous_topic: str | None, *, surface: str | None = None) -> Resolved:

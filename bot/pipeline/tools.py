@@ -1,24 +1,26 @@
 """Step: a tool request (a calculation, a buyer) or the completion of one asked for earlier.
 
-A figure the reply states and the articles judge ("逾期率 17.3%") is followed by their verdict, cited
-("17.3%高于资料中的“逾期账款占比超过15%”[1]…"). What they offer short of a verdict (a line on the
-figure's change, a sentence naming it) and a plain "no benchmark" are added only when the user asks
-what to make of the figure. A follow-up that asks that of the calculation just answered ("这个算高吗")
-gets the same verdict. An English question gets its verdicts in English.
+Every figure the reply states is followed by what the articles say about its metric, cited: their verdict
+("17.3%高于资料中的“逾期账款占比超过15%”[1]…"), or short of one a line on the figure's change or a
+sentence naming it; when they say nothing of it, a plain "no benchmark". A follow-up that asks that of the
+calculation just answered ("这个算高吗") gets the same, and one asking how much it moved ("比上季度高了多少")
+its change from the previous calculation of that metric (:mod:`bot.pipeline.comparison`). An English
+question gets its verdicts in English.
 """
 
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Any
 
 from bot.messages import Reply, Source, ToolCall
 from bot.pipeline.buyer_advice import advise
+from bot.pipeline.comparison import ASKS_CHANGE, ask_for_earlier, asks_change, previous_figure
 from bot.pipeline.knowledge import Library, to_user_script
 from bot.pipeline.turn import TurnContext
 from bot.tool_routing import LAST_RESULT, ToolRouter
 from knowledge.grounding import ungrounded
-from knowledge.reasoning import Finding
 from tools import replies
 from tools.intents import LEDGER_ASKS
 from tools.numbers import find_earlier
@@ -30,7 +32,7 @@ NO_BENCHMARK_EN = "The articles give no benchmark for {metric}; judge it against
 PAST_30_LABEL = ("按逾期超过30天计，", "Counting only amounts over 30 days past due, ")
 # Asking what to make of a figure (in the question or in a follow-up right after it), or what to do about it.
 ASKS_VERDICT = re.compile(
-    r"高吗|低吗|高不高|低不低|算高|算低|偏高|偏低|危险|正常|健康|要紧|严重|有问题|没问题|担心|怎么样|好不好|行不行|合理|"
+    r"高吗|低吗|高不高|低不低|算高|算低|偏高|偏低|长吗|短吗|长不长|算长|算短|偏长|偏短|危险|正常|健康|要紧|严重|有问题|没问题|担心|怎么样|好不好|行不行|合理|"
     r"怎么办|咋办|该怎么|要怎么|靠谱|划算|值不值|值得|风险|要不要|需不需要|警惕|"
     r"is (?:that|it|this) (?:high|low|ok|okay|bad|good|normal|healthy)|should (?:i|we) worry|what should|"
     r"too (?:high|low|long)|\brisky\b|worried|concern",
@@ -44,7 +46,7 @@ _BACK_REFERENCE = re.compile(
 )
 
 
-_EARLIER_WORDS = re.compile(r"去年|同期|上年|上季度|上个?月|跟|和|比|相比|比较|对比|the same|last|year|quarter|month|compared?")
+_EARLIER_WORDS = re.compile(r"去年|同期|上年|上季度|上个?月|之前|以前|上一?次|前一次|刚才|前面|跟|和|比|相比|比较|对比|the same|last|year|quarter|month|compared?")
 
 
 class ToolStep:
@@ -73,34 +75,42 @@ class ToolStep:
         return reply
 
     def _verdict_follow_up(self, turn: TurnContext) -> Reply | None:
-        """"这个算高吗" right after a calculation: the articles' verdict on its figure."""
+        """"这个算高吗" right after a calculation: the articles' verdict on its figure; "比上季度高了多少": its
+        change from the previous calculation of the same metric (asked for when the session has none)."""
         last = self.router.last_result(turn.session)
         text = turn.query.text.strip()  # Simplified, full-width folded
         given = find_earlier(text)  # "上年同期只有41天": the figure to compare the result with
-        if self.library is None or last is None or not (given or ASKS_VERDICT.search(text)):
+        change = asks_change(text)
+        if self.library is None or last is None or not (given or change or ASKS_VERDICT.search(text)):
             return None
-        rest = _BACK_REFERENCE.sub("", ASKS_VERDICT.sub("", text[: given.start] + text[given.end :] if given else text))
+        rest = text[: given.start] + text[given.end :] if given else text
+        rest = _BACK_REFERENCE.sub("", ASKS_VERDICT.sub("", ASKS_CHANGE.sub("", rest)))
         if len(_EARLIER_WORDS.sub("", rest)) > 2 or re.search(r"\d", rest):
             return None  # it names something else to ask about
+        english = turn.query.script == "en"
+        readings = partial(self._readings, question=text, english=english)
         if given:
             last["earlier"] = [given.value, given.unit]
+        elif change:
+            previous = previous_figure(last, readings)
+            if previous is None:
+                last["turn"] = len(turn.session.turns)  # the figure the user gives next is compared with it
+                return ask_for_earlier(last, readings, english)
+            last["earlier"] = list(previous)
         reply = Reply("")
         earlier = tuple(last["earlier"]) if last.get("earlier") else None
         self._judge(reply, [ToolCall(last["tool"], last["args"], last["result"])], earlier, turn)
         if not reply.answer.strip():
             return None
-        reply.answer = reply.answer.strip()
+        reply.answer = _restated(reply.answer.strip(), readings(ToolCall(last["tool"], last["args"], last["result"])),
+                                 english)
         last["turn"] = len(turn.session.turns)  # the next follow-up may still refer to the same figure
         return reply
 
     def _judge(self, reply: Reply, calls: list[ToolCall], earlier: tuple[float, str] | None, turn: TurnContext) -> None:
-        """Append what the articles make of each figure the reply states (each at most once).
-
-        A lead that is no verdict on the figure, or "no benchmark", only when the user asks what to make of it.
-        """
+        """Append what the articles say about each figure the reply states (each at most once), or that they say nothing."""
         assert self.library is not None
         english = turn.query.script == "en"
-        asked = earlier is not None or bool(ASKS_VERDICT.search(turn.query.text))
         verdicts: list[str] = []
         for call in calls:
             for metric, value, unit, label in self._readings(call, turn.query.surface or turn.query.text, english):
@@ -110,11 +120,8 @@ class ToolStep:
                 computed = [str(call.args), str(call.result), f"{value:g}", "30",
                             *(finding.derived if finding else ())]
                 if finding is None or ungrounded(plain, [f.sentence for f in finding.facts], computed):
-                    if asked:  # never a figure from nowhere
-                        verdicts.append((NO_BENCHMARK_EN if english else NO_BENCHMARK).format(metric=metric))
-                    continue
-                if not (finding.judges or asked or _about_their_case(finding, turn.query.text)):
-                    continue
+                    verdicts.append((NO_BENCHMARK_EN if english else NO_BENCHMARK).format(metric=metric))
+                    continue  # never a figure from nowhere
                 marks = []
                 for fact in finding.facts:
                     reply.sources.append(Source(fact.doc_id, self.library.title_of(fact.doc_id), fact.sentence, 1.0))
@@ -136,13 +143,13 @@ class ToolStep:
         return [(metric, value, unit, "") for metric, value, unit in spec.readings(call.args, result)]
 
 
-_FIGURE = re.compile(r"\d+(?:[./]\d+)?")
-
-
-def _about_their_case(finding: Finding, question: str) -> bool:
-    """The finding quotes a sentence naming two or more of the figures the user typed ("3/15 Net 45"): their case."""
-    typed = set(_FIGURE.findall(question))
-    return any(len(typed & set(_FIGURE.findall(fact.sentence))) >= 2 for fact in finding.facts)
+def _restated(answer: str, figures: list[tuple[str, float, str, str]], english: bool) -> str:
+    """The answer, opened with the figure it is about when it does not state it (a line on its change only)."""
+    if not figures or f"{figures[0][1]:g}" in answer:
+        return answer
+    metric, value, unit, _ = figures[0]
+    shown = f"{value:g}{' days' if english and unit == '天' else unit}"
+    return f"{metric} is {shown}. {answer}" if english else f"{metric}为{shown}。{answer}"
 
 
 def _ledger_readings(ledger: dict[str, Any], question: str, english: bool) -> list[tuple[str, float, str, str]]:

@@ -97,10 +97,18 @@ class Calculations:
         call = ToolCall(tool, dict(inputs), result)
         if "error" not in result:
             session.state[LAST_RESULT] = {"tool": tool, "args": dict(args), "result": result, "earlier": earlier,
-                                          "turn": len(session.turns)}
+                                          "turn": len(session.turns), "previous": _same_kind(session, tool, args)}
         if result.get("error") == "service_unavailable":
             return Reply(texts(session).UNAVAILABLE, tool_calls=[call])
         if "error" in result:
             return Reply(texts(session).invalid_answer(result), tool_calls=[call])
         render = replies.ENGLISH.render(tool) if session.state.get(ENGLISH) else None
         return Reply((render or spec.render)(args, result), tool_calls=[call])
+
+
+def _same_kind(session: Session, tool: str, args: dict[str, Any]) -> dict[str, Any] | None:
+    """The session's last calculation when it is of the same kind as this one ("比上季度高了多少" compares the two)."""
+    last = session.state.get(LAST_RESULT)
+    if not last or last["tool"] != tool or last["args"].get("kind") != args.get("kind"):
+        return None
+    return {key: last[key] for key in ("tool", "args", "result")}

@@ -13,7 +13,7 @@ PENDING = "pending"  # a request waiting for a value: {"tool", "args", "missing"
 BUYER = "buyer"  # the buyer last looked up in the session: {"buyer_id", "name"}
 LEDGER = "ledger"  # the buyer ledger just told: {"buyer_id", "window", "asks", "turn"}
 ENGLISH = "english"  # True while the turn's message is English (set or dropped at the start of every turn)
-LAST_RESULT = "last_result"  # the last calculation: {"tool", "args", "result", "earlier", "turn"}
+LAST_RESULT = "last_result"  # the last calculation: {"tool", "args", "result", "earlier", "turn", "previous"}
 BUYER_TOOLS = ("buyer_lookup", "buyer_receivables", "clarify_buyer")
 
 

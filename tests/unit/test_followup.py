@@ -12,7 +12,13 @@ def test_elliptical_messages(text: str) -> None:
     assert is_elliptical(text)
 
 
-@pytest.mark.parametrize("text", ["理赔需要准备哪些材料？", "贸易信用保险主要保障哪些风险？"])
+@pytest.mark.parametrize("text", ["那要是保单到期了买方才破产呢", "还有，它的理赔比例一般是多少"])
+def test_a_lead_word_before_a_supposition_or_a_pronoun_still_leans_on_the_previous_turn(text: str) -> None:
+    assert is_elliptical(text)
+
+
+@pytest.mark.parametrize("text", ["理赔需要准备哪些材料？", "贸易信用保险主要保障哪些风险？",
+                                  "那出口企业投保信用保险一般要准备什么"])
 def test_self_contained_messages(text: str) -> None:
     assert not is_elliptical(text)
 

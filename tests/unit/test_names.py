@@ -125,7 +125,8 @@ def test_the_request_reads_fields_ledger_and_verdict() -> None:
 @pytest.mark.parametrize(
     ("message", "expected"),
     [("那他家欠我们多少", True), ("它的评级呢", True), ("账龄呢", True), ("逾期了一般怎么催收", False),
-     ("那需要准备哪些材料", False)],
+     ("那需要准备哪些材料", False), ("下月还照常放账吗", True), ("回款天数多少算偏长", False),
+     ("欠款到了多少该报损", False)],
 )
 def test_follow_ups_that_point_back_at_the_buyer(message: str, expected: bool) -> None:
     assert refers_to_buyer(message) is expected

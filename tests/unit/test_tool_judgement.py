@@ -44,15 +44,16 @@ def test_a_figure_the_articles_judge_is_followed_by_their_line_cited() -> None:
     assert [(s.doc_id, s.title) for s in reply.sources] == [("900_demo", "演示文章")]
 
 
-def test_a_figure_the_articles_say_nothing_about_is_said_plainly_when_asked_about() -> None:
+def test_a_figure_the_articles_say_nothing_about_is_said_plainly_when_asked_about_too() -> None:
     reply = step(Shelf()).handle(TurnContext("DSO多少，偏高吗：应收账款300万，上季度赊销600万", Session("s")))
     assert reply is not None and reply.answer.splitlines()[1] == NO_BENCHMARK.format(metric="DSO")
     assert reply.sources == []
 
 
-def test_a_plain_calculation_is_not_followed_by_a_missing_benchmark() -> None:
+def test_a_plain_calculation_the_articles_say_nothing_about_says_so_too() -> None:
     reply = step(Shelf()).handle(TurnContext("DSO多少：应收账款300万，上季度赊销600万", Session("s")))
-    assert reply is not None and "资料" not in reply.answer and reply.answer.endswith("天。")
+    assert reply is not None and reply.answer.splitlines()[1] == NO_BENCHMARK.format(metric="DSO")
+    assert reply.sources == []
 
 
 def test_a_clarifying_question_is_not_judged() -> None:
@@ -114,6 +115,37 @@ def test_an_earlier_value_sent_after_the_calculation_is_compared_with_it() -> No
     again = _after(tools, s, "上季度是20%")
     assert again is not None and shelf.asked[-1] == ("逾期率", 25.0, "%")
     assert s.state["last_result"]["earlier"] == [20.0, "%"]
+
+
+def test_asking_how_much_it_moved_compares_with_the_previous_calculation_of_that_metric() -> None:
+    shelf, s = Shelf(), Session("s")
+    tools = step(shelf)
+    _after(tools, s, "应收账款一千万，逾期一百五十万，逾期率多少")
+    _after(tools, s, "应收账款一千万，逾期二百万，逾期率多少")
+    moved = _after(tools, s, "跟前一次比涨了几个点")
+    assert moved is not None and moved.status == "answered"
+    assert shelf.asked[-1] == ("逾期率", 20.0, "%") and s.state["last_result"]["earlier"] == [15.0, "%"]
+
+
+def test_asking_how_much_it_moved_without_an_earlier_figure_asks_for_it() -> None:
+    shelf, s = Shelf(), Session("s")
+    tools = step(shelf)
+    _after(tools, s, "DSO多少：应收账款300万，上季度赊销600万")
+    asked = _after(tools, s, "和去年同期相比变化大吗")
+    assert asked is not None and asked.status == "clarify" and "DSO" in asked.answer
+    assert not any(ch.isdigit() for ch in asked.answer.split("例如")[0])  # no figure of its own
+    told = _after(tools, s, "去年同期是36天")
+    assert told is not None and s.state["last_result"]["earlier"] == [36.0, "天"]
+    assert told.answer.startswith("DSO为45天。")  # the figure the verdict is about, stated once
+
+
+def test_a_calculation_of_another_kind_is_no_earlier_figure() -> None:
+    s = Session("s")
+    tools = step(Shelf())
+    _after(tools, s, "DSO多少：应收账款300万，上季度赊销600万")
+    _after(tools, s, "应收账款一千万，逾期二百万，逾期率多少")
+    assert s.state["last_result"]["previous"] is None
+    assert _after(tools, s, "比之前高了多少").status == "clarify"
 
 
 def test_a_traditional_follow_up_gets_its_verdict_in_traditional() -> None:

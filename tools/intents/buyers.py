@@ -103,6 +103,8 @@ CREDIT_DECISION = re.compile(
 )
 # "几家", "多少家": a count of firms, so about buyers in general, not the one looked up last.
 COUNTS_FIRMS = re.compile(r"(?:几|多少)\s*家")
+# Asking where a metric's line lies rather than one buyer's figure: "超过多少", "多少算", "警戒线", "标准是".
+ASKS_A_NORM = re.compile(r"(?:超过|高于|低于|达到|到了?)(?:多少|几)|多少(?:算|以上|以下|为宜|合适)|警戒|警惕|标准|一般(?:是|在|为)")
 # A follow-up pointing back at the last buyer looked up.
 BUYER_REFERENCE = re.compile(
     r"它|他们|他家|她家|这家|那家|该公司|该企业|该买家|该客户|这个客户|这种客户|这位|这个买家|"
@@ -266,7 +268,11 @@ def refers_to_buyer(text: str) -> bool:
         )
     if KNOWLEDGE_MARKERS.search(text) or BUYER_WORDS.search(text) or len(re.sub(r"\s+", "", without_dates(text))) > 12:
         return False  # a question of its own, or about buyers in general ("客户欠款该找谁"); a date typed is no topic
-    return bool(LEDGER_WORDS.search(text) or any(p.search(text) for p in BUYER_FIELDS.values()))
+    if ASKS_A_NORM.search(text):
+        return False  # where a metric's line lies ("逾期率过了几成算危险") is the articles' question, for any buyer
+    return bool(
+        LEDGER_WORDS.search(text) or CREDIT_DECISION.search(text) or any(p.search(text) for p in BUYER_FIELDS.values())
+    )
 
 
 def window_change(text: str, today: date | None = None) -> dict[str, Any]:

@@ -55,6 +55,7 @@ from knowledge.formatting import (
     strip_end,
 )
 from knowledge.grounding import numbers, ungrounded
+from knowledge.metrics import names_of
 from knowledge.normalize import in_article_words
 from knowledge.numerals import arabic_figures
 from knowledge.questions import Question, asks_action, asks_comparison, asks_list, content_terms, understand
@@ -489,7 +490,9 @@ def _judges_what_was_named(finding: Finding, question: str) -> bool:
     """False when the finding holds the user's figure against a threshold on something the question never
     names (its subject shares no term with the question)."""
     named = set(terms(question)) - GENERIC
-    return all(f.kind != "threshold" or not f.subject or named & set(terms(f.subject)) for f in finding.facts)
+    # a metric is named by any of its names ("周转天数" names the fact about "DSO")
+    return all(f.kind != "threshold" or not f.subject or named & {t for n in names_of(f.subject) for t in terms(n)}
+               for f in finding.facts)
 
 
 def _best_meaning(similar: tuple[np.ndarray, np.ndarray] | None, english: bool) -> float | None:

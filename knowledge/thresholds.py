@@ -12,14 +12,13 @@ import re
 from knowledge.facts import Fact
 from knowledge.findings import MIN_RELEVANCE, Finding, Relevance, best, en_unit, num
 from knowledge.lexicon import metric_aliases
-from knowledge.metrics import facts_about, names_of
+from knowledge.metrics import definition_of, facts_about, metrics_named, names_of
 from knowledge.questions import Figure, Question
 
 
 def _metric_facts(question: Question, facts: list[Fact], relevance: Relevance) -> tuple[list[Fact], Relevance]:
     """The facts about the metrics the question names, any of them relevant enough (else all facts)."""
-    lowered = question.text.lower()
-    named = [m for m, aliases in metric_aliases().items() if any(a.lower() in lowered for a in aliases)]
+    named = metrics_named(question.text)
     if not named:
         return facts, relevance
     return [f for m in named for f in facts_about(facts, m)], lambda f: max(MIN_RELEVANCE, relevance(f))
@@ -79,7 +78,8 @@ def compare(question: Question, facts: list[Fact], relevance: Relevance) -> Find
     if not question.figures or question.dates:
         return None
     named = _each_named(question, facts, lambda f: max(MIN_RELEVANCE, relevance(f)))
-    if question.compares_own_figures and len(named) < 2:  # figures of different metrics are no change
+    metrics = {names_of(f.subject)[0] for _, f in named}
+    if question.compares_own_figures and len(metrics) < 2:  # figures of different metrics are no change
         return _change(question, *_metric_facts(question, facts, relevance))
     facts, relevance = _metric_facts(question, facts, relevance)
     if len(named) > 1:
@@ -97,8 +97,7 @@ def compare(question: Question, facts: list[Fact], relevance: Relevance) -> Find
 
 def _trend_only(question: Question, facts: list[Fact]) -> Finding | None:
     """One figure of a metric the articles judge only by its change ("周转天数58天" against "同比延长三成")."""
-    lowered = question.text.lower()
-    named = [m for m, aliases in metric_aliases().items() if any(a.lower() in lowered for a in aliases)]
+    named = metrics_named(question.text)
     if len(named) != 1 or len(question.figures) != 1:
         return None
     figure = question.figures[0]
@@ -136,6 +135,10 @@ def _change(question: Question, facts: list[Fact], relevance: Relevance) -> Find
         points = f"{num(round(abs(new - old), 2))}个百分点"
         derived.append(points)
         lead = f"{moved}，{'上升' if change > 0 else '下降'}{points}，相对变化{rate}"
+        if fact is not None and not _is_change(fact) and _typed_metric(question):
+            # a share of a named metric with a line on its level ("逾期率高于15%"): the new level is judged
+            return Finding(f"{lead}；" + _judged(new, unit, fact, question.english), (fact,),
+                           (*derived, _gap(new, fact)))
     else:
         lead = f"{moved}，{'增加' if change > 0 else '减少'}{rate}"
     if fact is None or fact.value is None:
@@ -254,7 +257,7 @@ def judge_metric(
     if not used:
         end = "." if english else "。"
         return _mention(facts, metric, english) if not parts else Finding("；".join(parts) + end, (), derived)
-    meant = next((f for f in facts_about(facts, metric) if f.kind == "definition" and f.detail), None)
+    meant = definition_of(facts, metric)
     if meant is not None and level:
         parts.append(f"the articles define {meant.subject} as {meant.detail}{{{len(used)}}}" if english
                      else f"资料所说的{meant.subject}指{meant.detail}{{{len(used)}}}")  # its definition, not a generic one
@@ -290,3 +293,22 @@ def benchmark(question: Question, facts: list[Fact], relevance: Relevance) -> Fi
     if question.english:
         return Finding(f"The articles' line is “{line}”{{0}}{' (' + todo + ')' if todo else ''}.", (fact,))
     return Finding(f"资料给出的线是“{line}”{{0}}{'，' + todo if todo else ''}。", (fact,))
+
+
+def no_norm(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
+    """"坏账率4%算高吗" when the articles set no line for the metric named: say so plainly, then what they say of it."""
+    if "threshold" not in question.kinds:
+        return None
+    named = metrics_named(question.text)
+    if len(named) != 1 or any(f.kind == "threshold" for f in facts_about(facts, named[0])):
+        return None
+    said = _mention(facts_about(facts, named[0]), named[0], question.english)
+    if said is None:
+        return None  # the articles never name it: the question is answered as absent
+    typed = _typed_metric(question)
+    mine = f"{num(question.figures[-1].value)}{question.figures[-1].unit}" if question.figures else ""
+    if question.english:
+        lead = f"The articles give no benchmark for {typed}{f', so {mine} cannot be judged against them' if mine else ''}. "
+    else:
+        lead = f"资料没有给出{typed}多少算高的判断标准{f'，无法据此判断{mine}的高低' if mine else ''}。"
+    return Finding(lead + said.lead, said.facts, judges=False)

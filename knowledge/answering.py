@@ -70,6 +70,7 @@ from knowledge.sentences import (
     introduces_list,
     terms,
 )
+from knowledge.signs import asks_signs, lists_signs
 from knowledge.terms import STOPWORDS, segment
 from knowledge.types import Chunk, Hit
 from knowledge.typos import corpus_keywords, corpus_texts, corrector_for
@@ -90,7 +91,7 @@ _ASKS_FIGURE = re.compile(r"多久|多长|多少|(?<!好)几[天日个年周号�
 # "X和Y有什么区别": a comparison of two named things; the articles answer it only when they know both.
 _COMPARISON = re.compile(
     r"(?P<a>[^\s，,。？?！!；;]{1,16}?)(?:和|与|跟|同|比|或|还是|versus|vs\.?)(?P<b>[^\s，,。？?！!；;]{1,16}?)"
-    r"(?:之间|两者|两个)?(?:有)?(?:什么|啥|哪些|何)?(?:区别|不同|不一样|差别|差异|哪个好|哪个更|谁更)"
+    r"(?:之间|两者|两个)?(?:有)?(?:什么|啥|哪些|何)?(?:区别|不同|不一样|差别|差异|差在哪|哪个好|哪个更|谁更)"
 )
 
 
@@ -406,6 +407,8 @@ class Composer(SentenceScorer):
                     or (named if sides is not None else []) or pool)
         if asks_list(query):  # "要准备哪些材料": a sentence listing them about the subject answers it
             pool = [c for c in pool if enumerates(c.sentence.text) and about(c) > 0] or pool
+        if asks_signs(query):  # "快不行了有什么征兆": a sentence listing the warning signs answers it, if any is found
+            pool = [c for c in candidates if lists_signs(c.sentence.text)][:LEAD_POOL] or pool
         lead = max(pool, key=lambda c: c.score + LEAD_COVERAGE_WEIGHT * about(c))
         rest = sorted((c for c in chosen if c is not lead), key=lambda c: -c.score)
         return [lead] + [c for c in rest if c.score >= SUPPORT_SHARE * candidates[0].score]

@@ -278,13 +278,24 @@ def _change_only(metric: str, growth: Fact, mark: str, english: bool) -> str:
 _ASKS_LEVEL = re.compile(r"多少|几|多高|多大|什么水平|什么程度|how much|how high|what level", re.IGNORECASE)
 
 
+_ASKS_CHANGE = re.compile(r"同比|环比|增加|增长|上升|延长|变化|涨|多了|growth|increase|change", re.IGNORECASE)
+
+
 def benchmark(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
-    """The warning level of a metric the question names: the article's threshold for it."""
-    if question.figures or not question.kinds & {"threshold", "percent"} or not _ASKS_LEVEL.search(question.text):
+    """The warning level of a metric the question names: the article's threshold for it; when they judge the
+    metric only by its change, that they give no normal level and the line on its change."""
+    if question.figures or not question.kinds & {"threshold", "percent", "duration"} or not _ASKS_LEVEL.search(question.text):
         return None
     named, relevance = _metric_facts(question, facts, relevance)
     if named is facts:
         return None  # no metric named: a threshold of some other metric would not answer
+    lines = [f for f in named if f.kind == "threshold" and f.value is not None]
+    if lines and all(_is_change(f) for f in lines) and not _ASKS_CHANGE.search(question.text):
+        growth = best(lines, relevance, lambda f: True) or lines[0]
+        text = _change_only(_typed_metric(question), growth, "{0}", question.english)
+        return Finding(text + ("." if question.english else "。"), (growth,), judges=False)
+    if "duration" in question.kinds and not question.kinds & {"threshold", "percent"}:
+        return None  # "多少天" is answered by a line on its level in days only (above), not by a share
     fact = best(named, relevance, lambda f: f.kind == "threshold" and f.value is not None)
     if fact is None or fact.value is None:
         return None

@@ -12,7 +12,7 @@ from knowledge.answering import _judges_what_was_named
 from knowledge.facts import Fact, extract_facts
 from knowledge.questions import understand
 from knowledge.reasoning import reason
-from knowledge.thresholds import compare, no_norm
+from knowledge.thresholds import benchmark, compare, no_norm
 from knowledge.types import Chunk
 
 TODAY = date(2026, 6, 1)
@@ -60,3 +60,18 @@ def test_a_line_on_a_metric_counts_as_named_when_the_question_uses_another_of_it
     finding = compare(understand("应收账款周转天数同比多了35%，要紧吗", TODAY), [aliased], everything)
     assert finding is not None and _judges_what_was_named(finding, "应收账款周转天数同比多了35%，要紧吗")
     assert not _judges_what_was_named(finding, "账期从60天拉到90天了，要紧吗")
+
+
+def test_a_level_asked_of_a_metric_judged_only_by_its_change_says_there_is_no_normal_level() -> None:
+    finding = benchmark(understand("周转天数一般几天比较健康", TODAY), FACTS, everything)
+    assert finding is not None and not finding.judges
+    assert finding.lead.startswith("资料没有给出周转天数本身的正常水平") and "30%" in finding.lead
+
+
+def test_the_line_on_a_change_answers_a_question_about_the_change() -> None:
+    finding = benchmark(understand("周转天数同比拉长多少要警惕", TODAY), FACTS, everything)
+    assert finding is not None and finding.lead.startswith("资料给出的线是") and "30%" in finding.lead
+
+
+def test_how_many_days_of_a_metric_with_a_line_on_a_share_only_is_no_benchmark() -> None:
+    assert benchmark(understand("逾期率要控制在多少天", TODAY), FACTS, everything) is None

@@ -90,9 +90,21 @@ def compare(question: Question, facts: list[Fact], relevance: Relevance) -> Find
     for figure in reversed(question.figures):
         fact = best(facts, relevance, lambda f, g=figure: f.kind == "threshold" and _matches_unit(g, f))
         if fact is not None:
-            return Finding(_judged(figure.value, figure.unit, fact, question.english), (fact,),
-                           (_gap(figure.value, fact),))
+            return _defined(Finding(_judged(figure.value, figure.unit, fact, question.english), (fact,),
+                                    (_gap(figure.value, fact),)), facts, question.english)
     return _trend_only(question, facts)
+
+
+def _defined(finding: Finding, facts: list[Fact], english: bool) -> Finding:
+    """The judgement of one figure, saying which definition of its metric it reads the figure by: the article's
+    own, when it gives one (the user's figure may be counted otherwise)."""
+    meant = definition_of(facts, names_of(finding.facts[0].subject)[0])
+    if meant is None or meant.detail in finding.lead:
+        return finding
+    n = len(finding.facts)
+    said = (f"; this reads {meant.subject} as the articles define it: {meant.detail}{{{n}}}." if english
+            else f"；这里的{meant.subject}按资料的定义，指{meant.detail}{{{n}}}。")
+    return Finding(finding.lead.rstrip("。.") + said, (*finding.facts, meant), finding.derived, finding.judges)
 
 
 def _trend_only(question: Question, facts: list[Fact]) -> Finding | None:

@@ -18,6 +18,8 @@ from knowledge.types import Chunk
 TODAY = date(2026, 6, 1)
 LINES = Chunk("m_1#faq0", "m_1", "经营预警", "faq", "哪些数字要盯紧？",
               "若逾期占比连续高于10%，或周转天数同比增加30%以上，应暂停对该客户发货。", 0, 0)
+TERMS = Chunk("m_3#s1", "m_3", "口径", "section", "",
+              "本文所说的逾期比例（超过约定付款日20天仍未收回的金额占比）按季度统计。", 0, 0)
 CASE = Chunk("m_2#s1", "m_2", "案例", "section", "",
              "一家五金批发商上线额度管理后，坏账率从4%降到2%，回款明显加快。", 0, 0)
 FACTS: list[Fact] = [f for c in (LINES, CASE) for f in extract_facts(c)]
@@ -75,3 +77,16 @@ def test_the_line_on_a_change_answers_a_question_about_the_change() -> None:
 
 def test_how_many_days_of_a_metric_with_a_line_on_a_share_only_is_no_benchmark() -> None:
     assert benchmark(understand("逾期率要控制在多少天", TODAY), FACTS, everything) is None
+
+
+def test_a_judged_figure_says_it_is_read_by_the_articles_own_definition_of_the_metric() -> None:
+    facts = FACTS + extract_facts(TERMS)
+    finding = compare(understand("逾期率12%，要紧吗", TODAY), facts, everything)
+    assert finding is not None and finding.lead.startswith("12%高于")
+    assert "按资料的定义，指超过约定付款日20天仍未收回的金额占比{1}" in finding.lead
+    assert [f.doc_id for f in finding.facts] == ["m_1", "m_3"]
+
+
+def test_a_judged_figure_of_a_metric_the_articles_do_not_define_names_no_definition() -> None:
+    finding = compare(understand("逾期率12%，要紧吗", TODAY), FACTS, everything)
+    assert finding is not None and "定义" not in finding.lead and len(finding.facts) == 1

@@ -55,6 +55,7 @@ from knowledge.formatting import (
     strip_end,
 )
 from knowledge.grounding import numbers, ungrounded
+from knowledge.metrics import names_of
 from knowledge.normalize import in_article_words
 from knowledge.numerals import arabic_figures
 from knowledge.questions import Question, asks_action, asks_comparison, asks_list, content_terms, understand
@@ -69,6 +70,7 @@ from knowledge.sentences import (
     introduces_list,
     terms,
 )
+from knowledge.signs import asks_signs, lists_signs
 from knowledge.terms import STOPWORDS, segment
 from knowledge.types import Chunk, Hit
 from knowledge.typos import corpus_keywords, corpus_texts, corrector_for
@@ -89,7 +91,7 @@ _ASKS_FIGURE = re.compile(r"多久|多长|多少|(?<!好)几[天日个年周号�
 # "X和Y有什么区别": a comparison of two named things; the articles answer it only when they know both.
 _COMPARISON = re.compile(
     r"(?P<a>[^\s，,。？?！!；;]{1,16}?)(?:和|与|跟|同|比|或|还是|versus|vs\.?)(?P<b>[^\s，,。？?！!；;]{1,16}?)"
-    r"(?:之间|两者|两个)?(?:有)?(?:什么|啥|哪些|何)?(?:区别|不同|不一样|差别|差异|哪个好|哪个更|谁更)"
+    r"(?:之间|两者|两个)?(?:有)?(?:什么|啥|哪些|何)?(?:区别|不同|不一样|差别|差异|差在哪|哪个好|哪个更|谁更)"
 )
 
 
@@ -405,6 +407,8 @@ class Composer(SentenceScorer):
                     or (named if sides is not None else []) or pool)
         if asks_list(query):  # "要准备哪些材料": a sentence listing them about the subject answers it
             pool = [c for c in pool if enumerates(c.sentence.text) and about(c) > 0] or pool
+        if asks_signs(query):  # "快不行了有什么征兆": a sentence listing the warning signs answers it, if any is found
+            pool = [c for c in candidates if lists_signs(c.sentence.text)][:LEAD_POOL] or pool
         lead = max(pool, key=lambda c: c.score + LEAD_COVERAGE_WEIGHT * about(c))
         rest = sorted((c for c in chosen if c is not lead), key=lambda c: -c.score)
         return [lead] + [c for c in rest if c.score >= SUPPORT_SHARE * candidates[0].score]
@@ -489,7 +493,9 @@ def _judges_what_was_named(finding: Finding, question: str) -> bool:
     """False when the finding holds the user's figure against a threshold on something the question never
     names (its subject shares no term with the question)."""
     named = set(terms(question)) - GENERIC
-    return all(f.kind != "threshold" or not f.subject or named & set(terms(f.subject)) for f in finding.facts)
+    # a metric is named by any of its names ("周转天数" names the fact about "DSO")
+    return all(f.kind != "threshold" or not f.subject or named & {t for n in names_of(f.subject) for t in terms(n)}
+               for f in finding.facts)
 
 
 def _best_meaning(similar: tuple[np.ndarray, np.ndarray] | None, english: bool) -> float | None:

@@ -8,7 +8,8 @@ Kinds (each with its source sentence):
 - ``percent`` / ``amount``: any other figure with its unit (a share, a count, a sum).
 - ``change``: a metric moving from one level to another ("逾期率从9%降到4%" -> 逾期率 9 -> 4 %).
 - ``step``: one of an ordered sequence (首先/其次/之后, 第一步…, or the items of a list), with its position.
-- ``definition``: what the article says a term means ("逾期率(超过合同账期30天未回款占比)", "X是指Y").
+- ``definition``: what the article says a term means ("逾期率(超过合同账期30天未回款占比)", "X是指Y", "X即为Y",
+  "所谓X，是Y", "X是一种Y"; under a heading "什么是X？" the passage's opening "X是Y").
 
 Extraction is by the shape of Chinese text, never by the articles' wording, so it works on articles
 never seen. Chinese numerals are read as digits first (九十天 = 90天).
@@ -48,8 +49,11 @@ _ORDINALS = ("首先", "第一", "其次", "第二", "然后", "再次", "第三
 _STEP_WORD = re.compile(r"(首先|其次|然后|再次|之后|最后|第[一二三四五六七八九十](?:步|(?=[，,、：:])))[，,：:]?")
 _DEFINITION = re.compile(
     r"(?P<term>[\u4e00-\u9fffA-Za-z]{2,12})[(（](?P<body>[^()（）]{4,40})[)）]"
-    r"|(?P<term2>[\u4e00-\u9fffA-Za-z]{2,12})(?:是指|指的是|即是|定义为)(?P<body2>[^。；;]{4,60})"
+    r"|(?P<term2>[\u4e00-\u9fffA-Za-z]{2,12})(?:是指|指的是|即是|即为|定义为|是一种|是一项|是一类)(?P<body2>[^。；;]{4,60})"
+    r"|所谓(?P<term3>[\u4e00-\u9fffA-Za-z]{2,12}?)[，,]?(?:就是|是指|是|指)(?P<body3>[^。；;]{4,60})"
 )
+# "什么是X？" / "X是什么？" heading a passage: the passage's opening "X是…" defines X
+_ASKS_MEANING = re.compile(r"什么是(?P<term>[\u4e00-\u9fffA-Za-z]{2,12})[?？]|(?P<term2>[\u4e00-\u9fffA-Za-z]{2,12})是什么(?:意思)?[?？]")
 _LEADING_NOISE = re.compile(r"^(?:若|如果|当|需要|需|应当|应该|并且|并|且|或者|或|以及|及|则|即|通常指|通常|一般)+")
 # an anchor event starts after its preposition ("平均在资料齐全后" -> 资料齐全)
 _ANCHOR_START = re.compile(r".*(?:在|自|从|于|指)")
@@ -159,12 +163,26 @@ def _term(text: str) -> str:
 def _definitions(sentence: str, chunk: Chunk) -> list[Fact]:
     out = []
     for m in _DEFINITION.finditer(sentence):
-        term = _term(m.group("term") or m.group("term2"))
-        body = (m.group("body") or m.group("body2")).strip()
+        term = m.group("term3") or _term(m.group("term") or m.group("term2"))  # "所谓X" names the whole term
+        body = (m.group("body") or m.group("body2") or m.group("body3")).strip()
         if len(term) < 2 or re.fullmatch(r"[A-Za-z]+", body) or re.fullmatch(r"[\d./%\s-]+", body):
             continue  # "(DSO)" names an abbreviation, "(10日内…)" defines nothing
         out.append(Fact("definition", term, None, None, "", "", body, 0, sentence, chunk.doc_id, chunk.chunk_id))
     return out
+
+
+def _answered_meaning(chunk: Chunk, sentences: list[str]) -> list[Fact]:
+    """A passage under "什么是X？" opening with "X是…": that opening clause is the article's definition of X."""
+    asked = _ASKS_MEANING.search(chunk.heading)
+    if asked is None or not sentences:
+        return []
+    term, first = asked.group("term") or asked.group("term2"), sentences[0]
+    if not first.startswith(f"{term}是") or first.startswith(f"{term}是指"):  # "是指" is read by _definitions
+        return []
+    body = re.split(r"[，,。；;]", first[len(term) + 1 :])[0].strip()
+    if len(body) < 4:
+        return []
+    return [Fact("definition", term, None, None, "", "", body, 0, first, chunk.doc_id, chunk.chunk_id)]
 
 
 def _steps(chunk: Chunk) -> list[Fact]:
@@ -214,8 +232,9 @@ def extract_facts(chunk: Chunk) -> list[Fact]:
     """Every fact of one chunk, in reading order (steps last)."""
     out: list[Fact] = []
     counted: list[Fact] = []
-    for raw in split_sentences(chunk.text):
-        sentence = arabic_figures(raw)
+    sentences = [arabic_figures(raw) for raw in split_sentences(chunk.text)]
+    out += _answered_meaning(chunk, sentences)
+    for sentence in sentences:
         thresholds = _thresholds(sentence, chunk)
         durations = [d for d in _durations(sentence, chunk)
                      if not any(t.value == d.value and t.sentence == d.sentence for t in thresholds)]

@@ -1,7 +1,8 @@
 """What the knowledge base says about a metric, for judging a tool result against the articles.
 
 ``facts_about(facts, "DSO")`` returns the thresholds, definitions and figures the articles state
-about DSO (under any of its names in ``lexicon.yaml``), each with its source sentence and article.
+about DSO (under any of its names in ``lexicon.yaml``), each with its source sentence and article;
+``definition_of`` the article's own definition of a metric (it wins over a generic formula).
 """
 
 from __future__ import annotations
@@ -22,6 +23,17 @@ def names_of(subject: str) -> list[str]:
         if lowered == canonical.lower() or lowered in (a.lower() for a in aliases):
             return [canonical, *aliases]
     return [subject.strip()]
+
+
+def metrics_named(text: str) -> list[str]:
+    """The metrics ``text`` names by any of their names ("周转天数同比多了三成" -> ``["DSO"]``), in lexicon order."""
+    lowered = text.lower()
+    return [m for m, aliases in metric_aliases().items() if any(a.lower() in lowered for a in aliases)]
+
+
+def definition_of(facts: list[Fact], metric: str) -> Fact | None:
+    """The articles' own definition of ``metric`` (under any of its names), or None when they give none."""
+    return next((f for f in facts_about(facts, metric) if f.kind == "definition" and f.detail), None)
 
 
 def facts_about(facts: list[Fact], subject: str) -> list[Fact]:

@@ -30,6 +30,8 @@ _FIGURE = re.compile(r"(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>%|％|个工作日|�
 _STEP = re.compile(r"第([一二三四五六七八九十\d]+)步|第([一二三四五六七八九十\d]+)个?(?:环节|阶段|步骤)")
 _LAST_STEP = re.compile(r"最后(?:一|1)(?:步|个?(?:环节|阶段|步骤))|last step")  # the last step of a procedure: step -1
 # the question compares two of its own figures ("从50天涨到62天", "去年40天今年52天")
+# an English "what does X mean" asks for a definition wherever X stands (the lexicon's phrases are fixed strings)
+_MEANS = re.compile(r"\bwhat (?:does|do) .{1,40}?\bmean\b|\bwhat is meant by\b", re.IGNORECASE)
 _CHANGE = re.compile(r"涨|增|升|降|减|变|从.{0,12}到|去年|今年|同比|环比|以前|现在|之前|原来|上个?月|上季度|上期|"
                      r"up|down|from|rose|fell|last (?:month|quarter|year)", re.I)
 
@@ -109,6 +111,8 @@ def understand(question: str, today: date | None = None) -> Question:
     for kind, words in asked_kinds().items():
         if any(w.lower() in lowered for w in words):
             q.kinds.add(kind)
+    if _MEANS.search(text):
+        q.kinds.add("definition")
     q.dates, spans = _dates(text, today) if re.search(r"\d", text) else ([], [])
     step = _STEP.search(text)
     if step:

@@ -4,7 +4,8 @@
 - deadlines and schedules (:mod:`knowledge.deadlines`): a deadline from a date the user gives, the event a
   time limit is counted from, where the user stands in a schedule of day-counted steps;
 - thresholds (:mod:`knowledge.thresholds`): the user's figure, or the change between two of them, against the
-  articles' threshold; a metric's warning level; a tool result judged (:func:`judge_metric`);
+  articles' threshold; a metric's warning level; a tool result judged (:func:`judge_metric`); a plain "no
+  line" for a metric the articles name but set no threshold for;
 - procedures (:mod:`knowledge.procedures`): the n-th step of an ordered procedure, which of two steps is first;
 - a term's meaning by the article's own definition (here).
 
@@ -19,7 +20,7 @@ from knowledge.facts import Fact
 from knowledge.findings import Finding, Relevance, best
 from knowledge.procedures import nth_step, which_first
 from knowledge.questions import Question
-from knowledge.thresholds import benchmark, compare, judge_metric
+from knowledge.thresholds import benchmark, compare, judge_metric, no_norm
 
 
 __all__ = ["REASONERS", "Finding", "define", "judge_metric", "reason"]
@@ -37,7 +38,7 @@ def define(question: Question, facts: list[Fact], relevance: Relevance) -> Findi
     return Finding(f"按资料的定义，{fact.subject}指{fact.detail}{{0}}。", (fact,))
 
 
-REASONERS = (due_date, deadline, clock_start, elapsed_step, compare, nth_step, which_first, benchmark, define)
+REASONERS = (due_date, deadline, clock_start, elapsed_step, compare, nth_step, which_first, benchmark, no_norm, define)
 
 
 def reason(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:

@@ -12,14 +12,13 @@ import re
 from knowledge.facts import Fact
 from knowledge.findings import MIN_RELEVANCE, Finding, Relevance, best, en_unit, num
 from knowledge.lexicon import metric_aliases
-from knowledge.metrics import facts_about, names_of
+from knowledge.metrics import definition_of, facts_about, metrics_named, names_of
 from knowledge.questions import Figure, Question
 
 
 def _metric_facts(question: Question, facts: list[Fact], relevance: Relevance) -> tuple[list[Fact], Relevance]:
     """The facts about the metrics the question names, any of them relevant enough (else all facts)."""
-    lowered = question.text.lower()
-    named = [m for m, aliases in metric_aliases().items() if any(a.lower() in lowered for a in aliases)]
+    named = metrics_named(question.text)
     if not named:
         return facts, relevance
     return [f for m in named for f in facts_about(facts, m)], lambda f: max(MIN_RELEVANCE, relevance(f))
@@ -79,7 +78,8 @@ def compare(question: Question, facts: list[Fact], relevance: Relevance) -> Find
     if not question.figures or question.dates:
         return None
     named = _each_named(question, facts, lambda f: max(MIN_RELEVANCE, relevance(f)))
-    if question.compares_own_figures and len(named) < 2:  # figures of different metrics are no change
+    metrics = {names_of(f.subject)[0] for _, f in named}
+    if question.compares_own_figures and len(metrics) < 2:  # figures of different metrics are no change
         return _change(question, *_metric_facts(question, facts, relevance))
     facts, relevance = _metric_facts(question, facts, relevance)
     if len(named) > 1:
@@ -90,15 +90,26 @@ def compare(question: Question, facts: list[Fact], relevance: Relevance) -> Find
     for figure in reversed(question.figures):
         fact = best(facts, relevance, lambda f, g=figure: f.kind == "threshold" and _matches_unit(g, f))
         if fact is not None:
-            return Finding(_judged(figure.value, figure.unit, fact, question.english), (fact,),
-                           (_gap(figure.value, fact),))
+            return _defined(Finding(_judged(figure.value, figure.unit, fact, question.english), (fact,),
+                                    (_gap(figure.value, fact),)), facts, question.english)
     return _trend_only(question, facts)
+
+
+def _defined(finding: Finding, facts: list[Fact], english: bool) -> Finding:
+    """The judgement of one figure, saying which definition of its metric it reads the figure by: the article's
+    own, when it gives one (the user's figure may be counted otherwise)."""
+    meant = definition_of(facts, names_of(finding.facts[0].subject)[0])
+    if meant is None or meant.detail in finding.lead:
+        return finding
+    n = len(finding.facts)
+    said = (f"; this reads {meant.subject} as the articles define it: {meant.detail}{{{n}}}." if english
+            else f"；这里的{meant.subject}按资料的定义，指{meant.detail}{{{n}}}。")
+    return Finding(finding.lead.rstrip("。.") + said, (*finding.facts, meant), finding.derived, finding.judges)
 
 
 def _trend_only(question: Question, facts: list[Fact]) -> Finding | None:
     """One figure of a metric the articles judge only by its change ("周转天数58天" against "同比延长三成")."""
-    lowered = question.text.lower()
-    named = [m for m, aliases in metric_aliases().items() if any(a.lower() in lowered for a in aliases)]
+    named = metrics_named(question.text)
     if len(named) != 1 or len(question.figures) != 1:
         return None
     figure = question.figures[0]
@@ -136,6 +147,10 @@ def _change(question: Question, facts: list[Fact], relevance: Relevance) -> Find
         points = f"{num(round(abs(new - old), 2))}个百分点"
         derived.append(points)
         lead = f"{moved}，{'上升' if change > 0 else '下降'}{points}，相对变化{rate}"
+        if fact is not None and not _is_change(fact) and _typed_metric(question):
+            # a share of a named metric with a line on its level ("逾期率高于15%"): the new level is judged
+            return Finding(f"{lead}；" + _judged(new, unit, fact, question.english), (fact,),
+                           (*derived, _gap(new, fact)))
     else:
         lead = f"{moved}，{'增加' if change > 0 else '减少'}{rate}"
     if fact is None or fact.value is None:
@@ -254,7 +269,7 @@ def judge_metric(
     if not used:
         end = "." if english else "。"
         return _mention(facts, metric, english) if not parts else Finding("；".join(parts) + end, (), derived)
-    meant = next((f for f in facts_about(facts, metric) if f.kind == "definition" and f.detail), None)
+    meant = definition_of(facts, metric)
     if meant is not None and level:
         parts.append(f"the articles define {meant.subject} as {meant.detail}{{{len(used)}}}" if english
                      else f"资料所说的{meant.subject}指{meant.detail}{{{len(used)}}}")  # its definition, not a generic one
@@ -275,13 +290,24 @@ def _change_only(metric: str, growth: Fact, mark: str, english: bool) -> str:
 _ASKS_LEVEL = re.compile(r"多少|几|多高|多大|什么水平|什么程度|how much|how high|what level", re.IGNORECASE)
 
 
+_ASKS_CHANGE = re.compile(r"同比|环比|增加|增长|上升|延长|变化|涨|多了|growth|increase|change", re.IGNORECASE)
+
+
 def benchmark(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
-    """The warning level of a metric the question names: the article's threshold for it."""
-    if question.figures or not question.kinds & {"threshold", "percent"} or not _ASKS_LEVEL.search(question.text):
+    """The warning level of a metric the question names: the article's threshold for it; when they judge the
+    metric only by its change, that they give no normal level and the line on its change."""
+    if question.figures or not question.kinds & {"threshold", "percent", "duration"} or not _ASKS_LEVEL.search(question.text):
         return None
     named, relevance = _metric_facts(question, facts, relevance)
     if named is facts:
         return None  # no metric named: a threshold of some other metric would not answer
+    lines = [f for f in named if f.kind == "threshold" and f.value is not None]
+    if lines and all(_is_change(f) for f in lines) and not _ASKS_CHANGE.search(question.text):
+        growth = best(lines, relevance, lambda f: True) or lines[0]
+        text = _change_only(_typed_metric(question), growth, "{0}", question.english)
+        return Finding(text + ("." if question.english else "。"), (growth,), judges=False)
+    if "duration" in question.kinds and not question.kinds & {"threshold", "percent"}:
+        return None  # "多少天" is answered by a line on its level in days only (above), not by a share
     fact = best(named, relevance, lambda f: f.kind == "threshold" and f.value is not None)
     if fact is None or fact.value is None:
         return None
@@ -290,3 +316,22 @@ def benchmark(question: Question, facts: list[Fact], relevance: Relevance) -> Fi
     if question.english:
         return Finding(f"The articles' line is “{line}”{{0}}{' (' + todo + ')' if todo else ''}.", (fact,))
     return Finding(f"资料给出的线是“{line}”{{0}}{'，' + todo if todo else ''}。", (fact,))
+
+
+def no_norm(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
+    """"坏账率4%算高吗" when the articles set no line for the metric named: say so plainly, then what they say of it."""
+    if "threshold" not in question.kinds:
+        return None
+    named = metrics_named(question.text)
+    if len(named) != 1 or any(f.kind == "threshold" for f in facts_about(facts, named[0])):
+        return None
+    said = _mention(facts_about(facts, named[0]), named[0], question.english)
+    if said is None:
+        return None  # the articles never name it: the question is answered as absent
+    typed = _typed_metric(question)
+    mine = f"{num(question.figures[-1].value)}{question.figures[-1].unit}" if question.figures else ""
+    if question.english:
+        lead = f"The articles give no benchmark for {typed}{f', so {mine} cannot be judged against them' if mine else ''}. "
+    else:
+        lead = f"资料没有给出{typed}多少算高的判断标准{f'，无法据此判断{mine}的高低' if mine else ''}。"
+    return Finding(lead + said.lead, said.facts, judges=False)

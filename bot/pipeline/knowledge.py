@@ -15,7 +15,9 @@ import numpy as np
 from knowledge.answering import Composer, Composition
 from knowledge.constants import DOMAIN_SEMANTIC, MIN_COVERAGE, MIN_COVERAGE_OFF_DOMAIN, MIN_SEMANTIC, SEARCH_K
 from knowledge.english import in_english
+from knowledge.facts import Fact
 from knowledge.followup import Resolved, resolve
+from knowledge.metrics import definition_of, metrics_named
 from knowledge.normalize import NormalizedQuery, normalize_query, to_user_script
 from knowledge.scope import (
     asks_bulk_export,
@@ -143,6 +145,11 @@ class Library:
     ) -> Finding | None:
         """What the articles make of a tool's figure for ``metric`` (and its change from ``earlier``), or None."""
         return self.knowledge.judge_metric(metric, value, unit, english=english, earlier=earlier)
+
+    def definition(self, name: str) -> Fact | None:
+        """The articles' own definition of the metric ``name`` names ("DSO（应收账款周转天数）"), or None."""
+        named = metrics_named(name)
+        return definition_of(self.knowledge.facts(), named[0]) if named else None
 
     def title_of(self, doc_id: str) -> str:
         """An indexed article's title ("" when unknown)."""

@@ -5,7 +5,8 @@ Every figure the reply states is followed by what the articles say about its met
 sentence naming it; when they say nothing of it, a plain "no benchmark". A follow-up that asks that of the
 calculation just answered ("这个算高吗") gets the same, and one asking how much it moved ("比上季度高了多少")
 its change from the previous calculation of that metric (:mod:`bot.pipeline.comparison`). An English
-question gets its verdicts in English.
+question gets its verdicts in English. "X怎么算" for a metric the articles define opens with their
+definition, cited, before the calculator's generic formula.
 """
 
 from __future__ import annotations
@@ -22,11 +23,15 @@ from bot.pipeline.turn import TurnContext
 from bot.tool_routing import LAST_RESULT, ToolRouter
 from knowledge.grounding import ungrounded
 from tools import replies
-from tools.intents import LEDGER_ASKS
+from tools.intents import LEDGER_ASKS, detect
 from tools.numbers import find_earlier
 
 NO_BENCHMARK = "资料没有给出{metric}的判断标准，请结合行业和自身历史水平判断。"
 NO_BENCHMARK_EN = "The articles give no benchmark for {metric}; judge it against your industry and your own history."
+# A metric the articles define: their definition is the one used; the calculator's generic formula follows.
+DEFINED = "按资料的定义，{term}指{meaning}{mark}，本回答以此为准；下面的通用公式仅供参考，口径不同时以资料为准。"
+DEFINED_EN = ("The articles define {term} as {meaning}{mark}, and that is the definition used here; the general formula "
+              "below is for reference only.")
 # A ledger's overdue share counts anything past due; the articles' 逾期率 counts only what is more than 30 days
 # past the contract term, so the ledger is judged on that share of its ageing, saying so.
 PAST_30_LABEL = ("按逾期超过30天计，", "Counting only amounts over 30 days past due, ")
@@ -66,6 +71,9 @@ class ToolStep:
             fresh = last is not None and last.get("turn") == len(turn.session.turns)  # computed in this turn
             earlier = last.get("earlier") if fresh and last else None
             self._judge(reply, reply.tool_calls, tuple(earlier) if earlier else None, turn)
+        if reply is not None and self.library is not None and (request := detect(turn.query.text)) is not None:
+            if request.tool == "formula" and request.args["kind"] in replies.FORMULAS:
+                self._define_first(reply, replies.FORMULAS[request.args["kind"]][0], turn.query.script == "en")
         if reply is not None:
             turn.topic = " ".join([turn.message, *_found_in_words(reply)])
             if self.library is not None and reply.status == "answered":
@@ -73,6 +81,18 @@ class ToolStep:
             if turn.query.script == "hant":  # the verdicts were written in Simplified
                 reply.answer = to_user_script(reply.answer, turn.query.script)
         return reply
+
+    def _define_first(self, reply: Reply, name: str, english: bool) -> None:
+        """"逾期率怎么算" when the articles define the metric: their definition first, cited, and said to be the one
+        used; the generic formula after it only for reference (it may count more, e.g. every overdue amount)."""
+        assert self.library is not None
+        meant = self.library.definition(name)
+        if meant is None:
+            return
+        reply.sources.append(Source(meant.doc_id, self.library.title_of(meant.doc_id), meant.sentence, 1.0))
+        mark = f"[{len(reply.sources)}]"
+        lead = ((DEFINED_EN if english else DEFINED).format(term=meant.subject, meaning=meant.detail, mark=mark))
+        reply.answer = f"{lead}\n{reply.answer.strip()}"
 
     def _verdict_follow_up(self, turn: TurnContext) -> Reply | None:
         """"这个算高吗" right after a calculation: the articles' verdict on its figure; "比上季度高了多少": its

@@ -339,6 +339,7 @@ def test_a_comparison_side_named_by_a_part_of_an_article_word_is_known() -> None
     assert composer.compose("做制造的和别的行业账期有什么差别", hits(FINANCING, RISKS)) is not None
     # a thing the articles never name stays unknown, even where its characters meet by chance ("确保理赔")
     assert composer.compose("保理跟信用险有啥差别", hits(FINANCING, RISKS)) is None
+    assert composer.compose("保理同信用险到底差在哪", hits(FINANCING, RISKS)) is None  # "where is the gap" compares too
 
 
 TWO_RISKS = Chunk(

@@ -95,3 +95,22 @@ def test_a_counted_sequence_splits_into_that_many_steps() -> None:
 
 def test_spoken_percentages_are_read_as_figures() -> None:
     assert arabic_figures("坏账率大概百分之六，逾期占比百分之12.5") == "坏账率大概6%，逾期占比12.5%"
+
+
+def test_a_passage_under_a_what_is_heading_defines_the_term_by_its_opening_clause() -> None:
+    faq = chunk("账款托管是由第三方代为跟踪和催收应收账款的服务，按回款金额收费。", heading="什么是账款托管？有什么好处？",
+                kind="faq")
+    meant = [(f.subject, f.detail) for f in extract_facts(faq) if f.kind == "definition"]
+    assert meant == [("账款托管", "由第三方代为跟踪和催收应收账款的服务")]
+
+
+def test_an_opening_about_something_else_under_a_what_is_heading_defines_nothing() -> None:
+    faq = chunk("很多企业都会遇到这个问题，需要具体分析。", heading="什么是账款托管？", kind="faq")
+    assert [f for f in extract_facts(faq) if f.kind == "definition"] == []
+
+
+def test_so_called_and_is_a_kind_of_sentences_define_their_term() -> None:
+    facts = extract_facts(chunk("所谓赊销敞口，是指尚未收回的全部赊销金额。保函是一种由银行出具的付款担保。"))
+    meant = {f.subject: f.detail for f in facts if f.kind == "definition"}
+    assert meant["赊销敞口"] == "尚未收回的全部赊销金额"
+    assert meant["保函"].startswith("由银行出具")

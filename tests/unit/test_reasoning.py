@@ -244,3 +244,12 @@ def test_the_last_step_is_the_procedures_last() -> None:
     assert found is not None and found.lead == "最后一步（第三步）是签订保理合同并放款{0}。"
     assert not ungrounded(found.lead.format(""), [PROCESS.text], [question.text, *found.derived])
     assert understand("最后付款是哪天").step == 0  # "最后" alone asks no step
+
+
+def test_an_english_what_does_x_mean_asks_for_the_articles_definition() -> None:
+    assert "definition" in understand("What does the days-to-pay figure mean here?", TODAY).kinds
+    assert "definition" not in understand("What do we do when the buyer is late?", TODAY).kinds
+    glossary = Chunk("d_4#s1", "d_4", "术语", "section", "", "账龄是指发票开出后尚未收回的天数。", 0, 0)
+    q = "What does aging mean? 账龄"  # the glossary adds the Chinese term for retrieval
+    finding = define(understand(q, TODAY), extract_facts(glossary), lambda f: 1.0)
+    assert finding is not None and finding.lead.startswith("The articles define 账龄 as 发票开出后尚未收回的天数")

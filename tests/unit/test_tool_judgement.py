@@ -14,6 +14,10 @@ from tools.registry import ToolRegistry
 LINE = Fact(kind="threshold", subject="坏账占比", value=12.0, value2=None, unit="%", comparator=">", detail="需复核",
             position=0, sentence="坏账占比超过12%时需复核授信。", doc_id="900_demo", chunk_id="900_demo#s1")
 
+MEANT = Fact(kind="definition", subject="账款逾期率", value=None, value2=None, unit="", comparator="",
+             detail="超过约定付款日45天仍未收回的金额占比", position=0,
+             sentence="账款逾期率（超过约定付款日45天仍未收回的金额占比）按月统计。", doc_id="901_demo", chunk_id="901_demo#s2")
+
 
 class Shelf:
     """Articles with one line for the overdue share and nothing on anything else."""
@@ -27,6 +31,9 @@ class Shelf:
         if metric != "逾期率":
             return None
         return Finding(f"{value:g}{unit}高于资料中的“坏账占比超过12%”{{0}}。", (LINE,))
+
+    def definition(self, name: str) -> Fact | None:
+        return MEANT if "逾期率" in name else None
 
     def title_of(self, doc_id: str) -> str:
         return "演示文章"
@@ -172,3 +179,17 @@ def test_a_buyer_lookup_leaves_its_risk_in_words_for_the_next_question() -> None
     tools = ToolStep(ToolRouter(ToolRegistry(client)), Shelf())  # type: ignore[arg-type]
     turn = TurnContext("查一下 CN2001", Session("s", caller=Caller("cli", "abc", True)))
     assert tools.handle(turn) is not None and turn.topic == "查一下 CN2001 高风险客户"
+
+
+def test_how_a_metric_is_computed_opens_with_the_articles_own_definition_cited() -> None:
+    reply = step(Shelf()).handle(TurnContext("逾期率到底咋计算", Session("s")))
+    assert reply is not None
+    first = reply.answer.splitlines()[0]
+    assert first.startswith("按资料的定义，账款逾期率指超过约定付款日45天仍未收回的金额占比[1]") and "以此为准" in first
+    assert "逾期金额 ÷ 应收账款" in reply.answer  # the generic formula still follows, for reference
+    assert [s.doc_id for s in reply.sources] == ["901_demo"]
+
+
+def test_how_a_metric_the_articles_do_not_define_is_computed_is_the_formula_alone() -> None:
+    reply = step(Shelf()).handle(TurnContext("流动比率怎么算", Session("s")))
+    assert reply is not None and reply.answer.startswith("流动比率的计算公式") and reply.sources == []

@@ -16,7 +16,7 @@ CALC_VERBS = re.compile(r"算|多少|几天|是多少|计算|what(?:'s| is)|calc
 # Without any number typed, only an explicit request to calculate makes a DSO/ratio question a tool call.
 EXPLICIT_CALC = re.compile(r"帮我算|算一下|算算|算下|帮我计算|计算一下|calculate|compute", re.IGNORECASE)
 # "X怎么算" without numbers asks for the calculator's formula; "X是什么意思" is left to the knowledge core.
-HOW_COMPUTED = re.compile(r"怎么算|如何算|怎样算|怎么计算|如何计算|怎样计算|计算方法|算法|公式|how\b.*\b(?:calculat|comput)|formula",
+HOW_COMPUTED = re.compile(r"怎么算|如何算|怎样算|咋算|怎么计算|咋计算|如何计算|怎样计算|计算方法|算法|公式|how\b.*\b(?:calculat|comput)|formula",
                           re.IGNORECASE)
 
 MEANING = re.compile(r"什么意思|是什么|什么是|啥意思|meaning|what does|\bmean\b", re.IGNORECASE)

@@ -5,6 +5,7 @@
   time limit is counted from, where the user stands in a schedule of day-counted steps;
 - thresholds (:mod:`knowledge.thresholds`): the user's figure, or the change between two of them, against the
   articles' threshold; a metric's warning level; a tool result judged (:func:`judge_metric`);
+- the user's amount worked out with an article's share, cut or gain (:mod:`knowledge.applying`): "400万 at 90%";
 - procedures (:mod:`knowledge.procedures`): the n-th step of an ordered procedure, which of two steps is first;
 - a term's meaning by the article's own definition (here).
 
@@ -13,6 +14,7 @@ Each finding is a :class:`~knowledge.findings.Finding`.
 
 from __future__ import annotations
 
+from knowledge.applying import apply
 from knowledge.deadlines import clock_start, deadline, elapsed_step
 from knowledge.due_dates import due_date
 from knowledge.facts import Fact
@@ -37,7 +39,7 @@ def define(question: Question, facts: list[Fact], relevance: Relevance) -> Findi
     return Finding(f"按资料的定义，{fact.subject}指{fact.detail}{{0}}。", (fact,))
 
 
-REASONERS = (due_date, deadline, clock_start, elapsed_step, compare, nth_step, which_first, benchmark, define)
+REASONERS = (due_date, deadline, clock_start, elapsed_step, apply, compare, nth_step, which_first, benchmark, define)
 
 
 def reason(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:

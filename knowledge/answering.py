@@ -55,9 +55,17 @@ from knowledge.formatting import (
     strip_end,
 )
 from knowledge.grounding import numbers, ungrounded
+from knowledge.metrics import names_of
 from knowledge.normalize import in_article_words
 from knowledge.numerals import arabic_figures
-from knowledge.questions import Question, asks_action, asks_comparison, asks_list, content_terms, understand
+from knowledge.questions import (
+    Question,
+    asks_action,
+    asks_comparison,
+    asks_list,
+    content_terms,
+    understand,
+)
 from knowledge.reasoning import Finding, reason
 from knowledge.scoring import GENERIC, Candidate, SentenceScorer, asked_units_of, asks_coverage
 from knowledge.sentences import (
@@ -487,9 +495,11 @@ class Composer(SentenceScorer):
 
 def _judges_what_was_named(finding: Finding, question: str) -> bool:
     """False when the finding holds the user's figure against a threshold on something the question never
-    names (its subject shares no term with the question)."""
+    names (its subject shares no term with the question, nor is any other name of that metric in it)."""
     named = set(terms(question)) - GENERIC
-    return all(f.kind != "threshold" or not f.subject or named & set(terms(f.subject)) for f in finding.facts)
+    lowered = question.lower()
+    return all(f.kind != "threshold" or not f.subject or named & set(terms(f.subject))
+               or any(n.lower() in lowered for n in names_of(f.subject)) for f in finding.facts)
 
 
 def _best_meaning(similar: tuple[np.ndarray, np.ndarray] | None, english: bool) -> float | None:

@@ -26,7 +26,7 @@ import numpy as np
 
 from knowledge.absence import absence, absent_text
 from knowledge.causes import CauseJudge
-from knowledge.conflicts import Conflict, Figure, figures, topic_conflicts
+from knowledge.conflicts import Conflict, Figure, figures, is_anecdote, topic_conflicts
 from knowledge.constants import (
     CLEAR_MEANING_MARGIN,
     CROSS_LINGUAL_OFFSET,
@@ -62,6 +62,7 @@ from knowledge.questions import (
     Question,
     asks_action,
     asks_comparison,
+    asks_example,
     asks_list,
     content_terms,
     understand,
@@ -411,6 +412,8 @@ class Composer(SentenceScorer):
             named = [c for c in pool if sides is None or all(self.relevance(terms(sides.group(k)), c.sentence) > 0 for k in "ab")]
             pool = ([c for c in named if contrasts(c.sentence.text) and about(c) > 0]
                     or (named if sides is not None else []) or pool)
+        if asks_example(query):  # "举个例子": a case study about the subject leads (from all candidates: few are cases)
+            pool = [c for c in candidates if is_anecdote(c.sentence.text) and about(c) > 0] or pool
         if asks_list(query):  # "要准备哪些材料": a sentence listing them about the subject answers it
             pool = [c for c in pool if enumerates(c.sentence.text) and about(c) > 0] or pool
         lead = max(pool, key=lambda c: c.score + LEAD_COVERAGE_WEIGHT * about(c))

@@ -143,6 +143,8 @@ def _change(question: Question, facts: list[Fact], relevance: Relevance) -> Find
         if case is None:
             return None  # a change nobody in the articles judges or reports is no answer by itself
         return _against_case(lead, change, case, tuple(derived))
+    if unit == "%" and not _is_change(fact):  # a line on the level ("逾期率高于15%"): the new level is judged
+        return Finding(f"{lead}；" + _judged(new, unit, fact, question.english), (fact,), (*derived, _gap(new, fact)))
     over = change > fact.value
     todo = consequence(fact.sentence)
     advice = (f"，按资料，{todo}" if todo else "") if over else ""

@@ -409,7 +409,8 @@ class Composer(SentenceScorer):
             pool = [c for c in pool if advises_on_condition(c.sentence.text) and about(c) > 0] or pool
         if asks_comparison(query):  # "A和B差在哪": a sentence stating the difference (of the two named) leads
             sides = _COMPARISON.search(query)
-            named = [c for c in pool if sides is None or all(self.relevance(terms(sides.group(k)), c.sentence) > 0 for k in "ab")]
+            side_terms = [terms(in_article_words(sides.group(k))) for k in "ab"] if sides is not None else []
+            named = [c for c in pool if all(self.relevance(t, c.sentence) > 0 for t in side_terms)]
             pool = ([c for c in named if contrasts(c.sentence.text) and about(c) > 0]
                     or (named if sides is not None else []) or pool)
         if asks_example(query):  # "举个例子": a case study about the subject leads (from all candidates: few are cases)

@@ -54,3 +54,16 @@ def test_a_new_level_is_judged_against_a_line_on_the_level_not_its_relative_chan
     composer = Composer([SIGNS])
     result = composer.compose("坏账率从2%升到3%，过线了吗", hits(SIGNS))
     assert result is not None and "3%低于" in result.text and "未触及" in result.text
+
+
+CONTRAST = Chunk(
+    "022_c#faq2", "022_c", "两种做法", "faq", "投保和催收外包怎么选？",
+    "投保适合客户多而分散的企业。与委托催收相比，投保侧重事前转移损失，而催收只在逾期之后追讨。",
+    0, 0,
+)
+
+
+def test_a_comparison_side_in_colloquial_words_is_matched_in_the_articles_words() -> None:
+    composer = Composer([CONTRAST])  # "催账" is the lexicon's colloquial word for the articles' "催收"
+    result = composer.compose("投保和找人催账有什么不一样", hits(CONTRAST))
+    assert result is not None and result.text.startswith("与委托催收相比")

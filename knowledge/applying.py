@@ -27,8 +27,8 @@ _COUNT = re.compile(r"\s*(个|家|笔|张|单|元)")
 _TENTHS = re.compile(r"([一二三四五六七八九]|\d)成")
 _TENTH_VALUES = {c: n for n, c in enumerate("一二三四五六七八九", start=1)}
 # the word just before an article's figure says what it does to an amount
-_LESS = re.compile(r"(减少|降低|下降|压缩|缩短|缩减|快|提前)[了约近超过]{0,2}$")
-_MORE = re.compile(r"(增加|增长|提升|提高|上升|延长|慢|推迟)[了约近超过]{0,2}$")
+_LESS = re.compile(r"(减少|降低|下降|压缩|缩短|缩减|快)[了约近超过]{0,2}$")
+_MORE = re.compile(r"(增加|增长|提升|提高|上升|延长|慢)[了约近超过]{0,2}$")
 _AMOUNT_UNITS = ("万", "亿")
 
 

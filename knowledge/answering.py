@@ -26,7 +26,7 @@ import numpy as np
 
 from knowledge.absence import absence, absent_text
 from knowledge.causes import CauseJudge
-from knowledge.conflicts import Conflict, Figure, figures, topic_conflicts
+from knowledge.conflicts import Conflict, Figure, figures, is_anecdote, topic_conflicts
 from knowledge.constants import (
     CLEAR_MEANING_MARGIN,
     CROSS_LINGUAL_OFFSET,
@@ -58,7 +58,15 @@ from knowledge.grounding import numbers, ungrounded
 from knowledge.metrics import names_of
 from knowledge.normalize import in_article_words
 from knowledge.numerals import arabic_figures
-from knowledge.questions import Question, asks_action, asks_comparison, asks_list, content_terms, understand
+from knowledge.questions import (
+    Question,
+    asks_action,
+    asks_comparison,
+    asks_example,
+    asks_list,
+    content_terms,
+    understand,
+)
 from knowledge.reasoning import Finding, reason
 from knowledge.scoring import GENERIC, Candidate, SentenceScorer, asked_units_of, asks_coverage
 from knowledge.sentences import (
@@ -402,9 +410,12 @@ class Composer(SentenceScorer):
             pool = [c for c in pool if advises_on_condition(c.sentence.text) and about(c) > 0] or pool
         if asks_comparison(query):  # "A和B差在哪": a sentence stating the difference (of the two named) leads
             sides = _COMPARISON.search(query)
-            named = [c for c in pool if sides is None or all(self.relevance(terms(sides.group(k)), c.sentence) > 0 for k in "ab")]
+            side_terms = [terms(in_article_words(sides.group(k))) for k in "ab"] if sides is not None else []
+            named = [c for c in pool if all(self.relevance(t, c.sentence) > 0 for t in side_terms)]
             pool = ([c for c in named if contrasts(c.sentence.text) and about(c) > 0]
                     or (named if sides is not None else []) or pool)
+        if asks_example(query):  # "举个例子": a case study about the subject leads (from all candidates: few are cases)
+            pool = [c for c in candidates if is_anecdote(c.sentence.text) and about(c) > 0] or pool
         if asks_list(query):  # "要准备哪些材料": a sentence listing them about the subject answers it
             pool = [c for c in pool if enumerates(c.sentence.text) and about(c) > 0] or pool
         if asks_signs(query):  # "快不行了有什么征兆": a sentence listing the warning signs answers it, if any is found
@@ -491,11 +502,12 @@ class Composer(SentenceScorer):
 
 def _judges_what_was_named(finding: Finding, question: str) -> bool:
     """False when the finding holds the user's figure against a threshold on something the question never
-    names (its subject shares no term with the question)."""
+    names (its subject shares no term with the question, nor is any other name of that metric in it)."""
     named = set(terms(question)) - GENERIC
-    # a metric is named by any of its names ("周转天数" names the fact about "DSO")
+    # a metric is named by any of its names ("周转天数" names the fact about "DSO"), as terms or as written
+    lowered = question.lower()
     return all(f.kind != "threshold" or not f.subject or named & {t for n in names_of(f.subject) for t in terms(n)}
-               for f in finding.facts)
+               or any(n.lower() in lowered for n in names_of(f.subject)) for f in finding.facts)
 
 
 def _best_meaning(similar: tuple[np.ndarray, np.ndarray] | None, english: bool) -> float | None:

@@ -206,6 +206,7 @@ def core_questions(text: str) -> list[str]:
 _LIST_QUESTIONS = words("list_questions")
 _ACTION_QUESTIONS = words("action_questions")
 _COMPARISON_QUESTIONS = words("comparison_questions")
+_EXAMPLE_QUESTIONS = words("example_questions")
 
 
 def _says_any(query: str, phrases: tuple[str, ...]) -> bool:
@@ -226,3 +227,8 @@ def asks_action(query: str) -> bool:
 def asks_comparison(query: str) -> bool:
     """True when the question compares two things ("A和B有什么区别", "A跟B比哪个快")."""
     return _says_any(query, _COMPARISON_QUESTIONS)
+
+
+def asks_example(query: str) -> bool:
+    """True when the question asks for an example ("举个例子", "有没有实际案例")."""
+    return _says_any(query, _EXAMPLE_QUESTIONS)

@@ -147,10 +147,6 @@ def _change(question: Question, facts: list[Fact], relevance: Relevance) -> Find
         points = f"{num(round(abs(new - old), 2))}个百分点"
         derived.append(points)
         lead = f"{moved}，{'上升' if change > 0 else '下降'}{points}，相对变化{rate}"
-        if fact is not None and not _is_change(fact) and _typed_metric(question):
-            # a share of a named metric with a line on its level ("逾期率高于15%"): the new level is judged
-            return Finding(f"{lead}；" + _judged(new, unit, fact, question.english), (fact,),
-                           (*derived, _gap(new, fact)))
     else:
         lead = f"{moved}，{'增加' if change > 0 else '减少'}{rate}"
     if fact is None or fact.value is None:
@@ -158,6 +154,8 @@ def _change(question: Question, facts: list[Fact], relevance: Relevance) -> Find
         if case is None:
             return None  # a change nobody in the articles judges or reports is no answer by itself
         return _against_case(lead, change, case, tuple(derived))
+    if unit == "%" and not _is_change(fact):  # a line on the level ("逾期率高于15%"): the new level is judged
+        return Finding(f"{lead}；" + _judged(new, unit, fact, question.english), (fact,), (*derived, _gap(new, fact)))
     over = change > fact.value
     todo = consequence(fact.sentence)
     advice = (f"，按资料，{todo}" if todo else "") if over else ""

@@ -1,0 +1,109 @@
+"""An article's figure applied to the user's own amount: "欠了400万，按资料的比例能拿回多少" -> 400万×90%＝360万.
+
+The user gives an amount (money in 万/亿, a count of customers or invoices, a number of days) and asks what it
+comes to; the most relevant article figure says what to do with it, read from the words next to it:
+
+- a share ("覆盖约90%", "前20%的重点客户"): the amount times the share;
+- a cut or a rise ("逾期账款减少40%", "提升40%"): the amount less (or plus) that share;
+- a number of days gained or lost ("回收时间快11天", "压缩25天"): the user's days less (or plus) them.
+
+A share the user names ("按九成赔") is used as given. The result is a derived figure (the grounding check
+accepts it); the article sentence the figure comes from is cited.
+"""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.facts import Fact
+from knowledge.findings import Finding, Relevance, best, num
+from knowledge.questions import Figure, Question
+
+# the question asks what the amount comes to
+_ASKS_AMOUNT = re.compile(r"多少|几[个家笔张天万]|多大|还剩|剩下|剩多少|缩到|变成几")
+# a count the user gives: a bare number followed by a measure word ("80个客户", "12家")
+_COUNT = re.compile(r"\s*(个|家|笔|张|单|元)")
+# a share the user names in tenths ("九成", "8成")
+_TENTHS = re.compile(r"([一二三四五六七八九]|\d)成")
+_TENTH_VALUES = {c: n for n, c in enumerate("一二三四五六七八九", start=1)}
+# the word just before an article's figure says what it does to an amount
+_LESS = re.compile(r"(减少|降低|下降|压缩|缩短|缩减|快)[了约近超过]{0,2}$")
+_MORE = re.compile(r"(增加|增长|提升|提高|上升|延长|慢)[了约近超过]{0,2}$")
+_AMOUNT_UNITS = ("万", "亿")
+
+
+def _amount(question: Question) -> tuple[Figure, str] | None:
+    """The user's one amount and how it is written after the number ("万", "个"), or None."""
+    found = []
+    for figure in question.figures:
+        if figure.unit in (*_AMOUNT_UNITS, "天"):
+            found.append((figure, figure.unit))
+        elif not figure.unit and (count := _COUNT.match(question.text, _end(question.text, figure))):
+            found.append((figure, count.group(1)))
+    return found[0] if len(found) == 1 else None
+
+
+def _end(text: str, figure: Figure) -> int:
+    match = re.match(r"\d+(?:\.\d+)?", text[figure.at :])
+    return figure.at + (match.end() if match else 0)
+
+
+def _direction(text: str, at: int) -> str:
+    """"-" when the words before the figure at ``at`` cut an amount, "+" when they raise it, "" for a share."""
+    before = text[max(0, at - 6) : at] if at >= 0 else ""
+    return "-" if _LESS.search(before) else "+" if _MORE.search(before) else ""
+
+
+def _fact_direction(fact: Fact) -> str:
+    return _direction(fact.sentence, fact.sentence.find(num(fact.value or 0) + fact.unit))
+
+
+def _user_share(question: Question) -> tuple[float, str] | None:
+    """A share the user names ("按90%", "九成", "减少40%"), with what it does to the amount."""
+    shares = [f for f in question.figures if f.unit == "%"]
+    if shares:
+        return shares[0].value, _direction(question.text, shares[0].at)
+    tenths = _TENTHS.search(question.text)
+    if tenths is None:
+        return None
+    raw = tenths.group(1)
+    return (int(raw) if raw.isdigit() else _TENTH_VALUES[raw]) * 10, _direction(question.text, tenths.start())
+
+
+def _worked(mine: str, value: float, share: float, sign: str, unit: str) -> tuple[str, str]:
+    """The sum written out ("500万×（1−40%）＝300万") and its result."""
+    factor = 1 - share / 100 if sign == "-" else 1 + share / 100 if sign == "+" else share / 100
+    result = num(round(value * factor, 2))
+    formula = f"{mine}×（1{'−' if sign == '-' else '＋'}{num(share)}%）" if sign else f"{mine}×{num(share)}%"
+    return f"{formula}＝{result}{unit}", result
+
+
+def apply(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
+    """The user's amount worked out with the article figure the question is about (or the share it names)."""
+    if question.english or question.dates or not _ASKS_AMOUNT.search(question.text):
+        return None
+    if question.compares_own_figures or (found := _amount(question)) is None:
+        return None
+    figure, unit = found
+    mine = f"{num(figure.value)}{unit}"
+    if unit == "天":
+        fact = best(facts, relevance, lambda f: f.unit == "天" and f.value is not None and bool(_fact_direction(f)))
+        if fact is None or fact.value is None:
+            return None
+        sign = _fact_direction(fact)
+        result = figure.value - fact.value if sign == "-" else figure.value + fact.value
+        if result <= 0:
+            return None
+        step = f"{mine}{'−' if sign == '-' else '＋'}{num(fact.value)}天＝{num(result)}天"
+        return Finding(f"按资料的说法算，{step}{{0}}。", (fact,), (num(result),))
+    named = _user_share(question)
+    if named is not None:  # the user's own share; the article sentence stating it, when one does, is cited
+        said = best(facts, relevance, lambda f: f.unit == "%" and f.value == named[0])
+        step, result = _worked(mine, figure.value, *named, unit)
+        return Finding(f"按{num(named[0])}%算，{step}{'{0}' if said else ''}。", (said,) if said else (), (result, "1"))
+    fact = best(facts, relevance, lambda f: f.unit == "%" and f.kind in ("percent", "threshold")
+                and f.value is not None and 0 < f.value <= 100)
+    if fact is None or fact.value is None:
+        return None
+    step, result = _worked(mine, figure.value, fact.value, _fact_direction(fact), unit)
+    return Finding(f"按资料的{num(fact.value)}%算，{step}{{0}}。", (fact,), (result, "1"))

@@ -1,0 +1,80 @@
+"""The user's amount worked out with an article's share, cut or gain (knowledge.applying).
+
+Invented articles and questions of our own (no evaluation question is used here).
+"""
+
+from __future__ import annotations
+
+from knowledge.applying import apply
+from knowledge.facts import Fact, extract_facts
+from knowledge.grounding import ungrounded
+from knowledge.questions import understand
+from knowledge.types import Chunk
+
+PAYOUT = Chunk("p_1#faq0", "p_1", "赔付", "faq", "出险后赔多少？",
+               "保单一般赔付核定损失的85%，其余由被保险人自担。", 0, 0)
+CASE = Chunk("q_2#s1", "q_2", "案例", "section", "某纺织厂的做法",
+             "某纺织厂上线催收系统后坏账金额下降30%，单据流转比以前快9天。", 0, 0)
+AUDIT = Chunk("r_3#faq1", "r_3", "抽查", "faq", "怎么抽查客户？",
+              "每季度抽取销售额排名前25%的客户复核资信。", 0, 0)
+FACTS: list[Fact] = [f for c in (PAYOUT, CASE, AUDIT) for f in extract_facts(c)]
+
+
+def relevance_by_words(question: str):  # noqa: ANN201 - a Relevance
+    def relevance(fact: Fact) -> float:
+        shared = {ch for ch in question if "\u4e00" <= ch <= "\u9fff"} & set(fact.sentence)
+        return len(shared) / 10
+    return relevance
+
+
+def _finding(question: str):  # noqa: ANN202
+    return apply(understand(question), FACTS, relevance_by_words(question))
+
+
+def _grounded(finding, question: str) -> bool:  # noqa: ANN001
+    text = finding.lead.format(*[""] * len(finding.facts))
+    return not ungrounded(text, [f.sentence for f in finding.facts], [question, *finding.derived])
+
+
+def test_a_share_of_the_article_is_applied_to_the_users_sum() -> None:
+    q = "一个客户跑路了，欠了我们200万，保单核定损失后一般赔付多少"
+    finding = _finding(q)
+    assert finding is not None and "170万" in finding.lead and finding.facts[0].doc_id == "p_1"
+    assert _grounded(finding, q)
+
+
+def test_a_cut_the_article_reports_is_taken_off_the_amount() -> None:
+    q = "我们坏账金额现在有50万，要是也像纺织厂那样下降30%，会剩多少"
+    finding = _finding(q)
+    assert finding is not None and "35万" in finding.lead and "1−30%" in finding.lead
+    assert _grounded(finding, q)
+
+
+def test_days_gained_are_taken_off_the_users_days() -> None:
+    q = "我们单据流转要20天，换成那家纺织厂的系统能快到几天"
+    finding = _finding(q)
+    assert finding is not None and "11天" in finding.lead and "20天−9天" in finding.lead
+
+
+def test_a_count_of_customers_keeps_its_measure_word() -> None:
+    q = "我们一共40个客户，按销售额排名前面那部分每季度复核资信，要复核多少个"
+    finding = _finding(q)
+    assert finding is not None and "10个" in finding.lead
+
+
+def test_the_share_the_user_names_is_used_as_given() -> None:
+    q = "30万的货款按八成赔能赔多少"
+    finding = _finding(q)
+    assert finding is not None and "24万" in finding.lead and not finding.facts
+
+
+def test_no_amount_or_two_figures_of_one_kind_is_no_finding() -> None:
+    assert _finding("保单一般赔付损失的多少") is None
+    assert _finding("去年坏账金额50万今年40万，下降了多少") is None  # a change between the user's figures
+    assert _finding("What share of a 2 million loss does the policy pay?") is None
+
+
+def test_a_time_limit_before_an_event_is_no_gain_in_days() -> None:
+    notice = Chunk("s_4#faq2", "s_4", "提醒", "faq", "什么时候提醒客户？", "账期到期时要提前5天电话提醒客户。", 0, 0)
+    q = "客户的账期是30天，我们要提前几天提醒"
+    assert apply(understand(q), extract_facts(notice), relevance_by_words(q)) is None

@@ -76,5 +76,5 @@ def test_no_amount_or_two_figures_of_one_kind_is_no_finding() -> None:
 
 def test_a_time_limit_before_an_event_is_no_gain_in_days() -> None:
     notice = Chunk("s_4#faq2", "s_4", "提醒", "faq", "什么时候提醒客户？", "账期到期时要提前5天电话提醒客户。", 0, 0)
-    q = "客户的账期是30天，我们要提前几天提醒"
+    q = "账期一共30天的话，该提前几天给客户打电话"
     assert apply(understand(q), extract_facts(notice), relevance_by_words(q)) is None

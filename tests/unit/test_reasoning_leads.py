@@ -18,7 +18,7 @@ GUIDE = Chunk(
 )
 SIGNS = Chunk(
     "021_w#faq1", "021_w", "预警指标", "faq", "哪些指标要警惕？",
-    "若坏账率持续高于4%，或DSO同比增加15%以上，需及时收紧赊销。",
+    "若坏账率持续高于4%，或DSO较上年同期增加15%以上，需及时收紧赊销。",
     0, 0,
 )
 
@@ -46,8 +46,8 @@ def test_without_asking_for_an_example_the_case_study_does_not_lead() -> None:
 
 def test_a_change_of_a_metric_named_by_another_name_is_judged_against_its_line() -> None:
     composer = Composer([SIGNS])
-    result = composer.compose("应收账款周转天数去年40天今年50天，增加了多少", hits(SIGNS))
-    assert result is not None and result.text.startswith("应收账款周转天数40天→50天，增加25%，超过")
+    result = composer.compose("应收账款周转天数上年同期32天、这期40天，涨了多少", hits(SIGNS))
+    assert result is not None and result.text.startswith("应收账款周转天数32天→40天，增加25%，超过")
 
 
 def test_a_new_level_is_judged_against_a_line_on_the_level_not_its_relative_change() -> None:

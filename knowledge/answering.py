@@ -34,6 +34,8 @@ from knowledge.constants import (
     LEAD_COVERAGE_WEIGHT,
     LEAD_POOL,
     STRAY_FIGURE_SHARE,
+    ENGLISH_MEANING,
+    MIN_COVERAGE,
     STRONG_MEANING,
     STRONG_MEANING_CONFIDENCE,
     SUPPORT_SHARE,
@@ -269,7 +271,7 @@ class Composer(SentenceScorer):
                 bool(_ASKS_FIGURE.search(question.text)), asks_list(query), self._pool_text), citations)
         scores = self._scores(hits, chosen, conflicts, query)
         semantic = _best_meaning(similar, question.english)
-        confidence = self._confidence(query, candidates, finding is not None, semantic)
+        confidence = self._confidence(query, candidates, finding is not None, semantic, question.english)
         return Composition(text, citations.citations(scores), confidence, conflicts, semantic)
 
     def _verdict(self, query: str, candidates: list[Candidate]) -> tuple[str, list[Candidate]] | None:
@@ -367,7 +369,9 @@ class Composer(SentenceScorer):
 
         return [chosen[0]] + [c for c in chosen[1:] if not stray(c)]
 
-    def _confidence(self, query: str, candidates: list[Candidate], found: bool, semantic: float | None) -> float:
+    def _confidence(
+        self, query: str, candidates: list[Candidate], found: bool, semantic: float | None, english: bool = False
+    ) -> float:
         """How well the articles support an answer: the best coverage of the question's words, raised for a
         worked-out finding and for a sentence that says (nearly) what was asked in other words."""
         confidence = max(max(c.coverage for c in candidates), self._subject_coverage(query, candidates))
@@ -375,6 +379,10 @@ class Composer(SentenceScorer):
             confidence = max(confidence, FINDING_CONFIDENCE)  # a worked-out answer from a relevant fact
         if semantic is not None and semantic >= STRONG_MEANING:
             confidence = max(confidence, STRONG_MEANING_CONFIDENCE)  # colloquial wording shares few words
+        if english and confidence > 0 and semantic is not None and semantic >= ENGLISH_MEANING:
+            # an English question shares only its glossary terms with the Chinese articles: close in meaning
+            # and naming one of them, it is as supported as a Chinese question at the coverage floor
+            confidence = max(confidence, MIN_COVERAGE)
         return confidence
 
     def _subject_coverage(self, query: str, candidates: list[Candidate]) -> float:

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from knowledge.conflicts import Conflict, excluded_items, figures
 from knowledge.cover import covered_items
+from knowledge.english_asked import ASKS_BEFORE, ASKS_COVER, ASKS_EXCLUDED, ASKS_MEANING, ASKS_STEPS, asked_units, names
+from knowledge.english_figures import UNITS, figure_phrase
 from knowledge.facts import Fact
 from knowledge.formatting import MAX_BODY_CHARS, Citations, figure_clause, framed, full_width, strip_end
 from knowledge.grounding import ungrounded
@@ -32,22 +34,8 @@ DISAGREE = "The articles disagree: "
 POLICY_DECIDES = "; the policy wording decides."
 MAX_QUOTES_CHARS = MAX_BODY_CHARS  # the Chinese quotes stop here, as a Chinese answer does
 _LEFT_OVER = 2  # an item with more Chinese characters than this outside known terms stays in Chinese
-_UNITS = {"个工作日": "working days", "工作日": "working days", "天": "days", "日": "days", "个月": "months",
-          "月": "months", "年": "years", "%": "%", "％": "%"}
-_HEDGES = {"通常": "usually", "一般": "usually", "平均": "on average", "大约": "about", "约": "about"}
-_OVER = re.compile(r"(超过|高于|大于|多于|超出|超|增加|增长)[\u4e00-\u9fff]{0,6}$")
-_UNDER = re.compile(r"(低于|少于|小于|不足|不到)[\u4e00-\u9fff]{0,6}$")
-_HEDGE = re.compile(r"(通常|一般|平均|大约|约(?!定))[\u4e00-\u9fff]{0,3}$")
 _LIST_START = re.compile(r"包括|包含|涵盖|如下|[：:]")
 _ITEM = re.compile(r"、|以及|及|和|或")
-# "what is X" / "explain X" / "what does X mean": the English ways of asking what a term means
-_ASKS_MEANING = re.compile(r"^\s*(what\s+is|what's|what\s+are|explain|define)\b|\bmean(s|t)?\b", re.I)
-# English ways of asking a time or a share that the Chinese question words do not catch
-_ASKS_UNITS = {"days": re.compile(r"\bhow (soon|quickly|fast|many (working )?days)\b|\bwithin how\b", re.I),
-               "percent": re.compile(r"\bwhat (share|percentage|proportion|part)\b|\bper ?cent", re.I)}
-_ASKS_STEPS = re.compile(r"\bsteps?\b|\bin (what|which) order\b|\bprocess\b|\bprocedure\b", re.I)
-_ASKS_COVER = re.compile(r"\bprotect|\bcover|\binsur", re.I)
-_ASKS_EXCLUDED = re.compile(r"除外|不覆盖|不承保|\bexclu|\bnot (covered|insured)\b", re.I)
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _BRACKETED = re.compile(r"\(([^()]*[\u4e00-\u9fff][^()]*)\)")
 _COVERED_ITEM = re.compile(r"能赔：(?P<item>.+)属于承保范围")
@@ -104,36 +92,6 @@ def render(item: str) -> str:
     if known and len(re.findall(r"[\u4e00-\u9fff]", left)) <= _LEFT_OVER:
         return " ".join(known)
     return f"“{item}”"
-
-
-def figure_phrase(text: str, figure: str) -> str:
-    """The figure as it stands in ``text`` in English words: "usually within 30-60 working days", "over 15%"."""
-    text = arabic_figures(text)
-    at = text.find(figure)
-    before, after = text[max(0, at - 8) : at] if at >= 0 else "", text[at + len(figure) : at + len(figure) + 2]
-    match = re.match(r"(?P<value>\d[\d,.]*(?:\s*[-–~至到]\s*\d[\d,.]*)?)\s*(?P<rest>.*)", figure)
-    if match is None:
-        return figure
-    value = re.sub(r"\s*[至到~–]\s*", "-", match.group("value"))
-    rest = match.group("rest")
-    tail = (re.search(r"以上|以下", rest) or re.match(r"以上|以下", after) or [""])[0]
-    unit = _UNITS.get(re.sub(r"多|余|以上|以下", "", rest), "")
-    plus = "+" if re.match(r"多|余", rest) else ""
-    amount = f"{value}{plus}{unit}" if unit == "%" or not unit else f"{value}{plus} {unit}"
-    words = []
-    if (hedge := _HEDGE.search(before)) is not None:
-        words.append(_HEDGES[hedge.group(1)])
-    if tail == "以上" or _OVER.search(before):
-        words.append("over")
-    elif tail == "以下" or _UNDER.search(before):
-        words.append("below")
-    elif after.startswith(("内", "以内", "之内")):
-        words.append("within")
-    elif after.startswith(("后", "之后")):
-        words.append("after")
-    elif after.startswith(("前", "之前")):
-        return " ".join([*words, amount, "before"])
-    return " ".join([*words, amount])
 
 
 def _capital(text: str) -> str:
@@ -196,11 +154,22 @@ def english_answer(parts: Parts, citations: Citations) -> str:
     if parts.finding is not None and (lead := _finding(parts, citations)):
         stated = [Sentence(parts.pool_text(f), f.doc_id, f.chunk_id, 0) for f in parts.finding.facts]
         return _with_quotes(lead, stated[:1], parts, citations)  # the line it was judged against, first
-    for build in (_verdict, _exclusions, _insured, _thresholds, english_gist, _steps, _listed, _definition):
-        lead = build(parts, Citations(citations.titles))  # a trial: a sentence not taken numbers no source
-        if lead and not ungrounded(lead, [s.text for s in parts.chosen[:2]], [parts.question.text]):
-            return _with_quotes(build(parts, citations), parts.chosen, parts, citations)
+    for build in (_exclusions, _verdict, _definition, _insured, _named_lines, _thresholds, english_gist, _steps, _listed):
+        for tried in _leading(parts, build):
+            lead = build(tried, Citations(citations.titles))  # a trial: a sentence not taken numbers no source
+            if lead and not ungrounded(lead, [s.text for s in tried.chosen[:2]], [parts.question.text]):
+                return _with_quotes(build(tried, citations), tried.chosen, tried, citations)
     return _with_quotes(_opening(parts), parts.chosen, parts, citations)
+
+
+def _leading(parts: Parts, build: Callable[[Parts, Citations], str]) -> list[Parts]:
+    """The parts as given; for a builder of a kind the question asks outright (exclusions, insured risks,
+    a named term or metric, a figure counted back from an event), also each other chosen sentence leading:
+    the asked fact is often in the answer's second sentence."""
+    outright = build in (_exclusions, _insured, _definition, _named_lines) or (
+        build is english_gist and ASKS_BEFORE.search(parts.question.text))
+    others = parts.chosen[1:] if outright else []
+    return [parts, *(replace(parts, chosen=[s, *(c for c in parts.chosen if c is not s)]) for s in others)]
 
 
 def conflict_sentence(conflict: Conflict, citations: Citations) -> str:
@@ -223,7 +192,7 @@ def conflict_sentence(conflict: Conflict, citations: Citations) -> str:
 def english_gist(parts: Parts, citations: Citations) -> str:
     """The asked figure with its unit and the event it counts from: "Claim documents: within 30 days, counted
     from bankruptcy[1]." ("" when the question asks no figure or the lead sentence states none of the asked kind)."""
-    units = parts.units | {u for u, asks in _ASKS_UNITS.items() if asks.search(parts.question.text)}
+    units = parts.units | asked_units(parts.question.text)
     if not units or not parts.chosen:
         return ""
     lead = parts.chosen[0]
@@ -231,6 +200,8 @@ def english_gist(parts: Parts, citations: Citations) -> str:
     if found is None:
         return ""
     phrase = figure_phrase(lead.text, found.text)
+    if ASKS_BEFORE.search(parts.question.text) and not phrase.endswith("before"):
+        return ""  # "how many days before the due date": a figure counted from the due date does not answer
     value = found.value.split("-")[0]
     fact = next((f for f in parts.facts_of(lead) if f.kind == "duration" and f.value is not None
                  and f"{f.value:g}" == value), None)
@@ -295,7 +266,7 @@ def _named(item: str) -> str:
 
 def _exclusions(parts: Parts, citations: Citations) -> str:
     """What the lead sentence lists as excluded, for a question about exclusions."""
-    if not parts.chosen or not _ASKS_EXCLUDED.search(parts.question.text):
+    if not parts.chosen or not ASKS_EXCLUDED.search(parts.question.text):
         return ""
     lead = parts.chosen[0]
     items = excluded_items(lead.text)
@@ -308,7 +279,7 @@ def _exclusions(parts: Parts, citations: Citations) -> str:
 def _insured(parts: Parts, citations: Citations) -> str:
     """What the lead sentence names as insured, for a question about cover: each item by its known nouns
     (and its figure: "protracted default (over 180 days)"); items the glossary knows nothing of are left out."""
-    if not parts.chosen or not ("cover" in parts.question.kinds or _ASKS_COVER.search(parts.question.text)):
+    if not parts.chosen or not ("cover" in parts.question.kinds or ASKS_COVER.search(parts.question.text)):
         return ""
     lead = parts.chosen[0]
     items = [_step(i) if figures(i, levels_only=False) else nouns(i)[0] for i in covered_items(lead.text) if nouns(i)]
@@ -316,7 +287,12 @@ def _insured(parts: Parts, citations: Citations) -> str:
     return f"The articles name these insured risks: {_and(items)}{citations.mark(lead.doc_id, lead.text)}." if items else ""
 
 
-def _thresholds(parts: Parts, citations: Citations) -> str:
+def _named_lines(parts: Parts, citations: Citations) -> str:
+    """The warning line of the metric the question names, in whichever chosen sentence states it."""
+    return _thresholds(parts, citations, named_only=True)
+
+
+def _thresholds(parts: Parts, citations: Citations, named_only: bool = False) -> str:
     """The articles' warning lines in the lead sentence ("current ratio below 1.2"), the asked metric's alone
     when the question names one."""
     if not parts.chosen:
@@ -324,10 +300,12 @@ def _thresholds(parts: Parts, citations: Citations) -> str:
     lead = parts.chosen[0]
     lines = [f for f in parts.facts_of(lead) if f.kind == "threshold" and f.value is not None
              and f.unit in ("", "%", "％")]  # (a number of days is a time limit: english_gist says it)
-    named = [f for f in lines if f.subject and f.subject in parts.question.text]
+    named = [f for f in lines if names(parts.question.text, f.subject, [render(f.subject)])]
+    if named_only and not named:
+        return ""
     if not lines or not (named or "threshold" in parts.question.kinds or parts.asks_figure or parts.asks_list):
         return ""
-    said = [f"{render(f.subject)} {'over' if f.comparator == '>' else 'below'} {f.value:g}{_UNITS.get(f.unit, f.unit)}"
+    said = [f"{render(f.subject)} {'over' if f.comparator == '>' else 'below'} {f.value:g}{UNITS.get(f.unit, f.unit)}"
             for f in (named or lines)[:3]]  # (levels only: a share or a bare ratio)
     kind = "warning line" if len(said) == 1 else "warning lines"
     return f"The articles' {kind}: {_and(said)}{citations.mark(lead.doc_id, lead.text)}."
@@ -335,7 +313,7 @@ def _thresholds(parts: Parts, citations: Citations) -> str:
 
 def _steps(parts: Parts, citations: Citations) -> str:
     """The steps in order, each by its known nouns and its figure ("first reminder letter (within 3 days), then …")."""
-    if not parts.chosen or not ("step" in parts.question.kinds or _ASKS_STEPS.search(parts.question.text)):
+    if not parts.chosen or not ("step" in parts.question.kinds or ASKS_STEPS.search(parts.question.text)):
         return ""
     lead = parts.chosen[0]
     steps = [f.detail for f in sorted((f for f in parts.facts_of(lead) if f.kind == "step"), key=lambda f: f.position)]
@@ -371,11 +349,12 @@ def _listed(parts: Parts, citations: Citations) -> str:
 
 def _definition(parts: Parts, citations: Citations) -> str:
     """For "what is X": the term in English and the article's own definition, quoted."""
-    if not parts.chosen or not ("definition" in parts.question.kinds or _ASKS_MEANING.search(parts.question.text)):
+    if not parts.chosen or not ("definition" in parts.question.kinds or ASKS_MEANING.search(parts.question.text)):
         return ""
     lead = parts.chosen[0]
-    fact = next((f for f in parts.facts_of(lead) if f.kind == "definition"), None)
-    if fact is None:
+    fact = next((f for f in parts.facts_of(lead) if f.kind == "definition"
+                 and names(parts.question.text, f.subject, [render(f.subject).strip("“”"), *nouns(f.subject)])), None)
+    if fact is None:  # (a definition of another term than the one asked says nothing on it)
         return ""
     return f"{_capital(render(fact.subject))} means, in the article's words: “{strip_end(fact.detail)}”{citations.mark(lead.doc_id, lead.text)}."
 

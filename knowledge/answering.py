@@ -85,6 +85,7 @@ _PROBE = 6  # the best candidates searched for the asked kind of figure
 _GIST_UNITS = {"days", "months", "percent"}  # figures an English gist may state (and a lead may restate)
 # Asked kinds answered by a sentence holding a fact of the same kind.
 _FACT_KINDS = {"threshold", "duration", "percent", "step", "definition"}
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 # The asking words that want a number (or a date computed from one); "什么时候/何时" alone may be
 # answered by a condition ("逾期时间较长时").
 _ASKS_FIGURE = re.compile(r"多久|多长|多少|(?<!好)几[天日个年周号成次]|哪天|哪一天|最晚|最迟|百分|比例|占比|how (long|many|much)|deadline|last day|percent", re.I)
@@ -149,6 +150,8 @@ class Composer(SentenceScorer):
     def _fact_relevance(self, query: str, hits: Sequence[Hit]) -> Callable[[Fact], float]:
         # the question's own words: "第二步", "多少天", "最晚" ask, they say nothing about what
         qterms = content_terms(query) or [t for t in terms(query) if not t[0].isdigit()]
+        if asked_in_english(query):  # its English words never match a Chinese fact: its glossary terms do
+            qterms = [t for t in qterms if _HAN.search(t)] or qterms
         in_hits = {h.chunk.chunk_id for h in hits}
 
         def relevance(fact: Fact) -> float:

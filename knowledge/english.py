@@ -14,16 +14,26 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
 from knowledge.conflicts import Conflict, excluded_items, figures
 from knowledge.cover import covered_items
-from knowledge.english_asked import ASKS_BEFORE, ASKS_COVER, ASKS_EXCLUDED, ASKS_MEANING, ASKS_STEPS, asked_units, names
+from knowledge.english_asked import (
+    ASKS_BEFORE,
+    ASKS_COVER,
+    ASKS_EXCLUDED,
+    ASKS_MEANING,
+    ASKS_STEPS,
+    ASKS_YES_NO,
+    asked_units,
+    chinese_terms,
+    defined_in,
+    names,
+)
 from knowledge.english_figures import UNITS, figure_phrase
+from knowledge.english_terms import asked_in_english, in_english, nouns, render
 from knowledge.facts import Fact
 from knowledge.formatting import MAX_BODY_CHARS, Citations, figure_clause, framed, full_width, strip_end
 from knowledge.grounding import ungrounded
-from knowledge.lexicon import english_glossary, lexicon, synonyms
 from knowledge.numerals import arabic_figures
 from knowledge.questions import Question
 from knowledge.reasoning import Finding
@@ -33,65 +43,12 @@ from knowledge.types import Chunk
 DISAGREE = "The articles disagree: "
 POLICY_DECIDES = "; the policy wording decides."
 MAX_QUOTES_CHARS = MAX_BODY_CHARS  # the Chinese quotes stop here, as a Chinese answer does
-_LEFT_OVER = 2  # an item with more Chinese characters than this outside known terms stays in Chinese
 _LIST_START = re.compile(r"包括|包含|涵盖|如下|[：:]")
 _ITEM = re.compile(r"、|以及|及|和|或")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 _BRACKETED = re.compile(r"\(([^()]*[\u4e00-\u9fff][^()]*)\)")
 _COVERED_ITEM = re.compile(r"能赔：(?P<item>.+)属于承保范围")
 _EXCLUDED_ITEM = re.compile(r"一般不赔：(?P<item>.+)属于除外责任")
 _DEPENDS = re.compile(r"要看原因：(?P<covered>.+)属于承保范围\{\}，(?P<excluded>.+)属于除外责任")
-
-
-@lru_cache(maxsize=1)
-def _glossary() -> tuple[dict[str, str], re.Pattern[str] | None]:
-    entries = {str(k): str(v) for k, v in (lexicon().get("english_terms") or {}).items()}
-    if not entries:
-        return entries, None
-    # the longest term first, so that 应收账款周转天数 wins over 应收账款
-    return entries, re.compile("|".join(re.escape(k) for k in sorted(entries, key=len, reverse=True)))
-
-
-@lru_cache(maxsize=1)
-def _glossary_terms() -> frozenset[str]:
-    # what normalisation adds to an English question: glossary terms, and the synonyms those bring along
-    return frozenset(t for added in [*english_glossary().values(), *synonyms().values()] for t in added.split())
-
-
-def asked_in_english(text: str) -> bool:
-    """True for an English question once the Chinese terms the glossary added for retrieval are set aside
-    ("Excluded risks? 除外责任 不覆盖"); a Chinese question with English words (AR, claim) is not."""
-    rest = " ".join(w for w in text.split() if w not in _glossary_terms())
-    return bool(re.search(r"[A-Za-z]{2,}", rest)) and not _HAN.search(rest)
-
-
-def nouns(text: str) -> list[str]:
-    """The English of the glossary's Chinese terms in ``text``, in order of appearance, each once."""
-    entries, pattern = _glossary()
-    if pattern is None:
-        return []
-    return list(dict.fromkeys(entries[m.group(0)] for m in pattern.finditer(text)))
-
-
-def in_english(text: str) -> str:
-    """A Chinese name (an aspect, a subject) in English: its known terms joined by "or", else quoted in Chinese."""
-    known = nouns(text)
-    if not known:
-        return f"“{text}”"
-    return known[0] if len(known) == 1 else ", ".join(known[:-1]) + " or " + known[-1]
-
-
-def render(item: str) -> str:
-    """A Chinese item in English when the glossary knows (nearly) all of it, else quoted in Chinese."""
-    item = item.strip(" 。，,；;等")
-    entries, pattern = _glossary()
-    if item in entries:
-        return entries[item]
-    left = pattern.sub("", item) if pattern is not None else item
-    known = nouns(item) + re.findall(r"[A-Za-z][A-Za-z0-9/-]*", left)  # Latin words (DSO) are English already
-    if known and len(re.findall(r"[\u4e00-\u9fff]", left)) <= _LEFT_OVER:
-        return " ".join(known)
-    return f"“{item}”"
 
 
 def _capital(text: str) -> str:
@@ -154,7 +111,8 @@ def english_answer(parts: Parts, citations: Citations) -> str:
     if parts.finding is not None and (lead := _finding(parts, citations)):
         stated = [Sentence(parts.pool_text(f), f.doc_id, f.chunk_id, 0) for f in parts.finding.facts]
         return _with_quotes(lead, stated[:1], parts, citations)  # the line it was judged against, first
-    for build in (_exclusions, _verdict, _definition, _insured, _named_lines, _thresholds, english_gist, _steps, _listed):
+    for build in (_exclusions, _verdict, _definition, _insured, _named_lines, _thresholds, _named_gist, english_gist,
+                  _steps, _listed):
         for tried in _leading(parts, build):
             lead = build(tried, Citations(citations.titles))  # a trial: a sentence not taken numbers no source
             if lead and not ungrounded(lead, [s.text for s in tried.chosen[:2]], [parts.question.text]):
@@ -166,7 +124,7 @@ def _leading(parts: Parts, build: Callable[[Parts, Citations], str]) -> list[Par
     """The parts as given; for a builder of a kind the question asks outright (exclusions, insured risks,
     a named term or metric, a figure counted back from an event), also each other chosen sentence leading:
     the asked fact is often in the answer's second sentence."""
-    outright = build in (_exclusions, _insured, _definition, _named_lines) or (
+    outright = build in (_exclusions, _insured, _definition, _named_lines, _named_gist) or (
         build is english_gist and ASKS_BEFORE.search(parts.question.text))
     others = parts.chosen[1:] if outright else []
     return [parts, *(replace(parts, chosen=[s, *(c for c in parts.chosen if c is not s)]) for s in others)]
@@ -213,6 +171,16 @@ def english_gist(parts: Parts, citations: Citations) -> str:
         counted = f", {'before' if side == '-' else 'counted from'} {_and(said) if said else f'“{event}”'}"
     said = f"{_capital(_and(what))}: {phrase}" if what else _capital(phrase)
     return f"{said}{counted}{citations.mark(lead.doc_id, lead.text)}."
+
+
+def _named_gist(parts: Parts, citations: Citations) -> str:
+    """The asked figure of a sentence whose time limit counts from an event the question names ("once a buyer
+    is declared insolvent": the limit counted from 知悉破产事件, not another figure of the answer)."""
+    if not parts.chosen:
+        return ""
+    asked = chinese_terms(parts.question.text)
+    events = [f.subject for f in parts.facts_of(parts.chosen[0]) if f.kind == "duration" and f.subject]
+    return english_gist(parts, citations) if any(t in e for e in events for t in asked) else ""
 
 
 def _condition(text: str, figure: str) -> tuple[str, str]:
@@ -282,6 +250,10 @@ def _insured(parts: Parts, citations: Citations) -> str:
     if not parts.chosen or not ("cover" in parts.question.kinds or ASKS_COVER.search(parts.question.text)):
         return ""
     lead = parts.chosen[0]
+    named = [nouns(t)[0] for t in chinese_terms(parts.question.text) if nouns(t)]
+    asked = next((n for i in covered_items(lead.text) if nouns(i) and (n := nouns(i)[0]) in named), "")
+    if asked and ASKS_YES_NO.search(parts.question.text):  # "does it pay if my buyer goes bankrupt?"
+        return f"Covered: the articles name {asked} among the insured risks{citations.mark(lead.doc_id, lead.text)}."
     items = [_step(i) if figures(i, levels_only=False) else nouns(i)[0] for i in covered_items(lead.text) if nouns(i)]
     items = list(dict.fromkeys(items))[:4]
     return f"The articles name these insured risks: {_and(items)}{citations.mark(lead.doc_id, lead.text)}." if items else ""
@@ -354,9 +326,10 @@ def _definition(parts: Parts, citations: Citations) -> str:
     lead = parts.chosen[0]
     fact = next((f for f in parts.facts_of(lead) if f.kind == "definition"
                  and names(parts.question.text, f.subject, [render(f.subject).strip("“”"), *nouns(f.subject)])), None)
-    if fact is None:  # (a definition of another term than the one asked says nothing on it)
+    term, body = (fact.subject, fact.detail) if fact is not None else defined_in(lead.text, parts.question.text) or ("", "")
+    if not term:  # (a definition of another term than the one asked says nothing on it)
         return ""
-    return f"{_capital(render(fact.subject))} means, in the article's words: “{strip_end(fact.detail)}”{citations.mark(lead.doc_id, lead.text)}."
+    return f"{_capital(render(term))} means, in the article's words: “{strip_end(body)}”{citations.mark(lead.doc_id, lead.text)}."
 
 
 def _opening(parts: Parts) -> str:

@@ -22,12 +22,31 @@ ASKS_UNITS = {
     "percent": re.compile(r"\bwhat (share|percentage|proportion|part)\b|\bper ?cent", re.I),
 }
 ASKS_STEPS = re.compile(r"\bsteps?\b|\bin (what|which) order\b|\bprocess\b|\bprocedure\b", re.I)
-ASKS_COVER = re.compile(r"\bprotect|\bcover|\binsur", re.I)
+ASKS_COVER = re.compile(r"\bprotect(s|ed|ing)?\b|\bcover|\binsur", re.I)  # ("bad debt protection" names a scheme)
 ASKS_EXCLUDED = re.compile(r"除外|不覆盖|不承保|\bexclu|\bnot (covered|insured)\b", re.I)
 # "before the due date", "ahead of": the figure asked counts back from an event (the article's "…前7天")
 ASKS_BEFORE = re.compile(r"\bbefore\b|\bahead of\b|\bin advance\b", re.I)
 
+# "does / is / will / can …" opening one of its sentences: a question asking yes or no
+ASKS_YES_NO = re.compile(r"(^|[.?!;]\s+)(does|do|is|are|will|would|can|could|may)\b", re.I)
+# "坏账保护是通过…的方案": a sentence that opens by saying what a term is
+_IS_DEFINED = re.compile(r"^(?P<term>[\u4e00-\u9fff]{2,8}?)(?:是|即)(?P<body>[^。；;]{6,80})")
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+
 T = TypeVar("T")
+
+
+def chinese_terms(question: str) -> list[str]:
+    """The Chinese words of a question: for an English one, the glossary terms normalisation added."""
+    return _HAN_RUN.findall(question)
+
+
+def defined_in(sentence: str, question: str) -> tuple[str, str] | None:
+    """(term, body) when the sentence opens by saying what a term the question names is ("X是Y"), else None."""
+    match = _IS_DEFINED.match(sentence)
+    if match is None or not any(t in match.group("term") for t in chinese_terms(question)):
+        return None
+    return match.group("term"), match.group("body")
 
 
 def asked_units(text: str) -> set[str]:

@@ -12,7 +12,7 @@ from knowledge.formatting import Citations
 from knowledge.questions import understand
 from knowledge.scoring import Candidate
 from knowledge.sentences import Sentence
-from knowledge.types import Chunk
+from knowledge.types import Chunk, Hit
 
 SIGNS = Chunk("021_s#1", "021_s", "信号", "section", "预警信号",
               "可以关注三个信号：逾期账款占比、应收账款周转天数、买方要求延长账期。若速动比率低于0.8，应暂停赊销。", 0, 0)
@@ -61,3 +61,37 @@ def test_an_english_question_close_in_meaning_is_supported_despite_few_shared_wo
     assert composer._confidence("q", weak, False, ENGLISH_MEANING, english=False) < MIN_COVERAGE
     nothing = [Candidate(_sentences(SIGNS)[0], 0.3, 0.0, 0.3)]  # (no glossary term found: not supported)
     assert composer._confidence("q", nothing, False, ENGLISH_MEANING, english=True) == 0.0
+
+
+COVER = Chunk("023_c#1", "023_c", "承保", "section", "承保范围",
+              "信用保险承保买方破产导致的损失，以及买方长期拖欠货款的风险。", 0, 0)
+SCHEME = Chunk("024_p#1", "024_p", "坏账保护", "faq", "什么是坏账保护?",
+               "坏账保护是用保险把买方不付款的损失转移出去的做法。", 0, 0)
+LADDER = Chunk("025_l#1", "025_l", "催收", "section", "催收节奏",
+               "建议分阶段推进：逾期5日内寄出提醒函；20天后发出催收通知；45天启动法律程序。", 0, 0)
+
+
+def test_a_yes_no_question_naming_an_insured_risk_gets_a_plain_covered() -> None:
+    line = _first_line("Our client was wound up. Will the insurance pay? 破产", COVER)
+    assert line == "Covered: the articles name bankruptcy among the insured risks[1]."
+
+
+def test_a_cover_question_not_asking_yes_or_no_gets_the_list() -> None:
+    line = _first_line("Which losses does the insurance take on? 损失", COVER)
+    assert line.startswith("The articles name these insured risks: bankruptcy")
+
+
+def test_a_sentence_saying_what_the_asked_term_is_defines_it() -> None:
+    line = _first_line("What is bad debt protection? 坏账保护", SCHEME)
+    assert line == "Bad debt protection means, in the article's words: “用保险把买方不付款的损失转移出去的做法”[1]."
+
+
+def test_a_definition_of_another_term_is_not_given() -> None:
+    assert not _first_line("What is a credit limit? 信用额度", SCHEME).startswith("Bad debt protection means")
+
+
+def test_days_late_in_english_are_placed_in_the_schedule() -> None:
+    result = Composer([LADDER]).compose("What should we do now that the invoice is 25 days late? 逾期 拖欠",
+                                        [Hit(LADDER, 0.9, 0.9, 3.0)])
+    assert result is not None
+    assert result.text.splitlines()[0] == "At 25 days: the step now is “20天后发出催收通知”, the next is “45天启动法律程序”[1]."

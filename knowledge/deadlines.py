@@ -65,7 +65,13 @@ def deadline(question: Question, facts: list[Fact], relevance: Relevance) -> Fin
     """The date a time limit ends (or starts, for "N days before"), from the user's date."""
     if not question.dates or "duration" not in question.kinds:
         return None
-    fact = best(facts, relevance, lambda f: f.kind == "duration" and f.value is not None and bool(f.subject))
+    def limit(fact: Fact) -> bool:
+        return fact.kind == "duration" and fact.value is not None and bool(fact.subject)
+
+    # an English question shares only glossary terms with the facts: the start event it names decides first
+    named = (best(facts, relevance, lambda f: limit(f) and _names_event(question, f.subject))
+             if question.english else None)
+    fact = named or best(facts, relevance, limit)
     if fact is None or fact.value is None:
         return None
     start = _start_date(question, fact)
@@ -175,6 +181,12 @@ def elapsed_step(question: Question, facts: list[Fact], relevance: Relevance) ->
         then = f"，下一步是“{_step_clause(coming[0])}”" if coming else ("，后面没有更晚的步骤" if passed else "")
         lead = f"{now}，{where}{then}{{0}}。"
     return Finding(lead, (steps[0],), (now,), whole=True)
+
+
+def _names_event(question: Question, event: str) -> bool:
+    """True when the question names the event a limit counts from, in any of its words ("learned" for 知悉)."""
+    lowered = question.text.lower()
+    return any(w.lower() in lowered for key, said in event_synonyms().items() if key in event for w in said)
 
 
 def _english_step(elapsed: float, started: list[Fact], coming: list[Fact]) -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from knowledge.conflicts import Conflict, excluded_items, figures
 from knowledge.cover import covered_items
 from knowledge.english_asked import (
+    ASKS_ALL,
     ASKS_BEFORE,
     ASKS_COVER,
     ASKS_EXCLUDED,
@@ -169,17 +170,19 @@ def english_gist(parts: Parts, citations: Citations) -> str:
     if event:
         said = nouns(event)
         counted = f", {'before' if side == '-' else 'counted from'} {_and(said) if said else f'“{event}”'}"
+    if counted.startswith(", before") and phrase.endswith(" before"):  # "7 days before due date", said once
+        phrase, counted = phrase[: -len(" before")], counted[1:]
     said = f"{_capital(_and(what))}: {phrase}" if what else _capital(phrase)
     return f"{said}{counted}{citations.mark(lead.doc_id, lead.text)}."
 
 
 def _named_gist(parts: Parts, citations: Citations) -> str:
-    """The asked figure of a sentence whose time limit counts from an event the question names ("once a buyer
-    is declared insolvent": the limit counted from 知悉破产事件, not another figure of the answer)."""
-    if not parts.chosen:
-        return ""
+    """The asked figure of a sentence whose time limit counts from, or is for, what the question names ("once
+    a buyer is declared insolvent": the limit counted from 知悉破产事件, not another figure of the answer)."""
+    if not parts.chosen or "days" not in parts.units | asked_units(parts.question.text):
+        return ""  # (a time limit's event: a share in the same sentence counts something else)
     asked = chinese_terms(parts.question.text)
-    events = [f.subject for f in parts.facts_of(parts.chosen[0]) if f.kind == "duration" and f.subject]
+    events = [f"{f.subject} {f.detail}" for f in parts.facts_of(parts.chosen[0]) if f.kind == "duration"]
     return english_gist(parts, citations) if any(t in e for e in events for t in asked) else ""
 
 
@@ -233,15 +236,20 @@ def _named(item: str) -> str:
 
 
 def _exclusions(parts: Parts, citations: Citations) -> str:
-    """What the lead sentence lists as excluded, for a question about exclusions."""
-    if not parts.chosen or not ASKS_EXCLUDED.search(parts.question.text):
+    """What the lead sentence lists as excluded, for a question about exclusions or whether everything is
+    covered ("does it pay for any loss?": not everything)."""
+    asks_all = bool(ASKS_ALL.search(parts.question.text) and ASKS_YES_NO.search(parts.question.text))
+    if not parts.chosen or not (asks_all or ASKS_EXCLUDED.search(parts.question.text)):
         return ""
     lead = parts.chosen[0]
     items = excluded_items(lead.text)
     if items and (start := _LIST_START.search(items[0])):  # "除外责任通常包括：A、B": the items after the colon
         items = [items[0][start.end() :], *items[1:]]
     items = [render(_short(i)) for i in items if len(i.strip()) >= 2][:5]
-    return f"The articles list these exclusions: {_and(items)}{citations.mark(lead.doc_id, lead.text)}." if len(items) >= 2 else ""
+    if len(items) < 2:
+        return ""
+    said = "Not everything is covered: the articles exclude" if asks_all else "The articles list these exclusions:"
+    return f"{said} {_and(items)}{citations.mark(lead.doc_id, lead.text)}."
 
 
 def _insured(parts: Parts, citations: Citations) -> str:

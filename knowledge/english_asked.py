@@ -23,6 +23,8 @@ ASKS_UNITS = {
 }
 ASKS_STEPS = re.compile(r"\bsteps?\b|\bin (what|which) order\b|\bprocess\b|\bprocedure\b", re.I)
 ASKS_COVER = re.compile(r"\bprotect(s|ed|ing)?\b|\bcover|\binsur", re.I)  # ("bad debt protection" names a scheme)
+# "any loss whatsoever", "all losses", "everything": a question whether cover is unlimited
+ASKS_ALL = re.compile(r"\b(any|all|every)\b.{0,12}\b(loss|losses|risks?|cases?)\b|\bwhatsoever\b|\beverything\b", re.I)
 ASKS_EXCLUDED = re.compile(r"除外|不覆盖|不承保|\bexclu|\bnot (covered|insured)\b", re.I)
 # "before the due date", "ahead of": the figure asked counts back from an event (the article's "…前7天")
 ASKS_BEFORE = re.compile(r"\bbefore\b|\bahead of\b|\bin advance\b", re.I)

@@ -95,3 +95,27 @@ def test_days_late_in_english_are_placed_in_the_schedule() -> None:
                                         [Hit(LADDER, 0.9, 0.9, 3.0)])
     assert result is not None
     assert result.text.splitlines()[0] == "At 25 days: the step now is “20天后发出催收通知”, the next is “45天启动法律程序”[1]."
+
+
+EXCLUDES = Chunk("026_x#1", "026_x", "除外", "section", "除外责任",
+                 "保单的除外责任包括：货物质量争议、汇率损失、战争等不可抗力。", 0, 0)
+FILING = Chunk("027_f#1", "027_f", "索赔", "section", "索赔时限",
+               "买方逾期60天以上未付款即构成长期拖欠。需在知悉破产事件后20天内提交索赔文件。", 0, 0)
+
+
+def test_asking_whether_any_loss_is_paid_gets_not_everything() -> None:
+    line = _first_line("Will the insurer pay for every loss we suffer? 保险服务商 损失", EXCLUDES)
+    assert line.startswith("Not everything is covered: the articles exclude quality dispute, exchange-rate loss")
+
+
+def test_a_figure_before_the_due_date_is_said_once() -> None:
+    line = _first_line("How many days ahead of the due date does the friendly reminder go out? 友好提醒", DUNNING)
+    assert "10 days before" in line and "before before" not in line and line.count("before") == 1
+
+
+def test_an_english_deadline_counts_from_the_event_the_question_names() -> None:
+    result = Composer([FILING]).compose(
+        "We learned of the buyer's bankruptcy on 4 June. What is the final date for the claim? 破产 理赔 买方",
+        [Hit(FILING, 0.9, 0.9, 3.0)])
+    assert result is not None
+    assert result.text.splitlines()[0].startswith("June 24: 20 days after June 4")

@@ -7,6 +7,9 @@ Nothing new is said: every figure in it comes from the sentence it cites
 (:func:`knowledge.grounding.ungrounded`), or the plain opening "What the articles say …, quoted in
 Chinese:" is used. Chinese domain nouns are put in English through ``english_terms`` of
 ``knowledge/lexicon.yaml``; a noun without an entry stays in Chinese, inside quotes.
+
+Helpers live beside it: :mod:`knowledge.english_asked` (what the English question words ask),
+:mod:`knowledge.english_figures` (a figure in English words), :mod:`knowledge.english_terms` (the nouns).
 """
 
 from __future__ import annotations

@@ -34,6 +34,8 @@ from knowledge.constants import (
     LEAD_COVERAGE_WEIGHT,
     LEAD_POOL,
     STRAY_FIGURE_SHARE,
+    ENGLISH_MEANING,
+    MIN_COVERAGE,
     STRONG_MEANING,
     STRONG_MEANING_CONFIDENCE,
     SUPPORT_SHARE,
@@ -93,6 +95,7 @@ _PROBE = 6  # the best candidates searched for the asked kind of figure
 _GIST_UNITS = {"days", "months", "percent"}  # figures an English gist may state (and a lead may restate)
 # Asked kinds answered by a sentence holding a fact of the same kind.
 _FACT_KINDS = {"threshold", "duration", "percent", "step", "definition"}
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 # The asking words that want a number (or a date computed from one); "什么时候/何时" alone may be
 # answered by a condition ("逾期时间较长时").
 _ASKS_FIGURE = re.compile(r"多久|多长|多少|(?<!好)几[天日个年周号成次]|哪天|哪一天|最晚|最迟|百分|比例|占比|how (long|many|much)|deadline|last day|percent", re.I)
@@ -157,6 +160,8 @@ class Composer(SentenceScorer):
     def _fact_relevance(self, query: str, hits: Sequence[Hit]) -> Callable[[Fact], float]:
         # the question's own words: "第二步", "多少天", "最晚" ask, they say nothing about what
         qterms = content_terms(query) or [t for t in terms(query) if not t[0].isdigit()]
+        if asked_in_english(query):  # its English words never match a Chinese fact: its glossary terms do
+            qterms = [t for t in qterms if _HAN.search(t)] or qterms
         in_hits = {h.chunk.chunk_id for h in hits}
 
         def relevance(fact: Fact) -> float:
@@ -279,7 +284,7 @@ class Composer(SentenceScorer):
                 bool(_ASKS_FIGURE.search(question.text)), asks_list(query), self._pool_text), citations)
         scores = self._scores(hits, chosen, conflicts, query)
         semantic = _best_meaning(similar, question.english)
-        confidence = self._confidence(query, candidates, finding is not None, semantic)
+        confidence = self._confidence(query, candidates, finding is not None, semantic, question.english)
         return Composition(text, citations.citations(scores), confidence, conflicts, semantic)
 
     def _verdict(self, query: str, candidates: list[Candidate]) -> tuple[str, list[Candidate]] | None:
@@ -377,7 +382,9 @@ class Composer(SentenceScorer):
 
         return [chosen[0]] + [c for c in chosen[1:] if not stray(c)]
 
-    def _confidence(self, query: str, candidates: list[Candidate], found: bool, semantic: float | None) -> float:
+    def _confidence(
+        self, query: str, candidates: list[Candidate], found: bool, semantic: float | None, english: bool = False
+    ) -> float:
         """How well the articles support an answer: the best coverage of the question's words, raised for a
         worked-out finding and for a sentence that says (nearly) what was asked in other words."""
         confidence = max(max(c.coverage for c in candidates), self._subject_coverage(query, candidates))
@@ -385,6 +392,10 @@ class Composer(SentenceScorer):
             confidence = max(confidence, FINDING_CONFIDENCE)  # a worked-out answer from a relevant fact
         if semantic is not None and semantic >= STRONG_MEANING:
             confidence = max(confidence, STRONG_MEANING_CONFIDENCE)  # colloquial wording shares few words
+        if english and confidence > 0 and semantic is not None and semantic >= ENGLISH_MEANING:
+            # an English question shares only its glossary terms with the Chinese articles: close in meaning
+            # and naming one of them, it is as supported as a Chinese question at the coverage floor
+            confidence = max(confidence, MIN_COVERAGE)
         return confidence
 
     def _subject_coverage(self, query: str, candidates: list[Candidate]) -> float:

@@ -65,7 +65,13 @@ def deadline(question: Question, facts: list[Fact], relevance: Relevance) -> Fin
     """The date a time limit ends (or starts, for "N days before"), from the user's date."""
     if not question.dates or "duration" not in question.kinds:
         return None
-    fact = best(facts, relevance, lambda f: f.kind == "duration" and f.value is not None and bool(f.subject))
+    def limit(fact: Fact) -> bool:
+        return fact.kind == "duration" and fact.value is not None and bool(fact.subject)
+
+    # an English question shares only glossary terms with the facts: the start event it names decides first
+    named = (best(facts, relevance, lambda f: limit(f) and _names_event(question, f.subject))
+             if question.english else None)
+    fact = named or best(facts, relevance, limit)
     if fact is None or fact.value is None:
         return None
     start = _start_date(question, fact)
@@ -86,6 +92,7 @@ def deadline(question: Question, facts: list[Fact], relevance: Relevance) -> Fin
 _CURRENT_STEP = tuple(w.lower() for w in words("current_step_questions"))  # lexicon.yaml
 _CLOCK_START = tuple(w.lower() for w in words("clock_start_questions"))  # lexicon.yaml
 _DAYS = ("天", "日")
+_EN_DAYS = re.compile(r"\d[\d.]*\s*(working\s+)?days?\b")  # "15 days": an English question's unit
 _NAMES_LIMIT = re.compile(r"期限|时限|时效")  # a question naming a time limit without its figure
 
 
@@ -144,8 +151,8 @@ def elapsed_step(question: Question, facts: list[Fact], relevance: Relevance) ->
     """Where the user stands in a schedule of day-counted steps, from the days they say have passed
     ("逾期10天了，到哪一步了" -> past "逾期3日内发函", next "15天后发催收通知"): the current step and the next."""
     lowered = question.text.lower()
-    days = [f for f in question.figures if f.unit in _DAYS]
-    if question.english or question.dates or len(days) != 1 or not any(w in lowered for w in _CURRENT_STEP):
+    days = [f for f in question.figures if f.unit in _DAYS or (question.english and _EN_DAYS.match(lowered, f.at))]
+    if question.dates or len(days) != 1 or not any(w in lowered for w in _CURRENT_STEP):
         return None
     schedules: dict[tuple[str, str], list[Fact]] = {}
     for fact in facts:
@@ -162,6 +169,8 @@ def elapsed_step(question: Question, facts: list[Fact], relevance: Relevance) ->
     started = [f for f in steps if (0 if within(f) else f.value or 0) <= elapsed]
     coming = [f for f in steps if f not in started]
     event = steps[0].subject if steps[0].subject and steps[0].subject in question.text else ""  # "逾期第10天"
+    if question.english:
+        return Finding(_english_step(elapsed, started, coming), (steps[0],), (num(elapsed),), whole=True)
     now = f"{event}第{num(elapsed)}天"
     if not started:
         lead = f"{now}，还没到第一步“{_step_clause(coming[0])}”{{0}}。"
@@ -174,10 +183,30 @@ def elapsed_step(question: Question, facts: list[Fact], relevance: Relevance) ->
     return Finding(lead, (steps[0],), (now,), whole=True)
 
 
+def _names_event(question: Question, event: str) -> bool:
+    """True when the question names the event a limit counts from, in any of its words ("learned" for 知悉)."""
+    lowered = question.text.lower()
+    return any(w.lower() in lowered for key, said in event_synonyms().items() if key in event for w in said)
+
+
+def _english_step(elapsed: float, started: list[Fact], coming: list[Fact]) -> str:
+    """The user's place in the schedule in English, each step quoted as the article words it."""
+    if not started:
+        return f"At {num(elapsed)} days: the first step, “{_step_clause(coming[0])}”, has not come yet{{0}}."
+    current = started[-1]
+    passed = within(current) and current.value is not None and elapsed > current.value
+    where = f"past the step “{_step_clause(current)}”" if passed else f"the step now is “{_step_clause(current)}”"
+    then = f", the next is “{_step_clause(coming[0])}”" if coming else ""
+    return f"At {num(elapsed)} days: {where}{then}{{0}}."
+
+
 def _counts_since(question: Question, figure: Figure, events: set[str]) -> bool:
     """True when the user's days count from one of the schedule's start events, named just before them
-    ("逾期10天", "拖欠了12天"; not "到期前5天")."""
+    ("逾期10天", "拖欠了12天"; not "到期前5天"), or in English just after them ("15 days late")."""
     names = {w for e in events if e for key, words in event_synonyms().items() if key in e for w in words} | events
+    if question.english:
+        after = question.text[figure.at : figure.at + 30].lower()
+        return any(re.match(rf"\S+\s+(working\s+)?days?\s+(\w+\s+)?{re.escape(w)}\b", after) for w in names if w.isascii())
     before = question.text[max(0, figure.at - 8) : figure.at]
     named = [before.rfind(w) for w in names if w and w in before]
     return bool(named) and "前" not in before[max(named) :]

@@ -7,21 +7,37 @@ Nothing new is said: every figure in it comes from the sentence it cites
 (:func:`knowledge.grounding.ungrounded`), or the plain opening "What the articles say …, quoted in
 Chinese:" is used. Chinese domain nouns are put in English through ``english_terms`` of
 ``knowledge/lexicon.yaml``; a noun without an entry stays in Chinese, inside quotes.
+
+Helpers live beside it: :mod:`knowledge.english_asked` (what the English question words ask),
+:mod:`knowledge.english_figures` (a figure in English words), :mod:`knowledge.english_terms` (the nouns).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass, field, replace
 
 from knowledge.conflicts import Conflict, excluded_items, figures
 from knowledge.cover import covered_items
+from knowledge.english_asked import (
+    ASKS_ALL,
+    ASKS_BEFORE,
+    ASKS_COVER,
+    ASKS_EXCLUDED,
+    ASKS_MEANING,
+    ASKS_STEPS,
+    ASKS_YES_NO,
+    asked_units,
+    chinese_terms,
+    defined_in,
+    names,
+)
+from knowledge.english_figures import UNITS, figure_phrase
+from knowledge.english_terms import asked_in_english, in_english, nouns, render
 from knowledge.facts import Fact
 from knowledge.formatting import MAX_BODY_CHARS, Citations, figure_clause, framed, full_width, strip_end
 from knowledge.grounding import ungrounded
-from knowledge.lexicon import english_glossary, lexicon, synonyms
 from knowledge.numerals import arabic_figures
 from knowledge.questions import Question
 from knowledge.reasoning import Finding
@@ -31,109 +47,12 @@ from knowledge.types import Chunk
 DISAGREE = "The articles disagree: "
 POLICY_DECIDES = "; the policy wording decides."
 MAX_QUOTES_CHARS = MAX_BODY_CHARS  # the Chinese quotes stop here, as a Chinese answer does
-_LEFT_OVER = 2  # an item with more Chinese characters than this outside known terms stays in Chinese
-_UNITS = {"个工作日": "working days", "工作日": "working days", "天": "days", "日": "days", "个月": "months",
-          "月": "months", "年": "years", "%": "%", "％": "%"}
-_HEDGES = {"通常": "usually", "一般": "usually", "平均": "on average", "大约": "about", "约": "about"}
-_OVER = re.compile(r"(超过|高于|大于|多于|超出|超|增加|增长)[\u4e00-\u9fff]{0,6}$")
-_UNDER = re.compile(r"(低于|少于|小于|不足|不到)[\u4e00-\u9fff]{0,6}$")
-_HEDGE = re.compile(r"(通常|一般|平均|大约|约(?!定))[\u4e00-\u9fff]{0,3}$")
 _LIST_START = re.compile(r"包括|包含|涵盖|如下|[：:]")
 _ITEM = re.compile(r"、|以及|及|和|或")
-# "what is X" / "explain X" / "what does X mean": the English ways of asking what a term means
-_ASKS_MEANING = re.compile(r"^\s*(what\s+is|what's|what\s+are|explain|define)\b|\bmean(s|t)?\b", re.I)
-# English ways of asking a time or a share that the Chinese question words do not catch
-_ASKS_UNITS = {"days": re.compile(r"\bhow (soon|quickly|fast|many (working )?days)\b|\bwithin how\b", re.I),
-               "percent": re.compile(r"\bwhat (share|percentage|proportion|part)\b|\bper ?cent", re.I)}
-_ASKS_STEPS = re.compile(r"\bsteps?\b|\bin (what|which) order\b|\bprocess\b|\bprocedure\b", re.I)
-_ASKS_COVER = re.compile(r"\bprotect|\bcover|\binsur", re.I)
-_ASKS_EXCLUDED = re.compile(r"除外|不覆盖|不承保|\bexclu|\bnot (covered|insured)\b", re.I)
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 _BRACKETED = re.compile(r"\(([^()]*[\u4e00-\u9fff][^()]*)\)")
 _COVERED_ITEM = re.compile(r"能赔：(?P<item>.+)属于承保范围")
 _EXCLUDED_ITEM = re.compile(r"一般不赔：(?P<item>.+)属于除外责任")
 _DEPENDS = re.compile(r"要看原因：(?P<covered>.+)属于承保范围\{\}，(?P<excluded>.+)属于除外责任")
-
-
-@lru_cache(maxsize=1)
-def _glossary() -> tuple[dict[str, str], re.Pattern[str] | None]:
-    entries = {str(k): str(v) for k, v in (lexicon().get("english_terms") or {}).items()}
-    if not entries:
-        return entries, None
-    # the longest term first, so that 应收账款周转天数 wins over 应收账款
-    return entries, re.compile("|".join(re.escape(k) for k in sorted(entries, key=len, reverse=True)))
-
-
-@lru_cache(maxsize=1)
-def _glossary_terms() -> frozenset[str]:
-    # what normalisation adds to an English question: glossary terms, and the synonyms those bring along
-    return frozenset(t for added in [*english_glossary().values(), *synonyms().values()] for t in added.split())
-
-
-def asked_in_english(text: str) -> bool:
-    """True for an English question once the Chinese terms the glossary added for retrieval are set aside
-    ("Excluded risks? 除外责任 不覆盖"); a Chinese question with English words (AR, claim) is not."""
-    rest = " ".join(w for w in text.split() if w not in _glossary_terms())
-    return bool(re.search(r"[A-Za-z]{2,}", rest)) and not _HAN.search(rest)
-
-
-def nouns(text: str) -> list[str]:
-    """The English of the glossary's Chinese terms in ``text``, in order of appearance, each once."""
-    entries, pattern = _glossary()
-    if pattern is None:
-        return []
-    return list(dict.fromkeys(entries[m.group(0)] for m in pattern.finditer(text)))
-
-
-def in_english(text: str) -> str:
-    """A Chinese name (an aspect, a subject) in English: its known terms joined by "or", else quoted in Chinese."""
-    known = nouns(text)
-    if not known:
-        return f"“{text}”"
-    return known[0] if len(known) == 1 else ", ".join(known[:-1]) + " or " + known[-1]
-
-
-def render(item: str) -> str:
-    """A Chinese item in English when the glossary knows (nearly) all of it, else quoted in Chinese."""
-    item = item.strip(" 。，,；;等")
-    entries, pattern = _glossary()
-    if item in entries:
-        return entries[item]
-    left = pattern.sub("", item) if pattern is not None else item
-    known = nouns(item) + re.findall(r"[A-Za-z][A-Za-z0-9/-]*", left)  # Latin words (DSO) are English already
-    if known and len(re.findall(r"[\u4e00-\u9fff]", left)) <= _LEFT_OVER:
-        return " ".join(known)
-    return f"“{item}”"
-
-
-def figure_phrase(text: str, figure: str) -> str:
-    """The figure as it stands in ``text`` in English words: "usually within 30-60 working days", "over 15%"."""
-    text = arabic_figures(text)
-    at = text.find(figure)
-    before, after = text[max(0, at - 8) : at] if at >= 0 else "", text[at + len(figure) : at + len(figure) + 2]
-    match = re.match(r"(?P<value>\d[\d,.]*(?:\s*[-–~至到]\s*\d[\d,.]*)?)\s*(?P<rest>.*)", figure)
-    if match is None:
-        return figure
-    value = re.sub(r"\s*[至到~–]\s*", "-", match.group("value"))
-    rest = match.group("rest")
-    tail = (re.search(r"以上|以下", rest) or re.match(r"以上|以下", after) or [""])[0]
-    unit = _UNITS.get(re.sub(r"多|余|以上|以下", "", rest), "")
-    plus = "+" if re.match(r"多|余", rest) else ""
-    amount = f"{value}{plus}{unit}" if unit == "%" or not unit else f"{value}{plus} {unit}"
-    words = []
-    if (hedge := _HEDGE.search(before)) is not None:
-        words.append(_HEDGES[hedge.group(1)])
-    if tail == "以上" or _OVER.search(before):
-        words.append("over")
-    elif tail == "以下" or _UNDER.search(before):
-        words.append("below")
-    elif after.startswith(("内", "以内", "之内")):
-        words.append("within")
-    elif after.startswith(("后", "之后")):
-        words.append("after")
-    elif after.startswith(("前", "之前")):
-        return " ".join([*words, amount, "before"])
-    return " ".join([*words, amount])
 
 
 def _capital(text: str) -> str:
@@ -196,11 +115,23 @@ def english_answer(parts: Parts, citations: Citations) -> str:
     if parts.finding is not None and (lead := _finding(parts, citations)):
         stated = [Sentence(parts.pool_text(f), f.doc_id, f.chunk_id, 0) for f in parts.finding.facts]
         return _with_quotes(lead, stated[:1], parts, citations)  # the line it was judged against, first
-    for build in (_verdict, _exclusions, _insured, _thresholds, english_gist, _steps, _listed, _definition):
-        lead = build(parts, Citations(citations.titles))  # a trial: a sentence not taken numbers no source
-        if lead and not ungrounded(lead, [s.text for s in parts.chosen[:2]], [parts.question.text]):
-            return _with_quotes(build(parts, citations), parts.chosen, parts, citations)
+    for build in (_exclusions, _verdict, _definition, _insured, _named_lines, _thresholds, _named_gist, english_gist,
+                  _steps, _listed):
+        for tried in _leading(parts, build):
+            lead = build(tried, Citations(citations.titles))  # a trial: a sentence not taken numbers no source
+            if lead and not ungrounded(lead, [s.text for s in tried.chosen[:2]], [parts.question.text]):
+                return _with_quotes(build(tried, citations), tried.chosen, tried, citations)
     return _with_quotes(_opening(parts), parts.chosen, parts, citations)
+
+
+def _leading(parts: Parts, build: Callable[[Parts, Citations], str]) -> list[Parts]:
+    """The parts as given; for a builder of a kind the question asks outright (exclusions, insured risks,
+    a named term or metric, a figure counted back from an event), also each other chosen sentence leading:
+    the asked fact is often in the answer's second sentence."""
+    outright = build in (_exclusions, _insured, _definition, _named_lines, _named_gist) or (
+        build is english_gist and ASKS_BEFORE.search(parts.question.text))
+    others = parts.chosen[1:] if outright else []
+    return [parts, *(replace(parts, chosen=[s, *(c for c in parts.chosen if c is not s)]) for s in others)]
 
 
 def conflict_sentence(conflict: Conflict, citations: Citations) -> str:
@@ -223,7 +154,7 @@ def conflict_sentence(conflict: Conflict, citations: Citations) -> str:
 def english_gist(parts: Parts, citations: Citations) -> str:
     """The asked figure with its unit and the event it counts from: "Claim documents: within 30 days, counted
     from bankruptcy[1]." ("" when the question asks no figure or the lead sentence states none of the asked kind)."""
-    units = parts.units | {u for u, asks in _ASKS_UNITS.items() if asks.search(parts.question.text)}
+    units = parts.units | asked_units(parts.question.text)
     if not units or not parts.chosen:
         return ""
     lead = parts.chosen[0]
@@ -231,6 +162,8 @@ def english_gist(parts: Parts, citations: Citations) -> str:
     if found is None:
         return ""
     phrase = figure_phrase(lead.text, found.text)
+    if ASKS_BEFORE.search(parts.question.text) and not phrase.endswith("before"):
+        return ""  # "how many days before the due date": a figure counted from the due date does not answer
     value = found.value.split("-")[0]
     fact = next((f for f in parts.facts_of(lead) if f.kind == "duration" and f.value is not None
                  and f"{f.value:g}" == value), None)
@@ -240,8 +173,20 @@ def english_gist(parts: Parts, citations: Citations) -> str:
     if event:
         said = nouns(event)
         counted = f", {'before' if side == '-' else 'counted from'} {_and(said) if said else f'“{event}”'}"
+    if counted.startswith(", before") and phrase.endswith(" before"):  # "7 days before due date", said once
+        phrase, counted = phrase[: -len(" before")], counted[1:]
     said = f"{_capital(_and(what))}: {phrase}" if what else _capital(phrase)
     return f"{said}{counted}{citations.mark(lead.doc_id, lead.text)}."
+
+
+def _named_gist(parts: Parts, citations: Citations) -> str:
+    """The asked figure of a sentence whose time limit counts from, or is for, what the question names ("once
+    a buyer is declared insolvent": the limit counted from 知悉破产事件, not another figure of the answer)."""
+    if not parts.chosen or "days" not in parts.units | asked_units(parts.question.text):
+        return ""  # (a time limit's event: a share in the same sentence counts something else)
+    asked = chinese_terms(parts.question.text)
+    events = [f"{f.subject} {f.detail}" for f in parts.facts_of(parts.chosen[0]) if f.kind == "duration"]
+    return english_gist(parts, citations) if any(t in e for e in events for t in asked) else ""
 
 
 def _condition(text: str, figure: str) -> tuple[str, str]:
@@ -294,29 +239,43 @@ def _named(item: str) -> str:
 
 
 def _exclusions(parts: Parts, citations: Citations) -> str:
-    """What the lead sentence lists as excluded, for a question about exclusions."""
-    if not parts.chosen or not _ASKS_EXCLUDED.search(parts.question.text):
+    """What the lead sentence lists as excluded, for a question about exclusions or whether everything is
+    covered ("does it pay for any loss?": not everything)."""
+    asks_all = bool(ASKS_ALL.search(parts.question.text) and ASKS_YES_NO.search(parts.question.text))
+    if not parts.chosen or not (asks_all or ASKS_EXCLUDED.search(parts.question.text)):
         return ""
     lead = parts.chosen[0]
     items = excluded_items(lead.text)
     if items and (start := _LIST_START.search(items[0])):  # "除外责任通常包括：A、B": the items after the colon
         items = [items[0][start.end() :], *items[1:]]
     items = [render(_short(i)) for i in items if len(i.strip()) >= 2][:5]
-    return f"The articles list these exclusions: {_and(items)}{citations.mark(lead.doc_id, lead.text)}." if len(items) >= 2 else ""
+    if len(items) < 2:
+        return ""
+    said = "Not everything is covered: the articles exclude" if asks_all else "The articles list these exclusions:"
+    return f"{said} {_and(items)}{citations.mark(lead.doc_id, lead.text)}."
 
 
 def _insured(parts: Parts, citations: Citations) -> str:
     """What the lead sentence names as insured, for a question about cover: each item by its known nouns
     (and its figure: "protracted default (over 180 days)"); items the glossary knows nothing of are left out."""
-    if not parts.chosen or not ("cover" in parts.question.kinds or _ASKS_COVER.search(parts.question.text)):
+    if not parts.chosen or not ("cover" in parts.question.kinds or ASKS_COVER.search(parts.question.text)):
         return ""
     lead = parts.chosen[0]
+    named = [nouns(t)[0] for t in chinese_terms(parts.question.text) if nouns(t)]
+    asked = next((n for i in covered_items(lead.text) if nouns(i) and (n := nouns(i)[0]) in named), "")
+    if asked and ASKS_YES_NO.search(parts.question.text):  # "does it pay if my buyer goes bankrupt?"
+        return f"Covered: the articles name {asked} among the insured risks{citations.mark(lead.doc_id, lead.text)}."
     items = [_step(i) if figures(i, levels_only=False) else nouns(i)[0] for i in covered_items(lead.text) if nouns(i)]
     items = list(dict.fromkeys(items))[:4]
     return f"The articles name these insured risks: {_and(items)}{citations.mark(lead.doc_id, lead.text)}." if items else ""
 
 
-def _thresholds(parts: Parts, citations: Citations) -> str:
+def _named_lines(parts: Parts, citations: Citations) -> str:
+    """The warning line of the metric the question names, in whichever chosen sentence states it."""
+    return _thresholds(parts, citations, named_only=True)
+
+
+def _thresholds(parts: Parts, citations: Citations, named_only: bool = False) -> str:
     """The articles' warning lines in the lead sentence ("current ratio below 1.2"), the asked metric's alone
     when the question names one."""
     if not parts.chosen:
@@ -324,10 +283,12 @@ def _thresholds(parts: Parts, citations: Citations) -> str:
     lead = parts.chosen[0]
     lines = [f for f in parts.facts_of(lead) if f.kind == "threshold" and f.value is not None
              and f.unit in ("", "%", "％")]  # (a number of days is a time limit: english_gist says it)
-    named = [f for f in lines if f.subject and f.subject in parts.question.text]
+    named = [f for f in lines if names(parts.question.text, f.subject, [render(f.subject)])]
+    if named_only and not named:
+        return ""
     if not lines or not (named or "threshold" in parts.question.kinds or parts.asks_figure or parts.asks_list):
         return ""
-    said = [f"{render(f.subject)} {'over' if f.comparator == '>' else 'below'} {f.value:g}{_UNITS.get(f.unit, f.unit)}"
+    said = [f"{render(f.subject)} {'over' if f.comparator == '>' else 'below'} {f.value:g}{UNITS.get(f.unit, f.unit)}"
             for f in (named or lines)[:3]]  # (levels only: a share or a bare ratio)
     kind = "warning line" if len(said) == 1 else "warning lines"
     return f"The articles' {kind}: {_and(said)}{citations.mark(lead.doc_id, lead.text)}."
@@ -335,7 +296,7 @@ def _thresholds(parts: Parts, citations: Citations) -> str:
 
 def _steps(parts: Parts, citations: Citations) -> str:
     """The steps in order, each by its known nouns and its figure ("first reminder letter (within 3 days), then …")."""
-    if not parts.chosen or not ("step" in parts.question.kinds or _ASKS_STEPS.search(parts.question.text)):
+    if not parts.chosen or not ("step" in parts.question.kinds or ASKS_STEPS.search(parts.question.text)):
         return ""
     lead = parts.chosen[0]
     steps = [f.detail for f in sorted((f for f in parts.facts_of(lead) if f.kind == "step"), key=lambda f: f.position)]
@@ -371,13 +332,15 @@ def _listed(parts: Parts, citations: Citations) -> str:
 
 def _definition(parts: Parts, citations: Citations) -> str:
     """For "what is X": the term in English and the article's own definition, quoted."""
-    if not parts.chosen or not ("definition" in parts.question.kinds or _ASKS_MEANING.search(parts.question.text)):
+    if not parts.chosen or not ("definition" in parts.question.kinds or ASKS_MEANING.search(parts.question.text)):
         return ""
     lead = parts.chosen[0]
-    fact = next((f for f in parts.facts_of(lead) if f.kind == "definition"), None)
-    if fact is None:
+    fact = next((f for f in parts.facts_of(lead) if f.kind == "definition"
+                 and names(parts.question.text, f.subject, [render(f.subject).strip("“”"), *nouns(f.subject)])), None)
+    term, body = (fact.subject, fact.detail) if fact is not None else defined_in(lead.text, parts.question.text) or ("", "")
+    if not term:  # (a definition of another term than the one asked says nothing on it)
         return ""
-    return f"{_capital(render(fact.subject))} means, in the article's words: “{strip_end(fact.detail)}”{citations.mark(lead.doc_id, lead.text)}."
+    return f"{_capital(render(term))} means, in the article's words: “{strip_end(body)}”{citations.mark(lead.doc_id, lead.text)}."
 
 
 def _opening(parts: Parts) -> str:

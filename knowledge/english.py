@@ -263,7 +263,7 @@ def _insured(parts: Parts, citations: Citations) -> str:
     lead = parts.chosen[0]
     named = [nouns(t)[0] for t in chinese_terms(parts.question.text) if nouns(t)]
     asked = next((n for i in covered_items(lead.text) if nouns(i) and (n := nouns(i)[0]) in named), "")
-    if asked and ASKS_YES_NO.search(parts.question.text):  # "does it pay if my buyer goes bankrupt?"
+    if asked and ASKS_YES_NO.search(parts.question.text):  # "is a customer's insolvency paid for?"
         return f"Covered: the articles name {asked} among the insured risks{citations.mark(lead.doc_id, lead.text)}."
     items = [_step(i) if figures(i, levels_only=False) else nouns(i)[0] for i in covered_items(lead.text) if nouns(i)]
     items = list(dict.fromkeys(items))[:4]

@@ -43,7 +43,7 @@ def test_a_figure_counted_back_from_the_due_date_answers_a_before_question() -> 
 
 def test_english_question_words_ask_for_a_time() -> None:
     assert asked_units("What is the time limit for reporting a loss?") == {"days"}
-    assert asked_units("By when do we have to file?") == {"days"}
+    assert asked_units("By when must the claim papers be lodged?") == {"days"}
     assert asked_units("Which documents are needed?") == set()
 
 

@@ -78,3 +78,10 @@ def test_one_comparison_reads_alike_in_both_languages() -> None:
     english = ENGLISH.buyers_compared([calm, BUYER], ["credit_limit"])
     assert chinese.splitlines() == ["X2 安稳实业：建议信用限额为100万元。", "X1 某某贸易：建议信用限额为100万元。"]
     assert english.splitlines() == ["安稳实业 (X2): credit limit CNY 1,000,000.", "某某贸易 (X1): credit limit CNY 1,000,000."]
+
+
+@pytest.mark.parametrize("language", [Chinese, English])
+def test_what_a_formula_tells_sets_no_norm_of_its_own(language: type) -> None:
+    """A healthy level is the articles' to give (cited) or nobody's: the calculator's own words state no figure."""
+    for kind, (_, _, tells, _) in language.FORMULAS.items():
+        assert not any(ch.isdigit() for ch in tells), kind

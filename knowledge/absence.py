@@ -24,7 +24,7 @@ from knowledge.formatting import Citations, full_width
 from knowledge.grounding import numbers
 from knowledge.lexicon import lexicon
 from knowledge.numerals import arabic_figures
-from knowledge.questions import Question, content_terms
+from knowledge.questions import Question, asks, clauses, content_terms
 from knowledge.scoring import Candidate
 from knowledge.terms import STOPWORDS, segment
 
@@ -41,6 +41,7 @@ _RATE_OF_SUM = re.compile(r"(?:金额|额|款|价|费率?)(?:的|为|是)?\s*\d+
 _MONEY = re.compile(r"\d+(?:\.\d+)?\s*(?:[千万亿]\s*)?(?:元|块|美元|欧元|人民币)|\d+(?:\.\d+)?\s*[万亿](?![\u4e00-\u9fff])")
 _CLAUSE_SPLIT = re.compile(r"([，,；;：:。、()（）])")
 _CLAUSE_START = re.compile(r"[，,。；;！!？?\s]")
+_ASKS_WHICH_OR_WHETHER = re.compile(r"吗|哪些|哪几|哪个|是否")  # grammar, not vocabulary: a clause asking its own question
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,8 @@ def asked_quantity(question: Question) -> AskedQuantity | None:
     if not found:
         return None
     _, kind, word, at = max(found, key=lambda f: (f[0], -f[3]))
+    if _asks_more_after(text, at + len(word)):
+        return None  # "…拖了多久 这种系统有用吗": the quantity is part of the story, the question comes later
     starts = [0] + [m.end() for m in _CLAUSE_START.finditer(text, 0, at)]
     before = text[starts[-1] : at]
     limit = next((_limits()[w] for w in _limits() if w in before or w in word), "")
@@ -190,6 +193,13 @@ def _ends_clause(text: str, at: int) -> bool:
     """True when nothing but particles follows position ``at`` in its clause: a bare "多少" asks for a figure
     ("能提高多少"), while "省掉多少坏账准备金" asks about the thing itself, often answered in words."""
     return not re.match(r"[呢吗啊呀嘛哦]*[\u4e00-\u9fffA-Za-z0-9]", text[at:])
+
+
+def _asks_more_after(text: str, at: int) -> bool:
+    """True when a clause after the one holding position ``at`` asks something of its own (a yes/no, a what or
+    how): the quantity is then not all the question asks, and its absence does not make the answer."""
+    end = _CLAUSE_START.search(text, at)
+    return end is not None and any(asks(c) or _ASKS_WHICH_OR_WHETHER.search(c) for c in clauses(text[end.end() :]))
 
 
 def _clause_after(text: str, at: int) -> str:

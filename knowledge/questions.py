@@ -154,7 +154,7 @@ MAX_CORES = 2
 TAIL = 20  # the final words of a long run-on question, searched alone (Chinese characters)
 
 
-def _asks(clause: str) -> bool:
+def asks(clause: str) -> bool:
     """True when the clause asks something: a question mark, a question word, or an A-not-A pair."""
     lowered = clause.lower()
     if clause.rstrip().endswith(("?", "？")) or _A_NOT_A.search(clause):
@@ -194,7 +194,7 @@ def core_questions(text: str) -> list[str]:
     is short and has fewer than three clauses (it is its own core).
     """
     parts = clauses(text)
-    asking = [i for i, clause in enumerate(parts) if _asks(clause)]
+    asking = [i for i, clause in enumerate(parts) if asks(clause)]
     glue = " " if _english(text) else ""
     cores = [parts[i - 1] + glue + parts[i] if i > 0 else parts[i] for i in asking] if len(parts) >= 3 else []
     if asking and len(_HAN.findall(parts[asking[-1]])) >= RUN_ON:

@@ -87,3 +87,9 @@ def test_a_fee_stated_as_a_rate_of_the_sum_answers_how_much() -> None:
     )
     result = Composer([charges, RATES]).compose("账户管理费收多少", hits(charges))
     assert result is not None and not result.absent and "0.3%" in result.text
+
+
+def test_a_quantity_told_on_the_way_to_another_question_is_not_what_is_asked() -> None:
+    assert asked_quantity(understand("保理商放款要等几天 这个等待期间能先发货吗")) is None
+    assert asked_quantity(understand("保理融资的年利率一般是多少 有哪些附加费用")) is None
+    assert asked_quantity(understand("保理商放款要等几天")) is not None

@@ -28,6 +28,8 @@ from knowledge.absence import absence, absent_text
 from knowledge.causes import CauseJudge
 from knowledge.conflicts import Conflict, Figure, figures, is_anecdote, topic_conflicts
 from knowledge.constants import (
+    CASUAL_COVERAGE,
+    CASUAL_MEANING,
     CLEAR_MEANING_MARGIN,
     CROSS_LINGUAL_OFFSET,
     FINDING_CONFIDENCE,
@@ -392,6 +394,8 @@ class Composer(SentenceScorer):
             confidence = max(confidence, FINDING_CONFIDENCE)  # a worked-out answer from a relevant fact
         if semantic is not None and semantic >= STRONG_MEANING:
             confidence = max(confidence, STRONG_MEANING_CONFIDENCE)  # colloquial wording shares few words
+        elif semantic is not None and semantic >= CASUAL_MEANING and confidence >= CASUAL_COVERAGE:
+            confidence = max(confidence, MIN_COVERAGE)  # close in meaning, told in the user's own words
         if english and confidence > 0 and semantic is not None and semantic >= ENGLISH_MEANING:
             # an English question shares only its glossary terms with the Chinese articles: close in meaning
             # and naming one of them, it is as supported as a Chinese question at the coverage floor

@@ -91,6 +91,11 @@ FINDING_CONFIDENCE = 0.5
 # STRONG_MEANING_CONFIDENCE. Set on dev: no question the articles do not answer comes that close.
 STRONG_MEANING = 0.91
 STRONG_MEANING_CONFIDENCE = 0.3
+# Short of that, a question told in words the articles do not use ("死账", "预留一笔钱") at least CASUAL_MEANING
+# close to a sentence needs only CASUAL_COVERAGE of its terms covered to count as covered at MIN_COVERAGE.
+# Set on our casual tuning sets (tune_recall, tune_recall2) against the uncovered and absent ones.
+CASUAL_MEANING = 0.89
+CASUAL_COVERAGE = 0.08
 # e5 puts an English question and the Chinese sentence that answers it about this much lower in cosine
 # than the same question asked in Chinese; the English question's best cosine is raised by it before the
 # gates above (MIN_SEMANTIC, DOMAIN_SEMANTIC) apply. Set on dev's English questions; an off-topic English

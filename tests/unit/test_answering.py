@@ -357,3 +357,17 @@ def test_a_scope_question_names_the_covered_event_the_user_has_not_denied() -> N
     assert late is not None and late.text.startswith("能赔：买方超过账期90天以上的长期拖欠属于承保范围")
     gone = composer.compose(normalize_query("买家倒闭了 这在保险范围内吗").text, hits(TWO_RISKS, LOSSES))
     assert gone is not None and gone.text.startswith("能赔：买方破产造成的损失属于承保范围")
+
+
+def test_a_question_close_in_meaning_but_in_its_own_words_needs_fewer_shared_terms() -> None:
+    from knowledge.constants import CASUAL_COVERAGE, CASUAL_MEANING, MIN_COVERAGE
+    from knowledge.scoring import Candidate
+    from knowledge.sentences import Sentence
+
+    composer = Composer([RISKS])
+    said = Sentence(RISKS.text.split("。")[0], RISKS.doc_id, RISKS.chunk_id, 0)
+    few = [Candidate(said, 0.3, CASUAL_COVERAGE, 0.3)]
+    assert composer._confidence("q", few, False, CASUAL_MEANING) >= MIN_COVERAGE
+    assert composer._confidence("q", few, False, CASUAL_MEANING - 0.01) < MIN_COVERAGE  # not close enough
+    fewer = [Candidate(said, 0.3, CASUAL_COVERAGE / 2, 0.3)]
+    assert composer._confidence("q", fewer, False, CASUAL_MEANING) < MIN_COVERAGE  # too few words in common

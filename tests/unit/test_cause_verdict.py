@@ -94,3 +94,16 @@ def test_both_sides_from_one_sentence_cite_it_once() -> None:
     verdict = CauseJudge(pool, fake_queries).verdict("买家停业了又投诉我们的售后，这种保不保")
     assert verdict is not None and verdict.text.startswith("要看原因：")
     assert verdict.text.count("{}") == 1 and len(verdict.sentences) == 1
+
+
+WAR = (
+    Chunk("030_a", "030_a", "保障", "section", "保障", "本险种承保进口商清盘风险、外币兑换管制及战乱风险。", 0, 0),
+    Chunk("031_b", "031_b", "除外", "section", "除外", "本保单不包括验货争议引起的扣款、战乱风险。", 0, 0),
+)
+
+
+def test_a_cause_near_a_risk_the_articles_disagree_on_is_disputed() -> None:
+    composer = Composer(list(WAR), embed_queries=fake_queries)
+    disputed = composer.causes.disputed("买方那里战乱停业，钱付不了，保不保", composer.weights)
+    assert disputed is not None and disputed.term == "战乱"
+    assert composer.causes.disputed("买家说次品扣钱，保不保", composer.weights) is None

@@ -81,7 +81,7 @@ from knowledge.sentences import (
     terms,
 )
 from knowledge.signs import asks_signs, lists_signs
-from knowledge.terms import STOPWORDS, segment
+from knowledge.terms import STOPWORDS, query_terms, segment
 from knowledge.types import Chunk, Hit
 from knowledge.typos import corpus_keywords, corpus_texts, corrector_for
 
@@ -404,8 +404,9 @@ class Composer(SentenceScorer):
 
     def _subject_coverage(self, query: str, candidates: list[Candidate]) -> float:
         """How much of the question's own words (asking and function words left out) the best candidates
-        cover: a long run-on question is not penalised for its many filler words."""
-        words = content_terms(query)
+        cover: a long run-on question is not penalised for its many filler words. A colloquial word's article
+        words count as the question's ("不保" asks the 除外责任)."""
+        words = content_terms(query) + query_terms(query)[1]
         if not words:
             return 0.0
         return max(self.relevance(words, c.sentence) for c in candidates[:_PROBE])

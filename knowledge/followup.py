@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from knowledge.lexicon import search_synonyms
 from knowledge.questions import asks_list
 from knowledge.scope import has_domain_term
 
@@ -53,7 +52,7 @@ def is_elliptical(message: str) -> bool:
     if lead:
         return not _stands_alone(text[lead.end():])
     core = re.sub(r"[\W_]", "", text)
-    if _names_domain(text):
+    if has_domain_term(text):
         return False
     return len(core) <= SHORT or bool(_PRONOUN.search(text))
 
@@ -63,15 +62,8 @@ def _stands_alone(rest: str) -> bool:
     list ("哪些情况不赔"), naming the domain, pointing back at nothing and supposing nothing about the previous
     case ("如果…")."""
     core = re.sub(r"[\W_]", "", rest)
-    return ((len(core) > SHORT or asks_list(rest)) and _names_domain(rest) and not _PRONOUN.search(rest)
+    return ((len(core) > SHORT or asks_list(rest)) and has_domain_term(rest) and not _PRONOUN.search(rest)
             and not _SUPPOSING.match(rest.strip()))
-
-
-def _names_domain(text: str) -> bool:
-    """True when the text names the domain, in its own words or in the article words they stand for ("哪些情况
-    不赔" asks the 除外责任: a question of its own, not about the previous turn's case)."""
-    said = [" ".join(article) for word, article in search_synonyms().items() if word in text]
-    return has_domain_term(" ".join([text, *said]))
 
 
 def resolve(message: str, previous_topic: str | None, *, surface: str | None = None) -> Resolved:

@@ -83,7 +83,7 @@ from knowledge.sentences import (
     terms,
 )
 from knowledge.signs import asks_signs, lists_signs
-from knowledge.terms import STOPWORDS, segment
+from knowledge.terms import STOPWORDS, query_terms, segment
 from knowledge.types import Chunk, Hit
 from knowledge.typos import corpus_keywords, corpus_texts, corrector_for
 
@@ -247,6 +247,8 @@ class Composer(SentenceScorer):
             chosen = [clear] + chosen[:1]  # one sentence says it far better in meaning than any other
         asks_cover = "cover" in question.kinds or asks_coverage(query)
         dis = coverage_disagreement(self, query, candidates, similar, query_vector) if asks_cover else None
+        if asks_cover and dis is None and self.causes and not _ASKS_FIGURE.search(query):
+            dis = self.causes.disputed(query, self.weights)  # the told cause is a risk the articles disagree on
         # a plain "no" (or "yes") only when the articles agree (in English for an English question)
         verdict = None if finding or dis else self._verdict(query, candidates)
         if verdict is not None:
@@ -291,16 +293,18 @@ class Composer(SentenceScorer):
 
     def _verdict(self, query: str, candidates: list[Candidate]) -> tuple[str, list[Candidate]] | None:
         """For "能赔吗": a prefix "一般不赔：" (joined to the sentence that says so) or a sentence of its own,
-        "能赔：X属于承保范围" (followed by the covering sentence), or None when unsure. A told cause no excluded
-        word names is judged by meaning (:mod:`knowledge.causes`) before the covered words are looked for."""
-        no = cover_verdict(query, candidates, self.weights)
-        if no is not None:
-            return no
+        "能赔：X属于承保范围" (followed by the covering sentence), or None when unsure. A told cause is judged by
+        meaning (:mod:`knowledge.causes`): clearly covered it outweighs an excluded word the question names,
+        otherwise that word's "no" comes first; the covered words are looked for last."""
         question = understand(query)
         asks_cover = "cover" in question.kinds or asks_coverage(query)
         # "能赔多少 / 多久赔" ask a figure, not whether
         asks_figure = bool(_ASKS_FIGURE.search(query) or question.kinds & set(_KIND_UNITS))
         told = self.causes.verdict(query) if self.causes and asks_cover and not asks_figure else None
+        no = cover_verdict(query, candidates, self.weights)
+        # a cause clearly covered in meaning outweighs an excluded word it names ("currency" of a transfer block)
+        if no is not None and not (no[0] == "一般不赔：" and told and told.text.startswith("能赔")):
+            return no
         if told is not None:  # the told cause judged by meaning: each cited sentence as a candidate
             known = {c.sentence: c for c in candidates}
             return told.text, [known.get(s) or Candidate(s, 0.0, 0.0, 0.0) for s in told.sentences]
@@ -404,8 +408,9 @@ class Composer(SentenceScorer):
 
     def _subject_coverage(self, query: str, candidates: list[Candidate]) -> float:
         """How much of the question's own words (asking and function words left out) the best candidates
-        cover: a long run-on question is not penalised for its many filler words."""
-        words = content_terms(query)
+        cover: a long run-on question is not penalised for its many filler words. A colloquial word's article
+        words count as the question's ("不保" asks the 除外责任)."""
+        words = content_terms(query) + query_terms(query)[1]
         if not words:
             return 0.0
         return max(self.relevance(words, c.sentence) for c in candidates[:_PROBE])

@@ -5,6 +5,9 @@ by what the cause *means*, not by the words it shares with an exclusion list: th
 set against every item the articles name as covered (after 承保/涵盖/包含) and every item they list as
 excluded (after 除外/不包括). Clearly nearer a covered item: "能赔：X属于承保范围"; clearly nearer an
 excluded item: "一般不赔：Y属于除外责任"; in between: "要看原因：" with both, each citing its sentence.
+A cause in between is judged clause by clause too (a clear event outweighs "钱没到"; two causes, one
+covered and one excluded, name both), and a cause about a risk one article excludes and another covers
+(战争) is a disagreement, which the answer gives instead of a verdict.
 """
 
 from __future__ import annotations
@@ -15,11 +18,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from knowledge.conflicts import covered_items, excluded_items, is_anecdote
+from knowledge.conflicts import CoverageDisagreement, coverage_disagreements, covered_items, excluded_items, is_anecdote
 from knowledge.lexicon import asked_kinds
 from knowledge.questions import content_terms
 from knowledge.scoring import coverage_ask
-from knowledge.sentences import Sentence
+from knowledge.sentences import Sentence, TermWeights
+from knowledge.terms import segment
 
 # Margins on the cause's cosine with its nearest covered item minus that with its nearest excluded item, both
 # measured from the items' mean (e5 query embeddings): every item speaks of unpaid money, so the raw cosines
@@ -29,6 +33,16 @@ from knowledge.sentences import Sentence
 # words ("资不抵债申请重整") trailed by 0.09, and a wrong "no" to a covered loss costs more than "要看原因".
 CLEARLY_COVERED = 0.04
 CLEARLY_EXCLUDED = -0.09
+# A clause whose nearest excluded item the articles also cover is disputed unless its covered item leads by this
+# much (tune_verdict2: a war clause led by 0.04, a plain insolvency by 0.3).
+DISPUTE_LEAD = 0.1
+# ...and only when the clause is near that item at all (from the items' mean): a war clause came to 0.28-0.39, an
+# English one to 0.15, filler (a clause naming only the unpaid money) to 0.16 or less. (An English war question still gets "要看原因".)
+DISPUTE_NEAR = 0.25
+# One clause of a cause in between is covered only with a wider lead than the whole cause needs: judged alone it
+# has lost the words that may excuse the buyer (a "so they kept the money" after a claimed breach of ours: 0.10;
+# an import ban 0.13).
+CLAUSE_COVERED = 0.12
 # Below this raw cosine with every item the cause is about something else (the articles say nothing of it).
 ABOUT_COVER = 0.80
 
@@ -69,12 +83,46 @@ class CauseJudge:
             self._centre = vectors.mean(axis=0)
             self._vectors = _unit(vectors - self._centre)
         self._embed = embed_queries
+        self.pool = pool
 
     def verdict(self, query: str) -> CauseVerdict | None:
         """"能赔：" / "一般不赔：" / "要看原因：" for the cause ``query`` tells, or None when it tells none, the
-        articles list no items of one kind, or the cause is near none of them (:data:`ABOUT_COVER`)."""
-        cause = told_cause(query) if asks_payout(query) else ""
-        if not cause or self._vectors is None:
+        articles list no items of one kind, or the cause is near none of them (:data:`ABOUT_COVER`).
+
+        A cause in between is judged clause by clause too: one clause clearly covered (:data:`CLAUSE_COVERED`)
+        and none clearly excluded is "能赔" (the event outweighs "钱没到"); one of each is "要看原因" naming both."""
+        whole = self._judge(told_cause(query) if asks_payout(query) else "")
+        if whole is None:
+            return None
+        if whole.lead >= CLEARLY_COVERED:
+            return _covered(whole)
+        if whole.lead <= CLEARLY_EXCLUDED:
+            return CauseVerdict(f"一般不赔：{whole.no_item}属于除外责任{{}}", (whole.no_sentence,))
+        clauses = [j for j in map(self._judge, _CLAUSES.split(whole.cause)) if j is not None]
+        yes = max((j for j in clauses if j.lead >= CLAUSE_COVERED), key=lambda j: j.lead, default=None)
+        no = min((j for j in clauses if j.lead <= CLEARLY_EXCLUDED), key=lambda j: j.lead, default=None)
+        if yes is not None and no is None:
+            return _covered(yes)
+        return _depends(yes, no) if yes and no else _depends(whole, whole)
+
+    def disputed(self, query: str, weights: TermWeights) -> CoverageDisagreement | None:
+        """A risk one article excludes and another covers that the told cause (or one of its clauses) is about:
+        its nearest excluded item, not clearly outweighed by a covered one ("那边打起内战来了" and 战争)."""
+        whole = self._judge(told_cause(query) if asks_payout(query) else "")
+        if whole is None:
+            return None
+        for judged in [whole] + [j for j in map(self._judge, _CLAUSES.split(whole.cause)) if j is not None]:
+            if judged.lead >= DISPUTE_LEAD or judged.no_cos < DISPUTE_NEAR:
+                continue
+            words = [w for w in segment(judged.no_item) if len(w) >= 2]
+            if found := coverage_disagreements(words, self.pool, weights):
+                return found[0]
+        return None
+
+    def _judge(self, cause: str) -> _Judged | None:
+        """The cause's nearest covered and excluded items and its lead, or None (no cause, no items, or far
+        from all of them)."""
+        if not content_terms(cause) or self._vectors is None:
             return None
         vector = np.asarray(self._embed([cause])[0], dtype=np.float32)
         if float((self._raw @ vector).max()) < ABOUT_COVER:
@@ -82,15 +130,33 @@ class CauseJudge:
         cos = self._vectors @ _unit(vector - self._centre)
         n = len(self.covered)
         i, j = int(cos[:n].argmax()), int(cos[n:].argmax())
-        (yes_item, yes_sentence), (no_item, no_sentence) = self.covered[i], self.excluded[j]
-        lead = cos[i] - cos[n + j]
-        if lead >= CLEARLY_COVERED:
-            return CauseVerdict(f"能赔：{yes_item}属于承保范围{{}}", (yes_sentence,))
-        if lead <= CLEARLY_EXCLUDED:
-            return CauseVerdict(f"一般不赔：{no_item}属于除外责任{{}}", (no_sentence,))
-        if yes_sentence == no_sentence:  # one sentence says both: cited once
-            return CauseVerdict(f"要看原因：{yes_item}属于承保范围，{no_item}属于除外责任{{}}", (yes_sentence,))
-        return CauseVerdict(f"要看原因：{yes_item}属于承保范围{{}}，{no_item}属于除外责任{{}}", (yes_sentence, no_sentence))
+        return _Judged(cause, float(cos[i] - cos[n + j]), float(cos[n + j]), *self.covered[i], *self.excluded[j])
+
+
+@dataclass(frozen=True)
+class _Judged:
+    """A told cause (or one clause of it), its lead of covered over excluded, its cosine with the nearest
+    excluded item (both from the items' mean), and its nearest items."""
+
+    cause: str
+    lead: float
+    no_cos: float
+    yes_item: str
+    yes_sentence: Sentence
+    no_item: str
+    no_sentence: Sentence
+
+
+def _covered(judged: _Judged) -> CauseVerdict:
+    return CauseVerdict(f"能赔：{judged.yes_item}属于承保范围{{}}", (judged.yes_sentence,))
+
+
+def _depends(yes: _Judged, no: _Judged) -> CauseVerdict:
+    """"要看原因：" with the covered item of ``yes`` and the excluded item of ``no``."""
+    if yes.yes_sentence == no.no_sentence:  # one sentence says both: cited once
+        return CauseVerdict(f"要看原因：{yes.yes_item}属于承保范围，{no.no_item}属于除外责任{{}}", (yes.yes_sentence,))
+    return CauseVerdict(f"要看原因：{yes.yes_item}属于承保范围{{}}，{no.no_item}属于除外责任{{}}",
+                        (yes.yes_sentence, no.no_sentence))
 
 
 def asks_payout(query: str) -> bool:

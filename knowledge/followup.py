@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from knowledge.questions import asks_list
 from knowledge.scope import has_domain_term
 
 _LEAD = re.compile(
@@ -57,10 +58,11 @@ def is_elliptical(message: str) -> bool:
 
 
 def _stands_alone(rest: str) -> bool:
-    """What follows a leading 那/还有 is a whole question of its own: longer than a short follow-up, naming the
-    domain, pointing back at nothing and supposing nothing about the previous case ("如果…")."""
+    """What follows a leading 那/还有 is a whole question of its own: longer than a short follow-up or asking a
+    list ("哪些情况不赔"), naming the domain, pointing back at nothing and supposing nothing about the previous
+    case ("如果…")."""
     core = re.sub(r"[\W_]", "", rest)
-    return (len(core) > SHORT and has_domain_term(rest) and not _PRONOUN.search(rest)
+    return ((len(core) > SHORT or asks_list(rest)) and has_domain_term(rest) and not _PRONOUN.search(rest)
             and not _SUPPOSING.match(rest.strip()))
 
 

@@ -9,6 +9,7 @@ import re
 from functools import lru_cache
 
 from knowledge.lexicon import uncovered_aspects, words
+from knowledge.terms import query_terms
 
 # Words that place a question inside trade credit / receivables management.
 DOMAIN_TERMS = words("domain_terms")  # lexicon.yaml
@@ -70,8 +71,9 @@ def asks_bulk_export(text: str) -> bool:
 
 
 def has_domain_term(text: str) -> bool:
-    """True when the text names something of trade credit or receivables."""
-    lowered = text.lower()
+    """True when the text names something of trade credit or receivables, in its own words or in the article
+    words they stand for (lexicon search_synonyms: "哪些情况不赔" asks the 除外责任; "保不保" is no "不保")."""
+    lowered = " ".join([text, *query_terms(text)[1]]).lower()
     return any(term.lower() in lowered for term in DOMAIN_TERMS)
 
 

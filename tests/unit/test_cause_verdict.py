@@ -94,3 +94,41 @@ def test_both_sides_from_one_sentence_cite_it_once() -> None:
     verdict = CauseJudge(pool, fake_queries).verdict("买家停业了又投诉我们的售后，这种保不保")
     assert verdict is not None and verdict.text.startswith("要看原因：")
     assert verdict.text.count("{}") == 1 and len(verdict.sentences) == 1
+
+
+WAR = (
+    Chunk("030_a", "030_a", "保障", "section", "保障", "本险种承保进口商清盘风险、外币兑换管制及战乱风险。", 0, 0),
+    Chunk("031_b", "031_b", "除外", "section", "除外", "本保单不包括验货争议引起的扣款、战乱风险。", 0, 0),
+)
+
+
+def test_a_cause_near_a_risk_the_articles_disagree_on_is_disputed() -> None:
+    composer = Composer(list(WAR), embed_queries=fake_queries)
+    disputed = composer.causes.disputed("买方那里战乱停业，钱付不了，保不保", composer.weights)
+    assert disputed is not None and disputed.term == "战乱"
+    assert composer.causes.disputed("买家说次品扣钱，保不保", composer.weights) is None
+
+
+# whole causes placed in between by hand: each clause alone goes through the stand-in encoder
+_MIXED = {"对方关张了，尾款迟迟没到": [1.0, 1.0, 0, 4], "尾款迟迟没到": [0.3, 0.3, 0, 4], "对方关张了，又投诉了货": [1.0, 1.0, 0, 4]}
+
+
+def mixed_queries(texts: list[str]) -> np.ndarray:
+    rows = [np.asarray(_MIXED[t]) / np.linalg.norm(_MIXED[t]) if t in _MIXED else v for t, v in zip(texts, fake_queries(texts))]
+    return np.asarray(rows, dtype=np.float32)
+
+
+def mixed_judge() -> CauseJudge:
+    pool = [Sentence(t, "020_r", "020_r#sec1", i) for i, t in enumerate(RULES.text.split("。")) if t]
+    return CauseJudge(pool, mixed_queries)
+
+
+def test_a_clearly_covered_clause_outweighs_a_vague_one() -> None:
+    verdict = mixed_judge().verdict("对方关张了，尾款迟迟没到，保单管不管")
+    assert verdict is not None and verdict.text.startswith("能赔：进口商清盘引起的货款损失属于承保范围")
+
+
+def test_a_covered_and_an_excluded_clause_name_both() -> None:
+    verdict = mixed_judge().verdict("对方关张了，又投诉了货，保单管不管")
+    assert verdict is not None
+    assert verdict.text.startswith("要看原因：进口商清盘引起的货款损失属于承保范围{}，验货争议引起的扣款属于除外责任{}")

@@ -47,3 +47,10 @@ def test_ellipsis_is_judged_on_the_users_words_not_added_synonyms() -> None:
     assert resolved.context == "理赔要多久？" and "理赔" in resolved.query
     alone = resolve("需要哪些材料 文件 资料 凭证", "理赔要多久？")
     assert alone.context == ""
+
+
+def test_asking_what_is_not_paid_stands_alone() -> None:
+    # "不赔" stands for the articles' 除外责任: the exclusions are a question of their own, even after "那"
+    assert not is_elliptical("有什么情形保险不赔")
+    assert not is_elliptical("那有哪几种情形是不保的")
+    assert is_elliptical("那保费呢")

@@ -99,3 +99,8 @@ def test_questions_about_many_customers_are_not_exports(text: str) -> None:
 )
 def test_a_buyers_own_address_or_phone_is_no_policy_aspect(question: str, aspect: str | None) -> None:
     assert uncovered_aspect(question, CORPUS) == aspect
+
+
+def test_a_colloquial_word_names_the_domain_through_its_article_words() -> None:
+    assert has_domain_term("哪种情形不赔")  # 不赔 stands for 除外责任
+    assert not has_domain_term("这件外套保不保暖")  # an A-not-A pair is no 不保

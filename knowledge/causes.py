@@ -30,7 +30,7 @@ from knowledge.terms import segment
 # differ by a hundredth; from their mean what sets one item apart counts. Set on tests/data/tune_verdict.jsonl:
 # covered causes in other words mostly lead by 0.04 or more and excluded ones trail by 0.1 or more; a cause
 # told without a reason ("就是不付钱") lands near 0. The "no" margin is the wider one: an insolvency in rare
-# words ("资不抵债申请重整") trailed by 0.09, and a wrong "no" to a covered loss costs more than "要看原因".
+# words (an insolvency told as a court restructuring) trailed by 0.09, and a wrong "no" to a covered loss costs more than "要看原因".
 CLEARLY_COVERED = 0.04
 CLEARLY_EXCLUDED = -0.09
 # A clause whose nearest excluded item the articles also cover is disputed unless its covered item leads by this

@@ -29,8 +29,9 @@ from knowledge.terms import segment
 # measured from the items' mean (e5 query embeddings): every item speaks of unpaid money, so the raw cosines
 # differ by a hundredth; from their mean what sets one item apart counts. Set on tests/data/tune_verdict.jsonl:
 # covered causes in other words mostly lead by 0.04 or more and excluded ones trail by 0.1 or more; a cause
-# told without a reason ("就是不付钱") lands near 0. The "no" margin is the wider one: an insolvency in rare
-# words (an insolvency told as a court restructuring) trailed by 0.09, and a wrong "no" to a covered loss costs more than "要看原因".
+# told without a reason (a buyer who simply does not pay) lands near 0. The "no" margin is the wider one: an
+# insolvency told in rare words (a court restructuring) trailed by 0.09, and a wrong "no" to a covered loss
+# costs more than "要看原因".
 CLEARLY_COVERED = 0.04
 CLEARLY_EXCLUDED = -0.09
 # A clause whose nearest excluded item the articles also cover is disputed unless its covered item leads by this

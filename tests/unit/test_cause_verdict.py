@@ -94,3 +94,19 @@ def test_both_sides_from_one_sentence_cite_it_once() -> None:
     verdict = CauseJudge(pool, fake_queries).verdict("买家停业了又投诉我们的售后，这种保不保")
     assert verdict is not None and verdict.text.startswith("要看原因：")
     assert verdict.text.count("{}") == 1 and len(verdict.sentences) == 1
+
+
+def test_items_are_embedded_once_and_only_when_a_cause_is_told() -> None:
+    calls: list[list[str]] = []
+
+    def counted(texts: list[str]) -> np.ndarray:
+        calls.append(texts)
+        return fake_queries(texts)
+
+    pool = [Sentence(t, "020_r", "020_r#sec1", i) for i, t in enumerate(RULES.text.split("。")) if t]
+    found = CauseJudge(pool, counted)
+    assert calls == []  # building the composer encodes nothing
+    assert found.verdict("保险能赔吗") is None and calls == []  # no cause told: nothing encoded
+    first = found.verdict("客户那边关张了，尾款收不回来，保单管不管")
+    assert len(calls) == 2 and len(calls[0]) == 4  # the four items in one call, then the cause
+    assert found.verdict("客户那边关张了，尾款收不回来，保单管不管") == first and len(calls) == 3

@@ -1,8 +1,10 @@
 """What one ``Assistant.answer()`` costs in CPU and encoder calls, over the public + dev questions as unseen text.
 
 On a shared machine wall clock swings 2-4x with the neighbours; CPU time does not. Each message is sent once
-(``--rounds N``: N times), numbered so no cache answers it, in a fresh session (multi-turn cases keep theirs),
-one after another; for each answer the bench reads the CPU of the whole process (``time.process_time``: the
+(``--rounds N``: N times) as unseen text, in a fresh session (multi-turn cases keep theirs), one after another:
+the encoder's query cache is emptied before each answer rather than the message numbered, since a number
+added to a message ("...吗？（3）") makes its asking clause a second search variant that real messages do not
+have (``--numbered`` does that instead, as ``answer_latency.py --distinct`` does). For each answer the bench reads the CPU of the whole process (``time.process_time``: the
 encoder thread included), the CPU of the answering thread (``time.thread_time``: everything but the encoder)
 and the encoder calls and texts (single queries through the micro-batcher, lists straight to the encoder).
 Before that it reads the CPU of building the assistant and answering once (what a server pays to start).
@@ -66,6 +68,7 @@ def main() -> int:
     parser.add_argument("--code", type=Path, default=ROOT, help="the checkout to measure")
     parser.add_argument("--questions", type=Path, nargs="*", default=SETS)
     parser.add_argument("--rounds", type=int, default=1, help="answer every message this many times (new text each)")
+    parser.add_argument("--numbered", action="store_true", help="number each message instead of emptying the cache")
     parser.add_argument("--profile", type=Path, default=None, help="write a cProfile of the last round's answers here")
     args = parser.parse_args()
     sys.path.insert(0, str(args.code.resolve()))
@@ -98,10 +101,12 @@ def main() -> int:
             session = Session("bench")
             profiling = profiler if round_no == args.rounds - 1 else None
             for message in turns:
+                if not args.numbered:
+                    embedder._query_cache.clear()  # noqa: SLF001 - every question unseen
                 p0, t0 = time.process_time(), time.thread_time()
                 if profiling:
                     profiling.enable()
-                assistant.answer(f"{message}（测{round_no}）", session)
+                assistant.answer(f"{message}（测{round_no}）" if args.numbered else message, session)
                 if profiling:
                     profiling.disable()
                 thread_ms.append((time.thread_time() - t0) * 1000)

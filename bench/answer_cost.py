@@ -4,9 +4,10 @@ On a shared machine wall clock swings 2-4x with the neighbours; CPU time does no
 (``--rounds N``: N times) as unseen text, in a fresh session (multi-turn cases keep theirs), one after another:
 the encoder's query cache is emptied before each answer rather than the message numbered, since a number
 added to a message ("...吗？（3）") makes its asking clause a second search variant that real messages do not
-have (``--numbered`` does that instead, as ``answer_latency.py --distinct`` does). For each answer the bench reads the CPU of the whole process (``time.process_time``: the
-encoder thread included), the CPU of the answering thread (``time.thread_time``: everything but the encoder)
-and the encoder calls and texts (single queries through the micro-batcher, lists straight to the encoder).
+have (``--numbered`` does that instead, as ``answer_latency.py --distinct`` does). For each answer the bench
+reads the CPU of the whole process (``time.process_time``: the encoder thread included), the CPU of the
+answering thread (``time.thread_time``: everything but the encoder) and the encoder calls and texts (single
+queries through the micro-batcher, lists straight to the encoder).
 Before that it reads the CPU of building the assistant and answering once (what a server pays to start).
 
 ``--code DIR`` runs another checkout (the "before" column); ``--profile FILE`` writes a cProfile of the

@@ -13,6 +13,7 @@ covered and one excluded, name both), and a cause about a risk one article exclu
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -71,20 +72,19 @@ class CauseVerdict:
 
 
 class CauseJudge:
-    """The articles' covered and excluded items, embedded once, and the verdict on a told cause."""
+    """The articles' covered and excluded items, embedded once (on the first told cause), and the verdict on a
+    told cause."""
 
     def __init__(self, pool: list[Sentence], embed_queries: Callable[[list[str]], np.ndarray]) -> None:
-        """Collect the items of every covering and excluding sentence of ``pool`` and embed them."""
+        """Collect the items of every covering and excluding sentence of ``pool``; they are embedded when the first
+        told cause is judged, not here: the composer is built before a server answers its health check, and most
+        questions tell no cause."""
         self.covered = [(i, s) for s in pool if not is_anecdote(s.text) for i in _risk_list(covered_items(s.text), s.text)]
         self.excluded = [(i, s) for s in pool for i in excluded_items(s.text) if not _heads_list(i, s.text)]
-        self._vectors: np.ndarray | None = None
-        if self.covered and self.excluded:
-            vectors = np.asarray(embed_queries([i for i, _ in self.covered + self.excluded]), dtype=np.float32)
-            self._raw = vectors
-            self._centre = vectors.mean(axis=0)
-            self._vectors = _unit(vectors - self._centre)
         self._embed = embed_queries
         self.pool = pool
+        self._items: _Items | None = None
+        self._lock = threading.Lock()  # request threads share the composer
 
     def verdict(self, query: str) -> CauseVerdict | None:
         """"能赔：" / "一般不赔：" / "要看原因：" for the cause ``query`` tells, or None when it tells none, the
@@ -123,15 +123,25 @@ class CauseJudge:
     def _judge(self, cause: str) -> _Judged | None:
         """The cause's nearest covered and excluded items and its lead, or None (no cause, no items, or far
         from all of them)."""
-        if not content_terms(cause) or self._vectors is None:
+        if not content_terms(cause) or not (self.covered and self.excluded):
             return None
+        items = self._embedded()
         vector = np.asarray(self._embed([cause])[0], dtype=np.float32)
-        if float((self._raw @ vector).max()) < ABOUT_COVER:
+        if float((items.raw @ vector).max()) < ABOUT_COVER:
             return None
-        cos = self._vectors @ _unit(vector - self._centre)
+        cos = items.unit @ _unit(vector - items.centre)
         n = len(self.covered)
         i, j = int(cos[:n].argmax()), int(cos[n:].argmax())
         return _Judged(cause, float(cos[i] - cos[n + j]), float(cos[n + j]), *self.covered[i], *self.excluded[j])
+
+    def _embedded(self) -> _Items:
+        """The items' vectors, embedded in one call the first time they are needed."""
+        with self._lock:
+            if self._items is None:
+                raw = np.asarray(self._embed([i for i, _ in self.covered + self.excluded]), dtype=np.float32)
+                centre = raw.mean(axis=0)
+                self._items = _Items(raw, centre, _unit(raw - centre))
+            return self._items
 
 
 @dataclass(frozen=True)
@@ -158,6 +168,14 @@ def _depends(yes: _Judged, no: _Judged) -> CauseVerdict:
         return CauseVerdict(f"要看原因：{yes.yes_item}属于承保范围，{no.no_item}属于除外责任{{}}", (yes.yes_sentence,))
     return CauseVerdict(f"要看原因：{yes.yes_item}属于承保范围{{}}，{no.no_item}属于除外责任{{}}",
                         (yes.yes_sentence, no.no_sentence))
+
+@dataclass(frozen=True)
+class _Items:
+    """The items' embeddings (covered first), their mean, and each item's unit direction from the mean."""
+
+    raw: np.ndarray
+    centre: np.ndarray
+    unit: np.ndarray
 
 
 def asks_payout(query: str) -> bool:

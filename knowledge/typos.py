@@ -51,26 +51,30 @@ class TypoCorrector:
         shortest = int(lexicon().get("typo_min_word", 2))
         words = {w for text in texts for w in segment(text) if shortest <= len(w) <= MAX_WORD and _HAN_RUN.fullmatch(w)}
         self.words = words
-        self.by_sound: dict[tuple[str, ...], list[str]] = {}
+        # each word with one character blanked -> the words that give it: a window matching none of them is no
+        # word's one-character slip, so its pinyin (the costly part of a question's check) is never worked out, and
+        # a corpus word's pinyin only when a window one character off it is checked (pypinyin's import and a
+        # thousand words' sounds are ~1 s of a server's start)
+        self.one_off: dict[str, list[str]] = {}
         for word in sorted(words):
-            self.by_sound.setdefault(_sound(word), []).append(word)
-        # each word with one character blanked: a window matching none of them is no word's one-character slip,
-        # so its pinyin (the costly part of a question's check) is never worked out
-        self.one_off = {_blank(word, i) for word in words for i in range(len(word))}
+            for i in range(len(word)):
+                self.one_off.setdefault(_blank(word, i), []).append(word)
 
     def _replacement(self, window: str) -> str | None:
         if window in self.words or _dictionary().get(window):
             return None
-        if not any(_blank(window, i) in self.one_off for i in range(len(window))):
+        near = sorted({w for i in range(len(window)) for w in self.one_off.get(_blank(window, i), [])})
+        if not near:
             return None
-        for word in self.by_sound.get(_sound(window), []):
-            if sum(a != b for a, b in zip(word, window, strict=True)) == 1 and _specific(word):
+        sound = _sound(window)
+        for word in near:  # each one character off the window (the window is no corpus word)
+            if _sound(word) == sound and _specific(word):
                 return word
         return None
 
     def correct(self, text: str) -> str:
         """``text`` with its homophone typos replaced by corpus words (unchanged when there are none)."""
-        if not self.by_sound:
+        if not self.words:
             return text
         out = list(text)
         for run in _HAN_RUN.finditer(text):

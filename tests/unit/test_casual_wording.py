@@ -59,6 +59,22 @@ def test_a_window_no_corpus_word_is_one_character_from_is_never_sounded_out() ->
     assert corrector.correct("买方的资心怎么查") == "买方的资信怎么查"
 
 
+def test_building_a_corrector_sounds_out_no_corpus_word() -> None:
+    from knowledge.typos import _sound
+
+    before = _sound.cache_info().misses
+    corrector = TypoCorrector(["保函开立需核对受益人名称，押汇期限另行约定。"])
+    assert _sound.cache_info().misses == before  # no pinyin until a question needs it
+    assert corrector.correct("押会期限多长") == "押汇期限多长"  # 押会 sounds like 押汇
+    assert _sound.cache_info().misses > before
+
+
+def test_of_the_words_one_character_off_only_the_one_that_sounds_alike_replaces() -> None:
+    corrector = TypoCorrector(["赔付比例与赔偿上限见条款，赔率另计。"])
+    assert corrector.correct("陪付比例是多少") == "赔付比例是多少"  # 赔付, not 赔偿 or 赔率
+    assert corrector.correct("陪审团怎么选") == "陪审团怎么选"  # no corpus word sounds like it
+
+
 def test_lexicon_lists_load_from_the_data_file() -> None:
     assert all(k == k.lower() for k in english_glossary())
     assert all(isinstance(v, tuple) and v for v in search_synonyms().values())

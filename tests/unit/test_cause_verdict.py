@@ -132,3 +132,19 @@ def test_a_covered_and_an_excluded_clause_name_both() -> None:
     verdict = mixed_judge().verdict("对方关张了，又投诉了货，保单管不管")
     assert verdict is not None
     assert verdict.text.startswith("要看原因：进口商清盘引起的货款损失属于承保范围{}，验货争议引起的扣款属于除外责任{}")
+
+
+def test_items_are_embedded_once_and_only_when_a_cause_is_told() -> None:
+    calls: list[list[str]] = []
+
+    def counted(texts: list[str]) -> np.ndarray:
+        calls.append(texts)
+        return fake_queries(texts)
+
+    pool = [Sentence(t, "020_r", "020_r#sec1", i) for i, t in enumerate(RULES.text.split("。")) if t]
+    found = CauseJudge(pool, counted)
+    assert calls == []  # building the composer encodes nothing
+    assert found.verdict("保险能赔吗") is None and calls == []  # no cause told: nothing encoded
+    first = found.verdict("客户那边关张了，尾款收不回来，保单管不管")
+    assert len(calls) == 2 and len(calls[0]) == 4  # the four items in one call, then the cause
+    assert found.verdict("客户那边关张了，尾款收不回来，保单管不管") == first and len(calls) == 3

@@ -45,7 +45,7 @@ _MONTH_PERIOD = re.compile(
     rf"(?P<num>\d+|[{_CN_CHARS}]+)\s*个?\s*月|\b(?P<en>\d+|{'|'.join(_EN_NUMBERS)})[\s-]*months?\b", re.IGNORECASE
 )
 _TERMS = re.compile(
-    r"(?P<pct>\d+(?:\.\d+)?)\s*%?\s*/\s*(?P<days>\d+)\s*[,，]?\s*(?:net|n)\s*/?\s*(?P<net>\d+)", re.IGNORECASE
+    r"(?P<pct>\d+(?:\.\d+)?)\s*%?\s*/\s*(?P<days>\d+)\s*[,，、]?\s*(?:net|n)\s*/?\s*(?P<net>\d+)", re.IGNORECASE
 )
 _TERMS_CN = re.compile(
     r"(?P<days>\d+)\s*[天日]内付款[^，。,;；]*?(?P<pct>\d+(?:\.\d+)?)\s*%\s*(?:的)?折扣[^。;；]*?(?P<net>\d+)\s*[天日]"

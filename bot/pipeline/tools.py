@@ -84,7 +84,7 @@ class ToolStep:
 
     def _define_first(self, reply: Reply, name: str, english: bool) -> None:
         """"逾期率怎么算" when the articles define the metric: their definition first, cited, and said to be the one
-        used; the generic formula after it only for reference (it may count more, e.g. every overdue amount)."""
+        used; the generic formula after it is kept for reference (it may count more, e.g. every overdue amount)."""
         assert self.library is not None
         meant = self.library.definition(name)
         if meant is None:

@@ -219,3 +219,9 @@ def test_the_compact_pos_table_holds_the_same_tags() -> None:
     fresh = POSTokenizer(jieba.Tokenizer())
     assert _tagger().word_tag_tab == fresh.word_tag_tab
     assert _tagger().lcut("东莞的一家五金厂欠了我们三个月的货款") == fresh.lcut("东莞的一家五金厂欠了我们三个月的货款")
+
+
+def test_an_english_ledger_question_leaves_only_the_name() -> None:
+    from tools.intents import buyer_name
+
+    assert buyer_name("Nordlicht Handel GmbH receivables at 2025/03/31, 45-day DSO") == "Nordlicht Handel GmbH"

@@ -68,6 +68,7 @@ def test_parse_period_days(text: str, expected: int | None) -> None:
         ("2/10 net 30", Terms(2, 10, 30)),
         ("2/10, n/30", Terms(2, 10, 30)),
         ("供应商给我们 1/10 Net 45，不拿这个折扣", Terms(1, 10, 45)),
+        ("条款写的是 3/15、N/60", Terms(3, 15, 60)),
         ("10天内付款享2%折扣，否则30天付清", Terms(2, 10, 30)),
         ("没有条款", None),
         ("5/30 net 30", None),

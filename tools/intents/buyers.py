@@ -72,7 +72,8 @@ _FILLER = sorted(
 )
 _FILLER_EN = re.compile(
     r"\b(?:what(?:'s| is)|the|of|for|check|look ?up|buyer|customer|please|credit|score|rating|receivables?|"
-    r"overdue|aging|ageing|dso|and|how|is|about|show|me|much|does|do|owes?|owing|us|amount|their|its|limit)\b",
+    r"overdue|aging|ageing|dso|and|how|is|about|show|me|much|does|do|owes?|owing|us|amount|their|its|limit|"
+    r"at|as|by|over|\d+[- ]?days?|period)\b",  # "… at 9/30, 90-day DSO": a date's and a period's words
     re.IGNORECASE,
 )
 # Which fields of a buyer's record a question asks for (the reply states them first).

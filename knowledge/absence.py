@@ -15,6 +15,7 @@ on a list of topics.
 from __future__ import annotations
 
 import re
+from functools import cache
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -215,14 +216,17 @@ def _long_words(subject: str) -> list[str]:
     return words if any(len(w) >= 3 for w in words) else []
 
 
+@cache
 def _kinds() -> dict[str, list[str]]:
     return {k: [str(w) for w in v] for k, v in lexicon()["quantity_kinds"].items()}
 
 
+@cache
 def _limits() -> dict[str, str]:
     return {str(k): str(v) for k, v in lexicon()["quantity_limits"].items()}
 
 
+@cache
 def _fillers() -> frozenset[str]:
     return frozenset(str(w) for w in lexicon()["quantity_fillers"])
 

@@ -24,7 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+from tools.numerals import chinese_to_number
+
 _N = r"\d{1,2}|[一二三四五六七八九十]{1,3}"  # a month or a day
 _Y = r"\d{4}|[〇零一二三四五六七八九]{4}|[今去前]"  # a year: in digits, read digit by digit, or 今年/去年/前年
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -47,12 +48,7 @@ class DateMention:
 
 def _number(token: str) -> int:
     """``"31"``, ``"三十一"``, ``"十"``, ``"二〇二六"`` as an int."""
-    if token.isdigit():
-        return int(token)
-    if "十" not in token:
-        return int("".join(str(_CN_DIGITS[c]) for c in token))
-    tens, _, ones = token.partition("十")
-    return _CN_DIGITS.get(tens, 1) * 10 + _CN_DIGITS.get(ones, 0)
+    return int(token) if token.isdigit() else int(chinese_to_number(token) or 0)
 
 
 def _year(token: str, today: date) -> int:

@@ -91,6 +91,13 @@ def test_a_plausible_hit_counts_only_when_the_message_is_about_a_buyer(index: Na
     assert named_buyers("杭州五金市场行情如何", index.find("杭州五金市场行情如何")) == []
 
 
+def test_a_first_word_followed_by_a_legal_form_is_a_company_name(index: NameIndex) -> None:
+    assert best(index, "can we still ship to HERONN Ltd on 60 days") is None  # not the first word
+    assert best(index, "is Blueheron Ltd ok") is None
+    assert best(index, "are Societe SA still paying") == ("FR0005", SURE)
+    assert named_buyers("how is Blue Ltd", index.find("how is Blue Ltd")) == []  # a short first word alone
+
+
 @pytest.mark.parametrize(
     "message",
     ["天锐银行开的保函能用吗", "美嘉证券的研报靠谱吗", "光明乳业的账期一般多长", "长城以外的地方怎么投保", "光明的未来在于风控"],

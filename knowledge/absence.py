@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from knowledge.conflicts import figures
@@ -27,6 +27,7 @@ from knowledge.lexicon import lexicon
 from knowledge.numerals import arabic_figures
 from knowledge.questions import Question, asks, clauses, content_terms
 from knowledge.scoring import Candidate
+from knowledge.sentences import Sentence
 from knowledge.terms import STOPWORDS, segment
 
 PROBE = 6  # the best candidates searched for a figure of the asked kind
@@ -102,6 +103,7 @@ def absence(
     coverage: Callable[[list[str], str], float],
     context: str = "",
     asked_as: Question | None = None,
+    close: Collection[Sentence] = (),
 ) -> Absence | None:
     """The asked quantity when no close candidate states one of its kind about its subject, else None.
 
@@ -112,6 +114,7 @@ def absence(
         context: the earlier topic of a follow-up (its subject may be named only there).
         asked_as: the question as the user typed it, read for the asking words and the subject (a typo
             corrector tuned to the articles' words may rewrite "几期" or "客户"); ``question`` when None.
+        close: the sentences nearly saying what was asked, in meaning (:data:`STRONG_MEANING`).
     """
     asked = asked_quantity(asked_as or question)
     if asked is None or not candidates:
@@ -129,6 +132,10 @@ def absence(
         return None if any(states(c.sentence.text) for c in near) else Absence(asked, None)
     best = max(coverage(words, c.sentence.text) for c in candidates[:PROBE])
     if any(_states_about(c.sentence.text, states, words, ABOUT_SUBJECT * best, coverage) for c in near):
+        return None
+    if best < ABOUT_SUBJECT and any(c.sentence in close and states(c.sentence.text) for c in near):
+        # the question is told in its own words (no close sentence has half of them): a sentence of the
+        # asked kind that says nearly the same in meaning answers it ("赔款要等多久才能拿到手")
         return None
     return Absence(asked, _closest(near, coverage, words))
 

@@ -232,7 +232,8 @@ class Composer(SentenceScorer):
         candidates = self.candidates(query, context, hits, about_provider, similar, favoured)
         if not candidates or self._compares_unknown(query):
             return None
-        if (missing := absence(question, candidates, self.weights.coverage, context, understand(typed))) is not None:
+        close = {self.pool[int(i)] for i in np.flatnonzero(similar[0] >= STRONG_MEANING)} if similar is not None else set()
+        if (missing := absence(question, candidates, self.weights.coverage, context, understand(typed), close)) is not None:
             citations = Citations(self.titles)  # the asked quantity is absent: say so, quote what is said
             text = absent_text(missing, citations)
             scores = {missing.said.sentence.doc_id: missing.said.hit_score} if missing.said else {}

@@ -58,8 +58,9 @@ UNIT_WORDS = {
     "months": re.compile(r"(多少|几)个?月"),
 }
 
-# A question asking for an example may be answered with a case study ("某出口企业…"); others are not.
-_ASKS_EXAMPLE = re.compile(r"例子|案例|举例|举个|比如|实例|有没有(企业|公司|客户)|谁用过|效果")
+# A question asking for an example, or for evidence ("有没有实际数据"), may be answered with a case study
+# ("某出口企业…"); others are not.
+_ASKS_EXAMPLE = re.compile(r"例子|案例|举例|举个|比如|实例|有没有(企业|公司|客户)|谁用过|效果|(实际|真实|具体)的?数据|有没有数据")
 # "能赔吗 / 保不保": the answer should state what is (not) covered, so coverage statements come first.
 _ASKS_COVERAGE = re.compile(r"(保险|保障|承保)范围(吗|么|内吗|之内吗)|赔吗|赔不赔(?!得)|能赔|会赔|可以赔|都赔|全赔|照赔|保吗|保不保|都保|管不管|管吗|能保|承保吗|覆盖吗|在保障|包括吗|算不算")
 # "账期怎么定": the answer should say how it is set, so statements of a policy or rule come first.

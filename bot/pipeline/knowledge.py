@@ -28,6 +28,7 @@ from knowledge.scope import (
     strip_injection,
     uncovered_aspect,
 )
+from knowledge.questions import core_questions
 from knowledge.reasoning import Finding
 from knowledge.types import Hit
 
@@ -109,8 +110,10 @@ class Library:
         return self.knowledge.query_vector(query) if self.composer.semantic else None
 
     def uncovered_aspect(self, question: str) -> str | None:
-        """An aspect the question asks about that no article mentions, and no FAQ there asks about."""
-        aspect = uncovered_aspect(question, self.composer.corpus_text)
+        """An aspect the question asks about that no article mentions, and no FAQ there asks about; in a long
+        message, only what its asking clauses name (the story's "电话也不接" asks about no phone number)."""
+        asked = " ".join(core_questions(question)) or question
+        aspect = uncovered_aspect(asked, self.composer.corpus_text)
         if aspect is not None and not self.composer.covers(self.query_vector(question)):
             return aspect
         return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from knowledge.absence import asked_quantity
+from knowledge.absence import absence, asked_quantity
 from knowledge.answering import Composer
 from knowledge.questions import understand
 from knowledge.types import Chunk, Hit
@@ -93,3 +93,31 @@ def test_a_quantity_told_on_the_way_to_another_question_is_not_what_is_asked() -
     assert asked_quantity(understand("保理商放款要等几天 这个等待期间能先发货吗")) is None
     assert asked_quantity(understand("保理融资的年利率一般是多少 有哪些附加费用")) is None
     assert asked_quantity(understand("保理商放款要等几天")) is not None
+
+
+PAYOUT = Chunk(
+    "009_p#1", "009_p", "理赔说明", "faq", "理赔多久能完成？",
+    "保险商在收到完整理赔文件后，通常在20个工作日内完成赔付。",
+    0, 0,
+)
+
+
+def _candidates(composer: Composer, question: str) -> list:
+    return composer.candidates(question, "", hits(PAYOUT), False)
+
+
+def test_a_figure_said_in_meaning_answers_a_question_in_the_users_own_words() -> None:
+    composer = Composer([PAYOUT, RATES])
+    question = understand("真碰上事了钱大概得等多久才能到手")  # none of its words is in the sentence
+    candidates = _candidates(composer, question.text)
+    close = {c.sentence for c in candidates if "20个工作日" in c.sentence.text}
+    assert absence(question, candidates, composer.weights.coverage) is not None  # words alone cannot tell
+    assert absence(question, candidates, composer.weights.coverage, close=close) is None
+
+
+def test_meaning_does_not_answer_a_quantity_whose_subject_the_articles_name_without_it() -> None:
+    composer = Composer([FEES, RATES])
+    question = understand("保理融资的额度最高能批多少钱")  # its words are the articles': they decide
+    candidates = composer.candidates(question.text, "", hits(FEES), False)
+    close = {c.sentence for c in candidates}
+    assert absence(question, candidates, composer.weights.coverage, close=close) is not None

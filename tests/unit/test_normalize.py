@@ -48,6 +48,11 @@ def test_colloquial_words_gain_article_wording() -> None:
     assert "文件" in normalize_query("理赔要准备什么材料").text
 
 
+def test_colloquial_names_of_a_bad_debt_gain_the_articles_word() -> None:
+    assert "坏账" in normalize_query("仓库里压着一批货 账上还挂着几笔烂账 怎么处理").text
+    assert "坏账" in normalize_query("这笔钱估计成死账了").text
+
+
 def test_english_premium_question_reaches_the_uncovered_aspect_check() -> None:
     from knowledge.scope import uncovered_aspect
 

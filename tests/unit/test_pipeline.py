@@ -133,3 +133,30 @@ def test_an_answer_complete_offline_streams_as_one_piece(monkeypatch: pytest.Mon
     assistant = Assistant(NoKnowledge(), human_contact="人工", steps=["long"])  # type: ignore[arg-type]
     items = list(assistant.stream("理赔要多久", Session("s")))
     assert items[:-1] == [text] and items[-1].answer == text
+
+
+class _Articles:
+    """The few members of a knowledge base the library's composer reads, over hand-built chunks."""
+
+    sentence_vectors = None
+
+    def __init__(self, *texts: str) -> None:
+        from types import SimpleNamespace
+
+        from knowledge.types import Chunk
+
+        self._chunks = [Chunk(f"00{n}_a#1", f"00{n}_a", "文章", "section", "", t, 0, 0) for n, t in enumerate(texts)]
+        self.embedder = SimpleNamespace(queries=None)
+
+    def chunks(self) -> list:
+        return self._chunks
+
+    def facts(self) -> list:
+        return []
+
+
+def test_an_uncovered_aspect_told_in_the_story_of_a_long_message_is_not_asked() -> None:
+    library = Library(_Articles("买方付款越来越晚、管理层频繁变动，是信用风险的信号。"))  # type: ignore[arg-type]
+    story = "有个老客户最近财务换了好几个，电话也经常不接，付款一次比一次拖，这是不是出问题的信号"
+    assert library.uncovered_aspect(story) is None
+    assert library.uncovered_aspect("你们理赔部门的电话多少") == "联系地址或电话"

@@ -24,16 +24,17 @@ from knowledge.constants import ABOUT_SUBJECT
 from knowledge.formatting import Citations, full_width
 from knowledge.grounding import numbers
 from knowledge.lexicon import lexicon
+from knowledge.normalize import in_article_words
 from knowledge.numerals import arabic_figures
-from knowledge.questions import Question, asks, clauses, content_terms
+from knowledge.questions import GENERIC_TERMS, Question, asks, asks_comparison, clauses, content_terms
 from knowledge.scoring import Candidate
-from knowledge.terms import STOPWORDS, segment
+from knowledge.terms import STOPWORDS, query_terms, segment
 
 PROBE = 6  # the best candidates searched for a figure of the asked kind
 NEAR_SHARE = 0.4  # ...of those, the ones scoring at least this share of the best (set on tune_absent and dev)
 # How the reply names the missing quantity of each kind.
 _LABELS = {"duration": "具体时间", "percent": "具体比例", "amount": "具体金额", "count": "具体数量",
-           "level": "具体标准", "figure": "具体数字"}
+           "level": "具体标准", "figure": "具体数字", "about": ""}
 _FIGURE_UNITS = {"duration": {"days", "months"}, "percent": {"percent"}}
 _YEARS = re.compile(r"(?<!\d)\d{1,2}\s*年(?!度|代)")  # "3年" is a duration, "2025年" a date
 _SHARE = re.compile(r"[一二三四五六七八九]成")  # "九成" is a share
@@ -41,8 +42,22 @@ _SHARE = re.compile(r"[一二三四五六七八九]成")  # "九成" is a share
 _RATE_OF_SUM = re.compile(r"(?:金额|额|款|价|费率?)(?:的|为|是)?\s*\d+(?:\.\d+)?\s*%")
 _MONEY = re.compile(r"\d+(?:\.\d+)?\s*(?:[千万亿]\s*)?(?:元|块|美元|欧元|人民币)|\d+(?:\.\d+)?\s*[万亿](?![\u4e00-\u9fff])")
 _CLAUSE_SPLIT = re.compile(r"([，,；;：:。、()（）])")
+_CONDITION = re.compile(r"^(?:若|如果|如|一旦|当|凡|只要)|的$")  # grammar: a clause setting a condition
+_CONSEQUENCE = re.compile(r"(?:则|就|即|便|才|视为|需|须|应)")  # ...and one drawing its consequence
 _CLAUSE_START = re.compile(r"[，,。；;！!？?\s]")
 _ASKS_WHICH_OR_WHETHER = re.compile(r"吗|哪些|哪几|哪个|是否")  # grammar, not vocabulary: a clause asking its own question
+# "多少员工", "多少个买家": a count of the noun after 多少 (and a measure word); "几" is left out ("几个客户" means a few)
+_COUNTED = re.compile(r"多少(?P<measure>[个名位家种类张条笔])?")
+_MEASURES = "个名位家种类张条笔"
+# The words that ask what, how or how much: the clause they stand in says what the question is about.
+# ("几" is left out: "好几次", "十几个人" ask nothing; the noun after 什么/哪些 is mostly a placeholder: "哪些东西")
+_WH = re.compile(r"怎么|怎样|如何|什么|啥|哪些|哪个|哪家|哪种|多少|多久|多长")
+_ATTRIBUTE = re.compile(r"^(?:一般|通常|大概|大约)?(?:是|为)$")  # "X的时限是多少": 时限 names the quantity, not X
+# A head this rare in jieba's dictionary is slang for an article word ("烂账" for 坏账), not a new subject.
+COMMON_WORD = 100
+# jieba part-of-speech flags of a noun: nouns, verbal nouns, abbreviations; "x" is a word of the domain dictionary
+_NOUN_FLAGS = ("n", "vn", "j", "x")
+_HAN_WORD = re.compile(r"[\u4e00-\u9fff]+")
 
 
 @dataclass(frozen=True)
@@ -63,8 +78,9 @@ class AskedQuantity:
 
     @property
     def label(self) -> str:
-        """How the reply names the missing quantity ("具体比例", "上限")."""
-        return self.limit or _LABELS[self.kind]
+        """How the reply names the missing quantity ("具体比例", "上限", "员工的具体数量")."""
+        counted = _counted_of(self.word) if self.kind == "count" else ""
+        return self.limit or (f"{counted}的具体数量" if len(counted) > 1 else _LABELS[self.kind])
 
 
 @dataclass(frozen=True)
@@ -83,6 +99,8 @@ def asked_quantity(question: Question) -> AskedQuantity | None:
     text = question.text
     found = [(len(w), kind, w, at) for kind, ws in _kinds().items() for w in ws
              if (at := text.find(w)) >= 0 and (kind != "figure" or _ends_clause(text, at + len(w)))]
+    if (not found or {f[1] for f in found} == {"figure"}) and (counted := _counted_noun(text)) is not None:
+        found = [(len(counted[0]), "count", *counted)]
     if not found:
         return None
     _, kind, word, at = max(found, key=lambda f: (f[0], -f[3]))
@@ -102,8 +120,10 @@ def absence(
     coverage: Callable[[list[str], str], float],
     context: str = "",
     asked_as: Question | None = None,
+    known: Callable[[str], bool] | None = None,
 ) -> Absence | None:
-    """The asked quantity when no close candidate states one of its kind about its subject, else None.
+    """The asked quantity when no close candidate states one of its kind about its subject, or the subject
+    itself when the articles never name it (:func:`unknown_subject`, with ``known``), else None.
 
     Args:
         question: the understood question (typos corrected).
@@ -112,7 +132,23 @@ def absence(
         context: the earlier topic of a follow-up (its subject may be named only there).
         asked_as: the question as the user typed it, read for the asking words and the subject (a typo
             corrector tuned to the articles' words may rewrite "几期" or "客户"); ``question`` when None.
+        known: whether the articles name a word; None skips the subject check.
     """
+    missing = _absent_quantity(question, candidates, coverage, context, asked_as)
+    if missing is None and known is not None and not context and candidates:
+        about = unknown_subject(question, known)  # (a follow-up's subject is in the earlier turn)
+        return Absence(about, None) if about is not None else None
+    return missing
+
+
+def _absent_quantity(
+    question: Question,
+    candidates: Sequence[Candidate],
+    coverage: Callable[[list[str], str], float],
+    context: str,
+    asked_as: Question | None,
+) -> Absence | None:
+    """The asked quantity when no close candidate states one of its kind about its subject, else None."""
     asked = asked_quantity(asked_as or question)
     if asked is None or not candidates:
         return None
@@ -125,6 +161,7 @@ def absence(
         return None if present else Absence(asked, _closest(near, coverage, content_terms(asked.subject)))
     # a follow-up's subject is in the earlier turn; the asking words' own terms ("比例" of "多少比例") name nothing
     words = [w for w in content_terms(f"{context} {question.text}") if w not in asked.word]
+    words += [w for w in query_terms(question.text)[1] if w not in words]  # the article words for colloquial ones
     if not words:
         return None if any(states(c.sentence.text) for c in near) else Absence(asked, None)
     best = max(coverage(words, c.sentence.text) for c in candidates[:PROBE])
@@ -142,9 +179,10 @@ def _stating(asked: AskedQuantity) -> Callable[[str], bool]:
         return lambda clause: any(f.unit in units for f in figures(clause, levels_only=False)) or bool(extra.search(clause))
     if kind == "amount":  # a fee is as often a rate of the sum it is charged on ("发票金额的1%") as a sum
         return lambda clause: bool(_MONEY.search(arabic_figures(clause)) or _RATE_OF_SUM.search(arabic_figures(clause)))
-    if kind == "count":
-        measure = re.sub(r"^(多少|几)", "", asked.word)
-        return lambda clause: bool(re.search(rf"\d\s*(?:多|余)?\s*(?:万|亿)?{measure}", arabic_figures(clause)))
+    if kind == "count":  # the measure word ("家") or the counted noun ("员工", "个国家")
+        measure = re.escape(_counted_of(asked.word))
+        counted = rf"\d[\d,.]*\s*(?:多|余)?\s*(?:万|亿)?\s*[{_MEASURES}]?\s*{measure}"
+        return lambda clause: bool(re.search(counted, arabic_figures(clause)))
     return lambda clause: bool(numbers(clause)) or bool(figures(clause, levels_only=False))
 
 
@@ -153,13 +191,18 @@ def _states_about(
     coverage: Callable[[list[str], str], float],
 ) -> bool:
     """True when a clause of ``sentence`` states the figure and, with the clause before it (and the one after
-    when the sentence simply goes on: "…60天仍未付款的，视为违约"), covers ``floor`` of the subject's words."""
+    when the sentence simply goes on: "…60天仍未付款的，视为违约"), covers ``floor`` of the subject's words; the
+    clause after counts only when it completes a condition."""
     parts = _CLAUSE_SPLIT.split(sentence)  # clause, separator, clause, separator, ...
     clauses, separators = parts[0::2], parts[1::2] + [""]
     for n, clause in enumerate(clauses):
         if states(clause):
+            own = "".join(clauses[max(0, n - 1) : n + 1])
             after = clauses[n + 1] if n + 1 < len(clauses) and separators[n] in "，," else ""
-            share = coverage(words, "".join(clauses[max(0, n - 1) : n + 1]) + after)
+            # the clause after completes a condition ("…60天仍未付款的，视为违约", "…低于1.2，则需…"); after a
+            # statement of its own it says something else ("…完成核定，专业追偿部门…" is no time of a recovery)
+            completes = bool(after) and bool(_CONDITION.search(clause) or _CONSEQUENCE.match(after))
+            share = coverage(words, own + after if completes else own)
             if share > 0 and share >= floor:
                 return True
     return False
@@ -173,6 +216,84 @@ def _closest(near: list[Candidate], coverage: Callable[[list[str], str], float],
     scored = [(coverage(words, c.sentence.text), c) for c in near if not numbers(c.sentence.text)]
     share, best = max(scored, key=lambda s: s[0], default=(0.0, None))
     return best if share >= ABOUT_SUBJECT else None
+
+
+def unknown_subject(question: Question, known: Callable[[str], bool]) -> AskedQuantity | None:
+    """What an asking clause is about, when the articles never name it (kind ``about``), else None.
+
+    The clause's subject is the noun its asking word asks for ("准备什么单据" -> 单据) or, failing that, the last
+    noun ahead of the asking word ("信用证诈骗一般怎么识别" -> 诈骗: the head of a Chinese noun phrase comes last;
+    "南美客户多久能赔" is about 客户, wherever the buyer is). A head no article uses, in its words or in the article
+    words the lexicon gives for it, is something the articles say nothing about, however close their sentences
+    on its other words are. Story clauses around the question ("老板让我问一下") have no asking word and are
+    not read."""
+    if question.english or question.figures or question.dates or asks_comparison(question.text):
+        return None  # (a calculation on the user's figures; a comparison's sides are checked by the composer)
+    asking = [(c, wh) for c in clauses(question.text) if (wh := _WH.search(c)) is not None]
+    if not asking:
+        return None
+    clause, wh = asking[-1]  # the question itself; a long message tells its story first
+    head = _head(clause, wh)
+    if not head or _names_known(head, known):
+        return None
+    phrase = _trimmed(clause[: clause.find(head) + len(head)])  # "信用证诈骗", in the user's words
+    return AskedQuantity("about", wh.group(0), phrase if len(phrase) <= 12 else head)
+
+
+def _head(clause: str, wh: re.Match[str]) -> str:
+    """The last noun ahead of the asking word in its clause (see :func:`unknown_subject`), or "": a noun just
+    ahead of "是多少" names the quantity asked ("时限"), the one before it what it is of."""
+    ahead = clause[: wh.start()]
+    words = _tagged(ahead)
+    nouns = [(w, ahead.rfind(w) + len(w)) for w, flag in words if flag.startswith(_NOUN_FLAGS) and len(w) >= 2
+             and _HAN_WORD.fullmatch(w) and w not in STOPWORDS and w not in _fillers() and w not in GENERIC_TERMS]
+    if nouns and _ATTRIBUTE.match(ahead[nouns[-1][1] :]) and len(nouns) > 1:
+        nouns.pop()
+    return nouns[-1][0] if nouns else ""
+
+
+def _names_known(word: str, known: Callable[[str], bool]) -> bool:
+    """True when the articles name ``word``, or the article words the lexicon gives for it (a rare word, slang
+    for an article word, counts as named)."""
+    if known(word) or _frequency(word) < COMMON_WORD:
+        return True
+    article = [w for w in segment(in_article_words(word)) if len(w) >= 2 and w != word]
+    return bool(article) and all(known(w) for w in article)
+
+
+def _counted_of(word: str) -> str:
+    """What a count word counts: "多少家" -> 家, "多少个国家" -> 国家, "多少员工" -> 员工."""
+    rest = re.sub(r"^(多少|几)", "", word)
+    return rest[1:] if len(rest) > 1 and rest[0] in _MEASURES else rest
+
+
+def _counted_noun(text: str) -> tuple[str, int] | None:
+    """("多少个买家", where) when 多少 and a measure word are followed by a noun they count, or 多少 by a plain
+    two-character noun ("多少员工"); else None. A longer noun after a bare 多少 is often an amount told in words
+    ("省掉多少坏账准备金")."""
+    for match in _COUNTED.finditer(text):
+        words = _tagged(text[match.end() :])
+        if not words or len(words[0][0]) < 2 or words[0][0] in _fillers():
+            continue
+        word, flag = words[0]
+        if (match.group("measure") and flag.startswith(_NOUN_FLAGS)) or (flag == "n" and len(word) == 2):
+            return match.group(0) + word, match.start()
+    return None
+
+
+def _tagged(text: str) -> list[tuple[str, str]]:
+    """``text`` as (word, part-of-speech flag) pairs of dictionary words (no guessed new words), blanks dropped."""
+    segment("")  # the shared jieba dictionary, with the domain words, is loaded
+    import jieba.posseg
+
+    return [(p.word, p.flag) for p in jieba.posseg.dt.lcut(text, HMM=False) if p.word.strip()]
+
+
+def _frequency(word: str) -> int:
+    """How common ``word`` is in jieba's dictionary (0 when it is not there)."""
+    import jieba
+
+    return int(jieba.dt.FREQ.get(word) or 0)
 
 
 def _trimmed(words_text: str) -> str:
@@ -232,8 +353,11 @@ def _fillers() -> frozenset[str]:
 
 
 def absent_text(missing: Absence, citations: Citations) -> str:
-    """"抱歉，资料里没有给出X的具体比例。" and, when a close sentence names X, "资料只提到：…[n]。"."""
+    """"抱歉，资料里没有给出X的具体比例。" and, when a close sentence names X, "资料只提到：…[n]。"; for a subject
+    the articles never name, "抱歉，资料里没有讲到X的内容。"."""
     subject = f"{missing.asked.subject}的" if missing.asked.subject else ""
+    if missing.asked.kind == "about":
+        return full_width(f"抱歉，资料里没有讲到{subject}内容。")
     text = f"抱歉，资料里没有给出{subject}{missing.asked.label}。"
     if missing.said is not None:
         text += f"资料只提到：{citations.cite(missing.said.sentence, opening=True)}。"

@@ -232,7 +232,7 @@ class Composer(SentenceScorer):
         candidates = self.candidates(query, context, hits, about_provider, similar, favoured)
         if not candidates or self._compares_unknown(query):
             return None
-        if (missing := absence(question, candidates, self.weights.coverage, context, understand(typed))) is not None:
+        if (missing := absence(question, candidates, self.weights.coverage, context, understand(typed), self._names_known_thing)) is not None:
             citations = Citations(self.titles)  # the asked quantity is absent: say so, quote what is said
             text = absent_text(missing, citations)
             scores = {missing.said.sentence.doc_id: missing.said.hit_score} if missing.said else {}

@@ -161,7 +161,7 @@ def _absent_quantity(
         return None if present else Absence(asked, _closest(near, coverage, content_terms(asked.subject)))
     # a follow-up's subject is in the earlier turn; the asking words' own terms ("比例" of "多少比例") name nothing
     words = [w for w in content_terms(f"{context} {question.text}") if w not in asked.word]
-    words += [w for w in query_terms(question.text)[1] if w not in words]  # the article words for colloquial ones
+    words = _with_article_words(words, question.text)
     if not words:
         return None if any(states(c.sentence.text) for c in near) else Absence(asked, None)
     best = max(coverage(words, c.sentence.text) for c in candidates[:PROBE])
@@ -202,10 +202,18 @@ def _states_about(
             # the clause after completes a condition ("…60天仍未付款的，视为违约", "…低于1.2，则需…"); after a
             # statement of its own it says something else ("…完成核定，专业追偿部门…" is no time of a recovery)
             completes = bool(after) and bool(_CONDITION.search(clause) or _CONSEQUENCE.match(after))
-            share = coverage(words, own + after if completes else own)
+            said = own + after if completes else own
+            share = coverage(words, said)
             if share > 0 and share >= floor:
                 return True
     return False
+
+
+def _with_article_words(words: list[str], text: str) -> list[str]:
+    """``words`` and the article words the lexicon gives for the colloquial words of ``text`` ("赔款" counts as
+    赔付 and 理赔)."""
+    added = query_terms(text)[1]
+    return words + [w for w in added if w not in words]
 
 
 def _closest(near: list[Candidate], coverage: Callable[[list[str], str], float], words: list[str]) -> Candidate | None:

@@ -28,6 +28,7 @@ from knowledge.scope import (
     strip_injection,
     uncovered_aspect,
 )
+from knowledge.questions import core_questions
 from knowledge.reasoning import Finding
 from knowledge.types import Hit
 
@@ -47,6 +48,7 @@ __all__ = [
     "NormalizedQuery",
     "Resolved",
     "asks_bulk_export",
+    "core_questions",
     "has_domain_term",
     "in_english",
     "is_off_topic",

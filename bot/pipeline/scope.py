@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.messages import Reply
-from bot.pipeline.knowledge import Library, asks_bulk_export, is_off_topic, to_user_script
+from bot.pipeline.knowledge import Library, asks_bulk_export, core_questions, is_off_topic, to_user_script
 from bot.pipeline.texts import no_answer
 from bot.pipeline.turn import TurnContext
 
@@ -27,7 +27,8 @@ class ScopeStep:
             return Reply(answer=f"{text}\n{self.human_contact}", status="no_answer")
         if is_off_topic(turn.question):
             return no_answer(turn, self.human_contact, off_topic=True)
-        aspect = self.library.uncovered_aspect(turn.question)
+        # an aspect named in the story ("电话也不太爱接") is not what is asked: only the asking clauses count
+        aspect = self.library.uncovered_aspect(" ".join(core_questions(turn.question)) or turn.question)
         if aspect is not None:
             return no_answer(turn, self.human_contact, aspect=aspect)
         return None

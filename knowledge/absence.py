@@ -277,14 +277,15 @@ def _counted_of(word: str) -> str:
 
 def _counted_noun(text: str) -> tuple[str, int] | None:
     """("多少个买家", where) when 多少 and a measure word are followed by a noun they count, or 多少 by a plain
-    two-character noun ("多少员工"); else None. A longer noun after a bare 多少 is often an amount told in words
+    two-character noun that is the whole noun phrase ("多少员工"); else None. A longer noun after a bare 多少 is often an amount told in words
     ("省掉多少坏账准备金")."""
     for match in _COUNTED.finditer(text):
         words = _tagged(text[match.end() :])
         if not words or len(words[0][0]) < 2 or words[0][0] in _fillers():
             continue
         word, flag = words[0]
-        if (match.group("measure") and flag.startswith(_NOUN_FLAGS)) or (flag == "n" and len(word) == 2):
+        whole = len(words) == 1 or not words[1][1].startswith(_NOUN_FLAGS)  # not the first half of "库存资金"
+        if (match.group("measure") and flag.startswith(_NOUN_FLAGS)) or (flag == "n" and len(word) == 2 and whole):
             return match.group(0) + word, match.start()
     return None
 

@@ -28,7 +28,7 @@ from knowledge.numerals import arabic_figures
 from knowledge.questions import Question, asks, clauses, content_terms
 from knowledge.scoring import Candidate
 from knowledge.sentences import Sentence
-from knowledge.terms import STOPWORDS, segment
+from knowledge.terms import STOPWORDS, query_terms, segment
 
 PROBE = 6  # the best candidates searched for a figure of the asked kind
 NEAR_SHARE = 0.4  # ...of those, the ones scoring at least this share of the best (set on tune_absent and dev)
@@ -42,8 +42,15 @@ _SHARE = re.compile(r"[一二三四五六七八九]成")  # "九成" is a share
 _RATE_OF_SUM = re.compile(r"(?:金额|额|款|价|费率?)(?:的|为|是)?\s*\d+(?:\.\d+)?\s*%")
 _MONEY = re.compile(r"\d+(?:\.\d+)?\s*(?:[千万亿]\s*)?(?:元|块|美元|欧元|人民币)|\d+(?:\.\d+)?\s*[万亿](?![\u4e00-\u9fff])")
 _CLAUSE_SPLIT = re.compile(r"([，,；;：:。、()（）])")
+_CONDITION = re.compile(r"^(?:若|如果|如|一旦|当|凡|只要)|的$")  # grammar: a clause setting a condition
+_CONSEQUENCE = re.compile(r"(?:则|就|即|便|才|视为|需|须|应)")  # ...and one drawing its consequence
 _CLAUSE_START = re.compile(r"[，,。；;！!？?\s]")
 _ASKS_WHICH_OR_WHETHER = re.compile(r"吗|哪些|哪几|哪个|是否")  # grammar, not vocabulary: a clause asking its own question
+# "多少员工", "多少个买家": a count of the noun after 多少 (and a measure word); "几" is left out ("几个客户" means a few)
+_COUNTED = re.compile(r"多少(?P<measure>[个名位家种类张条笔])?")
+_MEASURES = "个名位家种类张条笔"
+# jieba part-of-speech flags of a noun: nouns, verbal nouns, abbreviations; "x" is a word of the domain dictionary
+_NOUN_FLAGS = ("n", "vn", "j", "x")
 
 
 @dataclass(frozen=True)
@@ -64,8 +71,9 @@ class AskedQuantity:
 
     @property
     def label(self) -> str:
-        """How the reply names the missing quantity ("具体比例", "上限")."""
-        return self.limit or _LABELS[self.kind]
+        """How the reply names the missing quantity ("具体比例", "上限", "员工的具体数量")."""
+        counted = _counted_of(self.word) if self.kind == "count" else ""
+        return self.limit or (f"{counted}的具体数量" if len(counted) > 1 else _LABELS[self.kind])
 
 
 @dataclass(frozen=True)
@@ -84,6 +92,8 @@ def asked_quantity(question: Question) -> AskedQuantity | None:
     text = question.text
     found = [(len(w), kind, w, at) for kind, ws in _kinds().items() for w in ws
              if (at := text.find(w)) >= 0 and (kind != "figure" or _ends_clause(text, at + len(w)))]
+    if (not found or {f[1] for f in found} == {"figure"}) and (counted := _counted_noun(text)) is not None:
+        found = [(len(counted[0]), "count", *counted)]
     if not found:
         return None
     _, kind, word, at = max(found, key=lambda f: (f[0], -f[3]))
@@ -128,6 +138,7 @@ def absence(
         return None if present else Absence(asked, _closest(near, coverage, content_terms(asked.subject)))
     # a follow-up's subject is in the earlier turn; the asking words' own terms ("比例" of "多少比例") name nothing
     words = [w for w in content_terms(f"{context} {question.text}") if w not in asked.word]
+    words = _with_article_words(words, question.text)
     if not words:
         return None if any(states(c.sentence.text) for c in near) else Absence(asked, None)
     best = max(coverage(words, c.sentence.text) for c in candidates[:PROBE])
@@ -149,9 +160,10 @@ def _stating(asked: AskedQuantity) -> Callable[[str], bool]:
         return lambda clause: any(f.unit in units for f in figures(clause, levels_only=False)) or bool(extra.search(clause))
     if kind == "amount":  # a fee is as often a rate of the sum it is charged on ("发票金额的1%") as a sum
         return lambda clause: bool(_MONEY.search(arabic_figures(clause)) or _RATE_OF_SUM.search(arabic_figures(clause)))
-    if kind == "count":
-        measure = re.sub(r"^(多少|几)", "", asked.word)
-        return lambda clause: bool(re.search(rf"\d\s*(?:多|余)?\s*(?:万|亿)?{measure}", arabic_figures(clause)))
+    if kind == "count":  # the measure word ("家") or the counted noun ("员工", "个国家")
+        measure = re.escape(_counted_of(asked.word))
+        counted = rf"\d[\d,.]*\s*(?:多|余)?\s*(?:万|亿)?\s*[{_MEASURES}]?\s*{measure}"
+        return lambda clause: bool(re.search(counted, arabic_figures(clause)))
     return lambda clause: bool(numbers(clause)) or bool(figures(clause, levels_only=False))
 
 
@@ -160,16 +172,29 @@ def _states_about(
     coverage: Callable[[list[str], str], float],
 ) -> bool:
     """True when a clause of ``sentence`` states the figure and, with the clause before it (and the one after
-    when the sentence simply goes on: "…60天仍未付款的，视为违约"), covers ``floor`` of the subject's words."""
+    when the sentence simply goes on: "…60天仍未付款的，视为违约"), covers ``floor`` of the subject's words; the
+    clause after counts only when it completes a condition."""
     parts = _CLAUSE_SPLIT.split(sentence)  # clause, separator, clause, separator, ...
     clauses, separators = parts[0::2], parts[1::2] + [""]
     for n, clause in enumerate(clauses):
         if states(clause):
+            own = "".join(clauses[max(0, n - 1) : n + 1])
             after = clauses[n + 1] if n + 1 < len(clauses) and separators[n] in "，," else ""
-            share = coverage(words, "".join(clauses[max(0, n - 1) : n + 1]) + after)
+            # the clause after completes a condition ("…60天仍未付款的，视为违约", "…低于1.2，则需…"); after a
+            # statement of its own it says something else ("…完成核定，专业追偿部门…" is no time of a recovery)
+            completes = bool(after) and bool(_CONDITION.search(clause) or _CONSEQUENCE.match(after))
+            said = own + after if completes else own
+            share = coverage(words, said)
             if share > 0 and share >= floor:
                 return True
     return False
+
+
+def _with_article_words(words: list[str], text: str) -> list[str]:
+    """``words`` and the article words the lexicon gives for the colloquial words of ``text`` ("赔款" counts as
+    赔付 and 理赔)."""
+    added = query_terms(text)[1]
+    return words + [w for w in added if w not in words]
 
 
 def _closest(near: list[Candidate], coverage: Callable[[list[str], str], float], words: list[str]) -> Candidate | None:
@@ -180,6 +205,37 @@ def _closest(near: list[Candidate], coverage: Callable[[list[str], str], float],
     scored = [(coverage(words, c.sentence.text), c) for c in near if not numbers(c.sentence.text)]
     share, best = max(scored, key=lambda s: s[0], default=(0.0, None))
     return best if share >= ABOUT_SUBJECT else None
+
+
+def _counted_of(word: str) -> str:
+    """What a count word counts: "多少家" -> 家, "多少个国家" -> 国家, "多少员工" -> 员工."""
+    rest = re.sub(r"^(多少|几)", "", word)
+    return rest[1:] if len(rest) > 1 and rest[0] in _MEASURES else rest
+
+
+def _counted_noun(text: str) -> tuple[str, int] | None:
+    """("多少个买家", where) when 多少 and a measure word are followed by a noun they count, or 多少 by a plain
+    two-character noun that is the whole noun phrase ("多少员工"); else None. A longer noun after a bare 多少 is often an amount told in words
+    ("省掉多少坏账准备金")."""
+    for match in _COUNTED.finditer(text):
+        if text[match.end() : match.end() + 1].isspace():
+            continue  # the question ends there (an expansion may follow: "降了多少 坏账")
+        words = _tagged(text[match.end() :])
+        if not words or len(words[0][0]) < 2 or words[0][0] in _fillers():
+            continue
+        word, flag = words[0]
+        whole = len(words) == 1 or not words[1][1].startswith(_NOUN_FLAGS)  # not the first half of "库存资金"
+        if (match.group("measure") and flag.startswith(_NOUN_FLAGS)) or (flag == "n" and len(word) == 2 and whole):
+            return match.group(0) + word, match.start()
+    return None
+
+
+def _tagged(text: str) -> list[tuple[str, str]]:
+    """``text`` as (word, part-of-speech flag) pairs of dictionary words (no guessed new words), blanks dropped."""
+    segment("")  # the shared jieba dictionary, with the domain words, is loaded
+    import jieba.posseg
+
+    return [(p.word, p.flag) for p in jieba.posseg.dt.lcut(text, HMM=False) if p.word.strip()]
 
 
 def _trimmed(words_text: str) -> str:

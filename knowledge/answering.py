@@ -94,6 +94,7 @@ __all__ = ["Citation", "Composer", "Composition"]
 # The unit class of figure that answers each numeric kind of question.
 _KIND_UNITS = {"duration": {"days", "months"}, "percent": {"percent"}}
 _PROBE = 6  # the best candidates searched for the asked kind of figure
+STEP_ACTION_SHARE = 0.5  # a step's own action counts half as much as its procedure's purpose
 _GIST_UNITS = {"days", "months", "percent"}  # figures an English gist may state (and a lead may restate)
 # Asked kinds answered by a sentence holding a fact of the same kind.
 _FACT_KINDS = {"threshold", "duration", "percent", "step", "definition"}
@@ -169,6 +170,13 @@ class Composer(SentenceScorer):
         def relevance(fact: Fact) -> float:
             chunk = self.chunks.get(fact.chunk_id)
             heading = chunk.heading if chunk is not None else ""
+            if fact.kind == "step":
+                # a step is as relevant as what its procedure is for (the heading it stands under, its name or
+                # event), its own action counting less: a word in passing ("…加速逾期账款回收") makes no procedure
+                # the one for 逾期
+                score = self.weights.coverage(qterms, heading) + self.weights.coverage(qterms, fact.subject)
+                score += STEP_ACTION_SHARE * self.weights.coverage(qterms, fact.detail)
+                return score if fact.chunk_id in in_hits else 0.8 * score
             score = self.weights.coverage(qterms, f"{heading}。{fact.sentence}")
             score += self.weights.coverage(qterms, f"{fact.subject}{fact.detail}")  # the fact's own event and action
             return score if fact.chunk_id in in_hits else 0.8 * score
@@ -241,7 +249,7 @@ class Composer(SentenceScorer):
         if finding is not None and not _judges_what_was_named(finding, f"{context} {query}"):
             finding = None  # "账期60天→90天" is not judged by a line on the overdue share
         chosen = self.select(candidates, limit=2 if finding else 3)
-        chosen = self._answer_first(query, candidates, chosen)
+        chosen = self._answer_first(query, candidates, chosen, similar)
         clear = self._clear_winner(similar, candidates)
         if clear is not None and finding is None and clear not in chosen:
             chosen = [clear] + chosen[:1]  # one sentence says it far better in meaning than any other
@@ -254,9 +262,11 @@ class Composer(SentenceScorer):
         if verdict is not None:
             chosen = (verdict[1] + [c for c in chosen if c not in verdict[1]])[:2]
         units = set().union(*(_KIND_UNITS.get(k, set()) for k in question.kinds)) | (asked_units_of(query) & _GIST_UNITS)
-        if not (finding or verdict or asks_cover or chosen[0] is clear) and _ASKS_FIGURE.search(question.text):
+        # "能赔几成" asks a figure, not whether: the figure leads as for any figure question
+        asks_whether = asks_cover and not _asks_figure(question)
+        if not (finding or verdict or asks_whether or chosen[0] is clear) and _ASKS_FIGURE.search(question.text):
             chosen = _figure_first(chosen, units)  # (a clear winner in meaning keeps the lead)
-        restated, asked = ("", None) if finding or asks_cover or question.english else self._restated(question, chosen[0], units)
+        restated, asked = ("", None) if finding or asks_whether or question.english else self._restated(question, chosen[0], units)
         # a figure is stray when none is asked, or the lead already restates the asked one (an English
         # question shares no words with the quotes: they all stay)
         if not question.english and (restated or not _ASKS_FIGURE.search(question.text)):
@@ -298,8 +308,7 @@ class Composer(SentenceScorer):
         otherwise that word's "no" comes first; the covered words are looked for last."""
         question = understand(query)
         asks_cover = "cover" in question.kinds or asks_coverage(query)
-        # "能赔多少 / 多久赔" ask a figure, not whether
-        asks_figure = bool(_ASKS_FIGURE.search(query) or question.kinds & set(_KIND_UNITS))
+        asks_figure = _asks_figure(question)  # "能赔多少 / 多久赔" ask a figure, not whether
         told = self.causes.verdict(query) if self.causes and asks_cover and not asks_figure else None
         no = cover_verdict(query, candidates, self.weights)
         # a cause clearly covered in meaning outweighs an excluded word it names ("currency" of a transfer block)
@@ -308,7 +317,7 @@ class Composer(SentenceScorer):
         if told is not None:  # the told cause judged by meaning: each cited sentence as a candidate
             known = {c.sentence: c for c in candidates}
             return told.text, [known.get(s) or Candidate(s, 0.0, 0.0, 0.0) for s in told.sentences]
-        yes = yes_verdict(query, candidates, self)
+        yes = None if asks_figure else yes_verdict(query, candidates, self)  # "能赔几成" is answered by the share
         return (yes[0], [yes[1]]) if yes else None
 
     def _opening(
@@ -335,25 +344,32 @@ class Composer(SentenceScorer):
         own figures. Also the figure restated (conflicts are weighed on it alone)."""
         if not units or not _ASKS_FIGURE.search(question.text):
             return "", None
-        figure = self._asked_figure(question, lead.sentence.text, units)
-        if figure is None:
+        figure = self._asked_figure(question, lead.sentence, units)
+        if figure is None or _glosses(lead.sentence.text, figure.text):
             return "", None
         text = figure_lead(lead.sentence.text, figure.text)
         if text.startswith(figure.text):  # "30天启动…" in a schedule counts from the schedule's event ("逾期")
             text = self._event_of(lead.sentence, figure) + text
         return (text, figure) if text and not ungrounded(text, [lead.sentence.text]) else ("", None)
 
-    def _asked_figure(self, question: Question, text: str, units: set[str]) -> Figure | None:
+    def _asked_figure(self, question: Question, sentence: Sentence, units: set[str]) -> Figure | None:
         """The sentence's one figure of the asked kind; in a schedule of several, the one whose clause says most
-        of the question ("逾期多少天走法律程序" -> the clause on legal steps), or None when no clause stands out."""
-        stated = [f for f in figures(text, levels_only=False) if f.unit in units and f.text]
+        of the question ("逾期多少天走法律程序" -> the clause on legal steps), or None when no clause stands out.
+
+        An event every step counts from ("逾期") tells no clause apart; when no clause shares a word with the
+        question, the one sharing the most of its characters does ("停止接新单" and "暂停新订单")."""
+        stated = [f for f in figures(sentence.text, levels_only=False) if f.unit in units and f.text]
         if len({f.value for f in stated}) == 1:
             return stated[0]
-        words = content_terms(question.text)
-        scored = sorted(((self.weights.coverage(words, f.clause), n) for n, f in enumerate(stated)), reverse=True)
-        if not words or not scored or scored[0][0] <= 0 or (len(scored) > 1 and scored[1][0] >= scored[0][0]):
+        events = {self._event_of(sentence, f) for f in stated}
+        event = set(events.pop()) if len(events) == 1 else set()
+        words = [w for w in content_terms(question.text) if not set(w) <= event]
+        chars = set("".join(words)) - event
+        scored = sorted(((self.weights.coverage(words, f.clause) if words else 0.0,
+                          len(chars & set(f.clause)), n) for n, f in enumerate(stated)), reverse=True)
+        if not scored or (scored[0][0] <= 0 and scored[0][1] < 2) or (len(scored) > 1 and scored[1][:2] >= scored[0][:2]):
             return None
-        return stated[scored[0][1]]
+        return stated[scored[0][2]]
 
     def _same_step_elsewhere(self, sentence: Sentence, figure: Figure) -> Fact | None:
         """Another sentence of the same article giving a different count of days for the same step ("30天启动法律催告
@@ -415,11 +431,16 @@ class Composer(SentenceScorer):
             return 0.0
         return max(self.relevance(words, c.sentence) for c in candidates[:_PROBE])
 
-    def _answer_first(self, query: str, candidates: list[Candidate], chosen: list[Candidate]) -> list[Candidate]:
+    def _answer_first(
+        self, query: str, candidates: list[Candidate], chosen: list[Candidate],
+        similar: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> list[Candidate]:
         """The chosen sentences, the one that best says what was asked first; weak support dropped.
 
         The lead covers the question's subject words best (its asking and filler words left out: a
-        sentence sharing "以后", "不能" says nothing about the subject)."""
+        sentence sharing "以后", "不能" says nothing about the subject). A question asking for the warning signs
+        is answered by a sentence listing them, and one asking for an example by a case, found by meaning in all the articles when no
+        candidate is one ("有啥苗头" shares no word with "风险信号包括：…")."""
         words = content_terms(query)
 
         def about(c: Candidate) -> float:
@@ -435,14 +456,25 @@ class Composer(SentenceScorer):
             pool = ([c for c in named if contrasts(c.sentence.text) and about(c) > 0]
                     or (named if sides is not None else []) or pool)
         if asks_example(query):  # "举个例子": a case study about the subject leads (from all candidates: few are cases)
-            pool = [c for c in candidates if is_anecdote(c.sentence.text) and about(c) > 0] or pool
+            pool = [c for c in candidates if is_anecdote(c.sentence.text) and about(c) > 0] or self._closest(similar, is_anecdote) or pool
         if asks_list(query):  # "要准备哪些材料": a sentence listing them about the subject answers it
             pool = [c for c in pool if enumerates(c.sentence.text) and about(c) > 0] or pool
         if asks_signs(query):  # "快不行了有什么征兆": a sentence listing the warning signs answers it, if any is found
-            pool = [c for c in candidates if lists_signs(c.sentence.text)][:LEAD_POOL] or pool
+            pool = [c for c in candidates if lists_signs(c.sentence.text)][:LEAD_POOL] or self._closest(similar, lists_signs) or pool
         lead = max(pool, key=lambda c: c.score + LEAD_COVERAGE_WEIGHT * about(c))
         rest = sorted((c for c in chosen if c is not lead), key=lambda c: -c.score)
         return [lead] + [c for c in rest if c.score >= SUPPORT_SHARE * candidates[0].score]
+
+    def _closest(self, similar: tuple[np.ndarray, np.ndarray] | None, accept: Callable[[str], bool]) -> list[Candidate]:
+        """The article sentence of the accepted shape closest in meaning to the question, as a candidate; [] without
+        vectors or such a sentence."""
+        if similar is None:
+            return []
+        shaped = [n for n, s in enumerate(self.pool) if accept(s.text)]
+        if not shaped:
+            return []
+        best = max(shaped, key=lambda n: similar[0][n])
+        return [Candidate(self.pool[best], 0.0, 0.0, float(similar[0][best]))]
 
     def _lead(
         self, question: Question, finding: Finding | None, chosen: list[Candidate], citations: Citations
@@ -530,6 +562,11 @@ def _judges_what_was_named(finding: Finding, question: str) -> bool:
                or any(n.lower() in lowered for n in names_of(f.subject)) for f in finding.facts)
 
 
+def _asks_figure(question: Question) -> bool:
+    """True when the question asks a figure ("多久", "几成"), whatever else it asks ("能赔几成")."""
+    return bool(_ASKS_FIGURE.search(question.text) or question.kinds & set(_KIND_UNITS))
+
+
 def _best_meaning(similar: tuple[np.ndarray, np.ndarray] | None, english: bool) -> float | None:
     """The best cosine of the question with an article sentence (an English one raised to the Chinese scale)."""
     if similar is None or not len(similar[0]):
@@ -554,6 +591,12 @@ def _stated_in(text: str, fact: Fact) -> str:
     """How ``text`` writes the fact's figure ("15天"), for quoting the clause that states it."""
     found = re.search(rf"{fact.value:g}\s*(?:个)?{fact.unit}", arabic_figures(text))
     return found.group(0) if found else f"{fact.value:g}{fact.unit}"
+
+
+def _glosses(text: str, figure: str) -> bool:
+    """True when ``figure`` stands inside brackets: it glosses a term ("逾期率（超过合同账期30天未回款占比）"),
+    it is no answer of its own."""
+    return any(figure in inner for inner in re.findall(r"[（(]([^（()）]*)[）)]", arabic_figures(text)))
 
 
 def _states_unit(text: str, units: set[str]) -> bool:

@@ -6,7 +6,8 @@ article sentences, :class:`~knowledge.leads.Leads` chooses the first sentence an
 comparison with a threshold, a change, the n-th step), :mod:`knowledge.conflicts` finds articles that
 disagree on the asked figure, and :mod:`knowledge.formatting` writes it. Every figure in the lead is checked
 against the cited sentences, the question and the computed values (:mod:`knowledge.grounding`); a lead
-that fails is dropped. :mod:`knowledge.cover` answers "能赔吗" with a plain "no" first when a close sentence excludes what was named, a plain "能赔：X属于承保范围" when
+that fails is dropped. :mod:`knowledge.cover` answers "能赔吗" with a plain "no"
+first when a close sentence excludes what was named, a plain "能赔：X属于承保范围" when
 a close sentence names the asked event as covered and nothing excludes it, and a disagreement between
 articles first when they disagree. A question asking a figure opens with that figure and its event,
 restated from the cited sentence (:func:`knowledge.formatting.figure_lead`); supporting sentences that

@@ -184,7 +184,10 @@ def asks_payout(query: str) -> bool:
     ask = coverage_ask(query)
     if ask is not None and _PAYS.search(ask.group()):
         return True
-    english = [w for w in asked_kinds().get("cover", []) if not _HAN.search(w)]
+    words = asked_kinds().get("cover", [])
+    if any(w in query for w in words if _HAN.search(w) and _PAYS.search(w)):  # "给不给赔", "能理赔"
+        return True
+    english = [w for w in words if not _HAN.search(w)]
     return any(re.search(rf"\b{re.escape(w)}\b", query, re.IGNORECASE) for w in english)
 
 

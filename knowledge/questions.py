@@ -29,6 +29,7 @@ _EN_DATE = re.compile(
 _FIGURE = re.compile(r"(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>%|％|个工作日|工作日|天|日|个月|倍|万|亿)?")
 _STEP = re.compile(r"第([一二三四五六七八九十\d]+)步|第([一二三四五六七八九十\d]+)个?(?:环节|阶段|步骤)")
 _LAST_STEP = re.compile(r"最后(?:一|1)(?:步|个?(?:环节|阶段|步骤))|last step")  # the last step of a procedure: step -1
+_FIRST_STEP = tuple(w.lower() for w in words("first_step_questions"))  # "头一件事": step 1 (lexicon.yaml)
 # the question compares two of its own figures ("从50天涨到62天", "去年40天今年52天")
 # an English "what does X mean" asks for a definition wherever X stands (the lexicon's phrases are fixed strings)
 _MEANS = re.compile(r"\bwhat (?:does|do) .{1,40}?\bmean\b|\bwhat is meant by\b", re.IGNORECASE)
@@ -108,8 +109,9 @@ def understand(question: str, today: date | None = None) -> Question:
     # an English question may carry a few Chinese glossary terms added for retrieval
     han, latin = len(re.findall(r"[\u4e00-\u9fff]", text)), len(re.findall(r"[A-Za-z]", text))
     q = Question(text=text, english=latin >= 3 * han and latin > 0)
+    asking = lowered.replace("好几", "好些")  # "好几个月" says "for months", it asks no length
     for kind, words in asked_kinds().items():
-        if any(w.lower() in lowered for w in words):
+        if any(w.lower() in asking for w in words):
             q.kinds.add(kind)
     if _MEANS.search(text):
         q.kinds.add("definition")
@@ -121,6 +123,9 @@ def understand(question: str, today: date | None = None) -> Question:
         q.kinds.add("step")
     elif _LAST_STEP.search(lowered):
         q.step = -1
+        q.kinds.add("step")
+    elif any(w in lowered for w in _FIRST_STEP) and "还是" not in text:  # "先A还是先B" asks which of two
+        q.step = 1
         q.kinds.add("step")
     for m in _FIGURE.finditer(text):
         if any(s <= m.start() < e for s, e in spans) or (step and step.start() <= m.start() < step.end()):

@@ -179,7 +179,7 @@ def contrasts(text: str) -> bool:
 
 def enumerates(text: str) -> bool:
     """True for a sentence that lists several items ("包括贸易合同、交货凭证、账龄表等")."""
-    return text.count("、") >= 2 or text.count("；") >= 2
+    return text.count("、") >= 2 or text.count("；") + text.count(";") >= 2  # (the pool's text may be half-width)
 
 
 def introduces_list(text: str) -> bool:

@@ -1,0 +1,88 @@
+"""The first sentence carries the asked kind of fact: the step of the procedure meant, the schedule's clause the
+question is about, no restatement of a figure that only glosses a term, the share for "赔几成", the sentence that
+lists the signs (found by meaning when no candidate lists any).
+
+The articles here are invented (a fictional insurer's wording); none comes from the evaluation sets.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from knowledge.answering import Composer
+from knowledge.types import Chunk, Hit
+
+DUNNING = Chunk(
+    "030_a#faq1", "030_a", "回款指南", "faq", "货款拖欠以后按什么顺序催?",
+    "建议按节奏处理：拖欠2日内电话联系；10天后冻结赊销额度并停发新货；25天后委托律师发函。",
+    0, 0,
+)
+YEARLY = Chunk(
+    "031_b#sec1", "031_b", "年度客户复盘", "section", "年度客户复盘",
+    "复盘分三步：首先汇总全年订单；其次核对拖欠客户名单；最后更新客户分级。",
+    0, 0,
+)
+GLOSSED = Chunk(
+    "032_c#sec1", "032_c", "监控指标", "section", "监控指标",
+    "重点看两项：坏账占比（超过账期45天仍未收回的金额占比）和回款天数。若坏账占比超过8%，应暂停赊销。",
+    0, 0,
+)
+SHARE = Chunk(
+    "033_d#faq1", "033_d", "赔付说明", "faq", "赔款怎么算?",
+    "本保单承保买家清盘造成的货款损失。保险公司按损失金额的85%赔付，其余由投保人自担。",
+    0, 0,
+)
+SIGNS = Chunk(
+    "034_e#sec1", "034_e", "风险识别", "section", "风险识别",
+    "常见的预警信号包括：订单骤减、频繁更换财务负责人、要求拉长账期。",
+    0, 0,
+)
+OTHER = Chunk(
+    "035_f#sec1", "035_f", "合作伙伴", "section", "合作伙伴",
+    "挑选合作买家时要看成立年限和行业口碑。",
+    0, 0,
+)
+
+
+def hits(*chunks: Chunk) -> list[Hit]:
+    return [Hit(c, 0.9 - 0.1 * i, 0.9, 3.0) for i, c in enumerate(chunks)]
+
+
+def test_the_first_thing_to_do_is_the_first_step_of_the_procedure_for_the_situation() -> None:
+    # the review procedure names 拖欠 in passing; the dunning schedule is the one for it
+    composer = Composer([YEARLY, DUNNING])
+    result = composer.compose("客户拖欠货款了，头一件事做什么", hits(YEARLY, DUNNING))
+    assert result is not None and result.text.startswith("第一步是拖欠2日内电话联系[")
+
+
+def test_the_schedule_clause_sharing_the_questions_characters_is_restated() -> None:
+    # "停发新货" and "不再发货" share no word; the event 拖欠 counts every step and tells none apart
+    composer = Composer([DUNNING, OTHER])
+    result = composer.compose("拖欠多少天以后就该不再发货了", hits(DUNNING, OTHER))
+    assert result is not None and result.text.startswith("拖欠10天后冻结赊销额度并停发新货[")
+
+
+def test_a_figure_glossing_a_term_in_brackets_is_not_restated_as_the_answer() -> None:
+    composer = Composer([GLOSSED, OTHER])
+    result = composer.compose("坏账占比是多少天算的", hits(GLOSSED, OTHER))
+    assert result is not None and not result.text.startswith("坏账占比（")
+
+
+def test_asking_what_share_is_paid_is_answered_by_the_share_not_a_yes() -> None:
+    composer = Composer([SHARE, OTHER])
+    result = composer.compose("买家清盘了，损失金额保险能赔几成", hits(SHARE, OTHER))
+    assert result is not None and not result.text.startswith("能赔：")
+    assert "85%" in result.text.split("。")[0]
+
+
+def _unit(*values: float) -> np.ndarray:
+    v = np.array(values, dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+def test_the_sentence_listing_the_signs_is_found_by_meaning_when_no_candidate_lists_them() -> None:
+    vectors = {SIGNS.text: _unit(1.0, 0.1), OTHER.text: _unit(0.1, 1.0)}
+    composer = Composer([SIGNS, OTHER], embed_passages=lambda texts: np.stack([vectors[t] for t in texts]))
+    # "苗头" shares no word with the listing sentence, and it is no retrieved hit
+    result = composer.compose("合作买家要出事之前会有啥苗头", hits(OTHER), query_vector=_unit(1.0, 0.3))
+    assert result is not None and result.text.startswith("常见的预警信号包括：订单骤减")

@@ -45,9 +45,10 @@ def _static(name: str) -> str:
 
 def _preload_encoder(settings: Settings) -> None:
     """Load the query encoder while the rest of the chat service is built (a third of the start time)."""
-    from knowledge.embedding import Embedder
+    from knowledge.embedding import Embedder, set_torch_threads
 
     try:
+        set_torch_threads(settings.torch_threads, settings.workers)  # as the chat service will: same encoder
         Embedder(settings.embedding_model, settings.model_cache_dir).load()
     except Exception:  # the warm-up answer loads it again and reports the failure
         logger.debug("preloading the encoder failed", exc_info=True)
@@ -57,11 +58,14 @@ def _warm_up(state: WebState, build: bool) -> None:
     """Build the chat service if needed, answer one question, mark the server ready; then purge now and then."""
     try:
         if build:
-            threading.Thread(target=_preload_encoder, args=(state.settings,), name="creditbot-encoder-load",
+            # one encoder thread per worker unless set: under load the request threads need the other cores
+            # (two threads per query measured 7% more CPU a request, fewer requests/s)
+            settings = state.settings.model_copy(update={"torch_threads": state.settings.torch_threads or 1})
+            threading.Thread(target=_preload_encoder, args=(settings,), name="creditbot-encoder-load",
                              daemon=True).start()
             from bot.chat import build_chat_service
 
-            state.chat = build_chat_service(state.settings)
+            state.chat = build_chat_service(settings)
         assert state.chat is not None
         state.chat.assistant.answer(WARMUP_QUESTION, Session(id="healthz-warmup"))
         state.ready = True

@@ -71,7 +71,7 @@ def main() -> int:
 
         started = time.perf_counter()
         assistant = build_assistant(settings)
-        warm_rest()  # what a ready server has loaded in the background (tool imports, OpenCC tables)
+        warm_rest()  # what a ready server has loaded in the background (the tool imports)
         for turns in conversations[:3]:  # warm-up: model, index, composer
             session = Session("warm-up")
             for message in turns:

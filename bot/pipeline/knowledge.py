@@ -66,7 +66,7 @@ def open_knowledge_base(settings: Settings) -> KnowledgeBase:
     from knowledge.embedding import set_torch_threads
     from knowledge.index import KnowledgeBase
 
-    set_torch_threads(settings.torch_threads)
+    set_torch_threads(settings.torch_threads, settings.workers)
     return KnowledgeBase(
         data_dir=settings.data_dir,
         embedding_model=settings.embedding_model,

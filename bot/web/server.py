@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import ctypes
 import html
 import logging
@@ -36,6 +37,7 @@ logger = logging.getLogger(__name__)
 
 WARMUP_QUESTION = "信用保险是什么？"
 PURGE_EVERY_S = 600
+SHUTDOWN_WAIT_S = 30  # the longest a stop waits for the warm-up thread (it may be loading the index)
 _M_ARENA_MAX = -8  # mallopt parameter (glibc malloc.h)
 
 
@@ -131,9 +133,13 @@ def create_app(settings: Settings, chat: ChatService | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        threading.Thread(target=_warm_up, args=(state, chat is None), name="creditbot-warmup", daemon=True).start()
+        warm = threading.Thread(target=_warm_up, args=(state, chat is None), name="creditbot-warmup", daemon=True)
+        warm.start()
         yield
         state.stopping.set()
+        # let a warm-up still loading (an import, the encoder) finish: a daemon thread stopped by the interpreter's
+        # exit inside native code aborts the process ("FATAL: exception not rethrown") instead of exiting cleanly
+        await asyncio.to_thread(warm.join, SHUTDOWN_WAIT_S)
 
     app = FastAPI(title="creditbot chat server", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="The chat API of creditbot (the WeChat/WeCom/Telegram callbacks are not listed).")

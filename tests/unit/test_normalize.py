@@ -78,3 +78,12 @@ def test_english_questions_about_the_policy_meet_article_words() -> None:
 
 def test_colloquial_loss_words_meet_article_words() -> None:
     assert "理赔" in normalize_query("仓库着火出险了 接下来找谁").text
+
+
+def test_reporting_a_loss_to_the_insurer_is_a_claim_not_accounting() -> None:
+    from knowledge.scope import uncovered_aspect
+    from knowledge.terms import query_terms
+
+    assert "索赔" in query_terms("货款收不回来了 找保险报损要交哪些东西")[1]
+    assert uncovered_aspect("货款收不回来了 找保险报损要交哪些东西", "保险理赔需要提交贸易合同。") is None
+    assert uncovered_aspect("报损以后会计上怎么做账", "保险理赔需要提交贸易合同。") is not None

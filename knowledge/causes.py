@@ -110,7 +110,19 @@ class CauseJudge:
         no = min((j for j in clauses if j.lead <= CLEARLY_EXCLUDED), key=lambda j: j.lead, default=None)
         if yes is not None and no is None:
             return _covered(yes)
-        return _depends(yes, no) if yes and no else _depends(whole, whole)
+        if yes and no:
+            return _depends(yes, no)
+        if whole.yes_same and whole.no_same:
+            return _depends(whole, whole)
+        return self._unnamed()
+
+    def _unnamed(self) -> CauseVerdict:
+        """"要看原因：" for a cause near no listed item as the same event (a factory closing, a strike): the first
+        risk of the sentence listing most covered ones and the first of the one listing most exclusions, not the
+        items that merely lean its way."""
+        yes = next(j for j in self.covered if j[1] == next(iter(self.listing(False))))
+        no = next(j for j in self.excluded if j[1] == next(iter(self.listing(True))))
+        return _depends(_Judged("", 0.0, 0.0, *yes, *no), _Judged("", 0.0, 0.0, *yes, *no))
 
     def listing(self, excluded: bool) -> dict[Sentence, int]:
         """The sentences listing the covered (or excluded) risks, each with how many it names, most first: the

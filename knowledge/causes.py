@@ -36,8 +36,9 @@ from knowledge.terms import segment, without_a_not_a
 CLEARLY_COVERED = 0.04
 CLEARLY_EXCLUDED = -0.09
 # A clause whose nearest excluded item the articles also cover is disputed unless its covered item leads by this
-# much (tune_verdict2: a war clause led by 0.04, a plain insolvency by 0.3).
-DISPUTE_LEAD = 0.1
+# much (tune_verdict2: a war clause led by 0.04, a plain insolvency by 0.3; a civil war "in the buyer's country"
+# led by 0.12, its "买方" near 买方破产).
+DISPUTE_LEAD = 0.15
 # ...and only when the clause is near that item at all (from the items' mean): a war clause came to 0.28-0.39, an
 # English one to 0.15, filler (a clause naming only the unpaid money) to 0.16 or less. (An English war question still gets "要看原因".)
 DISPUTE_NEAR = 0.25

@@ -24,7 +24,7 @@ from knowledge.lexicon import asked_kinds
 from knowledge.questions import content_terms
 from knowledge.scoring import coverage_ask
 from knowledge.sentences import Sentence, TermWeights
-from knowledge.terms import segment
+from knowledge.terms import segment, without_a_not_a
 
 # Margins on the cause's cosine with its nearest covered item minus that with its nearest excluded item, both
 # measured from the items' mean (e5 query embeddings): every item speaks of unpaid money, so the raw cosines
@@ -36,8 +36,9 @@ from knowledge.terms import segment
 CLEARLY_COVERED = 0.04
 CLEARLY_EXCLUDED = -0.09
 # A clause whose nearest excluded item the articles also cover is disputed unless its covered item leads by this
-# much (tune_verdict2: a war clause led by 0.04, a plain insolvency by 0.3).
-DISPUTE_LEAD = 0.1
+# much (tune_verdict2: a war clause led by 0.04, a plain insolvency by 0.3; a civil war "in the buyer's country"
+# led by 0.12, its "买方" near 买方破产).
+DISPUTE_LEAD = 0.15
 # ...and only when the clause is near that item at all (from the items' mean): a war clause came to 0.28-0.39, an
 # English one to 0.15, filler (a clause naming only the unpaid money) to 0.16 or less. (An English war question still gets "要看原因".)
 DISPUTE_NEAR = 0.25
@@ -60,6 +61,11 @@ _FILLER_END = re.compile(r"(这种|这个|这笔|那|该)?(情况|风险|损失|
 # "包含信用评估、账款监控…" lists services, not what is paid for.
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _PAYS = re.compile(r"赔|保|管")  # an asking phrase about payment or cover (not a bare "算不算")
+_INSURER = re.compile(r"保险|保单|信用险")
+_ABOUT_COVER = re.compile(r"(?<![不未非])承保(?!前|后|能力|条件)|保障范围|保险范围|保(?:什么|哪)|赔(?:什么|哪)|"
+                          r"不(?:赔|保|管)(?!不)|除外|\bcover|\binsure", re.IGNORECASE)
+# a question about what is not paid: the list it asks for is of the exclusions
+_NOT_PAID = re.compile(r"不(?:赔|保|管|包括|覆盖|承保)|除外|\bnot (?:cover|insure|pa(?:y|id))|exclu", re.IGNORECASE)  # "保险认不认": a bare asking word put to the insurer asks for payment too
 _RISK_ITEM = re.compile(r"(风险|损失|违约|拖欠)(保障|情形)?$")
 
 
@@ -97,14 +103,35 @@ class CauseJudge:
             return None
         if whole.lead >= CLEARLY_COVERED:
             return _covered(whole)
-        if whole.lead <= CLEARLY_EXCLUDED:
-            return CauseVerdict(f"一般不赔：{whole.no_item}属于除外责任{{}}", (whole.no_sentence,))
         clauses = [j for j in map(self._judge, _CLAUSES.split(whole.cause)) if j is not None]
+        if whole.lead <= CLEARLY_EXCLUDED:  # named by the clause nearest an exclusion ("有色差": 质量争议, not 纠纷)
+            no = max([whole] + [j for j in clauses if j.lead <= CLEARLY_EXCLUDED and j.no_same], key=lambda j: j.no_cos)
+            return CauseVerdict(f"一般不赔：{no.no_item}属于除外责任{{}}", (no.no_sentence,))
         yes = max((j for j in clauses if j.lead >= CLAUSE_COVERED), key=lambda j: j.lead, default=None)
         no = min((j for j in clauses if j.lead <= CLEARLY_EXCLUDED), key=lambda j: j.lead, default=None)
         if yes is not None and no is None:
             return _covered(yes)
-        return _depends(yes, no) if yes and no else _depends(whole, whole)
+        if yes and no:
+            return _depends(yes, no)
+        if whole.yes_same and whole.no_same:
+            return _depends(whole, whole)
+        return self._unnamed()
+
+    def _unnamed(self) -> CauseVerdict:
+        """"要看原因：" for a cause near no listed item as the same event (a factory closing, a strike): the first
+        risk of the sentence listing most covered ones and the first of the one listing most exclusions, not the
+        items that merely lean its way."""
+        yes = next(j for j in self.covered if j[1] == next(iter(self.listing(False))))
+        no = next(j for j in self.excluded if j[1] == next(iter(self.listing(True))))
+        return _depends(_Judged("", 0.0, 0.0, *yes, *no), _Judged("", 0.0, 0.0, *yes, *no))
+
+    def listing(self, excluded: bool) -> dict[Sentence, int]:
+        """The sentences listing the covered (or excluded) risks, each with how many it names, most first: the
+        answer to "保哪几类风险" / "哪些不赔" is a list, not a verdict."""
+        counts: dict[Sentence, int] = {}
+        for _, sentence in self.excluded if excluded else self.covered:
+            counts[sentence] = counts.get(sentence, 0) + 1
+        return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
 
     def disputed(self, query: str, weights: TermWeights) -> CoverageDisagreement | None:
         """A risk one article excludes and another covers that the told cause (or one of its clauses) is about:
@@ -113,8 +140,8 @@ class CauseJudge:
         if whole is None:
             return None
         for judged in [whole] + [j for j in map(self._judge, _CLAUSES.split(whole.cause)) if j is not None]:
-            if judged.lead >= DISPUTE_LEAD or judged.no_cos < DISPUTE_NEAR:
-                continue
+            if judged.lead >= DISPUTE_LEAD or judged.no_cos < DISPUTE_NEAR or not judged.no_same:
+                continue  # ("搞海鲜贸易的" leans towards 战争 only from the items' mean)
             words = [w for w in segment(judged.no_item) if len(w) >= 2]
             if found := coverage_disagreements(words, self.pool, weights):
                 return found[0]
@@ -130,9 +157,13 @@ class CauseJudge:
         if float((items.raw @ vector).max()) < ABOUT_COVER:
             return None
         cos = items.unit @ _unit(vector - items.centre)
+        raw = items.raw @ vector
         n = len(self.covered)
         i, j = int(cos[:n].argmax()), int(cos[n:].argmax())
-        return _Judged(cause, float(cos[i] - cos[n + j]), float(cos[n + j]), *self.covered[i], *self.excluded[j])
+        # the same event is nearest both ways: what sets it apart from the other items, and as a whole
+        same = (self.covered[int(raw[:n].argmax())][0] == self.covered[i][0],
+                self.excluded[int(raw[n:].argmax())][0] == self.excluded[j][0])
+        return _Judged(cause, float(cos[i] - cos[n + j]), float(cos[n + j]), *self.covered[i], *self.excluded[j], *same)
 
     def _embedded(self) -> _Items:
         """The items' vectors, embedded in one call the first time they are needed."""
@@ -147,7 +178,8 @@ class CauseJudge:
 @dataclass(frozen=True)
 class _Judged:
     """A told cause (or one clause of it), its lead of covered over excluded, its cosine with the nearest
-    excluded item (both from the items' mean), and its nearest items."""
+    excluded item (both from the items' mean), its nearest items, and whether each is also the nearest by raw
+    cosine (the same event, not a neighbour that differs from the others in the same direction)."""
 
     cause: str
     lead: float
@@ -156,6 +188,8 @@ class _Judged:
     yes_sentence: Sentence
     no_item: str
     no_sentence: Sentence
+    yes_same: bool = True
+    no_same: bool = True
 
 
 def _covered(judged: _Judged) -> CauseVerdict:
@@ -185,10 +219,22 @@ def asks_payout(query: str) -> bool:
     if ask is not None and _PAYS.search(ask.group()):
         return True
     words = asked_kinds().get("cover", [])
-    if any(w in query for w in words if _HAN.search(w) and _PAYS.search(w)):  # "给不给赔", "能理赔"
+    chinese = [w for w in words if _HAN.search(w)]
+    if any(w in query for w in chinese if _PAYS.search(w) or _INSURER.search(query)):  # "给不给赔", "保险认不认"
         return True
     english = [w for w in words if not _HAN.search(w)]
     return any(re.search(rf"\b{re.escape(w)}\b", query, re.IGNORECASE) for w in english)
+
+
+def asks_about_cover(query: str) -> bool:
+    """True when a question names what the policy pays for ("保障范围", "保什么", "哪些情况不管", "cover"), as a list
+    question about risks does without asking whether ("承保前" is before the policy, not about its cover)."""
+    return bool(_ABOUT_COVER.search(query))
+
+
+def asks_excluded(query: str) -> bool:
+    """True when a cover question asks about what is not paid ("哪些情况不管", "what is not covered")."""
+    return bool(_NOT_PAID.search(without_a_not_a(query)))
 
 
 def told_cause(query: str) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from knowledge.causes import CauseJudge
+from knowledge.causes import CauseJudge, asks_about_cover, asks_excluded
 from knowledge.conflicts import Figure, figures, is_anecdote
 from knowledge.constants import LEAD_COVERAGE_WEIGHT, LEAD_POOL, STRAY_FIGURE_SHARE, SUPPORT_SHARE
 from knowledge.cover import cover_verdict, yes_verdict
@@ -60,6 +60,10 @@ class Leads(SentenceScorer):
         question = understand(query)
         asks_cover = "cover" in question.kinds or asks_coverage(query)
         figure_asked = asks_figure(question)  # "能赔多少 / 多久赔" ask a figure, not whether
+        # "保哪几类风险", "What does it not cover?": a list (an English yes/no opens with is/does/will, not what)
+        listed = asks_list(query) or (question.english and re.match(r"\W*what\b", query, re.IGNORECASE))
+        if listed and (asks_cover or asks_about_cover(query)) and self.causes is not None and not figure_asked:
+            return self._risk_list(query, candidates)
         told = self.causes.verdict(query) if self.causes and asks_cover and not figure_asked else None
         no = cover_verdict(query, candidates, self.weights)
         # a cause clearly covered in meaning outweighs an excluded word it names ("currency" of a transfer block)
@@ -71,6 +75,15 @@ class Leads(SentenceScorer):
         yes = None if figure_asked else yes_verdict(query, candidates, self)  # "能赔几成" is answered by the share
         return (yes[0], [yes[1]]) if yes else None
 
+    def _risk_list(self, query: str, candidates: list[Candidate]) -> tuple[str, list[Candidate]] | None:
+        """For "保哪几类风险" / "哪些情况不赔": no verdict; the sentence listing most of the asked kind of risks leads
+        (among the candidates, the nearer first on a tie; else among all the sentences), the next such one after it."""
+        listing = self.causes.listing(asks_excluded(query)) if self.causes is not None else {}
+        if not listing:
+            return None
+        listed = sorted((c for c in candidates if c.sentence in listing), key=lambda c: -listing[c.sentence])
+        return "", (listed or [Candidate(next(iter(listing)), 0.0, 0.0, 0.0)])[:2]
+
     def _opening(
         self, question: Question, finding: Finding | None, verdict: tuple[str, list[Candidate]] | None,
         restated: str, chosen: list[Candidate], citations: Citations,
@@ -78,7 +91,7 @@ class Leads(SentenceScorer):
         """The body: the first sentence in the user's terms (a verdict, the asked figure restated, a finding or
         the best sentence), then its support."""
         lead, support = self._lead(question, finding, chosen, citations)
-        if verdict is not None and not verdict[0].endswith("："):  # a sentence of its own: cited, the proof after it
+        if verdict is not None and verdict[0] and not verdict[0].endswith("："):  # a sentence of its own: cited, the proof after it
             cited = verdict[1] or chosen[:1]  # its "{}" take the marks of its sentences (one at the end by default)
             marks = [citations.mark(c.sentence.doc_id, c.sentence.text) for c in cited]
             text = verdict[0] if "{}" in verdict[0] else verdict[0] + "{}"

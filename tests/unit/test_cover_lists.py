@@ -42,7 +42,7 @@ def test_a_list_question_about_cover_is_told_from_other_lists() -> None:
     assert asks_about_cover("这个险种的保障范围包括什么")
     assert asks_about_cover("哪些情况不赔")
     assert not asks_about_cover("承保前要做哪些评估")  # before the policy, not its cover
-    assert not asks_about_cover("理赔要准备哪些材料")
+    assert not asks_about_cover("申请理赔得交什么材料")
 
 
 def _answer(question: str) -> str:

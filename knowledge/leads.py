@@ -19,7 +19,6 @@ from knowledge.causes import CauseJudge
 from knowledge.conflicts import Figure, figures, is_anecdote
 from knowledge.constants import (
     ADVICE_POOL,
-    ADVICE_SHARE,
     ADVICE_SUPPORT_SHARE,
     LEAD_COVERAGE_WEIGHT,
     LEAD_POOL,
@@ -200,10 +199,8 @@ class Leads(SentenceScorer):
 
         pool = candidates[:LEAD_POOL]
         if advice:  # "该让他付定金还是担保", "评级被下调了怎么办": a sentence saying what to do (or what a firm did in
-            # that case) leads, unless none comes near the best candidate
-            advised = [c for c in candidates[:ADVICE_POOL] if recommends(c.sentence.text) or is_anecdote(c.sentence.text)]
-            if advised and max(map(weight, advised)) >= ADVICE_SHARE * max(map(weight, candidates[:ADVICE_POOL])):
-                pool = advised
+            # that case) leads
+            pool = [c for c in candidates[:ADVICE_POOL] if recommends(c.sentence.text) or is_anecdote(c.sentence.text)] or pool
         if asks_comparison(query):  # "A和B差在哪": a sentence stating the difference (of the two named) leads
             sides = COMPARISON.search(query)
             side_terms = [terms(in_article_words(sides.group(k))) for k in "ab"] if sides is not None else []

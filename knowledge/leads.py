@@ -180,7 +180,9 @@ class Leads(SentenceScorer):
         The lead covers the question's subject words best (its asking and filler words left out: a
         sentence sharing "以后", "不能" says nothing about the subject). A question asking for the warning signs
         is answered by a sentence listing them, and one asking for an example by a case, found by meaning in all the articles when no
-        candidate is one ("有啥苗头" shares no word with "风险信号包括：…")."""
+        candidate is one ("有啥苗头" shares no word with "风险信号包括：…"). A question asking what to do is led by
+        a sentence saying what to do about what its asking clause names ("该让他付定金还是担保"), not by one
+        sharing the words of the story told before it; only recommendations or sentences on the same matter follow."""
         words = content_terms(query)
         question = understand(query)
         advice = asks_advice(question) and not asks_figure(question)

@@ -75,6 +75,13 @@ SUPPORT_SHARE = 0.5
 # with subject words instead of all of the question's bigrams).
 LEAD_POOL = 5
 LEAD_COVERAGE_WEIGHT = 1.0
+# A question asking what to do ("要不要停货", "该怎么应对") is led by the best recommendation ("建议…", "企业应…")
+# or case among the best ADVICE_POOL candidates (they are fewer than descriptions); each recommendation scores
+# ADVICE_BONUS more, and a supporting sentence that recommends nothing stays only when it says ADVICE_SUPPORT_SHARE
+# of what the lead says of the question. Set on tests/data/tune_advice.jsonl, then checked on dev and the other tune sets.
+ADVICE_POOL = 8
+ADVICE_BONUS = 0.1
+ADVICE_SUPPORT_SHARE = 0.5
 # A supporting sentence carrying a figure (days, a share) is dropped when it covers less than this share of
 # what the lead covers of the question's own words: a stray figure from another topic. Set on dev (0.5 also
 # dropped an indicator list that answered "which indicators" and a reminder schedule for a reminder question).

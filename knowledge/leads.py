@@ -17,17 +17,33 @@ import numpy as np
 
 from knowledge.causes import CauseJudge, asks_about_cover, asks_excluded
 from knowledge.conflicts import Figure, figures, is_anecdote
-from knowledge.constants import LEAD_COVERAGE_WEIGHT, LEAD_POOL, STRAY_FIGURE_SHARE, SUPPORT_SHARE
+from knowledge.constants import (
+    ADVICE_POOL,
+    ADVICE_SUPPORT_SHARE,
+    LEAD_COVERAGE_WEIGHT,
+    LEAD_POOL,
+    STRAY_FIGURE_SHARE,
+    SUPPORT_SHARE,
+)
 from knowledge.cover import cover_verdict, yes_verdict
 from knowledge.facts import Fact
 from knowledge.formatting import Citations, body, figure_lead, framed, strip_end
 from knowledge.grounding import numbers, ungrounded
 from knowledge.normalize import in_article_words
 from knowledge.numerals import arabic_figures
-from knowledge.questions import Question, asks_action, asks_comparison, asks_example, asks_list, content_terms, understand
+from knowledge.questions import (
+    Question,
+    asked_terms,
+    asks_advice,
+    asks_comparison,
+    asks_example,
+    asks_list,
+    content_terms,
+    understand,
+)
 from knowledge.reasoning import Finding
 from knowledge.scoring import Candidate, SentenceScorer, asks_coverage
-from knowledge.sentences import Sentence, advises_on_condition, contrasts, enumerates, introduces_list, terms
+from knowledge.sentences import Sentence, contrasts, enumerates, introduces_list, recommends, terms
 from knowledge.signs import asks_signs, lists_signs
 
 logger = logging.getLogger(__name__)
@@ -177,15 +193,29 @@ class Leads(SentenceScorer):
         The lead covers the question's subject words best (its asking and filler words left out: a
         sentence sharing "以后", "不能" says nothing about the subject). A question asking for the warning signs
         is answered by a sentence listing them, and one asking for an example by a case, found by meaning in all the articles when no
-        candidate is one ("有啥苗头" shares no word with "风险信号包括：…")."""
+        candidate is one ("有啥苗头" shares no word with "风险信号包括：…"). A question asking what to do is led by
+        a sentence saying what to do about what its asking clause names ("该让他付定金还是担保"), not by one
+        sharing the words of the story told before it; only recommendations or sentences on the same matter follow."""
         words = content_terms(query)
+        question = understand(query)
+        advice = asks_advice(question) and not asks_figure(question)
+        # what is to be done is named in the asking clause: its words count twice, the story's once
+        asked = asked_terms(query) if advice else []
 
         def about(c: Candidate) -> float:
-            return self.relevance(words, c.sentence) if words else c.coverage
+            if not words:
+                return c.coverage
+            if not asked:
+                return self.relevance(words, c.sentence)
+            return (self.relevance(words, c.sentence) + self.relevance(asked, c.sentence)) / 2
+
+        def weight(c: Candidate) -> float:
+            return c.score + LEAD_COVERAGE_WEIGHT * about(c)
 
         pool = candidates[:LEAD_POOL]
-        if asks_action(query):  # "评级被下调了怎么办": what the articles say to do in that situation leads
-            pool = [c for c in pool if advises_on_condition(c.sentence.text) and about(c) > 0] or pool
+        if advice:  # "该让他付定金还是担保", "评级被下调了怎么办": a sentence saying what to do (or what a firm did in
+            # that case) leads
+            pool = [c for c in candidates[:ADVICE_POOL] if recommends(c.sentence.text) or is_anecdote(c.sentence.text)] or pool
         if asks_comparison(query):  # "A和B差在哪": a sentence stating the difference (of the two named) leads
             sides = COMPARISON.search(query)
             side_terms = [terms(in_article_words(sides.group(k))) for k in "ab"] if sides is not None else []
@@ -198,9 +228,12 @@ class Leads(SentenceScorer):
             pool = [c for c in pool if enumerates(c.sentence.text) and about(c) > 0] or pool
         if asks_signs(query):  # "快不行了有什么征兆": a sentence listing the warning signs answers it, if any is found
             pool = [c for c in candidates if lists_signs(c.sentence.text)][:LEAD_POOL] or self._closest(similar, lists_signs) or pool
-        lead = max(pool, key=lambda c: c.score + LEAD_COVERAGE_WEIGHT * about(c))
+        lead = max(pool, key=weight)
         rest = sorted((c for c in chosen if c is not lead), key=lambda c: -c.score)
-        return [lead] + [c for c in rest if c.score >= SUPPORT_SHARE * candidates[0].score]
+        rest = [c for c in rest if c.score >= SUPPORT_SHARE * candidates[0].score]
+        if advice:  # more to do, or more on the same matter: not sentences sharing a word with the story
+            rest = [c for c in rest if recommends(c.sentence.text) or about(c) >= ADVICE_SUPPORT_SHARE * about(lead)]
+        return [lead] + rest
 
     def _closest(self, similar: tuple[np.ndarray, np.ndarray] | None, accept: Callable[[str], bool]) -> list[Candidate]:
         """The article sentence of the accepted shape closest in meaning to the question, as a candidate; [] without

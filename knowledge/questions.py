@@ -209,7 +209,6 @@ def core_questions(text: str) -> list[str]:
 
 # --- what kind of sentence answers it (lexicon.yaml lists) --------------------------------------
 _LIST_QUESTIONS = words("list_questions")
-_ACTION_QUESTIONS = words("action_questions")
 _COMPARISON_QUESTIONS = words("comparison_questions")
 _EXAMPLE_QUESTIONS = words("example_questions")
 
@@ -224,9 +223,39 @@ def asks_list(query: str) -> bool:
     return _says_any(query, _LIST_QUESTIONS)
 
 
-def asks_action(query: str) -> bool:
-    """True when the question asks what to do in a situation ("…怎么应对", "继续月结还是改预付")."""
-    return _says_any(query, _ACTION_QUESTIONS)
+# kinds answered by something of their own (a verdict, a figure, a warning line, a meaning), not by advice
+_ANSWERED_OTHERWISE = frozenset({"cover", "duration", "percent", "threshold", "definition"})
+
+
+def asks_advice(question: Question) -> bool:
+    """True when the question asks what to do ("怎么办", "要不要停货", "让他付定金还是担保") and no other kind
+    of answer ("能不能赔" wants a verdict, "要不要紧" a warning line, "要不要提前几天" a figure)."""
+    return "advice" in question.kinds and not question.kinds & _ANSWERED_OTHERWISE
+
+
+def asked_terms(text: str) -> list[str]:
+    """The subject terms of the last asking clause of ``text`` (its asking words taken out), with the clause
+    before it when it names nothing itself: what a recommendation must be about, apart from the story.
+
+    ``"我们做灯具的，新来个经销商要赊账，我该让他付定金还是找担保"`` -> the terms of "付定金…找担保";
+    ``"客户拖了五天没付款，我现在该怎么办"`` -> the terms of "客户拖了五天没付款".
+    """
+    parts = clauses(text)
+    asking = [i for i, clause in enumerate(parts) if asks(clause)]
+    if not asking:
+        return []
+    last = asking[-1]
+    bare = _without_asking(parts[last])
+    if not content_terms(bare) and last > 0:
+        bare = _without_asking(parts[last - 1]) + bare
+    return content_terms(bare)
+
+
+def _without_asking(clause: str) -> str:
+    """``clause`` less the words that ask for advice ("怎么应对", "有什么办法"): they name no subject."""
+    for phrase in sorted(asked_kinds()["advice"], key=len, reverse=True):
+        clause = clause.replace(phrase, " ")
+    return clause
 
 
 def asks_comparison(query: str) -> bool:

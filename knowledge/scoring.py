@@ -15,6 +15,7 @@ import numpy as np
 
 from knowledge.conflicts import anecdote_trade, excluded_items, figures, is_anecdote
 from knowledge.constants import (
+    ADVICE_BONUS,
     ANECDOTE_WEIGHT,
     ASKED_KIND_BONUS,
     FAQ_MATCH,
@@ -29,7 +30,8 @@ from knowledge.constants import (
     SEMANTIC_WEIGHT,
 )
 from knowledge.normalize import in_article_words
-from knowledge.sentences import Sentence, TermWeights, is_marketing, is_noise, split_sentences, terms
+from knowledge.questions import asks_advice, understand
+from knowledge.sentences import Sentence, TermWeights, is_marketing, is_noise, recommends, split_sentences, terms
 from knowledge.types import Chunk, Hit
 
 
@@ -198,6 +200,7 @@ class SentenceScorer:
         examples_ok = bool(_ASKS_EXAMPLE.search(query))
         coverage_asked = bool(_ASKS_COVERAGE.search(query))
         setting_asked = bool(_ASKS_HOW_TO_SET.search(query))
+        advice_asked = asks_advice(understand(query))
         asked_units = asked_units_of(query)
         hit_rank = {hit.chunk.chunk_id: (rank, hit) for rank, hit in reversed(list(enumerate(hits[:MAX_HITS])))}
         out: list[Candidate] = []
@@ -234,6 +237,8 @@ class SentenceScorer:
                 score += ASKED_KIND_BONUS  # the sentence carries the kind of figure or fact asked for
             if setting_asked and _SETTING_STATEMENT.search(text):
                 score += 0.15
+            if advice_asked and recommends(text):
+                score += ADVICE_BONUS  # "要不要停货" is answered by what the articles say to do
             if not examples_ok and is_anecdote(text) and not set(terms(anecdote_trade(text))) & set(qterms):
                 # (a case from the asker's own line of business, "某建材经销商" for a builder's merchant, is no aside)
                 # a case study is one company's outcome: only when nothing general says as much

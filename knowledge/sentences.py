@@ -163,6 +163,16 @@ class TermWeights:
 # "当客户评级下降时即时提示调整…", "如果逾期时间较长，可以考虑…": a condition, then what to do (应 of 应收账款 is no "should")
 _ON_CONDITION = re.compile(r"(?:(?:当|如果|若|一旦|遇到)[^。]{2,30}?|[^，,。]{2,20}(?:时|的话)[，,])[^。]{0,12}?"
                            r"(?:应(?!收|付)|需(?!求)|可以|建议|须|必须|立即|及时|即时)")
+# what one should do: a modal ("建议…", "企业应…", "必须采用…", "可以考虑…"), or an instruction, bare or after a
+# label ("对中等风险客户设置…", "额度管理：根据评估结果设定…") (应 of 应收/应付/效应/应对 is no "should"; a buyer
+# "频繁要求延长" is a sign, not a requirement of ours; a bare 需 states a procedure's condition, "理赔时需提供单据")
+_RECOMMENDS = re.compile(
+    r"建议|(?<!效)应(?!收|付|对|用)|需要|必须|务必|(?<![无必])须|要求(?:新|买|客)|关键(?:要|在于)|重要的是要|"
+    r"可以?(?:考虑|采取|通过|利用|借助|建立|设计|采用)|"
+    r"^(?:[^：:，,。]{2,12}[：:])?(?:对|为|针对)[^，,。；;]{1,16}(?:客户|买方|买家|业务|交易)|"
+    r"^(?:[^：:，,。]{2,12}[：:])?(?:首先|其次|定期|建立|制定|设置|设立|采用|采取|实施|发送|核查|调取|查询|明确|保留|利用|严格|启动|"
+    r"选择|避免|确保|保持)|^[^：:，,。]{2,12}[：:](?:通过|根据)"
+)
 # two things set against each other ("与…的区别在于：前者…后者…", "比纸质单据快11天")
 _CONTRAST = re.compile(r"区别|差异|不同于|前者|后者|相比|相较|比[^，,。；;]{1,12}(快|慢|高|低|多|少)|[，,；;]而|则")
 
@@ -170,6 +180,11 @@ _CONTRAST = re.compile(r"区别|差异|不同于|前者|后者|相比|相较|比
 def advises_on_condition(text: str) -> bool:
     """True for a sentence saying what to do when something happens ("当…时，应…")."""
     return bool(_ON_CONDITION.search(text))
+
+
+def recommends(text: str) -> bool:
+    """True for a sentence saying what to do ("建议…", "高风险客户必须采用预付款", "当…时，应…")."""
+    return bool(_RECOMMENDS.search(text)) or advises_on_condition(text)
 
 
 def contrasts(text: str) -> bool:

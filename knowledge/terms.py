@@ -24,7 +24,7 @@ STOPWORDS: frozenset[str] = frozenset(
     么 嘛 哦 我 我们 你 你们 您 他 她 它 他们 自己 怎么 怎么样 怎样 如何 什么 哪些 哪 多少 能 会 可以 可 要 需要 应
     应该 该 吗 还 又 再 很 更 最 太 不 没 没有 吧 请问 一下 一个 一些 这种 这个 那个 这样 那样 如果 但 但是 因为
     所以 并 并且 通过 进行 已经 还是 还有 时候 时 后 前 中 里 上 下 吗 想 问 请 帮 啥 咋 么 得 着 过 能否
-    是否 比如 例如 现在 目前 一般 通常""".split()
+    是否 比如 例如 现在 目前 一般 通常 平时 具体 方面""".split()
 )
 
 # Colloquial words a user types -> the words the articles use (query side only; lexicon.yaml ``search_synonyms``).

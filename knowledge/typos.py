@@ -82,6 +82,9 @@ class TypoCorrector:
             i = 0
             while i < len(chars) - 1:
                 for size in range(min(MAX_WORD, len(chars) - i), 1, -1):
+                    if size >= 3 and chars[i : i + size] in self.words:  # a corpus word is read whole: no slip
+                        i += size - 1  # inside it ("信用政策" holds no "用证")
+                        break
                     word = self._replacement(chars[i : i + size])
                     if word is not None:
                         out[start + i : start + i + size] = list(word)

@@ -48,7 +48,7 @@ def test_asking_what_to_do_is_advice(question: str) -> None:
     "逾期率到了12%要不要紧",  # a warning line is asked
     "到期前要不要提前几天提醒",  # a figure is asked
     "买家清盘了这笔损失能不能赔",  # a cover verdict is asked
-    "索赔材料能不能网上交",  # whether a thing can be done: a fact
+    "索赔的单据可不可以在线递交",  # whether a thing can be done: a fact
 ])
 def test_asking_a_figure_a_verdict_or_a_fact_is_not_advice(question: str) -> None:
     assert not asks_advice(understand(question))

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from knowledge.conflicts import Conflict, excluded_items, figures
+from knowledge.conflicts import Conflict, Figure, excluded_items, figures
 from knowledge.cover import covered_items
 from knowledge.english_asked import (
     ASKS_ALL,
@@ -38,6 +38,7 @@ from knowledge.english_terms import asked_in_english, in_english, nouns, render
 from knowledge.facts import Fact
 from knowledge.formatting import MAX_BODY_CHARS, Citations, figure_clause, framed, full_width, strip_end
 from knowledge.grounding import ungrounded
+from knowledge.lexicon import words
 from knowledge.numerals import arabic_figures
 from knowledge.questions import Question
 from knowledge.reasoning import Finding
@@ -52,6 +53,8 @@ _ITEM = re.compile(r"、|以及|及|和|或")
 _BRACKETED = re.compile(r"\(([^()]*[\u4e00-\u9fff][^()]*)\)")
 _COVERED_ITEM = re.compile(r"能赔：(?P<item>.+)属于承保范围")
 _EXCLUDED_ITEM = re.compile(r"一般不赔：(?P<item>.+)属于除外责任")
+_EVERYWHERE = frozenset(words("english_unasked_terms"))  # lexicon.yaml: naming them says nothing of what is asked
+_LATIN_NAME = re.compile(r"[A-Za-z]{2,}|\d+/\d+")  # a word or a "2/10" an article may write as it is
 _DEPENDS = re.compile(r"要看原因：(?P<covered>.+)属于承保范围\{\}，(?P<excluded>.+)属于除外责任")
 
 
@@ -116,7 +119,7 @@ def english_answer(parts: Parts, citations: Citations) -> str:
         stated = [Sentence(parts.pool_text(f), f.doc_id, f.chunk_id, 0) for f in parts.finding.facts]
         return _with_quotes(lead, stated[:1], parts, citations)  # the line it was judged against, first
     for build in (_exclusions, _verdict, _definition, _insured, _named_lines, _thresholds, _named_gist, english_gist,
-                  _steps, _listed):
+                  _steps, _listed, _quoted_gist):
         for tried in _leading(parts, build):
             lead = build(tried, Citations(citations.titles))  # a trial: a sentence not taken numbers no source
             if lead and not ungrounded(lead, [s.text for s in tried.chosen[:2]], [parts.question.text]):
@@ -128,9 +131,16 @@ def _leading(parts: Parts, build: Callable[[Parts, Citations], str]) -> list[Par
     """The parts as given; for a builder of a kind the question asks outright (exclusions, insured risks,
     a named term or metric, a figure counted back from an event), also each other chosen sentence leading:
     the asked fact is often in the answer's second sentence."""
-    outright = build in (_exclusions, _insured, _definition, _named_lines, _named_gist) or (
+    outright = build in (_exclusions, _insured, _definition, _named_lines, _named_gist, _quoted_gist) or (
         build is english_gist and ASKS_BEFORE.search(parts.question.text))
     others = parts.chosen[1:] if outright else []
+    if build is _steps:  # another sentence when the articles' facts read it as steps (not any list cut by "；")
+        others = [s for s in parts.chosen[1:] if sum(f.kind == "step" for f in parts.facts_of(s)) >= 2]
+    if build is english_gist and not outright:  # a sentence whose figure's clause names more of what was asked first
+        named = {s: _named_count(f.clause, parts) for s in parts.chosen if (f := _asked_figure(s.text, parts))}
+        first = max(named, key=lambda s: named[s], default=parts.chosen[0] if parts.chosen else None)
+        if first is not None and first is not parts.chosen[0] and named[first] > named.get(parts.chosen[0], 0):
+            return [replace(parts, chosen=[first, *(c for c in parts.chosen if c is not first)]), parts]
     return [parts, *(replace(parts, chosen=[s, *(c for c in parts.chosen if c is not s)]) for s in others)]
 
 
@@ -158,7 +168,7 @@ def english_gist(parts: Parts, citations: Citations) -> str:
     if not units or not parts.chosen:
         return ""
     lead = parts.chosen[0]
-    found = next((f for f in figures(lead.text, levels_only=False) if f.unit in units and f.text), None)
+    found = _asked_figure(lead.text, parts)
     if found is None:
         return ""
     phrase = figure_phrase(lead.text, found.text)
@@ -177,6 +187,24 @@ def english_gist(parts: Parts, citations: Citations) -> str:
         phrase, counted = phrase[: -len(" before")], counted[1:]
     said = f"{_capital(_and(what))}: {phrase}" if what else _capital(phrase)
     return f"{said}{counted}{citations.mark(lead.doc_id, lead.text)}."
+
+
+def _asked_figure(text: str, parts: Parts) -> Figure | None:
+    """The figure of an asked unit in ``text``: the one whose clause names what the question names ("legal
+    action": the 15 days of 启动法律程序, not the 7 days of the reminder before it), else the first."""
+    units = parts.units | asked_units(parts.question.text)
+    found = [f for f in figures(text, levels_only=False) if f.unit in units and f.text]
+    return max(found, key=lambda f: _named_count(f.clause, parts), default=None)  # (the first of equals)
+
+
+def _named_count(text: str, parts: Parts) -> int:
+    """How much of what the question names ``text`` holds: the characters of its Chinese terms (for an English
+    question, its glossary terms; the generic ones every answer shares left out; a longer term says more), and
+    of its Latin names the article writes too ("Net 30", "DSO")."""
+    asked = [t for t in dict.fromkeys(chinese_terms(parts.question.text)) if t not in _EVERYWHERE]
+    latin = dict.fromkeys(_LATIN_NAME.findall(parts.question.text))
+    return (sum(len(t) for t in asked if t in text)
+            + sum(len(w) for w in latin if re.search(rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])", text, re.I)))
 
 
 def _named_gist(parts: Parts, citations: Citations) -> str:
@@ -260,6 +288,8 @@ def _insured(parts: Parts, citations: Citations) -> str:
     (and its figure: "protracted default (over 180 days)"); items the glossary knows nothing of are left out."""
     if not parts.chosen or not ("cover" in parts.question.kinds or ASKS_COVER.search(parts.question.text)):
         return ""
+    if asked_units(parts.question.text):  # "what share does the cover pay": a figure, not the insured risks
+        return ""
     lead = parts.chosen[0]
     named = [nouns(t)[0] for t in chinese_terms(parts.question.text) if nouns(t)]
     asked = next((n for i in covered_items(lead.text) if nouns(i) and (n := nouns(i)[0]) in named), "")
@@ -341,6 +371,35 @@ def _definition(parts: Parts, citations: Citations) -> str:
     if not term:  # (a definition of another term than the one asked says nothing on it)
         return ""
     return f"{_capital(render(term))} means, in the article's words: “{strip_end(body)}”{citations.mark(lead.doc_id, lead.text)}."
+
+
+def _quoted_gist(parts: Parts, citations: Citations) -> str:
+    """The lead sentence's clause on what the question names, quoted short, led by what English can say of
+    it: its figure ("E-invoice: 11 days (“…快11天”)"), or the domain nouns it names ("Prepayment and letter of
+    credit (“高风险客户必须采用预付款或信用证交易模式”)"); "" when no clause names anything asked."""
+    if not parts.chosen:
+        return ""
+    lead = parts.chosen[0]
+    clauses = [c for c in re.split(r"[，,；;：:。]", lead.text) if len(c) >= 4]
+    named = [c for c in clauses if _named_count(c, parts)]
+    if not named:
+        return ""
+    clause = max(named, key=lambda c: (_named_count(c, parts), bool(figures(c, levels_only=False))))
+    if re.match(r"\s*[：:]", lead.text[lead.text.find(clause) + len(clause) :]):  # it heads a list: the list answers
+        return _listed(replace(parts, asks_list=True), citations)
+    quote, mark = f"“{_cut(clause)}”", citations.mark(lead.doc_id, lead.text)
+    found = _asked_figure(clause, parts) or next((f for f in figures(clause, levels_only=False) if f.text), None)
+    known = _done(clause, found.text) if found else nouns(clause)[:3]
+    if found is not None:
+        said = figure_phrase(clause, found.text)
+        return f"{_capital(_and(known))}: {said} ({quote}){mark}." if known else f"{_capital(said)} ({quote}){mark}."
+    return f"{_capital(_and(known))} ({quote}){mark}." if known else ""
+
+
+def _cut(text: str, limit: int = 40) -> str:
+    """A quote kept short: cut at ``limit`` characters with an ellipsis."""
+    text = text.strip()
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _opening(parts: Parts) -> str:

@@ -34,7 +34,7 @@ from knowledge.english_asked import (
     names,
 )
 from knowledge.english_figures import UNITS, figure_phrase
-from knowledge.english_terms import asked_in_english, in_english, nouns, render
+from knowledge.english_terms import asked_in_english, head_noun, in_english, nouns, render
 from knowledge.facts import Fact
 from knowledge.formatting import MAX_BODY_CHARS, Citations, figure_clause, framed, full_width, strip_end
 from knowledge.grounding import ungrounded
@@ -357,7 +357,8 @@ def _listed(parts: Parts, citations: Citations) -> str:
     items = [i for i in (s.strip(" 。，,；;等") for s in _ITEM.split(strip_end(listed))) if len(i) >= 2]
     if len(items) < 2:
         return ""
-    return f"The articles list {_and([render(_short(i)) for i in items[:5]])}{citations.mark(lead.doc_id, lead.text)}."
+    said = [head_noun(i) if render(_short(i)).startswith("“") and head_noun(i) else render(_short(i)) for i in items[:5]]
+    return f"The articles list {_and(said)}{citations.mark(lead.doc_id, lead.text)}."
 
 
 def _definition(parts: Parts, citations: Citations) -> str:

@@ -134,6 +134,10 @@ def _leading(parts: Parts, build: Callable[[Parts, Citations], str]) -> list[Par
     outright = build in (_exclusions, _insured, _definition, _named_lines, _named_gist, _quoted_gist) or (
         build is english_gist and ASKS_BEFORE.search(parts.question.text))
     others = parts.chosen[1:] if outright else []
+    if build is _quoted_gist:  # the sentence whose clause names most of what was asked first
+        best = {s: max((_named_count(c, parts) for c in _clauses(s.text)), default=0) for s in parts.chosen}
+        ranked = sorted(parts.chosen, key=lambda s: -best[s])
+        return [replace(parts, chosen=[s, *(c for c in parts.chosen if c is not s)]) for s in ranked]
     if build is _steps:  # another sentence when the articles' facts read it as steps (not any list cut by "；")
         others = [s for s in parts.chosen[1:] if sum(f.kind == "step" for f in parts.facts_of(s)) >= 2]
     if build is english_gist and not outright:  # a sentence whose figure's clause names more of what was asked first
@@ -378,23 +382,33 @@ def _quoted_gist(parts: Parts, citations: Citations) -> str:
     """The lead sentence's clause on what the question names, quoted short, led by what English can say of
     it: its figure ("E-invoice: 11 days (“…快11天”)"), or the domain nouns it names ("Prepayment and letter of
     credit (“高风险客户必须采用预付款或信用证交易模式”)"); "" when no clause names anything asked."""
-    if not parts.chosen:
-        return ""
+    if not parts.chosen or (ASKS_YES_NO.search(parts.question.text) and not asked_units(parts.question.text)):
+        return ""  # (a yes-or-no question no verdict answers: a figure or a noun would claim an answer)
     lead = parts.chosen[0]
-    clauses = [c for c in re.split(r"[，,；;：:。]", lead.text) if len(c) >= 4]
-    named = [c for c in clauses if _named_count(c, parts)]
+    named = [c for c in _clauses(lead.text) if _named_count(c, parts)]
     if not named:
         return ""
     clause = max(named, key=lambda c: (_named_count(c, parts), bool(figures(c, levels_only=False))))
     if re.match(r"\s*[：:]", lead.text[lead.text.find(clause) + len(clause) :]):  # it heads a list: the list answers
         return _listed(replace(parts, asks_list=True), citations)
     quote, mark = f"“{_cut(clause)}”", citations.mark(lead.doc_id, lead.text)
-    found = _asked_figure(clause, parts) or next((f for f in figures(clause, levels_only=False) if f.text), None)
+    found = next((f for f in [_asked_figure(clause, parts), *figures(clause, levels_only=False)]
+                  if f is not None and f.text and _named_count(_item_of(arabic_figures(clause), f.text), parts)), None)
     known = _done(clause, found.text) if found else nouns(clause)[:3]
     if found is not None:
         said = figure_phrase(clause, found.text)
         return f"{_capital(_and(known))}: {said} ({quote}){mark}." if known else f"{_capital(said)} ({quote}){mark}."
     return f"{_capital(_and(known))} ({quote}){mark}." if known else ""
+
+
+def _item_of(text: str, figure: str) -> str:
+    """The item of a "、" list in ``text`` that holds ``figure`` (a figure says nothing of the other items)."""
+    return next((i for i in text.split("、") if figure in i), text)
+
+
+def _clauses(text: str) -> list[str]:
+    """A sentence's clauses (cut at commas, semicolons and colons), those of four characters or more."""
+    return [c for c in re.split(r"[，,；;：:。]", text) if len(c) >= 4]
 
 
 def _cut(text: str, limit: int = 40) -> str:

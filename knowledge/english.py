@@ -30,7 +30,10 @@ from knowledge.english_asked import (
     ASKS_YES_NO,
     asked_units,
     chinese_terms,
+    clauses,
     defined_in,
+    item_of,
+    named_count,
     names,
 )
 from knowledge.english_figures import UNITS, figure_phrase
@@ -38,7 +41,6 @@ from knowledge.english_terms import asked_in_english, head_noun, in_english, nou
 from knowledge.facts import Fact
 from knowledge.formatting import MAX_BODY_CHARS, Citations, figure_clause, framed, full_width, strip_end
 from knowledge.grounding import ungrounded
-from knowledge.lexicon import words
 from knowledge.numerals import arabic_figures
 from knowledge.questions import Question
 from knowledge.reasoning import Finding
@@ -53,8 +55,6 @@ _ITEM = re.compile(r"、|以及|及|和|或")
 _BRACKETED = re.compile(r"\(([^()]*[\u4e00-\u9fff][^()]*)\)")
 _COVERED_ITEM = re.compile(r"能赔：(?P<item>.+)属于承保范围")
 _EXCLUDED_ITEM = re.compile(r"一般不赔：(?P<item>.+)属于除外责任")
-_EVERYWHERE = frozenset(words("english_unasked_terms"))  # lexicon.yaml: naming them says nothing of what is asked
-_LATIN_NAME = re.compile(r"[A-Za-z]{2,}|\d+/\d+")  # a word or a "2/10" an article may write as it is
 _DEPENDS = re.compile(r"要看原因：(?P<covered>.+)属于承保范围\{\}，(?P<excluded>.+)属于除外责任")
 
 
@@ -135,13 +135,15 @@ def _leading(parts: Parts, build: Callable[[Parts, Citations], str]) -> list[Par
         build is english_gist and ASKS_BEFORE.search(parts.question.text))
     others = parts.chosen[1:] if outright else []
     if build is _quoted_gist:  # the sentence whose clause names most of what was asked first
-        best = {s: max((_named_count(c, parts) for c in _clauses(s.text)), default=0) for s in parts.chosen}
+        asked = parts.question.text
+        best = {s: max((named_count(c, asked) for c in clauses(s.text)), default=0) for s in parts.chosen}
         ranked = sorted(parts.chosen, key=lambda s: -best[s])
         return [replace(parts, chosen=[s, *(c for c in parts.chosen if c is not s)]) for s in ranked]
     if build is _steps:  # another sentence when the articles' facts read it as steps (not any list cut by "；")
         others = [s for s in parts.chosen[1:] if sum(f.kind == "step" for f in parts.facts_of(s)) >= 2]
     if build is english_gist and not outright:  # a sentence whose figure's clause names more of what was asked first
-        named = {s: _named_count(f.clause, parts) for s in parts.chosen if (f := _asked_figure(s.text, parts))}
+        named = {s: named_count(f.clause, parts.question.text)
+                 for s in parts.chosen if (f := _asked_figure(s.text, parts))}
         first = max(named, key=lambda s: named[s], default=parts.chosen[0] if parts.chosen else None)
         if first is not None and first is not parts.chosen[0] and named[first] > named.get(parts.chosen[0], 0):
             return [replace(parts, chosen=[first, *(c for c in parts.chosen if c is not first)]), parts]
@@ -198,17 +200,7 @@ def _asked_figure(text: str, parts: Parts) -> Figure | None:
     action": the 15 days of 启动法律程序, not the 7 days of the reminder before it), else the first."""
     units = parts.units | asked_units(parts.question.text)
     found = [f for f in figures(text, levels_only=False) if f.unit in units and f.text]
-    return max(found, key=lambda f: _named_count(f.clause, parts), default=None)  # (the first of equals)
-
-
-def _named_count(text: str, parts: Parts) -> int:
-    """How much of what the question names ``text`` holds: the characters of its Chinese terms (for an English
-    question, its glossary terms; the generic ones every answer shares left out; a longer term says more), and
-    of its Latin names the article writes too ("Net 30", "DSO")."""
-    asked = [t for t in dict.fromkeys(chinese_terms(parts.question.text)) if t not in _EVERYWHERE]
-    latin = dict.fromkeys(_LATIN_NAME.findall(parts.question.text))
-    return (sum(len(t) for t in asked if t in text)
-            + sum(len(w) for w in latin if re.search(rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])", text, re.I)))
+    return max(found, key=lambda f: named_count(f.clause, parts.question.text), default=None)  # (the first of equals)
 
 
 def _named_gist(parts: Parts, citations: Citations) -> str:
@@ -361,7 +353,8 @@ def _listed(parts: Parts, citations: Citations) -> str:
     items = [i for i in (s.strip(" 。，,；;等") for s in _ITEM.split(strip_end(listed))) if len(i) >= 2]
     if len(items) < 2:
         return ""
-    said = [head_noun(i) if render(_short(i)).startswith("“") and head_noun(i) else render(_short(i)) for i in items[:5]]
+    # an item the glossary cannot render whole is named by its head noun when it knows that ("…采用预付款": prepayment)
+    said = [n if render(_short(i)).startswith("“") and (n := head_noun(i)) else render(_short(i)) for i in items[:5]]
     return f"The articles list {_and(said)}{citations.mark(lead.doc_id, lead.text)}."
 
 
@@ -385,30 +378,20 @@ def _quoted_gist(parts: Parts, citations: Citations) -> str:
     if not parts.chosen or (ASKS_YES_NO.search(parts.question.text) and not asked_units(parts.question.text)):
         return ""  # (a yes-or-no question no verdict answers: a figure or a noun would claim an answer)
     lead = parts.chosen[0]
-    named = [c for c in _clauses(lead.text) if _named_count(c, parts)]
+    named = [c for c in clauses(lead.text) if named_count(c, parts.question.text)]
     if not named:
         return ""
-    clause = max(named, key=lambda c: (_named_count(c, parts), bool(figures(c, levels_only=False))))
+    clause = max(named, key=lambda c: (named_count(c, parts.question.text), bool(figures(c, levels_only=False))))
     if re.match(r"\s*[：:]", lead.text[lead.text.find(clause) + len(clause) :]):  # it heads a list: the list answers
         return _listed(replace(parts, asks_list=True), citations)
     quote, mark = f"“{_cut(clause)}”", citations.mark(lead.doc_id, lead.text)
-    found = next((f for f in [_asked_figure(clause, parts), *figures(clause, levels_only=False)]
-                  if f is not None and f.text and _named_count(_item_of(arabic_figures(clause), f.text), parts)), None)
+    about = [f for f in [_asked_figure(clause, parts), *figures(clause, levels_only=False)] if f is not None and f.text]
+    found = next((f for f in about if named_count(item_of(arabic_figures(clause), f.text), parts.question.text)), None)
     known = _done(clause, found.text) if found else nouns(clause)[:3]
     if found is not None:
         said = figure_phrase(clause, found.text)
         return f"{_capital(_and(known))}: {said} ({quote}){mark}." if known else f"{_capital(said)} ({quote}){mark}."
     return f"{_capital(_and(known))} ({quote}){mark}." if known else ""
-
-
-def _item_of(text: str, figure: str) -> str:
-    """The item of a "、" list in ``text`` that holds ``figure`` (a figure says nothing of the other items)."""
-    return next((i for i in text.split("、") if figure in i), text)
-
-
-def _clauses(text: str) -> list[str]:
-    """A sentence's clauses (cut at commas, semicolons and colons), those of four characters or more."""
-    return [c for c in re.split(r"[，,；;：:。]", text) if len(c) >= 4]
 
 
 def _cut(text: str, limit: int = 40) -> str:

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from knowledge.conflicts import Conflict, excluded_items, figures
+from knowledge.conflicts import Conflict, Figure, excluded_items, figures
 from knowledge.cover import covered_items
 from knowledge.english_asked import (
     ASKS_ALL,
@@ -30,11 +30,14 @@ from knowledge.english_asked import (
     ASKS_YES_NO,
     asked_units,
     chinese_terms,
+    clauses,
     defined_in,
+    item_of,
+    named_count,
     names,
 )
 from knowledge.english_figures import UNITS, figure_phrase
-from knowledge.english_terms import asked_in_english, in_english, nouns, render
+from knowledge.english_terms import asked_in_english, head_noun, in_english, nouns, render
 from knowledge.facts import Fact
 from knowledge.formatting import MAX_BODY_CHARS, Citations, figure_clause, framed, full_width, strip_end
 from knowledge.grounding import ungrounded
@@ -116,7 +119,7 @@ def english_answer(parts: Parts, citations: Citations) -> str:
         stated = [Sentence(parts.pool_text(f), f.doc_id, f.chunk_id, 0) for f in parts.finding.facts]
         return _with_quotes(lead, stated[:1], parts, citations)  # the line it was judged against, first
     for build in (_exclusions, _verdict, _definition, _insured, _named_lines, _thresholds, _named_gist, english_gist,
-                  _steps, _listed):
+                  _steps, _listed, _quoted_gist):
         for tried in _leading(parts, build):
             lead = build(tried, Citations(citations.titles))  # a trial: a sentence not taken numbers no source
             if lead and not ungrounded(lead, [s.text for s in tried.chosen[:2]], [parts.question.text]):
@@ -128,9 +131,22 @@ def _leading(parts: Parts, build: Callable[[Parts, Citations], str]) -> list[Par
     """The parts as given; for a builder of a kind the question asks outright (exclusions, insured risks,
     a named term or metric, a figure counted back from an event), also each other chosen sentence leading:
     the asked fact is often in the answer's second sentence."""
-    outright = build in (_exclusions, _insured, _definition, _named_lines, _named_gist) or (
+    outright = build in (_exclusions, _insured, _definition, _named_lines, _named_gist, _quoted_gist) or (
         build is english_gist and ASKS_BEFORE.search(parts.question.text))
     others = parts.chosen[1:] if outright else []
+    if build is _quoted_gist:  # the sentence whose clause names most of what was asked first
+        asked = parts.question.text
+        best = {s: max((named_count(c, asked) for c in clauses(s.text)), default=0) for s in parts.chosen}
+        ranked = sorted(parts.chosen, key=lambda s: -best[s])
+        return [replace(parts, chosen=[s, *(c for c in parts.chosen if c is not s)]) for s in ranked]
+    if build is _steps:  # another sentence when the articles' facts read it as steps (not any list cut by "；")
+        others = [s for s in parts.chosen[1:] if sum(f.kind == "step" for f in parts.facts_of(s)) >= 2]
+    if build is english_gist and not outright:  # a sentence whose figure's clause names more of what was asked first
+        named = {s: named_count(f.clause, parts.question.text)
+                 for s in parts.chosen if (f := _asked_figure(s.text, parts))}
+        first = max(named, key=lambda s: named[s], default=parts.chosen[0] if parts.chosen else None)
+        if first is not None and first is not parts.chosen[0] and named[first] > named.get(parts.chosen[0], 0):
+            return [replace(parts, chosen=[first, *(c for c in parts.chosen if c is not first)]), parts]
     return [parts, *(replace(parts, chosen=[s, *(c for c in parts.chosen if c is not s)]) for s in others)]
 
 
@@ -158,7 +174,7 @@ def english_gist(parts: Parts, citations: Citations) -> str:
     if not units or not parts.chosen:
         return ""
     lead = parts.chosen[0]
-    found = next((f for f in figures(lead.text, levels_only=False) if f.unit in units and f.text), None)
+    found = _asked_figure(lead.text, parts)
     if found is None:
         return ""
     phrase = figure_phrase(lead.text, found.text)
@@ -177,6 +193,14 @@ def english_gist(parts: Parts, citations: Citations) -> str:
         phrase, counted = phrase[: -len(" before")], counted[1:]
     said = f"{_capital(_and(what))}: {phrase}" if what else _capital(phrase)
     return f"{said}{counted}{citations.mark(lead.doc_id, lead.text)}."
+
+
+def _asked_figure(text: str, parts: Parts) -> Figure | None:
+    """The figure of an asked unit in ``text``: the one whose clause names what the question names ("legal
+    action": the 15 days of 启动法律程序, not the 7 days of the reminder before it), else the first."""
+    units = parts.units | asked_units(parts.question.text)
+    found = [f for f in figures(text, levels_only=False) if f.unit in units and f.text]
+    return max(found, key=lambda f: named_count(f.clause, parts.question.text), default=None)  # (the first of equals)
 
 
 def _named_gist(parts: Parts, citations: Citations) -> str:
@@ -260,6 +284,8 @@ def _insured(parts: Parts, citations: Citations) -> str:
     (and its figure: "protracted default (over 180 days)"); items the glossary knows nothing of are left out."""
     if not parts.chosen or not ("cover" in parts.question.kinds or ASKS_COVER.search(parts.question.text)):
         return ""
+    if asked_units(parts.question.text):  # "what share does the cover pay": a figure, not the insured risks
+        return ""
     lead = parts.chosen[0]
     named = [nouns(t)[0] for t in chinese_terms(parts.question.text) if nouns(t)]
     asked = next((n for i in covered_items(lead.text) if nouns(i) and (n := nouns(i)[0]) in named), "")
@@ -327,7 +353,9 @@ def _listed(parts: Parts, citations: Citations) -> str:
     items = [i for i in (s.strip(" 。，,；;等") for s in _ITEM.split(strip_end(listed))) if len(i) >= 2]
     if len(items) < 2:
         return ""
-    return f"The articles list {_and([render(_short(i)) for i in items[:5]])}{citations.mark(lead.doc_id, lead.text)}."
+    # an item the glossary cannot render whole is named by its head noun when it knows that ("…采用预付款": prepayment)
+    said = [n if render(_short(i)).startswith("“") and (n := head_noun(i)) else render(_short(i)) for i in items[:5]]
+    return f"The articles list {_and(said)}{citations.mark(lead.doc_id, lead.text)}."
 
 
 def _definition(parts: Parts, citations: Citations) -> str:
@@ -341,6 +369,35 @@ def _definition(parts: Parts, citations: Citations) -> str:
     if not term:  # (a definition of another term than the one asked says nothing on it)
         return ""
     return f"{_capital(render(term))} means, in the article's words: “{strip_end(body)}”{citations.mark(lead.doc_id, lead.text)}."
+
+
+def _quoted_gist(parts: Parts, citations: Citations) -> str:
+    """The lead sentence's clause on what the question names, quoted short, led by what English can say of
+    it: its figure ("E-invoice: 11 days (“…快11天”)"), or the domain nouns it names ("Prepayment and letter of
+    credit (“高风险客户必须采用预付款或信用证交易模式”)"); "" when no clause names anything asked."""
+    if not parts.chosen or (ASKS_YES_NO.search(parts.question.text) and not asked_units(parts.question.text)):
+        return ""  # (a yes-or-no question no verdict answers: a figure or a noun would claim an answer)
+    lead = parts.chosen[0]
+    named = [c for c in clauses(lead.text) if named_count(c, parts.question.text)]
+    if not named:
+        return ""
+    clause = max(named, key=lambda c: (named_count(c, parts.question.text), bool(figures(c, levels_only=False))))
+    if re.match(r"\s*[：:]", lead.text[lead.text.find(clause) + len(clause) :]):  # it heads a list: the list answers
+        return _listed(replace(parts, asks_list=True), citations)
+    quote, mark = f"“{_cut(clause)}”", citations.mark(lead.doc_id, lead.text)
+    about = [f for f in [_asked_figure(clause, parts), *figures(clause, levels_only=False)] if f is not None and f.text]
+    found = next((f for f in about if named_count(item_of(arabic_figures(clause), f.text), parts.question.text)), None)
+    known = _done(clause, found.text) if found else nouns(clause)[:3]
+    if found is not None:
+        said = figure_phrase(clause, found.text)
+        return f"{_capital(_and(known))}: {said} ({quote}){mark}." if known else f"{_capital(said)} ({quote}){mark}."
+    return f"{_capital(_and(known))} ({quote}){mark}." if known else ""
+
+
+def _cut(text: str, limit: int = 40) -> str:
+    """A quote kept short: cut at ``limit`` characters with an ellipsis."""
+    text = text.strip()
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _opening(parts: Parts) -> str:

@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
+from knowledge.lexicon import words
+
 # "what is X" / "explain X" / "what does X mean": the English ways of asking what a term means
 ASKS_MEANING = re.compile(r"^\s*(what\s+is|what's|what\s+are|explain|define)\b|\bmean(s|t)?\b", re.I)
 # English ways of asking a time or a share that the Chinese question words do not catch
@@ -34,6 +36,8 @@ ASKS_YES_NO = re.compile(r"(^|[.?!;]\s+)(does|do|is|are|will|would|can|could|may
 # "坏账保护是通过…的方案": a sentence that opens by saying what a term is
 _IS_DEFINED = re.compile(r"^(?P<term>[\u4e00-\u9fff]{2,8}?)(?:是|即)(?P<body>[^。；;]{6,80})")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+_UNASKED = frozenset(words("english_unasked_terms"))  # lexicon.yaml: naming them says nothing of what is asked
+_LATIN_NAME = re.compile(r"[A-Za-z]{2,}|\d+/\d+")  # a word or a "2/10" an article may write as it is
 
 T = TypeVar("T")
 
@@ -68,3 +72,23 @@ def names(question: str, term: str, english: Sequence[str]) -> bool:
 def first_stating(sentences: Sequence[T], states: Callable[[T], object]) -> T | None:
     """The first sentence (lead first) for which ``states`` gives something, else None."""
     return next((s for s in sentences if states(s)), None)
+
+
+def named_count(text: str, question: str) -> int:
+    """How much of what the question names ``text`` holds: the characters of its Chinese terms (for an English
+    question, its glossary terms; the generic ones every answer shares left out; a longer term says more), and
+    of its Latin names the article writes too ("Net 30", "DSO")."""
+    asked = [t for t in dict.fromkeys(chinese_terms(question)) if t not in _UNASKED]
+    latin = dict.fromkeys(_LATIN_NAME.findall(question))
+    return (sum(len(t) for t in asked if t in text)
+            + sum(len(w) for w in latin if re.search(rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])", text, re.I)))
+
+
+def clauses(text: str) -> list[str]:
+    """A sentence's clauses (cut at commas, semicolons and colons), those of four characters or more."""
+    return [c for c in re.split(r"[，,；;：:。]", text) if len(c) >= 4]
+
+
+def item_of(text: str, figure: str) -> str:
+    """The item of a "、" list in ``text`` that holds ``figure`` (a figure says nothing of the other items)."""
+    return next((i for i in text.split("、") if figure in i), text)

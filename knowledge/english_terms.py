@@ -47,6 +47,15 @@ def nouns(text: str) -> list[str]:
     return list(dict.fromkeys(entries[m.group(0)] for m in pattern.finditer(text)))
 
 
+def head_noun(text: str) -> str:
+    """The English of the glossary term ``text`` ends with, else "": a Chinese phrase names its head noun last
+    ("高风险客户须采用预付款" is a prepayment)."""
+    entries, pattern = _glossary()
+    text = text.strip(" 。，,；;等")
+    ends = [m for m in pattern.finditer(text) if m.end() == len(text)] if pattern is not None else []
+    return entries[ends[-1].group(0)] if ends else ""
+
+
 def in_english(text: str) -> str:
     """A Chinese name (an aspect, a subject) in English: its known terms joined by "or", else quoted in Chinese."""
     known = nouns(text)

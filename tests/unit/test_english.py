@@ -183,3 +183,37 @@ def test_a_named_covered_event_gets_a_plain_yes_in_english() -> None:
     lines = _answer("Will the policy pay out if the buyer goes bankrupt? 破产", DEFAULT_B, corpus=[PAYOUT, DEFAULT_B, LINES])
     assert lines[0] == "Covered: the articles name bankruptcy among the insured risks[1]."
     assert "破产" in lines[1]
+
+
+# (english3) the first sentence says the asked fact in English even when no builder of a kind fits
+CHASING = Chunk("015_c#1", "015_c", "催款节奏", "section", "催款节奏",
+                "建议在到期前5天发送友好提醒，到期后2日内寄出正式催告函，逾期20天即启动法律程序。", 0, 0)
+E_BILLS = Chunk("016_i#1", "016_i", "发票", "section", "电子发票",
+                "改用电子发票能缩短付款处理时间，统计表明电子发票的回款比纸质发票平均快9天。", 0, 0)
+RISKY = Chunk("017_r#1", "017_r", "分级", "section", "客户分级",
+              "对老客户可给予较长账期。高风险客户须采用预付款或信用证结算。", 0, 0)
+SHARE = Chunk("018_s#1", "018_s", "赔付比例", "section", "赔付比例",
+              "发生承保损失时，保险通常可赔付约85%的应收账款损失。", 0, 0)
+
+
+def test_the_figure_of_the_named_step_leads_not_the_first_figure_of_the_sentence() -> None:
+    lead = _answer("How many days after the due date should we begin legal action? 法律程序 到期", CHASING,
+                   corpus=[*ALL, CHASING])[0]
+    assert "20 days" in lead and lead.startswith("Legal action")
+
+
+def test_a_figure_no_builder_knows_is_said_with_a_short_chinese_quote() -> None:
+    lead = _answer("How much sooner do e-invoices get paid? 发票", E_BILLS, corpus=[*ALL, E_BILLS])[0]
+    assert "9 days" in lead and "快9天" in lead and "quoted in Chinese" not in lead
+    assert lead.index("9 days") < lead.index("“")  # the figure in English first, then the quote
+
+
+def test_known_nouns_of_the_asked_clause_lead_in_english() -> None:
+    lead = _answer("Which payment methods should risky buyers use? 高风险 客户 买方", RISKY, corpus=[*ALL, RISKY])[0]
+    assert "prepayment" in lead.lower() and "letter of credit" in lead and _grounded(lead)
+
+
+def test_a_share_question_on_cover_gets_the_share_not_the_insured_risks() -> None:
+    lead = _answer("What percentage of a receivable does the cover pay back? 应收账款 承保 保障 赔付 补偿", SHARE, DEFAULT_A,
+                   corpus=[*ALL, SHARE])[0]
+    assert "85%" in lead and "insured risks" not in lead

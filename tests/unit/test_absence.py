@@ -5,7 +5,8 @@ from __future__ import annotations
 from knowledge.absence import absence, asked_quantity
 from knowledge.answering import Composer
 from knowledge.questions import understand
-from knowledge.types import Chunk, Hit
+from knowledge.types import Chunk
+from tests.unit.articles import ranked as hits
 
 FEES = Chunk(
     "007_f#1", "007_f", "保理业务说明", "section", "保理融资",
@@ -19,9 +20,6 @@ RATES = Chunk(
     0, 0,
 )
 
-
-def hits(*chunks: Chunk) -> list[Hit]:
-    return [Hit(c, 0.9 - 0.1 * i, 0.9, 3.0) for i, c in enumerate(chunks)]
 
 
 def test_asked_kind_is_read_from_the_longest_asking_words() -> None:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from knowledge.absence import asked_quantity
 from knowledge.answering import Composer
 from knowledge.questions import understand
-from knowledge.types import Chunk, Hit
+from knowledge.types import Chunk
+from tests.unit.articles import ranked as hits
 
 WAREHOUSE = Chunk(
     "011_w#1", "011_w", "仓单质押说明", "section", "放款与监管",
@@ -20,9 +21,6 @@ SCORING = Chunk(
     0, 0,
 )
 
-
-def hits(*chunks: Chunk) -> list[Hit]:
-    return [Hit(c, 0.9 - 0.1 * i, 0.9, 3.0) for i, c in enumerate(chunks)]
 
 
 def test_a_figure_of_one_clause_does_not_answer_for_the_statement_after_it() -> None:

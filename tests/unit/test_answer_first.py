@@ -13,7 +13,8 @@ from knowledge.formatting import Citations, conflict_line, figure_lead, framed
 from knowledge.grounding import ungrounded
 from knowledge.questions import content_terms
 from knowledge.sentences import Sentence
-from knowledge.types import Chunk, Hit
+from knowledge.types import Chunk
+from tests.unit.articles import ranked as hits
 
 SCOPE = Chunk(
     "010_s#faq1", "010_s", "保单条款", "faq", "保单保哪些情况?",
@@ -41,9 +42,6 @@ SCHEDULE = Chunk(
     0, 0,
 )
 
-
-def hits(*chunks: Chunk) -> list[Hit]:
-    return [Hit(c, 0.9 - 0.1 * i, 0.9, 3.0) for i, c in enumerate(chunks)]
 
 
 def test_covered_items_are_the_list_after_the_cover_word() -> None:

@@ -10,7 +10,8 @@ from knowledge.answering import Composer
 from knowledge.conflicts import figures
 from knowledge.formatting import full_width
 from knowledge.grounding import ungrounded
-from knowledge.types import Chunk, Hit
+from knowledge.types import Chunk
+from tests.unit.articles import ranked as hits
 
 CLAIMS_A = Chunk(
     "000_a#faq2", "000_a", "了解贸易信用保险", "faq", "理赔流程通常需要多长时间?",
@@ -30,9 +31,6 @@ RISKS = Chunk(
 )
 CHUNKS = [CLAIMS_A, CLAIMS_B, RISKS]
 
-
-def hits(*chunks: Chunk) -> list[Hit]:
-    return [Hit(c, 0.9 - 0.1 * i, 0.9, 3.0) for i, c in enumerate(chunks)]
 
 
 def test_citation_numbers_match_sources() -> None:

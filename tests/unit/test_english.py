@@ -14,7 +14,8 @@ from bot.pipeline.turn import TurnContext
 from knowledge.answering import Composer
 from knowledge.english import figure_phrase, in_english, nouns, render
 from knowledge.grounding import ungrounded
-from knowledge.types import Chunk, Hit
+from knowledge.types import Chunk
+from tests.unit.articles import ranked as _hits
 
 PAYOUT = Chunk("010_p#1", "010_p", "赔付时限", "section", "赔付时限",
                "保险人在收到齐全的索赔文件后，通常在20-40个工作日内完成赔付。赔付前会核实买方的欠款金额。", 0, 0)
@@ -29,9 +30,6 @@ LINES = Chunk("014_l#1", "014_l", "预警", "section", "预警线",
 ALL = [PAYOUT, DEFAULT_A, DEFAULT_B, EXCLUDED, LINES]
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
-
-def _hits(*chunks: Chunk) -> list[Hit]:
-    return [Hit(c, 0.9 - 0.1 * i, 0.9, 3.0) for i, c in enumerate(chunks)]
 
 
 def _answer(question: str, *chunks: Chunk, corpus: list[Chunk] = ALL) -> list[str]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from knowledge.answering import Composer
-from knowledge.types import Chunk, Hit
+from knowledge.types import Chunk
+from tests.unit.articles import ranked as hits
 
 DUNNING = Chunk(
     "030_a#faq1", "030_a", "回款指南", "faq", "货款拖欠以后按什么顺序催?",
@@ -43,9 +44,6 @@ OTHER = Chunk(
     0, 0,
 )
 
-
-def hits(*chunks: Chunk) -> list[Hit]:
-    return [Hit(c, 0.9 - 0.1 * i, 0.9, 3.0) for i, c in enumerate(chunks)]
 
 
 def test_the_first_thing_to_do_is_the_first_step_of_the_procedure_for_the_situation() -> None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from knowledge.answering import Composer
 from knowledge.questions import asks_example
-from knowledge.types import Chunk, Hit
+from knowledge.types import Chunk
+from tests.unit.articles import ranked as hits
 
 GUIDE = Chunk(
     "020_g#s1", "020_g", "催收外包", "section", "催收外包的好处",
@@ -22,9 +23,6 @@ SIGNS = Chunk(
     0, 0,
 )
 
-
-def hits(*chunks: Chunk) -> list[Hit]:
-    return [Hit(c, 0.9 - 0.1 * i, 0.9, 3.0) for i, c in enumerate(chunks)]
 
 
 def test_asks_example_knows_the_asking_words() -> None:

@@ -384,9 +384,9 @@ class Embedder:
         else:
             _ = self.model
 
-    def _encode_raw(self, texts: list[str]) -> np.ndarray:
+    def _encode_raw(self, texts: list[str], together: bool = False) -> np.ndarray:
         if self.uses_onnx:
-            return load_onnx(self.name, self.cache_dir).encode(texts)
+            return load_onnx(self.name, self.cache_dir).encode(texts, together=together)
         vectors = self.model.encode(
             texts, batch_size=16, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
         )
@@ -409,6 +409,23 @@ class Embedder:
                     self._query_cache.pop(next(iter(self._query_cache)), None)
                 self._query_cache[texts[0]] = cached
         return cached.copy()
+
+    def search_queries(self, texts: list[str]) -> np.ndarray:
+        """Like :meth:`queries` for each of ``texts`` (a question's search variants), the ones not cached
+        encoded in one batch: one encoder call instead of one after the other (each vector's last bit may
+        differ from the lone query's, ~3e-8)."""
+        if not self.cache_queries:
+            return self._encode(texts, _QUERY_PROMPT)
+        missing = list(dict.fromkeys(t for t in texts if t not in self._query_cache))
+        if len(missing) > 1:
+            prompt = _QUERY_PROMPT if self._prompts else ""
+            vectors = self._encode_raw([prompt + t for t in missing], together=True)
+            with self._cache_lock:
+                for text, vector in zip(missing, vectors, strict=True):
+                    while len(self._query_cache) >= _QUERY_CACHE_SIZE:
+                        self._query_cache.pop(next(iter(self._query_cache)), None)
+                    self._query_cache[text] = np.asarray(vector, dtype=np.float32)[None, :]
+        return np.concatenate([self.queries([t]) for t in texts])
 
     def passages(self, texts: list[str]) -> np.ndarray:
         """Embed passages (and FAQ questions used as keys)."""

@@ -59,15 +59,15 @@ class Retriever:
         typed = query
         query = state.corrector.correct(query)  # homophone typos: the corrected form leads
         cores = core_questions(query)
-        fused, dense, raw = self._fused(query, state, self._scene_weights(query, cores))
         weighted = [(v, VARIANT_WEIGHT) for v in (typed, *variants)] + [(v, CORE_WEIGHT) for v in cores]
+        weighted = [(v, w) for v, w in ((to_simplified(v.strip()), w) for v, w in weighted) if v and v != query]
+        self.store.embedder.search_queries([query, *(v for v, _ in weighted)])  # one encoder call for them all
+        fused, dense, raw = self._fused(query, state, self._scene_weights(query, cores))
         for variant, weight in weighted:
-            variant = to_simplified(variant.strip())
-            if variant and variant != query:
-                other, other_dense, other_raw = self._fused(variant, state)
-                better = other * weight > fused
-                fused = np.where(better, other * weight, fused)
-                dense, raw = np.where(better, other_dense, dense), np.where(better, other_raw, raw)
+            other, other_dense, other_raw = self._fused(variant, state)
+            better = other * weight > fused
+            fused = np.where(better, other * weight, fused)
+            dense, raw = np.where(better, other_dense, dense), np.where(better, other_raw, raw)
         fused = fused + FACT_KEY_BONUS * self._fact_keys(query, state)
         order = np.argsort(-fused, kind="stable")[:k]
         return [Hit(state.chunks[i], float(fused[i]), float(dense[i]), float(raw[i])) for i in order]

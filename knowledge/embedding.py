@@ -48,6 +48,7 @@ _PASSAGE_PROMPT = "passage: "
 _Q4_BLOCK_BYTES = 18  # float16 scale + 16 bytes of nibbles for 32 values
 _DTYPE_F32 = 0
 _QUERY_CACHE_SIZE = 256
+_SAME_LENGTH = 0.6  # search variants at least this share of the longest one's length are encoded together
 
 _models: dict[tuple[str, str], SentenceTransformer] = {}
 _encoders: dict[tuple[str, str], OnnxEncoder] = {}
@@ -411,20 +412,24 @@ class Embedder:
         return cached.copy()
 
     def search_queries(self, texts: list[str]) -> np.ndarray:
-        """Like :meth:`queries` for each of ``texts`` (a question's search variants), the ones not cached
-        encoded in one batch: one encoder call instead of one after the other (each vector's last bit may
-        differ from the lone query's, ~3e-8)."""
+        """Like :meth:`queries` for each of ``texts`` (a question's search variants), the ones not cached and of
+        about the same length encoded in one batch: one encoder call instead of one after the other (each
+        vector's last bit may differ from the lone query's, ~3e-8). A much shorter text runs on its own: padded
+        to a long one's length it would cost as much."""
         if not self.cache_queries:
             return self._encode(texts, _QUERY_PROMPT)
-        missing = list(dict.fromkeys(t for t in texts if t not in self._query_cache))
-        if len(missing) > 1:
-            prompt = _QUERY_PROMPT if self._prompts else ""
-            vectors = self._encode_raw([prompt + t for t in missing], together=True)
-            with self._cache_lock:
-                for text, vector in zip(missing, vectors, strict=True):
-                    while len(self._query_cache) >= _QUERY_CACHE_SIZE:
-                        self._query_cache.pop(next(iter(self._query_cache)), None)
-                    self._query_cache[text] = np.asarray(vector, dtype=np.float32)[None, :]
+        missing = sorted(dict.fromkeys(t for t in texts if t not in self._query_cache), key=len, reverse=True)
+        while len(missing) > 1:
+            batch = [t for t in missing if len(t) >= _SAME_LENGTH * len(missing[0])]
+            missing = missing[len(batch) :]
+            if len(batch) > 1:
+                prompt = _QUERY_PROMPT if self._prompts else ""
+                vectors = self._encode_raw([prompt + t for t in batch], together=True)
+                with self._cache_lock:
+                    for text, vector in zip(batch, vectors, strict=True):
+                        while len(self._query_cache) >= _QUERY_CACHE_SIZE:
+                            self._query_cache.pop(next(iter(self._query_cache)), None)
+                        self._query_cache[text] = np.asarray(vector, dtype=np.float32)[None, :]
         return np.concatenate([self.queries([t]) for t in texts])
 
     def passages(self, texts: list[str]) -> np.ndarray:

@@ -416,21 +416,22 @@ class Embedder:
         about the same length encoded in one batch: one encoder call instead of one after the other (each
         vector's last bit may differ from the lone query's, ~3e-8). A much shorter text runs on its own: padded
         to a long one's length it would cost as much."""
-        if not self.cache_queries:
-            return self._encode(texts, _QUERY_PROMPT)
+        batched: dict[str, np.ndarray] = {}
         missing = sorted(dict.fromkeys(t for t in texts if t not in self._query_cache), key=len, reverse=True)
         while len(missing) > 1:
             batch = [t for t in missing if len(t) >= _SAME_LENGTH * len(missing[0])]
             missing = missing[len(batch) :]
             if len(batch) > 1:
                 prompt = _QUERY_PROMPT if self._prompts else ""
-                vectors = self._encode_raw([prompt + t for t in batch], together=True)
-                with self._cache_lock:
-                    for text, vector in zip(batch, vectors, strict=True):
-                        while len(self._query_cache) >= _QUERY_CACHE_SIZE:
-                            self._query_cache.pop(next(iter(self._query_cache)), None)
-                        self._query_cache[text] = np.asarray(vector, dtype=np.float32)[None, :]
-        return np.concatenate([self.queries([t]) for t in texts])
+                rows = np.asarray(self._encode_raw([prompt + t for t in batch], together=True), dtype=np.float32)
+                batched.update(zip(batch, rows, strict=True))
+        if self.cache_queries and batched:
+            with self._cache_lock:
+                for text, row in batched.items():
+                    while len(self._query_cache) >= _QUERY_CACHE_SIZE:
+                        self._query_cache.pop(next(iter(self._query_cache)), None)
+                    self._query_cache[text] = row[None, :]
+        return np.stack([batched[t] if t in batched else self.queries([t])[0] for t in texts])
 
     def passages(self, texts: list[str]) -> np.ndarray:
         """Embed passages (and FAQ questions used as keys)."""

@@ -51,10 +51,10 @@ class _Counted:
     def __init__(self, encode: Callable) -> None:
         self.encode, self.calls, self.texts = encode, 0, 0
 
-    def __call__(self, texts: list[str]):  # noqa: ANN204 - whatever the encoder returns
+    def __call__(self, texts: list[str], **options: object):  # noqa: ANN204 - whatever the encoder returns
         self.calls += 1
         self.texts += len(texts)
-        return self.encode(texts)
+        return self.encode(texts, **options)
 
 
 def _p95(values: list[float]) -> float:

@@ -118,7 +118,7 @@ def start_server(data_dir: Path, workdir: Path, timings: dict[str, float] | None
 
 
 async def run_load(url: str, concurrency: int, duration: float, distinct: bool = False,
-                   fresh_sessions: bool = False) -> dict[str, object]:
+                   fresh_sessions: bool = False, questions: list[str] = QUESTIONS) -> dict[str, object]:
     """``concurrency`` clients posting questions back to back for ``duration`` seconds.
 
     The questions cycle through a fixed list, so the query-embedding cache serves most of them (as it
@@ -136,7 +136,7 @@ async def run_load(url: str, concurrency: int, duration: float, distinct: bool =
                 session = None
             started = time.perf_counter()
             try:
-                message = QUESTIONS[i % len(QUESTIONS)]
+                message = questions[i % len(questions)]
                 if distinct:
                     message = f"{message}（第{n}-{i}问）"
                 r = await http.post("/api/chat", json={"message": message, "session_id": session})
@@ -181,7 +181,13 @@ def main() -> int:
     parser.add_argument("--url", default=None, help="an already running server on 127.0.0.1")
     parser.add_argument("--port", type=int, default=None, help="port for the server started here (default: a free one)")
     parser.add_argument("--data-dir", type=Path, default=Path(os.environ.get("CREDITBOT_DATA_DIR", "./data")))
+    parser.add_argument("--questions", type=Path, default=None,
+                        help="ask the first message of each case of this eval-format .jsonl instead of the built-in eight")
     args = parser.parse_args()
+    questions = QUESTIONS
+    if args.questions is not None:
+        cases = [json.loads(line) for line in args.questions.read_text(encoding="utf-8").splitlines() if line.strip()]
+        questions = [(c.get("turns") or [c["question"]])[0] for c in cases]
     if not 1 <= args.concurrency <= 64 or not 1 <= args.duration <= 600:
         parser.error("concurrency must be 1-64 and duration 1-600 s")
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -196,7 +202,8 @@ def main() -> int:
         try:
             httpx.post(f"{url}/api/chat", json={"message": QUESTIONS[0]}, timeout=120)  # warm caches
             cpu_before = cpu_seconds(proc.pid) if proc is not None else 0.0
-            result = asyncio.run(run_load(url, args.concurrency, args.duration, args.distinct, args.fresh_sessions))
+            result = asyncio.run(run_load(url, args.concurrency, args.duration, args.distinct, args.fresh_sessions,
+                                       questions))
             result.update(timings)
             if proc is not None and result["requests"]:
                 # the server's CPU per request: steadier than req/s on a shared machine (others' load

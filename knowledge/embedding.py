@@ -48,6 +48,7 @@ _PASSAGE_PROMPT = "passage: "
 _Q4_BLOCK_BYTES = 18  # float16 scale + 16 bytes of nibbles for 32 values
 _DTYPE_F32 = 0
 _QUERY_CACHE_SIZE = 256
+_SAME_LENGTH = 0.6  # search variants at least this share of the longest one's length are encoded together
 
 _models: dict[tuple[str, str], SentenceTransformer] = {}
 _encoders: dict[tuple[str, str], OnnxEncoder] = {}
@@ -384,9 +385,9 @@ class Embedder:
         else:
             _ = self.model
 
-    def _encode_raw(self, texts: list[str]) -> np.ndarray:
+    def _encode_raw(self, texts: list[str], together: bool = False) -> np.ndarray:
         if self.uses_onnx:
-            return load_onnx(self.name, self.cache_dir).encode(texts)
+            return load_onnx(self.name, self.cache_dir).encode(texts, together=together)
         vectors = self.model.encode(
             texts, batch_size=16, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
         )
@@ -409,6 +410,28 @@ class Embedder:
                     self._query_cache.pop(next(iter(self._query_cache)), None)
                 self._query_cache[texts[0]] = cached
         return cached.copy()
+
+    def search_queries(self, texts: list[str]) -> np.ndarray:
+        """Like :meth:`queries` for each of ``texts`` (a question's search variants), the ones not cached and of
+        about the same length encoded in one batch: one encoder call instead of one after the other (each
+        vector's last bit may differ from the lone query's, ~3e-8). A much shorter text runs on its own: padded
+        to a long one's length it would cost as much."""
+        batched: dict[str, np.ndarray] = {}
+        missing = sorted(dict.fromkeys(t for t in texts if t not in self._query_cache), key=len, reverse=True)
+        while len(missing) > 1:
+            batch = [t for t in missing if len(t) >= _SAME_LENGTH * len(missing[0])]
+            missing = missing[len(batch) :]
+            if len(batch) > 1:
+                prompt = _QUERY_PROMPT if self._prompts else ""
+                rows = np.asarray(self._encode_raw([prompt + t for t in batch], together=True), dtype=np.float32)
+                batched.update(zip(batch, rows, strict=True))
+        if self.cache_queries and batched:
+            with self._cache_lock:
+                for text, row in batched.items():
+                    while len(self._query_cache) >= _QUERY_CACHE_SIZE:
+                        self._query_cache.pop(next(iter(self._query_cache)), None)
+                    self._query_cache[text] = row[None, :]
+        return np.stack([batched[t] if t in batched else self.queries([t])[0] for t in texts])
 
     def passages(self, texts: list[str]) -> np.ndarray:
         """Embed passages (and FAQ questions used as keys)."""

@@ -263,12 +263,12 @@ class OnnxEncoder:
             (vectors,) = self.session.run(None, feeds)
         return np.asarray(vectors, dtype=np.float32)
 
-    def encode(self, texts: list[str]) -> np.ndarray:
-        """Unit embeddings of ``texts``; up to :data:`ONE_BY_ONE` one by one, long lists in length-sorted
-        batches (less padding)."""
+    def encode(self, texts: list[str], *, together: bool = False) -> np.ndarray:
+        """Unit embeddings of ``texts``; up to :data:`ONE_BY_ONE` one by one (``together``: in one batch all the
+        same, one call instead of several, the last bit moving), long lists in length-sorted batches (less padding)."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        if len(texts) <= ONE_BY_ONE:
+        if len(texts) <= ONE_BY_ONE and not together:
             return np.concatenate([self._run([text]) for text in texts])
         if len(texts) <= _PASSAGE_BATCH:
             return self._run(texts)

@@ -59,15 +59,15 @@ class Retriever:
         typed = query
         query = state.corrector.correct(query)  # homophone typos: the corrected form leads
         cores = core_questions(query)
-        fused, dense, raw = self._fused(query, state, self._scene_weights(query, cores))
         weighted = [(v, VARIANT_WEIGHT) for v in (typed, *variants)] + [(v, CORE_WEIGHT) for v in cores]
-        for variant, weight in weighted:
-            variant = to_simplified(variant.strip())
-            if variant and variant != query:
-                other, other_dense, other_raw = self._fused(variant, state)
-                better = other * weight > fused
-                fused = np.where(better, other * weight, fused)
-                dense, raw = np.where(better, other_dense, dense), np.where(better, other_raw, raw)
+        weighted = [(v, w) for v, w in ((to_simplified(v.strip()), w) for v, w in weighted) if v and v != query]
+        vectors = self.store.embedder.search_queries([query, *(v for v, _ in weighted)])  # batched when alike
+        fused, dense, raw = self._fused(query, vectors[0], state, self._scene_weights(query, cores))
+        for (variant, weight), vector in zip(weighted, vectors[1:], strict=True):
+            other, other_dense, other_raw = self._fused(variant, vector, state)
+            better = other * weight > fused
+            fused = np.where(better, other * weight, fused)
+            dense, raw = np.where(better, other_dense, dense), np.where(better, other_raw, raw)
         fused = fused + FACT_KEY_BONUS * self._fact_keys(query, state)
         order = np.argsort(-fused, kind="stable")[:k]
         return [Hit(state.chunks[i], float(fused[i]), float(dense[i]), float(raw[i])) for i in order]
@@ -85,10 +85,11 @@ class Retriever:
         asked = {t for core in cores for t in tokenize(core)}
         return {t: SCENE_WEIGHT for t in tokenize(query) if t not in asked}
 
+    @staticmethod
     def _fused(
-        self, query: str, state: IndexState, weight: dict[str, float] | None = None
+        query: str, vector: np.ndarray, state: IndexState, weight: dict[str, float] | None = None
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        dense, adjusted = self._dense_scores(query, state)
+        dense, adjusted = state.keys.best(vector, QUESTION_KEY_OFFSET)  # per chunk: its best key's cosine
         terms, synonyms = query_terms(query)
         # synonyms add matches, not ceiling
         raw = np.asarray(state.bm25.scores(terms + synonyms, weight), dtype=np.float32)
@@ -104,8 +105,3 @@ class Retriever:
             if subject in query:
                 named[rows] = 1.0
         return named
-
-    def _dense_scores(self, query: str, state: IndexState) -> tuple[np.ndarray, np.ndarray]:
-        """Per chunk: cosine of its best key, and that key's offset-adjusted cosine used for fusion."""
-        vector = self.store.embedder.queries([query])[0]
-        return state.keys.best(vector, QUESTION_KEY_OFFSET)

@@ -8,7 +8,7 @@ chunk it sits in, and by whether it carries the kind of figure asked for; then i
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,7 +31,16 @@ from knowledge.constants import (
 )
 from knowledge.normalize import in_article_words
 from knowledge.questions import asks_advice, understand
-from knowledge.sentences import Sentence, TermWeights, is_marketing, is_noise, recommends, split_sentences, terms
+from knowledge.sentences import (
+    Sentence,
+    TermWeights,
+    is_marketing,
+    is_noise,
+    recommends,
+    split_sentences,
+    term_set,
+    terms,
+)
 from knowledge.types import Chunk, Hit
 
 
@@ -112,6 +121,11 @@ class SentenceScorer:
         )
         # what each excluding sentence lists as excluded ("战争", "汇率损失"): matched to a question by meaning
         self.excluded = [(item, s) for s in self.pool for item in excluded_items(s.text)]
+        self._static = [_Static.of(s, self.chunks[s.chunk_id]) for s in self.pool]
+        # per term, the pool sentences holding it: a question's coverage of every sentence in a few array adds
+        self._postings = _postings(term_set(s.text) for s in self.pool)
+        self._with_heading = _postings(st.heading_terms | term_set(s.text) if st.faq_heading else frozenset()
+                                       for s, st in zip(self.pool, self._static, strict=True))
         self._excluded_vectors: np.ndarray | None = None
         if embed_passages is not None and self.pool:
             texts = [s.text for s in self.pool] + self._faq_questions + [item for item, _ in self.excluded]
@@ -180,11 +194,6 @@ class SentenceScorer:
 
     # --- selection ------------------------------------------------------------------------
 
-    def _score(self, text: str, qterms: list[str], cterms: list[str]) -> tuple[float, float]:
-        cov = self.weights.coverage(qterms, text)
-        ctx = self.weights.coverage(cterms, text) if cterms else 0.0
-        return cov, cov + 0.3 * ctx
-
     def candidates(
         self,
         query: str,
@@ -204,48 +213,72 @@ class SentenceScorer:
         asked_units = asked_units_of(query)
         hit_rank = {hit.chunk.chunk_id: (rank, hit) for rank, hit in reversed(list(enumerate(hits[:MAX_HITS])))}
         out: list[Candidate] = []
-        semantic = np.clip((similar[0] - SEMANTIC_FLOOR) / SEMANTIC_SPAN, 0.0, 1.0) if similar is not None else None
+        semantic = np.clip((similar[0] - SEMANTIC_FLOOR) / SEMANTIC_SPAN, 0.0, 1.0).tolist() if similar is not None else None
+        matches = similar[1].tolist() if similar is not None else None
+        # TermWeights.coverage (and known_coverage) of every sentence at once
+        own, known = self._coverage(self._postings, qterms)
+        with_heading, _ = self._coverage(self._with_heading, qterms)
+        context = self._coverage(self._postings, cterms)[0] if cterms else None
+        heading_cov: dict[str, float] = {}
+        qset = set(qterms)
         for n, sentence in enumerate(self.pool):
-            text = sentence.text
-            sem = float(semantic[n]) if semantic is not None else 0.0
-            answers_match = similar is not None and bool(similar[1][n])
-            if is_marketing(text) and not about_provider:
+            static = self._static[n]
+            sem = semantic[n] if semantic is not None else 0.0
+            answers_match = matches is not None and matches[n]
+            if static.marketing and not about_provider:
                 continue
-            chunk = self.chunks[sentence.chunk_id]
+            chunk = static.chunk
             ranked = hit_rank.get(chunk.chunk_id)
-            cov, score = self._score(text, qterms, cterms)
-            if chunk.kind == "faq" and chunk.heading:
+            cov = own[n]
+            score = cov + 0.3 * (context[n] if context is not None else 0.0)
+            if static.faq_heading:
                 # a FAQ answer is an answer to its question: together they are what covers the query
-                cov = max(cov, self.weights.coverage(qterms, chunk.heading + "。" + text))
+                cov = max(cov, with_heading[n])
             if ranked is None:
                 # a sentence outside the retrieved chunks still counts, a little less
-                if self.weights.known_coverage(qterms, text) < 0.35 and sem < SEMANTIC_CANDIDATE and not answers_match:
+                if known[n] < 0.35 and sem < SEMANTIC_CANDIDATE and not answers_match:
                     continue
                 # its score shown to users is its own relevance, scaled like a retrieval score
                 weight, heading_weight, hit_score = 0.75, 0.0, cov
             else:
                 weight, heading_weight, hit_score = 1.0 / (1.0 + 0.15 * ranked[0]), 1.0, ranked[1].score
             if chunk.heading and heading_weight:
-                heading_cov, _ = self._score(chunk.heading, qterms, cterms)
-                score += (0.35 if chunk.kind == "faq" else 0.15) * heading_cov
-            if chunk.kind == "faq" and sentence.position == 0:
+                if chunk.heading not in heading_cov:
+                    heading_cov[chunk.heading] = self.weights.coverage(qterms, chunk.heading)
+                score += (0.35 if chunk.kind == "faq" else 0.15) * heading_cov[chunk.heading]
+            if static.first_faq_sentence:
                 score += 0.08
             score += SEMANTIC_WEIGHT * sem + (FAQ_MATCH_BONUS if answers_match else 0.0)
-            if coverage_asked and _COVERAGE_STATEMENT.search(text):
+            if coverage_asked and static.coverage_statement:
                 score += 0.25
-            if (asked_units and any(f.unit in asked_units for f in figures(text))) or (favoured and text in favoured):
+            if (asked_units and static.units & asked_units) or (favoured and sentence.text in favoured):
                 score += ASKED_KIND_BONUS  # the sentence carries the kind of figure or fact asked for
-            if setting_asked and _SETTING_STATEMENT.search(text):
+            if setting_asked and static.setting_statement:
                 score += 0.15
-            if advice_asked and recommends(text):
+            if advice_asked and static.recommends:
                 score += ADVICE_BONUS  # "要不要停货" is answered by what the articles say to do
-            if not examples_ok and is_anecdote(text) and not set(terms(anecdote_trade(text))) & set(qterms):
+            if not examples_ok and static.anecdote and not static.trade_terms & qset:
                 # (a case from the asker's own line of business, "某建材经销商" for a builder's merchant, is no aside)
                 # a case study is one company's outcome: only when nothing general says as much
                 weight *= ANECDOTE_WEIGHT
             out.append(Candidate(sentence, score * weight, cov, hit_score))
         out.sort(key=lambda c: -c.score)
         return out
+
+    def _coverage(self, postings: dict[str, np.ndarray], query_terms: list[str]) -> tuple[list[float], list[float]]:
+        """Per pool sentence, :meth:`TermWeights.coverage` of the query's terms, and ``known_coverage`` (the
+        IDF of the distinct terms it holds over the sum of all of them, or of those the corpus knows)."""
+        covered = np.zeros(len(self.pool))
+        total = known_total = 0.0
+        for term in dict.fromkeys(query_terms):
+            idf = self.weights.idf(term)
+            total += idf
+            known_total += idf if term in self.weights.df else 0.0
+            rows = postings.get(term)
+            if rows is not None:
+                covered[rows] += idf
+        zero = np.zeros(len(self.pool))
+        return (covered / total if total else zero).tolist(), (covered / known_total if known_total else zero).tolist()
 
     def select(self, candidates: list[Candidate], limit: int = MAX_SENTENCES) -> list[Candidate]:
         """The best candidates (at most ``limit``, two per chunk, no near-duplicates), in reading order."""
@@ -288,6 +321,42 @@ def coverage_ask(query: str) -> re.Match[str] | None:
 def asked_units_of(query: str) -> set[str]:
     """The unit classes of figure a question asks for (``days`` for "多久", ``percent`` for "比例")."""
     return {unit for unit, pattern in UNIT_WORDS.items() if pattern.search(query)}
+
+
+@dataclass(frozen=True)
+class _Static:
+    """What :meth:`SentenceScorer.candidates` asks of a pool sentence whatever the question: read once at load."""
+
+    chunk: Chunk
+    faq_heading: bool  # a FAQ answer with its question: covered together with it
+    heading_terms: frozenset[str]
+    first_faq_sentence: bool
+    marketing: bool
+    coverage_statement: bool
+    setting_statement: bool
+    units: frozenset[str]  # the unit classes of its figures
+    anecdote: bool
+    trade_terms: frozenset[str]  # a case study's line of business
+    recommends: bool  # says what to do (answers an advice question)
+
+    @classmethod
+    def of(cls, sentence: Sentence, chunk: Chunk) -> _Static:
+        text = sentence.text
+        return cls(
+            chunk, chunk.kind == "faq" and bool(chunk.heading), term_set(chunk.heading),
+            chunk.kind == "faq" and sentence.position == 0, is_marketing(text), bool(_COVERAGE_STATEMENT.search(text)),
+            bool(_SETTING_STATEMENT.search(text)), frozenset(f.unit for f in figures(text)), is_anecdote(text),
+            frozenset(terms(anecdote_trade(text))), recommends(text),
+        )
+
+
+def _postings(term_sets: Iterable[frozenset[str]]) -> dict[str, np.ndarray]:
+    """Per term, the rows (in order) whose term set holds it."""
+    rows: dict[str, list[int]] = {}
+    for n, found in enumerate(term_sets):
+        for term in found:
+            rows.setdefault(term, []).append(n)
+    return {term: np.array(found, dtype=np.int32) for term, found in rows.items()}
 
 
 def _is_question(text: str) -> bool:

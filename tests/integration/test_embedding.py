@@ -94,3 +94,16 @@ def test_tokenizer_reads_its_marshal_copy_and_rebuilds_a_stale_one(tmp_path) -> 
     text = "query: 出口到东南亚的货款，保险能保多少？"
     assert fresh.encode(text) == again.encode(text) == load_onnx().tokenizer.encode(text)
     assert UnigramTokenizer(path)._ids is not None and copy.read_bytes() != b"not marshal"  # noqa: SLF001
+
+
+def test_search_variants_are_encoded_in_one_call_and_cached() -> None:
+    embedder = Embedder()
+    calls: list[int] = []
+    encode = embedder._encode_raw
+    embedder._encode_raw = lambda texts, together=False: calls.append(len(texts)) or encode(texts, together)  # type: ignore[method-assign]
+    texts = ["出险以后多久能拿到赔款 理赔", "出险以后多久能拿到赔款", "赔款"]
+    together = embedder.search_queries(texts)
+    assert calls == [2] and together.shape == (3, 384)  # the much shorter one alone (through the batcher)
+    assert np.array_equal(embedder.queries([texts[0]])[0], together[0]) and calls == [2]  # the search reads the cache
+    alone = Embedder().queries([texts[1]])[0]
+    assert np.abs(alone - together[1]).max() < 1e-6  # a batch moves only the last bits

@@ -119,3 +119,20 @@ def test_meaning_does_not_answer_a_quantity_whose_subject_the_articles_name_with
     candidates = composer.candidates(question.text, "", hits(FEES), False)
     close = {c.sentence for c in candidates}
     assert absence(question, candidates, composer.weights.coverage, close=close) is not None
+
+
+def test_a_counted_noun_is_tagged_as_jieba_posseg_tags_it_without_loading_the_tagger() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from knowledge.absence import _tagged\n"
+        "texts = ['', '？', '个仓库保管员？', '店员工资', 'ERP系统 的 数据', 'B2B买家', '座冷库、车队', '\\u3000员工']\n"
+        "ours = [_tagged(t) for t in texts]\n"
+        "assert 'jieba.posseg' not in sys.modules\n"
+        "import jieba.posseg\n"
+        "ref = [[(p.word, p.flag) for p in jieba.posseg.dt.lcut(t, HMM=False) if p.word.strip()][:2] for t in texts]\n"
+        "assert ours == ref, (ours, ref)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -37,12 +37,14 @@ class ScriptedAssistant(support.SentenceStreaming):
         self.status = status
         self.delay_s = delay_s
         self.messages: list[str] = []
+        self.asked = threading.Event()  # set once a message has reached it (its worker has claimed the message)
         self._lock = threading.Lock()
 
     def answer(self, message: str, session: Session) -> Reply:
         """The scripted reply, after ``delay_s``."""
         with self._lock:
             self.messages.append(message)
+        self.asked.set()
         if self.delay_s:
             time.sleep(self.delay_s)
         reply = Reply(self.answer_text, status=self.status, sources=list(self.sources))  # type: ignore[arg-type]

@@ -92,7 +92,7 @@ def test_retry_on_other_worker_waits_for_the_first_workers_answer(tmp_path: Path
     with two_workers(tmp_path, store_url, a, b, wechat_reply_budget_s=4.0) as (base_a, base_b):
         with concurrent.futures.ThreadPoolExecutor(2) as pool:
             first = pool.submit(post, base_a, "理赔一般多久能赔下来？", "6240001")
-            time.sleep(0.4)
+            assert a.asked.wait(30)  # A has claimed it before WeChat retries on B
             retry = pool.submit(post, base_b, "理赔一般多久能赔下来？", "6240001")  # WeChat's retry, other worker
             contents = [content_of(first.result()), content_of(retry.result())]
         late_retry = content_of(post(base_b, "理赔一般多久能赔下来？", "6240001"))
@@ -127,7 +127,7 @@ def test_retry_that_outlives_its_budget_moves_delivery_to_the_next_message(tmp_p
     ) as (base_b, _):
         with concurrent.futures.ThreadPoolExecutor(2) as pool:
             first = pool.submit(post, base_a, "额度能临时调高吗？", "6240003")
-            time.sleep(0.2)
+            assert a.asked.wait(30)  # A is computing it: the retry must find it claimed
             retry = post(base_b, "额度能临时调高吗？", "6240003")  # gives up at ~0.7 s: WeChat got ``success``
             first_response = first.result()
         nxt = content_of(post(base_b, "继续", "6240004"))

@@ -225,3 +225,10 @@ def test_an_english_ledger_question_leaves_only_the_name() -> None:
     from tools.intents import buyer_name
 
     assert buyer_name("Nordlicht Handel GmbH receivables at 2025/03/31, 45-day DSO") == "Nordlicht Handel GmbH"
+
+
+def test_an_english_question_about_a_late_buyer_is_no_buyer_name() -> None:
+    from tools.intents.buyers import buyer_by_name
+
+    assert buyer_by_name("our buyer from peru is 20 days overdue now, which step should we take") is None
+    assert buyer_by_name("look up buyer Nordlicht Handel GmbH").args["query"] == "Nordlicht Handel GmbH"

@@ -212,7 +212,7 @@ class NameIndex:
                 if run >= 2 or whole:
                     score = 0.75 + 0.25 * run / len(entry.words)
                 elif len(token) >= 5 and i + 1 < len(tokens) and tokens[i + 1][0] in _LATIN_LEGAL:
-                    score = SURE  # the first word, then a legal form ("Muller GmbH"): a company's name as typed
+                    score = SURE  # the first word, then a legal form ("Muller GmbH"): a firm's name as typed
                 elif len(token) >= 5:
                     score = 0.6  # the first word alone: a buyer only when the message is about one
                 else:

@@ -12,8 +12,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTRACTS = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]["contracts"]
-# The one contract another change makes pass: knowledge/index.py still calls ingest (the knowledge/ingest split).
-PENDING = {"knowledge-lowest"}
 
 
 def _lint_imports(*contract_ids: str) -> subprocess.CompletedProcess[str]:
@@ -25,25 +23,11 @@ def _lint_imports(*contract_ids: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_import_contracts_are_kept() -> None:
-    ids = [c["id"] for c in CONTRACTS if c["id"] not in PENDING]
-    assert {"tools-own-layer", "no-cycles", "channels-translate-only"} <= set(ids)
+    ids = [c["id"] for c in CONTRACTS]
+    assert {"knowledge-lowest", "tools-own-layer", "no-cycles", "channels-translate-only"} <= set(ids)
     out = _lint_imports(*ids)
     assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]
     assert f"Contracts: {len(ids)} kept, 0 broken." in out.stdout
-
-
-def _knowledge_imports_ingest() -> bool:
-    lines = (line.strip() for p in (ROOT / "knowledge").rglob("*.py") for line in p.read_text(encoding="utf-8").splitlines())
-    return any(line.startswith(("from ingest", "import ingest")) for line in lines)
-
-
-@pytest.mark.skipif(
-    _knowledge_imports_ingest(),
-    reason="knowledge/index.py still imports ingest.pipeline; the knowledge/ingest split (issue 9) removes it",
-)
-def test_knowledge_never_imports_ingest_bot_or_tools() -> None:
-    out = _lint_imports(*PENDING)
-    assert out.returncode == 0, out.stdout[-4000:]
 
 
 def test_a_cycle_breaks_the_contract(tmp_path: Path) -> None:

@@ -26,7 +26,8 @@ from knowledge.formatting import Citations, full_width
 from knowledge.grounding import numbers
 from knowledge.lexicon import lexicon
 from knowledge.numerals import arabic_figures
-from knowledge.questions import Question, asks, clauses, content_terms
+from knowledge.premises import quoted_premise, states_beyond
+from knowledge.questions import Question, asks, clauses, content_terms, understand
 from knowledge.scoring import Candidate
 from knowledge.sentences import Sentence
 from knowledge.terms import STOPWORDS, query_terms, segment
@@ -130,6 +131,8 @@ def absence(
         close: the sentences nearly saying what was asked, in meaning (:data:`STRONG_MEANING`).
     """
     asked = asked_quantity(asked_as or question)
+    if asked is None and candidates:
+        return _absent_after_premise(asked_as or question, candidates, coverage)
     if asked is None or not candidates:
         return None
     near = [c for c in candidates[:PROBE] if c.score >= NEAR_SHARE * candidates[0].score]
@@ -152,6 +155,30 @@ def absence(
         # asked kind that says nearly the same in meaning answers it ("赔款要等多久才能拿到手")
         return None
     return Absence(asked, _closest(near, coverage, words))
+
+
+def asks_after_premise(question: Question, candidates: Sequence[Candidate]) -> bool:
+    """True when ``question`` quotes the articles' figure as its premise and asks a quantity after it: its
+    figure is no data of the user's to be judged against a threshold."""
+    near = [c for c in candidates[:PROBE] if c.score >= NEAR_SHARE * candidates[0].score] if candidates else []
+    premise = quoted_premise(question, [c.sentence.text for c in near]) if near else None
+    return premise is not None and asked_quantity(understand(premise.rest)) is not None
+
+
+def _absent_after_premise(
+    question: Question, candidates: Sequence[Candidate], coverage: Callable[[list[str], str], float]
+) -> Absence | None:
+    """The quantity asked after a premise quoted from the articles ("…20%算预警，那环比增加多少算预警") when
+    no close sentence states another figure of its kind about what the asking clause adds; else None."""
+    near = [c for c in candidates[:PROBE] if c.score >= NEAR_SHARE * candidates[0].score]
+    premise = quoted_premise(question, [c.sentence.text for c in near])
+    asked = asked_quantity(understand(premise.rest)) if premise is not None else None
+    if premise is None or asked is None:
+        return None
+    states = _stating(asked)
+    if any(states_beyond(premise, c.sentence.text, states, coverage, ABOUT_SUBJECT) for c in near):
+        return None
+    return Absence(asked, None)
 
 
 def _stating(asked: AskedQuantity) -> Callable[[str], bool]:

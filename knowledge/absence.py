@@ -24,6 +24,7 @@ from knowledge.conflicts import figures
 from knowledge.constants import ABOUT_SUBJECT
 from knowledge.formatting import Citations, full_width
 from knowledge.grounding import numbers
+from knowledge.heads import unknown_head
 from knowledge.lexicon import lexicon
 from knowledge.numerals import arabic_figures
 from knowledge.premises import quoted_premise, states_beyond
@@ -118,6 +119,7 @@ def absence(
     context: str = "",
     asked_as: Question | None = None,
     close: Collection[Sentence] = (),
+    known: Callable[[str], bool] | None = None,
 ) -> Absence | None:
     """The asked quantity when no close candidate states one of its kind about its subject, else None.
 
@@ -129,12 +131,17 @@ def absence(
         asked_as: the question as the user typed it, read for the asking words and the subject (a typo
             corrector tuned to the articles' words may rewrite "几期" or "客户"); ``question`` when None.
         close: the sentences nearly saying what was asked, in meaning (:data:`STRONG_MEANING`).
+        known: whether the articles know a word; the subject's head noun unknown to them makes the
+            quantity absent (:mod:`knowledge.heads`).
     """
     asked = asked_quantity(asked_as or question)
     if asked is None and candidates:
         return _absent_after_premise(asked_as or question, candidates, coverage)
     if asked is None or not candidates:
         return None
+    # the quantity is of a thing the articles never name (a count is of the noun after its 多少家, not before)
+    if known is not None and asked.kind != "count" and unknown_head(asked.subject, known, _pos_flag) is not None:
+        return Absence(asked, None)
     near = [c for c in candidates[:PROBE] if c.score >= NEAR_SHARE * candidates[0].score]
     states = _stating(asked)
     if asked.kind == "level" and (metric := _long_words(asked.subject)):

@@ -217,7 +217,8 @@ class Composer(Leads):
         if not candidates or self._compares_unknown(query):
             return None
         close = {self.pool[int(i)] for i in np.flatnonzero(similar[0] >= STRONG_MEANING)} if similar is not None else set()
-        if (missing := absence(question, candidates, self.weights.coverage, context, understand(typed), close)) is not None:
+        known = lambda word: self._names_known_thing(self.typos.correct(word))  # noqa: E731
+        if (missing := absence(question, candidates, self.weights.coverage, context, understand(typed), close, known)) is not None:
             citations = Citations(self.titles)  # the asked quantity is absent: say so, quote what is said
             text = absent_text(missing, citations)
             scores = {missing.said.sentence.doc_id: missing.said.hit_score} if missing.said else {}

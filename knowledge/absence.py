@@ -7,9 +7,12 @@ The quantity is present when a close candidate sentence states a figure of that 
 the subject: the clause (with its neighbours) covers a fair share (:data:`ABOUT_SUBJECT`) of the subject's
 words compared with the best any close sentence covers. A level ("速动比率的正常水平") must name the
 metric itself. Otherwise the fact is absent: the reply says which quantity the articles do not give and
-quotes the one close sentence that says most about the subject without a figure of that kind. This is
-the only check of an absent asked figure; it works on the shape of the question and the articles, never
-on a list of topics.
+quotes the one close sentence that says most about the subject without a figure of that kind. Two
+narrower readings go first: a quantity of a thing the articles never name (the subject's head noun,
+:mod:`knowledge.heads`) is absent outright, and a figure the question quotes from the articles as the premise
+of another question ("库龄超180天算滞销，那临期品放多久算滞销") is read as a quote, not as the user's data
+(:mod:`knowledge.premises`). These are the checks of an absent asked figure; they work on the shape of the
+question and the articles, never on a list of topics.
 """
 
 from __future__ import annotations
@@ -175,7 +178,7 @@ def asks_after_premise(question: Question, candidates: Sequence[Candidate]) -> b
 def _absent_after_premise(
     question: Question, candidates: Sequence[Candidate], coverage: Callable[[list[str], str], float]
 ) -> Absence | None:
-    """The quantity asked after a premise quoted from the articles ("…20%算预警，那环比增加多少算预警") when
+    """The quantity asked after a premise quoted from the articles ("库龄超180天算滞销，那临期品放多久算滞销") when
     no close sentence states another figure of its kind about what the asking clause adds; else None."""
     near = [c for c in candidates[:PROBE] if c.score >= NEAR_SHARE * candidates[0].score]
     premise = quoted_premise(question, [c.sentence.text for c in near])

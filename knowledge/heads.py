@@ -1,9 +1,9 @@
 """The head noun of an asked quantity's subject, and whether the articles know that thing at all.
 
-In "逾期利息一般按年化百分之多少" the quantity is of 利息; in "作为债权人要等多久" of 债权人: the last noun of the
+In "仓库的租金一般涨几成" the quantity is of 租金; in "保管员的工资多少钱" of 工资: the last noun of the
 subject names the thing the figure belongs to. When the articles never use that word (nor a longer word
 holding it, nor a compound sharing its head or tail, nor an article word the lexicon gives for it), no
-sentence of theirs can state the quantity, however many of the question's other words ("逾期", "破产") a
+sentence of theirs can state the quantity, however many of the question's other words ("仓库", "保管") a
 neighbouring sentence shares: the figure it states is a figure of something else. Nouns that name the
 asked quantity itself ("时限", "比例") say what kind of figure is asked, not what it is of (lexicon
 ``quantity_nouns``). This reads the shape of the question and the articles' vocabulary, never a topic list.
@@ -26,7 +26,7 @@ def unknown_head(subject: str, known: Callable[[str], bool], flag: Callable[[str
     """The subject's head noun when the articles do not know it, else None.
 
     Args:
-        subject: the asked quantity's subject in the user's words ("作为债权人").
+        subject: the asked quantity's subject in the user's words ("保管员的工资").
         known: whether the articles know a word (as a word, inside a longer one, or as a compound's end).
         flag: jieba's part-of-speech flag of a dictionary word ("x" when it is not one).
     """

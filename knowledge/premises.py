@@ -1,11 +1,11 @@
 """A question that quotes the articles' own figure as its premise, then asks for another quantity.
 
-"DSO同比增加20%算预警，那环比增加多少算预警" or "破产是30天内要报，那拖欠的话报损期限是多少天": the figure the
+"存货周转率低于4次要盘点，那应付周转率低于多少要注意" or "漏水要3天内通知，那停电的话几天内通知": the figure the
 user gives is not their own data to be judged (there is nothing to compare), it is a sentence of the
 articles they have already read. What they ask is the quantity after it, about something the premise does
 not name. That quantity is present only when a close sentence states a figure of the asked kind, other than
 the quoted one, in a clause that names what the asking clause adds to the premise; the quoted sentence
-itself, saying the premise again, is no answer. A question pointing back at the premise ("这种安排…") asks
+itself, saying the premise again, is no answer. A question pointing back at the premise ("这样…") asks
 about the quoted fact, and is no such question. The check is on the shape of the question (a figure, then
 a later clause asking a quantity) and on the articles' text, never on a list of topics.
 """
@@ -22,7 +22,7 @@ from knowledge.questions import Question, content_terms
 _CLAUSE_START = re.compile(r"[，,。；;！!？?\s]")
 _CLAUSE_SPLIT = re.compile(r"[，,；;：:。、()（）]")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-# grammar: a demonstrative points back at the premise ("这种安排能少付多少", "这个时间从哪天开始数"), so the
+# grammar: a demonstrative points back at the premise ("这样算下来能省几成", "这条线从哪天算起"), so the
 # question asks about the quoted fact itself, which the quoted sentence answers
 _REFERS_BACK = re.compile(r"这|上述")
 # what a unit class of the question's figure reads as in the articles' text

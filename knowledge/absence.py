@@ -7,9 +7,12 @@ The quantity is present when a close candidate sentence states a figure of that 
 the subject: the clause (with its neighbours) covers a fair share (:data:`ABOUT_SUBJECT`) of the subject's
 words compared with the best any close sentence covers. A level ("速动比率的正常水平") must name the
 metric itself. Otherwise the fact is absent: the reply says which quantity the articles do not give and
-quotes the one close sentence that says most about the subject without a figure of that kind. This is
-the only check of an absent asked figure; it works on the shape of the question and the articles, never
-on a list of topics.
+quotes the one close sentence that says most about the subject without a figure of that kind. Two
+narrower readings go first: a quantity of a thing the articles never name (the subject's head noun,
+:mod:`knowledge.heads`) is absent outright, and a figure the question quotes from the articles as the premise
+of another question ("库龄超180天算滞销，那临期品放多久算滞销") is read as a quote, not as the user's data
+(:mod:`knowledge.premises`). These are the checks of an absent asked figure; they work on the shape of the
+question and the articles, never on a list of topics.
 """
 
 from __future__ import annotations
@@ -24,9 +27,11 @@ from knowledge.conflicts import figures
 from knowledge.constants import ABOUT_SUBJECT
 from knowledge.formatting import Citations, full_width
 from knowledge.grounding import numbers
+from knowledge.heads import unknown_head
 from knowledge.lexicon import lexicon
 from knowledge.numerals import arabic_figures
-from knowledge.questions import Question, asks, clauses, content_terms
+from knowledge.premises import quoted_premise, states_beyond
+from knowledge.questions import Question, asks, clauses, content_terms, understand
 from knowledge.scoring import Candidate
 from knowledge.sentences import Sentence
 from knowledge.terms import STOPWORDS, query_terms, segment
@@ -117,6 +122,7 @@ def absence(
     context: str = "",
     asked_as: Question | None = None,
     close: Collection[Sentence] = (),
+    known: Callable[[str], bool] | None = None,
 ) -> Absence | None:
     """The asked quantity when no close candidate states one of its kind about its subject, else None.
 
@@ -128,10 +134,17 @@ def absence(
         asked_as: the question as the user typed it, read for the asking words and the subject (a typo
             corrector tuned to the articles' words may rewrite "几期" or "客户"); ``question`` when None.
         close: the sentences nearly saying what was asked, in meaning (:data:`STRONG_MEANING`).
+        known: whether the articles know a word; the subject's head noun unknown to them makes the
+            quantity absent (:mod:`knowledge.heads`).
     """
     asked = asked_quantity(asked_as or question)
+    if asked is None and candidates:
+        return _absent_after_premise(asked_as or question, candidates, coverage)
     if asked is None or not candidates:
         return None
+    # the quantity is of a thing the articles never name (a count is of the noun after its 多少家, not before)
+    if known is not None and asked.kind != "count" and unknown_head(asked.subject, known, _pos_flag) is not None:
+        return Absence(asked, None)
     near = [c for c in candidates[:PROBE] if c.score >= NEAR_SHARE * candidates[0].score]
     states = _stating(asked)
     if asked.kind == "level" and (metric := _long_words(asked.subject)):
@@ -152,6 +165,30 @@ def absence(
         # asked kind that says nearly the same in meaning answers it ("赔款要等多久才能拿到手")
         return None
     return Absence(asked, _closest(near, coverage, words))
+
+
+def asks_after_premise(question: Question, candidates: Sequence[Candidate]) -> bool:
+    """True when ``question`` quotes the articles' figure as its premise and asks a quantity after it: its
+    figure is no data of the user's to be judged against a threshold."""
+    near = [c for c in candidates[:PROBE] if c.score >= NEAR_SHARE * candidates[0].score] if candidates else []
+    premise = quoted_premise(question, [c.sentence.text for c in near]) if near else None
+    return premise is not None and asked_quantity(understand(premise.rest)) is not None
+
+
+def _absent_after_premise(
+    question: Question, candidates: Sequence[Candidate], coverage: Callable[[list[str], str], float]
+) -> Absence | None:
+    """The quantity asked after a premise quoted from the articles ("库龄超180天算滞销，那临期品放多久算滞销") when
+    no close sentence states another figure of its kind about what the asking clause adds; else None."""
+    near = [c for c in candidates[:PROBE] if c.score >= NEAR_SHARE * candidates[0].score]
+    premise = quoted_premise(question, [c.sentence.text for c in near])
+    asked = asked_quantity(understand(premise.rest)) if premise is not None else None
+    if premise is None or asked is None:
+        return None
+    states = _stating(asked)
+    if any(states_beyond(premise, c.sentence.text, states, coverage, ABOUT_SUBJECT) for c in near):
+        return None
+    return Absence(asked, None)
 
 
 def _stating(asked: AskedQuantity) -> Callable[[str], bool]:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from knowledge.absence import absence, absent_text
+from knowledge.absence import absence, absent_text, asks_after_premise
 from knowledge.causes import CauseJudge
 from knowledge.conflicts import Conflict, Figure, figures, topic_conflicts
 from knowledge.constants import (
@@ -217,12 +217,15 @@ class Composer(Leads):
         if not candidates or self._compares_unknown(query):
             return None
         close = {self.pool[int(i)] for i in np.flatnonzero(similar[0] >= STRONG_MEANING)} if similar is not None else set()
-        if (missing := absence(question, candidates, self.weights.coverage, context, understand(typed), close)) is not None:
+        known = lambda word: self._names_known_thing(self.typos.correct(word))  # noqa: E731
+        if (missing := absence(question, candidates, self.weights.coverage, context, understand(typed), close, known)) is not None:
             citations = Citations(self.titles)  # the asked quantity is absent: say so, quote what is said
             text = absent_text(missing, citations)
             scores = {missing.said.sentence.doc_id: missing.said.hit_score} if missing.said else {}
             return Composition(text, citations.citations(scores), 0.0, absent=True)
-        finding = reason(question, self.facts, self._fact_relevance(f"{context} {query}", hits))
+        # a figure quoted from the articles as the premise of another question is no figure of the user's
+        quoted = asks_after_premise(understand(typed), candidates)
+        finding = None if quoted else reason(question, self.facts, self._fact_relevance(f"{context} {query}", hits))
         if finding is not None and not _judges_what_was_named(finding, f"{context} {query}"):
             finding = None  # "账期60天→90天" is not judged by a line on the overdue share
         chosen = self.select(candidates, limit=2 if finding else 3)

@@ -68,15 +68,16 @@ class Retriever:
         weighted = [(v, VARIANT_WEIGHT) for v in (typed, *variants)] + [(v, CORE_WEIGHT) for v in cores]
         weighted = [(v, w) for v, w in ((to_simplified(v.strip()), w) for v, w in weighted) if v and v != query]
         vectors = self.store.embedder.search_queries([query, *(v for v, _ in weighted)])  # batched when alike
-        scene = self._scene_weights(query, cores)
-        fused, dense, raw = self._fused(query, vectors[0], state, scene)
+        lexical, raw = self._lexical(query, state, self._scene_weights(query, cores))
+        dense, adjusted = state.keys.best(vectors[0], QUESTION_KEY_OFFSET)  # per chunk: its best key's cosine
+        fused = self._combine(adjusted, lexical)
         for (variant, weight), vector in zip(weighted, vectors[1:], strict=True):
             other, other_dense, other_raw = self._fused(variant, vector, state)
             better = other * weight > fused
             fused = np.where(better, other * weight, fused)
             dense, raw = np.where(better, other_dense, dense), np.where(better, other_raw, raw)
         facts = FACT_KEY_BONUS * self._fact_keys(query, state)
-        fused = self._feedback(query, vectors[0], state, fused + facts, facts, scene)
+        fused = self._feedback(vectors[0], state, fused + facts, facts, lexical)
         order = np.argsort(-fused, kind="stable")[:k]
         return [Hit(state.chunks[i], float(fused[i]), float(dense[i]), float(raw[i])) for i in order]
 
@@ -95,11 +96,11 @@ class Retriever:
 
     @staticmethod
     def _feedback(
-        query: str, vector: np.ndarray, state: IndexState, fused: np.ndarray, facts: np.ndarray,
-        weight: dict[str, float],
+        vector: np.ndarray, state: IndexState, fused: np.ndarray, facts: np.ndarray, lexical: np.ndarray
     ) -> np.ndarray:
         """Pseudo-relevance feedback (Rocchio): when the first ranking is close at the top, the question is
-        searched again with its vector moved towards the top chunks' passages, and the two rankings are mixed.
+        searched again with its vector moved towards the top chunks' passages (its words, ``lexical``, as
+        before), and the two rankings are mixed.
 
         A user who tells a story in words the articles never use still lands near the right topic; the
         passages found there speak the articles' own words, so the moved vector separates near-ties that
@@ -117,7 +118,7 @@ class Retriever:
         centroid = np.einsum("k,kd->d", share, keys.passages[rows]) / float(share.sum())
         moved = vector + PRF_BETA * centroid
         moved = (moved / (np.linalg.norm(moved) or 1.0)).astype(np.float32)
-        again, _, _ = Retriever._fused(query, moved, state, weight)
+        again = Retriever._combine(state.keys.best(moved, QUESTION_KEY_OFFSET)[1], lexical)
         return (1 - PRF_MIX) * fused + PRF_MIX * (again + facts)
 
     @staticmethod
@@ -125,12 +126,25 @@ class Retriever:
         query: str, vector: np.ndarray, state: IndexState, weight: dict[str, float] | None = None
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         dense, adjusted = state.keys.best(vector, QUESTION_KEY_OFFSET)  # per chunk: its best key's cosine
+        lexical, raw = Retriever._lexical(query, state, weight)
+        return Retriever._combine(adjusted, lexical), dense, raw
+
+    @staticmethod
+    def _lexical(
+        query: str, state: IndexState, weight: dict[str, float] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Per chunk: BM25 over the query's ceiling (0..1, shrunk by the share of query terms the corpus
+        knows), and raw BM25."""
         terms, synonyms = query_terms(query)
         # synonyms add matches, not ceiling
         raw = np.asarray(state.bm25.scores(terms + synonyms, weight), dtype=np.float32)
         ceiling = state.bm25.ceiling(terms, weight) or 1.0
-        lexical = np.minimum(1.0, raw / ceiling) * state.bm25.known_share(terms)
-        return DENSE_WEIGHT * dense_part(adjusted) + LEXICAL_WEIGHT * lexical, dense, raw
+        return np.minimum(1.0, raw / ceiling) * state.bm25.known_share(terms), raw
+
+    @staticmethod
+    def _combine(adjusted: np.ndarray, lexical: np.ndarray) -> np.ndarray:
+        """The fused score of every chunk from its best key's adjusted cosine and its lexical score."""
+        return DENSE_WEIGHT * dense_part(adjusted) + LEXICAL_WEIGHT * lexical
 
     @staticmethod
     def _fact_keys(query: str, state: IndexState) -> np.ndarray:

@@ -27,8 +27,8 @@ def _state() -> SimpleNamespace:
 
 def _search(state: SimpleNamespace, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     fused, _, _ = Retriever._fused("甲乙", query, state)
-    facts = np.zeros_like(fused)
-    return fused, Retriever._feedback("甲乙", query, state, fused, facts, {})
+    lexical, _ = Retriever._lexical("甲乙", state)
+    return fused, Retriever._feedback(query, state, fused, np.zeros_like(fused), lexical)
 
 
 def test_a_near_tie_goes_to_the_topic_the_top_chunks_share() -> None:

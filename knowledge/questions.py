@@ -33,6 +33,10 @@ _FIRST_STEP = tuple(w.lower() for w in words("first_step_questions"))  # "头一
 # the question compares two of its own figures ("从50天涨到62天", "去年40天今年52天")
 # an English "what does X mean" asks for a definition wherever X stands (the lexicon's phrases are fixed strings)
 _MEANS = re.compile(r"\bwhat (?:does|do) .{1,40}?\bmean\b|\bwhat is meant by\b", re.IGNORECASE)
+# "到几个点就该报警", "掉到多少就要排查": a how-much word, no unit of time or money after it, and soon after it
+# 就/才/算 (the level at which something starts or counts): the question asks a warning line, however the
+# judgement is worded ("多少天就要交" asks a time limit, "赔多少" an amount: the unit tells them apart)
+_LEVEL_ASK = re.compile(r"(?:多少|几个?百?分?点|百分之几)(?![天日个月年周号成次钱万元块笔家倍])[^，,。？?！!\s]{0,6}?(?:就|才|算)")
 _CHANGE = re.compile(r"涨|增|升|降|减|变|从.{0,12}到|去年|今年|同比|环比|以前|现在|之前|原来|上个?月|上季度|上期|"
                      r"up|down|from|rose|fell|last (?:month|quarter|year)", re.I)
 
@@ -115,6 +119,8 @@ def understand(question: str, today: date | None = None) -> Question:
             q.kinds.add(kind)
     if _MEANS.search(text):
         q.kinds.add("definition")
+    if _LEVEL_ASK.search(text):
+        q.kinds.add("threshold")
     q.dates, spans = _dates(text, today) if re.search(r"\d", text) else ([], [])
     step = _STEP.search(text)
     if step:

@@ -26,3 +26,10 @@ def test_casual_wording_of_share_definition_and_cover_is_read() -> None:
 def test_asking_for_the_papers_to_hand_in_asks_a_list() -> None:
     assert asks_list("出险以后要备齐啥材料")
     assert asks_list("报关需要交什么文件")
+
+
+def test_a_how_much_word_before_a_judgement_asks_a_warning_line() -> None:
+    assert "threshold" in understand("库存周转率到几个点就得报警").kinds
+    assert "threshold" in understand("毛利率掉到多少老板才会急").kinds
+    assert "threshold" not in understand("货到以后多少天就要验收").kinds  # a unit of time: a time limit
+    assert "percent" in understand("毛利率一般是几个点").kinds

@@ -45,6 +45,7 @@ from knowledge.reasoning import Finding
 from knowledge.scoring import Candidate, SentenceScorer, asks_coverage
 from knowledge.sentences import Sentence, contrasts, enumerates, introduces_list, recommends, terms
 from knowledge.signs import asks_signs, lists_signs
+from knowledge.terms import query_terms
 
 logger = logging.getLogger(__name__)
 
@@ -235,6 +236,24 @@ class Leads(SentenceScorer):
             rest = [c for c in rest if recommends(c.sentence.text) or about(c) >= ADVICE_SUPPORT_SHARE * about(lead)]
         return [lead] + rest
 
+    def _ending_first(self, question: Question, candidates: list[Candidate], chosen: list[Candidate]) -> list[Candidate]:
+        """For "交齐材料以后多久能拿到赔款": the words after the how-long word name what happens when the time is up
+        (拿到赔款), those before it where the clock starts (交齐材料). A lead whose time limit is for something
+        else ("30天内提交索赔文件") gives way to the closest candidate whose time limit's clause says the asked
+        end (its colloquial words read as the articles' words), when there is one."""
+        ending = _asked_ending(question.text)
+        if not ending:
+            return chosen
+
+        def ends_so(c: Candidate) -> bool:
+            return any(f.unit in KIND_UNITS["duration"] and self.weights.coverage(ending, f.clause) > 0
+                       for f in figures(c.sentence.text, levels_only=False))
+
+        if not states_unit(chosen[0].sentence.text, KIND_UNITS["duration"]) or ends_so(chosen[0]):
+            return chosen
+        lead = next((c for c in candidates[:LEAD_POOL] if ends_so(c)), None)
+        return chosen if lead is None else [lead] + [c for c in chosen if c is not lead]
+
     def _closest(self, similar: tuple[np.ndarray, np.ndarray] | None, accept: Callable[[str], bool]) -> list[Candidate]:
         """The article sentence of the accepted shape closest in meaning to the question, as a candidate; [] without
         vectors or such a sentence."""
@@ -287,6 +306,21 @@ class Leads(SentenceScorer):
             if sentence.text in fact.sentence or fact.sentence in sentence.text or _same_figures(sentence.text, fact.sentence):
                 return sentence.text
         return fact.sentence
+
+
+_HOW_LONG = re.compile(r"多久|多长时间|几天|多少天|几个?月|多少个?工作日|几个工作日")
+_CLAUSE_END = re.compile(r"[，,。？?！!；;\s]")
+
+
+def _asked_ending(text: str) -> list[str]:
+    """The words after a how-long word in its clause ("多久能拿到赔款" -> 拿到, 赔款 and the articles' 赔付, 理赔),
+    or [] when none follow."""
+    found = _HOW_LONG.search(text)
+    if found is None:
+        return []
+    end = _CLAUSE_END.search(text, found.end())
+    after = text[found.end() : end.start() if end else len(text)]
+    return content_terms(after) + query_terms(after)[1]
 
 
 def asks_figure(question: Question) -> bool:

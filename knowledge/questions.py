@@ -264,6 +264,21 @@ def _without_asking(clause: str) -> str:
     return clause
 
 
+# The user says the sources disagree and asks which holds: "有人说A有人说B", "看到好几个数字", "前后说的不一样",
+# "哪个对", "以哪个为准". Shapes, not topics: the reply leads with the disagreement when the articles have one.
+_DISAGREEMENT = re.compile(
+    r"有人说.{0,16}(?:有人|也有|又有|还有人)说|(?:好几|几|两|不同的?)个?(?:数字|数据|数|说法|版本|答案)|"
+    r"(?:说法|说的|写的|讲的|数字|口径)[^，,。？?！!]{0,4}(?:不一|不同|不一样|对不上|矛盾|打架)|"
+    r"前后(?:说的|写的)?(?:不一|不同|矛盾)|哪个(?:对|准|为准|是对的)|以哪个为准|which (?:one )?is (?:right|correct)|"
+    r"(?:sources|articles) (?:say|give) different|conflicting"
+)
+
+
+def asks_disagreement(query: str) -> bool:
+    """True when the user says the sources disagree and asks which holds ("有人说半个月有人说两个月 哪个对")."""
+    return bool(_DISAGREEMENT.search(query))
+
+
 def asks_comparison(query: str) -> bool:
     """True when the question compares two things ("A和B有什么区别", "A跟B比哪个快")."""
     return _says_any(query, _COMPARISON_QUESTIONS)

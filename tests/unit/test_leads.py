@@ -84,3 +84,29 @@ def test_the_sentence_listing_the_signs_is_found_by_meaning_when_no_candidate_li
     # "苗头" shares no word with the listing sentence, and it is no retrieved hit
     result = composer.compose("合作买家要出事之前会有啥苗头", hits(OTHER), query_vector=_unit(1.0, 0.3))
     assert result is not None and result.text.startswith("常见的预警信号包括：订单骤减")
+
+
+PAYOUT = Chunk(
+    "035_f#sec1", "035_f", "索赔须知", "section", "索赔须知",
+    "买家清盘后，投保人须在获悉清盘后20天内交齐全部索赔单据。审核通过后，保险公司一般在25个工作日内支付赔款。",
+    0, 0,
+)
+PAYOUT_ELSEWHERE = Chunk(
+    "036_g#sec1", "036_g", "服务承诺", "section", "服务承诺",
+    "我们承诺在收齐索赔单据后10个工作日内支付赔款。",
+    0, 0,
+)
+
+
+def test_a_how_long_question_is_led_by_the_time_limit_of_what_happens_at_its_end() -> None:
+    # "单据交齐以后" is where the clock starts, "拿到赔款" what the time is asked for: not the 20 days to file
+    result = Composer([PAYOUT]).compose("单据交齐以后多久能拿到赔款", hits(PAYOUT))
+    assert result is not None
+    assert "25个工作日" in result.text.split("。")[0]
+
+
+def test_a_user_saying_the_sources_disagree_gets_the_disagreement_first() -> None:
+    composer = Composer([PAYOUT, PAYOUT_ELSEWHERE])
+    result = composer.compose("收齐单据后多久支付赔款 有人说10个工作日有人说25个 哪个对", hits(PAYOUT, PAYOUT_ELSEWHERE))
+    assert result is not None and result.conflicts
+    assert result.text.startswith("资料说法不一")

@@ -33,3 +33,12 @@ def test_a_how_much_word_before_a_judgement_asks_a_warning_line() -> None:
     assert "threshold" in understand("毛利率掉到多少老板才会急").kinds
     assert "threshold" not in understand("货到以后多少天就要验收").kinds  # a unit of time: a time limit
     assert "percent" in understand("毛利率一般是几个点").kinds
+
+
+def test_a_user_saying_the_sources_disagree_is_read_by_the_shape_of_the_message() -> None:
+    from knowledge.questions import asks_disagreement
+
+    assert asks_disagreement("保理放款有人说三天有人说一周 到底哪个对")
+    assert asks_disagreement("手册里写的费率前后不一样")
+    assert asks_disagreement("我查到两个数字，以哪个为准")
+    assert not asks_disagreement("保理和信用保险有什么不一样")  # a comparison of two things, not of sources

@@ -37,13 +37,14 @@ from knowledge.questions import (
     asks_advice,
     asks_comparison,
     asks_example,
+    asks_factors,
     asks_list,
     content_terms,
     understand,
 )
 from knowledge.reasoning import Finding
 from knowledge.scoring import Candidate, SentenceScorer, asks_coverage
-from knowledge.sentences import Sentence, contrasts, enumerates, introduces_list, recommends, terms
+from knowledge.sentences import Sentence, contrasts, enumerates, introduces_list, names_factors, recommends, terms
 from knowledge.signs import asks_signs, lists_signs
 from knowledge.terms import query_terms
 
@@ -58,7 +59,7 @@ ASKS_FIGURE = re.compile(r"多久|多长|多少|(?<!好)几[天日个年周号�
 # "X和Y有什么区别": a comparison of two named things; the articles answer it only when they know both.
 COMPARISON = re.compile(
     r"(?P<a>[^\s，,。？?！!；;]{1,16}?)(?:和|与|跟|同|比|或|还是|versus|vs\.?)(?P<b>[^\s，,。？?！!；;]{1,16}?)"
-    r"(?:之间|两者|两个)?(?:有)?(?:什么|啥|哪些|何)?(?:区别|不同|不一样|差别|差异|差在哪|哪个好|哪个更|谁更)"
+    r"(?:之间|两者|两个)?(?:有)?(?:什么|啥|哪些|何)?(?:本质|根本|主要|最大|具体)?(?:的)?(?:区别|不同|不一样|差别|差异|差在哪|哪个好|哪个更|谁更)"
 )
 
 
@@ -221,10 +222,16 @@ class Leads(SentenceScorer):
             sides = COMPARISON.search(query)
             side_terms = [terms(in_article_words(sides.group(k))) for k in "ab"] if sides is not None else []
             named = [c for c in pool if all(self.relevance(t, c.sentence) > 0 for t in side_terms)]
-            pool = ([c for c in named if contrasts(c.sentence.text) and about(c) > 0]
+            # a sentence stating a difference while naming one side ("与传统催收的区别在于：前者…后者…") says
+            # more than one naming both without contrasting them
+            either = [c for c in pool if contrasts(c.sentence.text) and about(c) > 0
+                      and any(self.relevance(t, c.sentence) > 0 for t in side_terms)]
+            pool = ([c for c in named if contrasts(c.sentence.text) and about(c) > 0] or either
                     or (named if sides is not None else []) or pool)
         if asks_example(query):  # "举个例子": a case study about the subject leads (from all candidates: few are cases)
             pool = [c for c in candidates if is_anecdote(c.sentence.text) and about(c) > 0] or self._closest(similar, is_anecdote) or pool
+        if asks_factors(query):  # "快慢主要看啥因素": a sentence naming what decides it, about the subject
+            pool = [c for c in candidates[:LEAD_POOL] if names_factors(c.sentence.text) and about(c) > 0] or pool
         if asks_list(query):  # "要准备哪些材料": a sentence listing them about the subject answers it
             pool = [c for c in pool if enumerates(c.sentence.text) and about(c) > 0] or pool
         if asks_signs(query):  # "快不行了有什么征兆": a sentence listing the warning signs answers it, if any is found

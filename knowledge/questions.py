@@ -217,6 +217,7 @@ def core_questions(text: str) -> list[str]:
 _LIST_QUESTIONS = words("list_questions")
 _COMPARISON_QUESTIONS = words("comparison_questions")
 _EXAMPLE_QUESTIONS = words("example_questions")
+_FACTOR_QUESTIONS = words("factor_questions")
 
 
 def _says_any(query: str, phrases: tuple[str, ...]) -> bool:
@@ -277,6 +278,11 @@ _DISAGREEMENT = re.compile(
 def asks_disagreement(query: str) -> bool:
     """True when the user says the sources disagree and asks which holds ("有人说半个月有人说两个月 哪个对")."""
     return bool(_DISAGREEMENT.search(query))
+
+
+def asks_factors(query: str) -> bool:
+    """True when the question asks what something depends on ("快慢主要看啥因素", "取决于什么")."""
+    return _says_any(query, _FACTOR_QUESTIONS)
 
 
 def asks_comparison(query: str) -> bool:

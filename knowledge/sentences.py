@@ -187,6 +187,16 @@ def recommends(text: str) -> bool:
     return bool(_RECOMMENDS.search(text)) or advises_on_condition(text)
 
 
+# a sentence naming what decides something: "X取决于A和B", "由A决定", "视A而定", "与A有关", "A，决定B"
+_DEPENDENCE = re.compile(r"取决于|决定于|由[^，,。；;]{1,12}决定|视[^，,。；;]{1,12}而定|与[^，,。；;]{1,12}(?:有关|相关)|"
+                         r"受[^，,。；;]{1,12}影响|[，,；;]决定")
+
+
+def names_factors(text: str) -> bool:
+    """True for a sentence naming what something depends on ("理赔效率取决于案件复杂度和文件完整性")."""
+    return bool(_DEPENDENCE.search(text))
+
+
 def contrasts(text: str) -> bool:
     """True for a sentence stating a difference between two things."""
     return bool(_CONTRAST.search(text))

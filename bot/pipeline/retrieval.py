@@ -40,6 +40,7 @@ class RetrievalStep:
             return False
         in_domain = (
             has_domain_term(question)
+            or has_domain_term(self.library.corrected(question))  # "理陪" is a typed 理赔
             or self.library.names_corpus_subject(question)
             or (composition.semantic or 0.0) >= DOMAIN_SEMANTIC
         )

@@ -110,3 +110,26 @@ def test_a_user_saying_the_sources_disagree_gets_the_disagreement_first() -> Non
     result = composer.compose("收齐单据后多久支付赔款 有人说10个工作日有人说25个 哪个对", hits(PAYOUT, PAYOUT_ELSEWHERE))
     assert result is not None and result.conflicts
     assert result.text.startswith("资料说法不一")
+
+
+SPEED = Chunk(
+    "037_h#sec1", "037_h", "放款说明", "section", "放款说明",
+    "放款快的保理商更受卖方欢迎，放款慢的会流失客户。放款时间取决于单据是否齐全和买方的资信。",
+    0, 0,
+)
+VERSUS = Chunk(
+    "038_i#faq1", "038_i", "保理常见问题", "faq", "保理和银行贷款一样吗?",
+    "保理和找银行借钱都能帮卖方拿到资金。与银行贷款的根本区别在于：前者看买方的资信，后者看借款人自己的资产。",
+    0, 0,
+)
+
+
+def test_a_question_asking_what_decides_something_is_led_by_the_sentence_naming_it() -> None:
+    result = Composer([SPEED]).compose("放款快慢主要看啥因素", hits(SPEED))
+    assert result is not None and "取决于" in result.text.split("。")[0]
+
+
+def test_a_difference_asked_with_a_modifier_is_led_by_the_sentence_stating_it() -> None:
+    # "有啥本质不同": the contrasting sentence names only one side ("与银行贷款的…区别在于：前者…后者…")
+    result = Composer([VERSUS]).compose("保理跟找银行借钱有啥本质不同", hits(VERSUS))
+    assert result is not None and result.text.startswith("与银行贷款的根本区别")

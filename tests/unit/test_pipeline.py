@@ -160,3 +160,9 @@ def test_an_uncovered_aspect_told_in_the_story_of_a_long_message_is_not_asked() 
     story = "有个老客户最近财务换了好几个，电话也经常不接，付款一次比一次拖，这是不是出问题的信号"
     assert library.uncovered_aspect(story) is None
     assert library.uncovered_aspect("你们理赔部门的电话多少") == "联系地址或电话"
+
+
+def test_the_library_reads_a_homophone_typo_as_the_articles_word() -> None:
+    # the retrieval step judges the domain on this text: "理陪" typed by pinyin is the articles' 理赔
+    library = Library(_Articles("保险公司收到理赔文件后开始审核，理赔进度可在线查询。"))  # type: ignore[arg-type]
+    assert library.corrected("理陪进度在哪看") == "理赔进度在哪看"

@@ -37,6 +37,7 @@ from knowledge.questions import (
     asks_advice,
     asks_comparison,
     asks_example,
+    after_event,
     asks_factors,
     asks_list,
     content_terms,
@@ -230,6 +231,9 @@ class Leads(SentenceScorer):
                     or (named if sides is not None else []) or pool)
         if asks_example(query):  # "举个例子": a case study about the subject leads (from all candidates: few are cases)
             pool = [c for c in candidates if is_anecdote(c.sentence.text) and about(c) > 0] or self._closest(similar, is_anecdote) or pool
+        if event := after_event(query):  # "交完材料以后接下来干嘛": what is done once that has happened
+            happened = content_terms(in_article_words(event)) + query_terms(event)[1]  # 材料 read as 文件, 资料
+            pool = [c for c in candidates if self._follows(c.sentence.text, happened) and about(c) > 0][:LEAD_POOL] or pool
         if asks_factors(query):  # "快慢主要看啥因素": a sentence naming what decides it, about the subject
             pool = [c for c in candidates[:LEAD_POOL] if names_factors(c.sentence.text) and about(c) > 0] or pool
         if asks_list(query):  # "要准备哪些材料": a sentence listing them about the subject answers it
@@ -242,6 +246,12 @@ class Leads(SentenceScorer):
         if advice:  # more to do, or more on the same matter: not sentences sharing a word with the story
             rest = [c for c in rest if recommends(c.sentence.text) or about(c) >= ADVICE_SUPPORT_SHARE * about(lead)]
         return [lead] + rest
+
+    def _follows(self, text: str, happened: list[str]) -> bool:
+        """True when ``text`` says what is done once the event ``happened`` names has happened: a clause opening
+        with that event and 后 ("在收到完整理赔文件后，…", "资料齐全后…"), an action after it."""
+        return any(self.weights.coverage(happened, m.group("event")) > 0 and m.end() < len(text) - 2
+                   for m in _AFTER_CLAUSE.finditer(text))
 
     def _ending_first(self, question: Question, candidates: list[Candidate], chosen: list[Candidate]) -> list[Candidate]:
         """For "交齐材料以后多久能拿到赔款": the words after the how-long word name what happens when the time is up
@@ -315,6 +325,8 @@ class Leads(SentenceScorer):
         return fact.sentence
 
 
+# a clause's opening event: the words since the last stop, then 后 ("在收到完整理赔文件后"; not "后端", "后者")
+_AFTER_CLAUSE = re.compile(r"(?P<event>[^，,。；;：:]{2,16}?)(?:以后|之后|后)(?![端者续期])")
 _HOW_LONG = re.compile(r"多久|多长时间|几天|多少天|几个?月|多少个?工作日|几个工作日")
 _CLAUSE_END = re.compile(r"[，,。？?！!；;\s]")
 

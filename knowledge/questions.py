@@ -218,6 +218,7 @@ _LIST_QUESTIONS = words("list_questions")
 _COMPARISON_QUESTIONS = words("comparison_questions")
 _EXAMPLE_QUESTIONS = words("example_questions")
 _FACTOR_QUESTIONS = words("factor_questions")
+_NEXT_QUESTIONS = tuple(w.lower() for w in words("next_questions"))
 
 
 def _says_any(query: str, phrases: tuple[str, ...]) -> bool:
@@ -278,6 +279,19 @@ _DISAGREEMENT = re.compile(
 def asks_disagreement(query: str) -> bool:
     """True when the user says the sources disagree and asks which holds ("有人说半个月有人说两个月 哪个对")."""
     return bool(_DISAGREEMENT.search(query))
+
+
+_AFTER = re.compile(r"(?P<event>[^，,。？?！!；;\s]{2,16}?)(?:以后|之后|后)")
+
+
+def after_event(query: str) -> str:
+    """The event a question asks what happens after ("交完索赔材料以后…接下来干嘛" -> "交完索赔材料"), or ""."""
+    lowered = query.lower()
+    ask = next((lowered.find(w) for w in _NEXT_QUESTIONS if w in lowered), -1)
+    if ask < 0:
+        return ""
+    events = [m for m in _AFTER.finditer(query, 0, ask) if m.end() <= ask]
+    return events[-1].group("event") if events else ""
 
 
 def asks_factors(query: str) -> bool:

@@ -133,3 +133,16 @@ def test_a_difference_asked_with_a_modifier_is_led_by_the_sentence_stating_it() 
     # "有啥本质不同": the contrasting sentence names only one side ("与银行贷款的…区别在于：前者…后者…")
     result = Composer([VERSUS]).compose("保理跟找银行借钱有啥本质不同", hits(VERSUS))
     assert result is not None and result.text.startswith("与银行贷款的根本区别")
+
+
+HANDLING = Chunk(
+    "039_j#faq1", "039_j", "索赔处理", "faq", "索赔怎么处理?",
+    "投保人须在获悉清盘后20天内向保险公司递交索赔单据。收到全部单据后，先核对发货记录，再通知赔付金额。",
+    0, 0,
+)
+
+
+def test_what_happens_after_an_event_is_led_by_the_sentence_opening_with_that_event() -> None:
+    # "递交材料以后接下来干嘛": not the deadline to hand the papers in, but what is done once they are in
+    result = Composer([HANDLING]).compose("索赔单据递交以后保险公司接下来干嘛", hits(HANDLING))
+    assert result is not None and result.text.startswith("收到全部单据后")

@@ -42,3 +42,11 @@ def test_a_user_saying_the_sources_disagree_is_read_by_the_shape_of_the_message(
     assert asks_disagreement("手册里写的费率前后不一样")
     assert asks_disagreement("我查到两个数字，以哪个为准")
     assert not asks_disagreement("保理和信用保险有什么不一样")  # a comparison of two things, not of sources
+
+
+def test_the_event_a_what_next_question_counts_from_is_read() -> None:
+    from knowledge.questions import after_event
+
+    assert after_event("保理合同签完以后接下来干嘛") == "保理合同签完"
+    assert after_event("货发出去之后，买家那边会做什么") == "货发出去"
+    assert after_event("保理放款要多久") == ""

@@ -39,13 +39,14 @@ from knowledge.questions import (
     asks_example,
     after_event,
     asks_factors,
+    asks_grade,
     asks_list,
     content_terms,
     understand,
 )
 from knowledge.reasoning import Finding
 from knowledge.scoring import Candidate, SentenceScorer, asks_coverage
-from knowledge.sentences import Sentence, contrasts, enumerates, introduces_list, names_factors, recommends, terms
+from knowledge.sentences import Sentence, contrasts, enumerates, introduces_list, names_factors, recommends, states_grade, terms
 from knowledge.signs import asks_signs, lists_signs
 from knowledge.terms import query_terms
 
@@ -234,6 +235,8 @@ class Leads(SentenceScorer):
         if event := after_event(query):  # "交完材料以后接下来干嘛": what is done once that has happened
             happened = content_terms(in_article_words(event)) + query_terms(event)[1]  # 材料 read as 文件, 资料
             pool = [c for c in candidates if self._follows(c.sentence.text, happened) and about(c) > 0][:LEAD_POOL] or pool
+        if asks_grade(query):  # "评级是啥级别": a sentence stating the grade, about the subject
+            pool = [c for c in candidates if states_grade(c.sentence.text) and about(c) > 0][:LEAD_POOL] or pool
         if asks_factors(query):  # "快慢主要看啥因素": a sentence naming what decides it, about the subject
             pool = [c for c in candidates[:LEAD_POOL] if names_factors(c.sentence.text) and about(c) > 0] or pool
         if asks_list(query):  # "要准备哪些材料": a sentence listing them about the subject answers it

@@ -218,6 +218,7 @@ _LIST_QUESTIONS = words("list_questions")
 _COMPARISON_QUESTIONS = words("comparison_questions")
 _EXAMPLE_QUESTIONS = words("example_questions")
 _FACTOR_QUESTIONS = words("factor_questions")
+_GRADE_QUESTIONS = words("grade_questions")
 _NEXT_QUESTIONS = tuple(w.lower() for w in words("next_questions"))
 
 
@@ -292,6 +293,11 @@ def after_event(query: str) -> str:
         return ""
     events = [m for m in _AFTER.finditer(query, 0, ask) if m.end() <= ask]
     return events[-1].group("event") if events else ""
+
+
+def asks_grade(query: str) -> bool:
+    """True when the question asks for a grade or rating ("评级是啥级别")."""
+    return _says_any(query, _GRADE_QUESTIONS)
 
 
 def asks_factors(query: str) -> bool:

@@ -146,3 +146,15 @@ def test_what_happens_after_an_event_is_led_by_the_sentence_opening_with_that_ev
     # "递交材料以后接下来干嘛": not the deadline to hand the papers in, but what is done once they are in
     result = Composer([HANDLING]).compose("索赔单据递交以后保险公司接下来干嘛", hits(HANDLING))
     assert result is not None and result.text.startswith("收到全部单据后")
+
+
+RATED = Chunk(
+    "040_k#sec1", "040_k", "选择保理商", "section", "选择保理商",
+    "挑选保理商时要看它的资本实力和评级机构给的评级。某保理商获评A+级信用评级，资金来源稳定。",
+    0, 0,
+)
+
+
+def test_a_grade_asked_for_is_answered_by_the_sentence_stating_one() -> None:
+    result = Composer([RATED]).compose("挑保理商看评级，那家的评级是啥级别", hits(RATED))
+    assert result is not None and "A+级" in result.text.split("。")[0]

@@ -50,3 +50,10 @@ def test_the_event_a_what_next_question_counts_from_is_read() -> None:
     assert after_event("保理合同签完以后接下来干嘛") == "保理合同签完"
     assert after_event("货发出去之后，买家那边会做什么") == "货发出去"
     assert after_event("保理放款要多久") == ""
+
+
+def test_asking_what_to_get_ready_asks_for_advice() -> None:
+    from knowledge.questions import asks_advice
+
+    assert asks_advice(understand("签保理合同之前要做什么准备"))
+    assert asks_advice(understand("买家清盘了 我们现在要做啥"))

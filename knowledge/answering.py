@@ -96,6 +96,7 @@ class Composition:
         conflicts: the conflicting figures stated in the text.
         semantic: the best e5 cosine of the question with an article sentence (None without vectors).
         absent: the text says the asked quantity is not in the articles (:mod:`knowledge.absence`).
+        found: the text opens with a finding worked out from an article's fact (:mod:`knowledge.reasoning`).
     """
 
     text: str
@@ -104,6 +105,7 @@ class Composition:
     conflicts: list[Conflict] = field(default_factory=list)
     semantic: float | None = None
     absent: bool = False
+    found: bool = False
 
 
 class Composer(Leads):
@@ -283,7 +285,7 @@ class Composer(Leads):
         scores = self._scores(hits, chosen, conflicts, query)
         semantic = _best_meaning(similar, question.english)
         confidence = self._confidence(query, candidates, finding is not None, semantic, question.english)
-        return Composition(text, citations.citations(scores), confidence, conflicts, semantic)
+        return Composition(text, citations.citations(scores), confidence, conflicts, semantic, found=finding is not None)
 
     def _confidence(
         self, query: str, candidates: list[Candidate], found: bool, semantic: float | None, english: bool = False

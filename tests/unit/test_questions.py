@@ -57,3 +57,9 @@ def test_asking_what_to_get_ready_asks_for_advice() -> None:
 
     assert asks_advice(understand("签保理合同之前要做什么准备"))
     assert asks_advice(understand("买家清盘了 我们现在要做啥"))
+
+
+def test_an_english_level_that_is_a_warning_asks_a_threshold_and_a_plain_ask_for_signs_does_not() -> None:
+    assert "threshold" in understand("How long may the payout take before we should investigate?").kinds
+    assert "threshold" in understand("what share of late invoices is a red flag?").kinds
+    assert "threshold" not in understand("any red flags before a distributor goes under?").kinds

@@ -100,6 +100,8 @@ def asked_quantity(question: Question) -> AskedQuantity | None:
     text = question.text
     found = [(len(w), kind, w, at) for kind, ws in _kinds().items() for w in ws
              if (at := text.find(w)) >= 0 and (kind != "figure" or _ends_clause(text, at + len(w)))]
+    if "threshold" in question.kinds and not found:
+        return None  # "掉到多少资料里就说要排查" asks a warning line, not a count of the noun after 多少
     if (not found or {f[1] for f in found} == {"figure"}) and (counted := _counted_noun(text)) is not None:
         found = [(len(counted[0]), "count", *counted)]
     if not found:
@@ -147,7 +149,7 @@ def absence(
         return Absence(asked, None)
     near = [c for c in candidates[:PROBE] if c.score >= NEAR_SHARE * candidates[0].score]
     states = _stating(asked)
-    if asked.kind == "level" and (metric := _long_words(asked.subject)):
+    if asked.kind == "level" and (metric := _long_words(_metric_of(asked.subject))):
         # the named metric with a figure in its sentence (流动比率's level says nothing of 现金比率, nor
         # 存货周转率's of 应付账款周转率)
         present = any(all(w in c.sentence.text for w in metric) and numbers(c.sentence.text) for c in near)
@@ -345,6 +347,20 @@ def _clause_after(text: str, at: int) -> str:
     """The rest of the clause after position ``at`` (a question asking first: "多少天内要报案")."""
     end = _CLAUSE_START.search(text, at)
     return text[at : end.start() if end else len(text)]
+
+
+def _metric_of(subject: str) -> str:
+    """The metric a level question names, less what the user says it does or is compared with ("公司流动比率掉"
+    -> 流动比率, "DSO跟去年同期比涨" -> DSO): the words up to the first word of movement or comparison
+    (lexicon ``metric_movements``), the user's own firm (a filler) trimmed."""
+    words = segment(subject)
+    cut = next((n for n, w in enumerate(words) if w in _movements()), len(words))
+    return _trimmed("".join(words[:cut])) or subject
+
+
+@cache
+def _movements() -> frozenset[str]:
+    return frozenset(str(w) for w in lexicon().get("metric_movements", []))
 
 
 def _long_words(subject: str) -> list[str]:

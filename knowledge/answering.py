@@ -65,7 +65,7 @@ from knowledge.leads import (
 )
 from knowledge.metrics import names_of
 from knowledge.normalize import in_article_words
-from knowledge.questions import asks_list, content_terms, understand
+from knowledge.questions import asks_disagreement, asks_list, content_terms, understand
 from knowledge.reasoning import Finding, reason
 from knowledge.scoring import GENERIC, Candidate, asked_units_of, asks_coverage
 from knowledge.sentences import PROVIDER, Sentence, terms
@@ -96,6 +96,7 @@ class Composition:
         conflicts: the conflicting figures stated in the text.
         semantic: the best e5 cosine of the question with an article sentence (None without vectors).
         absent: the text says the asked quantity is not in the articles (:mod:`knowledge.absence`).
+        found: the text opens with a finding worked out from an article's fact (:mod:`knowledge.reasoning`).
     """
 
     text: str
@@ -104,6 +105,7 @@ class Composition:
     conflicts: list[Conflict] = field(default_factory=list)
     semantic: float | None = None
     absent: bool = False
+    found: bool = False
 
 
 class Composer(Leads):
@@ -246,6 +248,8 @@ class Composer(Leads):
         asks_whether = asks_cover and not asks_figure(question)
         if not (finding or verdict or asks_whether or chosen[0] is clear) and ASKS_FIGURE.search(question.text):
             chosen = figure_first(chosen, units)  # (a clear winner in meaning keeps the lead)
+            if "duration" in question.kinds:
+                chosen = self._ending_first(question, candidates, chosen)
         restated, asked = ("", None) if finding or asks_whether or question.english else self._restated(question, chosen[0], units)
         # a figure is stray when none is asked, or the lead already restates the asked one (an English
         # question shares no words with the quotes: they all stay)
@@ -263,8 +267,13 @@ class Composer(Leads):
             # the articles disagree on the asked risk: that is the answer, first (its two sentences not repeated)
             lines.append(disagreement_line(dis.term, dis.excluded, dis.covered, citations))
             chosen = [c for c in chosen if c.sentence not in (dis.excluded, dis.covered)] or chosen
-        lines.append(self._opening(question, finding, verdict, restated, chosen, citations))
-        lines += [conflict_line(c, citations) for c in conflicts]
+        if conflicts and asks_disagreement(query):  # "有人说…有人说…哪个对": the disagreement is the answer
+            lines += [conflict_line(c, citations) for c in conflicts]
+            # one sentence after it: the disagreement already quotes each article's figure
+            lines.append(self._opening(question, finding, verdict, restated, chosen[:1], citations))
+        else:
+            lines.append(self._opening(question, finding, verdict, restated, chosen, citations))
+            lines += [conflict_line(c, citations) for c in conflicts]
         if restated and asked is not None and not conflicts and (other := self._same_step_elsewhere(chosen[0].sentence, asked)):
             text = self._pool_text(other)
             said = figure_lead(text, stated_in(text, other))
@@ -279,7 +288,7 @@ class Composer(Leads):
         scores = self._scores(hits, chosen, conflicts, query)
         semantic = _best_meaning(similar, question.english)
         confidence = self._confidence(query, candidates, finding is not None, semantic, question.english)
-        return Composition(text, citations.citations(scores), confidence, conflicts, semantic)
+        return Composition(text, citations.citations(scores), confidence, conflicts, semantic, found=finding is not None)
 
     def _confidence(
         self, query: str, candidates: list[Candidate], found: bool, semantic: float | None, english: bool = False

@@ -30,12 +30,15 @@ _TENTH_VALUES = {c: n for n, c in enumerate("一二三四五六七八九", start
 _LESS = re.compile(r"(减少|降低|下降|压缩|缩短|缩减|快)[了约近超过]{0,2}$")
 _MORE = re.compile(r"(增加|增长|提升|提高|上升|延长|慢)[了约近超过]{0,2}$")
 _AMOUNT_UNITS = ("万", "亿")
+_BUCKET = re.compile(r"\s*(?:以上|以下|以内|之内|开外)")  # after "90天": a range of ages, not an amount
 
 
 def _amount(question: Question) -> tuple[Figure, str] | None:
     """The user's one amount and how it is written after the number ("万", "个"), or None."""
     found = []
     for figure in question.figures:
+        if figure.unit == "天" and _BUCKET.match(question.text, _end(question.text, figure) + 1):
+            continue  # "逾期90天以上的账" names a bucket of debts, it is no number of days of the user's
         if figure.unit in (*_AMOUNT_UNITS, "天"):
             found.append((figure, figure.unit))
         elif not figure.unit and (count := _COUNT.match(question.text, _end(question.text, figure))):
@@ -87,6 +90,8 @@ def apply(question: Question, facts: list[Fact], relevance: Relevance) -> Findin
     figure, unit = found
     mine = f"{num(figure.value)}{unit}"
     if unit == "天":
+        if "percent" in question.kinds:
+            return None  # "…的账占了多大比例" asks a share, not a number of days
         fact = best(facts, relevance, lambda f: f.unit == "天" and f.value is not None and bool(_fact_direction(f)))
         if fact is None or fact.value is None:
             return None

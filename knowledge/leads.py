@@ -37,14 +37,18 @@ from knowledge.questions import (
     asks_advice,
     asks_comparison,
     asks_example,
+    after_event,
+    asks_factors,
+    asks_grade,
     asks_list,
     content_terms,
     understand,
 )
 from knowledge.reasoning import Finding
 from knowledge.scoring import Candidate, SentenceScorer, asks_coverage
-from knowledge.sentences import Sentence, contrasts, enumerates, introduces_list, recommends, terms
+from knowledge.sentences import Sentence, contrasts, enumerates, introduces_list, names_factors, recommends, states_grade, terms
 from knowledge.signs import asks_signs, lists_signs
+from knowledge.terms import query_terms
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +61,7 @@ ASKS_FIGURE = re.compile(r"多久|多长|多少|(?<!好)几[天日个年周号�
 # "X和Y有什么区别": a comparison of two named things; the articles answer it only when they know both.
 COMPARISON = re.compile(
     r"(?P<a>[^\s，,。？?！!；;]{1,16}?)(?:和|与|跟|同|比|或|还是|versus|vs\.?)(?P<b>[^\s，,。？?！!；;]{1,16}?)"
-    r"(?:之间|两者|两个)?(?:有)?(?:什么|啥|哪些|何)?(?:区别|不同|不一样|差别|差异|差在哪|哪个好|哪个更|谁更)"
+    r"(?:之间|两者|两个)?(?:有)?(?:什么|啥|哪些|何)?(?:本质|根本|主要|最大|具体)?(?:的)?(?:区别|不同|不一样|差别|差异|差在哪|哪个好|哪个更|谁更)"
 )
 
 
@@ -220,10 +224,21 @@ class Leads(SentenceScorer):
             sides = COMPARISON.search(query)
             side_terms = [terms(in_article_words(sides.group(k))) for k in "ab"] if sides is not None else []
             named = [c for c in pool if all(self.relevance(t, c.sentence) > 0 for t in side_terms)]
-            pool = ([c for c in named if contrasts(c.sentence.text) and about(c) > 0]
+            # a sentence stating a difference while naming one side ("与传统催收的区别在于：前者…后者…") says
+            # more than one naming both without contrasting them
+            either = [c for c in pool if contrasts(c.sentence.text) and about(c) > 0
+                      and any(self.relevance(t, c.sentence) > 0 for t in side_terms)]
+            pool = ([c for c in named if contrasts(c.sentence.text) and about(c) > 0] or either
                     or (named if sides is not None else []) or pool)
         if asks_example(query):  # "举个例子": a case study about the subject leads (from all candidates: few are cases)
             pool = [c for c in candidates if is_anecdote(c.sentence.text) and about(c) > 0] or self._closest(similar, is_anecdote) or pool
+        if event := after_event(query):  # "交完材料以后接下来干嘛": what is done once that has happened
+            happened = content_terms(in_article_words(event)) + query_terms(event)[1]  # 材料 read as 文件, 资料
+            pool = [c for c in candidates if self._follows(c.sentence.text, happened) and about(c) > 0][:LEAD_POOL] or pool
+        if asks_grade(query):  # "评级是啥级别": a sentence stating the grade, about the subject
+            pool = [c for c in candidates if states_grade(c.sentence.text) and about(c) > 0][:LEAD_POOL] or pool
+        if asks_factors(query):  # "快慢主要看啥因素": a sentence naming what decides it, about the subject
+            pool = [c for c in candidates[:LEAD_POOL] if names_factors(c.sentence.text) and about(c) > 0] or pool
         if asks_list(query):  # "要准备哪些材料": a sentence listing them about the subject answers it
             pool = [c for c in pool if enumerates(c.sentence.text) and about(c) > 0] or pool
         if asks_signs(query):  # "快不行了有什么征兆": a sentence listing the warning signs answers it, if any is found
@@ -234,6 +249,30 @@ class Leads(SentenceScorer):
         if advice:  # more to do, or more on the same matter: not sentences sharing a word with the story
             rest = [c for c in rest if recommends(c.sentence.text) or about(c) >= ADVICE_SUPPORT_SHARE * about(lead)]
         return [lead] + rest
+
+    def _follows(self, text: str, happened: list[str]) -> bool:
+        """True when ``text`` says what is done once the event ``happened`` names has happened: a clause opening
+        with that event and 后 ("在收到完整理赔文件后，…", "资料齐全后…"), an action after it."""
+        return any(self.weights.coverage(happened, m.group("event")) > 0 and m.end() < len(text) - 2
+                   for m in _AFTER_CLAUSE.finditer(text))
+
+    def _ending_first(self, question: Question, candidates: list[Candidate], chosen: list[Candidate]) -> list[Candidate]:
+        """For "交齐材料以后多久能拿到赔款": the words after the how-long word name what happens when the time is up
+        (拿到赔款), those before it where the clock starts (交齐材料). A lead whose time limit is for something
+        else ("30天内提交索赔文件") gives way to the closest candidate whose time limit's clause says the asked
+        end (its colloquial words read as the articles' words), when there is one."""
+        ending = _asked_ending(question.text)
+        if not ending:
+            return chosen
+
+        def ends_so(c: Candidate) -> bool:
+            return any(f.unit in KIND_UNITS["duration"] and self.weights.coverage(ending, f.clause) > 0
+                       for f in figures(c.sentence.text, levels_only=False))
+
+        if not states_unit(chosen[0].sentence.text, KIND_UNITS["duration"]) or ends_so(chosen[0]):
+            return chosen
+        lead = next((c for c in candidates[:LEAD_POOL] if ends_so(c)), None)
+        return chosen if lead is None else [lead] + [c for c in chosen if c is not lead]
 
     def _closest(self, similar: tuple[np.ndarray, np.ndarray] | None, accept: Callable[[str], bool]) -> list[Candidate]:
         """The article sentence of the accepted shape closest in meaning to the question, as a candidate; [] without
@@ -287,6 +326,23 @@ class Leads(SentenceScorer):
             if sentence.text in fact.sentence or fact.sentence in sentence.text or _same_figures(sentence.text, fact.sentence):
                 return sentence.text
         return fact.sentence
+
+
+# a clause's opening event: the words since the last stop, then 后 ("在收到完整理赔文件后"; not "后端", "后者")
+_AFTER_CLAUSE = re.compile(r"(?P<event>[^，,。；;：:]{2,16}?)(?:以后|之后|后)(?![端者续期])")
+_HOW_LONG = re.compile(r"多久|多长时间|几天|多少天|几个?月|多少个?工作日|几个工作日")
+_CLAUSE_END = re.compile(r"[，,。？?！!；;\s]")
+
+
+def _asked_ending(text: str) -> list[str]:
+    """The words after a how-long word in its clause ("多久能拿到赔款" -> 拿到, 赔款 and the articles' 赔付, 理赔),
+    or [] when none follow."""
+    found = _HOW_LONG.search(text)
+    if found is None:
+        return []
+    end = _CLAUSE_END.search(text, found.end())
+    after = text[found.end() : end.start() if end else len(text)]
+    return content_terms(after) + query_terms(after)[1]
 
 
 def asks_figure(question: Question) -> bool:

@@ -33,6 +33,10 @@ _FIRST_STEP = tuple(w.lower() for w in words("first_step_questions"))  # "头一
 # the question compares two of its own figures ("从50天涨到62天", "去年40天今年52天")
 # an English "what does X mean" asks for a definition wherever X stands (the lexicon's phrases are fixed strings)
 _MEANS = re.compile(r"\bwhat (?:does|do) .{1,40}?\bmean\b|\bwhat is meant by\b", re.IGNORECASE)
+# "到几个点就该报警", "掉到多少就要排查": a how-much word, no unit of time or money after it, and soon after it
+# 就/才/算 (the level at which something starts or counts): the question asks a warning line, however the
+# judgement is worded ("多少天就要交" asks a time limit, "赔多少" an amount: the unit tells them apart)
+_LEVEL_ASK = re.compile(r"(?:多少|几个?百?分?点|百分之几)(?![天日个月年周号成次钱万元块笔家倍])[^，,。？?！!\s]{0,6}?(?:就|才|算)")
 _CHANGE = re.compile(r"涨|增|升|降|减|变|从.{0,12}到|去年|今年|同比|环比|以前|现在|之前|原来|上个?月|上季度|上期|"
                      r"up|down|from|rose|fell|last (?:month|quarter|year)", re.I)
 
@@ -115,6 +119,8 @@ def understand(question: str, today: date | None = None) -> Question:
             q.kinds.add(kind)
     if _MEANS.search(text):
         q.kinds.add("definition")
+    if _LEVEL_ASK.search(text):
+        q.kinds.add("threshold")
     q.dates, spans = _dates(text, today) if re.search(r"\d", text) else ([], [])
     step = _STEP.search(text)
     if step:
@@ -211,6 +217,9 @@ def core_questions(text: str) -> list[str]:
 _LIST_QUESTIONS = words("list_questions")
 _COMPARISON_QUESTIONS = words("comparison_questions")
 _EXAMPLE_QUESTIONS = words("example_questions")
+_FACTOR_QUESTIONS = words("factor_questions")
+_GRADE_QUESTIONS = words("grade_questions")
+_NEXT_QUESTIONS = tuple(w.lower() for w in words("next_questions"))
 
 
 def _says_any(query: str, phrases: tuple[str, ...]) -> bool:
@@ -256,6 +265,44 @@ def _without_asking(clause: str) -> str:
     for phrase in sorted(asked_kinds()["advice"], key=len, reverse=True):
         clause = clause.replace(phrase, " ")
     return clause
+
+
+# The user says the sources disagree and asks which holds: "有人说A有人说B", "看到好几个数字", "前后说的不一样",
+# "哪个对", "以哪个为准". Shapes, not topics: the reply leads with the disagreement when the articles have one.
+_DISAGREEMENT = re.compile(
+    r"有人说.{0,16}(?:有人|也有|又有|还有人)说|(?:好几|几|两|不同的?)个?(?:数字|数据|数|说法|版本|答案)|"
+    r"(?:说法|说的|写的|讲的|数字|口径)[^，,。？?！!]{0,4}(?:不一|不同|不一样|对不上|矛盾|打架)|"
+    r"前后(?:说的|写的)?(?:不一|不同|矛盾)|哪个(?:对|准|为准|是对的)|以哪个为准|which (?:one )?is (?:right|correct)|"
+    r"(?:sources|articles) (?:say|give) different|conflicting"
+)
+
+
+def asks_disagreement(query: str) -> bool:
+    """True when the user says the sources disagree and asks which holds ("有人说半个月有人说两个月 哪个对")."""
+    return bool(_DISAGREEMENT.search(query))
+
+
+_AFTER = re.compile(r"(?P<event>[^，,。？?！!；;\s]{2,16}?)(?:以后|之后|后)")
+
+
+def after_event(query: str) -> str:
+    """The event a question asks what happens after ("交完索赔材料以后…接下来干嘛" -> "交完索赔材料"), or ""."""
+    lowered = query.lower()
+    ask = next((lowered.find(w) for w in _NEXT_QUESTIONS if w in lowered), -1)
+    if ask < 0:
+        return ""
+    events = [m for m in _AFTER.finditer(query, 0, ask) if m.end() <= ask]
+    return events[-1].group("event") if events else ""
+
+
+def asks_grade(query: str) -> bool:
+    """True when the question asks for a grade or rating ("评级是啥级别")."""
+    return _says_any(query, _GRADE_QUESTIONS)
+
+
+def asks_factors(query: str) -> bool:
+    """True when the question asks what something depends on ("快慢主要看啥因素", "取决于什么")."""
+    return _says_any(query, _FACTOR_QUESTIONS)
 
 
 def asks_comparison(query: str) -> bool:

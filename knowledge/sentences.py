@@ -187,6 +187,24 @@ def recommends(text: str) -> bool:
     return bool(_RECOMMENDS.search(text)) or advises_on_condition(text)
 
 
+# a sentence naming what decides something: "X取决于A和B", "由A决定", "视A而定", "与A有关", "A，决定B"
+_DEPENDENCE = re.compile(r"取决于|决定于|由[^，,。；;]{1,12}决定|视[^，,。；;]{1,12}而定|与[^，,。；;]{1,12}(?:有关|相关)|"
+                         r"受[^，,。；;]{1,12}影响|[，,；;]决定")
+
+
+_GRADE = re.compile(r"(?<![A-Za-z])[A-D]{1,3}[+-]?级|\d+级|评级为|等级为")
+
+
+def states_grade(text: str) -> bool:
+    """True for a sentence stating a grade or rating ("标准普尔AA级财务实力评级")."""
+    return bool(_GRADE.search(text))
+
+
+def names_factors(text: str) -> bool:
+    """True for a sentence naming what something depends on ("理赔效率取决于案件复杂度和文件完整性")."""
+    return bool(_DEPENDENCE.search(text))
+
+
 def contrasts(text: str) -> bool:
     """True for a sentence stating a difference between two things."""
     return bool(_CONTRAST.search(text))

@@ -162,6 +162,10 @@ class Library:
         """True when the question names a subject the articles themselves are about (their own words)."""
         return self.composer.names_corpus_subject(question)
 
+    def corrected(self, question: str) -> str:
+        """``question`` with its homophone typos replaced by the articles' words ("理陪" -> "理赔")."""
+        return self.composer.typos.correct(question)
+
     def names_known_subject(self, question: str) -> bool:
         """False when the question names a subject (a company, a product) the articles never mention."""
         return self.composer.names_known_subject(question)

@@ -35,11 +35,13 @@ class RetrievalStep:
     def _supported(self, question: str, composition: Composition | None) -> bool:
         if composition is None or not composition.citations:
             return False
-        if composition.semantic is not None and composition.semantic < MIN_SEMANTIC:
-            # nothing in the articles is even close in meaning: an unrelated question
+        if composition.semantic is not None and composition.semantic < MIN_SEMANTIC and not composition.found:
+            # nothing in the articles is even close in meaning: an unrelated question (a finding worked out from
+            # an article's own fact, "15个工作日从资料齐全起算", is close enough whatever the encoder says)
             return False
         in_domain = (
             has_domain_term(question)
+            or has_domain_term(self.library.corrected(question))  # "理陪" is a typed 理赔
             or self.library.names_corpus_subject(question)
             or (composition.semantic or 0.0) >= DOMAIN_SEMANTIC
         )

@@ -70,7 +70,7 @@ class ToolStep:
             last = turn.session.state.get(LAST_RESULT)
             fresh = last is not None and last.get("turn") == len(turn.session.turns)  # computed in this turn
             earlier = last.get("earlier") if fresh and last else None
-            self._judge(reply, reply.tool_calls, tuple(earlier) if earlier else None, turn)
+            self._judge(reply, reply.tool_calls, tuple(earlier) if earlier else None, turn, lead_verdict=True)
         if reply is not None and self.library is not None and (request := detect(turn.query.text)) is not None:
             if request.tool == "formula" and request.args["kind"] in replies.FORMULAS:
                 self._define_first(reply, replies.FORMULAS[request.args["kind"]][0], turn.query.script == "en")
@@ -127,11 +127,17 @@ class ToolStep:
         last["turn"] = len(turn.session.turns)  # the next follow-up may still refer to the same figure
         return reply
 
-    def _judge(self, reply: Reply, calls: list[ToolCall], earlier: tuple[float, str] | None, turn: TurnContext) -> None:
-        """Append what the articles say about each figure the reply states (each at most once), or that they say nothing."""
+    def _judge(
+        self, reply: Reply, calls: list[ToolCall], earlier: tuple[float, str] | None, turn: TurnContext,
+        lead_verdict: bool = False,
+    ) -> None:
+        """Append what the articles say about each figure the reply states (each at most once), or that they say
+        nothing; with ``lead_verdict``, a message asking what to make of its one figure ("逾期率高不高") gets the
+        articles' verdict on it first."""
         assert self.library is not None
         english = turn.query.script == "en"
         verdicts: list[str] = []
+        judged: list[str] = []  # the verdicts a line of the articles gives (not "no benchmark")
         for call in calls:
             for metric, value, unit, label in self._readings(call, turn.query.surface or turn.query.text, english):
                 finding = self.library.judge_metric(metric, value, unit, earlier=earlier, english=english)
@@ -147,6 +153,13 @@ class ToolStep:
                     reply.sources.append(Source(fact.doc_id, self.library.title_of(fact.doc_id), fact.sentence, 1.0))
                     marks.append(f"[{len(reply.sources)}]")
                 verdicts.append(label + finding.lead.format(*marks))
+                if f"{value:g}" in plain:  # the figure held against a line, not a related sentence
+                    judged.append(verdicts[-1] if label or not verdicts[-1][:1].isdigit() else metric + verdicts[-1])
+        asked = turn.query.surface or turn.query.text
+        if lead_verdict and len(judged) == 1 and len(verdicts) == 1 and ASKS_VERDICT.search(asked):
+            # "逾期率高不高": the figure held against the articles' line is the answer, first ("逾期率18%高于资料中的…")
+            reply.answer = "\n".join(part for part in (judged[0], *reply.answer.strip().split("\n")) if part)
+            return
         if verdicts:
             # the answer, then what the articles make of it, then the working
             first, _, rest = reply.answer.strip().partition("\n")

@@ -136,3 +136,14 @@ def test_a_counted_noun_is_tagged_as_jieba_posseg_tags_it_without_loading_the_ta
         "assert ours == ref, (ours, ref)\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_warning_line_asked_by_its_shape_is_no_count_of_the_noun_after_it() -> None:
+    # "多少" followed by a noun and then "就…": the level at which something starts, not a count of that noun
+    assert asked_quantity(understand("存货周转率掉到多少仓库就该清点")) is None
+
+
+def test_a_level_question_names_its_metric_without_the_users_verbs() -> None:
+    composer = Composer([FEES, RATES])
+    result = composer.compose("存货周转率跟去年比降到多少算危险", hits(RATES))
+    assert result is not None and not result.absent and "4次" in result.text

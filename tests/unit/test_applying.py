@@ -78,3 +78,9 @@ def test_a_time_limit_before_an_event_is_no_gain_in_days() -> None:
     notice = Chunk("s_4#faq2", "s_4", "提醒", "faq", "什么时候提醒客户？", "账期到期时要提前5天电话提醒客户。", 0, 0)
     q = "账期一共30天的话，该提前几天给客户打电话"
     assert apply(understand(q), extract_facts(notice), relevance_by_words(q)) is None
+
+
+def test_days_that_name_a_bucket_of_debts_are_no_days_of_the_users() -> None:
+    # "拖了60天以上的单据" says which debts; "多大比例" asks a share: no days are worked out
+    assert _finding("单据流转里拖了60天以上的单据占了多大比例") is None
+    assert _finding("单据流转要60天以上 换系统后能快到几天") is None

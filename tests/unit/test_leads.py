@@ -84,3 +84,77 @@ def test_the_sentence_listing_the_signs_is_found_by_meaning_when_no_candidate_li
     # "苗头" shares no word with the listing sentence, and it is no retrieved hit
     result = composer.compose("合作买家要出事之前会有啥苗头", hits(OTHER), query_vector=_unit(1.0, 0.3))
     assert result is not None and result.text.startswith("常见的预警信号包括：订单骤减")
+
+
+PAYOUT = Chunk(
+    "035_f#sec1", "035_f", "索赔须知", "section", "索赔须知",
+    "买家清盘后，投保人须在获悉清盘后20天内交齐全部索赔单据。审核通过后，保险公司一般在25个工作日内支付赔款。",
+    0, 0,
+)
+PAYOUT_ELSEWHERE = Chunk(
+    "036_g#sec1", "036_g", "服务承诺", "section", "服务承诺",
+    "我们承诺在收齐索赔单据后10个工作日内支付赔款。",
+    0, 0,
+)
+
+
+def test_a_how_long_question_is_led_by_the_time_limit_of_what_happens_at_its_end() -> None:
+    # "单据交齐以后" is where the clock starts, "拿到赔款" what the time is asked for: not the 20 days to file
+    result = Composer([PAYOUT]).compose("单据交齐以后多久能拿到赔款", hits(PAYOUT))
+    assert result is not None
+    assert "25个工作日" in result.text.split("。")[0]
+
+
+def test_a_user_saying_the_sources_disagree_gets_the_disagreement_first() -> None:
+    composer = Composer([PAYOUT, PAYOUT_ELSEWHERE])
+    result = composer.compose("收齐单据后多久支付赔款 有人说10个工作日有人说25个 哪个对", hits(PAYOUT, PAYOUT_ELSEWHERE))
+    assert result is not None and result.conflicts
+    assert result.text.startswith("资料说法不一")
+
+
+SPEED = Chunk(
+    "037_h#sec1", "037_h", "放款说明", "section", "放款说明",
+    "放款快的保理商更受卖方欢迎，放款慢的会流失客户。放款时间取决于单据是否齐全和买方的资信。",
+    0, 0,
+)
+VERSUS = Chunk(
+    "038_i#faq1", "038_i", "保理常见问题", "faq", "保理和银行贷款一样吗?",
+    "保理和找银行借钱都能帮卖方拿到资金。与银行贷款的根本区别在于：前者看买方的资信，后者看借款人自己的资产。",
+    0, 0,
+)
+
+
+def test_a_question_asking_what_decides_something_is_led_by_the_sentence_naming_it() -> None:
+    result = Composer([SPEED]).compose("放款快慢主要看啥因素", hits(SPEED))
+    assert result is not None and "取决于" in result.text.split("。")[0]
+
+
+def test_a_difference_asked_with_a_modifier_is_led_by_the_sentence_stating_it() -> None:
+    # "有啥本质不同": the contrasting sentence names only one side ("与银行贷款的…区别在于：前者…后者…")
+    result = Composer([VERSUS]).compose("保理跟找银行借钱有啥本质不同", hits(VERSUS))
+    assert result is not None and result.text.startswith("与银行贷款的根本区别")
+
+
+HANDLING = Chunk(
+    "039_j#faq1", "039_j", "索赔处理", "faq", "索赔怎么处理?",
+    "投保人须在获悉清盘后20天内向保险公司递交索赔单据。收到全部单据后，先核对发货记录，再通知赔付金额。",
+    0, 0,
+)
+
+
+def test_what_happens_after_an_event_is_led_by_the_sentence_opening_with_that_event() -> None:
+    # "递交材料以后接下来干嘛": not the deadline to hand the papers in, but what is done once they are in
+    result = Composer([HANDLING]).compose("索赔单据递交以后保险公司接下来干嘛", hits(HANDLING))
+    assert result is not None and result.text.startswith("收到全部单据后")
+
+
+RATED = Chunk(
+    "040_k#sec1", "040_k", "选择保理商", "section", "选择保理商",
+    "挑选保理商时要看它的资本实力和评级机构给的评级。某保理商获评A+级信用评级，资金来源稳定。",
+    0, 0,
+)
+
+
+def test_a_grade_asked_for_is_answered_by_the_sentence_stating_one() -> None:
+    result = Composer([RATED]).compose("挑保理商看评级，那家的评级是啥级别", hits(RATED))
+    assert result is not None and "A+级" in result.text.split("。")[0]

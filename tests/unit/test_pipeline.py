@@ -160,3 +160,33 @@ def test_an_uncovered_aspect_told_in_the_story_of_a_long_message_is_not_asked() 
     story = "有个老客户最近财务换了好几个，电话也经常不接，付款一次比一次拖，这是不是出问题的信号"
     assert library.uncovered_aspect(story) is None
     assert library.uncovered_aspect("你们理赔部门的电话多少") == "联系地址或电话"
+
+
+def test_the_library_reads_a_homophone_typo_as_the_articles_word() -> None:
+    # the retrieval step judges the domain on this text: "理陪" typed by pinyin is the articles' 理赔
+    library = Library(_Articles("保险公司收到理赔文件后开始审核，理赔进度可在线查询。"))  # type: ignore[arg-type]
+    assert library.corrected("理陪进度在哪看") == "理赔进度在哪看"
+
+
+class _Judged:
+    """A library for the retrieval step's judgement alone: every subject known and in the domain."""
+
+    def corrected(self, question: str) -> str:
+        return question
+
+    def names_corpus_subject(self, question: str) -> bool:
+        return True
+
+    def names_known_subject(self, question: str) -> bool:
+        return True
+
+
+def test_a_finding_from_an_articles_fact_is_supported_though_no_sentence_is_close_in_meaning() -> None:
+    from bot.pipeline.retrieval import RetrievalStep
+    from knowledge.answering import Citation, Composition
+
+    cited = [Citation("009_x", "文章", "保理商在单据齐全后5个工作日内放款。", 0.5)]
+    step_ = RetrievalStep(_Judged(), "人工")  # type: ignore[arg-type]
+    far = Composition("5个工作日从单据齐全起算[1]。", cited, 0.5, semantic=0.5)
+    assert not step_._supported("五个工作日从哪天算", far)
+    assert step_._supported("五个工作日从哪天算", Composition(far.text, cited, 0.5, semantic=0.5, found=True))

@@ -26,3 +26,40 @@ def test_casual_wording_of_share_definition_and_cover_is_read() -> None:
 def test_asking_for_the_papers_to_hand_in_asks_a_list() -> None:
     assert asks_list("出险以后要备齐啥材料")
     assert asks_list("报关需要交什么文件")
+
+
+def test_a_how_much_word_before_a_judgement_asks_a_warning_line() -> None:
+    assert "threshold" in understand("库存周转率到几个点就得报警").kinds
+    assert "threshold" in understand("毛利率掉到多少老板才会急").kinds
+    assert "threshold" not in understand("货到以后多少天就要验收").kinds  # a unit of time: a time limit
+    assert "percent" in understand("毛利率一般是几个点").kinds
+
+
+def test_a_user_saying_the_sources_disagree_is_read_by_the_shape_of_the_message() -> None:
+    from knowledge.questions import asks_disagreement
+
+    assert asks_disagreement("保理放款有人说三天有人说一周 到底哪个对")
+    assert asks_disagreement("手册里写的费率前后不一样")
+    assert asks_disagreement("我查到两个数字，以哪个为准")
+    assert not asks_disagreement("保理和信用保险有什么不一样")  # a comparison of two things, not of sources
+
+
+def test_the_event_a_what_next_question_counts_from_is_read() -> None:
+    from knowledge.questions import after_event
+
+    assert after_event("保理合同签完以后接下来干嘛") == "保理合同签完"
+    assert after_event("货发出去之后，买家那边会做什么") == "货发出去"
+    assert after_event("保理放款要多久") == ""
+
+
+def test_asking_what_to_get_ready_asks_for_advice() -> None:
+    from knowledge.questions import asks_advice
+
+    assert asks_advice(understand("签保理合同之前要做什么准备"))
+    assert asks_advice(understand("买家清盘了 我们现在要做啥"))
+
+
+def test_an_english_level_that_is_a_warning_asks_a_threshold_and_a_plain_ask_for_signs_does_not() -> None:
+    assert "threshold" in understand("How long may the payout take before we should investigate?").kinds
+    assert "threshold" in understand("what share of late invoices is a red flag?").kinds
+    assert "threshold" not in understand("any red flags before a distributor goes under?").kinds

@@ -45,10 +45,23 @@ def step(shelf: Shelf) -> ToolStep:
 
 def test_a_figure_the_articles_judge_is_followed_by_their_line_cited() -> None:
     shelf = Shelf()
-    reply = step(shelf).handle(TurnContext("逾期率怎么样：应收账款800万，逾期200万", Session("s")))
+    reply = step(shelf).handle(TurnContext("逾期率多少：应收账款800万，逾期200万", Session("s")))
     assert reply is not None and shelf.asked == [("逾期率", 25.0, "%")]
     assert reply.answer.splitlines()[1] == "25%高于资料中的“坏账占比超过12%”[1]。"
     assert [(s.doc_id, s.title) for s in reply.sources] == [("900_demo", "演示文章")]
+
+
+def test_asked_what_to_make_of_the_figure_the_articles_verdict_on_it_comes_first() -> None:
+    # "怎么样": the figure held against the articles' line is the answer, named by its metric, then the working
+    reply = step(Shelf()).handle(TurnContext("逾期率怎么样：应收账款800万，逾期200万", Session("s")))
+    assert reply is not None
+    assert reply.answer.splitlines()[0] == "逾期率25%高于资料中的“坏账占比超过12%”[1]。"
+    assert reply.answer.splitlines()[1].startswith("逾期率约为 25")
+
+
+def test_an_overdue_amount_told_by_what_is_still_unpaid_fills_the_ratio() -> None:
+    reply = step(Shelf()).handle(TurnContext("应收一共500万，账期过了还收不回的有100万，逾期率多少", Session("s")))
+    assert reply is not None and reply.status == "answered" and "20" in reply.answer.splitlines()[0]
 
 
 def test_a_figure_the_articles_say_nothing_about_is_said_plainly_when_asked_about_too() -> None:

@@ -25,8 +25,10 @@ _ASSETS = r"流动资产|current assets"
 _LIABILITIES = r"流动负债|current liabilities"
 KIND_SLOTS: dict[str, dict[str, str]] = {
     "overdue_ratio": {
-        # past due however it is said: "逾期", "超过合同账期", "过了账期还没回的", "拖欠"
-        "overdue": r"逾期|过期|超期|拖欠|(?:过了?|超过|超出)(?:合同)?账期|overdue|past due",
+        # past due however it is said: "逾期", "超过合同账期", "过了账期还没回的", "拖欠"; and with the term first or
+        # only what is missing named: "账期过了30天", "还收不回的有36万", "没回款的"
+        "overdue": r"逾期|过期|超期|拖欠|(?:过了?|超过|超出)(?:合同)?账期|(?:合同)?账期(?:已经?)?过了?|收不回|没收回|"
+                   r"未收回|没回款|未回款|overdue|past due",
         "receivables": r"应收账款|应收款|应收|(?-i:(?<![A-Za-z])AR(?![A-Za-z]))|receivables?",
     },
     "current_ratio": {"current_assets": _ASSETS, "current_liabilities": _LIABILITIES},

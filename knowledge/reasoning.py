@@ -7,7 +7,8 @@
   articles' threshold; a metric's warning level; a tool result judged (:func:`judge_metric`); a plain "no
   line" for a metric the articles name but set no threshold for;
 - the user's amount worked out with an article's share, cut or gain (:mod:`knowledge.applying`): "400万 at 90%";
-- procedures (:mod:`knowledge.procedures`): the n-th step of an ordered procedure, which of two steps is first;
+- procedures (:mod:`knowledge.procedures`): the n-th step of an ordered procedure, the step after the ones the
+  user says are done, which of two steps is first;
 - a term's meaning by the article's own definition (here).
 
 Each finding is a :class:`~knowledge.findings.Finding`.
@@ -20,7 +21,7 @@ from knowledge.deadlines import clock_start, deadline, elapsed_step
 from knowledge.due_dates import due_date
 from knowledge.facts import Fact
 from knowledge.findings import Finding, Relevance, best
-from knowledge.procedures import nth_step, which_first
+from knowledge.procedures import next_step, nth_step, which_first
 from knowledge.questions import Question
 from knowledge.thresholds import benchmark, compare, judge_metric, no_norm
 
@@ -40,7 +41,7 @@ def define(question: Question, facts: list[Fact], relevance: Relevance) -> Findi
     return Finding(f"按资料的定义，{fact.subject}指{fact.detail}{{0}}。", (fact,))
 
 
-REASONERS = (due_date, deadline, clock_start, elapsed_step, apply, compare, nth_step, which_first, benchmark, no_norm, define)
+REASONERS = (due_date, deadline, clock_start, elapsed_step, apply, compare, nth_step, next_step, which_first, benchmark, no_norm, define)
 
 
 def reason(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:

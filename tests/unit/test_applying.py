@@ -78,3 +78,9 @@ def test_a_time_limit_before_an_event_is_no_gain_in_days() -> None:
     notice = Chunk("s_4#faq2", "s_4", "提醒", "faq", "什么时候提醒客户？", "账期到期时要提前5天电话提醒客户。", 0, 0)
     q = "账期一共30天的话，该提前几天给客户打电话"
     assert apply(understand(q), extract_facts(notice), relevance_by_words(q)) is None
+
+
+def test_what_a_cut_saves_is_the_cut_itself() -> None:
+    q = "纺织厂那个案例坏账下降30%，我们坏账一年1,500k，照这个比例能少亏多少"
+    finding = _finding(q)
+    assert finding is not None and "150万×30%＝45万" in finding.lead

@@ -26,3 +26,8 @@ def test_casual_wording_of_share_definition_and_cover_is_read() -> None:
 def test_asking_for_the_papers_to_hand_in_asks_a_list() -> None:
     assert asks_list("出险以后要备齐啥材料")
     assert asks_list("报关需要交什么文件")
+
+
+def test_amounts_typed_with_digit_groups_and_thousands_are_read_in_wan() -> None:
+    figures = understand("保费预算3,600k，去年赔款1,250万").figures
+    assert [(f.value, f.unit) for f in figures] == [(360.0, "万"), (1250.0, "万")]

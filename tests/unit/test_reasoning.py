@@ -253,3 +253,22 @@ def test_an_english_what_does_x_mean_asks_for_the_articles_definition() -> None:
     q = "What does aging mean? 账龄"  # the glossary adds the Chinese term for retrieval
     finding = define(understand(q, TODAY), extract_facts(glossary), lambda f: 1.0)
     assert finding is not None and finding.lead.startswith("The articles define 账龄 as 发票开出后尚未收回的天数")
+
+
+def test_the_step_after_the_ones_the_user_has_done() -> None:
+    q = "转让申请已经交了，保理商也审完资信了，接下来做什么"
+    finding = reason(understand(q, TODAY), FACTS, relevance_by_words(q))
+    assert finding is not None and finding.lead.startswith("下一步（第三步）是签订保理合同并放款")
+
+
+def test_the_last_ordinal_of_a_question_is_the_step_asked() -> None:
+    q = "办理保理第一步我们做完了，那第二步呢"
+    assert understand(q, TODAY).step == 2
+
+
+def test_a_date_told_relative_to_today_starts_the_clock() -> None:
+    q = "上个月20号我们发现买方无力付款，最晚哪天书面通知保险人"
+    question = understand(q, TODAY)
+    assert [d for d, _ in question.dates] == [date(2026, 5, 20)]
+    finding = deadline(question, FACTS, relevance_by_words(q))
+    assert finding is not None and "6月4日" in finding.lead

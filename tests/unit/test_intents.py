@@ -232,3 +232,8 @@ def test_an_english_question_about_a_late_buyer_is_no_buyer_name() -> None:
 
     assert buyer_by_name("our buyer from peru is 20 days overdue now, which step should we take") is None
     assert buyer_by_name("look up buyer Nordlicht Handel GmbH").args["query"] == "Nordlicht Handel GmbH"
+
+
+def test_a_part_read_larger_than_its_whole_is_swapped() -> None:
+    args, _ = fill_slots("overdue_ratio", "说到逾期，我们800万应收里过了账期的有96万", {})
+    assert args == {"overdue": 960000.0, "receivables": 8000000.0}

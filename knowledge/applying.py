@@ -25,6 +25,8 @@ from knowledge.questions import Figure, Question
 _ASKS_AMOUNT = re.compile(r"多少|几[个家笔张天万]|多大|还剩|剩下|剩多少|缩到|变成几")
 # the question asks the part cut away, not what is left ("能少亏多少", "省下多少")
 _ASKS_CUT = re.compile(r"少[亏赔损花付丢]|省[下了掉]?多少|能省|减少多少|少了多少|挽回多少|避免多少")
+# the question asks the part a share leaves over ("赔90%，我们自己要承担多少", "没赔的那部分")
+_ASKS_REST = re.compile(r"自己[要得]?(?:承担|担|扛|出)|自担|没赔的|不赔的|剩下的?部分|差额")
 # a count the user gives: a bare number followed by a measure word ("80个客户", "12家")
 _COUNT = re.compile(r"\s*(个|家|笔|张|单|元)")
 # a share the user names in tenths ("九成", "8成")
@@ -82,6 +84,16 @@ def _worked(mine: str, value: float, share: float, sign: str, unit: str) -> tupl
     return f"{formula}＝{result}{unit}", result
 
 
+def _asked_sign(question: Question, sign: str) -> str:
+    """What the question asks of the share: the cut itself ("能少亏多少"), the part a share leaves over
+    ("自己承担多少"), or what the figure's own words say (``sign``)."""
+    if sign == "-" and _ASKS_CUT.search(question.text):
+        return ""
+    if not sign and _ASKS_REST.search(question.text):
+        return "-"
+    return sign
+
+
 def apply(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
     """The user's amount worked out with the article figure the question is about (or the share it names)."""
     if question.english or question.dates or not _ASKS_AMOUNT.search(question.text):
@@ -106,12 +118,12 @@ def apply(question: Question, facts: list[Fact], relevance: Relevance) -> Findin
         # the article's figure is applied as a share here, not held against the user's figure as a line
         said = replace(said, kind="percent") if said is not None and said.kind == "threshold" else said
         share, sign = named
-        step, result = _worked(mine, figure.value, share, "" if sign == "-" and _ASKS_CUT.search(question.text) else sign, unit)
+        step, result = _worked(mine, figure.value, share, _asked_sign(question, sign), unit)
         return Finding(f"按{num(named[0])}%算，{step}{'{0}' if said else ''}。", (said,) if said else (), (result, "1"))
     fact = best(facts, relevance, lambda f: f.unit == "%" and f.kind in ("percent", "threshold")
                 and f.value is not None and 0 < f.value <= 100)
     if fact is None or fact.value is None:
         return None
     sign = _fact_direction(fact)
-    step, result = _worked(mine, figure.value, fact.value, "" if sign == "-" and _ASKS_CUT.search(question.text) else sign, unit)
+    step, result = _worked(mine, figure.value, fact.value, _asked_sign(question, sign), unit)
     return Finding(f"按资料的{num(fact.value)}%算，{step}{{0}}。", (fact,), (result, "1"))

@@ -13,8 +13,8 @@ from knowledge.facts import Fact
 from knowledge.findings import MIN_RELEVANCE, Finding, Relevance, num
 from knowledge.questions import Question
 
-# the question asks whether the user's days reach a state, or are paid for ("算不算", "够不够", "…了呢", "赔不赔")
-_JUDGING = re.compile(r"算|够|属于|达到|到没到|呢|吗|赔|管不管|能不能")
+# the question asks whether the user's days reach a state, or are paid for ("算不算", "够不够", "赔不赔")
+_JUDGING = re.compile(r"算|够|属于|达到|到没到|赔|管不管|能不能")
 # the user's days count how late a debt is: a word of lateness just before them ("拖了120天", "超过账期200天")
 _LATE = re.compile(r"(?:拖|逾期|超期|过期|欠|过了|超过|超出)[^，,。；;？?！!\d]{0,6}$")
 _SHARED_PAIRS = 2  # character pairs the line's sentence shares with the question (it is about the same state)
@@ -39,7 +39,8 @@ def day_lines(question: Question, facts: list[Fact], relevance: Relevance) -> Fi
         if (fact.kind in ("duration", "threshold") and fact.unit == "天" and fact.value is not None and fact.value not in lines
                 and f"{num(fact.value)}天以上" in fact.sentence and len(asked & _pairs(fact.sentence)) >= _SHARED_PAIRS
                 and (lines or relevance(fact) >= MIN_RELEVANCE)):  # the first line relevant, others on its state
-            lines[fact.value] = fact
+            if "%" not in _clause(fact):  # "60%的坏账源于逾期90天以上的账款" reports a share, it draws no line
+                lines[fact.value] = fact
     if not lines:
         return None
     chosen = sorted(list(lines.values())[:_MAX_LINES], key=lambda f: f.value or 0)

@@ -32,6 +32,10 @@ _REL_DATE = re.compile(rf"(?P<rel>{'|'.join(sorted(_REL_MONTH, key=len, reverse=
 # ("今天" is left out: "今天逾期20天了" tells where the user stands, not a date to count from)
 _REL_DAY = {"大前天": -3, "前天": -2, "昨天": -1}
 _REL_DAY_RE = re.compile("|".join(_REL_DAY))
+# a weekday of last, this or next week: "上周五", "这礼拜一", "上星期三" (weeks start on Monday)
+_REL_WEEK = {"上": -1, "这": 0, "本": 0, "下": 1}
+_WEEKDAY = {c: n for n, c in enumerate("一二三四五六日", start=0)} | {"天": 6}
+_REL_WEEKDAY = re.compile(r"(?P<w>[上这本下])(?:个)?(?:周|星期|礼拜)(?P<d>[一二三四五六日天])")
 _FIGURE = re.compile(r"(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>%|％|个工作日|工作日|天|日|个月|倍|万|亿)?")
 _STEP = re.compile(r"第([一二三四五六七八九十\d]+)步|第([一二三四五六七八九十\d]+)个?(?:环节|阶段|步骤)")
 _LAST_STEP = re.compile(r"最后(?:一|1)(?:步|个?(?:环节|阶段|步骤))|last step")  # the last step of a procedure: step -1
@@ -110,7 +114,8 @@ def _dates(text: str, today: date | None) -> tuple[list[tuple[date, int]], list[
 
 
 def _relative_dates(text: str, today: date, spans: list[tuple[int, int]]) -> list[tuple[date, int]]:
-    """Dates told relative to ``today`` ("上个月15号" in December is 11月15日; "昨天"); their spans join ``spans``."""
+    """Dates told relative to ``today`` ("上个月15号" in December is 11月15日; "昨天", "上周五"); their spans
+    join ``spans``."""
     found: list[tuple[date, int]] = []
     for m in _REL_DATE.finditer(text):
         month = today.month - 1 + _REL_MONTH[m.group("rel")]
@@ -118,6 +123,10 @@ def _relative_dates(text: str, today: date, spans: list[tuple[int, int]]) -> lis
             found.append((date(today.year + month // 12, month % 12 + 1, int(m.group("d"))), m.start()))
         except ValueError:
             continue
+        spans.append(m.span())
+    for m in _REL_WEEKDAY.finditer(text):
+        monday = today - timedelta(days=today.weekday()) + timedelta(weeks=_REL_WEEK[m.group("w")])
+        found.append((monday + timedelta(days=_WEEKDAY[m.group("d")]), m.start()))
         spans.append(m.span())
     for m in _REL_DAY_RE.finditer(text):
         found.append((today + timedelta(days=_REL_DAY[m.group()]), m.start()))
@@ -138,7 +147,7 @@ def understand(question: str, today: date | None = None) -> Question:
             q.kinds.add(kind)
     if _MEANS.search(text):
         q.kinds.add("definition")
-    q.dates, spans = _dates(text, today) if re.search(r"\d|昨天|前天", text) else ([], [])
+    q.dates, spans = _dates(text, today) if re.search(r"\d|昨天|前天|周|星期|礼拜", text) else ([], [])
     # the last ordinal is the asked one ("第一步做完了，那第二步呢")
     step = next(reversed(list(_STEP.finditer(text))), None)
     if step:

@@ -84,3 +84,9 @@ def test_what_a_cut_saves_is_the_cut_itself() -> None:
     q = "纺织厂那个案例坏账下降30%，我们坏账一年1,500k，照这个比例能少亏多少"
     finding = _finding(q)
     assert finding is not None and "150万×30%＝45万" in finding.lead
+
+
+def test_what_a_share_leaves_over_is_asked_by_who_bears_it() -> None:
+    q = "出险损失400万，保单赔付85%，剩下我们自己要承担多少"
+    finding = _finding(q)
+    assert finding is not None and "400万×（1−85%）＝60万" in finding.lead

@@ -272,3 +272,8 @@ def test_a_date_told_relative_to_today_starts_the_clock() -> None:
     assert [d for d, _ in question.dates] == [date(2026, 5, 20)]
     finding = deadline(question, FACTS, relevance_by_words(q))
     assert finding is not None and "6月4日" in finding.lead
+
+
+def test_a_weekday_of_last_week_is_a_date() -> None:
+    question = understand("上周三我们发现买方无力付款了，啥时候之前要书面通知保险人", TODAY)  # TODAY is a Monday
+    assert [d for d, _ in question.dates] == [date(2026, 5, 27)] and "duration" in question.kinds

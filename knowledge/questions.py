@@ -167,7 +167,31 @@ def understand(question: str, today: date | None = None) -> Question:
             continue  # "2/10 net 30" names terms, not the user's figures
         unit = {"％": "%", "个工作日": "工作日", "日": "天"}.get(m.group("unit") or "", m.group("unit") or "")
         q.figures.append(Figure(float(m.group("value")), unit, m.start()))
+    q.figures = _shared_units(text, q.figures)
     return q
+
+
+# between two figures of one metric in two periods: only the period word ("66天，去年同期50")
+_PERIOD_GAP = re.compile(r"[\s,，、;；]*(?:去年同期|上年同期|去年|上年|同期|今年|之前|以前|原来|现在|目前)"
+                         r"(?:是|为|才|只有|有|大概)?[\s,，、;；]*")
+
+
+def _shared_units(text: str, figures: list[Figure]) -> list[Figure]:
+    """A bare figure next to a figure with a unit, only a period word between them, has that unit ("DSO今年66天，
+    去年同期50": 50天), so the two are compared as the metric in two periods."""
+    out = list(figures)
+    for n, figure in enumerate(figures):
+        if figure.unit:
+            continue
+        for other in (figures[n - 1] if n else None, figures[n + 1] if n + 1 < len(figures) else None):
+            if other is None or other.unit not in ("天", "%"):
+                continue
+            first, last = sorted((figure, other), key=lambda f: f.at)
+            end = first.at + len(re.match(r"\d+(?:\.\d+)?\s*(?:%|％|天|日)?", text[first.at :]).group())
+            if _PERIOD_GAP.fullmatch(text[end : last.at]):
+                out[n] = Figure(figure.value, other.unit, figure.at)
+                break
+    return out
 
 
 def content_terms(question: str) -> list[str]:

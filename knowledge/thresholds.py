@@ -126,10 +126,18 @@ def _typed_metric(question: Question) -> str:
     return max(typed, key=len) if typed else ""
 
 
+_EARLIER_PERIOD = re.compile(r"去年|上年|前年|同期|之前|以前|原来|原先|上个?月|上季度?|上期|last (?:year|quarter|month)", re.I)
+
+
 def _change(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
     units = [f.unit for f in question.figures]
     unit = next(u for u in units if units.count(u) >= 2)
-    old, new = [f.value for f in question.figures if f.unit == unit][:2]
+    first, second = [f for f in question.figures if f.unit == unit][:2]
+    # "今年66天，去年同期50": the figure after an earlier period's word is the old one, wherever it stands
+    if _EARLIER_PERIOD.search(question.text[first.at + 1 : second.at]) and not _EARLIER_PERIOD.search(
+            question.text[max(0, first.at - 8) : first.at]):
+        first, second = second, first
+    old, new = first.value, second.value
     if not old:
         return None
     change = (new - old) / old * 100

@@ -277,3 +277,17 @@ def test_a_date_told_relative_to_today_starts_the_clock() -> None:
 def test_a_weekday_of_last_week_is_a_date() -> None:
     question = understand("上周三我们发现买方无力付款了，啥时候之前要书面通知保险人", TODAY)  # TODAY is a Monday
     assert [d for d, _ in question.dates] == [date(2026, 5, 27)] and "duration" in question.kinds
+
+
+def test_days_from_a_due_date_to_a_later_date_place_the_user_in_the_schedule() -> None:
+    question = understand("这笔拖欠的货款3月2日到期，今天3月30日了，现在该走到哪一步", TODAY)
+    found = elapsed_step(question, DUNNING_FACTS, relevance_by_words(question.text))
+    assert found is not None and found.lead.startswith("到期后第28天，眼下这一步是“20天后寄发律师函并停止供货”")
+
+
+def test_a_bare_figure_after_a_period_word_shares_the_unit_and_is_the_old_value() -> None:
+    q = "周转天数今年70天，去年同期56"
+    question = understand(q, TODAY)
+    assert [(f.value, f.unit) for f in question.figures] == [(70.0, "天"), (56.0, "天")]
+    finding = compare(question, FACTS, relevance_by_words(q))
+    assert finding is not None and "56天→70天，增加25%" in finding.lead

@@ -94,7 +94,8 @@ _CURRENT_STEP = tuple(w.lower() for w in words("current_step_questions"))  # lex
 _CLOCK_START = tuple(w.lower() for w in words("clock_start_questions"))  # lexicon.yaml
 _DAYS = ("天", "日")
 _EN_DAYS = re.compile(r"\d[\d.]*\s*(working\s+)?days?\b")  # "15 days": an English question's unit
-_NAMES_LIMIT = re.compile(r"期限|时限|时效")  # a question naming a time limit without its figure
+# a question naming a time limit without its figure ("期限", "多少天内交")
+_NAMES_LIMIT = re.compile(r"期限|时限|时效|(?:多少|几)个?(?:工作)?[天日]内")
 
 
 def _stated(fact: Fact) -> str:

@@ -291,3 +291,9 @@ def test_a_bare_figure_after_a_period_word_shares_the_unit_and_is_the_old_value(
     assert [(f.value, f.unit) for f in question.figures] == [(70.0, "天"), (56.0, "天")]
     finding = compare(question, FACTS, relevance_by_words(q))
     assert finding is not None and "56天→70天，增加25%" in finding.lead
+
+
+def test_a_limit_asked_as_how_many_days_is_named_for_its_start() -> None:
+    q = "书面通知保险人要在几天内发出，从哪天开始算"
+    found = clock_start(understand(q, TODAY), FACTS, relevance_by_words(q))
+    assert found is not None and found.lead.startswith("15天从")

@@ -297,3 +297,10 @@ def test_a_limit_asked_as_how_many_days_is_named_for_its_start() -> None:
     q = "书面通知保险人要在几天内发出，从哪天开始算"
     found = clock_start(understand(q, TODAY), FACTS, relevance_by_words(q))
     assert found is not None and found.lead.startswith("15天从")
+
+
+def test_an_amounts_change_is_set_next_to_the_reported_change_of_the_same_thing() -> None:
+    case = Chunk("h_8#s1", "h_8", "案例", "section", "案例", "某批发商投保后，营业收入反增12%，坏账显著减少。", 0, 0)
+    q = "我们营业收入从5000万涨到5600万，涨了几成"
+    finding = compare(understand(q, TODAY), extract_facts(case) + FACTS, relevance_by_words(q))
+    assert finding is not None and finding.lead.startswith("5000万→5600万，增加12%；资料中的案例是“营业收入反增12%”")

@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -227,7 +227,15 @@ class Composer(Leads):
             return Composition(text, citations.citations(scores), 0.0, absent=True)
         # a figure quoted from the articles as the premise of another question is no figure of the user's
         quoted = asks_after_premise(understand(typed), candidates)
-        finding = None if quoted else reason(question, self.facts, self._fact_relevance(f"{context} {query}", hits))
+        relevance = self._fact_relevance(f"{context} {query}", hits)
+        finding = None if quoted else reason(question, self.facts, relevance)
+        if finding is None and context and not quoted:
+            # a follow-up gives its figure or date for the metric or event named the turn before
+            # ("去年DSO是48天" then "今年60天了，算高吗"): reason on the two turns together
+            # (what is asked, and which step, is the new message's: the earlier "先做什么" asked step one)
+            both = understand(f"{context} {query}")
+            both = replace(both, step=question.step, kinds=question.kinds or both.kinds)
+            finding = reason(both, self.facts, relevance)
         if finding is not None and not _judges_what_was_named(finding, f"{context} {query}"):
             finding = None  # "账期60天→90天" is not judged by a line on the overdue share
         chosen = self.select(candidates, limit=2 if finding else 3)

@@ -4,7 +4,8 @@ The user gives an amount (money in 万/亿, a count of customers or invoices, a 
 comes to; the most relevant article figure says what to do with it, read from the words next to it:
 
 - a share ("覆盖约90%", "前20%的重点客户"): the amount times the share;
-- a cut or a rise ("逾期账款减少40%", "提升40%"): the amount less (or plus) that share;
+- a cut or a rise ("逾期账款减少40%", "提升40%"): the amount less (or plus) that share, or the cut itself
+  when the question asks what is saved ("能少亏多少");
 - a number of days gained or lost ("回收时间快11天", "压缩25天"): the user's days less (or plus) them.
 
 A share the user names ("按九成赔") is used as given. The result is a derived figure (the grounding check
@@ -14,6 +15,7 @@ accepts it); the article sentence the figure comes from is cited.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from knowledge.facts import Fact
 from knowledge.findings import Finding, Relevance, best, num
@@ -21,6 +23,10 @@ from knowledge.questions import Figure, Question
 
 # the question asks what the amount comes to
 _ASKS_AMOUNT = re.compile(r"多少|几[个家笔张天万]|多大|还剩|剩下|剩多少|缩到|变成几")
+# the question asks the part cut away, not what is left ("能少亏多少", "省下多少")
+_ASKS_CUT = re.compile(r"少[亏赔损花付丢]|省[下了掉]?多少|能省|减少多少|少了多少|挽回多少|避免多少")
+# the question asks the part a share leaves over ("赔90%，我们自己要承担多少", "没赔的那部分")
+_ASKS_REST = re.compile(r"自己[要得]?(?:承担|担|扛|出)|自担|没赔的|不赔的|剩下的?部分|差额")
 # a count the user gives: a bare number followed by a measure word ("80个客户", "12家")
 _COUNT = re.compile(r"\s*(个|家|笔|张|单|元)")
 # a share the user names in tenths ("九成", "8成")
@@ -81,6 +87,16 @@ def _worked(mine: str, value: float, share: float, sign: str, unit: str) -> tupl
     return f"{formula}＝{result}{unit}", result
 
 
+def _asked_sign(question: Question, sign: str) -> str:
+    """What the question asks of the share: the cut itself ("能少亏多少"), the part a share leaves over
+    ("自己承担多少"), or what the figure's own words say (``sign``)."""
+    if sign == "-" and _ASKS_CUT.search(question.text):
+        return ""
+    if not sign and _ASKS_REST.search(question.text):
+        return "-"
+    return sign
+
+
 def apply(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
     """The user's amount worked out with the article figure the question is about (or the share it names)."""
     if question.english or question.dates or not _ASKS_AMOUNT.search(question.text):
@@ -104,11 +120,15 @@ def apply(question: Question, facts: list[Fact], relevance: Relevance) -> Findin
     named = _user_share(question)
     if named is not None:  # the user's own share; the article sentence stating it, when one does, is cited
         said = best(facts, relevance, lambda f: f.unit == "%" and f.value == named[0])
-        step, result = _worked(mine, figure.value, *named, unit)
+        # the article's figure is applied as a share here, not held against the user's figure as a line
+        said = replace(said, kind="percent") if said is not None and said.kind == "threshold" else said
+        share, sign = named
+        step, result = _worked(mine, figure.value, share, _asked_sign(question, sign), unit)
         return Finding(f"按{num(named[0])}%算，{step}{'{0}' if said else ''}。", (said,) if said else (), (result, "1"))
     fact = best(facts, relevance, lambda f: f.unit == "%" and f.kind in ("percent", "threshold")
                 and f.value is not None and 0 < f.value <= 100)
     if fact is None or fact.value is None:
         return None
-    step, result = _worked(mine, figure.value, fact.value, _fact_direction(fact), unit)
+    sign = _fact_direction(fact)
+    step, result = _worked(mine, figure.value, fact.value, _asked_sign(question, sign), unit)
     return Finding(f"按资料的{num(fact.value)}%算，{step}{{0}}。", (fact,), (result, "1"))

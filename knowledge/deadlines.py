@@ -89,11 +89,13 @@ def deadline(question: Question, facts: list[Fact], relevance: Relevance) -> Fin
     return Finding(lead, (fact,), (cn_date(end), cn_date(start)))
 
 
+_DUE_WORDS = ("到期", "截止")  # the earlier of two dates is a due date when one of these follows it
 _CURRENT_STEP = tuple(w.lower() for w in words("current_step_questions"))  # lexicon.yaml
 _CLOCK_START = tuple(w.lower() for w in words("clock_start_questions"))  # lexicon.yaml
 _DAYS = ("天", "日")
 _EN_DAYS = re.compile(r"\d[\d.]*\s*(working\s+)?days?\b")  # "15 days": an English question's unit
-_NAMES_LIMIT = re.compile(r"期限|时限|时效")  # a question naming a time limit without its figure
+# a question naming a time limit without its figure ("期限", "多少天内交")
+_NAMES_LIMIT = re.compile(r"期限|时限|时效|(?:多少|几)个?(?:工作)?[天日]内")
 
 
 def _stated(fact: Fact) -> str:
@@ -152,7 +154,12 @@ def elapsed_step(question: Question, facts: list[Fact], relevance: Relevance) ->
     ("逾期10天了，到哪一步了" -> past "逾期3日内发函", next "15天后发催收通知"): the current step and the next."""
     lowered = question.text.lower()
     days = [f for f in question.figures if f.unit in _DAYS or (question.english and _EN_DAYS.match(lowered, f.at))]
-    if question.dates or len(days) != 1 or not any(w in lowered for w in _CURRENT_STEP):
+    since_due = _days_since_due(question) if not days else None
+    if since_due is not None:
+        days = [since_due]
+    elif question.dates or len(days) != 1:
+        return None
+    if not any(w in lowered for w in _CURRENT_STEP):
         return None
     schedules: dict[tuple[str, str], list[Fact]] = {}
     for fact in facts:
@@ -163,7 +170,7 @@ def elapsed_step(question: Question, facts: list[Fact], relevance: Relevance) ->
     if not scored:
         return None
     steps = sorted(max(scored, key=lambda s: s[0])[1], key=lambda f: (0 if within(f) else f.value or 0, f.value or 0))
-    if not _counts_since(question, days[0], {f.subject for f in steps}):
+    if since_due is None and not _counts_since(question, days[0], {f.subject for f in steps}):
         return None  # "账期60天", "到期前5天": days, but not days since the schedule's event
     elapsed = days[0].value
     started = [f for f in steps if (0 if within(f) else f.value or 0) <= elapsed]
@@ -171,7 +178,7 @@ def elapsed_step(question: Question, facts: list[Fact], relevance: Relevance) ->
     event = steps[0].subject if steps[0].subject and steps[0].subject in question.text else ""  # "逾期第10天"
     if question.english:
         return Finding(_english_step(elapsed, started, coming), (steps[0],), (num(elapsed),), whole=True)
-    now = f"{event}第{num(elapsed)}天"
+    now = f"{'到期后' if since_due is not None else event}第{num(elapsed)}天"
     if not started:
         lead = f"{now}，还没到第一步“{_step_clause(coming[0])}”{{0}}。"
     else:
@@ -198,6 +205,16 @@ def _english_step(elapsed: float, started: list[Fact], coming: list[Fact]) -> st
     where = f"past the step “{_step_clause(current)}”" if passed else f"the step now is “{_step_clause(current)}”"
     then = f", the next is “{_step_clause(coming[0])}”" if coming else ""
     return f"At {num(elapsed)} days: {where}{then}{{0}}."
+
+
+def _days_since_due(question: Question) -> Figure | None:
+    """The days from a due date to a later date the user gives ("7月1日到期，今天都8月5日了" -> 35天)."""
+    if question.english or len(question.dates) != 2:
+        return None
+    (due, at), (now, now_at) = sorted(question.dates)
+    if now <= due or not any(w in question.text[at : at + 14] for w in _DUE_WORDS):
+        return None
+    return Figure(float((now - due).days), "天", now_at)
 
 
 def _counts_since(question: Question, figure: Figure, events: set[str]) -> bool:

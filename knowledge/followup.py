@@ -19,6 +19,9 @@ _LEAD = re.compile(
 )
 _SUPPOSING = re.compile(r"如果|要是|假如|假设|万一|if\b", re.IGNORECASE)
 _PRONOUN = re.compile(r"(它|这个|那个|这种|这些|那些|上面|刚才|前面|其中)")
+# the user's own figure or date, then a question leaning on the earlier one ("10月20号知道的 那最晚几号",
+# "拖了120天了呢"): a message that names nothing of the domain and gives only the new figure
+_GIVES_AND_ASKS = re.compile(r"\d.*(?:[\s，,。]那|呢)")
 SHORT = 10
 MAX_TOPIC_CHARS = 120
 
@@ -44,8 +47,8 @@ def is_elliptical(message: str) -> bool:
     """True when the message only makes sense with the previous turn.
 
     It starts with 那/那么/还有/它/这个 (or an English "what about") and what follows is no whole question of
-    its own, or it is very short, or it points back with a pronoun, and in the last two cases it names
-    nothing of the domain itself.
+    its own, or it is very short, points back with a pronoun or gives a figure and then asks on ("…那最晚几号"),
+    and in the last three cases it names nothing of the domain itself.
     """
     text = message.strip()
     lead = _LEAD.match(text)
@@ -54,7 +57,7 @@ def is_elliptical(message: str) -> bool:
     core = re.sub(r"[\W_]", "", text)
     if has_domain_term(text):
         return False
-    return len(core) <= SHORT or bool(_PRONOUN.search(text))
+    return len(core) <= SHORT or bool(_PRONOUN.search(text)) or bool(_GIVES_AND_ASKS.search(text))
 
 
 def _stands_alone(rest: str) -> bool:

@@ -10,6 +10,11 @@ CN_RUN = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
 # a Chinese numeral directly followed by a unit of measure is a figure ("九十天", "三十日内")
 _CN_FIGURE = re.compile(r"[零〇一二两三四五六七八九十百千]+(?=个?(?:工作日|天|日|月|年|%|家|个国家|倍))")
 
+# how users type amounts in a chat: digit groups ("2,400"), thousands and millions ("2,400k", "1.5M")
+_GROUPED = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d,])")
+_SCALED = re.compile(r"(?<![A-Za-z0-9.])(\d+(?:\.\d+)?)\s*(k|K|M|mn|million)(?![A-Za-z])")
+_SCALE = {"k": 1_000, "K": 1_000, "M": 1_000_000, "mn": 1_000_000, "million": 1_000_000}
+
 _PERCENT = re.compile(r"百分之(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百]+)")
 
 
@@ -49,3 +54,14 @@ def arabic_figures(text: str) -> str:
         return match.group(0) if value is None else f"{value}%"
 
     return _CN_FIGURE.sub(sub, _PERCENT.sub(percent, text))
+
+
+def typed_amounts(text: str) -> str:
+    """``text`` with amounts as a user types them read the Chinese way: ``2,400k`` -> ``240万``, ``1.5M`` ->
+    ``150万``, ``2,600万`` -> ``2600万``. For questions only: article text keeps its own figures."""
+
+    def scaled(match: re.Match[str]) -> str:
+        value = float(match.group(1)) * _SCALE[match.group(2)] / 10_000
+        return f"{value:.4f}".rstrip("0").rstrip(".") + "万"
+
+    return _SCALED.sub(scaled, _GROUPED.sub(lambda m: m.group(0).replace(",", ""), text))

@@ -11,10 +11,13 @@ import re
 from knowledge.deadlines import schedule_steps
 from knowledge.facts import Fact
 from knowledge.findings import MIN_RELEVANCE, Finding, Relevance
+from knowledge.lexicon import words
 from knowledge.questions import Question
 
 
 _CN_ORDINAL = "一二三四五六七八九十"
+_NEXT = tuple(w.lower() for w in words("next_step_questions"))  # lexicon.yaml
+_NAMES_STEP = 2  # shared character pairs that make a step one the user says is done ("信用调查做完了")
 
 
 def _ordinal(n: int) -> str:
@@ -36,6 +39,32 @@ def nth_step(question: Question, facts: list[Fact], relevance: Relevance) -> Fin
     if question.step < 0:
         return Finding(f"最后一步（第{_ordinal(len(steps))}步）是{step.detail}{{0}}。", (step,), (_ordinal(len(steps)),))
     return Finding(f"第{_ordinal(question.step)}步是{step.detail}{{0}}。", (step,))
+
+
+def next_step(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
+    """The step after the latest one the user says is done ("调查做完了，额度也设好了，下一步呢").
+
+    The procedure is the one whose steps the question names most (then the most relevant); the done step is
+    the latest of its steps the question names, so telling two finished steps moves on past both.
+    """
+    if question.step or not any(w in question.text.lower() for w in _NEXT):
+        return None
+    asked = _bigrams(question.text)
+    best: tuple[tuple[int, float], list[Fact], int] | None = None
+    for steps in _procedures(facts):
+        named = [n for n, f in enumerate(steps) if len(asked & _bigrams(f.detail)) >= _NAMES_STEP]
+        if not named or named[-1] == len(steps) - 1:
+            continue
+        key = (sum(len(asked & _bigrams(steps[n].detail)) for n in named), max(relevance(f) for f in steps))
+        if key[1] >= MIN_RELEVANCE and (best is None or key > best[0]):
+            best = (key, steps, named[-1])
+    if best is None:
+        return None
+    steps, done = best[1], best[2]
+    after = steps[done + 1]
+    if question.english:
+        return Finding(f"After that step ({steps[done].detail}), step {done + 2} is: {after.detail}{{0}}.", (steps[done], after))
+    return Finding(f"下一步（第{_ordinal(done + 2)}步）是{after.detail}{{0}}。", (after,))
 
 
 def _procedures(facts: list[Fact]) -> list[list[Fact]]:

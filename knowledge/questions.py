@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from knowledge.lexicon import asked_kinds, synonyms, words
-from knowledge.numerals import arabic_figures, chinese_to_int
+from knowledge.numerals import arabic_figures, chinese_to_int, typed_amounts
 from knowledge.sentences import terms
 from knowledge.terms import STOPWORDS, segment, without_a_not_a
 
@@ -26,6 +26,16 @@ _EN_DATE = re.compile(
     r"(?:,?\s*(?P<y>\d{4}))?",
     re.IGNORECASE,
 )
+# a date told relative to today: "上个月15号", "本月3日", "昨天" (the month, or the day, counted from today)
+_REL_MONTH = {"上上个月": -2, "上个月": -1, "上月": -1, "这个月": 0, "这月": 0, "本月": 0, "下个月": 1, "下月": 1}
+_REL_DATE = re.compile(rf"(?P<rel>{'|'.join(sorted(_REL_MONTH, key=len, reverse=True))})\s*(?P<d>\d{{1,2}})\s*(?:日|号|號)")
+# ("今天" is left out: "今天逾期20天了" tells where the user stands, not a date to count from)
+_REL_DAY = {"大前天": -3, "前天": -2, "昨天": -1}
+_REL_DAY_RE = re.compile("|".join(_REL_DAY))
+# a weekday of last, this or next week: "上周五", "这礼拜一", "上星期三" (weeks start on Monday)
+_REL_WEEK = {"上": -1, "这": 0, "本": 0, "下": 1}
+_WEEKDAY = {c: n for n, c in enumerate("一二三四五六日", start=0)} | {"天": 6}
+_REL_WEEKDAY = re.compile(r"(?P<w>[上这本下])(?:个)?(?:周|星期|礼拜)(?P<d>[一二三四五六日天])")
 _FIGURE = re.compile(r"(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>%|％|个工作日|工作日|天|日|个月|倍|万|亿)?")
 _STEP = re.compile(r"第([一二三四五六七八九十\d]+)步|第([一二三四五六七八九十\d]+)个?(?:环节|阶段|步骤)")
 _LAST_STEP = re.compile(r"最后(?:一|1)(?:步|个?(?:环节|阶段|步骤))|last step")  # the last step of a procedure: step -1
@@ -93,6 +103,7 @@ def _dates(text: str, today: date | None) -> tuple[list[tuple[date, int]], list[
                 spans.append(m.span())
             except ValueError:
                 continue
+    found += _relative_dates(text, today or date.today(), spans)
     for m in _EN_DATE.finditer(text):
         month = _MONTHS.get((m.group("m1") or m.group("m2") or "").lower()[:3])
         if month is None:
@@ -106,9 +117,30 @@ def _dates(text: str, today: date | None) -> tuple[list[tuple[date, int]], list[
     return found, spans
 
 
+def _relative_dates(text: str, today: date, spans: list[tuple[int, int]]) -> list[tuple[date, int]]:
+    """Dates told relative to ``today`` ("上个月15号" in December is 11月15日; "昨天", "上周五"); their spans
+    join ``spans``."""
+    found: list[tuple[date, int]] = []
+    for m in _REL_DATE.finditer(text):
+        month = today.month - 1 + _REL_MONTH[m.group("rel")]
+        try:
+            found.append((date(today.year + month // 12, month % 12 + 1, int(m.group("d"))), m.start()))
+        except ValueError:
+            continue
+        spans.append(m.span())
+    for m in _REL_WEEKDAY.finditer(text):
+        monday = today - timedelta(days=today.weekday()) + timedelta(weeks=_REL_WEEK[m.group("w")])
+        found.append((monday + timedelta(days=_WEEKDAY[m.group("d")]), m.start()))
+        spans.append(m.span())
+    for m in _REL_DAY_RE.finditer(text):
+        found.append((today + timedelta(days=_REL_DAY[m.group()]), m.start()))
+        spans.append(m.span())
+    return found
+
+
 def understand(question: str, today: date | None = None) -> Question:
     """The asked kinds, the user's figures and dates, and the step asked for in ``question``."""
-    text = arabic_figures(question)
+    text = arabic_figures(typed_amounts(question))
     lowered = text.lower()
     # an English question may carry a few Chinese glossary terms added for retrieval
     han, latin = len(re.findall(r"[\u4e00-\u9fff]", text)), len(re.findall(r"[A-Za-z]", text))
@@ -121,8 +153,9 @@ def understand(question: str, today: date | None = None) -> Question:
         q.kinds.add("definition")
     if _LEVEL_ASK.search(text):
         q.kinds.add("threshold")
-    q.dates, spans = _dates(text, today) if re.search(r"\d", text) else ([], [])
-    step = _STEP.search(text)
+    q.dates, spans = _dates(text, today) if re.search(r"\d|昨天|前天|周|星期|礼拜", text) else ([], [])
+    # the last ordinal is the asked one ("第一步做完了，那第二步呢")
+    step = next(reversed(list(_STEP.finditer(text))), None)
     if step:
         raw = step.group(1) or step.group(2)
         q.step = int(raw) if raw.isdigit() else chinese_to_int(raw) or 0
@@ -140,7 +173,31 @@ def understand(question: str, today: date | None = None) -> Question:
             continue  # "2/10 net 30" names terms, not the user's figures
         unit = {"％": "%", "个工作日": "工作日", "日": "天"}.get(m.group("unit") or "", m.group("unit") or "")
         q.figures.append(Figure(float(m.group("value")), unit, m.start()))
+    q.figures = _shared_units(text, q.figures)
     return q
+
+
+# between two figures of one metric in two periods: only the period word ("66天，去年同期50")
+_PERIOD_GAP = re.compile(r"[\s,，、;；]*(?:去年同期|上年同期|去年|上年|同期|今年|之前|以前|原来|现在|目前)"
+                         r"(?:是|为|才|只有|有|大概)?[\s,，、;；]*")
+
+
+def _shared_units(text: str, figures: list[Figure]) -> list[Figure]:
+    """A bare figure next to a figure with a unit, only a period word between them, has that unit ("DSO今年66天，
+    去年同期50": 50天), so the two are compared as the metric in two periods."""
+    out = list(figures)
+    for n, figure in enumerate(figures):
+        if figure.unit:
+            continue
+        for other in (figures[n - 1] if n else None, figures[n + 1] if n + 1 < len(figures) else None):
+            if other is None or other.unit not in ("天", "%"):
+                continue
+            first, last = sorted((figure, other), key=lambda f: f.at)
+            end = first.at + len(re.match(r"\d+(?:\.\d+)?\s*(?:%|％|天|日)?", text[first.at :]).group())
+            if _PERIOD_GAP.fullmatch(text[end : last.at]):
+                out[n] = Figure(figure.value, other.unit, figure.at)
+                break
+    return out
 
 
 def content_terms(question: str) -> list[str]:

@@ -6,8 +6,10 @@
 - thresholds (:mod:`knowledge.thresholds`): the user's figure, or the change between two of them, against the
   articles' threshold; a metric's warning level; a tool result judged (:func:`judge_metric`); a plain "no
   line" for a metric the articles name but set no threshold for;
+- how long a debt has gone unpaid against the articles' "N天以上" lines (:mod:`knowledge.day_lines`);
 - the user's amount worked out with an article's share, cut or gain (:mod:`knowledge.applying`): "400万 at 90%";
-- procedures (:mod:`knowledge.procedures`): the n-th step of an ordered procedure, which of two steps is first;
+- procedures (:mod:`knowledge.procedures`): the n-th step of an ordered procedure, the step after the ones the
+  user says are done, which of two steps is first;
 - a term's meaning by the article's own definition (here).
 
 Each finding is a :class:`~knowledge.findings.Finding`.
@@ -16,11 +18,12 @@ Each finding is a :class:`~knowledge.findings.Finding`.
 from __future__ import annotations
 
 from knowledge.applying import apply
+from knowledge.day_lines import day_lines
 from knowledge.deadlines import clock_start, deadline, elapsed_step
 from knowledge.due_dates import due_date
 from knowledge.facts import Fact
 from knowledge.findings import Finding, Relevance, best
-from knowledge.procedures import nth_step, which_first
+from knowledge.procedures import next_step, nth_step, which_first
 from knowledge.questions import Question
 from knowledge.thresholds import benchmark, compare, judge_metric, no_norm
 
@@ -40,7 +43,7 @@ def define(question: Question, facts: list[Fact], relevance: Relevance) -> Findi
     return Finding(f"按资料的定义，{fact.subject}指{fact.detail}{{0}}。", (fact,))
 
 
-REASONERS = (due_date, deadline, clock_start, elapsed_step, apply, compare, nth_step, which_first, benchmark, no_norm, define)
+REASONERS = (due_date, deadline, clock_start, elapsed_step, apply, day_lines, compare, nth_step, next_step, which_first, benchmark, no_norm, define)
 
 
 def reason(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:

@@ -13,7 +13,9 @@ from knowledge.facts import Fact
 from knowledge.findings import MIN_RELEVANCE, Finding, Relevance, best, en_unit, num
 from knowledge.lexicon import metric_aliases
 from knowledge.metrics import definition_of, facts_about, metrics_named, names_of
+from knowledge.questions import GENERIC_TERMS as GENERIC
 from knowledge.questions import Figure, Question
+from knowledge.sentences import terms
 
 
 def _metric_facts(question: Question, facts: list[Fact], relevance: Relevance) -> tuple[list[Fact], Relevance]:
@@ -126,10 +128,18 @@ def _typed_metric(question: Question) -> str:
     return max(typed, key=len) if typed else ""
 
 
+_EARLIER_PERIOD = re.compile(r"去年|上年|前年|同期|之前|以前|原来|原先|上个?月|上季度?|上期|last (?:year|quarter|month)", re.I)
+
+
 def _change(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
     units = [f.unit for f in question.figures]
     unit = next(u for u in units if units.count(u) >= 2)
-    old, new = [f.value for f in question.figures if f.unit == unit][:2]
+    first, second = [f for f in question.figures if f.unit == unit][:2]
+    # "今年66天，去年同期50": the figure after an earlier period's word is the old one, wherever it stands
+    if _EARLIER_PERIOD.search(question.text[first.at + 1 : second.at]) and not _EARLIER_PERIOD.search(
+            question.text[max(0, first.at - 8) : first.at]):
+        first, second = second, first
+    old, new = first.value, second.value
     if not old:
         return None
     change = (new - old) / old * 100
@@ -149,6 +159,8 @@ def _change(question: Question, facts: list[Fact], relevance: Relevance) -> Find
         lead = f"{moved}，{'上升' if change > 0 else '下降'}{points}，相对变化{rate}"
     else:
         lead = f"{moved}，{'增加' if change > 0 else '减少'}{rate}"
+    if unit in _MONEY:  # an amount's change is judged by no line on rates: set next to a reported case
+        return _money_change(question, lead, facts, relevance, tuple(derived))
     if fact is None or fact.value is None:
         case = best(facts, relevance, lambda f: f.kind == "change" and f.unit == unit and bool(f.value))
         if case is None:
@@ -162,6 +174,20 @@ def _change(question: Question, facts: list[Fact], relevance: Relevance) -> Find
     verdict = "超过" if over else "未超过"
     return Finding(f"{lead}，{verdict}资料中“{fact.subject}{fact.detail}{num(fact.value)}%”这条线{{0}}{advice}。",
                    (fact,), tuple(derived))
+
+
+_MONEY = ("万", "亿", "元")
+
+
+def _money_change(question: Question, lead: str, facts: list[Fact], relevance: Relevance,
+                  derived: tuple[str, ...]) -> Finding | None:
+    """The change of an amount ("销售额8000万→9440万，增加18%") next to the articles' reported change of the
+    same thing (a percentage whose subject the question names: "销售额反增18%"), or the change alone."""
+    case = best(facts, relevance, lambda f: f.kind == "percent" and f.unit == "%" and bool(f.value) and any(
+        t in question.text for t in terms(f.subject) if len(t) >= 2 and t not in GENERIC))
+    if case is None or case.value is None:
+        return Finding(f"{lead}。", (), derived)  # the user's own arithmetic; the articles report nothing to set it by
+    return Finding(f"{lead}；资料中的案例是“{case.subject}{num(case.value)}%”{{0}}。", (case,), derived)
 
 
 def _against_case(lead: str, change: float, case: Fact, derived: tuple[str, ...]) -> Finding:

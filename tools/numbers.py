@@ -64,6 +64,9 @@ _EARLIER = re.compile(
 )
 
 
+_PERIOD_GLOSS = re.compile(r"[(（]|按|以|计")
+
+
 @dataclass(frozen=True)
 class Earlier:
     """The value a metric had in an earlier period, as the user typed it ("上年同期41天")."""
@@ -148,7 +151,8 @@ def _swallow_currency(text: str, end: int) -> int:
 
 def find_earlier(text: str) -> Earlier | None:
     """The earlier period's value of a metric in ``text`` ("前年77天" -> 77 天), or ``None``."""
-    m = _EARLIER.search(text)
+    # "上季度(按90天)": a period stated for the earlier word, not the metric's earlier value
+    m = next((m for m in _EARLIER.finditer(text) if not _PERIOD_GLOSS.search(text[m.start() : m.start("num")])), None)
     value = _number(m.group("num")) if m else None
     if not m or value is None:
         return None

@@ -69,7 +69,7 @@ class ToolRouter:
         return reply
 
     def _handle(self, message: str, session: Session) -> Reply | None:
-        request = detect(message, self.buyers.today())
+        request = detect(message, self.buyers.today()) or self._leaning(message, session)
         named = None if _own_figures(request, message) else self.buyers.named(message, session, request)
         if named is not None:
             return self.buyers.about(named, session)
@@ -87,6 +87,23 @@ class ToolRouter:
         if request.tool in BUYER_TOOLS:
             return self.buyers.run(request, session)
         return self.calculations.calc(request.tool, request.args, request.missing, session, request.earlier)
+
+    def _leaning(self, message: str, session: Session) -> ToolRequest | None:
+        """A calculation whose figures this message gives and whose metric the previous question named
+        ("逾期率怎么算" then "那我们1000万应收里超30天的有120万呢"); None otherwise.
+
+        Only when the message gives two amounts or more and the previous question gave none: its figures
+        are then all the calculation's own, none of them remembered from the turn before.
+        """
+        if not session.turns or session.turns[-1].status != "answered" or len(find_amounts(message)) < 2:
+            return None
+        previous = session.turns[-1].question
+        if find_amounts(previous):
+            return None
+        request = detect(f"{previous} {message}", self.buyers.today())
+        if request is None or request.tool in BUYER_TOOLS or request.tool == "formula" or request.missing:
+            return None
+        return request
 
     def _complete(self, message: str, session: Session, pending: dict[str, Any]) -> Reply | None:
         """The pending request completed by this message; ``None`` when the message is not its missing value."""

@@ -84,3 +84,15 @@ def test_days_that_name_a_bucket_of_debts_are_no_days_of_the_users() -> None:
     # "拖了60天以上的单据" says which debts; "多大比例" asks a share: no days are worked out
     assert _finding("单据流转里拖了60天以上的单据占了多大比例") is None
     assert _finding("单据流转要60天以上 换系统后能快到几天") is None
+
+
+def test_what_a_cut_saves_is_the_cut_itself() -> None:
+    q = "纺织厂那个案例坏账下降30%，我们坏账一年1,500k，照这个比例能少亏多少"
+    finding = _finding(q)
+    assert finding is not None and "150万×30%＝45万" in finding.lead
+
+
+def test_what_a_share_leaves_over_is_asked_by_who_bears_it() -> None:
+    q = "出险损失400万，保单赔付85%，剩下我们自己要承担多少"
+    finding = _finding(q)
+    assert finding is not None and "400万×（1−85%）＝60万" in finding.lead

@@ -54,3 +54,8 @@ def test_asking_what_is_not_paid_stands_alone() -> None:
     assert not is_elliptical("有什么情形保险不赔")
     assert not is_elliptical("那有哪几种情形是不保的")
     assert is_elliptical("那保费呢")
+
+
+@pytest.mark.parametrize("text", ["我们是9月3号才知道的，那截止是哪天", "已经拖了75天了呢"])
+def test_a_new_figure_that_asks_on_leans_on_the_previous_turn(text: str) -> None:
+    assert is_elliptical(text)

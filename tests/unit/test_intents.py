@@ -232,3 +232,19 @@ def test_an_english_question_about_a_late_buyer_is_no_buyer_name() -> None:
 
     assert buyer_by_name("our buyer from peru is 20 days overdue now, which step should we take") is None
     assert buyer_by_name("look up buyer Nordlicht Handel GmbH").args["query"] == "Nordlicht Handel GmbH"
+
+
+def test_a_part_read_larger_than_its_whole_is_swapped() -> None:
+    args, _ = fill_slots("overdue_ratio", "说到逾期，我们800万应收里过了账期的有96万", {})
+    assert args == {"overdue": 960000.0, "receivables": 8000000.0}
+
+
+@pytest.mark.parametrize("text, kind", [("流动资产760万，流动负债700万，这样危险吗", "current_ratio"),
+                                        ("应收账款合计5200万 逾期880万", "overdue_ratio")])
+def test_the_named_inputs_of_a_ratio_typed_and_judged_make_that_ratio(text: str, kind: str) -> None:
+    request = detect(text)
+    assert request is not None and request.args["kind"] == kind and not request.missing
+
+
+def test_another_question_on_the_inputs_is_left_to_the_knowledge_core() -> None:
+    assert detect("应收账款500万里逾期了120万，信用保险一般能赔多少") is None

@@ -118,3 +118,7 @@ def test_spoken_forms_of_amounts_and_earlier_values() -> None:
     assert find_amounts("过了4个月") == []
     earlier = find_earlier("上年同期是四十五天")
     assert earlier is not None and earlier.value == 45.0
+
+
+def test_a_period_given_in_brackets_is_the_period_not_an_earlier_value() -> None:
+    assert parse_period_days("上季度(按91天算)赊出去700万，季末还欠着350万") == 91

@@ -63,3 +63,8 @@ def test_an_english_level_that_is_a_warning_asks_a_threshold_and_a_plain_ask_for
     assert "threshold" in understand("How long may the payout take before we should investigate?").kinds
     assert "threshold" in understand("what share of late invoices is a red flag?").kinds
     assert "threshold" not in understand("any red flags before a distributor goes under?").kinds
+
+
+def test_amounts_typed_with_digit_groups_and_thousands_are_read_in_wan() -> None:
+    figures = understand("保费预算3,600k，去年赔款1,250万").figures
+    assert [(f.value, f.unit) for f in figures] == [(360.0, "万"), (1250.0, "万")]

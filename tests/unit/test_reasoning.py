@@ -253,3 +253,54 @@ def test_an_english_what_does_x_mean_asks_for_the_articles_definition() -> None:
     q = "What does aging mean? 账龄"  # the glossary adds the Chinese term for retrieval
     finding = define(understand(q, TODAY), extract_facts(glossary), lambda f: 1.0)
     assert finding is not None and finding.lead.startswith("The articles define 账龄 as 发票开出后尚未收回的天数")
+
+
+def test_the_step_after_the_ones_the_user_has_done() -> None:
+    q = "转让申请已经交了，保理商也审完资信了，接下来做什么"
+    finding = reason(understand(q, TODAY), FACTS, relevance_by_words(q))
+    assert finding is not None and finding.lead.startswith("下一步（第三步）是签订保理合同并放款")
+
+
+def test_the_last_ordinal_of_a_question_is_the_step_asked() -> None:
+    q = "办理保理第一步我们做完了，那第二步呢"
+    assert understand(q, TODAY).step == 2
+
+
+def test_a_date_told_relative_to_today_starts_the_clock() -> None:
+    q = "上个月20号我们发现买方无力付款，最晚哪天书面通知保险人"
+    question = understand(q, TODAY)
+    assert [d for d, _ in question.dates] == [date(2026, 5, 20)]
+    finding = deadline(question, FACTS, relevance_by_words(q))
+    assert finding is not None and "6月4日" in finding.lead
+
+
+def test_a_weekday_of_last_week_is_a_date() -> None:
+    question = understand("上周三我们发现买方无力付款了，啥时候之前要书面通知保险人", TODAY)  # TODAY is a Monday
+    assert [d for d, _ in question.dates] == [date(2026, 5, 27)] and "duration" in question.kinds
+
+
+def test_days_from_a_due_date_to_a_later_date_place_the_user_in_the_schedule() -> None:
+    question = understand("这笔拖欠的货款3月2日到期，今天3月30日了，现在该走到哪一步", TODAY)
+    found = elapsed_step(question, DUNNING_FACTS, relevance_by_words(question.text))
+    assert found is not None and found.lead.startswith("到期后第28天，眼下这一步是“20天后寄发律师函并停止供货”")
+
+
+def test_a_bare_figure_after_a_period_word_shares_the_unit_and_is_the_old_value() -> None:
+    q = "周转天数今年70天，去年同期56"
+    question = understand(q, TODAY)
+    assert [(f.value, f.unit) for f in question.figures] == [(70.0, "天"), (56.0, "天")]
+    finding = compare(question, FACTS, relevance_by_words(q))
+    assert finding is not None and "56天→70天，增加25%" in finding.lead
+
+
+def test_a_limit_asked_as_how_many_days_is_named_for_its_start() -> None:
+    q = "书面通知保险人要在几天内发出，从哪天开始算"
+    found = clock_start(understand(q, TODAY), FACTS, relevance_by_words(q))
+    assert found is not None and found.lead.startswith("15天从")
+
+
+def test_an_amounts_change_is_set_next_to_the_reported_change_of_the_same_thing() -> None:
+    case = Chunk("h_8#s1", "h_8", "案例", "section", "案例", "某批发商投保后，营业收入反增12%，坏账显著减少。", 0, 0)
+    q = "我们营业收入从5000万涨到5600万，涨了几成"
+    finding = compare(understand(q, TODAY), extract_facts(case) + FACTS, relevance_by_words(q))
+    assert finding is not None and finding.lead.startswith("5000万→5600万，增加12%；资料中的案例是“营业收入反增12%”")

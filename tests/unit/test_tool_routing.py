@@ -287,3 +287,16 @@ def test_an_amount_left_out_is_asked_for_not_taken_from_the_last_calculation() -
     after_a_dso(router, s)
     second = router.handle("另一家子公司赊销700万，DSO是多少", s)
     assert second is not None and second.status == "clarify" and "应收" in second.answer
+
+
+def test_a_follow_up_giving_the_figures_uses_the_metric_the_previous_question_named() -> None:
+    router, s = make_router(FakeService()), session()
+    s.turns.append(Turn("流动比率一般多少以下要当心", "…", "answered"))
+    reply = router.handle("我们账上流动资产880万，流动负债800万呢", s)
+    assert reply is not None and "1.1" in reply.answer
+
+
+def test_figures_without_a_metric_before_them_stay_with_the_knowledge_core() -> None:
+    router, s = make_router(FakeService()), session()
+    s.turns.append(Turn("买方破产了理赔要交什么", "…", "answered"))
+    assert router.handle("合同金额300万，已经付了100万", s) is None

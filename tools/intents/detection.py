@@ -25,6 +25,14 @@ DISCOUNT_NAME = re.compile(r"(?:现金)?折扣(?:的)?(?:年化)?成本|年化�
 
 # A share asked for without naming the ratio ("逾期的有300万 占比多少"): the ratio whose inputs are all typed.
 ASKS_SHARE = re.compile(r"占比|比例|比率|百分之几|几成|多少%|what share|percentage", re.IGNORECASE)
+# The inputs of a ratio typed, each named, and the figure judged ("流动资产500万 流动负债450万 有问题吗"), or no
+# question at all ("应收账款2400万 逾期300万"): the ratio they make, then what the articles say about it.
+# Any other question on them ("保险能赔多少", "怎么办") is for the knowledge core.
+JUDGES = re.compile(r"高吗|高不高|算高|偏高|正常|健康|危险|有问题|有没有问题|要紧|严重|超标|行不行|怎么样|咋样|"
+                    r"\bok\b|healthy|too high", re.IGNORECASE)
+ASKS_OTHER = re.compile(r"[?？吗呢]|多少|怎么|什么|啥|能不能|可不可以|是否|how|what|why|can\b", re.IGNORECASE)
+# Two amounts of one thing before and after a change ("逾期账款从500万降到320万") make no part-of-whole ratio.
+CHANGE = re.compile(r"从[^，,。；;？?]{0,12}?(?:降|涨|增|减|变|升|到)|(?:降|涨|增|减|升)(?:到|至)|变成|变为")
 DISCOUNT_WORDS = re.compile(r"折扣|现金折扣|discount|年化|成本|cost|划算|值得", re.IGNORECASE)
 
 
@@ -63,10 +71,11 @@ def detect(message: str, today: date | None = None) -> ToolRequest | None:
             if amounts and not set(args) & set(spec.calculator.slots):
                 return None
             return ToolRequest(spec.name, args, missing, earlier=_earlier(text))
-    if len(amounts) >= 2 and ASKS_SHARE.search(text):
+    if len(amounts) >= 2 and not CHANGE.search(text) and (
+            ASKS_SHARE.search(text) or JUDGES.search(text) or not ASKS_OTHER.search(text)):
         for kind in KIND_SLOTS:
             args, missing = fill_slots(kind, text, {})
-            if not missing:
+            if not missing and (ASKS_SHARE.search(text) or len(args) == len(amounts)):
                 return ToolRequest("calc_ratio", {"kind": kind, **args})
     if len(amounts) >= 2 and not KNOWLEDGE_MARKERS.search(text):
         # "AR 3.2M sales 9.6M quarter": receivables and sales typed, no metric named: that is a DSO.

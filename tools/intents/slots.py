@@ -9,7 +9,7 @@ from tools.numbers import Amount, find_amounts, parse_period_days
 from tools.registry import load_specs
 from tools.spec import ToolSpec
 from tools.specs.calc_ratio import KIND_NAMES as RATIO_WORDS
-from tools.specs.calc_ratio import KIND_SLOTS
+from tools.specs.calc_ratio import KIND_SLOTS, PART_OF
 
 # The calculators with their own tool (DSO and any added in tools/specs), most specific names first.
 CALCULATORS: list[ToolSpec] = sorted((s for s in load_specs() if s.calculator), key=lambda s: s.calculator.priority)
@@ -60,6 +60,9 @@ def fill_slots(kind: str, text: str, known: dict[str, Any], missing: list[str] |
             fresh.add(slot)
         else:
             unassigned.append(amount)
+    part, whole = PART_OF.get(kind, ("", ""))
+    if part in fresh and whole in fresh and args[part] > args[whole]:
+        args[part], args[whole] = args[whole], args[part]
     if needs_period:
         period = parse_period_days(text)
         if period:

@@ -37,6 +37,10 @@ KIND_SLOTS: dict[str, dict[str, str]] = {
     },
 }
 
+# a ratio of a part to its whole: the part can never be the larger, so two amounts read the other way round
+# ("1000万应收里超30天的有120万" after a word on overdue) are swapped rather than refused
+PART_OF: dict[str, tuple[str, str]] = {"overdue_ratio": ("overdue", "receivables")}
+
 
 def calc_ratio(client: CreditServiceClient, **kwargs: Any) -> dict[str, Any]:
     """Credit ratios: overdue_ratio (overdue / receivables), current_ratio (current assets / current

@@ -1,0 +1,59 @@
+"""Reasoning about how long a debt has gone unpaid against the articles' "N天以上" lines.
+
+"客户拖了120天了，算长期拖欠吗" against "逾期90天以上未支付" and "账期180天以上的长期拖欠": the user's days are
+set against each line the articles draw for that state of a debt, so a question the articles disagree on
+gets both lines, each cited ("120天已超过…90天以上…，但未到…180天以上…").
+"""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.facts import Fact
+from knowledge.findings import MIN_RELEVANCE, Finding, Relevance, num
+from knowledge.questions import Question
+
+# the question asks whether the user's days reach a state, or are paid for ("算不算", "够不够", "赔不赔")
+_JUDGING = re.compile(r"算|够|属于|达到|到没到|赔|管不管|能不能")
+# the user's days count how late a debt is: a word of lateness just before them ("拖了120天", "超过账期200天")
+_LATE = re.compile(r"(?:拖|逾期|超期|过期|欠|过了|超过|超出)[^，,。；;？?！!\d]{0,6}$")
+_SHARED_PAIRS = 2  # character pairs the line's sentence shares with the question (it is about the same state)
+_MAX_LINES = 2
+
+
+def _pairs(text: str) -> set[str]:
+    han = re.sub(r"[^\u4e00-\u9fff]", " ", text)
+    return {w[i : i + 2] for w in han.split() for i in range(len(w) - 1)}
+
+
+def day_lines(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
+    """The user's number of days against the articles' "N天以上" lines on the state the question names."""
+    days = [f for f in question.figures if f.unit == "天"]
+    if question.english or question.dates or len(days) != 1 or len(question.figures) != 1:
+        return None
+    if not _JUDGING.search(question.text) or not _LATE.search(question.text[max(0, days[0].at - 8) : days[0].at]):
+        return None
+    asked = _pairs(question.text)
+    lines: dict[float, Fact] = {}
+    for fact in sorted(facts, key=relevance, reverse=True):
+        if (fact.kind in ("duration", "threshold") and fact.unit == "天" and fact.value is not None and fact.value not in lines
+                and f"{num(fact.value)}天以上" in fact.sentence and len(asked & _pairs(fact.sentence)) >= _SHARED_PAIRS
+                and (lines or relevance(fact) >= MIN_RELEVANCE)):  # the first line relevant, others on its state
+            if "%" not in _clause(fact):  # "60%的坏账源于逾期90天以上的账款" reports a share, it draws no line
+                lines[fact.value] = fact
+    if not lines:
+        return None
+    chosen = sorted(list(lines.values())[:_MAX_LINES], key=lambda f: f.value or 0)
+    mine = num(days[0].value)
+    over = [days[0].value > (f.value or 0) for f in chosen]
+    said = [f"{'已超过' if o else '未到'}资料中“{_clause(f)}”的说法{{{n}}}" for n, (f, o) in enumerate(zip(chosen, over))]
+    joint = "，但" if len(set(over)) > 1 else "，也"
+    return Finding(f"{mine}天{joint.join(said)}。", tuple(chosen))
+
+
+def _clause(fact: Fact) -> str:
+    """The words of the line around its figure ("逾期90天以上未支付")."""
+    at = fact.sentence.find(f"{num(fact.value or 0)}天以上")
+    start = max(fact.sentence.rfind(c, 0, at) for c in "，,。；;（(：:、") + 1
+    ends = [i for i in (fact.sentence.find(c, at) for c in "，,。；;）)") if i >= 0]
+    return re.sub(r"^(?:以及|(?:通常|一般|是|即)?指)+", "", fact.sentence[start : min(ends) if ends else len(fact.sentence)].strip())

@@ -1,0 +1,32 @@
+"""How late a debt is against the articles' "N天以上" lines (knowledge.day_lines).
+
+Invented articles and questions of our own (no evaluation question is used here).
+"""
+
+from __future__ import annotations
+
+from knowledge.day_lines import day_lines
+from knowledge.facts import Fact, extract_facts
+from knowledge.questions import understand
+from knowledge.types import Chunk
+
+SHORT = Chunk("s_1#faq0", "s_1", "保障范围", "faq", "保单管哪些拖欠？",
+              "保单承保买方破产，以及货款拖欠的情形（一般指逾期60天以上仍未付款）。", 0, 0)
+LONG = Chunk("l_2#faq1", "l_2", "长期拖欠", "faq", "什么叫长期拖欠？",
+             "所谓长期拖欠，是指超过约定付款日150天以上仍未付清的货款。", 0, 0)
+FACTS: list[Fact] = [f for c in (SHORT, LONG) for f in extract_facts(c)]
+
+
+def _everything(fact: Fact) -> float:
+    return 1.0
+
+
+def test_the_users_days_are_set_against_each_line_the_articles_draw() -> None:
+    finding = day_lines(understand("买家的货款已经拖了100天没付，这算长期拖欠吗"), FACTS, _everything)
+    assert finding is not None
+    assert finding.lead.startswith("100天已超过资料中“逾期60天以上仍未付款”")
+    assert "但未到资料中" in finding.lead and "150天以上" in finding.lead
+
+
+def test_days_that_count_no_lateness_are_not_judged_against_the_lines() -> None:
+    assert day_lines(understand("账期定了100天，这算长吗"), FACTS, _everything) is None

@@ -41,7 +41,7 @@ def test_a_user_saying_the_sources_disagree_is_read_by_the_shape_of_the_message(
     assert asks_disagreement("保理放款有人说三天有人说一周 到底哪个对")
     assert asks_disagreement("手册里写的费率前后不一样")
     assert asks_disagreement("我查到两个数字，以哪个为准")
-    assert not asks_disagreement("保理和信用保险有什么不一样")  # a comparison of two things, not of sources
+    assert not asks_disagreement("保理跟信用险到底哪里不同")  # a comparison of two things, not of sources
 
 
 def test_the_event_a_what_next_question_counts_from_is_read() -> None:

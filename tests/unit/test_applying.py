@@ -87,7 +87,7 @@ def test_days_that_name_a_bucket_of_debts_are_no_days_of_the_users() -> None:
 
 
 def test_what_a_cut_saves_is_the_cut_itself() -> None:
-    q = "纺织厂那个案例坏账下降30%，我们坏账一年1,500k，按同样的降幅一年能少亏多少钱"
+    q = "纺织厂那个案例坏账下降30%，我们每年坏账1,500k，套用这个降幅能少亏多少"
     finding = _finding(q)
     assert finding is not None and "150万×30%＝45万" in finding.lead
 

@@ -61,8 +61,9 @@ def warm_rest() -> None:
 
     The credit tools run as langchain StructuredTools (0.5-0.7 s to import); an unknown console user is
     checked against a dummy bcrypt hash (~0.3 s). Left lazy for memory: the part-of-speech HMM of
-    ``tools.postags`` (a name jieba does not know, ~7 MB) and OpenCC's Simplified-to-Traditional tables (the first Traditional-script answer, ~60 ms and
-    11 MB). Benches that measure a ready server in process call this too.
+    ``tools.postags`` (a name jieba does not know, ~7 MB) and OpenCC's Simplified-to-Traditional tables
+    (the first Traditional-script answer, ~60 ms and 11 MB). Benches that measure a ready server in process
+    call this too.
     """
     from langchain_core.tools import StructuredTool  # noqa: F401
 

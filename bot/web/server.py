@@ -210,7 +210,8 @@ def configure_malloc(arenas: int = 2, mmap_threshold: int = 256 * 1024) -> None:
     size of each large block freed (up to 32 MB): blocks of a few hundred kB and more (a batch's encoder
     buffers, say) then come from the arenas and stay resident once freed, until the encoder's idle trim,
     ~35-45 MB right after a distinct-question load. A fixed 256 kB keeps them in mappings of their own,
-    handed back when freed (128 kB cost ~20% more CPU a request; bench/README.md, round 10). Same as
+    handed back when freed, for fresh pages on each use: no CPU measured on a distinct-question load, ~2-3 ms
+    a request on a buyer-question one (128 kB: ~20% more everywhere; bench/README.md, round 10). Same as
     ``MALLOC_ARENA_MAX`` and ``MALLOC_MMAP_THRESHOLD_``; a no-op off glibc.
     """
     try:

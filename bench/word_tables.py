@@ -4,7 +4,9 @@ Usage: ``.venv/bin/python bench/word_tables.py [--code DIR]`` (``--code`` anothe
 before/after pair on the same machine).
 
 Both sides segment with ``jieba.dt`` (the domain words added to it), so the ~70 MB word table is loaded
-once per process; the buyer-name checks add only the POS tagger's tag table. Prints the RSS at start and
+once per process; the buyer-name checks add the part-of-speech flags (``tools/postags.py``: a small index
+of jieba's dictionary file and, once an unknown run comes, the tagger's HMM tables; before round 10 the
+tagger's own word-tag table). Prints the RSS at start and
 what each step added (``/proc/self/status``), in one fresh process.
 """
 
@@ -33,8 +35,15 @@ def main() -> None:
     from tools.intents import buyers
     from tools.names import may_be_a_name
 
-    may_be_a_name("远洋机电")  # the name checks segment with jieba.dt
-    buyers._tagger()  # what `named_buyers` loads once a message names a buyer alone
+    may_be_a_name("远洋机电")  # the name checks segment with jieba.dt and tag the words
+    message = "查一下远洋机电欠我们的货款"  # `named_buyers` tags the whole message once it names a buyer
+    if hasattr(buyers, "_tagger"):  # checkouts before round 10 loaded jieba.posseg (re-keyed) for it
+        buyers._tagger().lcut(message)
+    else:
+        from tools.postags import tag
+
+        tag(message)
+        tag("佳禾晟")  # a run of characters jieba does not know: the tagger's HMM tables load
     names = _rss_mb()
     print(f"{args.code}: start {start} MB, search terms +{terms - start} MB, buyer names +{names - terms} MB, total {names} MB")
 

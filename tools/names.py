@@ -27,6 +27,8 @@ from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
+from tools.postags import tag
+
 jieba.setLogLevel(logging.WARNING)  # its dictionary loading is not news
 
 SURE = 0.75  # enough on its own
@@ -117,9 +119,7 @@ def may_be_a_name(text: str) -> bool:
     Some word of it is a proper noun, or a noun jieba does not know or rarely sees; common words
     alone ("一般", "货款", "有几家") name no one.
     """
-    from jieba import posseg  # its word-tag table is 60 MB and a second to load: loaded on first use
-
-    for word, flag in posseg.lcut(text):
+    for word, flag in tag(text):
         if not _HAN.search(word):
             continue
         if flag in _PROPER_TAGS or (

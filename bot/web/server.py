@@ -38,7 +38,8 @@ logger = logging.getLogger(__name__)
 WARMUP_QUESTION = "信用保险是什么？"
 PURGE_EVERY_S = 600
 SHUTDOWN_WAIT_S = 30  # the longest a stop waits for the warm-up thread (it may be loading the index)
-_M_ARENA_MAX = -8  # mallopt parameter (glibc malloc.h)
+_M_ARENA_MAX = -8  # mallopt parameters (glibc malloc.h)
+_M_MMAP_THRESHOLD = -3
 
 
 def _static(name: str) -> str:
@@ -60,9 +61,10 @@ def warm_rest() -> None:
     """Load what the first question of a kind (or login) would otherwise pay, once the server is ready.
 
     The credit tools run as langchain StructuredTools (0.5-0.7 s to import); an unknown console user is
-    checked against a dummy bcrypt hash (~0.3 s). Left lazy for memory: jieba's POS table (a buyer's name,
-    ~12 MB) and OpenCC's Simplified-to-Traditional tables (the first Traditional-script answer, ~60 ms and
-    11 MB). Benches that measure a ready server in process call this too.
+    checked against a dummy bcrypt hash (~0.3 s). Left lazy for memory: the part-of-speech HMM of
+    ``tools.postags`` (a name jieba does not know, ~7 MB) and OpenCC's Simplified-to-Traditional tables
+    (the first Traditional-script answer, ~60 ms and 11 MB). Benches that measure a ready server in process
+    call this too.
     """
     from langchain_core.tools import StructuredTool  # noqa: F401
 
@@ -200,21 +202,29 @@ def _include_channels(app: FastAPI, settings: Settings, state: WebState) -> None
         app.include_router(router)
 
 
-def limit_malloc_arenas(arenas: int = 2) -> None:
-    """Cap glibc's malloc arenas (default: eight per core) before the request threads start.
+def configure_malloc(arenas: int = 2, mmap_threshold: int = 256 * 1024) -> None:
+    """Cap glibc's malloc arenas (default: eight per core) and fix its mmap threshold, before requests come.
 
     Each thread that allocates gets an arena of its own, and freed memory stays in it: under 16
-    concurrent requests that is ~50 MB resident for nothing. Same as ``MALLOC_ARENA_MAX``; a no-op off glibc.
+    concurrent requests that is ~50 MB resident for nothing. glibc also raises its mmap threshold to the
+    size of each large block freed (up to 32 MB): blocks of a few hundred kB and more (a batch's encoder
+    buffers, say) then come from the arenas and stay resident once freed, until the encoder's idle trim,
+    ~35-45 MB right after a distinct-question load. A fixed 256 kB keeps them in mappings of their own,
+    handed back when freed, for fresh pages on each use: no CPU measured on a distinct-question load, ~2-3 ms
+    a request on a buyer-question one (128 kB: ~20% more everywhere; bench/README.md, round 10). Same as
+    ``MALLOC_ARENA_MAX`` and ``MALLOC_MMAP_THRESHOLD_``; a no-op off glibc.
     """
     try:
-        ctypes.CDLL("libc.so.6").mallopt(_M_ARENA_MAX, arenas)
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(_M_ARENA_MAX, arenas)
+        libc.mallopt(_M_MMAP_THRESHOLD, mmap_threshold)
     except (OSError, AttributeError):
         logger.debug("not glibc: malloc arenas left as they are")
 
 
 def app_from_environment() -> FastAPI:
     """uvicorn factory for several workers: each worker reads the settings from the environment."""
-    limit_malloc_arenas()
+    configure_malloc()
     return create_app(get_settings())
 
 
@@ -222,7 +232,7 @@ def serve(settings: Settings) -> None:
     """Run the chat server with uvicorn on ``settings.host:settings.port`` and ``settings.workers`` workers."""
     import uvicorn
 
-    limit_malloc_arenas()
+    configure_malloc()
     options = {"host": settings.host, "port": settings.port, "log_level": settings.log_level.lower(),
                **proxy_options(settings)}
     if settings.workers > 1:

@@ -209,18 +209,6 @@ def test_an_amount_after_a_word_already_given_takes_the_next_label() -> None:
     assert request is not None and request.args == {"kind": "overdue_ratio", "receivables": 8e6, "overdue": 2e6}
 
 
-def test_the_compact_pos_table_holds_the_same_tags() -> None:
-    """The tagger's re-keyed word-tag table is jieba's own, entry for entry."""
-    import jieba
-    from jieba.posseg import POSTokenizer
-
-    from tools.intents.buyers import _tagger
-
-    fresh = POSTokenizer(jieba.Tokenizer())
-    assert _tagger().word_tag_tab == fresh.word_tag_tab
-    assert _tagger().lcut("东莞的一家五金厂欠了我们三个月的货款") == fresh.lcut("东莞的一家五金厂欠了我们三个月的货款")
-
-
 def test_an_english_ledger_question_leaves_only_the_name() -> None:
     from tools.intents import buyer_name
 

@@ -4,15 +4,14 @@ of them (record fields, ledger figures, a verdict on selling on credit) and the 
 from __future__ import annotations
 
 import re
-import sys
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 from tools.dates import find_dates, find_range, without_dates
 from tools.intents.request import CJK, KNOWLEDGE_MARKERS, ToolRequest
 from tools.names import PLAUSIBLE, SURE, Hit, may_be_a_name
 from tools.numbers import parse_period_days
+from tools.postags import tag
 
 BUYER_ID = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2}\d{4})(?![A-Za-z0-9])")
 USCC = re.compile(r"(?<![0-9A-Z])([0-9A-HJ-NP-RTUW-Y]{2}\d{6}[0-9A-HJ-NP-RTUW-Y]{10})(?![0-9A-Z])")
@@ -215,24 +214,11 @@ def _asks_about_a_buyer(text: str) -> bool:
     )
 
 
-@lru_cache(maxsize=1)
-def _tagger():  # noqa: ANN202 - jieba.posseg.POSTokenizer
-    """jieba's POS tagger, loaded once a buyer is named; its word-tag table re-keyed by the segmenting
-    dictionary's own word strings and with one string per tag (the same table: 54 MB -> ~12 MB)."""
-    import jieba
-    from jieba import posseg
-
-    jieba.dt.check_initialized()
-    words = {w: w for w in jieba.dt.FREQ}
-    posseg.dt.word_tag_tab = {words.get(w, w): sys.intern(tag) for w, tag in posseg.dt.word_tag_tab.items()}
-    return posseg.dt
-
-
 def _runs_on(text: str, hit: Hit) -> bool:
     """The trade name runs on into another word: a longer word ("X县", an idiom) or another business ("X银行")."""
     start, end = hit.span
     at = 0
-    for word, flag in _tagger().lcut(text):
+    for word, flag in tag(text):
         if at == start and at + len(word) > end:
             return word not in hit.body
         if at == end:  # the word right after the trade name: another business ("X银行"), or a place ("X以外")

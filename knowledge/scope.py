@@ -166,6 +166,8 @@ def other_insurance_line(question: str, corpus_text: str) -> str | None:
     (``信用险`` is the articles' ``信用保险``); another line (liability, motor, cargo, property) is not what
     trade-credit articles can answer, whatever its story shares with them.
     """
+    if any(f"{name}险" in question or f"{name}保险" in question for name in _lines_of(corpus_text)):
+        return None  # the articles' own line is named too: a comparison, or a company ("某某产险的信用险")
     for match in _LINE.finditer(question):
         name = match.group(1)
         if name[-1] in _NOT_A_LINE:
@@ -174,3 +176,10 @@ def other_insurance_line(question: str, corpus_text: str) -> str | None:
         if f"{name}险" not in corpus_text and f"{name}保险" not in corpus_text:
             return f"{name}险"
     return None
+
+
+@lru_cache(maxsize=4)
+def _lines_of(corpus_text: str) -> frozenset[str]:
+    """The lines of insurance the articles name, by the two characters before (保)险 ("信用" of 信用保险)."""
+    found = (m.group(1) for m in re.finditer(r"([\u4e00-\u9fff]{2})保?险", corpus_text))
+    return frozenset(name for name in found if name[-1] not in _NOT_A_LINE and name[0] not in _NOT_A_LINE)

@@ -143,6 +143,10 @@ class Library:
             variants.append(last)
         return max((self.closest_meaning(v) for v in variants), default=0.0)
 
+    def asks_of_unknown_thing(self, question: str) -> str | None:
+        """The thing a clause of the question asks a quantity of when no article names it ("利率"), or None."""
+        return self.composer.asks_of_unknown_thing(question)
+
     def other_insurance_line(self, question: str) -> str | None:
         """A line of insurance the question names that no article does ("雇主责任险"), or None."""
         return other_insurance_line(question, self.composer.corpus_text)

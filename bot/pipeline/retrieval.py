@@ -44,12 +44,16 @@ class RetrievalStep:
             # nothing in the articles is even close in meaning: an unrelated question (a finding worked out from
             # an article's own fact, "15个工作日从资料齐全起算", is close enough whatever the encoder says)
             return False
-        in_domain = (
+        named = (
             has_domain_term(question)
             or has_domain_term(self.library.corrected(question))  # "理陪" is a typed 理赔
             or self.library.names_corpus_subject(question)
-            or (meaning or 0.0) >= DOMAIN_SEMANTIC
         )
+        if not named and self.library.asks_of_unknown_thing(question):
+            # in the domain by meaning alone, and what it asks a figure of (a loan's 利率) no article names:
+            # a story close to the articles around a question they cannot answer
+            return False
+        in_domain = named or (meaning or 0.0) >= DOMAIN_SEMANTIC
         floor = MIN_COVERAGE if in_domain else MIN_COVERAGE_OFF_DOMAIN
         return composition.confidence >= floor and self.library.names_known_subject(question)
 

@@ -217,3 +217,30 @@ def test_what_the_message_asks_is_judged_in_meaning_when_its_story_pulls_the_who
     assert not step_._supported("我们卖手工皂给民宿 民宿关门了 理陪交啥", storied)
     judged.meaning = 0.9  # "理赔交啥", typo corrected and story left out, is the articles' own question
     assert step_._supported("我们卖手工皂给民宿 民宿关门了 理陪交啥", storied)
+
+
+def test_a_message_in_the_domain_by_meaning_alone_asking_a_figure_of_an_unknown_thing_is_not_answered() -> None:
+    from bot.pipeline.retrieval import RetrievalStep
+    from knowledge.answering import Citation, Composition
+
+    class Library:
+        asked = "利息"
+
+        def corrected(self, question: str) -> str:
+            return question
+
+        def names_corpus_subject(self, question: str) -> bool:
+            return False
+
+        def names_known_subject(self, question: str) -> bool:
+            return True
+
+        def asks_of_unknown_thing(self, question: str) -> str | None:
+            return self.asked
+
+    library = Library()
+    step = RetrievalStep(library, "人工")  # type: ignore[arg-type]
+    close = Composition("仓储外包可以降低固定成本[1]。", [Citation("009_s", "仓储", "仓储外包可以降低固定成本。", 0.5)], 0.5, semantic=0.9)
+    assert not step._supported("仓库抵押的利息一般多少", close)
+    library.asked = None
+    assert step._supported("仓库外包划算吗", close)

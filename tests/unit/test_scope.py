@@ -111,7 +111,8 @@ _CREDIT_ARTICLE = "贸易信用保险承保买方破产和长期拖欠的风险�
 
 
 @pytest.mark.parametrize("question", ["信用险管不管买家破产", "出口信用险能保政治风险吗", "这个比例危险吗",
-                                      "风险大不大", "这种险贵不贵", "买的险能赔吗", "货款出了险赔几成", "什么险都没买怎么办"])
+                                      "风险大不大", "这种险贵不贵", "买的险能赔吗", "货款出了险赔几成",
+                                      "信用保险和意外险有什么不同", "某某产险卖的信用险理赔快吗", "什么险都没买怎么办"])
 def test_the_articles_own_line_risk_and_danger_are_no_other_insurance_line(question: str) -> None:
     assert other_insurance_line(question, _CREDIT_ARTICLE) is None
 

@@ -169,6 +169,17 @@ def absence(
     return Absence(asked, _closest(near, coverage, words))
 
 
+def quantity_of_unknown_thing(text: str, known: Callable[[str], bool]) -> str | None:
+    """The head noun of a quantity some clause of ``text`` asks when the articles never name that thing
+    ("现在银行的经营贷利率大概多少" -> 利率), else None. Each clause is read alone: a story's own figures
+    ("开了两家店") make no calculation of a later clause's quantity."""
+    for clause in clauses(text):
+        asked = asked_quantity(understand(clause))
+        if asked is not None and asked.kind != "count" and (head := unknown_head(asked.subject, known, _pos_flag)):
+            return head
+    return None
+
+
 def asks_after_premise(question: Question, candidates: Sequence[Candidate]) -> bool:
     """True when ``question`` quotes the articles' figure as its premise and asks a quantity after it: its
     figure is no data of the user's to be judged against a threshold."""

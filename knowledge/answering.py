@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from knowledge.absence import absence, absent_text, asks_after_premise
+from knowledge.absence import absence, absent_text, asks_after_premise, quantity_of_unknown_thing
 from knowledge.causes import CauseJudge
 from knowledge.conflicts import Conflict, Figure, figures, topic_conflicts
 from knowledge.constants import (
@@ -190,6 +190,10 @@ class Composer(Leads):
             return True
         ends = [word[:i] for i in range(2, len(word))] + [word[i:] for i in range(1, len(word) - 1)]
         return any(end in self.vocabulary for end in ends)
+
+    def asks_of_unknown_thing(self, question: str) -> str | None:
+        """The thing a clause of ``question`` asks a quantity of when no article names it (say 利率), else None."""
+        return quantity_of_unknown_thing(question, lambda word: self._names_known_thing(self.typos.correct(word)))
 
     def compose(
         self,

@@ -270,6 +270,17 @@ def core_questions(text: str) -> list[str]:
     return [c for c in dict.fromkeys(cores[-MAX_CORES:]) if c.strip() != text.strip()]
 
 
+def last_question(text: str) -> str:
+    """The last asking clause of a message of several clauses ("" when it has one clause or none asks).
+
+    ``"…有家拖我代理费好几个月了 应收账款逾期以后第一步该干嘛"`` -> ``"应收账款逾期以后第一步该干嘛"``: what the
+    user finally asks, apart from the story told before it.
+    """
+    parts = clauses(text)
+    asking = [clause for clause in parts if asks(clause)]
+    return asking[-1] if len(parts) >= 2 and asking else ""
+
+
 # --- what kind of sentence answers it (lexicon.yaml lists) --------------------------------------
 _LIST_QUESTIONS = words("list_questions")
 _COMPARISON_QUESTIONS = words("comparison_questions")

@@ -19,6 +19,8 @@ DOMAIN_TERMS = words("domain_terms")  # lexicon.yaml
 OFF_TOPIC = words("off_topic")  # lexicon.yaml
 # Consumer credit is never trade credit, whatever else the question says.
 CONSUMER_CREDIT = words("consumer_credit")  # lexicon.yaml
+_NOT_A_LINE = frozenset(words("not_insurance_lines"))  # lexicon.yaml
+_LINE = re.compile(r"([\u4e00-\u9fff]{1,2})险")
 
 _GREETING = re.compile(
     r"^(你好|您好|hi|hello|hey|嗨|哈喽|在吗|在不在|有人吗|早上好|下午好|晚上好|早|谢谢|多谢|感谢|thanks|thank you|好的|ok|okay|嗯|哦|再见|拜拜|bye)"
@@ -154,3 +156,30 @@ def uncovered_aspect(question: str, corpus_text: str) -> str | None:
         if not evidence.search(corpus_text):
             return name
     return None
+
+
+def other_insurance_line(question: str, corpus_text: str) -> str | None:
+    """A line of insurance the question names that the articles never do (say ``责任险``), or None.
+
+    A word ``X险`` names a line of insurance unless the character before 险 makes it risk, danger or insurance
+    as such (lexicon ``not_insurance_lines``). The line is known when the articles write it, short or in full
+    (``信用险`` is the articles' ``信用保险``); another line (liability, motor, cargo, property) is not what
+    trade-credit articles can answer, whatever its story shares with them.
+    """
+    if any(f"{name}险" in question or f"{name}保险" in question for name in _lines_of(corpus_text)):
+        return None  # the articles' own line is named too: a comparison, or a company ("某某产险的信用险")
+    for match in _LINE.finditer(question):
+        name = match.group(1)
+        if name[-1] in _NOT_A_LINE:
+            continue
+        name = name if name[0] not in _NOT_A_LINE else name[-1]
+        if f"{name}险" not in corpus_text and f"{name}保险" not in corpus_text:
+            return f"{name}险"
+    return None
+
+
+@lru_cache(maxsize=4)
+def _lines_of(corpus_text: str) -> frozenset[str]:
+    """The lines of insurance the articles name, by the two characters before (保)险 ("信用" of 信用保险)."""
+    found = (m.group(1) for m in re.finditer(r"([\u4e00-\u9fff]{2})保?险", corpus_text))
+    return frozenset(name for name in found if name[-1] not in _NOT_A_LINE and name[0] not in _NOT_A_LINE)

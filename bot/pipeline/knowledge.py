@@ -25,10 +25,11 @@ from knowledge.scope import (
     is_off_topic,
     is_small_talk,
     off_topic_marker,
+    other_insurance_line,
     strip_injection,
     uncovered_aspect,
 )
-from knowledge.questions import core_questions
+from knowledge.questions import core_questions, last_question
 from knowledge.reasoning import Finding
 from knowledge.types import Hit
 
@@ -114,9 +115,41 @@ class Library:
         message, only what its asking clauses name (the story's "电话也不接" asks about no phone number)."""
         asked = " ".join(core_questions(question)) or question
         aspect = uncovered_aspect(asked, self.composer.corpus_text)
+        last = last_question(question)
+        if aspect is not None and last and has_domain_term(last) and uncovered_aspect(last, self.composer.corpus_text) is None:
+            # the final question names its own subject of the domain ("应收账款逾期以后第一步该干嘛"): a fee
+            # or a product of the user's trade told in the story before it ("拖我代理费") is not what is asked
+            return None
         if aspect is not None and not self.composer.covers(self.query_vector(question)):
             return aspect
         return None
+
+    def closest_meaning(self, text: str) -> float:
+        """The best e5 cosine of ``text`` with an article sentence or FAQ question (0 without vectors)."""
+        similar = self.composer.similarities(self.query_vector(text))
+        return float(similar[0].max()) if similar is not None and len(similar[0]) else 0.0
+
+    def asked_meaning(self, question: str) -> float:
+        """How close in meaning what the message asks is to the articles, read without its noise: the message
+        with its typos corrected, and its final asking clause when that clause names the domain itself.
+
+        A typo ("理陪") or a story in the user's own trade ("卖红茶绿茶给茶馆的") pulls the whole message's
+        cosine under the in-domain bar although the question it ends with is the articles' own.
+        """
+        corrected = self.corrected(question)
+        variants = [corrected] if corrected != question else []
+        last = last_question(corrected)
+        if last and has_domain_term(last):
+            variants.append(last)
+        return max((self.closest_meaning(v) for v in variants), default=0.0)
+
+    def asks_of_unknown_thing(self, question: str) -> str | None:
+        """The thing a clause of the question asks a quantity of when no article names it ("利率"), or None."""
+        return self.composer.asks_of_unknown_thing(question)
+
+    def other_insurance_line(self, question: str) -> str | None:
+        """A line of insurance the question names that no article does ("雇主责任险"), or None."""
+        return other_insurance_line(question, self.composer.corpus_text)
 
     def answers_in_domain(self, question: str) -> bool:
         """True when the articles answer ``question`` confidently on their own subjects: it names one of

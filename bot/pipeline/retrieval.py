@@ -35,16 +35,25 @@ class RetrievalStep:
     def _supported(self, question: str, composition: Composition | None) -> bool:
         if composition is None or not composition.citations:
             return False
-        if composition.semantic is not None and composition.semantic < MIN_SEMANTIC and not composition.found:
+        meaning = composition.semantic
+        if meaning is not None and meaning < DOMAIN_SEMANTIC:
+            # the message as typed may be pulled down by its noise: judged again on what it asks (computed
+            # only here, where the whole message falls short)
+            meaning = max(meaning, self.library.asked_meaning(question))
+        if meaning is not None and meaning < MIN_SEMANTIC and not composition.found:
             # nothing in the articles is even close in meaning: an unrelated question (a finding worked out from
             # an article's own fact, "15个工作日从资料齐全起算", is close enough whatever the encoder says)
             return False
-        in_domain = (
+        named = (
             has_domain_term(question)
             or has_domain_term(self.library.corrected(question))  # "理陪" is a typed 理赔
             or self.library.names_corpus_subject(question)
-            or (composition.semantic or 0.0) >= DOMAIN_SEMANTIC
         )
+        if not named and self.library.asks_of_unknown_thing(question):
+            # in the domain by meaning alone, and what it asks a figure of (a loan's 利率) no article names:
+            # a story close to the articles around a question they cannot answer
+            return False
+        in_domain = named or (meaning or 0.0) >= DOMAIN_SEMANTIC
         floor = MIN_COVERAGE if in_domain else MIN_COVERAGE_OFF_DOMAIN
         return composition.confidence >= floor and self.library.names_known_subject(question)
 

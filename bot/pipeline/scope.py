@@ -25,7 +25,7 @@ class ScopeStep:
             script = turn.query.script
             text = EN_BULK_REFUSAL if script == "en" else to_user_script(BULK_REFUSAL, script)
             return Reply(answer=f"{text}\n{self.human_contact}", status="no_answer")
-        if is_off_topic(turn.question):
+        if is_off_topic(turn.question) or self.library.other_insurance_line(turn.question) is not None:
             return no_answer(turn, self.human_contact, off_topic=True)
         aspect = self.library.uncovered_aspect(turn.question)
         if aspect is not None:

@@ -44,3 +44,12 @@ def test_a_quantity_of_a_known_thing_is_still_answered() -> None:
     composer = Composer([STOCK])
     result = composer.compose("仓库漏水了要在多久内通知保管方", hits(STOCK))
     assert result is not None and not result.absent and "3天" in result.text
+
+
+def test_a_quantity_of_an_unknown_thing_is_found_in_its_own_clause_whatever_the_story_counts() -> None:
+    from knowledge.absence import quantity_of_unknown_thing
+
+    # "三家仓库" in the story would make the whole message a calculation; each clause is read alone
+    told = "我们租了三家仓库 周转有点紧 仓库抵押的利息一般多少 好办吗"
+    assert quantity_of_unknown_thing(told, _known) == "利息"
+    assert quantity_of_unknown_thing("库龄超过多少天要盘点", _known) is None

@@ -162,6 +162,15 @@ def test_an_uncovered_aspect_told_in_the_story_of_a_long_message_is_not_asked() 
     assert library.uncovered_aspect("你们理赔部门的电话多少") == "联系地址或电话"
 
 
+def test_a_fee_of_the_users_own_trade_told_before_a_question_of_the_domain_is_not_asked() -> None:
+    library = Library(_Articles("应收账款逾期后，首先发送正式的催款通知。"))  # type: ignore[arg-type]
+    told = "我开了间小翻译社 有家公司欠我中介费快半年了 应收账款逾期以后先做什么"
+    assert library.uncovered_aspect(told) is None
+    # asked on its own, or in a question that names nothing of the domain, the fee still is the aspect
+    assert library.uncovered_aspect("你们收中介费吗") == "佣金或手续费"
+    assert library.uncovered_aspect("我是做翻译的 想问问 中介费怎么收") == "佣金或手续费"
+
+
 def test_the_library_reads_a_homophone_typo_as_the_articles_word() -> None:
     # the retrieval step judges the domain on this text: "理陪" typed by pinyin is the articles' 理赔
     library = Library(_Articles("保险公司收到理赔文件后开始审核，理赔进度可在线查询。"))  # type: ignore[arg-type]
@@ -180,6 +189,11 @@ class _Judged:
     def names_known_subject(self, question: str) -> bool:
         return True
 
+    def asked_meaning(self, question: str) -> float:
+        return self.meaning
+
+    meaning = 0.0
+
 
 def test_a_finding_from_an_articles_fact_is_supported_though_no_sentence_is_close_in_meaning() -> None:
     from bot.pipeline.retrieval import RetrievalStep
@@ -190,3 +204,43 @@ def test_a_finding_from_an_articles_fact_is_supported_though_no_sentence_is_clos
     far = Composition("5个工作日从单据齐全起算[1]。", cited, 0.5, semantic=0.5)
     assert not step_._supported("五个工作日从哪天算", far)
     assert step_._supported("五个工作日从哪天算", Composition(far.text, cited, 0.5, semantic=0.5, found=True))
+
+
+def test_what_the_message_asks_is_judged_in_meaning_when_its_story_pulls_the_whole_under_the_bar() -> None:
+    from bot.pipeline.retrieval import RetrievalStep
+    from knowledge.answering import Citation, Composition
+
+    cited = [Citation("009_x", "文章", "索赔时需提交贸易合同和交货凭证。", 0.5)]
+    judged = _Judged()
+    step_ = RetrievalStep(judged, "人工")  # type: ignore[arg-type]
+    storied = Composition("需提交贸易合同和交货凭证[1]。", cited, 0.5, semantic=0.86)
+    assert not step_._supported("我们卖手工皂给民宿 民宿关门了 理陪交啥", storied)
+    judged.meaning = 0.9  # "理赔交啥", typo corrected and story left out, is the articles' own question
+    assert step_._supported("我们卖手工皂给民宿 民宿关门了 理陪交啥", storied)
+
+
+def test_a_message_in_the_domain_by_meaning_alone_asking_a_figure_of_an_unknown_thing_is_not_answered() -> None:
+    from bot.pipeline.retrieval import RetrievalStep
+    from knowledge.answering import Citation, Composition
+
+    class Library:
+        asked = "利息"
+
+        def corrected(self, question: str) -> str:
+            return question
+
+        def names_corpus_subject(self, question: str) -> bool:
+            return False
+
+        def names_known_subject(self, question: str) -> bool:
+            return True
+
+        def asks_of_unknown_thing(self, question: str) -> str | None:
+            return self.asked
+
+    library = Library()
+    step = RetrievalStep(library, "人工")  # type: ignore[arg-type]
+    close = Composition("仓储外包可以降低固定成本[1]。", [Citation("009_s", "仓储", "仓储外包可以降低固定成本。", 0.5)], 0.5, semantic=0.9)
+    assert not step._supported("仓库抵押的利息一般多少", close)
+    library.asked = None
+    assert step._supported("仓库外包划算吗", close)

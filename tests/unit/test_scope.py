@@ -9,6 +9,7 @@ from knowledge.scope import (
     has_domain_term,
     is_off_topic,
     is_small_talk,
+    other_insurance_line,
     strip_injection,
     uncovered_aspect,
 )
@@ -104,3 +105,19 @@ def test_a_buyers_own_address_or_phone_is_no_policy_aspect(question: str, aspect
 def test_a_colloquial_word_names_the_domain_through_its_article_words() -> None:
     assert has_domain_term("哪种情形不赔")  # 不赔 stands for 除外责任
     assert not has_domain_term("这件外套保不保暖")  # an A-not-A pair is no 不保
+
+
+_CREDIT_ARTICLE = "贸易信用保险承保买方破产和长期拖欠的风险，出口信用保险还承保政治风险。"
+
+
+@pytest.mark.parametrize("question", ["信用险管不管买家破产", "出口信用险能保政治风险吗", "这个比例危险吗",
+                                      "风险大不大", "这种险贵不贵", "买的险能赔吗", "货款出了险赔几成",
+                                      "信用保险和意外险有什么不同", "某某产险卖的信用险理赔快吗", "什么险都没买怎么办"])
+def test_the_articles_own_line_risk_and_danger_are_no_other_insurance_line(question: str) -> None:
+    assert other_insurance_line(question, _CREDIT_ARTICLE) is None
+
+
+@pytest.mark.parametrize(("question", "line"), [("仓库的火灾险怎么报", "火灾险"), ("给司机买意外险多少钱", "意外险"),
+                                                ("我们的公众责任险能赔吗", "责任险")])
+def test_a_line_of_insurance_the_articles_never_name_is_found(question: str, line: str) -> None:
+    assert other_insurance_line(question, _CREDIT_ARTICLE) == line

@@ -261,18 +261,23 @@ class Leads(SentenceScorer):
         (拿到赔款), those before it where the clock starts (交齐材料). A lead whose time limit is for something
         else ("30天内提交索赔文件") gives way to the closest candidate whose time limit's clause says the asked
         end (its colloquial words read as the articles' words), when there is one."""
-        ending = _asked_ending(question.text)
-        if not ending:
+        if not states_unit(chosen[0].sentence.text, KIND_UNITS["duration"]):
             return chosen
+        # "多久能拿到赔款" names the end after the how-long word; "理赔款多久能下来" before it (after it only 下来)
+        for ending in (_asked_ending(question.text), _asked_subject(question.text)):
+            if not ending:
+                continue
 
-        def ends_so(c: Candidate) -> bool:
-            return any(f.unit in KIND_UNITS["duration"] and self.weights.coverage(ending, f.clause) > 0
-                       for f in figures(c.sentence.text, levels_only=False))
+            def ends_so(c: Candidate, ending: list[str] = ending) -> bool:
+                return any(f.unit in KIND_UNITS["duration"] and self.weights.coverage(ending, f.clause) > 0
+                           for f in figures(c.sentence.text, levels_only=False))
 
-        if not states_unit(chosen[0].sentence.text, KIND_UNITS["duration"]) or ends_so(chosen[0]):
-            return chosen
-        lead = next((c for c in candidates[:LEAD_POOL] if ends_so(c)), None)
-        return chosen if lead is None else [lead] + [c for c in chosen if c is not lead]
+            if ends_so(chosen[0]):
+                return chosen
+            lead = next((c for c in candidates[:LEAD_POOL] if ends_so(c)), None)
+            if lead is not None:
+                return [lead] + [c for c in chosen if c is not lead]
+        return chosen
 
     def _closest(self, similar: tuple[np.ndarray, np.ndarray] | None, accept: Callable[[str], bool]) -> list[Candidate]:
         """The article sentence of the accepted shape closest in meaning to the question, as a candidate; [] without
@@ -343,6 +348,17 @@ def _asked_ending(text: str) -> list[str]:
     end = _CLAUSE_END.search(text, found.end())
     after = text[found.end() : end.start() if end else len(text)]
     return content_terms(after) + query_terms(after)[1]
+
+
+def _asked_subject(text: str) -> list[str]:
+    """The words before a how-long word in its clause, the event the clock starts from left out
+    ("理赔款大概多久能下来" -> 理赔 and the articles' 赔付; "交齐材料以后多久…" -> []): what the time is for."""
+    found = _HOW_LONG.search(text)
+    if found is None:
+        return []
+    starts = [m.end() for m in _CLAUSE_END.finditer(text, 0, found.start())]
+    before = re.split(r"以后|之后|后", text[starts[-1] if starts else 0 : found.start()])[-1]
+    return content_terms(before) + query_terms(before)[1]
 
 
 def asks_figure(question: Question) -> bool:

@@ -263,8 +263,10 @@ class Leads(SentenceScorer):
         end (its colloquial words read as the articles' words), when there is one."""
         if not states_unit(chosen[0].sentence.text, KIND_UNITS["duration"]):
             return chosen
-        # "多久能拿到赔款" names the end after the how-long word; "理赔款多久能下来" before it (after it only 下来)
-        for ending in (_asked_ending(question.text), _asked_subject(question.text)):
+        # "多久能拿到赔款" names the end after the how-long word; "理赔款多久能下来" before it, when the words
+        # after it ("能下来", "到账") name nothing the articles time (with nothing after it, the lead stands)
+        after = _asked_ending(question.text)
+        for ending in (after, _asked_subject(question.text) if after else []):
             if not ending:
                 continue
 

@@ -263,7 +263,8 @@ def time_left(question: Question, facts: list[Fact], relevance: Relevance) -> Fi
 
     def accept(fact: Fact) -> bool:  # a limit to act within, counted from an event the user names
         return (fact.kind == "duration" and fact.comparator == "+" and fact.unit in _DAYS and bool(fact.value)
-                and within(fact) and bool(fact.subject) and _names_event(question, fact.subject))
+                and within(fact) and bool(fact.subject)
+                and (fact.subject in question.text or _names_event(question, fact.subject)))
 
     fact = best(facts, relevance, accept)
     if fact is None or fact.value is None:

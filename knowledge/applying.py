@@ -149,8 +149,9 @@ def _payout_share(question: Question, facts: list[Fact], relevance: Relevance, i
     "能赔多少" shares no word with "能覆盖约90%的应收账款损失", yet that sentence answers it; a share of
     something else (of firms, of bad debts) never does, hence the marking words the sentence must carry.
     """
-    if not any(w in question.text for w in words("payout_asks")):
-        return None
+    amounts = [f for f in question.figures if f.unit in _AMOUNT_UNITS]
+    if "duration" in question.kinds or not amounts or not any(w in question.text for w in words("payout_asks")):
+        return None  # a loss is money: "一家矿场" counts no loss, "多少天内交索赔材料" asks no sum
     marks = words("payout_shares")
     shares = [(n, f) for n, f in enumerate(facts) if is_share(f) and f.kind == "percent"
               and any(m in f.sentence for m in marks)]

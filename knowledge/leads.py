@@ -271,7 +271,8 @@ class Leads(SentenceScorer):
                 continue
 
             def ends_so(c: Candidate, ending: list[str] = ending) -> bool:
-                return any(f.unit in KIND_UNITS["duration"] and self.weights.coverage(ending, f.clause) > 0
+                # the clause's start event ("资料齐全后…") is where its clock starts, not what its time is for
+                return any(f.unit in KIND_UNITS["duration"] and self.weights.coverage(ending, _AFTER_START.split(f.clause)[-1]) > 0
                            for f in figures(c.sentence.text, levels_only=False))
 
             if ends_so(chosen[0]):
@@ -337,6 +338,7 @@ class Leads(SentenceScorer):
 
 # a clause's opening event: the words since the last stop, then 后 ("在收到完整理赔文件后"; not "后端", "后者")
 _AFTER_CLAUSE = re.compile(r"(?P<event>[^，,。；;：:]{2,16}?)(?:以后|之后|后)(?![端者续期])")
+_AFTER_START = re.compile(r"以后|之后|后(?![端者续期])")  # the end of a clause's start event ("收到…文件后")
 _HOW_LONG = re.compile(r"多久|多长时间|几天|多少天|几个?月|多少个?工作日|几个工作日")
 _CLAUSE_END = re.compile(r"[，,。？?！!；;\s]")
 

@@ -27,7 +27,7 @@ _ASKS_AMOUNT = re.compile(r"多少|几[个家笔张天万]|多大|还剩|剩下|
 # the question asks the part cut away, not what is left ("能少亏多少", "省下多少")
 _ASKS_CUT = re.compile(r"少[亏赔损花付丢]|省[下了掉]?多少|能省|减少多少|少了多少|挽回多少|避免多少")
 # the question asks the part a share leaves over ("赔90%，我们自己要承担多少", "没赔的那部分")
-_ASKS_REST = re.compile(r"自己还?[要得]?(?:承担|担|扛|出|亏)|自担|没赔的|不赔的|剩下的?部分|差额")
+_ASKS_REST = re.compile(r"自己还?[要得]?(?:承担|担|扛|出)|自担|没赔的|不赔的|剩下的?部分|差额")
 # the part paid asked next to the part left ("能赔多少，自己要承担多少"): both are worked out
 _ASKS_PAID = re.compile(r"赔[回付了]?多少|拿回多少|补回来?多少|收回多少|到手多少")
 # a count the user gives: a bare number followed by a measure word ("80个客户", "12家")

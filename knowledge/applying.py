@@ -23,7 +23,9 @@ from knowledge.lexicon import words
 from knowledge.questions import Figure, Question
 
 # the question asks what the amount comes to
-_ASKS_AMOUNT = re.compile(r"多少|几[个家笔张天万]|多大|还剩|剩下|剩多少|缩到|变成几")
+# ("赔全额吗", "全赔吗": whether all of the amount is paid is answered by what is paid of it)
+_ASKS_WHOLE = re.compile(r"全额|全赔|赔全")
+_ASKS_AMOUNT = re.compile(r"多少|几[个家笔张天万]|多大|还剩|剩下|剩多少|缩到|变成几|" + _ASKS_WHOLE.pattern)
 # the question asks the part cut away, not what is left ("能少亏多少", "省下多少")
 _ASKS_CUT = re.compile(r"少[亏赔损花付丢]|省[下了掉]?多少|能省|减少多少|少了多少|挽回多少|避免多少")
 # the question asks the part a share leaves over ("赔90%，我们自己要承担多少", "没赔的那部分")
@@ -132,7 +134,8 @@ def apply(question: Question, facts: list[Fact], relevance: Relevance) -> Findin
         return Finding(f"按{num(named[0])}%算，{step}{'{0}' if said else ''}。", (said,) if said else (), (result, "1"))
     is_share = lambda f: (f.unit == "%" and f.kind in ("percent", "threshold")  # noqa: E731
                           and f.value is not None and 0 < f.value <= 100)
-    fact = best(facts, relevance, is_share) or _payout_share(question, facts, relevance, is_share)
+    # a loss paid back is answered by the share the articles state for it, before a share sharing more words
+    fact = _payout_share(question, facts, relevance, is_share) or best(facts, relevance, is_share)
     if fact is None or fact.value is None:
         return None
     sign = _asked_sign(question, _fact_direction(fact))
@@ -140,7 +143,8 @@ def apply(question: Question, facts: list[Fact], relevance: Relevance) -> Findin
     if sign == "-" and _ASKS_PAID.search(question.text):  # both asked: the part paid, then the part left
         paid, paid_result = _worked(mine, figure.value, fact.value, "", unit)
         return Finding(f"按资料的{num(fact.value)}%算，能赔{paid}，自己承担{step}{{0}}。", (fact,), (paid_result, result, "1"))
-    return Finding(f"按资料的{num(fact.value)}%算，{step}{{0}}。", (fact,), (result, "1"))
+    whole = "不是全额：" if _ASKS_WHOLE.search(question.text) and fact.value < 100 else ""
+    return Finding(f"{whole}按资料的{num(fact.value)}%算，{step}{{0}}。", (fact,), (result, "1"))
 
 
 def _payout_share(question: Question, facts: list[Fact], relevance: Relevance, is_share) -> Fact | None:

@@ -12,7 +12,7 @@ import re
 from knowledge.facts import Fact
 from knowledge.findings import MIN_RELEVANCE, Finding, Relevance, num
 from knowledge.lexicon import event_synonyms, words
-from knowledge.questions import Question
+from knowledge.questions import Figure, Question
 
 # the question asks whether the user's days reach a state, or are paid for ("算不算", "够不够", "赔不赔")
 _JUDGING = re.compile(r"算|够|属于|达到|到没到|赔|管不管|能不能")
@@ -29,10 +29,11 @@ def _pairs(text: str) -> set[str]:
 
 def day_lines(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
     """The user's number of days against the articles' "N天以上" lines on the state the question names."""
-    days = [f for f in question.figures if f.unit == "天"]
-    if question.english or question.dates or len(days) != 1 or len(question.figures) != 1:
+    late = _late_days(question)
+    if question.english or question.dates or late is None:
         return None
-    if not _JUDGING.search(question.text) or not _LATE.search(question.text[max(0, days[0].at - 8) : days[0].at]):
+    figure, value, mine = late
+    if not _JUDGING.search(question.text) or not _LATE.search(question.text[max(0, figure.at - 8) : figure.at]):
         return None
     asked = _pairs(question.text)
     on_cover = _asks_cover(question)
@@ -47,14 +48,32 @@ def day_lines(question: Question, facts: list[Fact], relevance: Relevance) -> Fi
     if not lines:
         return None
     chosen = sorted(list(lines.values())[:_MAX_LINES], key=lambda f: f.value or 0)
-    mine = num(days[0].value)
     # "90天以上" takes in the 90th day itself (以上 counts its own figure in Chinese usage)
-    over = [days[0].value >= (f.value or 0) for f in chosen]
-    reach = lambda f, o: "未到" if not o else "已达到" if days[0].value == f.value else "已超过"  # noqa: E731
+    over = [value >= (f.value or 0) for f in chosen]
+    reach = lambda f, o: "未到" if not o else "已达到" if value == f.value else "已超过"  # noqa: E731
     said = [f"{reach(f, o)}资料中“{_clause(f)}”的说法{{{n}}}" for n, (f, o) in enumerate(zip(chosen, over))]
     if len(set(over)) > 1:  # the user's days fall between the articles' lines: it depends on which holds
-        return Finding(f"要看保单：资料说法不一，{mine}天{'，但'.join(said)}，以保单条款为准。", tuple(chosen))
-    return Finding(f"{mine}天{'，也'.join(said)}。", tuple(chosen))
+        return Finding(f"要看保单：资料说法不一，{mine}{'，但'.join(said)}，以保单条款为准。", tuple(chosen), (num(value),))
+    return Finding(f"{mine}{'，也'.join(said)}。", tuple(chosen), (num(value),))
+
+
+# days in a month and a year, for a debt's age told in months or years ("拖了4个月" is about 120 days)
+_MONTH_DAYS, _YEAR_DAYS = 30, 365
+
+
+def _late_days(question: Question) -> tuple[Figure, float, str] | None:
+    """The user's one figure of time as days, with how the answer says it ("100天", "4个月（约120天）")."""
+    if len(question.figures) != 1:
+        return None
+    figure = question.figures[0]
+    if figure.unit == "天":
+        return figure, figure.value, f"{num(figure.value)}天"
+    after = question.text[figure.at :].lstrip("0123456789.")
+    per = _MONTH_DAYS if figure.unit in ("个月", "月") else _YEAR_DAYS if not figure.unit and after.startswith("年") else 0
+    if not per:
+        return None
+    told = f"{num(figure.value)}{figure.unit or '年'}{'多' if after.lstrip('个月年').startswith('多') else ''}"
+    return figure, figure.value * per, f"{told}（约{num(figure.value * per)}天）"
 
 
 def _asks_cover(question: Question) -> bool:

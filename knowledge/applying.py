@@ -41,6 +41,7 @@ _TENTH_VALUES = {c: n for n, c in enumerate("一二三四五六七八九", start
 _LESS = re.compile(r"(减少|降低|下降|压缩|缩短|缩减|快)[了约近超过]{0,2}$")
 _MORE = re.compile(r"(增加|增长|提升|提高|上升|延长|慢)[了约近超过]{0,2}$")
 _AMOUNT_UNITS = ("万", "亿")
+_CURRENCY = re.compile(r"美元|美金|日元|欧元|英镑|港币|港元")  # a foreign currency named after 万/亿
 _BUCKET = re.compile(r"\s*(?:以上|以下|以内|之内|开外)")  # after "90天": a range of ages, not an amount
 
 
@@ -109,6 +110,8 @@ def apply(question: Question, facts: list[Fact], relevance: Relevance) -> Findin
     if question.compares_own_figures or (found := _amount(question)) is None:
         return None
     figure, unit = found
+    if unit in _AMOUNT_UNITS and (currency := _CURRENCY.match(question.text, _end(question.text, figure) + 1)):
+        unit += currency.group(0)  # "45万美元" works out in 美元, not in an unnamed 万
     mine = f"{num(figure.value)}{unit}"
     if unit == "天":
         if "percent" in question.kinds:

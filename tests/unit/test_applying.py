@@ -115,3 +115,15 @@ def test_a_share_of_something_else_is_no_payout_share() -> None:
     # "前25%的客户" and "下降30%" are no share of a loss paid: without words in common nothing is applied
     only_others = [f for f in FACTS if f.doc_id != "p_1"]
     assert apply(understand("损失80万，保险大概能赔多少"), only_others, lambda f: 0.0) is None
+
+
+def test_a_foreign_currency_stays_with_the_worked_sum() -> None:
+    q = "海外客户欠了40万欧元，理赔能拿回多少"
+    finding = apply(understand(q), FACTS, lambda f: 0.0)
+    assert finding is not None and "40万欧元×85%＝34万欧元" in finding.lead
+
+
+def test_whether_all_is_paid_is_answered_with_the_part_paid() -> None:
+    q = "我这笔60万的坏账，保险会全额赔吗"
+    finding = apply(understand(q), FACTS, lambda f: 0.0)
+    assert finding is not None and finding.lead.startswith("不是全额") and "＝51万" in finding.lead

@@ -29,6 +29,7 @@ from knowledge.cover import cover_verdict, yes_verdict
 from knowledge.facts import Fact
 from knowledge.formatting import Citations, body, figure_lead, framed, strip_end
 from knowledge.grounding import numbers, ungrounded
+from knowledge.how_long import AFTER_START, asked_ending, asked_subject
 from knowledge.normalize import in_article_words
 from knowledge.numerals import arabic_figures
 from knowledge.questions import (
@@ -265,14 +266,14 @@ class Leads(SentenceScorer):
             return chosen
         # "多久能拿到赔款" names the end after the how-long word; "理赔款多久能下来" before it, when the words
         # after it ("能下来", "到账") name nothing the articles time (with nothing after it, the lead stands)
-        after = _asked_ending(question.text)
-        for ending in (after, _asked_subject(question.text) if after else []):
+        after = asked_ending(question.text)
+        for ending in (after, asked_subject(question.text) if after else []):
             if not ending:
                 continue
 
             def ends_so(c: Candidate, ending: list[str] = ending) -> bool:
                 # the clause's start event ("资料齐全后…") is where its clock starts, not what its time is for
-                return any(f.unit in KIND_UNITS["duration"] and self.weights.coverage(ending, _AFTER_START.split(f.clause)[-1]) > 0
+                return any(f.unit in KIND_UNITS["duration"] and self.weights.coverage(ending, AFTER_START.split(f.clause)[-1]) > 0
                            for f in figures(c.sentence.text, levels_only=False))
 
             if ends_so(chosen[0]):
@@ -338,31 +339,6 @@ class Leads(SentenceScorer):
 
 # a clause's opening event: the words since the last stop, then 后 ("在收到完整理赔文件后"; not "后端", "后者")
 _AFTER_CLAUSE = re.compile(r"(?P<event>[^，,。；;：:]{2,16}?)(?:以后|之后|后)(?![端者续期])")
-_AFTER_START = re.compile(r"以后|之后|后(?![端者续期])")  # the end of a clause's start event ("收到…文件后")
-_HOW_LONG = re.compile(r"多久|多长时间|几天|多少天|几个?月|多少个?工作日|几个工作日")
-_CLAUSE_END = re.compile(r"[，,。？?！!；;\s]")
-
-
-def _asked_ending(text: str) -> list[str]:
-    """The words after a how-long word in its clause ("多久能拿到赔款" -> 拿到, 赔款 and the articles' 赔付, 理赔),
-    or [] when none follow."""
-    found = _HOW_LONG.search(text)
-    if found is None:
-        return []
-    end = _CLAUSE_END.search(text, found.end())
-    after = text[found.end() : end.start() if end else len(text)]
-    return content_terms(after) + query_terms(after)[1]
-
-
-def _asked_subject(text: str) -> list[str]:
-    """The words before a how-long word in its clause, the event the clock starts from left out
-    ("理赔款大概多久能下来" -> 理赔 and the articles' 赔付; "交齐材料以后多久…" -> []): what the time is for."""
-    found = _HOW_LONG.search(text)
-    if found is None:
-        return []
-    starts = [m.end() for m in _CLAUSE_END.finditer(text, 0, found.start())]
-    before = re.split(r"以后|之后|后", text[starts[-1] if starts else 0 : found.start()])[-1]
-    return content_terms(before) + query_terms(before)[1]
 
 
 def asks_figure(question: Question) -> bool:

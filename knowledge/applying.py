@@ -19,14 +19,19 @@ from dataclasses import replace
 
 from knowledge.facts import Fact
 from knowledge.findings import Finding, Relevance, best, num
+from knowledge.lexicon import words
 from knowledge.questions import Figure, Question
 
 # the question asks what the amount comes to
-_ASKS_AMOUNT = re.compile(r"多少|几[个家笔张天万]|多大|还剩|剩下|剩多少|缩到|变成几")
+# ("赔全额吗", "全赔吗": whether all of the amount is paid is answered by what is paid of it)
+_ASKS_WHOLE = re.compile(r"全额|全赔|赔全")
+_ASKS_AMOUNT = re.compile(r"多少|几[个家笔张天万]|多大|还剩|剩下|剩多少|缩到|变成几|" + _ASKS_WHOLE.pattern)
 # the question asks the part cut away, not what is left ("能少亏多少", "省下多少")
 _ASKS_CUT = re.compile(r"少[亏赔损花付丢]|省[下了掉]?多少|能省|减少多少|少了多少|挽回多少|避免多少")
 # the question asks the part a share leaves over ("赔90%，我们自己要承担多少", "没赔的那部分")
-_ASKS_REST = re.compile(r"自己[要得]?(?:承担|担|扛|出)|自担|没赔的|不赔的|剩下的?部分|差额")
+_ASKS_REST = re.compile(r"自己还?[要得]?(?:承担|担|扛|出)|自担|没赔的|不赔的|剩下的?部分|差额")
+# the part paid asked next to the part left ("能赔多少，自己要承担多少"): both are worked out
+_ASKS_PAID = re.compile(r"赔[回付了]?多少|拿回多少|补回来?多少|收回多少|到手多少")
 # a count the user gives: a bare number followed by a measure word ("80个客户", "12家")
 _COUNT = re.compile(r"\s*(个|家|笔|张|单|元)")
 # a share the user names in tenths ("九成", "8成")
@@ -36,6 +41,7 @@ _TENTH_VALUES = {c: n for n, c in enumerate("一二三四五六七八九", start
 _LESS = re.compile(r"(减少|降低|下降|压缩|缩短|缩减|快)[了约近超过]{0,2}$")
 _MORE = re.compile(r"(增加|增长|提升|提高|上升|延长|慢)[了约近超过]{0,2}$")
 _AMOUNT_UNITS = ("万", "亿")
+_CURRENCY = re.compile(r"美元|美金|日元|欧元|英镑|港币|港元")  # a foreign currency named after 万/亿
 _BUCKET = re.compile(r"\s*(?:以上|以下|以内|之内|开外)")  # after "90天": a range of ages, not an amount
 
 
@@ -104,6 +110,8 @@ def apply(question: Question, facts: list[Fact], relevance: Relevance) -> Findin
     if question.compares_own_figures or (found := _amount(question)) is None:
         return None
     figure, unit = found
+    if unit in _AMOUNT_UNITS and (currency := _CURRENCY.match(question.text, _end(question.text, figure) + 1)):
+        unit += currency.group(0)  # "45万美元" works out in 美元, not in an unnamed 万
     mine = f"{num(figure.value)}{unit}"
     if unit == "天":
         if "percent" in question.kinds:
@@ -120,15 +128,44 @@ def apply(question: Question, facts: list[Fact], relevance: Relevance) -> Findin
     named = _user_share(question)
     if named is not None:  # the user's own share; the article sentence stating it, when one does, is cited
         said = best(facts, relevance, lambda f: f.unit == "%" and f.value == named[0])
+        if said is None:  # "赔九成的话": the article's payout share, when it is the one the user names
+            said = _payout_share(question, facts, relevance, lambda f: f.unit == "%" and f.value == named[0])
         # the article's figure is applied as a share here, not held against the user's figure as a line
         said = replace(said, kind="percent") if said is not None and said.kind == "threshold" else said
         share, sign = named
         step, result = _worked(mine, figure.value, share, _asked_sign(question, sign), unit)
         return Finding(f"按{num(named[0])}%算，{step}{'{0}' if said else ''}。", (said,) if said else (), (result, "1"))
-    fact = best(facts, relevance, lambda f: f.unit == "%" and f.kind in ("percent", "threshold")
-                and f.value is not None and 0 < f.value <= 100)
+    is_share = lambda f: (f.unit == "%" and f.kind in ("percent", "threshold")  # noqa: E731
+                          and f.value is not None and 0 < f.value <= 100)
+    # a loss paid back is answered by the share the articles state for it, before a share sharing more words
+    fact = _payout_share(question, facts, relevance, is_share) or best(facts, relevance, is_share)
     if fact is None or fact.value is None:
         return None
-    sign = _fact_direction(fact)
-    step, result = _worked(mine, figure.value, fact.value, _asked_sign(question, sign), unit)
-    return Finding(f"按资料的{num(fact.value)}%算，{step}{{0}}。", (fact,), (result, "1"))
+    sign = _asked_sign(question, _fact_direction(fact))
+    step, result = _worked(mine, figure.value, fact.value, sign, unit)
+    if sign == "-" and _ASKS_PAID.search(question.text):  # both asked: the part paid, then the part left
+        paid, paid_result = _worked(mine, figure.value, fact.value, "", unit)
+        return Finding(f"按资料的{num(fact.value)}%算，能赔{paid}，自己承担{step}{{0}}。", (fact,), (paid_result, result, "1"))
+    whole = "不是全额：" if _ASKS_WHOLE.search(question.text) and fact.value < 100 else ""
+    return Finding(f"{whole}按资料的{num(fact.value)}%算，{step}{{0}}。", (fact,), (result, "1"))
+
+
+def _payout_share(question: Question, facts: list[Fact], relevance: Relevance, is_share) -> Fact | None:
+    """The article's share of a loss paid, for a question asking what the insurer pays back on the user's loss.
+
+    "能赔多少" shares no word with "能覆盖约90%的应收账款损失", yet that sentence answers it; a share of
+    something else (of firms, of bad debts) never does, hence the marking words the sentence must carry.
+    """
+    amounts = [f for f in question.figures if f.unit in _AMOUNT_UNITS]
+    if "duration" in question.kinds or not amounts or not any(w in question.text for w in words("payout_asks")):
+        return None  # a loss is money: "一家矿场" counts no loss, "多少天内交索赔材料" asks no sum
+    marks = words("payout_shares")
+    shares = [(n, f) for n, f in enumerate(facts) if is_share(f) and f.kind == "percent"
+              and any(m in f.sentence for m in marks)]
+    if not shares:
+        return None
+    # the share most articles state; then the sentence with the earliest marking word (the lexicon lists the
+    # plain statement of cover before a case told in passing), the most relevant, the first
+    counts = {f.value: sum(g.value == f.value for _, g in shares) for _, f in shares}
+    rank = lambda f: min(n for n, m in enumerate(marks) if m in f.sentence)  # noqa: E731
+    return max(shares, key=lambda s: (counts[s[1].value], -rank(s[1]), relevance(s[1]), -s[0]))[1]

@@ -11,12 +11,13 @@ import re
 
 from knowledge.facts import Fact
 from knowledge.findings import MIN_RELEVANCE, Finding, Relevance, num
-from knowledge.questions import Question
+from knowledge.lexicon import event_synonyms, words
+from knowledge.questions import Figure, Question
 
 # the question asks whether the user's days reach a state, or are paid for ("算不算", "够不够", "赔不赔")
 _JUDGING = re.compile(r"算|够|属于|达到|到没到|赔|管不管|能不能")
 # the user's days count how late a debt is: a word of lateness just before them ("拖了120天", "超过账期200天")
-_LATE = re.compile(r"(?:拖|逾期|超期|过期|欠|过了|超过|超出)[^，,。；;？?！!\d]{0,6}$")
+_LATE = re.compile(r"(?:拖|逾期|超|过期|欠|过了)[^，,。；;？?！!\d]{0,6}$")
 _SHARED_PAIRS = 2  # character pairs the line's sentence shares with the question (it is about the same state)
 _MAX_LINES = 2
 
@@ -28,27 +29,63 @@ def _pairs(text: str) -> set[str]:
 
 def day_lines(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
     """The user's number of days against the articles' "N天以上" lines on the state the question names."""
-    days = [f for f in question.figures if f.unit == "天"]
-    if question.english or question.dates or len(days) != 1 or len(question.figures) != 1:
+    late = _late_days(question)
+    if question.english or question.dates or late is None:
         return None
-    if not _JUDGING.search(question.text) or not _LATE.search(question.text[max(0, days[0].at - 8) : days[0].at]):
+    figure, value, mine = late
+    if not _JUDGING.search(question.text) or not _LATE.search(question.text[max(0, figure.at - 8) : figure.at]):
         return None
     asked = _pairs(question.text)
+    on_cover = _asks_cover(question)
     lines: dict[float, Fact] = {}
     for fact in sorted(facts, key=relevance, reverse=True):
-        if (fact.kind in ("duration", "threshold") and fact.unit == "天" and fact.value is not None and fact.value not in lines
-                and f"{num(fact.value)}天以上" in fact.sentence and len(asked & _pairs(fact.sentence)) >= _SHARED_PAIRS
-                and (lines or relevance(fact) >= MIN_RELEVANCE)):  # the first line relevant, others on its state
-            if "%" not in _clause(fact):  # "60%的坏账源于逾期90天以上的账款" reports a share, it draws no line
-                lines[fact.value] = fact
+        if (fact.kind not in ("duration", "threshold") or fact.unit != "天" or fact.value is None or fact.value in lines
+                or f"{num(fact.value)}天以上" not in fact.sentence or "%" in _clause(fact)):
+            continue  # "60%的坏账源于逾期90天以上的账款" reports a share, it draws no line
+        shared = len(asked & _pairs(fact.sentence)) >= _SHARED_PAIRS and (lines or relevance(fact) >= MIN_RELEVANCE)
+        if shared or (on_cover and _cover_line(fact)):  # the first line relevant, others on its state
+            lines[fact.value] = fact
     if not lines:
         return None
     chosen = sorted(list(lines.values())[:_MAX_LINES], key=lambda f: f.value or 0)
-    mine = num(days[0].value)
-    over = [days[0].value > (f.value or 0) for f in chosen]
-    said = [f"{'已超过' if o else '未到'}资料中“{_clause(f)}”的说法{{{n}}}" for n, (f, o) in enumerate(zip(chosen, over))]
-    joint = "，但" if len(set(over)) > 1 else "，也"
-    return Finding(f"{mine}天{joint.join(said)}。", tuple(chosen))
+    # "90天以上" takes in the 90th day itself (以上 counts its own figure in Chinese usage)
+    over = [value >= (f.value or 0) for f in chosen]
+    reach = lambda f, o: "未到" if not o else "已达到" if value == f.value else "已超过"  # noqa: E731
+    said = [f"{reach(f, o)}资料中“{_clause(f)}”的说法{{{n}}}" for n, (f, o) in enumerate(zip(chosen, over))]
+    if len(set(over)) > 1:  # the user's days fall between the articles' lines: it depends on which holds
+        return Finding(f"要看保单：资料说法不一，{mine}{'，但'.join(said)}，以保单条款为准。", tuple(chosen), (num(value),))
+    return Finding(f"{mine}{'，也'.join(said)}。", tuple(chosen), (num(value),))
+
+
+# days in a month and a year, for a debt's age told in months or years ("拖了4个月" is about 120 days)
+_MONTH_DAYS, _YEAR_DAYS = 30, 365
+
+
+def _late_days(question: Question) -> tuple[Figure, float, str] | None:
+    """The user's one figure of time as days, with how the answer says it ("100天", "4个月（约120天）")."""
+    if len(question.figures) != 1:
+        return None
+    figure = question.figures[0]
+    if figure.unit == "天":
+        return figure, figure.value, f"{num(figure.value)}天"
+    after = question.text[figure.at :].lstrip("0123456789.")
+    per = _MONTH_DAYS if figure.unit in ("个月", "月") else _YEAR_DAYS if not figure.unit and after.startswith("年") else 0
+    if not per:
+        return None
+    told = f"{num(figure.value)}{figure.unit or '年'}{'多' if after.lstrip('个月年').startswith('多') else ''}"
+    return figure, figure.value * per, f"{told}（约{num(figure.value * per)}天）"
+
+
+def _asks_cover(question: Question) -> bool:
+    """Whether the question asks if the insurance pays for a debt so late ("保险能赔不", "够不够理赔条件")."""
+    return "cover" in question.kinds or "赔" in question.text or "保险" in question.text
+
+
+def _cover_line(fact: Fact) -> bool:
+    """A line on what is covered, drawn on how late a debt is ("承保…超合同约定账期180天以上的长期拖欠"): it answers
+    "拖了100天，保险赔吗" though the user's words ("拖了", "没付款") are not the article's."""
+    late = [*event_synonyms().get("逾期", []), "账期"]
+    return any(w in fact.sentence for w in words("cover_line_words")) and any(w in _clause(fact) for w in late)
 
 
 def _clause(fact: Fact) -> str:

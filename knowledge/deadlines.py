@@ -92,6 +92,10 @@ def deadline(question: Question, facts: list[Fact], relevance: Relevance) -> Fin
 _DUE_WORDS = ("到期", "截止")  # the earlier of two dates is a due date when one of these follows it
 _CURRENT_STEP = tuple(w.lower() for w in words("current_step_questions"))  # lexicon.yaml
 _CLOCK_START = tuple(w.lower() for w in words("clock_start_questions"))  # lexicon.yaml
+_TIME_LEFT = tuple(words("time_left_questions"))  # lexicon.yaml
+# the user's days have passed since the event ("10天前就知道了", "过去25天", "过了35天", "第20天")
+_PASSED_BEFORE = re.compile(r"(?:过去|过了|已经|都|第)了?$")
+_PASSED_AFTER = re.compile(r"[天日]\s*(?:前|了|过去|之后|后)")
 _DAYS = ("天", "日")
 _EN_DAYS = re.compile(r"\d[\d.]*\s*(working\s+)?days?\b")  # "15 days": an English question's unit
 # a question naming a time limit without its figure ("期限", "多少天内交")
@@ -246,3 +250,36 @@ def clock_start(question: Question, facts: list[Fact], relevance: Relevance) -> 
     if fact is None:
         return None
     return Finding(f"{_stated(fact)}从{fact.subject}起算{{0}}。", (fact,))
+
+
+def time_left(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
+    """Whether a time limit still holds after the days the user says have passed since its event, and how many
+    of its days are left ("知道破产已经25天了，还来得及吗" against "知悉破产事件后30天内提交" -> 还剩5天)."""
+    if question.english or question.dates or not any(w in question.text for w in _TIME_LEFT):
+        return None
+    days = [f for f in question.figures if f.unit in _DAYS]
+    if len(days) != 1 or len(question.figures) != 1 or not _passed(question, days[0]):
+        return None
+
+    def accept(fact: Fact) -> bool:  # a limit to act within, counted from an event the user names
+        return (fact.kind == "duration" and fact.comparator == "+" and fact.unit in _DAYS and bool(fact.value)
+                and within(fact) and bool(fact.subject)
+                and (fact.subject in question.text or _names_event(question, fact.subject)))
+
+    fact = best(facts, relevance, accept)
+    if fact is None or fact.value is None:
+        return None
+    passed, limit = days[0].value, fact.value
+    said = f"资料说“{_step_clause(fact) or fact.sentence.rstrip('。')}”{{0}}"
+    if passed <= limit:
+        left = num(limit - passed)
+        return Finding(f"还来得及：{said}，已过{num(passed)}天，还剩{left}天。", (fact,), (left,))
+    over = num(passed - limit)
+    return Finding(f"已超过期限：{said}，已过{num(passed)}天，超出{over}天。", (fact,), (over,))
+
+
+def _passed(question: Question, figure: Figure) -> bool:
+    """True when the user's days are days gone by since something ("过去25天了", "10天前", "第20天")."""
+    before = question.text[max(0, figure.at - 4) : figure.at]
+    end = figure.at + len(num(figure.value))
+    return bool(_PASSED_BEFORE.search(before) or _PASSED_AFTER.match(question.text, end))

@@ -29,6 +29,7 @@ from knowledge.cover import cover_verdict, yes_verdict
 from knowledge.facts import Fact
 from knowledge.formatting import Citations, body, figure_lead, framed, strip_end
 from knowledge.grounding import numbers, ungrounded
+from knowledge.how_long import AFTER_START, asked_ending, asked_subject
 from knowledge.normalize import in_article_words
 from knowledge.numerals import arabic_figures
 from knowledge.questions import (
@@ -261,18 +262,26 @@ class Leads(SentenceScorer):
         (拿到赔款), those before it where the clock starts (交齐材料). A lead whose time limit is for something
         else ("30天内提交索赔文件") gives way to the closest candidate whose time limit's clause says the asked
         end (its colloquial words read as the articles' words), when there is one."""
-        ending = _asked_ending(question.text)
-        if not ending:
+        if not states_unit(chosen[0].sentence.text, KIND_UNITS["duration"]):
             return chosen
+        # "多久能拿到赔款" names the end after the how-long word; "理赔款多久能下来" before it, when the words
+        # after it ("能下来", "到账") name nothing the articles time (with nothing after it, the lead stands)
+        after = asked_ending(question.text)
+        for ending in (after, asked_subject(question.text) if after else []):
+            if not ending:
+                continue
 
-        def ends_so(c: Candidate) -> bool:
-            return any(f.unit in KIND_UNITS["duration"] and self.weights.coverage(ending, f.clause) > 0
-                       for f in figures(c.sentence.text, levels_only=False))
+            def ends_so(c: Candidate, ending: list[str] = ending) -> bool:
+                # the clause's start event ("资料齐全后…") is where its clock starts, not what its time is for
+                return any(f.unit in KIND_UNITS["duration"] and self.weights.coverage(ending, AFTER_START.split(f.clause)[-1]) > 0
+                           for f in figures(c.sentence.text, levels_only=False))
 
-        if not states_unit(chosen[0].sentence.text, KIND_UNITS["duration"]) or ends_so(chosen[0]):
-            return chosen
-        lead = next((c for c in candidates[:LEAD_POOL] if ends_so(c)), None)
-        return chosen if lead is None else [lead] + [c for c in chosen if c is not lead]
+            if ends_so(chosen[0]):
+                return chosen
+            lead = next((c for c in candidates[:LEAD_POOL] if ends_so(c)), None)
+            if lead is not None:
+                return [lead] + [c for c in chosen if c is not lead]
+        return chosen
 
     def _closest(self, similar: tuple[np.ndarray, np.ndarray] | None, accept: Callable[[str], bool]) -> list[Candidate]:
         """The article sentence of the accepted shape closest in meaning to the question, as a candidate; [] without
@@ -330,19 +339,6 @@ class Leads(SentenceScorer):
 
 # a clause's opening event: the words since the last stop, then 后 ("在收到完整理赔文件后"; not "后端", "后者")
 _AFTER_CLAUSE = re.compile(r"(?P<event>[^，,。；;：:]{2,16}?)(?:以后|之后|后)(?![端者续期])")
-_HOW_LONG = re.compile(r"多久|多长时间|几天|多少天|几个?月|多少个?工作日|几个工作日")
-_CLAUSE_END = re.compile(r"[，,。？?！!；;\s]")
-
-
-def _asked_ending(text: str) -> list[str]:
-    """The words after a how-long word in its clause ("多久能拿到赔款" -> 拿到, 赔款 and the articles' 赔付, 理赔),
-    or [] when none follow."""
-    found = _HOW_LONG.search(text)
-    if found is None:
-        return []
-    end = _CLAUSE_END.search(text, found.end())
-    after = text[found.end() : end.start() if end else len(text)]
-    return content_terms(after) + query_terms(after)[1]
 
 
 def asks_figure(question: Question) -> bool:

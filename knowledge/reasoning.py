@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from knowledge.applying import apply
 from knowledge.day_lines import day_lines
-from knowledge.deadlines import clock_start, deadline, elapsed_step
+from knowledge.deadlines import clock_start, deadline, elapsed_step, time_left
 from knowledge.due_dates import due_date
 from knowledge.facts import Fact
 from knowledge.findings import Finding, Relevance, best
@@ -43,7 +43,7 @@ def define(question: Question, facts: list[Fact], relevance: Relevance) -> Findi
     return Finding(f"按资料的定义，{fact.subject}指{fact.detail}{{0}}。", (fact,))
 
 
-REASONERS = (due_date, deadline, clock_start, elapsed_step, apply, day_lines, compare, nth_step, next_step, which_first, benchmark, no_norm, define)
+REASONERS = (due_date, deadline, clock_start, elapsed_step, time_left, apply, day_lines, compare, nth_step, next_step, which_first, benchmark, no_norm, define)
 
 
 def reason(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:

@@ -96,3 +96,34 @@ def test_what_a_share_leaves_over_is_asked_by_who_bears_it() -> None:
     q = "出险损失400万，保单赔付85%，剩下我们自己要承担多少"
     finding = _finding(q)
     assert finding is not None and "400万×（1−85%）＝60万" in finding.lead
+
+
+def test_a_payout_share_answers_what_the_loss_gets_back_though_no_word_is_shared() -> None:
+    # "能拿回多少" shares no word with "赔付核定损失的85%": the share marked as paid on a loss answers it
+    q = "货款120万打了水漂，能拿回多少"
+    finding = apply(understand(q), FACTS, lambda f: 0.0)
+    assert finding is not None and "120万×85%＝102万" in finding.lead and _grounded(finding, q)
+
+
+def test_the_part_paid_and_the_part_left_are_both_worked_out_when_both_are_asked() -> None:
+    q = "坏账200万，保险赔多少，剩下的部分自己扛多少"
+    finding = _finding(q)
+    assert finding is not None and "200万×85%＝170万" in finding.lead and "＝30万" in finding.lead
+
+
+def test_a_share_of_something_else_is_no_payout_share() -> None:
+    # "前25%的客户" and "下降30%" are no share of a loss paid: without words in common nothing is applied
+    only_others = [f for f in FACTS if f.doc_id != "p_1"]
+    assert apply(understand("损失80万，保险大概能赔多少"), only_others, lambda f: 0.0) is None
+
+
+def test_a_foreign_currency_stays_with_the_worked_sum() -> None:
+    q = "海外客户欠了40万欧元，理赔能拿回多少"
+    finding = apply(understand(q), FACTS, lambda f: 0.0)
+    assert finding is not None and "40万欧元×85%＝34万欧元" in finding.lead
+
+
+def test_whether_all_is_paid_is_answered_with_the_part_paid() -> None:
+    q = "我这笔60万的坏账，保险会全额赔吗"
+    finding = apply(understand(q), FACTS, lambda f: 0.0)
+    assert finding is not None and finding.lead.startswith("不是全额") and "＝51万" in finding.lead

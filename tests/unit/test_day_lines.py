@@ -24,8 +24,22 @@ def _everything(fact: Fact) -> float:
 def test_the_users_days_are_set_against_each_line_the_articles_draw() -> None:
     finding = day_lines(understand("买家的货款已经拖了100天没付，这算长期拖欠吗"), FACTS, _everything)
     assert finding is not None
-    assert finding.lead.startswith("100天已超过资料中“逾期60天以上仍未付款”")
+    assert finding.lead.startswith("要看保单：资料说法不一")  # between the two lines: it depends on which holds
+    assert "100天已超过资料中“逾期60天以上仍未付款”" in finding.lead
     assert "但未到资料中" in finding.lead and "150天以上" in finding.lead
+
+
+def test_a_cover_question_in_the_users_own_words_meets_the_cover_lines() -> None:
+    # "拖着没给钱" shares no word with the lines; asked whether the insurance pays, the line drawn in a sentence
+    # on what is covered (承保) answers; the one in a definition of a term (长期拖欠) is no cover line
+    finding = day_lines(understand("进口商拖着没给钱快200天了，保险给赔吗"), FACTS, lambda f: 0.0)
+    assert finding is not None and finding.lead.startswith("200天已超过资料中“逾期60天以上仍未付款”")
+    assert "150天以上" not in finding.lead
+
+
+def test_the_day_a_line_names_is_within_it() -> None:
+    finding = day_lines(understand("逾期整60天了，算在保单管的拖欠里吗"), FACTS, _everything)
+    assert finding is not None and finding.lead.startswith("60天已达到资料中“逾期60天以上仍未付款”")
 
 
 def test_days_that_count_no_lateness_are_not_judged_against_the_lines() -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from knowledge.deadlines import clock_start, deadline, elapsed_step
+from knowledge.deadlines import clock_start, deadline, elapsed_step, time_left
 from knowledge.facts import Fact, extract_facts
 from knowledge.grounding import ungrounded
 from knowledge.procedures import nth_step, which_first
@@ -304,3 +304,21 @@ def test_an_amounts_change_is_set_next_to_the_reported_change_of_the_same_thing(
     q = "我们营业收入从5000万涨到5600万，涨了几成"
     finding = compare(understand(q, TODAY), extract_facts(case) + FACTS, relevance_by_words(q))
     assert finding is not None and finding.lead.startswith("5000万→5600万，增加12%；资料中的案例是“营业收入反增12%”")
+
+
+def test_days_passed_since_the_event_leave_the_rest_of_the_limit() -> None:
+    q = "发现买方无力付款已经过去9天了，书面通知保险人还来得及吗"
+    finding = time_left(understand(q, TODAY), FACTS, relevance_by_words(q))
+    assert finding is not None and finding.lead.startswith("还来得及") and "还剩6天" in finding.lead  # 15 - 9
+
+
+def test_days_past_the_limit_are_told_as_over_it() -> None:
+    q = "我们发现买方无力付款是20天前的事，现在才书面通知保险人，晚了吗"
+    finding = time_left(understand(q, TODAY), FACTS, relevance_by_words(q))
+    assert finding is not None and finding.lead.startswith("已超过期限") and "超出5天" in finding.lead  # 20 - 15
+
+
+def test_days_not_said_to_have_passed_are_no_elapsed_time() -> None:
+    # "账期45天" is a term, not days gone by since the event
+    q = "账期45天的单子，发现买方无力付款后通知保险人还来得及吗"
+    assert time_left(understand(q, TODAY), FACTS, relevance_by_words(q)) is None

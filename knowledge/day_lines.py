@@ -13,6 +13,7 @@ from knowledge.facts import Fact
 from knowledge.findings import MIN_RELEVANCE, Finding, Relevance, num
 from knowledge.lexicon import event_synonyms, words
 from knowledge.questions import Figure, Question
+from knowledge.terms import STOPWORDS, segment
 
 # the question asks whether the user's days reach a state, or are paid for ("算不算", "够不够", "赔不赔")
 _JUDGING = re.compile(r"算|够|属于|达到|到没到|赔|管不管|能不能")
@@ -45,7 +46,7 @@ def day_lines(question: Question, facts: list[Fact], relevance: Relevance) -> Fi
         shared = len(asked & _pairs(fact.sentence)) >= _SHARED_PAIRS and (lines or relevance(fact) >= MIN_RELEVANCE)
         if shared or (on_cover and _cover_line(fact)):  # the first line relevant, others on its state
             lines[fact.value] = fact
-    if not lines:
+    if not lines or (on_cover and _names_another_cause(question.text, list(lines.values()))):
         return None
     chosen = sorted(list(lines.values())[:_MAX_LINES], key=lambda f: f.value or 0)
     # "90天以上" takes in the 90th day itself (以上 counts its own figure in Chinese usage)
@@ -86,6 +87,35 @@ def _cover_line(fact: Fact) -> bool:
     "拖了100天，保险赔吗" though the user's words ("拖了", "没付款") are not the article's."""
     late = [*event_synonyms().get("逾期", []), "账期"]
     return any(w in fact.sentence for w in words("cover_line_words")) and any(w in _clause(fact) for w in late)
+
+
+# the parts of a cover sentence that list its risks one by one ("买方破产…，以及买方超期拖欠…")
+_ITEMS = re.compile(r"[，,；;、]|以及|或者?|和")
+
+
+def _names_another_cause(text: str, lines: list[Fact]) -> bool:
+    """Whether the question names a risk a cover line's sentence lists besides the late debt ("买方破产了 欠了三个月
+    货款 能赔吗"): the cover then follows from that risk, whatever the days. Each listed risk is named by its first
+    two words that no lateness item of the lines has (买方破产 -> 买方, 破产; 无力偿付债务… -> 无力偿付, 债务)."""
+    items = {fact: [i for i in _ITEMS.split(_listed(fact)) if i.strip()] for fact in lines}
+    late = {w for fact, parts in items.items() for i in parts if _is_late(i, fact) for w in segment(i)}
+    for fact, parts in items.items():
+        for item in (i for i in parts if not _is_late(i, fact)):
+            heads = [w for w in segment(item) if len(w) > 1 and w not in late and w not in STOPWORDS][:2]
+            # a party the question makes late ("买方拖了200天") is the debt's subject, not another risk
+            if any(re.search(re.escape(h) + r"(?!\s*(?:拖|欠|逾期|超|没付|未付))", text) for h in heads):
+                return True
+    return False
+
+
+def _listed(fact: Fact) -> str:
+    """The list of risks the line's sentence gives, up to the line's own item ("买方破产…，以及…逾期90天以上未支付")."""
+    clause = _clause(fact)
+    return re.split(r"[：:]", fact.sentence[: fact.sentence.find(clause)])[-1] + clause
+
+
+def _is_late(item: str, fact: Fact) -> bool:
+    return _clause(fact) in item or any(m in item for m in event_synonyms().get("逾期", []))
 
 
 def _clause(fact: Fact) -> str:

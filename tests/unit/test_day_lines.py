@@ -44,3 +44,14 @@ def test_the_day_a_line_names_is_within_it() -> None:
 
 def test_days_that_count_no_lateness_are_not_judged_against_the_lines() -> None:
     assert day_lines(understand("账期定了100天，这算长吗"), FACTS, _everything) is None
+
+
+def test_another_listed_risk_named_by_the_user_leaves_the_cover_to_that_risk() -> None:
+    cover = Chunk("c_3#s1", "c_3", "承保范围", "section", "",
+                  "本险种承保两类风险：买方清盘导致的货款损失，以及买方拖欠货款的风险（指逾期60天以上仍未付款）。", 0, 0)
+    facts = extract_facts(cover)
+    # the buyer was wound up: cover follows from that risk, not from how many days the debt has run
+    assert day_lines(understand("经销商清盘了，欠我们两个月的货款，保险能赔吗"), facts, _everything) is None
+    # the debt is only late: the days are set against the line
+    late = day_lines(understand("经销商拖了两个月货款，保险能赔吗"), facts, _everything)
+    assert late is not None and "60天以上" in late.lead

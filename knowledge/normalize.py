@@ -27,8 +27,10 @@ GLOSSARY: dict[str, str] = english_glossary()
 
 
 def _phrase_pattern(phrase: str) -> re.Pattern[str]:
-    """A glossary phrase as a pattern: whole words, a space or hyphen between them, an optional plural ending."""
-    words = [re.escape(w) for w in re.split(r"[\s\-]+", phrase.strip())]
+    """A glossary phrase as a pattern: whole words, a space or hyphen between them, an optional plural ending
+    and apostrophe."""
+    # an apostrophe may be left out or typed curly ("hasnt paid", "hasn’t paid"), as users type them
+    words = [re.escape(w).replace("'", "['’]?") for w in re.split(r"[\s\-]+", phrase.strip())]
     return re.compile(r"(?<![a-z])" + r"[\s\-]+".join(words) + r"(?:s|es)?(?![a-z])")
 
 
@@ -95,6 +97,18 @@ def glossary_terms(text: str) -> list[str]:
                 if term not in terms:
                     terms.append(term)
     return terms
+
+
+def glossary_heads(text: str) -> list[str]:
+    """The first Chinese term of each English phrase found in ``text``: what the phrase names, without the
+    synonyms added for the search ("insolvent" names 破产, not also 无力偿付)."""
+    lowered = text.lower()
+    heads: list[str] = []
+    for pattern, chinese in _GLOSSARY_PATTERNS:
+        if pattern.search(lowered):
+            lowered = pattern.sub(" ", lowered)
+            heads.append(chinese.split()[0])
+    return list(dict.fromkeys(heads))
 
 
 def expand_synonyms(text: str) -> str:

@@ -119,3 +119,23 @@ def test_an_english_deadline_counts_from_the_event_the_question_names() -> None:
         [Hit(FILING, 0.9, 0.9, 3.0)])
     assert result is not None
     assert result.text.splitlines()[0].startswith("June 24: 20 days after June 4")
+
+
+def test_an_english_question_asking_a_duration_reads_as_the_chinese_asking_words() -> None:
+    from knowledge.english_asked import asked_in_chinese
+
+    # the glossary's head term only ("insolvent" names 破产, its search synonym 无力偿付 names nothing more)
+    assert asked_in_chinese("how long until the insolvent buyer's file closes?") == "破产多少天"
+
+
+def test_an_english_average_of_an_acronym_the_articles_write_reads_as_a_figure_asked() -> None:
+    from knowledge.english_asked import asked_in_chinese
+
+    assert asked_in_chinese("what's the average DSO in the textile trade?", lambda w: w == "DSO") == "平均DSO是多少"
+
+
+def test_an_english_question_asking_no_quantity_or_naming_no_article_term_has_no_chinese_asking() -> None:
+    from knowledge.english_asked import asked_in_chinese
+
+    assert asked_in_chinese("what are the typical red flags of a shaky buyer?") is None  # a list, not a figure
+    assert asked_in_chinese("how long will the weather stay dry?") is None  # no article term

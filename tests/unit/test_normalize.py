@@ -87,3 +87,13 @@ def test_reporting_a_loss_to_the_insurer_is_a_claim_not_accounting() -> None:
     assert "索赔" in query_terms("货款收不回来了 找保险报损要交哪些东西")[1]
     assert uncovered_aspect("货款收不回来了 找保险报损要交哪些东西", "保险理赔需要提交贸易合同。") is None
     assert uncovered_aspect("报损以后会计上怎么做账", "保险理赔需要提交贸易合同。") is not None
+
+
+def test_a_glossary_phrase_matches_without_its_apostrophe() -> None:
+    assert "拖欠" in glossary_terms("the distributor hasnt paid since spring")
+
+
+def test_glossary_heads_give_one_term_per_phrase() -> None:
+    from knowledge.normalize import glossary_heads
+
+    assert glossary_heads("an insolvent distributor") == ["破产"]

@@ -86,9 +86,25 @@ def detect_script(text: str) -> Script:
     return "hant" if to_simplified(joined) != joined else "hans"
 
 
+@lru_cache(maxsize=1)
+def _glossary_words() -> dict[str, str]:
+    """Each glossary word of 7+ letters with one inner letter dropped -> the word ("managment" -> "management";
+    not the last letter: "insure" is a word of its own, not a typed "insurer")."""
+    whole = {w for phrase in GLOSSARY for w in re.split(r"[\s\-]+", phrase.lower())}
+    return {w[:i] + w[i + 1 :]: w for w in whole if len(w) >= 7 for i in range(1, len(w) - 1)
+            if w[:i] + w[i + 1 :] not in whole}
+
+
+def _letters_restored(lowered: str) -> str:
+    """An English word typed with one letter of a glossary word left out, restored ("bankrupcy", "managment"):
+    the commonest typo of long words; a real word is rarely a longer glossary word less one letter."""
+    dropped = _glossary_words()
+    return re.sub(r"[a-z]{6,}", lambda m: dropped.get(m.group(0), m.group(0)), lowered)
+
+
 def glossary_terms(text: str) -> list[str]:
     """Chinese domain terms for the English phrases found in ``text`` (longest phrases first)."""
-    lowered = text.lower()
+    lowered = _letters_restored(text.lower())
     terms: list[str] = []
     for pattern, chinese in _GLOSSARY_PATTERNS:
         if pattern.search(lowered):
@@ -102,7 +118,7 @@ def glossary_terms(text: str) -> list[str]:
 def glossary_heads(text: str) -> list[str]:
     """The first Chinese term of each English phrase found in ``text``: what the phrase names, without the
     synonyms added for the search ("insolvent" names 破产, not also 无力偿付)."""
-    lowered = text.lower()
+    lowered = _letters_restored(text.lower())
     heads: list[str] = []
     for pattern, chinese in _GLOSSARY_PATTERNS:
         if pattern.search(lowered):

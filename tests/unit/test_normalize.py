@@ -97,3 +97,8 @@ def test_glossary_heads_give_one_term_per_phrase() -> None:
     from knowledge.normalize import glossary_heads
 
     assert glossary_heads("an insolvent distributor") == ["破产"]
+
+
+def test_a_long_glossary_word_typed_with_a_letter_left_out_still_matches() -> None:
+    assert "破产" in glossary_terms("the retailer filed for bankrupcy last week")
+    assert glossary_terms("can we insure it") == []  # a real word is not turned into a near glossary word ("insurer")

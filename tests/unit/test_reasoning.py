@@ -252,7 +252,7 @@ def test_an_english_what_does_x_mean_asks_for_the_articles_definition() -> None:
     glossary = Chunk("d_4#s1", "d_4", "术语", "section", "", "账龄是指发票开出后尚未收回的天数。", 0, 0)
     q = "What does aging mean? 账龄"  # the glossary adds the Chinese term for retrieval
     finding = define(understand(q, TODAY), extract_facts(glossary), lambda f: 1.0)
-    assert finding is not None and finding.lead.startswith("The articles define 账龄 as 发票开出后尚未收回的天数")
+    assert finding is not None and finding.lead.startswith("The articles define 账龄 as “发票开出后尚未收回的天数”")
 
 
 def test_the_step_after_the_ones_the_user_has_done() -> None:
@@ -304,3 +304,21 @@ def test_an_amounts_change_is_set_next_to_the_reported_change_of_the_same_thing(
     q = "我们营业收入从5000万涨到5600万，涨了几成"
     finding = compare(understand(q, TODAY), extract_facts(case) + FACTS, relevance_by_words(q))
     assert finding is not None and finding.lead.startswith("5000万→5600万，增加12%；资料中的案例是“营业收入反增12%”")
+
+
+def test_an_english_due_date_and_a_later_date_place_the_user_in_the_schedule() -> None:
+    # the English words share nothing with the schedule: the due date alone says the days count from it
+    question = understand("the invoice fell due on 2 May; it is 14 May now and still open. what should we do?", TODAY)
+    found = elapsed_step(question, DUNNING_FACTS, lambda fact: 0.0)
+    assert found is not None
+    assert found.lead.startswith("At 12 days: past the step “拖欠5日内电话提醒”, the next is “20天后寄发律师函并停止供货”")
+
+
+def test_an_english_date_after_the_word_due_is_read_whole() -> None:
+    assert [d for d, _ in understand("due 3 April, paid 9 April", TODAY).dates] == [date(2026, 4, 3), date(2026, 4, 9)]
+
+
+def test_an_english_definition_holding_a_figure_says_the_figure_in_english() -> None:
+    terms = Chunk("d_5#s1", "d_5", "术语", "section", "", "逾期率是指超过合同账期45天未回款的占比。", 0, 0)
+    finding = define(understand("What does overdue ratio mean? 逾期率", TODAY), extract_facts(terms), lambda f: 1.0)
+    assert finding is not None and "over 45 days" in finding.lead and finding.lead.startswith("The articles define overdue ratio")

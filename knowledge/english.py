@@ -73,6 +73,8 @@ def english_answer(parts: Parts, citations: Citations) -> str:
         lead = (f"{DISAGREE}one lists {render(term)} as excluded {citations.mark(excluded.doc_id, excluded.text)}, "
                 f"another says it is covered {citations.mark(covered.doc_id, covered.text)}{POLICY_DECIDES}")
         return _with_quotes(lead, [excluded, covered], parts, citations)
+    if parts.conflicts and (line := _asked_line(parts, citations)):
+        return line
     if parts.conflicts:
         conflict = parts.conflicts[0]
         lead = conflict_sentence(conflict, citations)
@@ -87,6 +89,21 @@ def english_answer(parts: Parts, citations: Citations) -> str:
             if lead and not ungrounded(lead, [s.text for s in tried.chosen[:2]], [parts.question.text]):
                 return _with_quotes(build(tried, citations), tried.chosen, tried, citations)
     return _with_quotes(_opening(parts), parts.chosen, parts, citations)
+
+
+def _asked_line(parts: Parts, citations: Citations) -> str:
+    """For a question asking a warning line ("at what share should we worry"): the line a chosen sentence
+    outside the articles' disagreement states, leading ("" when none does). The disagreement is over another
+    figure (a share of cover is no warning line on the overdue share) and would answer something not asked."""
+    if "threshold" not in parts.question.kinds:
+        return ""
+    disputed = {s.text for c in parts.conflicts for s in c.sentences}
+    for lead in (s for s in parts.chosen if s.text not in disputed):
+        tried = replace(parts, chosen=[lead, *(c for c in parts.chosen if c is not lead)])
+        said = _thresholds(tried, Citations(citations.titles))  # a trial: a sentence not taken numbers no source
+        if said and not ungrounded(said, [lead.text], [parts.question.text]):
+            return _with_quotes(_thresholds(tried, citations), tried.chosen, tried, citations)
+    return ""
 
 
 def _leading(parts: Parts, build: Callable[[Parts, Citations], str]) -> list[Parts]:

@@ -139,3 +139,16 @@ def test_an_english_question_asking_no_quantity_or_naming_no_article_term_has_no
 
     assert asked_in_chinese("what are the typical red flags of a shaky buyer?") is None  # a list, not a figure
     assert asked_in_chinese("how long will the weather stay dry?") is None  # no article term
+
+
+def test_a_warning_line_asked_leads_over_a_disagreement_on_another_figure() -> None:
+    from knowledge.conflicts import Conflict
+
+    cover = Chunk("023_c#1", "023_c", "赔付", "section", "", "保单一般赔付损失的八成。", 0, 0)
+    other = Chunk("024_c#1", "024_c", "赔付", "section", "", "赔付比例约为90%。", 0, 0)
+    said = [*_sentences(cover), *_sentences(other)]
+    lines = _sentences(SIGNS)
+    parts = Parts(understand("At what quick ratio should we worry? 速动比率"), [said[0], lines[1]],
+                  {c.chunk_id: c for c in (cover, other, SIGNS)}, extract_facts(SIGNS),
+                  conflicts=[Conflict("percent", tuple(said))], asks_figure=True)
+    assert english_answer(parts, Citations({})).splitlines()[0] == "The articles' warning line: quick ratio below 0.8[1]."

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
+from knowledge.english_terms import render
 from knowledge.lexicon import words
 from knowledge.normalize import glossary_heads
 
@@ -130,3 +131,19 @@ def asked_in_chinese(question: str, known: Callable[[str], bool] | None = None) 
     if not latin and not asked:
         return None
     return "".join([*qualifiers, *latin, *asked]) + _CHINESE_ASKING[kind]
+
+
+# How an English reply names the absent quantity of each kind (knowledge/absence.py's kinds)
+_EN_LABELS = {"duration": "time", "percent": "share", "amount": "amount", "count": "number", "level": "level",
+              "figure": "figure"}
+
+
+def absent_in_english(kind: str, subject: str, question: str) -> str:
+    """"Sorry, the articles give no figure for the average DSO.": the absent quantity of an English question, named
+    by its English qualifiers and its subject in English where the glossary knows it (quoted Chinese otherwise)."""
+    lowered = question.lower()
+    qualifiers = [en for en in _QUALIFIERS if re.search(rf"\b{en}\b", lowered)]
+    for chinese in _QUALIFIERS.values():
+        subject = subject.replace(chinese, "")
+    named = " ".join([*qualifiers, render(subject)]) if subject.strip() else " ".join(qualifiers) or "what you ask"
+    return f"Sorry, the articles give no {_EN_LABELS.get(kind, 'figure')} for the {named}."

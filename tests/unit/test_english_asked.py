@@ -152,3 +152,12 @@ def test_a_warning_line_asked_leads_over_a_disagreement_on_another_figure() -> N
                   {c.chunk_id: c for c in (cover, other, SIGNS)}, extract_facts(SIGNS),
                   conflicts=[Conflict("percent", tuple(said))], asks_figure=True)
     assert english_answer(parts, Citations({})).splitlines()[0] == "The articles' warning line: quick ratio below 0.8[1]."
+
+
+def test_an_absent_quantity_is_named_in_english_with_its_qualifier() -> None:
+    from knowledge.english_asked import absent_in_english
+
+    assert absent_in_english("figure", "平均DSO", "what is the average DSO in retail?") == (
+        "Sorry, the articles give no figure for the average DSO.")
+    assert absent_in_english("duration", "信用额度", "how long until a credit limit is set?") == (
+        "Sorry, the articles give no time for the credit limit.")

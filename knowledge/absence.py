@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from knowledge.conflicts import figures
 from knowledge.constants import ABOUT_SUBJECT
+from knowledge.english_asked import asked_in_chinese
 from knowledge.formatting import Citations, full_width
 from knowledge.grounding import numbers
 from knowledge.heads import unknown_head
@@ -139,6 +140,11 @@ def absence(
         known: whether the articles know a word; the subject's head noun unknown to them makes the
             quantity absent (:mod:`knowledge.heads`).
     """
+    if question.english:  # its English asking words, read as the Chinese ones would be
+        chinese = asked_in_chinese(question.text, known)
+        if chinese is None:
+            return None
+        question = asked_as = understand(chinese)
     asked = asked_quantity(asked_as or question)
     if asked is None and candidates:
         return _absent_after_premise(asked_as or question, candidates, coverage)

@@ -41,6 +41,7 @@ from knowledge.constants import (
 )
 from knowledge.cover import coverage_disagreement
 from knowledge.english import Parts, asked_in_english, english_answer
+from knowledge.english_asked import absent_in_english
 from knowledge.facts import Fact, extract_facts
 from knowledge.formatting import (
     CONFLICT_LEAD,
@@ -227,6 +228,9 @@ class Composer(Leads):
         if (missing := absence(question, candidates, self.weights.coverage, context, understand(typed), close, known)) is not None:
             citations = Citations(self.titles)  # the asked quantity is absent: say so, quote what is said
             text = absent_text(missing, citations)
+            if question.english:  # the same account in English, then what the articles do say, quoted
+                said = f"\n{citations.cite(missing.said.sentence, opening=True)}。" if missing.said else ""
+                text = absent_in_english(missing.asked.kind, missing.asked.subject, typed) + said
             scores = {missing.said.sentence.doc_id: missing.said.hit_score} if missing.said else {}
             return Composition(text, citations.citations(scores), 0.0, absent=True)
         # a figure quoted from the articles as the premise of another question is no figure of the user's

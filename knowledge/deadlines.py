@@ -90,6 +90,7 @@ def deadline(question: Question, facts: list[Fact], relevance: Relevance) -> Fin
 
 
 _DUE_WORDS = ("到期", "截止")  # the earlier of two dates is a due date when one of these follows it
+_EN_DUE = re.compile(r"\bdue\b", re.I)  # ...or, in English, when "due" comes shortly before it
 _CURRENT_STEP = tuple(w.lower() for w in words("current_step_questions"))  # lexicon.yaml
 _CLOCK_START = tuple(w.lower() for w in words("clock_start_questions"))  # lexicon.yaml
 _TIME_LEFT = tuple(words("time_left_questions"))  # lexicon.yaml
@@ -169,7 +170,11 @@ def elapsed_step(question: Question, facts: list[Fact], relevance: Relevance) ->
     for fact in facts:
         if fact.kind == "duration" and fact.comparator == "+" and fact.unit in _DAYS and fact.value and fact.detail:
             schedules.setdefault((fact.chunk_id, fact.sentence), []).append(fact)
-    scored = [(max(relevance(f) for f in steps), steps) for steps in schedules.values() if len(steps) >= 2]
+    # days counted from a due date the user gave are days overdue: a schedule counted from the due date (or from
+    # falling overdue) is the one, though an English question shares no word with it
+    from_due = since_due is not None and question.english
+    scored = [(max(max(relevance(f), MIN_RELEVANCE if from_due and _counts_from_due(f) else 0.0) for f in steps), steps)
+              for steps in schedules.values() if len(steps) >= 2]
     scored = [s for s in scored if s[0] >= MIN_RELEVANCE and all(_step_clause(f) for f in s[1])]
     if not scored:
         return None
@@ -194,6 +199,10 @@ def elapsed_step(question: Question, facts: list[Fact], relevance: Relevance) ->
     return Finding(lead, (steps[0],), (now,), whole=True)
 
 
+def _counts_from_due(fact: Fact) -> bool:
+    return any(w in fact.subject for w in (*_DUE_WORDS, "逾期", "拖欠"))
+
+
 def _names_event(question: Question, event: str) -> bool:
     """True when the question names the event a limit counts from, in any of its words ("learned" for 知悉)."""
     lowered = question.text.lower()
@@ -212,11 +221,15 @@ def _english_step(elapsed: float, started: list[Fact], coming: list[Fact]) -> st
 
 
 def _days_since_due(question: Question) -> Figure | None:
-    """The days from a due date to a later date the user gives ("7月1日到期，今天都8月5日了" -> 35天)."""
-    if question.english or len(question.dates) != 2:
+    """The days from a due date to a later date the user gives ("7月1日到期，今天都8月5日了" -> 35天; "due
+    2 May, still open on 9 May" -> 7)."""
+    if len(question.dates) != 2:
         return None
     (due, at), (now, now_at) = sorted(question.dates)
-    if now <= due or not any(w in question.text[at : at + 14] for w in _DUE_WORDS):
+    # English names the due date before it ("due 1 March", "due on March 1"), Chinese after it ("7月1日到期")
+    named = (_EN_DUE.search(question.text[max(0, at - 12) : at]) if question.english
+             else any(w in question.text[at : at + 14] for w in _DUE_WORDS))
+    if now <= due or not named:
         return None
     return Figure(float((now - due).days), "天", now_at)
 

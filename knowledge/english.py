@@ -8,7 +8,8 @@ Nothing new is said: every figure in it comes from the sentence it cites
 Chinese:" is used. Chinese domain nouns are put in English through ``english_terms`` of
 ``knowledge/lexicon.yaml``; a noun without an entry stays in Chinese, inside quotes.
 
-Helpers live beside it: :mod:`knowledge.english_asked` (what the English question words ask),
+Helpers live beside it: :mod:`knowledge.english_parts` (what the composer hands over),
+:mod:`knowledge.english_lines` (warning lines, lists and steps), :mod:`knowledge.english_asked` (what the English question words ask),
 :mod:`knowledge.english_figures` (a figure in English words), :mod:`knowledge.english_terms` (the nouns).
 """
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from knowledge.conflicts import Conflict, Figure, excluded_items, figures
 from knowledge.cover import covered_items
@@ -26,7 +27,6 @@ from knowledge.english_asked import (
     ASKS_COVER,
     ASKS_EXCLUDED,
     ASKS_MEANING,
-    ASKS_STEPS,
     ASKS_YES_NO,
     asked_units,
     chinese_terms,
@@ -36,72 +36,34 @@ from knowledge.english_asked import (
     named_count,
     names,
 )
-from knowledge.english_figures import UNITS, figure_phrase
-from knowledge.english_terms import asked_in_english, head_noun, in_english, nouns, render
-from knowledge.facts import Fact
+from knowledge.english_figures import figure_phrase
+from knowledge.english_lines import LIST_START as _LIST_START
+from knowledge.english_lines import listed as _listed
+from knowledge.english_lines import named_lines as _named_lines
+from knowledge.english_lines import step as _step
+from knowledge.english_lines import steps as _steps
+from knowledge.english_lines import thresholds as _thresholds
+from knowledge.english_parts import Parts
+from knowledge.english_parts import capital as _capital
+from knowledge.english_parts import done_nouns as _done
+from knowledge.english_parts import joined as _and
+from knowledge.english_parts import short as _short
+from knowledge.english_terms import asked_in_english, in_english, nouns, render
 from knowledge.formatting import MAX_BODY_CHARS, Citations, figure_clause, framed, full_width, strip_end
 from knowledge.grounding import ungrounded
 from knowledge.numerals import arabic_figures
-from knowledge.questions import Question
-from knowledge.reasoning import Finding
 from knowledge.sentences import Sentence, terms
-from knowledge.types import Chunk
+
+__all__ = ["Parts", "asked_in_english", "conflict_sentence", "english_answer", "english_gist", "figure_phrase",
+           "in_english", "nouns", "render"]
 
 DISAGREE = "The articles disagree: "
 POLICY_DECIDES = "; the policy wording decides."
 MAX_QUOTES_CHARS = MAX_BODY_CHARS  # the Chinese quotes stop here, as a Chinese answer does
-_LIST_START = re.compile(r"包括|包含|涵盖|如下|[：:]")
-_ITEM = re.compile(r"、|以及|及|和|或")
 _BRACKETED = re.compile(r"\(([^()]*[\u4e00-\u9fff][^()]*)\)")
 _COVERED_ITEM = re.compile(r"能赔：(?P<item>.+)属于承保范围")
 _EXCLUDED_ITEM = re.compile(r"一般不赔：(?P<item>.+)属于除外责任")
 _DEPENDS = re.compile(r"要看原因：(?P<covered>.+)属于承保范围\{\}，(?P<excluded>.+)属于除外责任")
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _and(items: Sequence[str]) -> str:
-    items = list(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-@dataclass
-class Parts:
-    """What the composer worked out for a question, for the English reply.
-
-    Attributes:
-        question: the understood question (``english`` set).
-        chosen: the answer's sentences, lead first.
-        chunks: chunk id -> chunk (for section headings and list items).
-        facts: the facts of the articles.
-        finding: a worked-out lead (reasoning), or None.
-        verdict: the Chinese cover verdict's prefix or sentence ("一般不赔：", "能赔：X属于承保范围"), or "".
-        disagreement: (term, excluding sentence, covering sentence) when articles disagree on a risk.
-        conflicts: articles giving different figures for the asked thing.
-        units: the unit classes of figure asked for (``days``, ``percent``).
-        asks_figure: the question asks for a number.
-        asks_list: the question asks for several things.
-        pool_text: the article sentence a fact was read from.
-    """
-
-    question: Question
-    chosen: list[Sentence]
-    chunks: dict[str, Chunk]
-    facts: Sequence[Fact]
-    finding: Finding | None = None
-    verdict: str = ""
-    disagreement: tuple[str, Sentence, Sentence] | None = None
-    conflicts: list[Conflict] = field(default_factory=list)
-    units: set[str] = field(default_factory=set)
-    asks_figure: bool = False
-    asks_list: bool = False
-    pool_text: Callable[[Fact], str] = lambda fact: fact.sentence
-
-    def facts_of(self, sentence: Sentence) -> list[Fact]:
-        """The facts read from an article sentence."""
-        return [f for f in self.facts if f.chunk_id == sentence.chunk_id and self.pool_text(f) == sentence.text]
 
 
 def english_answer(parts: Parts, citations: Citations) -> str:
@@ -111,6 +73,8 @@ def english_answer(parts: Parts, citations: Citations) -> str:
         lead = (f"{DISAGREE}one lists {render(term)} as excluded {citations.mark(excluded.doc_id, excluded.text)}, "
                 f"another says it is covered {citations.mark(covered.doc_id, covered.text)}{POLICY_DECIDES}")
         return _with_quotes(lead, [excluded, covered], parts, citations)
+    if parts.conflicts and (line := _asked_line(parts, citations)):
+        return line
     if parts.conflicts:
         conflict = parts.conflicts[0]
         lead = conflict_sentence(conflict, citations)
@@ -125,6 +89,21 @@ def english_answer(parts: Parts, citations: Citations) -> str:
             if lead and not ungrounded(lead, [s.text for s in tried.chosen[:2]], [parts.question.text]):
                 return _with_quotes(build(tried, citations), tried.chosen, tried, citations)
     return _with_quotes(_opening(parts), parts.chosen, parts, citations)
+
+
+def _asked_line(parts: Parts, citations: Citations) -> str:
+    """For a question asking a warning line ("at what share should we worry"): the line a chosen sentence
+    outside the articles' disagreement states, leading ("" when none does). The disagreement is over another
+    figure (a share of cover is no warning line on the overdue share) and would answer something not asked."""
+    if "threshold" not in parts.question.kinds:
+        return ""
+    disputed = {s.text for c in parts.conflicts for s in c.sentences}
+    for lead in (s for s in parts.chosen if s.text not in disputed):
+        tried = replace(parts, chosen=[lead, *(c for c in parts.chosen if c is not lead)])
+        said = _thresholds(tried, Citations(citations.titles))  # a trial: a sentence not taken numbers no source
+        if said and not ungrounded(said, [lead.text], [parts.question.text]):
+            return _with_quotes(_thresholds(tried, citations), tried.chosen, tried, citations)
+    return ""
 
 
 def _leading(parts: Parts, build: Callable[[Parts, Citations], str]) -> list[Parts]:
@@ -296,68 +275,6 @@ def _insured(parts: Parts, citations: Citations) -> str:
     return f"The articles name these insured risks: {_and(items)}{citations.mark(lead.doc_id, lead.text)}." if items else ""
 
 
-def _named_lines(parts: Parts, citations: Citations) -> str:
-    """The warning line of the metric the question names, in whichever chosen sentence states it."""
-    return _thresholds(parts, citations, named_only=True)
-
-
-def _thresholds(parts: Parts, citations: Citations, named_only: bool = False) -> str:
-    """The articles' warning lines in the lead sentence ("current ratio below 1.2"), the asked metric's alone
-    when the question names one."""
-    if not parts.chosen:
-        return ""
-    lead = parts.chosen[0]
-    lines = [f for f in parts.facts_of(lead) if f.kind == "threshold" and f.value is not None
-             and f.unit in ("", "%", "％")]  # (a number of days is a time limit: english_gist says it)
-    named = [f for f in lines if names(parts.question.text, f.subject, [render(f.subject)])]
-    if named_only and not named:
-        return ""
-    if not lines or not (named or "threshold" in parts.question.kinds or parts.asks_figure or parts.asks_list):
-        return ""
-    said = [f"{render(f.subject)} {'over' if f.comparator == '>' else 'below'} {f.value:g}{UNITS.get(f.unit, f.unit)}"
-            for f in (named or lines)[:3]]  # (levels only: a share or a bare ratio)
-    kind = "warning line" if len(said) == 1 else "warning lines"
-    return f"The articles' {kind}: {_and(said)}{citations.mark(lead.doc_id, lead.text)}."
-
-
-def _steps(parts: Parts, citations: Citations) -> str:
-    """The steps in order, each by its known nouns and its figure ("first reminder letter (within 3 days), then …")."""
-    if not parts.chosen or not ("step" in parts.question.kinds or ASKS_STEPS.search(parts.question.text)):
-        return ""
-    lead = parts.chosen[0]
-    steps = [f.detail for f in sorted((f for f in parts.facts_of(lead) if f.kind == "step"), key=lambda f: f.position)]
-    if len(steps) < 2:  # "分阶段推进：A；B；C": the parts after the colon
-        steps = re.split(r"[；;]", strip_end(re.split(r"[：:]", lead.text, maxsplit=1)[-1]))
-    if len(steps) < 2:
-        return ""
-    steps = steps[:5]
-    said = [f"{'first' if n == 0 else 'finally' if n == len(steps) - 1 else 'then'} {_step(step)}" for n, step in enumerate(steps)]
-    return f"In order: {', '.join(said)}{citations.mark(lead.doc_id, lead.text)}."
-
-
-def _step(text: str) -> str:
-    """One step in English: its known nouns with its figure ("reminder letter (within 3 days)"), else quoted."""
-    found = next((f for f in figures(text, levels_only=False) if f.text), None)
-    when = f" ({figure_phrase(text, found.text)})" if found else ""
-    known = _done(text, found.text if found else "")
-    return f"{_and(known)}{when}" if known else f"“{_short(text)}”"
-
-
-def _listed(parts: Parts, citations: Citations) -> str:
-    """For a question asking several things: the items the lead sentence lists, each in English or quoted."""
-    if not parts.chosen or not parts.asks_list:
-        return ""
-    lead = parts.chosen[0]
-    start = _LIST_START.search(lead.text)
-    listed = lead.text[start.end() :] if start else lead.text
-    items = [i for i in (s.strip(" 。，,；;等") for s in _ITEM.split(strip_end(listed))) if len(i) >= 2]
-    if len(items) < 2:
-        return ""
-    # an item the glossary cannot render whole is named by its head noun when it knows that ("…采用预付款": prepayment)
-    said = [n if render(_short(i)).startswith("“") and (n := head_noun(i)) else render(_short(i)) for i in items[:5]]
-    return f"The articles list {_and(said)}{citations.mark(lead.doc_id, lead.text)}."
-
-
 def _definition(parts: Parts, citations: Citations) -> str:
     """For "what is X": the term in English and the article's own definition, quoted."""
     if not parts.chosen or not ("definition" in parts.question.kinds or ASKS_MEANING.search(parts.question.text)):
@@ -403,18 +320,6 @@ def _cut(text: str, limit: int = 40) -> str:
 def _opening(parts: Parts) -> str:
     about = nouns(parts.question.text)[:3]
     return f"What the articles say on {_and(about)}, quoted in Chinese:" if about else "What the articles say, quoted in Chinese:"
-
-
-def _done(text: str, figure: str) -> list[str]:
-    """The known nouns of what a figure is about: those after it (before it stands the event it counts
-    from), else all of the text's; two at most."""
-    after = nouns(arabic_figures(text).split(figure, 1)[-1]) if figure else []
-    return (after or nouns(text))[:2]
-
-
-def _short(text: str) -> str:
-    """A long Chinese item cut at its first comma, its explanation in brackets left out."""
-    return re.sub(r"[(（][^()（）]*[)）]?", "", re.split(r"[，,；;]", text)[0])
 
 
 def _with_quotes(lead: str, quoted: Sequence[Sentence], parts: Parts, citations: Citations) -> str:

@@ -13,7 +13,9 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
+from knowledge.english_terms import render
 from knowledge.lexicon import words
+from knowledge.normalize import glossary_heads
 
 # "what is X" / "explain X" / "what does X mean": the English ways of asking what a term means
 ASKS_MEANING = re.compile(r"^\s*(what\s+is|what's|what\s+are|explain|define)\b|\bmean(s|t)?\b", re.I)
@@ -36,10 +38,27 @@ ASKS_YES_NO = re.compile(r"(^|[.?!;]\s+)(does|do|is|are|will|would|can|could|may
 # "坏账保护是通过…的方案": a sentence that opens by saying what a term is
 _IS_DEFINED = re.compile(r"^(?P<term>[\u4e00-\u9fff]{2,8}?)(?:是|即)(?P<body>[^。；;]{6,80})")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
-_UNASKED = frozenset(words("english_unasked_terms"))  # lexicon.yaml: naming them says nothing of what is asked
+_UNASKED = frozenset(words("english_unasked_terms"))
+# English words bounding or averaging the asked quantity, as the Chinese words the absence check reads
+_QUALIFIERS = {"average": "平均", "typical": "一般", "minimum": "最低", "maximum": "最高", "at least": "至少",
+               "at most": "最多"}  # lexicon.yaml: naming them says nothing of what is asked
 _LATIN_NAME = re.compile(r"[A-Za-z]{2,}|\d+/\d+")  # a word or a "2/10" an article may write as it is
 
 T = TypeVar("T")
+
+# An English question asking a quantity, by the kinds knowledge/absence.py reads from Chinese asking words
+# (lexicon.yaml ``quantity_kinds``); the first that matches decides.
+_ASKED_KINDS = (
+    ("duration", ASKS_UNITS["days"]),
+    ("percent", ASKS_UNITS["percent"]),
+    ("amount", re.compile(r"\bhow much (?:money|does it cost|is it)\b|\bwhat (?:does|do|would|will) .{1,40}\bcost\b", re.I)),
+    # "what is the average/minimum X" (a bare "how many / how much" names its subject too loosely, and "what
+    # are the typical signs" asks a list)
+    ("figure", re.compile(r"\bwhat(?:'s|s| is| was)\s+(?:the\s+|a\s+)?(?:average|typical|usual|minimum|maximum)\b", re.I)),
+)
+# ...and the Chinese asking words of each kind, so the check reads the English question as a Chinese one
+_CHINESE_ASKING = {"duration": "多少天", "percent": "多少比例", "amount": "多少钱", "figure": "是多少"}
+_ACRONYM = re.compile(r"\b[A-Z][A-Za-z]*[A-Z][A-Za-z]*\b")  # "DSO", "TradeScore": written as is in the articles
 
 
 def chinese_terms(question: str) -> list[str]:
@@ -92,3 +111,39 @@ def clauses(text: str) -> list[str]:
 def item_of(text: str, figure: str) -> str:
     """The item of a "、" list in ``text`` that holds ``figure`` (a figure says nothing of the other items)."""
     return next((i for i in text.split("、") if figure in i), text)
+
+
+def asked_in_chinese(question: str, known: Callable[[str], bool] | None = None) -> str | None:
+    """An English question asking a quantity, put as the Chinese one the absence check reads ("平均DSO是多少"):
+    its qualifiers and article terms (the glossary's head terms, the acronyms ``known`` to the articles), then the Chinese
+    asking words of its kind; None when it asks no quantity or names no article term.
+
+    The English words never match the articles' Chinese sentences, so without this an English question whose
+    asked figure the articles lack got the nearest figure of another thing as its lead.
+    """
+    kind = next((k for k, asks in _ASKED_KINDS if asks.search(question)), None)
+    if kind is None:
+        return None
+    lowered = question.lower()
+    qualifiers = [zh for en, zh in _QUALIFIERS.items() if re.search(rf"\b{en}\b", lowered)]
+    latin = [w for w in dict.fromkeys(_ACRONYM.findall(question)) if known is not None and known(w)]
+    asked = [t for t in glossary_heads(question) if t not in _UNASKED]
+    if not latin and not asked:
+        return None
+    return "".join([*qualifiers, *latin, *asked]) + _CHINESE_ASKING[kind]
+
+
+# How an English reply names the absent quantity of each kind (knowledge/absence.py's kinds)
+_EN_LABELS = {"duration": "time", "percent": "share", "amount": "amount", "count": "number", "level": "level",
+              "figure": "figure"}
+
+
+def absent_in_english(kind: str, subject: str, question: str) -> str:
+    """"Sorry, the articles give no figure for the average DSO.": the absent quantity of an English question, named
+    by its English qualifiers and its subject in English where the glossary knows it (quoted Chinese otherwise)."""
+    lowered = question.lower()
+    qualifiers = [en for en in _QUALIFIERS if re.search(rf"\b{en}\b", lowered)]
+    for chinese in _QUALIFIERS.values():
+        subject = subject.replace(chinese, "")
+    named = " ".join([*qualifiers, render(subject)]) if subject.strip() else " ".join(qualifiers) or "what you ask"
+    return f"Sorry, the articles give no {_EN_LABELS.get(kind, 'figure')} for the {named}."

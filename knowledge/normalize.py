@@ -27,8 +27,10 @@ GLOSSARY: dict[str, str] = english_glossary()
 
 
 def _phrase_pattern(phrase: str) -> re.Pattern[str]:
-    """A glossary phrase as a pattern: whole words, a space or hyphen between them, an optional plural ending."""
-    words = [re.escape(w) for w in re.split(r"[\s\-]+", phrase.strip())]
+    """A glossary phrase as a pattern: whole words, a space or hyphen between them, an optional plural ending
+    and apostrophe."""
+    # an apostrophe may be left out or typed curly ("hasnt paid", "hasn’t paid"), as users type them
+    words = [re.escape(w).replace("'", "['’]?") for w in re.split(r"[\s\-]+", phrase.strip())]
     return re.compile(r"(?<![a-z])" + r"[\s\-]+".join(words) + r"(?:s|es)?(?![a-z])")
 
 
@@ -84,9 +86,25 @@ def detect_script(text: str) -> Script:
     return "hant" if to_simplified(joined) != joined else "hans"
 
 
+@lru_cache(maxsize=1)
+def _glossary_words() -> dict[str, str]:
+    """Each glossary word of 7+ letters with one inner letter dropped -> the word ("managment" -> "management";
+    not the last letter: "insure" is a word of its own, not a typed "insurer")."""
+    whole = {w for phrase in GLOSSARY for w in re.split(r"[\s\-]+", phrase.lower())}
+    return {w[:i] + w[i + 1 :]: w for w in whole if len(w) >= 7 for i in range(1, len(w) - 1)
+            if w[:i] + w[i + 1 :] not in whole}
+
+
+def _letters_restored(lowered: str) -> str:
+    """An English word typed with one letter of a glossary word left out, restored ("bankrupcy", "managment"):
+    the commonest typo of long words; a real word is rarely a longer glossary word less one letter."""
+    dropped = _glossary_words()
+    return re.sub(r"[a-z]{6,}", lambda m: dropped.get(m.group(0), m.group(0)), lowered)
+
+
 def glossary_terms(text: str) -> list[str]:
     """Chinese domain terms for the English phrases found in ``text`` (longest phrases first)."""
-    lowered = text.lower()
+    lowered = _letters_restored(text.lower())
     terms: list[str] = []
     for pattern, chinese in _GLOSSARY_PATTERNS:
         if pattern.search(lowered):
@@ -95,6 +113,18 @@ def glossary_terms(text: str) -> list[str]:
                 if term not in terms:
                     terms.append(term)
     return terms
+
+
+def glossary_heads(text: str) -> list[str]:
+    """The first Chinese term of each English phrase found in ``text``: what the phrase names, without the
+    synonyms added for the search ("insolvent" names 破产, not also 无力偿付)."""
+    lowered = _letters_restored(text.lower())
+    heads: list[str] = []
+    for pattern, chinese in _GLOSSARY_PATTERNS:
+        if pattern.search(lowered):
+            lowered = pattern.sub(" ", lowered)
+            heads.append(chinese.split()[0])
+    return list(dict.fromkeys(heads))
 
 
 def expand_synonyms(text: str) -> str:

@@ -21,8 +21,10 @@ _MONTHS = {m: n for n, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
 _CN_DATE = re.compile(r"(?:(?P<y>\d{4})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*(?:日|号|號)?")
 _ISO_DATE = re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
+# (the month a month's name, not any word: in "due 1 March", "due 1" is no date and must not swallow the "1")
+_EN_MONTH = "|".join(_MONTHS)
 _EN_DATE = re.compile(
-    r"(?:(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+(?P<m1>[a-z]{3})[a-z]*\.?|(?P<m2>[a-z]{3})[a-z]*\.?\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?)"
+    rf"(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m1>{_EN_MONTH})[a-z]*\.?|(?P<m2>\b(?:{_EN_MONTH}))[a-z]*\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?)"
     r"(?:,?\s*(?P<y>\d{4}))?",
     re.IGNORECASE,
 )

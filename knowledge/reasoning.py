@@ -21,6 +21,9 @@ from knowledge.applying import apply
 from knowledge.day_lines import day_lines
 from knowledge.deadlines import clock_start, deadline, elapsed_step, time_left
 from knowledge.due_dates import due_date
+from knowledge.conflicts import figures
+from knowledge.english_figures import figure_phrase
+from knowledge.english_terms import nouns, render
 from knowledge.facts import Fact
 from knowledge.findings import Finding, Relevance, best
 from knowledge.procedures import next_step, nth_step, which_first
@@ -38,9 +41,19 @@ def define(question: Question, facts: list[Fact], relevance: Relevance) -> Findi
     fact = best(facts, relevance, lambda f: f.kind == "definition" and f.subject[-3:] in question.text)
     if fact is None:
         return None
-    if question.english:
-        return Finding(f"The articles define {fact.subject} as {fact.detail}{{0}}.", (fact,))
+    if question.english:  # the term in English, the article's words quoted, and its figure in English after them
+        return Finding(f"The articles define {render(fact.subject).strip('“”')} as “{fact.detail}”"
+                       f"{_figure_in_english(fact.detail)}{{0}}.", (fact,))
     return Finding(f"按资料的定义，{fact.subject}指{fact.detail}{{0}}。", (fact,))
+
+
+def _figure_in_english(detail: str) -> str:
+    """": over 30 days (payment term)" for a definition holding a figure, so an English reader gets it; else ""."""
+    found = figures(detail, levels_only=False)
+    if not found or not found[0].text:
+        return ""
+    named = nouns(detail)
+    return f": {figure_phrase(detail, found[0].text)}" + (f" ({', '.join(named[:2])})" if named else "")
 
 
 REASONERS = (due_date, deadline, clock_start, elapsed_step, time_left, apply, day_lines, compare, nth_step, next_step, which_first, benchmark, no_norm, define)

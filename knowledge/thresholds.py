@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from knowledge.english_terms import render
 from knowledge.facts import Fact
 from knowledge.findings import MIN_RELEVANCE, Finding, Relevance, best, en_unit, num
 from knowledge.lexicon import metric_aliases
@@ -128,6 +129,8 @@ def _typed_metric(question: Question) -> str:
     return max(typed, key=len) if typed else ""
 
 
+_FROM_TO = re.compile(r"\bfrom\b.*\bto\b", re.I)
+_EN_PERIOD_AFTER = re.compile(r"[\d.]*\s*(?:days?|%|percent)?\s*(?:in |of )?(?:the )?(?:last|previous|prior) (?:year|quarter|month)", re.I)
 _EARLIER_PERIOD = re.compile(r"去年|上年|前年|同期|之前|以前|原来|原先|上个?月|上季度?|上期|last (?:year|quarter|month)", re.I)
 
 
@@ -136,7 +139,12 @@ def _change(question: Question, facts: list[Fact], relevance: Relevance) -> Find
     unit = next(u for u in units if units.count(u) >= 2)
     first, second = [f for f in question.figures if f.unit == unit][:2]
     # "今年66天，去年同期50": the figure after an earlier period's word is the old one, wherever it stands
-    if _EARLIER_PERIOD.search(question.text[first.at + 1 : second.at]) and not _EARLIER_PERIOD.search(
+    # ...but "from 50 days last year to 65" says its order in so many words: an English period word follows its figure
+    # ("40 days last year and 52 now": the period word right after its figure and unit)
+    between = question.text[first.at + 1 : second.at]
+    framed = question.english and (_FROM_TO.search(question.text[max(0, first.at - 8) : second.at])
+                                   or _EN_PERIOD_AFTER.match(between))
+    if not framed and _EARLIER_PERIOD.search(question.text[first.at + 1 : second.at]) and not _EARLIER_PERIOD.search(
             question.text[max(0, first.at - 8) : first.at]):
         first, second = second, first
     old, new = first.value, second.value
@@ -170,6 +178,11 @@ def _change(question: Question, facts: list[Fact], relevance: Relevance) -> Find
         return Finding(f"{lead}；" + _judged(new, unit, fact, question.english), (fact,), (*derived, _gap(new, fact)))
     over = change > fact.value
     todo = consequence(fact.sentence)
+    if question.english:  # the same verdict in English; the articles' line stays in their words
+        lead = f"{render(_typed_metric(question)) or 'It'} {num(old)}{en_unit(unit)} → {num(new)}{en_unit(unit)}, {'up' if change > 0 else 'down'} {rate}"
+        return Finding(f"{lead}, {'over' if over else 'within'} the articles' line “{fact.subject}{fact.detail}"
+                       f"{num(fact.value)}%”{{0}}" + (f"; the articles say: “{todo}”." if over and todo else "."),
+                       (fact,), tuple(derived))
     advice = (f"，按资料，{todo}" if todo else "") if over else ""
     verdict = "超过" if over else "未超过"
     return Finding(f"{lead}，{verdict}资料中“{fact.subject}{fact.detail}{num(fact.value)}%”这条线{{0}}{advice}。",

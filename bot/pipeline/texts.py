@@ -60,9 +60,10 @@ def no_answer(
     if absent and turn.query.script != "en":
         text = to_user_script(f"{absent}\n如需帮助，请联系{human_contact}", turn.query.script)
         return Reply(answer=text, status="no_answer", sources=sources or [])
-    if turn.query.script == "en":
-        lead = EN_OFF_TOPIC if off_topic else EN_NOT_COVERED.format(aspect=in_english(aspect)) if aspect else EN_NO_ANSWER
+    if turn.query.script == "en":  # (``absent`` is then the composer's English account, quoting what is said)
+        lead = EN_OFF_TOPIC if off_topic else EN_NOT_COVERED.format(aspect=in_english(aspect)) if aspect else absent or EN_NO_ANSWER
         text = f"{lead}\n{EN_CONTACT.format(contact=english_contact(human_contact))}"
+        return Reply(answer=text, status="no_answer", sources=(sources or []) if absent else [])
     else:
         lead = OFF_TOPIC if off_topic else NOT_COVERED.format(aspect=aspect) if aspect else NO_ANSWER
         text = to_user_script(f"{lead}\n如需帮助，请联系{human_contact}", turn.query.script)

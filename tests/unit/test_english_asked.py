@@ -119,3 +119,45 @@ def test_an_english_deadline_counts_from_the_event_the_question_names() -> None:
         [Hit(FILING, 0.9, 0.9, 3.0)])
     assert result is not None
     assert result.text.splitlines()[0].startswith("June 24: 20 days after June 4")
+
+
+def test_an_english_question_asking_a_duration_reads_as_the_chinese_asking_words() -> None:
+    from knowledge.english_asked import asked_in_chinese
+
+    # the glossary's head term only ("insolvent" names 破产, its search synonym 无力偿付 names nothing more)
+    assert asked_in_chinese("how long until the insolvent buyer's file closes?") == "破产多少天"
+
+
+def test_an_english_average_of_an_acronym_the_articles_write_reads_as_a_figure_asked() -> None:
+    from knowledge.english_asked import asked_in_chinese
+
+    assert asked_in_chinese("what's the average DSO in the textile trade?", lambda w: w == "DSO") == "平均DSO是多少"
+
+
+def test_an_english_question_asking_no_quantity_or_naming_no_article_term_has_no_chinese_asking() -> None:
+    from knowledge.english_asked import asked_in_chinese
+
+    assert asked_in_chinese("what are the typical red flags of a shaky buyer?") is None  # a list, not a figure
+    assert asked_in_chinese("how long will the weather stay dry?") is None  # no article term
+
+
+def test_a_warning_line_asked_leads_over_a_disagreement_on_another_figure() -> None:
+    from knowledge.conflicts import Conflict
+
+    cover = Chunk("023_c#1", "023_c", "赔付", "section", "", "保单一般赔付损失的八成。", 0, 0)
+    other = Chunk("024_c#1", "024_c", "赔付", "section", "", "赔付比例约为90%。", 0, 0)
+    said = [*_sentences(cover), *_sentences(other)]
+    lines = _sentences(SIGNS)
+    parts = Parts(understand("At what quick ratio should we worry? 速动比率"), [said[0], lines[1]],
+                  {c.chunk_id: c for c in (cover, other, SIGNS)}, extract_facts(SIGNS),
+                  conflicts=[Conflict("percent", tuple(said))], asks_figure=True)
+    assert english_answer(parts, Citations({})).splitlines()[0] == "The articles' warning line: quick ratio below 0.8[1]."
+
+
+def test_an_absent_quantity_is_named_in_english_with_its_qualifier() -> None:
+    from knowledge.english_asked import absent_in_english
+
+    assert absent_in_english("figure", "平均DSO", "what is the average DSO in retail?") == (
+        "Sorry, the articles give no figure for the average DSO.")
+    assert absent_in_english("duration", "信用额度", "how long until a credit limit is set?") == (
+        "Sorry, the articles give no time for the credit limit.")

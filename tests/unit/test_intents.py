@@ -236,3 +236,11 @@ def test_the_named_inputs_of_a_ratio_typed_and_judged_make_that_ratio(text: str,
 
 def test_another_question_on_the_inputs_is_left_to_the_knowledge_core() -> None:
     assert detect("应收账款500万里逾期了120万，信用保险一般能赔多少") is None
+
+
+def test_an_english_question_about_firms_in_general_names_no_buyer() -> None:
+    from tools.intents.buyers import buyer_by_name
+
+    # a norm asked of many firms ("the average … of companies in X") is no trade name to look up
+    assert buyer_by_name("typical DSO of manufacturing firms in Poland") is None
+    assert buyer_by_name("look up buyer Nordlicht Handel GmbH") is not None

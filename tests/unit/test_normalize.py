@@ -87,3 +87,18 @@ def test_reporting_a_loss_to_the_insurer_is_a_claim_not_accounting() -> None:
     assert "索赔" in query_terms("货款收不回来了 找保险报损要交哪些东西")[1]
     assert uncovered_aspect("货款收不回来了 找保险报损要交哪些东西", "保险理赔需要提交贸易合同。") is None
     assert uncovered_aspect("报损以后会计上怎么做账", "保险理赔需要提交贸易合同。") is not None
+
+
+def test_a_glossary_phrase_matches_without_its_apostrophe() -> None:
+    assert "拖欠" in glossary_terms("the distributor hasnt paid since spring")
+
+
+def test_glossary_heads_give_one_term_per_phrase() -> None:
+    from knowledge.normalize import glossary_heads
+
+    assert glossary_heads("an insolvent distributor") == ["破产"]
+
+
+def test_a_long_glossary_word_typed_with_a_letter_left_out_still_matches() -> None:
+    assert "破产" in glossary_terms("the retailer filed for bankrupcy last week")
+    assert glossary_terms("can we insure it") == []  # a real word is not turned into a near glossary word ("insurer")

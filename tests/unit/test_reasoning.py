@@ -252,7 +252,7 @@ def test_an_english_what_does_x_mean_asks_for_the_articles_definition() -> None:
     glossary = Chunk("d_4#s1", "d_4", "术语", "section", "", "账龄是指发票开出后尚未收回的天数。", 0, 0)
     q = "What does aging mean? 账龄"  # the glossary adds the Chinese term for retrieval
     finding = define(understand(q, TODAY), extract_facts(glossary), lambda f: 1.0)
-    assert finding is not None and finding.lead.startswith("The articles define 账龄 as 发票开出后尚未收回的天数")
+    assert finding is not None and finding.lead.startswith("The articles define 账龄 as “发票开出后尚未收回的天数”")
 
 
 def test_the_step_after_the_ones_the_user_has_done() -> None:
@@ -322,3 +322,21 @@ def test_days_not_said_to_have_passed_are_no_elapsed_time() -> None:
     # "账期45天" is a term, not days gone by since the event
     q = "账期45天的单子，发现买方无力付款后通知保险人还来得及吗"
     assert time_left(understand(q, TODAY), FACTS, relevance_by_words(q)) is None
+
+
+def test_an_english_due_date_and_a_later_date_place_the_user_in_the_schedule() -> None:
+    # the English words share nothing with the schedule: the due date alone says the days count from it
+    question = understand("the invoice fell due on 2 May; it is 14 May now and still open. what should we do?", TODAY)
+    found = elapsed_step(question, DUNNING_FACTS, lambda fact: 0.0)
+    assert found is not None
+    assert found.lead.startswith("At 12 days: past the step “拖欠5日内电话提醒”, the next is “20天后寄发律师函并停止供货”")
+
+
+def test_an_english_date_after_the_word_due_is_read_whole() -> None:
+    assert [d for d, _ in understand("due 3 April, paid 9 April", TODAY).dates] == [date(2026, 4, 3), date(2026, 4, 9)]
+
+
+def test_an_english_definition_holding_a_figure_says_the_figure_in_english() -> None:
+    terms = Chunk("d_5#s1", "d_5", "术语", "section", "", "逾期率是指超过合同账期45天未回款的占比。", 0, 0)
+    finding = define(understand("What does overdue ratio mean? 逾期率", TODAY), extract_facts(terms), lambda f: 1.0)
+    assert finding is not None and "over 45 days" in finding.lead and finding.lead.startswith("The articles define overdue ratio")

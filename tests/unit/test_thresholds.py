@@ -90,3 +90,16 @@ def test_a_judged_figure_says_it_is_read_by_the_articles_own_definition_of_the_m
 def test_a_judged_figure_of_a_metric_the_articles_do_not_define_names_no_definition() -> None:
     finding = compare(understand("逾期率12%，要紧吗", TODAY), FACTS, everything)
     assert finding is not None and "定义" not in finding.lead and len(finding.facts) == 1
+
+
+def test_an_english_change_told_from_old_to_new_keeps_its_order_and_is_judged_in_english() -> None:
+    # "from A (last year) to B": the period word follows its figure in English; the verdict is English
+    finding = compare(understand("DSO went from 40 days last year to 56 days this year, trouble?", TODAY), FACTS,
+                      everything)
+    assert finding is not None
+    assert "40 → 56" in finding.lead and "up 40%" in finding.lead and "over the articles' line" in finding.lead
+
+
+def test_an_english_old_figure_followed_by_its_period_word_is_the_old_one() -> None:
+    finding = compare(understand("DSO at 50 days last year and 55 days today, fine?", TODAY), FACTS, everything)
+    assert finding is not None and "50 → 55" in finding.lead and "within the articles' line" in finding.lead

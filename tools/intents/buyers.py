@@ -40,6 +40,10 @@ QUESTION_WORD = re.compile(r"[吗呢哪]|什么|怎|几[个家种档类]")
 # An English leftover holding a question word or a person ("a in kenya what should we") is a question, not a name.
 QUESTION_WORD_EN = re.compile(r"\b(?:what|which|who|why|when|where|how|should|could|would|can|we|our|you|i)\b",
                               re.IGNORECASE)
+# An English leftover about firms in general ("average companies in Germany", "typical firms"): a group or a
+# norm asked of many, as 几家 and 一般是 are in Chinese, never one trade name (a legal form still makes it one).
+GENERAL_FIRMS_EN = re.compile(r"\b(?:companies|firms|businesses|enterprises|average|typical|normal|usual)\b",
+                              re.IGNORECASE)
 QUOTED_NAME = re.compile(r"[“\"「『《]([^”\"」』》]{2,60})[”\"」』》]")
 # "超过90天的账", "90天以上": an ageing bucket, not the period of a ledger question.
 AGING_PHRASE = re.compile(r"(?:超过|逾期)\s*\d+\s*天|\d+\s*天(?:以上|以下|以内)")
@@ -142,7 +146,7 @@ def buyer_by_name(text: str, today: date | None = None) -> ToolRequest | None:
     legal = bool(QUOTED_NAME.search(text) or _has_legal_form(name))
     if CJK.search(name) and not legal and (QUESTION_WORD.search(name) or not may_be_a_name(name)):
         return None  # a question, or only common words, left ("一般", "有几家"): about buyers in general
-    if not CJK.search(name) and not legal and QUESTION_WORD_EN.search(name):
+    if not CJK.search(name) and not legal and (QUESTION_WORD_EN.search(name) or GENERAL_FIRMS_EN.search(name)):
         return None  # what is left of an English question is the question ("a buyer in X is late, what should we do")
     # "not found" only when the user clearly names a buyer (an id is handled above, a quoted or legal name
     # here) or asks about one in so many words; otherwise the name must match the ledger, and an unknown

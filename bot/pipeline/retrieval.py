@@ -33,6 +33,19 @@ class RetrievalStep:
         self.human_contact = human_contact
 
     def _supported(self, question: str, composition: Composition | None) -> bool:
+        if self._judged(question, composition):
+            return True
+        # a story in the user's own trade ("幼儿园说校服褪色…能赔吗") lowers the whole message's coverage and
+        # meaning; judged again on the message without the story's words, its question kept whole
+        asked = self.library.without_story(question)
+        if not asked or self.library.asks_of_unknown_thing(question):
+            return False  # a quantity of a thing no article names ("经营贷利率多少") stays unanswered
+        told = self.library.compose(resolve(asked, None), self.library.search(asked, SEARCH_K))
+        return told is not None and not told.absent and self._judged(asked, told)
+
+    def _judged(self, question: str, composition: Composition | None) -> bool:
+        """Whether ``composition`` supports an answer to ``question``: close enough in meaning, in the domain
+        or covering most of it, and naming nothing the articles do not."""
         if composition is None or not composition.citations:
             return False
         meaning = composition.semantic

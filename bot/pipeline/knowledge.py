@@ -31,8 +31,8 @@ from knowledge.scope import (
 )
 from knowledge.questions import asks, clauses, core_questions, last_question
 from knowledge.reasoning import Finding
-from knowledge.types import Hit
 from knowledge.terms import segment
+from knowledge.types import Hit
 
 if TYPE_CHECKING:
     from bot.config import Settings

@@ -287,9 +287,9 @@ def test_a_message_whose_story_alone_pulls_it_under_the_floor_is_judged_on_what_
     step_ = RetrievalStep(judged, "人工")  # type: ignore[arg-type]
     storied = Composition("货物质量争议属于除外责任[1]。", cited, 0.05, semantic=0.86)
     message = "商场专柜说皮具缝线质量有问题 拒付货款 这种保险赔吗"
-    assert not step_._supported(message, storied)  # no story to leave out: refused as before
+    assert not step_._supported(message, storied, message)  # no story to leave out: refused as before
     judged.story = "说质量有问题，拒付货款，这种保险赔吗"
     judged.told = Composition(storied.text, cited, 0.4, semantic=0.9)
-    assert step_._supported(message, storied)
+    assert step_._supported(message, storied, message)
     judged.told = Composition(storied.text, cited, 0.4, semantic=0.9, absent=True)  # what it asks is absent
-    assert not step_._supported(message, storied)
+    assert not step_._supported(message, storied, message)

@@ -293,3 +293,27 @@ def test_a_message_whose_story_alone_pulls_it_under_the_floor_is_judged_on_what_
     assert step_._supported(message, storied, message)
     judged.told = Composition(storied.text, cited, 0.4, semantic=0.9, absent=True)  # what it asks is absent
     assert not step_._supported(message, storied, message)
+
+
+def test_an_asked_fact_hidden_by_the_storys_words_is_answered_from_the_message_without_them() -> None:
+    from bot.pipeline.retrieval import RetrievalStep
+    from knowledge.answering import Citation, Composition
+
+    cited = [Citation("009_x", "文章", "理赔范围覆盖90%以上的应收账款。", 0.5)]
+
+    class Storied(_Judged):
+        """The whole message reads as asking a share the articles lack; without its story it finds the line."""
+
+        def compose(self, resolved: object, hits: list) -> object:
+            if getattr(resolved, "query", "").startswith("开文具店"):
+                return Composition("抱歉，资料里没有给出具体比例。", cited, 0.3, semantic=0.9, absent=True)
+            return self.told
+
+    library = Storied()
+    library.story = "客户倒闭了，保险能拿回几成"
+    library.told = Composition("理赔范围覆盖90%以上的应收账款[1]。", cited, 0.4, semantic=0.9)
+    step_ = RetrievalStep(library, "人工")  # type: ignore[arg-type]
+    reply = step_.handle(TurnContext("开文具店的 客户倒闭了 保险能拿回几成", Session("s")))
+    assert reply.status == "answered" and "90%" in reply.answer
+    library.story = ""  # no story to leave out: the absent fact is said so
+    assert step_.handle(TurnContext("开文具店的 客户倒闭了 保险能拿回几成", Session("s"))).status == "no_answer"

@@ -29,8 +29,9 @@ from knowledge.scope import (
     strip_injection,
     uncovered_aspect,
 )
-from knowledge.questions import core_questions, last_question
+from knowledge.questions import asks, clauses, core_questions, last_question
 from knowledge.reasoning import Finding
+from knowledge.terms import segment
 from knowledge.types import Hit
 
 if TYPE_CHECKING:
@@ -142,6 +143,27 @@ class Library:
         if last and has_domain_term(last):
             variants.append(last)
         return max((self.closest_meaning(v) for v in variants), default=0.0)
+
+    def without_story(self, question: str) -> str:
+        """The message with the story told before its question cut down to the articles' own words; "" for a
+        single clause.
+
+        ``"幼儿园说校服褪色缩水质量有问题，不给钱，能赔吗"`` -> ``"说质量有问题，不给钱，能赔吗"``: the words of the
+        user's own trade (校服, 褪色) can never be covered by an article, so they should not count against the
+        support of what is asked; the asking clauses are kept whole, so a thing they ask about that no
+        article names still counts. "" too when the story has no such word.
+        """
+        parts = clauses(question)
+        if len(parts) < 2:
+            return ""
+        asking = [i for i, clause in enumerate(parts) if asks(clause)]
+        end = asking[0] if asking else len(parts) - 1  # no asking word: a message ends on its question
+        known = self.composer.vocabulary
+        told = [segment(clause) for clause in parts[:end]]
+        if all(w in known for words in told for w in words):
+            return ""  # no story before the question, or one told in the articles' words: nothing to drop
+        story = ["".join(w for w in words if w in known) for words in told]
+        return "，".join([s for s in story if s] + parts[end:])
 
     def asks_of_unknown_thing(self, question: str) -> str | None:
         """The thing a clause of the question asks a quantity of when no article names it ("利率"), or None."""

@@ -32,7 +32,27 @@ class RetrievalStep:
         self.library = library
         self.human_contact = human_contact
 
-    def _supported(self, question: str, composition: Composition | None) -> bool:
+    def _supported(self, question: str, composition: Composition | None, told: str = "") -> bool:
+        """Whether to answer ``question`` from ``composition``, or from what ``told`` (the user's own message,
+        without the search's added terms) asks once its story is left out."""
+        return self._judged(question, composition) or self._without_story(told) is not None
+
+    def _without_story(self, question: str) -> Composition | None:
+        """The composition for ``question`` without the words of its story the articles never use, when that
+        one is supported and finds the asked fact; None otherwise (or when there is no such story).
+
+        A story in the user's own trade ("幼儿园说校服褪色…能赔吗", "教玩具款…能拿回几成") lowers the whole
+        message's coverage and meaning, or hides the asked fact behind its words; its question is kept whole.
+        """
+        asked = self.library.without_story(question)
+        if not asked or self.library.asks_of_unknown_thing(question):
+            return None  # a quantity of a thing no article names ("经营贷利率多少") stays unanswered
+        told = self.library.compose(resolve(asked, None), self.library.search(asked, SEARCH_K))
+        return told if told is not None and not told.absent and self._judged(asked, told) else None
+
+    def _judged(self, question: str, composition: Composition | None) -> bool:
+        """Whether ``composition`` supports an answer to ``question``: close enough in meaning, in the domain
+        or covering most of it, and naming nothing the articles do not."""
         if composition is None or not composition.citations:
             return False
         meaning = composition.semantic
@@ -64,9 +84,14 @@ class RetrievalStep:
         turn.topic = resolved.topic
         composition = self.library.compose(resolved, self.library.search(resolved.query, SEARCH_K))
         sources = [Source(c.doc_id, c.title, c.snippet, c.score) for c in composition.citations] if composition else []
+        told = surface if surface and not resolved.context else ""  # a follow-up's story is its earlier turns
         if composition is not None and composition.absent:  # the asked quantity is not in the articles
-            return no_answer(turn, self.human_contact, absent=composition.text, sources=sources)
-        if composition is None or not self._supported(resolved.query, composition):
+            asked = self._without_story(told)  # ...unless only the story's own words hid it
+            if asked is None:
+                return no_answer(turn, self.human_contact, absent=composition.text, sources=sources)
+            composition = asked
+            sources = [Source(c.doc_id, c.title, c.snippet, c.score) for c in composition.citations]
+        elif composition is None or not self._supported(resolved.query, composition, told):
             return no_answer(turn, self.human_contact)
         script = turn.query.script
         body = english_body(composition.text) if script == "en" else to_user_script(composition.text, script)

@@ -192,7 +192,21 @@ class _Judged:
     def asked_meaning(self, question: str) -> float:
         return self.meaning
 
+    def without_story(self, question: str) -> str:
+        return self.story
+
+    def asks_of_unknown_thing(self, question: str) -> str | None:
+        return None
+
+    def search(self, query: str, k: int) -> list:
+        return []
+
+    def compose(self, resolved: object, hits: list) -> object:
+        return self.told
+
     meaning = 0.0
+    story = ""
+    told = None
 
 
 def test_a_finding_from_an_articles_fact_is_supported_though_no_sentence_is_close_in_meaning() -> None:
@@ -238,9 +252,68 @@ def test_a_message_in_the_domain_by_meaning_alone_asking_a_figure_of_an_unknown_
         def asks_of_unknown_thing(self, question: str) -> str | None:
             return self.asked
 
+        def without_story(self, question: str) -> str:
+            return ""
+
     library = Library()
     step = RetrievalStep(library, "人工")  # type: ignore[arg-type]
     close = Composition("仓储外包可以降低固定成本[1]。", [Citation("009_s", "仓储", "仓储外包可以降低固定成本。", 0.5)], 0.5, semantic=0.9)
     assert not step._supported("仓库抵押的利息一般多少", close)
     library.asked = None
     assert step._supported("仓库外包划算吗", close)
+
+
+def test_a_story_of_the_users_trade_is_cut_to_the_articles_words_before_its_question() -> None:
+    # the words of the user's own trade (皮具, 缝线) can never be covered: the support of what is asked is
+    # judged without them, the asking clause whole
+    library = Library(_Articles("除外责任通常包括：买卖双方纠纷导致的拒付、货物质量争议。"))  # type: ignore[arg-type]
+    told = library.without_story("商场专柜说皮具缝线质量有问题 拒付货款 这种保险赔吗")
+    assert told.endswith("这种保险赔吗") and "质量" in told and "拒付" in told
+    assert "皮具" not in told and "缝线" not in told
+
+
+def test_a_message_with_no_story_word_to_drop_is_not_judged_again() -> None:
+    library = Library(_Articles("除外责任通常包括：买卖双方纠纷导致的拒付、货物质量争议。"))  # type: ignore[arg-type]
+    assert library.without_story("货物质量争议算除外责任吗") == ""  # one clause
+    assert library.without_story("买卖双方纠纷导致的拒付 这种保险赔吗") == ""  # told in the articles' words
+
+
+def test_a_message_whose_story_alone_pulls_it_under_the_floor_is_judged_on_what_it_asks() -> None:
+    from bot.pipeline.retrieval import RetrievalStep
+    from knowledge.answering import Citation, Composition
+
+    cited = [Citation("009_x", "文章", "货物质量争议属于除外责任。", 0.5)]
+    judged = _Judged()
+    step_ = RetrievalStep(judged, "人工")  # type: ignore[arg-type]
+    storied = Composition("货物质量争议属于除外责任[1]。", cited, 0.05, semantic=0.86)
+    message = "商场专柜说皮具缝线质量有问题 拒付货款 这种保险赔吗"
+    assert not step_._supported(message, storied, message)  # no story to leave out: refused as before
+    judged.story = "说质量有问题，拒付货款，这种保险赔吗"
+    judged.told = Composition(storied.text, cited, 0.4, semantic=0.9)
+    assert step_._supported(message, storied, message)
+    judged.told = Composition(storied.text, cited, 0.4, semantic=0.9, absent=True)  # what it asks is absent
+    assert not step_._supported(message, storied, message)
+
+
+def test_an_asked_fact_hidden_by_the_storys_words_is_answered_from_the_message_without_them() -> None:
+    from bot.pipeline.retrieval import RetrievalStep
+    from knowledge.answering import Citation, Composition
+
+    cited = [Citation("009_x", "文章", "理赔范围覆盖90%以上的应收账款。", 0.5)]
+
+    class Storied(_Judged):
+        """The whole message reads as asking a share the articles lack; without its story it finds the line."""
+
+        def compose(self, resolved: object, hits: list) -> object:
+            if getattr(resolved, "query", "").startswith("开文具店"):
+                return Composition("抱歉，资料里没有给出具体比例。", cited, 0.3, semantic=0.9, absent=True)
+            return self.told
+
+    library = Storied()
+    library.story = "客户倒闭了，保险能拿回几成"
+    library.told = Composition("理赔范围覆盖90%以上的应收账款[1]。", cited, 0.4, semantic=0.9)
+    step_ = RetrievalStep(library, "人工")  # type: ignore[arg-type]
+    reply = step_.handle(TurnContext("开文具店的 客户倒闭了 保险能拿回几成", Session("s")))
+    assert reply.status == "answered" and "90%" in reply.answer
+    library.story = ""  # no story to leave out: the absent fact is said so
+    assert step_.handle(TurnContext("开文具店的 客户倒闭了 保险能拿回几成", Session("s"))).status == "no_answer"

@@ -60,8 +60,8 @@ def test_asked_what_to_make_of_the_figure_the_articles_verdict_on_it_comes_first
 
 
 def test_an_overdue_amount_told_by_what_is_still_unpaid_fills_the_ratio() -> None:
-    reply = step(Shelf()).handle(TurnContext("应收一共500万，账期过了还收不回的有100万，逾期率多少", Session("s")))
-    assert reply is not None and reply.status == "answered" and "20" in reply.answer.splitlines()[0]
+    reply = step(Shelf()).handle(TurnContext("应收合计800万，过了账期仍没收回来的是120万，逾期率算下", Session("s")))
+    assert reply is not None and reply.status == "answered" and "15" in reply.answer.splitlines()[0]
 
 
 def test_a_figure_the_articles_say_nothing_about_is_said_plainly_when_asked_about_too() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from knowledge.lexicon import asked_kinds, synonyms, words
 from knowledge.numerals import arabic_figures, chinese_to_int, typed_amounts
@@ -205,9 +206,7 @@ def _shared_units(text: str, figures: list[Figure]) -> list[Figure]:
 def content_terms(question: str) -> list[str]:
     """The question's own subject terms: its words less function words and the words that ask
     ("多少", "多久", "几天"), as matching units (character bigrams)."""
-    asking = {w.lower() for words in asked_kinds().values() for w in words}
-    # what the search adds for an asking word ("几天" -> "时间 天") asks too; it names no subject
-    asking |= {w.lower() for key, added in synonyms().items() if key.lower() in asking for w in added.split()}
+    asking = _asking_terms()
     words = [w for w in segment(without_a_not_a(question))  # "能不能" asks, it names nothing
              if len(w) >= 2 and w not in STOPWORDS and w.lower() not in asking and not re.search(r"\d", w)]
     return [t for t in terms(" ".join(words)) if t not in GENERIC_TERMS]
@@ -224,13 +223,26 @@ MAX_CORES = 2
 TAIL = 20  # the final words of a long run-on question, searched alone (Chinese characters)
 
 
+@lru_cache(maxsize=1)
+def _asking_terms() -> frozenset[str]:
+    """The words that ask, lower-cased, and what the search adds for them ("几天" -> "时间 天"): they name no
+    subject (worked out once: the lexicon is read once per process)."""
+    asking = {w.lower() for ws in asked_kinds().values() for w in ws}
+    return frozenset(asking | {w.lower() for key, added in synonyms().items() if key.lower() in asking for w in added.split()})
+
+
+@lru_cache(maxsize=1)
+def _asking_words() -> tuple[str, ...]:
+    """The question words and the Chinese words asking a kind of fact (:func:`asks`)."""
+    return words("question_words") + tuple(w for ws in asked_kinds().values() for w in ws if _HAN.search(w))
+
+
 def asks(clause: str) -> bool:
     """True when the clause asks something: a question mark, a question word, or an A-not-A pair."""
     lowered = clause.lower()
     if clause.rstrip().endswith(("?", "？")) or _A_NOT_A.search(clause):
         return True
-    asking = words("question_words") + tuple(w for ws in asked_kinds().values() for w in ws if _HAN.search(w))
-    return any(w in lowered for w in asking)
+    return any(w in lowered for w in _asking_words())
 
 
 def _english(text: str) -> bool:

@@ -31,7 +31,7 @@ from knowledge.grounding import numbers
 from knowledge.heads import unknown_head
 from knowledge.lexicon import lexicon
 from knowledge.numerals import arabic_figures
-from knowledge.premises import quoted_premise, states_beyond
+from knowledge.premises import Premise, quoted_premise, states_beyond
 from knowledge.questions import Question, asks, clauses, content_terms, understand
 from knowledge.scoring import Candidate
 from knowledge.sentences import Sentence
@@ -189,9 +189,18 @@ def quantity_of_unknown_thing(text: str, known: Callable[[str], bool]) -> str | 
 def asks_after_premise(question: Question, candidates: Sequence[Candidate]) -> bool:
     """True when ``question`` quotes the articles' figure as its premise and asks a quantity after it: its
     figure is no data of the user's to be judged against a threshold."""
+    return _premise(question, candidates) is not None
+
+
+def _premise(
+    question: Question, candidates: Sequence[Candidate]
+) -> tuple[Premise, AskedQuantity, list[Candidate]] | None:
+    """The premise the question quotes from a close candidate, the quantity asked after it, and the close
+    candidates; None when the question quotes no premise or asks no quantity after it."""
     near = [c for c in candidates[:PROBE] if c.score >= NEAR_SHARE * candidates[0].score] if candidates else []
     premise = quoted_premise(question, [c.sentence.text for c in near]) if near else None
-    return premise is not None and asked_quantity(understand(premise.rest)) is not None
+    asked = asked_quantity(understand(premise.rest)) if premise is not None else None
+    return (premise, asked, near) if premise is not None and asked is not None else None
 
 
 def _absent_after_premise(
@@ -199,11 +208,10 @@ def _absent_after_premise(
 ) -> Absence | None:
     """The quantity asked after a premise quoted from the articles ("库龄超180天算滞销，那临期品放多久算滞销") when
     no close sentence states another figure of its kind about what the asking clause adds; else None."""
-    near = [c for c in candidates[:PROBE] if c.score >= NEAR_SHARE * candidates[0].score]
-    premise = quoted_premise(question, [c.sentence.text for c in near])
-    asked = asked_quantity(understand(premise.rest)) if premise is not None else None
-    if premise is None or asked is None:
+    found = _premise(question, candidates)
+    if found is None:
         return None
+    premise, asked, near = found
     states = _stating(asked)
     if any(states_beyond(premise, c.sentence.text, states, coverage, ABOUT_SUBJECT) for c in near):
         return None

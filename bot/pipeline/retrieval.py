@@ -83,16 +83,21 @@ class RetrievalStep:
         resolved = resolve(turn.question, turn.previous_topic, surface=surface)
         turn.topic = resolved.topic
         composition = self.library.compose(resolved, self.library.search(resolved.query, SEARCH_K))
-        sources = [Source(c.doc_id, c.title, c.snippet, c.score) for c in composition.citations] if composition else []
+        sources = _sources(composition)
         told = surface if surface and not resolved.context else ""  # a follow-up's story is its earlier turns
         if composition is not None and composition.absent:  # the asked quantity is not in the articles
             asked = self._without_story(told)  # ...unless only the story's own words hid it
             if asked is None:
                 return no_answer(turn, self.human_contact, absent=composition.text, sources=sources)
             composition = asked
-            sources = [Source(c.doc_id, c.title, c.snippet, c.score) for c in composition.citations]
+            sources = _sources(composition)
         elif composition is None or not self._supported(resolved.query, composition, told):
             return no_answer(turn, self.human_contact)
         script = turn.query.script
         body = english_body(composition.text) if script == "en" else to_user_script(composition.text, script)
         return Reply(answer=body, status="answered", sources=sources)
+
+
+def _sources(composition: Composition | None) -> list[Source]:
+    """The reply's sources: the composition's citations."""
+    return [Source(c.doc_id, c.title, c.snippet, c.score) for c in composition.citations] if composition else []

@@ -199,6 +199,37 @@ def _number(token: str | None) -> float | None:
     return chinese_to_number(token)
 
 
+# "按360天算", "一年按365日计", "360-day year": the days a year counts when a rate is annualised.
+_YEAR_BASIS = re.compile(r"(?<!\d)(?P<days>360|365)\s*-?\s*(?:天|日|days?\b|-day\b)", re.IGNORECASE)
+
+
+def parse_year_basis(text: str) -> int | None:
+    """The days of the year a rate is annualised over when the message says so (360 or 365), else ``None``."""
+    m = _YEAR_BASIS.search(text)
+    return int(m.group("days")) if m else None
+
+
+# "2/10" with no net term after it: the discount and its days, the net term still to be asked for.
+_PARTIAL_TERMS = re.compile(r"(?<![\d/.])(?P<pct>\d+(?:\.\d+)?)\s*%?\s*/\s*(?P<days>\d+)(?![\d/.])(?!\s*[,，、]?\s*(?:net|n)\b)",
+                            re.IGNORECASE)
+_NET_DAYS = re.compile(r"\b(?:net|n)\s*/?\s*(?P<net>\d+)|(?P<days>\d+)\s*(?:天|日|days?\b)", re.IGNORECASE)
+
+
+def parse_partial_terms(text: str) -> tuple[float, int] | None:
+    """The discount and its days of terms written without their net term ("2/10" -> (2.0, 10)), else ``None``."""
+    m = _PARTIAL_TERMS.search(text)  # a date reads the same ("2/10"): the caller asks for a discount word too
+    if not m:
+        return None
+    pct, days = float(m.group("pct")), int(m.group("days"))
+    return (pct, days) if 0 < pct < 100 and days > 0 else None
+
+
+def parse_net_days(text: str) -> int | None:
+    """The net term a reply gives ("net 45", "45天付清", "60天") in days, else ``None``."""
+    m = _NET_DAYS.search(text)
+    return int(m.group("net") or m.group("days")) if m else None
+
+
 def parse_terms(text: str) -> Terms | None:
     """Early-payment terms (``1/10 Net 45``, ``2/10 n/30``, ``10天内付款享2%折扣，30天付清``) or ``None``."""
     m = _TERMS.search(text) or _TERMS_CN.search(text)

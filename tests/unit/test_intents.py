@@ -244,3 +244,19 @@ def test_an_english_question_about_firms_in_general_names_no_buyer() -> None:
     # a norm asked of many firms ("the average … of companies in X") is no trade name to look up
     assert buyer_by_name("typical DSO of manufacturing firms in Poland") is None
     assert buyer_by_name("look up buyer Nordlicht Handel GmbH") is not None
+
+
+@pytest.mark.parametrize(
+    ("question", "tool", "args"),
+    [
+        # slang for sales on credit, and what is still on the books
+        ("上季度赊账卖了三百万 账上还挂着一百二十万 DSO多少", "calc_dso",
+         {"credit_sales": 3_000_000, "receivables": 1_200_000, "period_days": 90}),
+        # a share asked in English without naming the ratio
+        ("past due 30万, receivables 200万, what percent is that", "calc_ratio",
+         {"kind": "overdue_ratio", "overdue": 300_000, "receivables": 2_000_000}),
+    ],
+)
+def test_loose_wording_still_reaches_the_calculator(question: str, tool: str, args: dict) -> None:
+    request = detect(question)
+    assert request is not None and request.tool == tool and request.args == args and not request.missing

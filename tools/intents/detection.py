@@ -29,13 +29,15 @@ ASKS_SHARE = re.compile(r"占比|比例|比率|百分之几|百分之多少|几�
 # question at all ("应收账款2400万 逾期300万"): the ratio they make, then what the articles say about it.
 # Any other question on them ("保险能赔多少", "怎么办") is for the knowledge core.
 JUDGES = re.compile(r"高吗|高不高|算高|偏高|正常|健康|危险|有问题|有没有问题|要紧|严重|超标|行不行|怎么样|咋样|"
-                    r"\bok\b|healthy|too high", re.IGNORECASE)
+                    r"\bok\b|healthy|too high|how bad", re.IGNORECASE)
 ASKS_OTHER = re.compile(r"[?？吗呢]|多少|怎么|什么|啥|能不能|可不可以|是否|how|what|why|can\b", re.IGNORECASE)
 # Two amounts of one thing before and after a change ("逾期账款从500万降到320万") make no part-of-whole ratio.
 CHANGE = re.compile(r"从[^，,。；;？?]{0,12}?(?:降|涨|增|减|变|升|到)|(?:降|涨|增|减|升)(?:到|至)|变成|变为")
 DISCOUNT_OF_TERMS = re.compile(r"折扣|discount", re.IGNORECASE)
 DISCOUNT_COST = re.compile(r"年化|成本|cost|划算|值得|worth", re.IGNORECASE)
-DISCOUNT_WORDS = re.compile(r"折扣|现金折扣|discount|年化|成本|cost|划算|值得", re.IGNORECASE)
+# what a message with payment terms says to ask their cost ("拿不拿": whether to take the discount)
+DISCOUNT_WORDS = re.compile(r"折扣|现金折扣|discount|年化|成本|cost|划算|值得|值不值|拿不拿|要不要拿|该不该拿|\btake (?:it|the)\b|worth",
+                            re.IGNORECASE)
 
 
 def detect(message: str, today: date | None = None) -> ToolRequest | None:

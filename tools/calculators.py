@@ -18,6 +18,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 
 class CalculationError(ValueError):
@@ -81,7 +82,12 @@ def dso(receivables: float, credit_sales: float, period_days: float) -> float:
         raise CalculationError("credit_sales must be greater than 0 (DSO is undefined without sales)")
     if period_days == 0:
         raise CalculationError("period_days must be greater than 0")
-    return round(_finite(receivables / credit_sales * period_days, MAX_DSO_DAYS), 1)
+    return _tenth(_finite(receivables / credit_sales * period_days, MAX_DSO_DAYS))
+
+
+def _tenth(days: float) -> float:
+    """``days`` rounded to 0.1 the way people round (91.25 -> 91.3), not to the nearest even (91.2)."""
+    return float(Decimal(repr(days)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def overdue_ratio(overdue: float, receivables: float) -> float:
@@ -155,7 +161,7 @@ def ledger(invoices: Iterable[LedgerInvoice], as_of: date, period_days: int) -> 
         period_days=period_days,
         ar_outstanding=_cny(ar),
         credit_sales=_cny(sales),
-        dso_days=round(ar / sales * period_days, 1) if sales else None,
+        dso_days=_tenth(ar / sales * period_days) if sales else None,
         overdue_cny=_cny(overdue),
         overdue_ratio=round(overdue / ar, 4) if ar else None,
         aging={name: _cny(cents) for name, cents in buckets.items()},

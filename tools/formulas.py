@@ -34,10 +34,12 @@ def compute_ratio(args: RatioArgs) -> RatioResult:
         return RatioResult(
             kind=args.kind, value=value, formula="(current_assets - current_liabilities) / total_assets"
         )
-    simple, compound = calculators.discount_cost(args.discount_pct, args.discount_days, args.net_days)
+    simple, compound = calculators.discount_cost(args.discount_pct, args.discount_days, args.net_days,
+                                                args.basis_days)
     return RatioResult(
         kind=args.kind,
         value=simple,
         compound=compound,
-        formula="d/(100-d) * 365/(net_days - discount_days); compound (1 + d/(100-d))^(365/(net-disc)) - 1",
+        formula=f"d/(100-d) * {args.basis_days}/(net_days - discount_days); "
+                f"compound (1 + d/(100-d))^({args.basis_days}/(net-disc)) - 1",
     )

@@ -30,7 +30,8 @@ _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _ARABIC_AMOUNT = re.compile(
     rf"(?P<num>{_ARABIC})(?:\s*个?(?P<suffix>百万|千万|万|萬|亿|億|千|million|billion|mn|bn|[kKmMbwW](?![a-zA-Z])))?"
 )
-_CHINESE_AMOUNT = re.compile(rf"[{_CN_CHARS}]+")
+# "一个亿", "两个亿": a measure word before the big unit, as people say it.
+_CHINESE_AMOUNT = re.compile(rf"[{_CN_CHARS}]+(?:个[亿億万萬][{_CN_CHARS}]*)?")
 # What makes a number a duration, a percentage or a count rather than money.
 _NOT_MONEY_AFTER = re.compile(
     r"\s*(?:个月|个季度|天|日|days?\b|months?\b|years?\b|年|月|季度|%|％|percent|倍|家|个|次|条|笔|号|周(?!期)|星期|小时|分钟|级|分(?!钱))"
@@ -42,7 +43,8 @@ _MONTH_PERIOD = re.compile(
     rf"(?P<num>\d+|[{_CN_CHARS}]+)\s*个?\s*月|\b(?P<en>\d+|{'|'.join(_EN_NUMBERS)})[\s-]*months?\b", re.IGNORECASE
 )
 _TERMS = re.compile(
-    r"(?P<pct>\d+(?:\.\d+)?)\s*%?\s*/\s*(?P<days>\d+)\s*[,，、]?\s*(?:net|n)\s*/?\s*(?P<net>\d+)", re.IGNORECASE
+    r"(?P<pct>\d+(?:\.\d+)?)\s*%?\s*/\s*(?P<days>\d+)\s*(?:天|日|days?)?\s*[,，、]?\s*(?:net|n)\s*/?\s*(?P<net>\d+)",
+    re.IGNORECASE
 )
 _TERMS_CN = re.compile(
     r"(?P<days>\d+)\s*[天日]内付款[^，。,;；]*?(?P<pct>\d+(?:\.\d+)?)\s*%\s*(?:的)?折扣[^。;；]*?(?P<net>\d+)\s*[天日]"
@@ -50,7 +52,7 @@ _TERMS_CN = re.compile(
 
 _PERIOD_WORDS: list[tuple[re.Pattern[str], int]] = [
     (re.compile(r"半年|half[- ]?year|six months|6 months", re.IGNORECASE), 180),
-    (re.compile(r"[上本这今一每]?个?季度|\bquarter(?:ly)?\b|\bq[1-4]\b", re.IGNORECASE), 90),
+    (re.compile(r"[上本这今一每]?个?季度|[上本这今每当]季(?!节)|\bquarter(?:ly)?\b|\bq[1-4]\b", re.IGNORECASE), 90),
     (re.compile(r"[上本这今一每]?个月|[上本当]月(?![底末初])|月度|\bmonth(?:ly)?\b", re.IGNORECASE), 30),
     (re.compile(r"[一全]年|年度|年化|年(?=销售|赊销|营收|营业|收入)|去年|今年|每年|\bannual(?:ly)?\b|\byear(?:ly)?\b|\bper year\b|\bp\.?a\.?\b", re.IGNORECASE), 365),
 ]
@@ -65,6 +67,8 @@ _EARLIER = re.compile(
 
 
 _PERIOD_GLOSS = re.compile(r"[(（]|按|以|计")
+# "同行一般60天左右", "行业平均45天": a usual value of the metric the user compares with, not a period
+_NORM = re.compile(r"(?:一般|平均|通常|行业|同行|正常)[^\d，,。；;！!？?]{0,6}?\d+(?:\.\d+)?\s*(?:天|日)(?:左右|上下)?")
 
 
 @dataclass(frozen=True)
@@ -126,7 +130,7 @@ def find_amounts(text: str) -> list[Amount]:
         start, end = m.span()
         if not free(start, end):
             continue
-        value = chinese_to_number(m.group())
+        value = chinese_to_number(m.group().replace("个", ""))
         if value is None or _NOT_MONEY_AFTER.match(text, end):
             continue
         # "一" on its own is mostly a word ("一共", "一下"), not money.
@@ -152,7 +156,9 @@ def _swallow_currency(text: str, end: int) -> int:
 def find_earlier(text: str) -> Earlier | None:
     """The earlier period's value of a metric in ``text`` ("前年77天" -> 77 天), or ``None``."""
     # "上季度(按90天)": a period stated for the earlier word, not the metric's earlier value
-    m = next((m for m in _EARLIER.finditer(text) if not _PERIOD_GLOSS.search(text[m.start() : m.start("num")])), None)
+    m = _EARLIER.search(text)
+    while m and _PERIOD_GLOSS.search(text[m.start() : m.start("num")]):
+        m = _EARLIER.search(text, m.start() + 1)  # "跟去年比（去年同期50天）": the later word is the one
     value = _number(m.group("num")) if m else None
     if not m or value is None:
         return None
@@ -169,6 +175,7 @@ def parse_period_days(text: str) -> int | None:
     earlier = find_earlier(text)
     if earlier:
         text = text[: earlier.start] + " " + text[earlier.end :]
+    text = _NORM.sub(" ", text)
     day = _DAY_PERIOD.search(text)
     if day:
         value = _number(day.group("num"))
@@ -197,6 +204,37 @@ def _number(token: str | None) -> float | None:
     if re.fullmatch(r"\d+(?:\.\d+)?", token):
         return float(token)
     return chinese_to_number(token)
+
+
+# "按360天算", "一年按365日计", "360-day year": the days a year counts when a rate is annualised.
+_YEAR_BASIS = re.compile(r"(?<!\d)(?P<days>360|365)\s*-?\s*(?:天|日|days?\b|-day\b)", re.IGNORECASE)
+
+
+def parse_year_basis(text: str) -> int | None:
+    """The days of the year a rate is annualised over when the message says so (360 or 365), else ``None``."""
+    m = _YEAR_BASIS.search(text)
+    return int(m.group("days")) if m else None
+
+
+# "2/10" with no net term after it: the discount and its days, the net term still to be asked for.
+_PARTIAL_TERMS = re.compile(r"(?<![\d/.])(?P<pct>\d+(?:\.\d+)?)\s*%?\s*/\s*(?P<days>\d+)(?![\d/.])(?!\s*[,，、]?\s*(?:net|n)\b)",
+                            re.IGNORECASE)
+_NET_DAYS = re.compile(r"\b(?:net|n)\s*/?\s*(?P<net>\d+)|(?P<days>\d+)\s*(?:天|日|days?\b)", re.IGNORECASE)
+
+
+def parse_partial_terms(text: str) -> tuple[float, int] | None:
+    """The discount and its days of terms written without their net term ("2/10" -> (2.0, 10)), else ``None``."""
+    m = _PARTIAL_TERMS.search(text)  # a date reads the same ("2/10"): the caller asks for a discount word too
+    if not m:
+        return None
+    pct, days = float(m.group("pct")), int(m.group("days"))
+    return (pct, days) if 0 < pct < 100 and days > 0 else None
+
+
+def parse_net_days(text: str) -> int | None:
+    """The net term a reply gives ("net 45", "45天付清", "60天") in days, else ``None``."""
+    m = _NET_DAYS.search(text)
+    return int(m.group("net") or m.group("days")) if m else None
 
 
 def parse_terms(text: str) -> Terms | None:

@@ -126,6 +126,7 @@ class RatioArgs(BaseModel):
     discount_pct: Number | None = Field(None, gt=0, lt=100, description="discount_cost: e.g. 2 in 2/10 Net 30")
     discount_days: Whole | None = Field(None, ge=0, description="discount_cost: e.g. 10 in 2/10 Net 30")
     net_days: Whole | None = Field(None, gt=0, description="discount_cost: e.g. 30 in 2/10 Net 30")
+    basis_days: Literal[360, 365] = Field(365, description="discount_cost: days in the year it is annualised over")
 
     @model_validator(mode="after")
     def _has_inputs(self) -> RatioArgs:

@@ -10,6 +10,7 @@ from bot.messages import Reply, Session, ToolCall
 from bot.tool_routing.context import ENGLISH, LAST_RESULT, PENDING, call_tool, last_result, texts
 from tools import replies
 from tools.intents import ToolRequest, fill_slots
+from tools.numbers import parse_net_days
 from tools.registry import ToolRegistry
 from tools.specs.calc_ratio import KIND_SLOTS
 
@@ -55,6 +56,9 @@ class Calculations:
         """The pending calculation with the values this message adds; ``None`` when it adds none (the user moved on)."""
         tool = pending["tool"]
         kind = pending["args"]["kind"] if tool == "calc_ratio" else tool
+        if kind == "discount_cost":  # terms given without their net term: this message may give it
+            net = parse_net_days(message)
+            return None if net is None else self.calc(tool, {**pending["args"], "net_days": net}, [], session)
         known = {k: v for k, v in pending["args"].items() if k != "kind"}
         args, missing = fill_slots(kind, message, known, missing=pending["missing"])
         if args == known:

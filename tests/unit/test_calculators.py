@@ -112,3 +112,9 @@ def test_ledger_without_sales_has_null_dso() -> None:
 def test_ledger_rounds_to_cents() -> None:
     result = ledger([inv("2026-06-01", "2026-07-01", 0.1), inv("2026-06-02", "2026-07-02", 0.2)], D, 90)
     assert result.ar_outstanding == 0.3
+
+
+def test_dso_rounds_half_up_to_a_tenth() -> None:
+    """Regression: 300万 ÷ 1200万 × 365 = 91.25 was shown as 91.2 (round-half-even)."""
+    assert dso(3_000_000, 12_000_000, 365) == 91.3
+    assert dso(1, 8, 90) == 11.3  # 11.25

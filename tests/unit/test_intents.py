@@ -244,3 +244,34 @@ def test_an_english_question_about_firms_in_general_names_no_buyer() -> None:
     # a norm asked of many firms ("the average … of companies in X") is no trade name to look up
     assert buyer_by_name("typical DSO of manufacturing firms in Poland") is None
     assert buyer_by_name("look up buyer Nordlicht Handel GmbH") is not None
+
+
+@pytest.mark.parametrize(
+    ("question", "tool", "args"),
+    [
+        # slang for sales on credit, and what is still on the books
+        ("上季度赊账卖了三百万 账上还挂着一百二十万 DSO多少", "calc_dso",
+         {"credit_sales": 3_000_000, "receivables": 1_200_000, "period_days": 90}),
+        # a share asked in English without naming the ratio
+        ("past due 30万, receivables 200万, what percent is that", "calc_ratio",
+         {"kind": "overdue_ratio", "overdue": 300_000, "receivables": 2_000_000}),
+        # a share written as part of a whole, the part's word shared with the whole's
+        ("past-due receivables 1.5m out of 6m, how bad is that", "calc_ratio",
+         {"kind": "overdue_ratio", "overdue": 1_500_000, "receivables": 6_000_000}),
+        # the earlier year's figure in brackets after a word that also names it: the period stays the half-year
+        ("半年赊销3000万 应收900万 DSO 比去年怎样（去年同期40天）", "calc_dso",
+         {"credit_sales": 30_000_000, "receivables": 9_000_000, "period_days": 180}),
+        # what peers usually see is no period
+        ("上季度赊销1200万 应收400万 DSO多少 听说行业一般50天左右", "calc_dso",
+         {"credit_sales": 12_000_000, "receivables": 4_000_000, "period_days": 90}),
+        # terms with the discount days written in days, and "take it or not" asking their cost
+        ("3%/15天 net 60 拿不拿", "calc_ratio",
+         {"kind": "discount_cost", "discount_pct": 3, "discount_days": 15, "net_days": 60}),
+        # current assets and liabilities by their English abbreviations
+        ("CA 3m vs CL 2.5m, current ratio ok?", "calc_ratio",
+         {"kind": "current_ratio", "current_assets": 3_000_000, "current_liabilities": 2_500_000}),
+    ],
+)
+def test_loose_wording_still_reaches_the_calculator(question: str, tool: str, args: dict) -> None:
+    request = detect(question)
+    assert request is not None and request.tool == tool and request.args == args and not request.missing

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from tools.numbers import Terms, chinese_to_number, find_amounts, parse_amount, parse_period_days, parse_terms
+from tools.numbers import (
+    Terms,
+    chinese_to_number,
+    find_amounts,
+    parse_amount,
+    parse_net_days,
+    parse_partial_terms,
+    parse_period_days,
+    parse_terms,
+    parse_year_basis,
+)
 
 
 @pytest.mark.parametrize(
@@ -122,3 +132,16 @@ def test_spoken_forms_of_amounts_and_earlier_values() -> None:
 
 def test_a_period_given_in_brackets_is_the_period_not_an_earlier_value() -> None:
     assert parse_period_days("上季度(按91天算)赊出去700万，季末还欠着350万") == 91
+
+
+def test_year_basis_partial_terms_and_net_days() -> None:
+    assert parse_year_basis("年化按360天计") == 360 and parse_year_basis("a 365-day year") == 365
+    assert parse_year_basis("过去90天") is None
+    assert parse_partial_terms("3/20的折扣") == (3.0, 20) and parse_partial_terms("3/20 net 60") is None
+    assert parse_net_days("N/60") == 60 and parse_net_days("全款75天内付") == 75 and parse_net_days("还没定") is None
+
+
+def test_a_measure_word_before_the_big_unit_and_a_short_quarter_word() -> None:
+    """Regression: "两个亿" was no amount, and "上季" (without 度) no period."""
+    assert [a.value for a in find_amounts("应收两个亿 赊销五个亿")] == [200_000_000, 500_000_000]
+    assert parse_period_days("上季赊销") == 90 and parse_period_days("换季节了") is None

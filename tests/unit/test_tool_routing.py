@@ -300,3 +300,18 @@ def test_figures_without_a_metric_before_them_stay_with_the_knowledge_core() -> 
     router, s = make_router(FakeService()), session()
     s.turns.append(Turn("买方破产了理赔要交什么", "…", "answered"))
     assert router.handle("合同金额300万，已经付了100万", s) is None
+
+
+def test_discount_terms_without_a_net_term_ask_for_it_then_answer() -> None:
+    """Regression: "1/15" with no net term was answered from the articles; the cost needs the net term."""
+    router, s = make_router(FakeService()), session()
+    first = router.handle("客户想要1/15的现金折扣 我们让利的年化成本是多少", s)
+    assert first is not None and first.status == "clarify" and "Net" in first.answer
+    second = router.handle("net 45", s)
+    assert second is not None and second.status == "answered" and "12.29%" in second.answer  # 1/99 × 365/30
+
+
+def test_a_360_day_year_annualises_the_discount_over_360() -> None:
+    """Regression: "按360天" was ignored and the cost annualised over 365 days."""
+    reply = make_router(FakeService()).handle("1/20 net 50 放弃折扣的年化成本 一年按360天算", session())
+    assert reply is not None and "12.12%" in reply.answer and "× 360/30" in reply.answer  # 1/99 × 360/30

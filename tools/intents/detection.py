@@ -9,7 +9,7 @@ from datetime import date
 from tools.intents.buyers import BUYER_ID, LEDGER_WORDS, USCC, buyer_by_name, ledger_window
 from tools.intents.request import KNOWLEDGE_MARKERS, ToolRequest
 from tools.intents.slots import CALCULATORS, RATIO_WORDS, fill_slots
-from tools.numbers import Amount, find_amounts, find_earlier, parse_terms
+from tools.numbers import Amount, find_amounts, find_earlier, parse_partial_terms, parse_terms, parse_year_basis
 from tools.specs.calc_ratio import KIND_SLOTS
 
 CALC_VERBS = re.compile(r"算|多少|几天|是多少|计算|what(?:'s| is)|calculate|compute|how many days", re.IGNORECASE)
@@ -24,16 +24,20 @@ DISCOUNT_NAME = re.compile(r"(?:现金)?折扣(?:的)?(?:年化)?成本|年化�
                            re.IGNORECASE)
 
 # A share asked for without naming the ratio ("逾期的有300万 占比多少"): the ratio whose inputs are all typed.
-ASKS_SHARE = re.compile(r"占比|比例|比率|百分之几|几成|多少%|what share|percentage", re.IGNORECASE)
+ASKS_SHARE = re.compile(r"占比|比例|比率|百分之几|百分之多少|几成|多少%|what share|percentage|what\s*(?:%|percent)", re.IGNORECASE)
 # The inputs of a ratio typed, each named, and the figure judged ("流动资产500万 流动负债450万 有问题吗"), or no
 # question at all ("应收账款2400万 逾期300万"): the ratio they make, then what the articles say about it.
 # Any other question on them ("保险能赔多少", "怎么办") is for the knowledge core.
 JUDGES = re.compile(r"高吗|高不高|算高|偏高|正常|健康|危险|有问题|有没有问题|要紧|严重|超标|行不行|怎么样|咋样|"
-                    r"\bok\b|healthy|too high", re.IGNORECASE)
+                    r"\bok\b|healthy|too high|how bad", re.IGNORECASE)
 ASKS_OTHER = re.compile(r"[?？吗呢]|多少|怎么|什么|啥|能不能|可不可以|是否|how|what|why|can\b", re.IGNORECASE)
 # Two amounts of one thing before and after a change ("逾期账款从500万降到320万") make no part-of-whole ratio.
 CHANGE = re.compile(r"从[^，,。；;？?]{0,12}?(?:降|涨|增|减|变|升|到)|(?:降|涨|增|减|升)(?:到|至)|变成|变为")
-DISCOUNT_WORDS = re.compile(r"折扣|现金折扣|discount|年化|成本|cost|划算|值得", re.IGNORECASE)
+DISCOUNT_OF_TERMS = re.compile(r"折扣|discount", re.IGNORECASE)
+DISCOUNT_COST = re.compile(r"年化|成本|cost|划算|值得|worth", re.IGNORECASE)
+# what a message with payment terms says to ask their cost ("拿不拿": whether to take the discount)
+DISCOUNT_WORDS = re.compile(r"折扣|现金折扣|discount|年化|成本|cost|划算|值得|值不值|拿不拿|要不要拿|该不该拿|\btake (?:it|the)\b|worth",
+                            re.IGNORECASE)
 
 
 def detect(message: str, today: date | None = None) -> ToolRequest | None:
@@ -46,10 +50,18 @@ def detect(message: str, today: date | None = None) -> ToolRequest | None:
     if terms and (DISCOUNT_WORDS.search(text) or CALC_VERBS.search(text) or "?" in text or "？" in text):
         args = {"kind": "discount_cost", "discount_pct": terms.discount_pct, "discount_days": terms.discount_days,
                 "net_days": terms.net_days}
+        basis = parse_year_basis(text)
+        if basis:
+            args["basis_days"] = basis  # "按360天算": the year the user annualises over
         invoices = find_amounts(text)
         if len(invoices) == 1:
             args["invoice"] = invoices[0].value  # "这张发票100万": the discount in money too
         return ToolRequest("calc_ratio", args)
+    partial = None if terms else parse_partial_terms(text)
+    if partial and DISCOUNT_OF_TERMS.search(text) and DISCOUNT_COST.search(text):
+        # "2/10的折扣年化成本": the cost needs the net term, which is asked for, never assumed
+        return ToolRequest("calc_ratio", {"kind": "discount_cost", "discount_pct": partial[0],
+                                          "discount_days": partial[1]}, ["net_days"])
     buyer_id = BUYER_ID.search(text) or USCC.search(text)
     if buyer_id:
         if LEDGER_WORDS.search(text):

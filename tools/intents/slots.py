@@ -21,6 +21,8 @@ METRIC_VALUES: list[re.Pattern[str]] = [
     for p in [*RATIO_WORDS.values(), *(s.calculator.names for s in CALCULATORS)]
 ]
 STATED = "="  # the pseudo-slot of a metric's own value
+# A share written as a part of a whole ("2.2m out of 10m", "900万里面有135万").
+PART_OF_WHOLE = re.compile(r"\bout of\b|\bof (?:the |our )?total\b|里面|其中|当中|中有", re.IGNORECASE)
 
 
 def _slots(kind: str) -> tuple[dict[str, str], bool]:
@@ -61,6 +63,10 @@ def fill_slots(kind: str, text: str, known: dict[str, Any], missing: list[str] |
         else:
             unassigned.append(amount)
     part, whole = PART_OF.get(kind, ("", ""))
+    if part and len(unassigned) == 1 and len({part, whole} & fresh) == 1 and PART_OF_WHOLE.search(text):
+        # "overdue AR is 2.2m out of 10m": the amount no word names is the other side of the share
+        args[whole if part in fresh else part] = unassigned.pop().value
+        fresh |= {part, whole}
     if part in fresh and whole in fresh and args[part] > args[whole]:
         args[part], args[whole] = args[whole], args[part]
     if needs_period:

@@ -104,7 +104,8 @@ class Replies:
             given = self.phrases["invoice_given"].format(
                 invoice=self.figure(invoice), given=self.figure(invoice * d / 100), d=d, disc=disc) if invoice else ""
             return given + self.phrases["discount_cost"].format(
-                d=d, disc=disc, net=net, rest=100 - d, span=net - disc, value=pct(value), compound=pct(result["compound"]))
+                d=d, disc=disc, net=net, rest=100 - d, span=net - disc, value=pct(value), compound=pct(result["compound"]),
+                basis=args.get("basis_days", 365))
         kind = kind if kind in _RATIO_INPUTS else "working_capital_ratio"
         shown = f"{value:.2f}" if kind == "current_ratio" else pct(value, 1)
         return self.phrases[kind].format(value=shown, **{k: self.figure(args[k]) for k in _RATIO_INPUTS[kind]})

@@ -24,6 +24,7 @@ class Chinese(Replies):
         "current_assets": "流动资产",
         "current_liabilities": "流动负债",
         "total_assets": "总资产",
+        "net_days": "全款的付款期限（Net 天数，例如 2/10 Net 30 里的 30天）",
         "buyer": "买家的公司全称或买家编号（如 CN1007）",
     }
     # How a user might type the first missing value (the period's label carries its own examples).
@@ -34,6 +35,7 @@ class Chinese(Replies):
         "current_assets": "流动资产800万",
         "current_liabilities": "流动负债500万",
         "total_assets": "总资产2000万",
+        "net_days": "Net 30",
     }
     FORMULAS: ClassVar[dict[str, tuple[str, str, str, str]]] = {
         "calc_dso": ("DSO（应收账款周转天数）", "DSO = 应收账款 ÷ 赊销额 × 天数",
@@ -65,7 +67,7 @@ class Chinese(Replies):
                "DSO = 应收账款 ÷ 赊销额 × 天数 = {receivables} ÷ {credit_sales} × {period} = {days:.1f}天。",
         "invoice_given": "{invoice}的发票在{disc}天内付款，要让出 {given}（{invoice} × {d:g}%）。\n",
         "discount_cost": "不享受 {d:g}/{disc} Net {net} 这个现金折扣，相当于年化成本约 {value}（按复利计约 {compound}）。\n"
-                         "年化成本 = 折扣率 ÷ (100% − 折扣率) × 365 ÷ (付款期 − 折扣期) = {d:g}/{rest:g} × 365/{span} "
+                         "年化成本 = 折扣率 ÷ (100% − 折扣率) × {basis} ÷ (付款期 − 折扣期) = {d:g}/{rest:g} × {basis}/{span} "
                          "= {value}。",
         "overdue_ratio": "逾期率约为 {value}。\n逾期率 = 逾期金额 ÷ 应收账款 = {overdue} ÷ {receivables} = {value}。",
         "current_ratio": "流动比率约为 {value}。\n流动比率 = 流动资产 ÷ 流动负债 = {current_assets} ÷ "

@@ -20,7 +20,7 @@ class English(Replies):
         "receivables": "receivables outstanding", "credit_sales": "credit sales for the period",
         "period_days": "the period those sales cover (a quarter = 90 days, a year = 365)", "overdue": "the overdue amount",
         "current_assets": "current assets", "current_liabilities": "current liabilities", "total_assets": "total assets",
-        "buyer": "the buyer's full company name or buyer id (such as CN1007)",
+        "net_days": "the net term in days (the 30 in 2/10 Net 30)", "buyer": "the buyer's full company name or buyer id (such as CN1007)",
     }
     FORMULAS: ClassVar[dict[str, tuple[str, str, str, str]]] = {
         "calc_dso": ("DSO (days sales outstanding)", "DSO = receivables ÷ credit sales × days in the period",
@@ -54,8 +54,8 @@ class English(Replies):
                "DPO = payables ÷ purchases × days = {payables} ÷ {purchases} × {period} = {days:.1f} days.",
         "invoice_given": "",
         "discount_cost": "Passing up {d:g}/{disc} Net {net} costs about {value} a year ({compound} compounded).\n"
-                         "Cost = discount ÷ (100% − discount) × 365 ÷ (net days − discount days) = "
-                         "{d:g}/{rest:g} × 365/{span} = {value}.",
+                         "Cost = discount ÷ (100% − discount) × {basis} ÷ (net days − discount days) = "
+                         "{d:g}/{rest:g} × {basis}/{span} = {value}.",
         "overdue_ratio": "The overdue ratio is about {value}.\nOverdue ÷ receivables = {overdue} ÷ {receivables} = "
                          "{value}.",
         "current_ratio": "The current ratio is about {value}.\nCurrent assets ÷ current liabilities = "

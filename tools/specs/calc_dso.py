@@ -15,8 +15,8 @@ if TYPE_CHECKING:
 
 NAMES = re.compile(r"DSO|应收账款周转天数|应收周转天数|周转天数|回款天数|days sales outstanding", re.IGNORECASE)
 SLOTS = {
-    "receivables": r"应收账款|应收款|应收|(?-i:(?<![A-Za-z])AR(?![A-Za-z]))|accounts receivable|receivables?|未收回|欠款",
-    "credit_sales": r"赊销额|赊销|赊出去|赊出|销售额|销售|营收|营业额|credit sales|sales|revenue|turnover",
+    "receivables": r"应收账款|应收款|应收|(?-i:(?<![A-Za-z])AR(?![A-Za-z]))|accounts receivable|receivables?|未收回|没收回|欠款|挂着",
+    "credit_sales": r"赊销额|赊销|赊出去|赊出|赊账|销售额|销售|营收|营业额|credit sales|sales|revenue|turnover",
 }
 
 

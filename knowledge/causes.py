@@ -107,12 +107,14 @@ class CauseJudge:
         whole = self._judge(_cause_in_article_names(query))
         if whole is None:
             return None
+        if whole.lead >= CLEARLY_COVERED and whole.yes_same:
+            return _covered(whole)
         clauses = [j for j in map(self._judge, _CLAUSES.split(whole.cause)) if j is not None]
         if whole.lead >= CLEARLY_COVERED:
             # the event a clause names outright ("客户公司进入破产程序了": 买方破产) when the whole is nearest an item
             # that is not its own event (a foreign buyer's story leaning to 进口国外汇管制)
             named = max((j for j in clauses if j.lead >= CLAUSE_COVERED and j.yes_same), key=lambda j: j.lead, default=None)
-            return _covered(named if named is not None and not whole.yes_same else whole)
+            return _covered(named or whole)
         if whole.lead <= CLEARLY_EXCLUDED:  # named by the clause nearest an exclusion ("有色差": 质量争议, not 纠纷)
             no = max([whole] + [j for j in clauses if j.lead <= CLEARLY_EXCLUDED and j.no_same], key=lambda j: j.no_cos)
             return CauseVerdict(f"一般不赔：{no.no_item}属于除外责任{{}}", (no.no_sentence,))

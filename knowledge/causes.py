@@ -70,6 +70,8 @@ _ABOUT_COVER = re.compile(r"(?<![不未非])承保(?!前|后|能力|条件)|保�
                           r"不(?:赔|保|管)(?!不)|除外|\bcover|\binsure", re.IGNORECASE)
 # a question about what is not paid: the list it asks for is of the exclusions
 _NOT_PAID = re.compile(r"不(?:赔|保|管|包括|覆盖|承保)|除外|\bnot (?:cover|insure|pa(?:y|id))|exclu", re.IGNORECASE)  # "保险认不认": a bare asking word put to the insurer asks for payment too
+# a clause saying an event did not happen ("客户没破产") names no event of the loss
+_DENIES = re.compile(r"没有|没|未|不是|并非")
 # "除了破产以外，…也算吗": the event set aside is not the one asked about
 _SET_ASIDE = re.compile(r"^(?:除了|除去|除)[^，,]{1,12}(?:以外|之外|外)$")
 _RISK_ITEM = re.compile(r"(风险|损失|违约|拖欠)(保障|情形)?$")
@@ -113,7 +115,8 @@ class CauseJudge:
         if whole.lead >= CLEARLY_COVERED:
             # the event a clause names outright ("客户公司进入破产程序了": 买方破产) when the whole is nearest an item
             # that is not its own event (a foreign buyer's story leaning to 进口国外汇管制)
-            named = max((j for j in clauses if j.lead >= CLAUSE_COVERED and j.yes_same), key=lambda j: j.lead, default=None)
+            named = max((j for j in clauses if j.lead >= CLAUSE_COVERED and j.yes_same and not _DENIES.search(j.cause)),
+                        key=lambda j: j.lead, default=None)
             return _covered(named or whole)
         if whole.lead <= CLEARLY_EXCLUDED:  # named by the clause nearest an exclusion ("有色差": 质量争议, not 纠纷)
             no = max([whole] + [j for j in clauses if j.lead <= CLEARLY_EXCLUDED and j.no_same], key=lambda j: j.no_cos)
@@ -264,7 +267,7 @@ def told_cause(query: str) -> str:
         english_ask = ask is None and starts and len(part.split()) < 3 and not _HAN.search(part)
         if content_terms(part) and not english_ask and not _SET_ASIDE.match(part):  # ("Is that covered", "Will the insurer pay": an English ask)
             kept.append(part)
-        if starts and n > 0:
+        if starts and (n > 0 or kept):
             break  # the cause comes before its asking clause; what follows was added for the search ("拖欠")
     return "，".join(kept)
 
@@ -274,7 +277,8 @@ def _cause_in_article_names(query: str) -> str:
     ("被宣布清算了" is "被宣布破产了"), or "" when it tells none."""
     cause = told_cause(query) if asks_payout(query) else ""
     for name, article in sorted(event_names().items(), key=lambda kv: -len(kv[0])):
-        cause = re.sub(re.escape(name), article, cause, flags=re.IGNORECASE)
+        # a denied event stays as told ("没倒闭" is no 破产 to judge)
+        cause = re.sub(rf"(?<!没)(?<!未)(?<!不是){re.escape(name)}", article, cause, flags=re.IGNORECASE)
     return cause
 
 

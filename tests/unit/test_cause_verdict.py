@@ -70,6 +70,7 @@ def test_a_cause_naming_an_event_by_another_name_is_judged_as_the_articles_name_
     from knowledge.causes import _cause_in_article_names
 
     assert "破产" in _cause_in_article_names("法院宣布那家客户清算了，保险赔吗")
+    assert "破产" not in _cause_in_article_names("对方没倒闭，只是一直不结账，保险赔吗")  # a denied event stays as told
 
 
 def test_items_are_the_listed_risks_not_list_heads() -> None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from knowledge.conflicts import CoverageDisagreement, coverage_disagreements, covered_items, excluded_items, is_anecdote
-from knowledge.lexicon import asked_kinds
+from knowledge.lexicon import asked_kinds, event_names
 from knowledge.questions import content_terms
 from knowledge.scoring import coverage_ask
 from knowledge.sentences import Sentence, TermWeights
@@ -56,16 +56,24 @@ _CLAUSES = re.compile(
     re.IGNORECASE,
 )
 # what is left of an asking clause once its asking words are gone: the insurer, the policy, "this case"
-_FILLER_END = re.compile(r"(这种|这个|这笔|那|该)?(情况|风险|损失|坏账)?(保险公司|保险|保单|信用险|你们|我们)?(还|会|能|可以|给)?$")
+# ("这部分", "我们那张policy": the part of the loss asked about, or the user's policy, name no event)
+_FILLER_END = re.compile(r"(这种|这个|这笔|这部分|这块|那|该)?(情况|风险|损失|坏账)?(我们|你们)?(那张|这张)?"
+                         r"(保险公司|保险|保单|信用险|你们|我们|policy|insurance|insurer)?(还|会|能|可以|给|也)?$", re.IGNORECASE)
 # A list names risks when one of its items (or its head, "承保两类核心风险：…") is a risk, a loss or a default;
 # "包含信用评估、账款监控…" lists services, not what is paid for.
 _HAN = re.compile(r"[\u4e00-\u9fff]")
-_PAYS = re.compile(r"赔|保|管")  # an asking phrase about payment or cover (not a bare "算不算")
-_INSURER = re.compile(r"保险|保单|信用险")
+# an asking phrase about payment or cover (not a bare "算不算"); 陪 is the usual homophone typo of 赔 ("能陪吗")
+_PAYS = re.compile(r"赔|陪|保|管|兜底|claim|pay", re.IGNORECASE)
+_INSURER = re.compile(r"保险|保单|信用险|policy|insurance|insurer", re.IGNORECASE)
+_ASKED_AFTER = 8  # characters after a bare asking word ("算不算") that say what it asks about
 _ABOUT_COVER = re.compile(r"(?<![不未非])承保(?!前|后|能力|条件)|保障范围|保险范围|保(?:什么|哪)|赔(?:什么|哪)|"
                           r"不(?:赔|保|管)(?!不)|除外|\bcover|\binsure", re.IGNORECASE)
 # a question about what is not paid: the list it asks for is of the exclusions
 _NOT_PAID = re.compile(r"不(?:赔|保|管|包括|覆盖|承保)|除外|\bnot (?:cover|insure|pa(?:y|id))|exclu", re.IGNORECASE)  # "保险认不认": a bare asking word put to the insurer asks for payment too
+# a clause saying an event did not happen ("客户没破产") names no event of the loss
+_DENIES = re.compile(r"没有|没|未|不是|并非")
+# "除了破产以外，…也算吗": the event set aside is not the one asked about
+_SET_ASIDE = re.compile(r"^(?:除了|除去|除)[^，,]{1,12}(?:以外|之外|外)$")
 _RISK_ITEM = re.compile(r"(风险|损失|违约|拖欠)(保障|情形)?$")
 
 
@@ -98,12 +106,18 @@ class CauseJudge:
 
         A cause in between is judged clause by clause too: one clause clearly covered (:data:`CLAUSE_COVERED`)
         and none clearly excluded is "能赔" (the event outweighs "钱没到"); one of each is "要看原因" naming both."""
-        whole = self._judge(told_cause(query) if asks_payout(query) else "")
+        whole = self._judge(_cause_in_article_names(query))
         if whole is None:
             return None
-        if whole.lead >= CLEARLY_COVERED:
+        if whole.lead >= CLEARLY_COVERED and whole.yes_same:
             return _covered(whole)
         clauses = [j for j in map(self._judge, _CLAUSES.split(whole.cause)) if j is not None]
+        if whole.lead >= CLEARLY_COVERED:
+            # the event a clause names outright ("客户公司进入破产程序了": 买方破产) when the whole is nearest an item
+            # that is not its own event (a foreign buyer's story leaning to 进口国外汇管制)
+            named = max((j for j in clauses if j.lead >= CLAUSE_COVERED and j.yes_same and not _DENIES.search(j.cause)),
+                        key=lambda j: j.lead, default=None)
+            return _covered(named or whole)
         if whole.lead <= CLEARLY_EXCLUDED:  # named by the clause nearest an exclusion ("有色差": 质量争议, not 纠纷)
             no = max([whole] + [j for j in clauses if j.lead <= CLEARLY_EXCLUDED and j.no_same], key=lambda j: j.no_cos)
             return CauseVerdict(f"一般不赔：{no.no_item}属于除外责任{{}}", (no.no_sentence,))
@@ -136,7 +150,7 @@ class CauseJudge:
     def disputed(self, query: str, weights: TermWeights) -> CoverageDisagreement | None:
         """A risk one article excludes and another covers that the told cause (or one of its clauses) is about:
         its nearest excluded item, not clearly outweighed by a covered one ("那边打起内战来了" and 战争)."""
-        whole = self._judge(told_cause(query) if asks_payout(query) else "")
+        whole = self._judge(_cause_in_article_names(query))
         if whole is None:
             return None
         for judged in [whole] + [j for j in map(self._judge, _CLAUSES.split(whole.cause)) if j is not None]:
@@ -216,8 +230,8 @@ def asks_payout(query: str) -> bool:
     """True when the question asks whether a loss is paid ("能赔吗", "保不保", "is that covered"), not whether
     something counts as something else ("算不算控制风险") or whether the insurer can afford to pay ("赔不赔得起")."""
     ask = coverage_ask(query)
-    if ask is not None and _PAYS.search(ask.group()):
-        return True
+    if ask is not None and _PAYS.search(query[ask.start(): ask.end() + _ASKED_AFTER]):
+        return True  # "算不算保险的理赔范围": the asking word, and what it asks about after it
     words = asked_kinds().get("cover", [])
     chinese = [w for w in words if _HAN.search(w)]
     if any(w in query for w in chinese if _PAYS.search(w) or _INSURER.search(query)):  # "给不给赔", "保险认不认"
@@ -250,13 +264,22 @@ def told_cause(query: str) -> str:
         starts = [lowered.find(w) for w in markers if w in lowered] + ([ask.start()] if ask else [])
         part = clause[: min(starts)] if starts else clause
         part = _FILLER_END.sub("", part.strip())
-        if ask is None and starts and len(part.split()) < 3 and not _HAN.search(part):
-            continue  # "Is that covered", "Will the insurer pay": an English asking clause
-        if content_terms(part):
+        english_ask = ask is None and starts and len(part.split()) < 3 and not _HAN.search(part)
+        if content_terms(part) and not english_ask and not _SET_ASIDE.match(part):  # ("Is that covered", "Will the insurer pay": an English ask)
             kept.append(part)
-        if starts and n > 0:
+        if starts and (n > 0 or kept):
             break  # the cause comes before its asking clause; what follows was added for the search ("拖欠")
     return "，".join(kept)
+
+
+def _cause_in_article_names(query: str) -> str:
+    """The cause a payout question tells, an event it names by another name in the articles' name for it
+    ("被宣布清算了" is "被宣布破产了"), or "" when it tells none."""
+    cause = told_cause(query) if asks_payout(query) else ""
+    for name, article in sorted(event_names().items(), key=lambda kv: -len(kv[0])):
+        # a denied event stays as told ("没倒闭" is no 破产 to judge)
+        cause = re.sub(rf"(?<!没)(?<!未)(?<!不是){re.escape(name)}", article, cause, flags=re.IGNORECASE)
+    return cause
 
 
 def _heads_list(item: str, text: str) -> bool:

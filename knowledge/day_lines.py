@@ -18,7 +18,7 @@ from knowledge.terms import STOPWORDS, segment
 # the question asks whether the user's days reach a state, or are paid for ("算不算", "够不够", "赔不赔")
 _JUDGING = re.compile(r"算|够|属于|达到|到没到|赔|管不管|能不能")
 # the user's days count how late a debt is: a word of lateness just before them ("拖了120天", "超过账期200天")
-_LATE = re.compile(r"(?:拖|逾期|超|过期|欠|过了)[^，,。；;？?！!\d]{0,6}$")
+_LATE = re.compile(r"(?:拖|逾期|超|过期|欠|过了|晚|迟)[^，,。；;？?！!\d]{0,6}$")
 _SHARED_PAIRS = 2  # character pairs the line's sentence shares with the question (it is about the same state)
 _MAX_LINES = 2
 
@@ -34,7 +34,8 @@ def day_lines(question: Question, facts: list[Fact], relevance: Relevance) -> Fi
     if question.english or question.dates or late is None:
         return None
     figure, value, mine = late
-    if not _JUDGING.search(question.text) or not _LATE.search(question.text[max(0, figure.at - 8) : figure.at]):
+    judging = _JUDGING.search(question.text) or "cover" in question.kinds  # "晚了一个月，能报保险吗"
+    if not judging or not _LATE.search(question.text[max(0, figure.at - 8) : figure.at]):
         return None
     asked = _pairs(question.text)
     on_cover = _asks_cover(question)

@@ -37,6 +37,11 @@ def synonyms() -> dict[str, str]:
     return {str(k): str(v) for k, v in lexicon().get("synonyms", {}).items()}
 
 
+def event_names() -> dict[str, str]:
+    """A buyer event's other name -> the articles' name for it, read into a told cause before it is judged."""
+    return {str(k): str(v) for k, v in lexicon().get("event_names", {}).items()}
+
+
 def uncovered_aspects() -> list[dict[str, str]]:
     """Policy aspects (name, ``asked`` regex, ``evidence`` regex) answered only when the articles mention them."""
     return [{k: str(v) for k, v in a.items()} for a in lexicon().get("uncovered_aspects", [])]

@@ -8,7 +8,7 @@ _CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 
 _CN_UNIT = {"十": 10, "百": 100, "千": 1000}
 CN_RUN = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
 # a Chinese numeral directly followed by a unit of measure is a figure ("九十天", "三十日内")
-_CN_FIGURE = re.compile(r"[零〇一二两三四五六七八九十百千]+(?=个?(?:工作日|天|日|月|年|%|家|个国家|倍))")
+_CN_FIGURE = re.compile(r"[零〇一二两三四五六七八九十百千]+(?=个?多?(?:工作日|天|日|月|年|%|家|个国家|倍))")
 
 # how users type amounts in a chat: digit groups ("2,400"), thousands and millions ("2,400k", "1.5M")
 _GROUPED = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d,])")

@@ -39,7 +39,7 @@ _REL_DAY_RE = re.compile("|".join(_REL_DAY))
 _REL_WEEK = {"上": -1, "这": 0, "本": 0, "下": 1}
 _WEEKDAY = {c: n for n, c in enumerate("一二三四五六日", start=0)} | {"天": 6}
 _REL_WEEKDAY = re.compile(r"(?P<w>[上这本下])(?:个)?(?:周|星期|礼拜)(?P<d>[一二三四五六日天])")
-_FIGURE = re.compile(r"(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>%|％|个工作日|工作日|天|日|个月|倍|万|亿)?")
+_FIGURE = re.compile(r"(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>%|％|个工作日|工作日|天|日|个多?月|倍|万|亿)?")
 _STEP = re.compile(r"第([一二三四五六七八九十\d]+)步|第([一二三四五六七八九十\d]+)个?(?:环节|阶段|步骤)")
 _LAST_STEP = re.compile(r"最后(?:一|1)(?:步|个?(?:环节|阶段|步骤))|last step")  # the last step of a procedure: step -1
 _FIRST_STEP = tuple(w.lower() for w in words("first_step_questions"))  # "头一件事": step 1 (lexicon.yaml)
@@ -174,7 +174,8 @@ def understand(question: str, today: date | None = None) -> Question:
             continue
         if re.match(r"\d+/\d+", text[m.start() : m.end() + 4]) or re.search(r"(/|net\s?)$", lowered[: m.start()]):
             continue  # "2/10 net 30" names terms, not the user's figures
-        unit = {"％": "%", "个工作日": "工作日", "日": "天"}.get(m.group("unit") or "", m.group("unit") or "")
+        # "4个多月" is at least 4 months
+        unit = {"％": "%", "个工作日": "工作日", "日": "天", "个多月": "个月"}.get(m.group("unit") or "", m.group("unit") or "")
         q.figures.append(Figure(float(m.group("value")), unit, m.start()))
     q.figures = _shared_units(text, q.figures)
     return q

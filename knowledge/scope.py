@@ -121,14 +121,22 @@ def _clause_before(text: str, end: int) -> str:
     return text[start:end]
 
 
-def aspects() -> tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]:
-    """The uncovered aspects of ``lexicon.yaml``: name, what asks about it, what would cover it."""
+def aspects() -> tuple[tuple[str, re.Pattern[str], re.Pattern[str], bool], ...]:
+    """The uncovered aspects of ``lexicon.yaml``: name, what asks about it, what would cover it, and whether it is
+    an aspect of the buyer itself (a related-party buyer), asked in the clause that names the buyer."""
     return _compiled_aspects()
 
 
 @lru_cache(maxsize=1)
-def _compiled_aspects() -> tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]:
-    return tuple((a["name"], re.compile(a["asked"]), re.compile(a["evidence"])) for a in uncovered_aspects())
+def _compiled_aspects() -> tuple[tuple[str, re.Pattern[str], re.Pattern[str], bool], ...]:
+    return tuple((a["name"], re.compile(a["asked"], re.IGNORECASE), re.compile(a["evidence"]), a.get("of_buyer") == "True")
+                 for a in uncovered_aspects())
+
+
+def of_buyer(aspect: str) -> bool:
+    """True when ``aspect`` is one of the buyer itself, told in the story a question ends with: a final asking
+    clause of the domain ("信用险赔吗") does not make it a mere aside."""
+    return any(name == aspect and buyers for name, _, _, buyers in aspects())
 
 
 def uncovered_aspect(question: str, corpus_text: str) -> str | None:
@@ -141,7 +149,7 @@ def uncovered_aspect(question: str, corpus_text: str) -> str | None:
         question: the normalised question.
         corpus_text: all article text.
     """
-    for name, asked, evidence in aspects():
+    for name, asked, evidence, of_buyer in aspects():
         price = name.startswith("保费") and bool(_PRICE_OF_COVER.search(question))
         if not asked.search(question) and not price:
             continue
@@ -150,7 +158,7 @@ def uncovered_aspect(question: str, corpus_text: str) -> str | None:
         said = asked.search(question)
         if said and said.group(0) in corpus_text:
             continue  # the articles use the very word the question asks about
-        if said and _BUYERS_OWN.search(_clause_before(question, said.start())):
+        if said and not of_buyer and _BUYERS_OWN.search(_clause_before(question, said.start())):
             continue  # "客户的电话打不通": the buyer's phone, not the insurer's
 
         if not evidence.search(corpus_text):

@@ -25,6 +25,7 @@ from knowledge.scope import (
     is_off_topic,
     is_small_talk,
     off_topic_marker,
+    of_buyer,
     other_insurance_line,
     strip_injection,
     uncovered_aspect,
@@ -116,8 +117,11 @@ class Library:
         message, only what its asking clauses name (the story's "电话也不接" asks about no phone number)."""
         asked = " ".join(core_questions(question)) or question
         aspect = uncovered_aspect(asked, self.composer.corpus_text)
+        if aspect is None and (told := uncovered_aspect(question, self.composer.corpus_text)) and of_buyer(told):
+            aspect = told  # the buyer's own aspect is told in the story, before the asking clause
         last = last_question(question)
-        if aspect is not None and last and has_domain_term(last) and uncovered_aspect(last, self.composer.corpus_text) is None:
+        if (aspect is not None and not of_buyer(aspect) and last and has_domain_term(last)
+                and uncovered_aspect(last, self.composer.corpus_text) is None):
             # the final question names its own subject of the domain ("应收账款逾期以后第一步该干嘛"): a fee
             # or a product of the user's trade told in the story before it ("拖我代理费") is not what is asked
             return None

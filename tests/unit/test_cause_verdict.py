@@ -8,9 +8,10 @@ names (a shut-down buyer, a complaint about the goods, a currency's fall), every
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from knowledge.answering import Composer
-from knowledge.causes import CauseJudge, told_cause
+from knowledge.causes import CauseJudge, asks_payout, told_cause
 from knowledge.sentences import Sentence
 from knowledge.types import Chunk, Hit
 
@@ -44,6 +45,32 @@ def test_told_cause_drops_the_asking_clause_and_what_follows_it() -> None:
 
 def test_told_cause_is_empty_when_only_asking() -> None:
     assert told_cause("保险能赔吗") == ""
+
+
+def test_told_cause_leaves_out_the_policy_and_the_part_asked_about() -> None:
+    # regression (tune_cover4): "这部分" and "我们那张policy" name no event, so nothing is judged on them
+    assert told_cause("进口商一直拖着尾款，这部分保险管吗") == "进口商一直拖着尾款"
+    assert told_cause("importer went bust，我们那张policy能claim吗") == "importer went bust"
+
+
+def test_told_cause_leaves_out_an_event_set_aside() -> None:
+    # regression (tune_cover4): "除了X以外" says X is not what is asked
+    assert told_cause("除了倒闭以外，对方银行冻结付款，保险管不管") == "对方银行冻结付款"
+
+
+@pytest.mark.parametrize("question", ["对方拖了两个月，现在能报保险吗", "这样算不算保险的理赔范围", "能claim吗", "保险会pay吗",
+                                      "信用险能不能兜底", "这种能陪吗"])
+def test_casual_payout_asks(question: str) -> None:
+    # regression (tune_cover4): filing a claim, "兜底", mixed English and the 陪 typo all ask whether it is paid
+    assert asks_payout(question)
+
+
+def test_a_cause_naming_an_event_by_another_name_is_judged_as_the_articles_name_it() -> None:
+    # regression (tune_cover4): the lexicon's event names put "清算" as the articles' 破产 before judging
+    from knowledge.causes import _cause_in_article_names
+
+    assert "破产" in _cause_in_article_names("法院宣布那家客户清算了，保险赔吗")
+    assert "破产" not in _cause_in_article_names("对方没倒闭，只是一直不结账，保险赔吗")  # a denied event stays as told
 
 
 def test_items_are_the_listed_risks_not_list_heads() -> None:

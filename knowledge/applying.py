@@ -33,13 +33,13 @@ _ASKS_REST = re.compile(r"自己还?[要得]?(?:承担|担|扛|出)|自担|没�
 # the part paid asked next to the part left ("能赔多少，自己要承担多少"): both are worked out
 _ASKS_PAID = re.compile(r"赔[回付了]?多少|拿回多少|补回来?多少|收回多少|到手多少")
 # a count the user gives: a bare number followed by a measure word ("80个客户", "12家")
-_COUNT = re.compile(r"\s*(个|家|笔|张|单|元)")
+_COUNT = re.compile(r"\s*(个|家|笔|张|单|元|次)")
 # a share the user names in tenths ("九成", "8成")
 _TENTHS = re.compile(r"([一二三四五六七八九]|\d)成")
 _TENTH_VALUES = {c: n for n, c in enumerate("一二三四五六七八九", start=1)}
 # the word just before an article's figure says what it does to an amount
-_LESS = re.compile(r"(减少|降低|下降|压缩|缩短|缩减|快)[了约近超过]{0,2}$")
-_MORE = re.compile(r"(增加|增长|提升|提高|上升|延长|慢)[了约近超过]{0,2}$")
+_LESS = re.compile(r"(减少|降低|下降|压缩|缩短|缩减|快|跌)[了约近超过]{0,2}$")
+_MORE = re.compile(r"(增加|增长|提升|提高|上升|延长|慢|涨|反增)[了约近超过]{0,2}$")
 _AMOUNT_UNITS = ("万", "亿")
 _CURRENCY = re.compile(r"美元|美金|日元|欧元|英镑|港币|港元")  # a foreign currency named after 万/亿
 _BUCKET = re.compile(r"\s*(?:以上|以下|以内|之内|开外)")  # after "90天": a range of ages, not an amount
@@ -55,6 +55,8 @@ def _amount(question: Question) -> tuple[Figure, str] | None:
             found.append((figure, figure.unit))
         elif not figure.unit and (count := _COUNT.match(question.text, _end(question.text, figure))):
             found.append((figure, count.group(1)))
+    if len(found) > 1:  # "比纸质快11天，我们40天": a change quoted from the article is no amount of the user's
+        found = [(f, u) for f, u in found if not _direction(question.text, f.at)]
     return found[0] if len(found) == 1 else None
 
 
@@ -130,8 +132,7 @@ def apply(question: Question, facts: list[Fact], relevance: Relevance) -> Findin
         said = best(facts, relevance, lambda f: f.unit == "%" and f.value == named[0])
         if said is None:  # "赔九成的话": the article's payout share, when it is the one the user names
             said = _payout_share(question, facts, relevance, lambda f: f.unit == "%" and f.value == named[0])
-        # the article's figure is applied as a share here, not held against the user's figure as a line
-        said = replace(said, kind="percent") if said is not None and said.kind == "threshold" else said
+        said = _as_share(said) if said is not None else None
         share, sign = named
         step, result = _worked(mine, figure.value, share, _asked_sign(question, sign), unit)
         return Finding(f"按{num(named[0])}%算，{step}{'{0}' if said else ''}。", (said,) if said else (), (result, "1"))
@@ -141,6 +142,7 @@ def apply(question: Question, facts: list[Fact], relevance: Relevance) -> Findin
     fact = _payout_share(question, facts, relevance, is_share) or best(facts, relevance, is_share)
     if fact is None or fact.value is None:
         return None
+    fact = _as_share(fact)
     sign = _asked_sign(question, _fact_direction(fact))
     step, result = _worked(mine, figure.value, fact.value, sign, unit)
     if sign == "-" and _ASKS_PAID.search(question.text):  # both asked: the part paid, then the part left
@@ -148,6 +150,12 @@ def apply(question: Question, facts: list[Fact], relevance: Relevance) -> Findin
         return Finding(f"按资料的{num(fact.value)}%算，能赔{paid}，自己承担{step}{{0}}。", (fact,), (paid_result, result, "1"))
     whole = "不是全额：" if _ASKS_WHOLE.search(question.text) and fact.value < 100 else ""
     return Finding(f"{whole}按资料的{num(fact.value)}%算，{step}{{0}}。", (fact,), (result, "1"))
+
+
+def _as_share(fact: Fact) -> Fact:
+    """The article's figure applied as a share of the user's amount, not held against it as a line
+    ("成功减少80%的损失" is read as a threshold, yet 500万 at it is 400万, no verdict on 500万)."""
+    return replace(fact, kind="percent") if fact.kind == "threshold" else fact
 
 
 def _payout_share(question: Question, facts: list[Fact], relevance: Relevance, is_share) -> Fact | None:

@@ -71,7 +71,10 @@ def deadline(question: Question, facts: list[Fact], relevance: Relevance) -> Fin
     # an English question shares only glossary terms with the facts: the start event it names decides first
     named = (best(facts, relevance, lambda f: limit(f) and _names_event(question, f.subject))
              if question.english else None)
-    fact = named or best(facts, relevance, limit)
+    # a limit the user quotes ("说是60天内完成评估") is the one they mean, whichever limit shares more words
+    quoted = _quoted_limits(question)
+    said = best(facts, relevance, lambda f: limit(f) and (f.value in quoted or f.value2 in quoted)) if quoted else None
+    fact = named or said or best(facts, relevance, limit)
     if fact is None or fact.value is None:
         return None
     start = _start_date(question, fact)
@@ -87,6 +90,15 @@ def deadline(question: Question, facts: list[Fact], relevance: Relevance) -> Fin
     else:
         lead = f"最晚{cn_date(end)}：从{fact.subject}（{cn_date(start)}）起{span}内{fact.detail}{{0}}。"
     return Finding(lead, (fact,), (cn_date(end), cn_date(start)))
+
+
+# a number of days the user quotes as a limit: "60天内", "15个工作日以内"
+_WITHIN = re.compile(r"(\d+(?:\.\d+)?)\s*(?:个)?(?:工作日|天|日)\s*(?:以内|之内|内)")
+
+
+def _quoted_limits(question: Question) -> set[float]:
+    """The day counts the question quotes as time limits ("文章说60天内完成评估" -> {60})."""
+    return {float(m.group(1)) for m in _WITHIN.finditer(question.text)}
 
 
 _DUE_WORDS = ("到期", "截止")  # the earlier of two dates is a due date when one of these follows it

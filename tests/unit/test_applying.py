@@ -127,3 +127,40 @@ def test_whether_all_is_paid_is_answered_with_the_part_paid() -> None:
     q = "我这笔60万的坏账，保险会全额赔吗"
     finding = apply(understand(q), FACTS, lambda f: 0.0)
     assert finding is not None and finding.lead.startswith("不是全额") and "＝51万" in finding.lead
+
+
+# regression cases (reason3): a rise worded with 涨, a count of times, a quoted change, a share read as a line
+GROWTH = Chunk("s_4#s2", "s_4", "案例", "section", "某灯具厂的做法",
+               "某灯具厂接入预警后，订单量反增25%，存货周转次数提升50%，避免了60%的潜在损失。", 0, 0)
+MORE_FACTS: list[Fact] = [*FACTS, *extract_facts(GROWTH)]
+
+
+def _finding_with_growth(question: str):  # noqa: ANN202
+    by_sentence = relevance_by_words(question)
+    # as the answerer does, a fact's own subject counts too: one sentence holds several shares
+    return apply(understand(question), MORE_FACTS, lambda f: by_sentence(f) + len(set(question) & set(f.subject)) / 10)
+
+
+def test_a_rise_worded_with_zhang_is_added_to_the_amount() -> None:
+    q = "订单量去年3亿，照灯具厂那样涨25%的话今年有多少"
+    finding = _finding_with_growth(q)
+    assert finding is not None and "3.75亿" in finding.lead
+
+
+def test_a_count_of_times_is_an_amount_of_the_users() -> None:
+    q = "存货周转每年4次，像灯具厂一样提升的话变成几次"
+    finding = _finding_with_growth(q)
+    assert finding is not None and "6次" in finding.lead
+
+
+def test_a_change_the_user_quotes_from_the_article_is_not_their_amount() -> None:
+    q = "资料说单据流转能快9天，我们平时要30天，用那套系统的话要多少天"
+    finding = _finding(q)
+    assert finding is not None and "30天−9天＝21天" in finding.lead
+
+
+def test_a_share_of_a_loss_avoided_is_applied_not_judged() -> None:
+    q = "要是潜在损失有200万，照灯具厂那样避免的话能少亏多少"
+    finding = _finding_with_growth(q)
+    assert finding is not None and "120万" in finding.lead
+    assert all(f.kind != "threshold" for f in finding.facts)

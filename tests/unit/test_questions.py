@@ -68,3 +68,10 @@ def test_an_english_level_that_is_a_warning_asks_a_threshold_and_a_plain_ask_for
 def test_amounts_typed_with_digit_groups_and_thousands_are_read_in_wan() -> None:
     figures = understand("保费预算3,600k，去年赔款1,250万").figures
     assert [(f.value, f.unit) for f in figures] == [(360.0, "万"), (1250.0, "万")]
+
+
+def test_a_chinese_decimal_is_read_whole() -> None:
+    """Regression (reason3): "百分之三点二" is 3.2%, not 3% followed by stray characters."""
+    q = understand("毛利率从百分之三点二掉到百分之二点四了")
+    assert [f.value for f in q.figures if f.unit == "%"] == [3.2, 2.4]
+    assert "重点" in understand("重点客户有一点多").text

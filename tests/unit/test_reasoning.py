@@ -48,6 +48,13 @@ def test_deadline_in_english_counts_the_same_way() -> None:
     assert finding is not None and finding.lead.startswith("March 18")
 
 
+def test_deadline_uses_the_limit_the_user_quotes() -> None:
+    """Regression (reason3): the user names the 60-day limit; the 15-day one sharing more words is not it."""
+    q = "7月2日发现买方无力付款并通知了保险人，按60天内提交索赔材料的说法，最晚哪天"
+    finding = deadline(understand(q, TODAY), FACTS, relevance_by_words(q))
+    assert finding is not None and finding.lead.startswith("最晚8月31日")  # 7-02 + 60 days
+
+
 def test_user_figure_above_a_warn_above_threshold() -> None:
     q = "我们坏账率现在4.2%，算高吗"
     finding = compare(understand(q, TODAY), FACTS, relevance_by_words(q))

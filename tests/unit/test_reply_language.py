@@ -95,6 +95,13 @@ def test_a_discount_reply_ends_with_its_formula_not_a_general_remark() -> None:
     assert text.splitlines()[-1].startswith("年化成本 = ") and len(text.splitlines()) == 2
 
 
+def test_a_discount_on_an_invoice_says_what_is_received() -> None:
+    """Regression (reason3): the sum given away, and the sum that comes in after it."""
+    args = {"kind": "discount_cost", "discount_pct": 3.0, "discount_days": 15, "net_days": 45, "invoice": 500_000}
+    first = replies.ratio_answer(args, {"value": 0.38, "compound": 0.44}).splitlines()[0]
+    assert "1.5万" in first and "实收 48.5万" in first
+
+
 def test_an_english_calculation_gets_english_figures_and_verdicts() -> None:
     notes = Notes()
     reply = _step(notes).handle(TurnContext("Receivables 900k and credit sales 2.7M last quarter, DSO? is it high",

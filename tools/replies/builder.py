@@ -102,7 +102,8 @@ class Replies:
         if kind == "discount_cost":
             d, disc, net, invoice = args["discount_pct"], args["discount_days"], args["net_days"], args.get("invoice")
             given = self.phrases["invoice_given"].format(
-                invoice=self.figure(invoice), given=self.figure(invoice * d / 100), d=d, disc=disc) if invoice else ""
+                invoice=self.figure(invoice), given=self.figure(invoice * d / 100),
+                received=self.figure(invoice * (100 - d) / 100), d=d, disc=disc) if invoice else ""
             return given + self.phrases["discount_cost"].format(
                 d=d, disc=disc, net=net, rest=100 - d, span=net - disc, value=pct(value), compound=pct(result["compound"]),
                 basis=args.get("basis_days", 365))

@@ -65,7 +65,7 @@ class Chinese(Replies):
         "formula": "{name}的计算公式：\n{formula}\n{meaning}。\n如需我直接帮您算，请告诉我{inputs}。",
         "dso": "DSO（应收账款周转天数）约为 {days:.1f} 天。\n"
                "DSO = 应收账款 ÷ 赊销额 × 天数 = {receivables} ÷ {credit_sales} × {period} = {days:.1f}天。",
-        "invoice_given": "{invoice}的发票在{disc}天内付款，要让出 {given}（{invoice} × {d:g}%）。\n",
+        "invoice_given": "{invoice}的发票在{disc}天内付款，要让出 {given}（{invoice} × {d:g}%），实收 {received}。\n",
         "discount_cost": "不享受 {d:g}/{disc} Net {net} 这个现金折扣，相当于年化成本约 {value}（按复利计约 {compound}）。\n"
                          "年化成本 = 折扣率 ÷ (100% − 折扣率) × {basis} ÷ (付款期 − 折扣期) = {d:g}/{rest:g} × {basis}/{span} "
                          "= {value}。",

@@ -300,3 +300,13 @@ def test_figures_without_a_metric_before_them_stay_with_the_knowledge_core() -> 
     router, s = make_router(FakeService()), session()
     s.turns.append(Turn("买方破产了理赔要交什么", "…", "answered"))
     assert router.handle("合同金额300万，已经付了100万", s) is None
+
+
+def test_an_ageing_bucket_after_a_buyer_asks_its_ledger_not_a_calculation() -> None:
+    # regression: the day counts of "逾期61到90天" were read as a calculation's amounts
+    router = make_router(FakeService([HUAXIN]))
+    s = session()
+    s.state["buyer"] = {"buyer_id": "CN1049", "name": HUAXIN["name"]}
+    request = router.buyers.named("截至9月30日 逾期61到90天的有多少", s, None)
+    assert request is not None and request.tool == "buyer_receivables"
+    assert request.args["buyers"] == [["CN1049"]] and "aging" in request.args["asks"]

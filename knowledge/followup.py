@@ -49,8 +49,8 @@ def is_elliptical(message: str) -> bool:
     """True when the message only makes sense with the previous turn.
 
     It starts with 那/那么/还有/它/这个 (or an English "what about") and what follows is no whole question of
-    its own, or it is very short, points back with a pronoun or gives a figure and then asks on ("…那最晚几号"),
-    and in the last three cases it names nothing of the domain itself.
+    its own, or it opens with a subject and 呢 ("DSO呢…"), or it is very short, points back with a pronoun or gives
+    a figure and then asks on ("…那最晚几号"), and in the last three cases it names nothing of the domain itself.
     """
     text = message.strip()
     lead = _LEAD.match(text)
@@ -92,7 +92,7 @@ def resolve(message: str, previous_topic: str | None, *, surface: str | None = N
         return Resolved(focus=text, context="", query=text, topic=text[-MAX_TOPIC_CHARS:])
     focus = _LEAD.sub("", text, count=1).strip() or text
     context = previous_topic
-    if _WHAT_ABOUT.match(focus) and has_domain_term(_WHAT_ABOUT.match(focus).group()):
+    if (subject := _WHAT_ABOUT.match(focus)) and has_domain_term(subject.group()):
         context = _without_subjects(previous_topic)  # "DSO呢" after a 流动比率 question: DSO's, not 流动比率's
     query = f"{context} {focus}"
     return Resolved(focus=focus, context=context, query=query, topic=query[-MAX_TOPIC_CHARS:])

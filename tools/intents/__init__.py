@@ -26,6 +26,6 @@ from tools.intents.slots import fill_slots
 
 __all__ = [
     "BUYER_REFERENCE", "KNOWLEDGE_MARKERS", "LEDGER_ASKS", "NOT_A_NAME", "ToolRequest", "asks_credit_decision",
-    "buyer_name", "buyer_request", "detect", "fill_slots", "named_buyers", "refers_to_buyer", "spaced_scripts", "window_change",
-    "without_aging",
+    "buyer_name", "buyer_request", "detect", "fill_slots", "named_buyers", "refers_to_buyer", "spaced_scripts",
+    "window_change", "without_aging",
 ]

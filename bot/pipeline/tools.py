@@ -37,7 +37,7 @@ DEFINED_EN = ("The articles define {term} as {meaning}{mark}, and that is the de
 PAST_30_LABEL = ("按逾期超过30天计，", "Counting only amounts over 30 days past due, ")
 # Asking what to make of a figure (in the question or in a follow-up right after it), or what to do about it.
 ASKS_VERDICT = re.compile(
-    r"高吗|低吗|高不高|低不低|算高|算低|偏高|偏低|长吗|短吗|长不长|算长|算短|偏长|偏短|危险|正常|健康|要紧|严重|有问题|没问题|担心|怎么样|好不好|行不行|合理|"
+    r"高吗|低吗|高不高|低不低|算高|算低|偏高|偏低|长吗|短吗|长不长|算长|算短|偏长|偏短|危险|安全|稳妥|正常|健康|要紧|严重|有问题|没问题|担心|怎么样|好不好|行不行|合理|"
     r"怎么办|咋办|该怎么|要怎么|靠谱|划算|值不值|值得|风险|要不要|需不需要|警惕|"
     r"is (?:that|it|this) (?:high|low|ok|okay|bad|good|normal|healthy)|should (?:i|we) worry|what should|"
     r"too (?:high|low|long)|\brisky\b|worried|concern",

@@ -22,6 +22,7 @@ from tools.intents import (
     named_buyers,
     refers_to_buyer,
     window_change,
+    without_aging,
 )
 from tools.names import PLAUSIBLE
 from tools.numbers import find_amounts
@@ -82,7 +83,7 @@ class Buyers:
         buyers = named_buyers(message, self.directory.find(message))
         pending = session.state.get(PENDING) or {}
         calculating = (
-            pending.get("tool") not in (None, *BUYER_TOOLS) or bool(find_amounts(message))
+            pending.get("tool") not in (None, *BUYER_TOOLS) or bool(find_amounts(without_aging(message)))
             or (request is not None and request.tool not in BUYER_TOOLS and not BUYER_REFERENCE.search(message))
         )
         if not buyers and session.state.get(BUYER) and not calculating and refers_to_buyer(message):

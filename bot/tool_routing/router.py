@@ -16,7 +16,7 @@ from bot.tool_routing.context import BUYER_TOOLS, ENGLISH, PENDING, grants_of, l
 from knowledge.normalize import Script, detect_script, to_simplified, to_user_script
 from tools.client import CreditServiceClient
 from tools.directory import BuyerDirectory
-from tools.intents import ToolRequest, detect
+from tools.intents import ToolRequest, detect, spaced_scripts
 from tools.numbers import find_amounts
 from tools.registry import ToolRegistry
 
@@ -55,7 +55,7 @@ class ToolRouter:
         A Traditional-script message is read in Simplified (as the ledger's names are) and answered in Traditional;
         an English one is answered in English. ``script``: the message's, when the caller has detected it.
         """
-        message = unicodedata.normalize("NFKC", message)
+        message = spaced_scripts(unicodedata.normalize("NFKC", message))
         script = script or detect_script(message)
         if script == "en":
             session.state[ENGLISH] = True

@@ -59,3 +59,19 @@ def test_asking_what_is_not_paid_stands_alone() -> None:
 @pytest.mark.parametrize("text", ["我们是9月3号才知道的，那截止是哪天", "已经拖了75天了呢"])
 def test_a_new_figure_that_asks_on_leans_on_the_previous_turn(text: str) -> None:
     assert is_elliptical(text)
+
+
+@pytest.mark.parametrize("text", ["ok so what's the limit then", "and what about the documents", "逾期率呢", "坏账准备呢 也有吗"])
+def test_english_lead_words_and_a_subject_with_ne_lean_on_the_previous_turn(text: str) -> None:
+    # regression: "ok and …" was no lead, and English words were counted letter by letter
+    assert is_elliptical(text)
+
+
+def test_an_english_question_of_its_own_is_not_short() -> None:
+    assert not is_elliptical("How long does the insurer take to pay a claim once documents are complete?")
+
+
+def test_a_new_subject_with_ne_keeps_what_was_asked_but_drops_the_old_subject() -> None:
+    # regression: "DSO呢" after a 流动比率 question answered with 流动比率's line again
+    resolved = resolve("DSO呢 有没有一样的警戒线", "流动比率跌到几算危险")
+    assert "流动比率" not in resolved.query and "DSO" in resolved.query and "危险" in resolved.query

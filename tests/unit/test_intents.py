@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tools.intents import detect, fill_slots
+from tools.intents import detect, fill_slots, spaced_scripts
 
 
 @pytest.mark.parametrize(
@@ -275,3 +275,10 @@ def test_an_english_question_about_firms_in_general_names_no_buyer() -> None:
 def test_loose_wording_still_reaches_the_calculator(question: str, tool: str, args: dict) -> None:
     request = detect(question)
     assert request is not None and request.tool == tool and request.args == args and not request.missing
+
+
+def test_latin_words_run_into_chinese_are_spaced_apart() -> None:
+    # regression: "limit多少" had no word boundary after "limit", so the English field word was missed
+    assert spaced_scripts("我们的AR还有多少") == "我们的 AR 还有多少"
+    assert spaced_scripts("payment term改成net60") == "payment term 改成 net60"
+    assert spaced_scripts("应收 500万") == "应收 500万"

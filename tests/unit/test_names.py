@@ -133,7 +133,10 @@ def test_the_request_reads_fields_ledger_and_verdict() -> None:
     ("message", "expected"),
     [("那他家欠我们多少", True), ("它的评级呢", True), ("账龄呢", True), ("逾期了一般怎么催收", False),
      ("那需要准备哪些材料", False), ("下月还照常放账吗", True), ("回款天数多少算偏长", False),
-     ("欠款到了多少该报损", False)],
+     ("欠款到了多少该报损", False),
+     # regression: an ageing bucket or English words make a follow-up no longer than a short question
+     ("截至9月30日 逾期61到90天的有多少", True), ("as of 2026-09-30 aging 30天以上有多少", True),
+     ("their credit limit 多少", True)],
 )
 def test_follow_ups_that_point_back_at_the_buyer(message: str, expected: bool) -> None:
     assert refers_to_buyer(message) is expected

@@ -315,3 +315,13 @@ def test_a_360_day_year_annualises_the_discount_over_360() -> None:
     """Regression: "按360天" was ignored and the cost annualised over 365 days."""
     reply = make_router(FakeService()).handle("1/20 net 50 放弃折扣的年化成本 一年按360天算", session())
     assert reply is not None and "12.12%" in reply.answer and "× 360/30" in reply.answer  # 1/99 × 360/30
+
+
+def test_an_ageing_bucket_after_a_buyer_asks_its_ledger_not_a_calculation() -> None:
+    # regression: the day counts of "逾期61到90天" were read as a calculation's amounts
+    router = make_router(FakeService([HUAXIN]))
+    s = session()
+    s.state["buyer"] = {"buyer_id": "CN1049", "name": HUAXIN["name"]}
+    request = router.buyers.named("截至9月30日 逾期61到90天的有多少", s, None)
+    assert request is not None and request.tool == "buyer_receivables"
+    assert request.args["buyers"] == [["CN1049"]] and "aging" in request.args["asks"]

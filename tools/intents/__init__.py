@@ -18,12 +18,14 @@ from tools.intents.buyers import (
     named_buyers,
     refers_to_buyer,
     window_change,
+    without_aging,
 )
 from tools.intents.detection import detect
-from tools.intents.request import KNOWLEDGE_MARKERS, ToolRequest
+from tools.intents.request import KNOWLEDGE_MARKERS, ToolRequest, spaced_scripts
 from tools.intents.slots import fill_slots
 
 __all__ = [
     "BUYER_REFERENCE", "KNOWLEDGE_MARKERS", "LEDGER_ASKS", "NOT_A_NAME", "ToolRequest", "asks_credit_decision",
-    "buyer_name", "buyer_request", "detect", "fill_slots", "named_buyers", "refers_to_buyer", "window_change",
+    "buyer_name", "buyer_request", "detect", "fill_slots", "named_buyers", "refers_to_buyer", "spaced_scripts",
+    "window_change", "without_aging",
 ]

@@ -46,7 +46,7 @@ GENERAL_FIRMS_EN = re.compile(r"\b(?:companies|firms|businesses|enterprises|aver
                               re.IGNORECASE)
 QUOTED_NAME = re.compile(r"[“\"「『《]([^”\"」』》]{2,60})[”\"」』》]")
 # "超过90天的账", "90天以上": an ageing bucket, not the period of a ledger question.
-AGING_PHRASE = re.compile(r"(?:超过|逾期)\s*\d+\s*天|\d+\s*天(?:以上|以下|以内)")
+AGING_PHRASE = re.compile(r"(?:超过|逾期)\s*\d+\s*天|\d+\s*天(?:以上|以下|以内)|\d+\s*(?:[-–~到至]\s*\d+\s*)天")
 LEGAL_FORM = re.compile(r"公司|集团|有限|股份|厂|\bco\b|ltd|gmbh|llc|inc\b|\bpt\b|corp", re.IGNORECASE)
 COMPANY_LIKE = re.compile(r"公司|有限|集团|厂|商行|贸易|进出口|\bco\b|ltd|gmbh|llc|inc\b|\bpt\b|corp", re.IGNORECASE)
 NOT_A_BUYER_QUESTION = re.compile(
@@ -262,13 +262,24 @@ def refers_to_buyer(text: str) -> bool:
             LEDGER_WORDS.search(text) or CREDIT_DECISION.search(text) or LOOKUP_WEAK.search(text)
             or any(p.search(text) for p in BUYER_FIELDS.values())
         )
-    if KNOWLEDGE_MARKERS.search(text) or BUYER_WORDS.search(text) or len(re.sub(r"\s+", "", without_dates(text))) > 12:
+    if KNOWLEDGE_MARKERS.search(text) or BUYER_WORDS.search(text) or _length(without_dates(text)) > 12:
         return False  # a question of its own, or about buyers in general ("客户欠款该找谁"); a date typed is no topic
     if ASKS_A_NORM.search(text):
         return False  # where a metric's line lies ("逾期率过了几成算危险") is the articles' question, for any buyer
     return bool(
         LEDGER_WORDS.search(text) or CREDIT_DECISION.search(text) or any(p.search(text) for p in BUYER_FIELDS.values())
     )
+
+
+def _length(text: str) -> int:
+    """How long a message reads: a Chinese character, a Latin word or a number counts one; an ageing bucket
+    ("31到60天", "90天以上") counts as one word too."""
+    return len(re.findall(r"[A-Za-z]+|\d+(?:\.\d+)?|[^\W\d_A-Za-z]", AGING_PHRASE.sub("账龄", text)))
+
+
+def without_aging(text: str) -> str:
+    """``text`` without its ageing buckets ("逾期31到60天的"), whose day counts are no amounts of a calculation."""
+    return AGING_PHRASE.sub(" ", text)
 
 
 def window_change(text: str, today: date | None = None) -> dict[str, Any]:

@@ -53,6 +53,10 @@ _CONDITION = re.compile(r"^(?:若|如果|如|一旦|当|凡|只要)|的$")  # gr
 _CONSEQUENCE = re.compile(r"(?:则|就|即|便|才|视为|需|须|应)")  # ...and one drawing its consequence
 _CLAUSE_START = re.compile(r"[，,。；;！!？?\s]")
 _ASKS_WHICH_OR_WHETHER = re.compile(r"吗|哪些|哪几|哪个|是否")  # grammar, not vocabulary: a clause asking its own question
+# grammar: a clause asking whether a consequence holds ("是不是", "会不会", "有没有"; not "能…吗", asking whether
+# an action of the user's own is allowed), and one asking what, which or how
+_ASKS_WHETHER = re.compile(r"是不是|会不会|有没有|是否")
+_ASKS_OPEN = re.compile(r"怎么|怎样|如何|什么|啥|哪|为何|为什么")
 # "多少员工", "多少个买家": a count of the noun after 多少 (and a measure word); "几" is left out ("几个客户" means a few)
 _COUNTED = re.compile(r"多少(?P<measure>[个名位家种类张条笔])?")
 _MEASURES = "个名位家种类张条笔"
@@ -362,10 +366,29 @@ def _ends_clause(text: str, at: int) -> bool:
 
 
 def _asks_more_after(text: str, at: int) -> bool:
-    """True when a clause after the one holding position ``at`` asks something of its own (a yes/no, a what or
-    how): the quantity is then not all the question asks, and its absence does not make the answer."""
+    """True when a clause after the one holding position ``at`` asks something of its own (a what, which or
+    how): the quantity is then not all the question asks, and its absence does not make the answer.
+
+    A later clause asking only whether a consequence holds ("过了是不是就要不回来了", "有没有上限") or the same
+    quantity again ("日万分之几") follows the quantity up: it is still what is asked ("…能先发货吗" asks its own). Unless the quantity is the user's own
+    event, told ("盯着每笔账拖了多久"): then any later question is the one asked.
+    """
     end = _CLAUSE_START.search(text, at)
-    return end is not None and any(asks(c) or _ASKS_WHICH_OR_WHETHER.search(c) for c in clauses(text[end.end() :]))
+    if end is None:
+        return False
+    later = [c for c in clauses(text[end.end() :]) if asks(c) or _ASKS_WHICH_OR_WHETHER.search(c)]
+    if not later:
+        return False
+    if text[:at].endswith("了"):  # "拖了多久": how long it has lasted, in the user's story
+        return True
+    return any(not _follows_up(c) for c in later)
+
+
+def _follows_up(clause: str) -> bool:
+    """True when ``clause`` asks only whether a consequence holds, or asks a quantity again: no what, which or how."""
+    if _ASKS_OPEN.search(clause):
+        return False
+    return bool(_ASKS_WHETHER.search(clause)) or any(w in clause for ws in _kinds().values() for w in ws)
 
 
 def _clause_after(text: str, at: int) -> str:

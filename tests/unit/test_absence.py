@@ -147,3 +147,11 @@ def test_a_level_question_names_its_metric_without_the_users_verbs() -> None:
     composer = Composer([FEES, RATES])
     result = composer.compose("存货周转率跟去年比降到多少算危险", hits(RATES))
     assert result is not None and not result.absent and "4次" in result.text
+
+
+def test_a_later_clause_asking_whether_it_follows_or_the_same_quantity_again_keeps_the_quantity_asked() -> None:
+    # regression (uncov3): a quantity followed by "is it then…" was read as a story, and a neighbouring figure answered
+    assert asked_quantity(understand("保理商放款要等几天 等不到是不是只能先垫钱")) is not None
+    assert asked_quantity(understand("保理融资的手续费一般收多少钱 大概百分之几")) is not None
+    assert asked_quantity(understand("保理商放款要等几天 这个等待期间能先发货吗")) is None  # its own question
+    assert asked_quantity(understand("表上每笔发票拖了多久 这种表格真有用吗")) is None  # the user's own event, told

@@ -72,7 +72,7 @@ from knowledge.scoring import GENERIC, Candidate, asked_units_of, asks_coverage
 from knowledge.sentences import PROVIDER, Sentence, terms
 from knowledge.terms import STOPWORDS, query_terms, segment
 from knowledge.types import Chunk, Hit
-from knowledge.typos import corpus_keywords, corpus_texts, corrector_for
+from knowledge.typos import corpus_keywords, corpus_texts, corpus_words, corrector_for
 
 logger = logging.getLogger(__name__)
 
@@ -124,9 +124,12 @@ class Composer(Leads):
         super().__init__(chunks, embed_passages)
         self.causes = CauseJudge(self.pool, embed_queries) if embed_queries is not None else None
         self.facts = list(facts) if facts is not None else [f for c in chunks for f in extract_facts(c)]
-        self.typos = corrector_for(corpus_texts(chunks))
-        self.keywords = corpus_keywords(corpus_texts(chunks))
-        self.vocabulary = {w for c in chunks for w in segment(f"{c.heading}。{c.text}")}
+        texts = corpus_texts(chunks)
+        self.typos = corrector_for(texts)
+        self.keywords = corpus_keywords(texts)
+        # "heading。text" cuts into the heading's words, "。" and the text's (jieba cuts at every character outside
+        # its word blocks), "heading\ntext" into the same without the line break: each chunk is cut once
+        self.vocabulary = {w for words in corpus_words(texts) for w in words} | ({"。"} if texts else set())
         self._by_chunk: dict[str, list[Sentence]] = {}
         for sentence in self.pool:
             self._by_chunk.setdefault(sentence.chunk_id, []).append(sentence)

@@ -404,6 +404,7 @@ class Embedder:
             return self._encode(texts, _QUERY_PROMPT)
         cached = self._query_cache.get(texts[0])
         if cached is None:
+            self.load()  # here, not on the batcher's thread: a request's deadline is for the encode, not the model's load
             cached = self.batcher.submit((_QUERY_PROMPT if self._prompts else "") + texts[0])[None, :]
             with self._cache_lock:  # request threads share the embedder
                 while len(self._query_cache) >= _QUERY_CACHE_SIZE:

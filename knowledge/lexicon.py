@@ -9,12 +9,14 @@ from typing import Any
 import yaml
 
 LEXICON = Path(__file__).with_name("lexicon.yaml")
+# libyaml's parser when PyYAML was built with it: the same data, ~10x less CPU at every process's start
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @lru_cache(maxsize=1)
 def lexicon() -> dict[str, Any]:
     """The parsed lexicon (loaded once per process)."""
-    return yaml.safe_load(LEXICON.read_text(encoding="utf-8"))
+    return yaml.load(LEXICON.read_text(encoding="utf-8"), Loader=_LOADER)  # noqa: S506 - a safe loader
 
 
 def metric_aliases() -> dict[str, list[str]]:

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import jieba
-from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
@@ -96,6 +95,8 @@ def sounds(text: str) -> list[str]:
 
 @lru_cache(maxsize=8192)
 def _sound(char: str) -> str:
+    from pypinyin import lazy_pinyin  # on first use: its tables are ~0.4 s and ~55 MB, which a chat server may never need
+
     return lazy_pinyin(char)[0]
 
 

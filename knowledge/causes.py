@@ -12,6 +12,7 @@ covered and one excluded, name both), and a cause about a risk one article exclu
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from collections.abc import Callable
@@ -72,6 +73,11 @@ _ABOUT_COVER = re.compile(r"(?<![不未非])承保(?!前|后|能力|条件)|保�
 _NOT_PAID = re.compile(r"不(?:赔|保|管|包括|覆盖|承保)|除外|\bnot (?:cover|insure|pa(?:y|id))|exclu", re.IGNORECASE)  # "保险认不认": a bare asking word put to the insurer asks for payment too
 # a clause saying an event did not happen ("客户没破产") names no event of the loss
 _DENIES = re.compile(r"没有|没|未|不是|并非")
+# a denial and the few characters after it ("但也没破产", "不是质量问题"): dropped from a told cause when they name
+# one of the articles' events, which did not happen (see CauseJudge._without_denials)
+_DENIAL = re.compile(r"并没有|并未|没有|没|未|不是|并非")
+_CLAUSE_HEAD = re.compile(r"[^，,。；;！!？?\s]*$")
+_DENIED_TAIL = re.compile(r"^(?:的)?(?:问题|情况|原因)")  # "不是质量问题": the problem of the denied event too
 # "除了破产以外，…也算吗": the event set aside is not the one asked about
 _SET_ASIDE = re.compile(r"^(?:除了|除去|除)[^，,]{1,12}(?:以外|之外|外)$")
 _RISK_ITEM = re.compile(r"(风险|损失|违约|拖欠)(保障|情形)?$")
@@ -106,7 +112,7 @@ class CauseJudge:
 
         A cause in between is judged clause by clause too: one clause clearly covered (:data:`CLAUSE_COVERED`)
         and none clearly excluded is "能赔" (the event outweighs "钱没到"); one of each is "要看原因" naming both."""
-        whole = self._judge(_cause_in_article_names(query))
+        whole = self._judge(self._without_denials(_cause_in_article_names(query)))
         if whole is None:
             return None
         if whole.lead >= CLEARLY_COVERED and whole.yes_same:
@@ -150,7 +156,7 @@ class CauseJudge:
     def disputed(self, query: str, weights: TermWeights) -> CoverageDisagreement | None:
         """A risk one article excludes and another covers that the told cause (or one of its clauses) is about:
         its nearest excluded item, not clearly outweighed by a covered one ("那边打起内战来了" and 战争)."""
-        whole = self._judge(_cause_in_article_names(query))
+        whole = self._judge(self._without_denials(_cause_in_article_names(query)))
         if whole is None:
             return None
         for judged in [whole] + [j for j in map(self._judge, _CLAUSES.split(whole.cause)) if j is not None]:
@@ -160,6 +166,27 @@ class CauseJudge:
             if found := coverage_disagreements(words, self.pool, weights):
                 return found[0]
         return None
+
+    def _without_denials(self, cause: str) -> str:
+        """``cause`` without the events it says did not happen ("一直拖着不付款，但也没破产" is no bankruptcy): a
+        denial is dropped when the word it denies is in one of the articles' items or is another name of one
+        ("没倒闭"); "没付款" denies no listed event, it is the event."""
+        names = "".join(item for item, _ in self.covered + self.excluded) + "".join(event_names())
+        kept, start = [], 0
+        for denial in _DENIAL.finditer(cause):
+            if denial.start() < start:
+                continue
+            words = segment(cause[denial.end(): denial.end() + 8])
+            denied = list(itertools.takewhile(lambda w: len(w) >= 2 and w in names, words))  # "验货争议"
+            if not denied:
+                continue
+            end = denial.end() + sum(map(len, denied))
+            tail = _DENIED_TAIL.match(cause[end:])
+            before = cause[start: denial.start()]
+            subject = _CLAUSE_HEAD.search(before)  # "对方没倒闭": the clause's short subject goes with its denial
+            kept.append(before[: subject.start()] if len(subject.group()) <= 3 else before)
+            start = end + (tail.end() if tail else 0)
+        return "".join(kept) + cause[start:]
 
     def _judge(self, cause: str) -> _Judged | None:
         """The cause's nearest covered and excluded items and its lead, or None (no cause, no items, or far

@@ -73,6 +73,16 @@ def test_a_cause_naming_an_event_by_another_name_is_judged_as_the_articles_name_
     assert "破产" not in _cause_in_article_names("对方没倒闭，只是一直不结账，保险赔吗")  # a denied event stays as told
 
 
+def test_an_event_the_user_says_did_not_happen_is_not_judged() -> None:
+    # regression (main, own wording): "没…清盘" named the covered shut-down, so a plain late payer was judged on it
+    found = judge()
+    assert found._without_denials("进口商并没有清盘，只是一直赖着尾款") == "，只是一直赖着尾款"
+    assert found._without_denials("尾款赖着不结，也不是验货争议的问题") == "尾款赖着不结，"
+    assert found._without_denials("货款一直没结") == "货款一直没结"  # "没结" denies no listed event: it is the event
+    verdict = found.verdict("对方没清盘，就是一直赖账不结，保单管不管")
+    assert verdict is not None and verdict.text.startswith("能赔：长期赖账等风险属于承保范围")
+
+
 def test_items_are_the_listed_risks_not_list_heads() -> None:
     found = judge()
     assert [i for i, _ in found.covered] == ["进口商清盘引起的货款损失", "长期赖账等风险"]

@@ -78,6 +78,11 @@ _DENIES = re.compile(r"没有|没|未|不是|并非")
 _DENIAL = re.compile(r"并没有|并未|没有|没|未|不是|并非")
 _CLAUSE_HEAD = re.compile(r"[^，,。；;！!？?\s]*$")
 _DENIED_TAIL = re.compile(r"^(?:的)?(?:问题|情况|原因)")  # "不是质量问题": the problem of the denied event too
+# an English cover question's words before "cover" that name no event ("does trade credit insurance …"), and
+# the preposition that may open the event after it
+_ENGLISH_SUBJECT = re.compile(r"\b(?:does|do|is|are|will|would|can|could|our|my|the|a|trade|credit|insurance|insurer|"
+                              r"policy|policies|it|this|that|we|us)\b", re.IGNORECASE)
+_ENGLISH_OBJECT = re.compile(r"^\s*(?:for|against|us for|us against)\b", re.IGNORECASE)
 # "除了破产以外，…也算吗": the event set aside is not the one asked about
 _SET_ASIDE = re.compile(r"^(?:除了|除去|除)[^，,]{1,12}(?:以外|之外|外)$")
 _RISK_ITEM = re.compile(r"(风险|损失|违约|拖欠)(保障|情形)?$")
@@ -290,8 +295,13 @@ def told_cause(query: str) -> str:
         ask = coverage_ask(clause)
         starts = [lowered.find(w) for w in markers if w in lowered] + ([ask.start()] if ask else [])
         part = clause[: min(starts)] if starts else clause
+        after_verb = bool(starts) and not _HAN.search(clause) and not _ENGLISH_SUBJECT.sub("", part).strip()
+        if after_verb:  # "does the policy cover war in …": the event is after the asking word
+            end = max((lowered.find(w) + len(w) for w in markers if lowered.find(w) == min(starts)), default=min(starts))
+            part = _ENGLISH_OBJECT.sub("", clause[end:])
+            after_verb = bool(_ENGLISH_SUBJECT.sub("", part).strip())
         part = _FILLER_END.sub("", part.strip())
-        english_ask = ask is None and starts and len(part.split()) < 3 and not _HAN.search(part)
+        english_ask = ask is None and starts and not after_verb and len(part.split()) < 3 and not _HAN.search(part)
         if content_terms(part) and not english_ask and not _SET_ASIDE.match(part):  # ("Is that covered", "Will the insurer pay": an English ask)
             kept.append(part)
         if starts and (n > 0 or kept):

@@ -43,6 +43,13 @@ def test_told_cause_drops_the_asking_clause_and_what_follows_it() -> None:
     assert told_cause("Our buyer shut down last month. Is that covered?") == "Our buyer shut down last month"
 
 
+def test_an_english_cover_question_tells_its_event_after_the_verb() -> None:
+    # regression (main, own wording): the words before "cover" named only the policy, so no event was judged
+    assert told_cause("does our credit policy cover riots at the port?") == "riots at the port"
+    assert told_cause("will the insurer pay if the importer closes down") == "if the importer closes down"
+    assert told_cause("does the insurance cover it?") == ""
+
+
 def test_told_cause_is_empty_when_only_asking() -> None:
     assert told_cause("保险能赔吗") == ""
 

@@ -82,7 +82,7 @@ _DENIED_TAIL = re.compile(r"^(?:的)?(?:问题|情况|原因)")  # "不是质量
 # the preposition that may open the event after it
 _ENGLISH_SUBJECT = re.compile(r"\b(?:does|do|is|are|will|would|can|could|our|my|the|a|trade|credit|insurance|insurer|"
                               r"policy|policies|it|this|that|we|us)\b", re.IGNORECASE)
-_ENGLISH_OBJECT = re.compile(r"^\s*(?:for|against|us for|us against)\b", re.IGNORECASE)
+_ENGLISH_OBJECT = re.compile(r"^\s*(?:out\b\s*)?(?:(?:us\s+)?(?:for|against)\b)?", re.IGNORECASE)
 # "除了破产以外，…也算吗": the event set aside is not the one asked about
 _SET_ASIDE = re.compile(r"^(?:除了|除去|除)[^，,]{1,12}(?:以外|之外|外)$")
 _RISK_ITEM = re.compile(r"(风险|损失|违约|拖欠)(保障|情形)?$")
@@ -295,7 +295,8 @@ def told_cause(query: str) -> str:
         ask = coverage_ask(clause)
         starts = [lowered.find(w) for w in markers if w in lowered] + ([ask.start()] if ask else [])
         part = clause[: min(starts)] if starts else clause
-        after_verb = bool(starts) and not _HAN.search(clause) and not _ENGLISH_SUBJECT.sub("", part).strip()
+        after_verb = (bool(starts) and not kept and not _HAN.search(clause)
+                      and not _ENGLISH_SUBJECT.sub("", part).strip())
         if after_verb:  # "does the policy cover war in …": the event is after the asking word
             end = max((lowered.find(w) + len(w) for w in markers if lowered.find(w) == min(starts)), default=min(starts))
             part = _ENGLISH_OBJECT.sub("", clause[end:])

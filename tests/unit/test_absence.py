@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from knowledge.absence import absence, asked_quantity
 from knowledge.answering import Composer
 from knowledge.questions import understand
@@ -162,14 +164,8 @@ def test_a_level_asked_with_no_metric_ahead_of_it_is_left_to_the_earlier_turn() 
     assert asked_quantity(understand("那超過多少就該處理？")) is None
 
 
-def test_the_level_of_a_metric_whose_name_the_articles_never_use_is_absent() -> None:
+@pytest.mark.parametrize(("question", "absent"), [("应付周转率要多少才正常", True), ("存货周转率低到多少就要检查", False)])
+def test_a_level_asked_by_its_shape_is_absent_only_for_a_metric_the_articles_do_not_name(question: str, absent: bool) -> None:
     # regression (metrics2): the articles give a line for 存货周转率 only; 应付周转率 is another metric
-    composer = Composer([FEES, RATES])
-    result = composer.compose("应付周转率要多少才正常", hits(RATES))
-    assert result is not None and result.absent and "4次" not in result.text
-
-
-def test_the_level_of_a_metric_the_articles_give_is_answered() -> None:
-    composer = Composer([FEES, RATES])
-    result = composer.compose("存货周转率低到多少就要检查", hits(RATES))
-    assert result is not None and not result.absent and "4次" in result.text
+    result = Composer([FEES, RATES]).compose(question, hits(RATES))
+    assert result is not None and result.absent is absent and ("4次" in result.text) is not absent

@@ -32,10 +32,10 @@ from knowledge.heads import unknown_head
 from knowledge.lexicon import lexicon
 from knowledge.numerals import arabic_figures
 from knowledge.premises import Premise, quoted_premise, states_beyond
-from knowledge.questions import Question, asks, clauses, content_terms, understand
+from knowledge.questions import Question, asks, clauses, content_terms, level_asked, understand
 from knowledge.scoring import Candidate
 from knowledge.sentences import Sentence
-from knowledge.terms import STOPWORDS, query_terms, segment
+from knowledge.terms import STOPWORDS, query_terms, segment, to_simplified
 
 PROBE = 6  # the best candidates searched for a figure of the asked kind
 NEAR_SHARE = 0.4  # ...of those, the ones scoring at least this share of the best (set on tune_absent and dev)
@@ -106,7 +106,12 @@ def asked_quantity(question: Question) -> AskedQuantity | None:
     found = [(len(w), kind, w, at) for kind, ws in _kinds().items() for w in ws
              if (at := text.find(w)) >= 0 and (kind != "figure" or _ends_clause(text, at + len(w)))]
     if "threshold" in question.kinds and not found:
-        return None  # "掉到多少资料里就说要排查" asks a warning line, not a count of the noun after 多少
+        # "掉到多少资料里就说要排查" asks a warning line, not a count of the noun after 多少: the level of what
+        # comes before its how-much word ("速动比率要多少才正常"), or nothing to look for
+        level = level_asked(text)
+        if level is None or not _named_metric(to_simplified(text[: level.start()])):
+            return None  # no metric named ahead of it ("那超过多少就要警惕"): the earlier turn's, read elsewhere
+        found = [(len(level.group(0)), "level", level.group(0), level.start())]
     if (not found or {f[1] for f in found} == {"figure"}) and (counted := _counted_noun(text)) is not None:
         found = [(len(counted[0]), "count", *counted)]
     if not found:
@@ -156,6 +161,10 @@ def absence(
         return None
     # the quantity is of a thing the articles never name (a count is of the noun after its 多少家, not before)
     if known is not None and asked.kind != "count" and unknown_head(asked.subject, known, _pos_flag) is not None:
+        return Absence(asked, None)
+    # ...or the level of a metric whose name holds a word the articles never use (速动 of 速动比率): the
+    # articles' figures are of another metric of the same head (流动比率)
+    if known is not None and asked.kind == "level" and _unknown_word(_metric_of(asked.subject), known):
         return Absence(asked, None)
     near = [c for c in candidates[:PROBE] if c.score >= NEAR_SHARE * candidates[0].score]
     states = _stating(asked)
@@ -401,14 +410,33 @@ def _metric_of(subject: str) -> str:
     """The metric a level question names, less what the user says it does or is compared with ("公司流动比率掉"
     -> 流动比率, "DSO跟去年同期比涨" -> DSO): the words up to the first word of movement or comparison
     (lexicon ``metric_movements``), the user's own firm (a filler) trimmed."""
-    words = segment(subject)
-    cut = next((n for n, w in enumerate(words) if w in _movements()), len(words))
-    return _trimmed("".join(words[:cut])) or subject
+    return _up_to_movement(subject) or subject
+
+
+def _up_to_movement(text: str) -> str:
+    """``text`` up to its first word of movement or comparison ("降", "跟", or a move to a level: "低到",
+    "升至"), fillers trimmed."""
+    words = segment(text)
+    cut = next((n for n, w in enumerate(words) if w in _movements() or (len(w) == 2 and w[-1] in "到至")), len(words))
+    return _trimmed("".join(words[:cut]))
 
 
 @cache
 def _movements() -> frozenset[str]:
     return frozenset(str(w) for w in lexicon().get("metric_movements", []))
+
+
+def _named_metric(before: str) -> str:
+    """The metric named in the last clause of ``before`` (up to its first word of movement or comparison), or ""."""
+    return _up_to_movement(_CLAUSE_START.split(before)[-1])
+
+
+def _unknown_word(metric: str, known: Callable[[str], bool]) -> bool:
+    """True when a Chinese noun (two characters or more) of ``metric`` is not known to the articles (a word
+    jieba cuts across two words, "占比到" -> 比到, is no noun)."""
+    return any(not known(w) for w in segment(metric)
+               if len(w) >= 2 and w not in STOPWORDS and re.fullmatch(r"[\u4e00-\u9fff]+", w)
+               and _pos_flag(w) in ("n", "vn"))
 
 
 def _long_words(subject: str) -> list[str]:

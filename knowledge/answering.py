@@ -286,10 +286,13 @@ class Composer(Leads):
             # the articles disagree on the asked risk: that is the answer, first (its two sentences not repeated)
             lines.append(disagreement_line(dis.term, dis.excluded, dis.covered, citations))
             chosen = [c for c in chosen if c.sentence not in (dis.excluded, dis.covered)] or chosen
+        if any(chosen[0].sentence in c.sentences for c in conflicts):
+            # the lead states one of the disputed figures: one sentence beside the disagreement, which already
+            # quotes each article's figure, so that it is said second, not after a paragraph
+            chosen = chosen[:1]
         if conflicts and asks_disagreement(query):  # "有人说…有人说…哪个对": the disagreement is the answer
             lines += [conflict_line(c, citations) for c in conflicts]
-            # one sentence after it: the disagreement already quotes each article's figure
-            lines.append(self._opening(question, finding, verdict, restated, chosen[:1], citations))
+            lines.append(self._opening(question, finding, verdict, restated, chosen, citations))
         else:
             lines.append(self._opening(question, finding, verdict, restated, chosen, citations))
             lines += [conflict_line(c, citations) for c in conflicts]

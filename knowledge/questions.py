@@ -154,7 +154,7 @@ def understand(question: str, today: date | None = None) -> Question:
             q.kinds.add(kind)
     if _MEANS.search(text):
         q.kinds.add("definition")
-    if _LEVEL_ASK.search(text):
+    if level_asked(text):
         q.kinds.add("threshold")
     q.dates, spans = _dates(text, today) if re.search(r"\d|昨天|前天|周|星期|礼拜", text) else ([], [])
     # the last ordinal is the asked one ("第一步做完了，那第二步呢")
@@ -184,6 +184,12 @@ def understand(question: str, today: date | None = None) -> Question:
 # between two figures of one metric in two periods: only the period word ("66天，去年同期50")
 _PERIOD_GAP = re.compile(r"[\s,，、;；]*(?:去年同期|上年同期|去年|上年|同期|今年|之前|以前|原来|现在|目前)"
                          r"(?:是|为|才|只有|有|大概)?[\s,，、;；]*")
+
+
+def level_asked(text: str) -> re.Match[str] | None:
+    """Where ``text`` asks the level at which something counts or starts ("速动比率要多少才正常",
+    "到几个点就该报警"), or None."""
+    return _LEVEL_ASK.search(text)
 
 
 def _shared_units(text: str, figures: list[Figure]) -> list[Figure]:

@@ -324,7 +324,7 @@ def _change_only(metric: str, growth: Fact, mark: str, english: bool) -> str:
             f"{mark}，可与去年同期的{metric}比较")
 
 
-_ASKS_LEVEL = re.compile(r"多少|几|多高|多大|什么水平|什么程度|how much|how high|what level", re.IGNORECASE)
+_ASKS_LEVEL = re.compile(r"多少|几|多高|多低|多大|什么水平|什么程度|how much|how high|how low|what level", re.IGNORECASE)
 
 
 _ASKS_CHANGE = re.compile(r"同比|环比|增加|增长|上升|延长|变化|涨|多了|growth|increase|change", re.IGNORECASE)

@@ -369,3 +369,15 @@ def test_a_question_close_in_meaning_but_in_its_own_words_needs_fewer_shared_ter
     assert composer._confidence("q", few, False, CASUAL_MEANING - 0.01) < MIN_COVERAGE  # not close enough
     fewer = [Candidate(said, 0.3, CASUAL_COVERAGE / 2, 0.3)]
     assert composer._confidence("q", fewer, False, CASUAL_MEANING) < MIN_COVERAGE  # too few words in common
+
+
+def test_a_disagreement_on_the_asked_figure_is_the_second_sentence_at_the_latest(monkeypatch) -> None:
+    # regression (metrics2): the conflict line came after two or three supporting sentences
+    extra = Chunk("001_e#s1", "001_e", "理赔指引", "section", "理赔审核",
+                  "理赔审核赔付的速度取决于文件是否齐全。审核赔付前，保险人会核对贸易合同和交货凭证。", 0, 0)
+    composer = Composer([*CHUNKS, extra])
+    monkeypatch.setattr(composer, "select", lambda candidates, limit: candidates[:limit])  # a full paragraph chosen
+    result = composer.compose("理赔审核赔付一般多少个工作日完成?", hits(CLAIMS_A, extra, CLAIMS_B, RISKS))
+    assert result is not None and result.conflicts, result.text
+    sentences = [s for s in re.split(r"(?<=[。！？])", result.text.replace("\n", "")) if s.strip()]
+    assert any(s.startswith("资料说法不一") for s in sentences[:2]), result.text

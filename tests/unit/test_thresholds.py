@@ -103,3 +103,11 @@ def test_an_english_change_told_from_old_to_new_keeps_its_order_and_is_judged_in
 def test_an_english_old_figure_followed_by_its_period_word_is_the_old_one() -> None:
     finding = compare(understand("DSO at 50 days last year and 55 days today, fine?", TODAY), FACTS, everything)
     assert finding is not None and "50 → 55" in finding.lead and "within the articles' line" in finding.lead
+
+
+def test_how_low_a_metric_may_fall_asks_its_line() -> None:
+    # regression (metrics2): "多低" asks a level as "多少" does
+    finding = benchmark(understand("逾期占比要升到多高才算危险", TODAY), FACTS, everything)
+    assert finding is not None and "10%" in finding.lead
+    lowered = benchmark(understand("周转天数同比能涨多低才算危险", TODAY), FACTS, everything)
+    assert lowered is not None

@@ -24,6 +24,8 @@ from tools.intents import detect, fill_slots, spaced_scripts
         "上季度DSO是45天，这个月变成60天，正常吗？",
         "客户逾期了怎么办",
         "那需要准备什么材料?",
+        # regression (own wording): what was left after "客户" asked how long, no trade name
+        "客户逾期了多长时间要打电话催",
     ],
 )
 def test_knowledge_questions(question: str) -> None:

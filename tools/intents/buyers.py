@@ -36,7 +36,7 @@ NAME_ENDING = re.compile(
 )
 NOT_A_NAME = re.compile(r"^(?:你们|我们|贵|本|我司|咱们)|[吗呢么哪能]|什么|可以|怎|多少|几家", re.IGNORECASE)
 # A question word left over once the question's other words are gone: a sentence, not a name.
-QUESTION_WORD = re.compile(r"[吗呢哪]|什么|怎|几[个家种档类]")
+QUESTION_WORD = re.compile(r"[吗呢哪]|什么|怎|几[个家种档类]|多(?:久|长时间|长)")  # no trade name asks how long
 # An English leftover holding a question word or a person ("a in kenya what should we") is a question, not a name.
 QUESTION_WORD_EN = re.compile(r"\b(?:what|which|who|why|when|where|how|should|could|would|can|we|our|you|i)\b",
                               re.IGNORECASE)

@@ -75,7 +75,7 @@ TOOL_MESSAGES = [
     ("CN1014 过去30天的DSO", "buyer_lookup", ["近30天"]),
     ("截至2026年9月30日 CN1007 的应收", "buyer_lookup", ["截至 2026-09-30"]),
     ("上月赊销500万，应收800万，DSO", "calc_dso", ["800万 ÷ 500万 × 30 = 48.0天"]),
-    ("receivables 2m, revenue 8m, annual - dso?", "calc_dso", ["91.2 days"]),
+    ("receivables 2m, revenue 8m, annual - dso?", "calc_dso", ["91.3 days"]),  # 91.25, rounded half up
     ("3/15 net 60 的资金成本", "calc_ratio", ["25.09%"]),
 ]
 

@@ -468,3 +468,65 @@ def absent_text(missing: Absence, citations: Citations) -> str:
     if missing.said is not None:
         text += f"资料只提到：{citations.cite(missing.said.sentence, opening=True)}。"
     return full_width(text)
+
+
+# grammar of a question asking whether, which or how (not how much): "吗", an A-not-A pair, 是否, 哪些, 怎么
+_ASKS_WHETHER_WHICH_HOW = re.compile(r"[吗么嘛]\s*[?？]?\s*$|([\u4e00-\u9fff])[不没]\1|是否|哪些|哪几|怎么|怎样|如何|流程|步骤|手续")
+_ASKS_HOW = ("怎么", "怎样", "如何")  # the word after them is the action asked, not a thing
+_TOLD_BEFORE = ("以后", "之后", "后", "时候", "的时候")  # "交了X以后…能赔吗": X is the story's, the event after it is asked
+
+
+def unnamed_charge(text: str, known: Callable[[str], bool]) -> str | None:
+    """A charge (a tax, a fee: lexicon ``charge_heads``) or a currency (``currency_heads``) an asking clause of ``text`` asks whether, which or
+    how about when the articles never name it ("赔款要不要交增值税" -> 增值税, "律师费保险公司出不出" -> 律师费),
+    else None.
+
+    The charge is a plain noun (two Chinese characters or more) ending in a charge's head morpheme, in a
+    clause asking a yes/no, a list or a procedure (a quantity is :func:`absence`'s), which neither the
+    articles nor the lexicon's article words for it know (:func:`knowledge.heads.unknown_head`). Left out: a
+    modifier of a later noun ("X的客户"), the action after 怎么, a word jieba cut across another ("另外交"),
+    a charge told before the asked event ("交了X以后"), and a currency of a sum told ("二十万美元", "美元货款":
+    the story's money, not the one asked to be paid in). Whether a charge is owed, paid or refunded is a
+    term of the policy, as is the currency a payout is made in: an article that never names the charge cannot say, however many of the question's
+    other words (理赔, 保险公司) a neighbouring sentence shares.
+    """
+    for clause in clauses(text):
+        if not _ASKS_WHETHER_WHICH_HOW.search(clause) or asked_quantity(understand(clause)) is not None:
+            continue
+        words = [w for w in segment(clause) if w.strip()]
+        for n, word in enumerate(words):
+            if word[-1] not in _charge_heads() and word[-1] not in _currency_heads():
+                continue
+            before, after = words[n - 1] if n else "", words[n + 1 : n + 3]
+            if word[-1] in _currency_heads() and (re.search(r"[\d万千百亿十]$", before) or _noun_after(after)):
+                continue  # a sum told ("二十万美元") or a sum's currency ("美元货款"): the story's money, not the asked one
+            if after[:1] == ["的"] and len(after) > 1 and _pos_flag(after[1]).startswith("n"):
+                continue  # a modifier: "X的客户" asks about the customer
+            if after[:1] and after[0] in _TOLD_BEFORE:
+                continue  # told before the asked event
+            if before in _ASKS_HOW or (before and _pos_flag(before + word[0]) != "x"):
+                continue  # the action asked ("怎么办理"), or a word cut across another ("另外交")
+            if unknown_head(word, known, _charge_flag) is not None:
+                return word
+    return None
+
+
+def _charge_flag(word: str) -> str:
+    """jieba's flag, a compound of three characters or more ending in a charge's head counting as a noun
+    (jieba tags 搬运费 a verb: the head morpheme makes it the thing; 浪费 or 花费 stay verbs)."""
+    return "n" if len(word) >= 3 and (word[-1] in _charge_heads() or word[-1] in _currency_heads()) else _pos_flag(word)
+
+
+def _noun_after(after: list[str]) -> bool:
+    """True when the next word is a noun: the word before it qualifies it."""
+    return bool(after) and _pos_flag(after[0]).startswith("n")
+
+
+@cache
+def _currency_heads() -> frozenset[str]:
+    return frozenset(str(w) for w in lexicon()["currency_heads"])
+
+
+@cache
+def _charge_heads() -> frozenset[str]:
+    return frozenset(str(w) for w in lexicon()["charge_heads"])

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from knowledge.absence import absence, absent_text, asks_after_premise, quantity_of_unknown_thing
+from knowledge.absence import absence, absent_text, asks_after_premise, quantity_of_unknown_thing, unnamed_charge
 from knowledge.causes import CauseJudge
 from knowledge.conflicts import Conflict, Figure, figures, topic_conflicts
 from knowledge.constants import (
@@ -198,6 +198,11 @@ class Composer(Leads):
     def asks_of_unknown_thing(self, question: str) -> str | None:
         """The thing a clause of ``question`` asks a quantity of when no article names it (say 利率), else None."""
         return quantity_of_unknown_thing(question, lambda word: self._names_known_thing(self.typos.correct(word)))
+
+    def asks_of_unnamed_charge(self, question: str) -> str | None:
+        """A tax, fee or currency a clause of ``question`` asks whether, which or how about when no article names
+        it (say 增值税), else None."""
+        return unnamed_charge(question, lambda word: self._names_known_thing(self.typos.correct(word)))
 
     def compose(
         self,

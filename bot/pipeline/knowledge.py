@@ -113,15 +113,19 @@ class Library:
         return self.knowledge.query_vector(query) if self.composer.semantic else None
 
     def uncovered_aspect(self, question: str) -> str | None:
-        """An aspect the question asks about that no article mentions, and no FAQ there asks about; in a long
-        message, only what its asking clauses name (the story's "电话也不接" asks about no phone number)."""
+        """An aspect the question asks about that no article mentions (a listed one, or a tax, fee or currency it
+        asks whether, which or how about), and no FAQ there asks about; in a long message, only what its asking
+        clauses name (the story's "电话也不接" asks about no phone number)."""
+        def unnamed(text: str) -> str | None:
+            return uncovered_aspect(text, self.composer.corpus_text) or self.composer.asks_of_unnamed_charge(text)
+
         asked = " ".join(core_questions(question)) or question
-        aspect = uncovered_aspect(asked, self.composer.corpus_text)
+        aspect = unnamed(asked)
         if aspect is None and (told := uncovered_aspect(question, self.composer.corpus_text)) and of_buyer(told):
             aspect = told  # the buyer's own aspect is told in the story, before the asking clause
         last = last_question(question)
         if (aspect is not None and not of_buyer(aspect) and last and has_domain_term(last)
-                and uncovered_aspect(last, self.composer.corpus_text) is None):
+                and unnamed(last) is None):
             # the final question names its own subject of the domain ("应收账款逾期以后第一步该干嘛"): a fee
             # or a product of the user's trade told in the story before it ("拖我代理费") is not what is asked
             return None

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from knowledge.english_asked import named_count
 from knowledge.facts import Fact
 from knowledge.findings import Finding, Relevance, best, num
 from knowledge.lexicon import words
@@ -231,8 +232,13 @@ def _apply_english(question: Question, facts: list[Fact], relevance: Relevance) 
         share, sign = shares[0].value, _direction(text, shares[0].at, english=True)
         said = best(facts, relevance, lambda f: f.unit == "%" and f.value == share)
     else:
-        said = best(facts, relevance, lambda f: f.unit == "%" and f.kind in ("percent", "threshold")
-                    and f.value is not None and 0 < f.value <= 100)
+        is_share = lambda f: (f.unit == "%" and f.kind in ("percent", "threshold")  # noqa: E731
+                              and f.value is not None and 0 < f.value <= 100)
+        # English words share nothing with a Chinese fact: a name the article writes as the user does
+        # ("2/10 Net 30", "DSO") finds its figure when no glossary term does
+        said = best(facts, relevance, is_share) or max(
+            (f for f in facts if is_share(f) and named_count(f.sentence, text)),
+            key=lambda f: named_count(f.sentence, text), default=None)
         if said is None or said.value is None:
             return None
         share, sign = said.value, _fact_direction(said) or _discount(said)

@@ -94,11 +94,12 @@ def deadline(question: Question, facts: list[Fact], relevance: Relevance) -> Fin
 
 # a number of days the user quotes as a limit: "60天内", "15个工作日以内"
 _WITHIN = re.compile(r"(\d+(?:\.\d+)?)\s*(?:个)?(?:工作日|天|日)\s*(?:以内|之内|内)")
+_EN_WITHIN = re.compile(r"\bwithin\s+(\d+(?:\.\d+)?)\s*(?:working\s+|business\s+)?days?\b", re.IGNORECASE)  # "within 60 days"
 
 
 def _quoted_limits(question: Question) -> set[float]:
     """The day counts the question quotes as time limits ("文章说60天内完成评估" -> {60})."""
-    return {float(m.group(1)) for m in _WITHIN.finditer(question.text)}
+    return {float(m.group(1)) for m in (*_WITHIN.finditer(question.text), *_EN_WITHIN.finditer(question.text))}
 
 
 _DUE_WORDS = ("到期", "截止")  # the earlier of two dates is a due date when one of these follows it

@@ -144,14 +144,10 @@ def apply(question: Question, facts: list[Fact], relevance: Relevance) -> Findin
     if unit == "天":
         if "percent" in question.kinds:
             return None  # "…的账占了多大比例" asks a share, not a number of days
-        fact = best(facts, relevance, lambda f: f.unit == "天" and f.value is not None and bool(_fact_direction(f)))
-        if fact is None or fact.value is None:
+        if (moved := _days_moved(figure.value, facts, relevance)) is None:
             return None
-        sign = _fact_direction(fact)
-        result = figure.value - fact.value if sign == "-" else figure.value + fact.value
-        if result <= 0:
-            return None
-        step = f"{mine}{'−' if sign == '-' else '＋'}{num(fact.value)}天＝{num(result)}天"
+        fact, sign, result = moved
+        step = f"{mine}{'−' if sign == '-' else '＋'}{num(fact.value or 0)}天＝{num(result)}天"
         return Finding(f"按资料的说法算，{step}{{0}}。", (fact,), (num(result),))
     named = _user_share(question)
     if named is not None:  # the user's own share; the article sentence stating it, when one does, is cited
@@ -176,6 +172,16 @@ def apply(question: Question, facts: list[Fact], relevance: Relevance) -> Findin
         return Finding(f"按资料的{num(fact.value)}%算，能赔{paid}，自己承担{step}{{0}}。", (fact,), (paid_result, result, "1"))
     whole = "不是全额：" if _ASKS_WHOLE.search(question.text) and fact.value < 100 else ""
     return Finding(f"{whole}按资料的{num(fact.value)}%算，{step}{{0}}。", (fact,), (result, "1"))
+
+
+def _days_moved(days: float, facts: list[Fact], relevance: Relevance) -> tuple[Fact, str, float] | None:
+    """The article's days gained or lost ("快11天") applied to the user's days: the fact, its sign, the result."""
+    fact = best(facts, relevance, lambda f: f.unit == "天" and f.value is not None and bool(_fact_direction(f)))
+    if fact is None or fact.value is None:
+        return None
+    sign = _fact_direction(fact)
+    result = days - fact.value if sign == "-" else days + fact.value
+    return (fact, sign, result) if result > 0 else None
 
 
 def _as_share(fact: Fact) -> Fact:
@@ -216,14 +222,10 @@ def _apply_english(question: Question, facts: list[Fact], relevance: Relevance) 
         return None
     figure, unit = found
     if unit == "天":
-        fact = best(facts, relevance, lambda f: f.unit == "天" and f.value is not None and bool(_fact_direction(f)))
-        if fact is None or fact.value is None:
+        if (moved := _days_moved(figure.value, facts, relevance)) is None:
             return None
-        sign = _fact_direction(fact)
-        result = figure.value - fact.value if sign == "-" else figure.value + fact.value
-        if result <= 0:
-            return None
-        lead = f"{num(result)} days: {num(figure.value)} {'−' if sign == '-' else '+'} {num(fact.value)} days{{0}}."
+        fact, sign, result = moved
+        lead = f"{num(result)} days: {num(figure.value)} {'−' if sign == '-' else '+'} {num(fact.value or 0)} days{{0}}."
         return Finding(lead, (fact,), (num(result), num(figure.value)))
     shares = [f for f in question.figures if f.unit == "%"]
     if len(shares) > 1:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from knowledge.english_asked import named_count
 from knowledge.facts import Fact
 from knowledge.findings import Finding, Relevance, best, num
 from knowledge.lexicon import words
@@ -44,6 +45,23 @@ _AMOUNT_UNITS = ("万", "亿")
 _CURRENCY = re.compile(r"美元|美金|日元|欧元|英镑|港币|港元")  # a foreign currency named after 万/亿
 _BUCKET = re.compile(r"\s*(?:以上|以下|以内|之内|开外)")  # after "90天": a range of ages, not an amount
 
+# --- an English question: the same sums, asked and answered in English ---
+_EN_ASKS_AMOUNT = re.compile(r"\bhow (?:much|many)\b|\bwhat (?:would|will|do|does|is|'s)\b.{0,40}?"
+                             r"\b(?:be|become|pay|leave|left|come to|get)\b|\bwhere (?:do|would|will|does) \w+ "
+                             r"(?:land|end up)\b", re.IGNORECASE)
+_EN_ASKS_CUT = re.compile(r"\bsav(?:e|es|ed|ing)\b|\bhow much less\b|\bavoid", re.IGNORECASE)
+_EN_ASKS_REST = re.compile(r"\bourselves\b|\bour own\b|\bretention\b|\bout of pocket\b|\buncovered\b|"
+                           r"\bnot (?:paid|covered)\b|\bshortfall\b", re.IGNORECASE)
+_EN_ASKS_PAID = re.compile(r"\b(?:get|got|paid|pay|recover)\b", re.IGNORECASE)
+# a verb of change earlier in the clause says what the figure does to an amount ("cut ... by 40%", "went down
+# 80%", "lifted by 300%"); "down to 1.2%" names a level, not a change
+_EN_LESS = re.compile(r"\b(?:cut|cuts|reduc\w*|down|drop\w*|fell|fall\w*|lower\w*|shr[iu]nk\w*|shorten\w*|"
+                      r"faster|decreas\w*|less)\b", re.IGNORECASE)
+_EN_MORE = re.compile(r"\b(?:rais\w*|rose|rise\w*|up|increas\w*|lift\w*|boost\w*|grow\w*|grew|longer|slower|"
+                      r"more)\b", re.IGNORECASE)
+_EN_DAYS = re.compile(r"\s*days?\b", re.IGNORECASE)
+_EN_CURRENCY = re.compile(r"\s*(usd|us\$|eur|gbp|cny|rmb|hkd|jpy)\b", re.IGNORECASE)
+
 
 def _amount(question: Question) -> tuple[Figure, str] | None:
     """The user's one amount and how it is written after the number ("万", "个"), or None."""
@@ -65,8 +83,14 @@ def _end(text: str, figure: Figure) -> int:
     return figure.at + (match.end() if match else 0)
 
 
-def _direction(text: str, at: int) -> str:
+def _direction(text: str, at: int, english: bool = False) -> str:
     """"-" when the words before the figure at ``at`` cut an amount, "+" when they raise it, "" for a share."""
+    if english:  # the last verb of change in the clause before the figure
+        before = re.split(r"[.,;:?!]", text[max(0, at - 40) : at])[-1] if at >= 0 else ""
+        if re.search(r"\bto\s*$", before):
+            return ""
+        found = [(m.end(), "-") for m in _EN_LESS.finditer(before)] + [(m.end(), "+") for m in _EN_MORE.finditer(before)]
+        return max(found)[1] if found else ""
     before = text[max(0, at - 6) : at] if at >= 0 else ""
     return "-" if _LESS.search(before) else "+" if _MORE.search(before) else ""
 
@@ -107,7 +131,9 @@ def _asked_sign(question: Question, sign: str) -> str:
 
 def apply(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
     """The user's amount worked out with the article figure the question is about (or the share it names)."""
-    if question.english or question.dates or not _ASKS_AMOUNT.search(question.text):
+    if question.english:
+        return _apply_english(question, facts, relevance)
+    if question.dates or not _ASKS_AMOUNT.search(question.text):
         return None
     if question.compares_own_figures or (found := _amount(question)) is None:
         return None
@@ -118,14 +144,10 @@ def apply(question: Question, facts: list[Fact], relevance: Relevance) -> Findin
     if unit == "天":
         if "percent" in question.kinds:
             return None  # "…的账占了多大比例" asks a share, not a number of days
-        fact = best(facts, relevance, lambda f: f.unit == "天" and f.value is not None and bool(_fact_direction(f)))
-        if fact is None or fact.value is None:
+        if (moved := _days_moved(figure.value, facts, relevance)) is None:
             return None
-        sign = _fact_direction(fact)
-        result = figure.value - fact.value if sign == "-" else figure.value + fact.value
-        if result <= 0:
-            return None
-        step = f"{mine}{'−' if sign == '-' else '＋'}{num(fact.value)}天＝{num(result)}天"
+        fact, sign, result = moved
+        step = f"{mine}{'−' if sign == '-' else '＋'}{num(fact.value or 0)}天＝{num(result)}天"
         return Finding(f"按资料的说法算，{step}{{0}}。", (fact,), (num(result),))
     named = _user_share(question)
     if named is not None:  # the user's own share; the article sentence stating it, when one does, is cited
@@ -150,6 +172,16 @@ def apply(question: Question, facts: list[Fact], relevance: Relevance) -> Findin
         return Finding(f"按资料的{num(fact.value)}%算，能赔{paid}，自己承担{step}{{0}}。", (fact,), (paid_result, result, "1"))
     whole = "不是全额：" if _ASKS_WHOLE.search(question.text) and fact.value < 100 else ""
     return Finding(f"{whole}按资料的{num(fact.value)}%算，{step}{{0}}。", (fact,), (result, "1"))
+
+
+def _days_moved(days: float, facts: list[Fact], relevance: Relevance) -> tuple[Fact, str, float] | None:
+    """The article's days gained or lost ("快11天") applied to the user's days: the fact, its sign, the result."""
+    fact = best(facts, relevance, lambda f: f.unit == "天" and f.value is not None and bool(_fact_direction(f)))
+    if fact is None or fact.value is None:
+        return None
+    sign = _fact_direction(fact)
+    result = days - fact.value if sign == "-" else days + fact.value
+    return (fact, sign, result) if result > 0 else None
 
 
 def _as_share(fact: Fact) -> Fact:
@@ -177,3 +209,81 @@ def _payout_share(question: Question, facts: list[Fact], relevance: Relevance, i
     counts = {f.value: sum(g.value == f.value for _, g in shares) for _, f in shares}
     rank = lambda f: min(n for n, m in enumerate(marks) if m in f.sentence)  # noqa: E731
     return max(shares, key=lambda s: (counts[s[1].value], -rank(s[1]), relevance(s[1]), -s[0]))[1]
+
+
+def _apply_english(question: Question, facts: list[Fact], relevance: Relevance) -> Finding | None:
+    """:func:`apply` for an English question ("owes us 500k, covered at 90%, how much do we get back"): the sum
+    written out in English with the result first ("450,000: 500,000 × 90%")."""
+    text = question.text
+    if question.dates or question.compares_own_figures or not _EN_ASKS_AMOUNT.search(text):
+        return None
+    found = _english_amount(question)
+    if found is None:
+        return None
+    figure, unit = found
+    if unit == "天":
+        if (moved := _days_moved(figure.value, facts, relevance)) is None:
+            return None
+        fact, sign, result = moved
+        lead = f"{num(result)} days: {num(figure.value)} {'−' if sign == '-' else '+'} {num(fact.value or 0)} days{{0}}."
+        return Finding(lead, (fact,), (num(result), num(figure.value)))
+    shares = [f for f in question.figures if f.unit == "%"]
+    if len(shares) > 1:
+        return None  # "from 5.7% down to 1.2%": which share applies is not plain
+    if shares:  # the user's own share; the article sentence stating it, when one does, is cited
+        share, sign = shares[0].value, _direction(text, shares[0].at, english=True)
+        said = best(facts, relevance, lambda f: f.unit == "%" and f.value == share)
+    else:
+        is_share = lambda f: (f.unit == "%" and f.kind in ("percent", "threshold")  # noqa: E731
+                              and f.value is not None and 0 < f.value <= 100)
+        # English words share nothing with a Chinese fact: a name the article writes as the user does
+        # ("2/10 Net 30", "DSO") finds its figure when no glossary term does
+        said = best(facts, relevance, is_share) or max(
+            (f for f in facts if is_share(f) and named_count(f.sentence, text)),
+            key=lambda f: named_count(f.sentence, text), default=None)
+        if said is None or said.value is None:
+            return None
+        share, sign = said.value, _fact_direction(said) or _discount(said)
+    said = _as_share(said) if said is not None else None
+    if sign == "-" and _EN_ASKS_CUT.search(text):
+        sign = ""  # what is saved is the cut itself
+    elif not sign and _EN_ASKS_REST.search(text):
+        sign = "-"  # the part a share leaves over
+    factor = 1 - share / 100 if sign == "-" else 1 + share / 100 if sign == "+" else share / 100
+    scale = 10_000 if unit.startswith("万") else 100_000_000
+    currency = unit[1:]
+    mine, result = _money(figure.value * scale, currency), _money(figure.value * scale * factor, currency)
+    sum_ = f"{mine} × (1 {'−' if sign == '-' else '+'} {num(share)}%)" if sign else f"{mine} × {num(share)}%"
+    lead = f"{result}: {sum_}{'{0}' if said else ''}."
+    return Finding(lead, (said,) if said else (), (result, mine, num(share), "1"))
+
+
+def _english_amount(question: Question) -> tuple[Figure, str] | None:
+    """The user's one amount in an English question: money (read as 万 by ``typed_amounts``, with a currency
+    code after it) or a number of days; money comes first when both are given ("200k invoice, pay within 10
+    days"), and a change quoted from the article is no amount of the user's."""
+    text = question.text
+    money, days = [], []
+    for figure in question.figures:
+        end = _end(text, figure)
+        if figure.unit in _AMOUNT_UNITS:
+            currency = _EN_CURRENCY.match(text, end + 1)
+            money.append((figure, figure.unit + (currency.group(1).upper() if currency else "")))
+        elif not figure.unit and _EN_DAYS.match(text, end):
+            days.append((figure, "天"))
+    found = money or days
+    if len(found) > 1:
+        found = [(f, u) for f, u in found if not _direction(text, f.at, english=True)]
+    return found[0] if len(found) == 1 else None
+
+
+def _discount(fact: Fact) -> str:
+    """"-" for a share named as a discount ("享2%折扣": the amount less it), else ""."""
+    at = fact.sentence.find(num(fact.value or 0) + fact.unit)
+    return "-" if at >= 0 and fact.sentence[at:at + 8].find("折扣") >= 0 else ""
+
+
+def _money(value: float, currency: str) -> str:
+    """An amount in English digits ("1,200,000"), with the user's currency code after it."""
+    written = f"{value:,.2f}".rstrip("0").rstrip(".") if round(value, 2) != int(value) else f"{int(round(value)):,}"
+    return f"{written} {currency}" if currency else written

@@ -71,6 +71,12 @@ def deadline(question: Question, facts: list[Fact], relevance: Relevance) -> Fin
     # an English question shares only glossary terms with the facts: the start event it names decides first
     named = (best(facts, relevance, lambda f: limit(f) and _names_event(question, f.subject))
              if question.english else None)
+    # ...and of the steps counted from it, the one doing what the question names ("go legal": 法律程序), the
+    # clauses of one sentence sharing all its other words
+    acts = [t for t in re.findall(r"[\u4e00-\u9fff]{2,}", question.text) if named and t not in named.subject]
+    acting = (best(facts, relevance, lambda f: limit(f) and _names_event(question, f.subject)
+                   and any(t in f.detail for t in acts)) if acts else None)
+    named = acting or named
     # a limit the user quotes ("说是60天内完成评估") is the one they mean, whichever limit shares more words
     quoted = _quoted_limits(question)
     said = best(facts, relevance, lambda f: limit(f) and (f.value in quoted or f.value2 in quoted)) if quoted else None
@@ -94,11 +100,12 @@ def deadline(question: Question, facts: list[Fact], relevance: Relevance) -> Fin
 
 # a number of days the user quotes as a limit: "60天内", "15个工作日以内"
 _WITHIN = re.compile(r"(\d+(?:\.\d+)?)\s*(?:个)?(?:工作日|天|日)\s*(?:以内|之内|内)")
+_EN_WITHIN = re.compile(r"\bwithin\s+(\d+(?:\.\d+)?)\s*(?:working\s+|business\s+)?days?\b", re.IGNORECASE)  # "within 60 days"
 
 
 def _quoted_limits(question: Question) -> set[float]:
     """The day counts the question quotes as time limits ("文章说60天内完成评估" -> {60})."""
-    return {float(m.group(1)) for m in _WITHIN.finditer(question.text)}
+    return {float(m.group(1)) for m in (*_WITHIN.finditer(question.text), *_EN_WITHIN.finditer(question.text))}
 
 
 _DUE_WORDS = ("到期", "截止")  # the earlier of two dates is a due date when one of these follows it

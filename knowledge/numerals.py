@@ -13,8 +13,8 @@ _CN_FIGURE = re.compile(r"[零〇一二两三四五六七八九十百千]+(?:点
 
 # how users type amounts in a chat: digit groups ("2,400"), thousands and millions ("2,400k", "1.5M")
 _GROUPED = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d,])")
-_SCALED = re.compile(r"(?<![A-Za-z0-9.])(\d+(?:\.\d+)?)\s*(k|K|M|mn|million)(?![A-Za-z])")
-_SCALE = {"k": 1_000, "K": 1_000, "M": 1_000_000, "mn": 1_000_000, "million": 1_000_000}
+_SCALED = re.compile(r"(?<![A-Za-z0-9.])(\d+(?:\.\d+)?)\s*(k|K|M|m|mn|million)(?![A-Za-z])")
+_SCALE = {"k": 1_000, "K": 1_000, "M": 1_000_000, "m": 1_000_000, "mn": 1_000_000, "million": 1_000_000}
 
 _PERCENT = re.compile(r"百分之(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百]+(?:点[零〇一二三四五六七八九]+)?)")
 

@@ -164,3 +164,47 @@ def test_a_share_of_a_loss_avoided_is_applied_not_judged() -> None:
     finding = _finding_with_growth(q)
     assert finding is not None and "120万" in finding.lead
     assert all(f.kind != "threshold" for f in finding.facts)
+
+
+# --- English questions (english5 regression cases, own wording) ---------------------------------------------
+
+def _english(question: str, doc_id: str):  # noqa: ANN202
+    """An English question shares no Chinese word with a fact: relevance is given to one article's facts."""
+    return apply(understand(question), FACTS, lambda f: 1.0 if f.doc_id == doc_id else 0.0)
+
+
+def test_english_share_of_the_article_is_applied_to_a_typed_amount() -> None:
+    q = "a buyer went under owing us 300k usd, at the usual payout share how much do we get back"
+    finding = _english(q, "p_1")
+    assert finding is not None and finding.lead.startswith("255,000 USD: 300,000 USD × 85%")
+    assert _grounded(finding, q)
+
+
+def test_english_cut_the_user_names_is_taken_off_a_million_amount() -> None:
+    q = "bad debts are 2m for us; if they dropped 30% like at the mill, how much would remain"
+    finding = _english(q, "q_2")
+    assert finding is not None and finding.lead.startswith("1,400,000: 2,000,000 × (1 − 30%)")
+
+
+def test_english_part_left_over_by_a_share_is_what_the_user_carries() -> None:
+    q = "if the policy pays 85% on a 400k loss, how much do we carry ourselves"
+    finding = _english(q, "p_1")
+    assert finding is not None and finding.lead.startswith("60,000: 400,000 × (1 − 85%)")
+
+
+def test_english_saving_asked_is_the_cut_itself() -> None:
+    q = "bad debt of 500k and a 30% reduction like the mill had, how much would that save"
+    finding = _english(q, "q_2")
+    assert finding is not None and finding.lead.startswith("150,000: 500,000 × 30%")
+
+
+def test_english_days_gained_are_taken_off_the_users_days() -> None:
+    q = "our paperwork takes 20 days to move. with the mill's system how many days would it be"
+    finding = _english(q, "q_2")
+    assert finding is not None and finding.lead.startswith("11 days: 20 − 9 days")
+    assert _grounded(finding, q)
+
+
+def test_english_two_shares_of_the_user_leave_the_sum_undone() -> None:
+    q = "bad debt went from 6% down to 2% at the mill, on 5m of sales how much is that"
+    assert _english(q, "q_2") is None

@@ -70,3 +70,18 @@ def test_the_last_step_of_a_schedule_is_its_latest_day() -> None:
     q = "货款逾期以后催款的最后一步是什么"
     finding = nth_step(understand(q, TODAY), FACTS, relevance_by_words(q))
     assert finding is not None and "45天提起诉讼" in finding.lead
+
+
+# --- English questions (english5 regression cases, own wording) ---------------------------------------------
+
+def test_english_net_term_counts_from_an_english_date() -> None:
+    q = "shipped the pallets on 2 March 2026 with net 45, when is payment due"
+    finding = due_date(understand(q, TODAY), FACTS, lambda f: 0.0)
+    assert finding is not None and finding.lead.startswith("April 16: 45 days after March 2, overdue from April 17")
+
+
+def test_english_discount_asked_dates_the_discount_window() -> None:
+    q = "terms are 1/15 net 60 and the invoice is dated 12 May 2026, last day to take the discount?"
+    finding = due_date(understand(q, TODAY), FACTS, lambda f: 0.0)
+    assert finding is not None and finding.lead.startswith("May 27: the 1% discount")
+    assert "July 11" in finding.lead  # the full amount, 60 days on

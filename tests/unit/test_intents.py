@@ -284,3 +284,10 @@ def test_latin_words_run_into_chinese_are_spaced_apart() -> None:
     assert spaced_scripts("我们的AR还有多少") == "我们的 AR 还有多少"
     assert spaced_scripts("payment term改成net60") == "payment term 改成 net60"
     assert spaced_scripts("应收 500万") == "应收 500万"
+
+
+def test_terms_with_a_date_asking_which_day_are_for_the_knowledge_core() -> None:
+    """english5 regression (own wording): the day a discount ends is a date, not the discount's cost."""
+    assert detect("1/15 net 60 and the invoice is dated 12 May 2026, which day does the discount end?") is None
+    request = detect("1/15 net 60, is the discount worth it?")
+    assert request is not None and request.args["kind"] == "discount_cost"

@@ -347,3 +347,23 @@ def test_an_english_definition_holding_a_figure_says_the_figure_in_english() -> 
     terms = Chunk("d_5#s1", "d_5", "术语", "section", "", "逾期率是指超过合同账期45天未回款的占比。", 0, 0)
     finding = define(understand("What does overdue ratio mean? 逾期率", TODAY), extract_facts(terms), lambda f: 1.0)
     assert finding is not None and "over 45 days" in finding.lead and finding.lead.startswith("The articles define overdue ratio")
+
+
+# --- english5 regression cases (own wording) -----------------------------------------------------------------
+
+LADDER = Chunk("e_5#faq3", "e_5", "催款节奏", "faq", "逾期后怎么催？",
+               "建议分档推进：逾期5日内电话提醒；20天后寄发律师函并停止供货；45天提起诉讼。", 0, 0)
+LADDER_FACTS = extract_facts(LADDER)
+
+
+def test_an_english_deadline_picks_the_step_doing_what_is_asked() -> None:
+    """All steps of one sentence share its words: the step whose action the question names (诉讼) is dated."""
+    q = "the invoice went unpaid and fell overdue on 4 May 2026, by what date do we file a lawsuit? 逾期 诉讼"
+    finding = deadline(understand(q, TODAY), LADDER_FACTS, lambda f: 1.0)
+    assert finding is not None and finding.lead.startswith("June 18: 45 days after May 4")
+
+
+def test_an_english_deadline_uses_the_limit_the_user_quotes() -> None:
+    q = "they say the claim is settled within 60 days; we discovered the loss on 2 July 2026, by what date then? 通知"
+    finding = deadline(understand(q, TODAY), FACTS, lambda f: 1.0 if f.doc_id == "a_1" else 0.0)
+    assert finding is not None and finding.lead.startswith("August 31")

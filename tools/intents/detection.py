@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from tools.dates import find_dates
 from tools.intents.buyers import BUYER_ID, LEDGER_WORDS, USCC, buyer_by_name, ledger_window
 from tools.intents.request import KNOWLEDGE_MARKERS, ToolRequest
 from tools.intents.slots import CALCULATORS, RATIO_WORDS, fill_slots
@@ -39,6 +40,10 @@ DISCOUNT_COST = re.compile(r"年化|成本|cost|划算|值得|worth", re.IGNOREC
 DISCOUNT_WORDS = re.compile(r"折扣|现金折扣|discount|年化|成本|cost|划算|值得|值不值|拿不拿|要不要拿|该不该拿|\btake (?:it|the)\b|worth",
                             re.IGNORECASE)
 
+# a message asking which day (a due date, a discount's last day), not what the terms cost
+ASKS_DAY = re.compile(r"\bwhen\b|\bwhat date\b|\bwhich (?:day|date)\b|\blast day\b|\bby when\b|哪天|哪一天|几号|几月几[日号]|"
+                      r"什么时候|最晚", re.IGNORECASE)
+
 
 def detect(message: str, today: date | None = None) -> ToolRequest | None:
     """The tool request in ``message``, or ``None`` when it is for the knowledge core (``today``: what relative
@@ -47,6 +52,8 @@ def detect(message: str, today: date | None = None) -> ToolRequest | None:
     terms = parse_terms(text)
     if terms and MEANING.search(text) and not DISCOUNT_WORDS.search(text):
         terms = None  # terms with a word asking their meaning ("1/15 n/45 指的啥") ask for a definition
+    if terms and ASKS_DAY.search(text) and not DISCOUNT_COST.search(text) and find_dates(text, today):
+        terms = None  # terms with an invoice date, asking which day ("dated 5 May, last day for the discount?")
     if terms and (DISCOUNT_WORDS.search(text) or CALC_VERBS.search(text) or "?" in text or "？" in text):
         args = {"kind": "discount_cost", "discount_pct": terms.discount_pct, "discount_days": terms.discount_days,
                 "net_days": terms.net_days}

@@ -277,27 +277,18 @@ def _asked(router: ToolRouter, s: Session, message: str) -> Reply:
     return reply
 
 
-def test_regression_a_what_if_said_as_a_change_adds_to_the_remembered_input() -> None:
+@pytest.mark.parametrize(("follow_up", "shown"), [
+    ("要是负债多出250万呢", "1300万 ÷ 650万"),  # a change by an amount adds to the remembered input
+    ("假如资产减少了500万呢", "800万 ÷ 400万"),  # ...or takes from it
+    ("如果负债增加到650万呢", "1300万 ÷ 650万"),  # a value set to a figure is no change
+])
+def test_regression_a_what_if_said_as_a_change_moves_the_remembered_input(follow_up: str, shown: str) -> None:
     # regression: "负债多出250万" used to replace the liabilities with 250万 (or fall through when 负债 was said
-    # without 流动); it is 400万 + 250万
+    # without 流动)
     router, s = make_router(FakeService()), session()
     _asked(router, s, "流动资产 1300万，流动负债 400万，流动比率多少")
-    second = router.handle("要是负债多出250万呢", s)
-    assert second is not None and "1300万 ÷ 650万" in second.answer
-
-
-def test_regression_a_what_if_said_as_a_fall_takes_from_the_remembered_input() -> None:
-    router, s = make_router(FakeService()), session()
-    _asked(router, s, "流动资产 1300万，流动负债 400万，流动比率多少")
-    second = router.handle("假如资产减少了500万呢", s)
-    assert second is not None and "800万 ÷ 400万" in second.answer
-
-
-def test_regression_a_what_if_setting_a_value_to_a_figure_is_not_a_change() -> None:
-    router, s = make_router(FakeService()), session()
-    _asked(router, s, "流动资产 1300万，流动负债 400万，流动比率多少")
-    second = router.handle("如果负债增加到650万呢", s)
-    assert second is not None and "1300万 ÷ 650万" in second.answer
+    second = router.handle(follow_up, s)
+    assert second is not None and shown in second.answer
 
 
 def test_regression_a_what_if_on_discount_terms_changes_only_the_term_it_names() -> None:

@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from knowledge.questions import asks_list
+from knowledge.questions import asks_list, asks_step
 from knowledge.scope import DOMAIN_TERMS, has_domain_term
 
 _LEAD = re.compile(
-    r"^(?:(?:那么|那|还有|另外|此外|然后|它们|它|这个|这种|那个|这些|那些|其|该|同样|如果是|要是|"
+    r"^(?:(?:那么|那|还有|另外|此外|然后|它们|它|这个|这种|那个|这些|那些|其(?![次他它中余实])|该|同样|如果是|要是|"
     r"ok(?:ay)?\b|so\b|and\b|also\b|what about|how about|then\b)[\s，,、]*)+",
     re.IGNORECASE,
 )
@@ -50,7 +50,8 @@ def is_elliptical(message: str) -> bool:
 
     It starts with 那/那么/还有/它/这个 (or an English "what about") and what follows is no whole question of
     its own, or it opens with a subject and 呢 ("DSO呢…"), or it is very short, points back with a pronoun or gives
-    a figure and then asks on ("…那最晚几号"), and in the last three cases it names nothing of the domain itself.
+    a figure and then asks on ("…那最晚几号") or asks a step ("第一步做完了，那第二步呢"), and in the last
+    four cases it names nothing of the domain itself.
     """
     text = message.strip()
     lead = _LEAD.match(text)
@@ -60,7 +61,9 @@ def is_elliptical(message: str) -> bool:
         return True
     if has_domain_term(text):
         return False
-    return _length(text) <= SHORT or bool(_PRONOUN.search(text)) or bool(_GIVES_AND_ASKS.search(text))
+    # a step asked with no subject ("第一步做完了，那第二步呢") is a step of the procedure just told
+    return (_length(text) <= SHORT or bool(_PRONOUN.search(text)) or bool(_GIVES_AND_ASKS.search(text))
+            or asks_step(text))
 
 
 def _length(text: str) -> int:

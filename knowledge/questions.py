@@ -43,6 +43,10 @@ _FIGURE = re.compile(r"(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>%|％|个工作日|�
 _STEP = re.compile(r"第([一二三四五六七八九十\d]+)步|第([一二三四五六七八九十\d]+)个?(?:环节|阶段|步骤)")
 _LAST_STEP = re.compile(r"最后(?:一|1)(?:步|个?(?:环节|阶段|步骤))|last step")  # the last step of a procedure: step -1
 _FIRST_STEP = tuple(w.lower() for w in words("first_step_questions"))  # "头一件事": step 1 (lexicon.yaml)
+_DONE = tuple(w.lower() for w in words("step_done_words"))  # "第一步做完了": that step is behind (lexicon.yaml)
+_NEXT = tuple(w.lower() for w in words("next_step_questions"))
+# the articles' own second ordinal asked about ("其次那条是什么", "其次呢"): step 2 of the procedure
+_SECOND_STEP = re.compile(r"其次\s*(?:[那这]?\s*一?\s*[条步项点层个]\s*)?(?:是|讲|说|呢|指|干|做|要)")
 # the question compares two of its own figures ("从50天涨到62天", "去年40天今年52天")
 # an English "what does X mean" asks for a definition wherever X stands (the lexicon's phrases are fixed strings)
 _MEANS = re.compile(r"\bwhat (?:does|do) .{1,40}?\bmean\b|\bwhat is meant by\b", re.IGNORECASE)
@@ -162,6 +166,12 @@ def understand(question: str, today: date | None = None) -> Question:
     if step:
         raw = step.group(1) or step.group(2)
         q.step = int(raw) if raw.isdigit() else chinese_to_int(raw) or 0
+        after = lowered[step.end() :]
+        if q.step > 0 and any(w in after for w in _DONE) and any(w in after for w in _NEXT):
+            q.step += 1  # "第一步做完了 下一步干嘛": the step after the one done
+        q.kinds.add("step")
+    elif _SECOND_STEP.search(text):
+        q.step = 2
         q.kinds.add("step")
     elif _LAST_STEP.search(lowered):
         q.step = -1
@@ -314,6 +324,11 @@ _NEXT_QUESTIONS = tuple(w.lower() for w in words("next_questions"))
 def _says_any(query: str, phrases: tuple[str, ...]) -> bool:
     lowered = query.lower()
     return any(w in lowered for w in phrases)
+
+
+def asks_step(query: str) -> bool:
+    """True when the question asks a step of a procedure ("第二步呢", "其次是什么", "第一步做完了 下一步干嘛")."""
+    return understand(query).step != 0 or any(w in query.lower() for w in _NEXT)
 
 
 def asks_list(query: str) -> bool:

@@ -10,6 +10,7 @@ from bot.messages import Reply, Session, ToolCall
 from bot.tool_routing.context import ENGLISH, LAST_RESULT, PENDING, call_tool, last_result, texts
 from tools import replies
 from tools.intents import ToolRequest, fill_slots
+from tools.intents.slots import apply_changes, discount_changes
 from tools.numbers import parse_net_days
 from tools.registry import ToolRegistry
 from tools.specs.calc_ratio import KIND_SLOTS
@@ -38,15 +39,20 @@ class Calculations:
             request.missing.remove("period_days")
 
     def what_if(self, message: str, session: Session) -> Reply | None:
-        """The last calculation redone with the inputs a "what if" follow-up changes ("那赊销改成两千万呢")."""
+        """The last calculation redone with the inputs a "what if" follow-up changes ("那赊销改成两千万呢"), or
+        changes by an amount ("负债再多200万呢"); for a cash discount, the term it names ("what if net 45")."""
         last = last_result(session)
         if last is None or not _WHAT_IF.search(message):
             return None
         tool, known = last["tool"], {k: v for k, v in last["args"].items() if k != "kind"}
         kind = last["args"].get("kind", tool)
-        if kind not in KIND_SLOTS and not (tool in self.registry.specs and self.registry.specs[tool].calculator):
+        if kind == "discount_cost":
+            args, missing = discount_changes(message, known), []
+        elif kind in KIND_SLOTS or (tool in self.registry.specs and self.registry.specs[tool].calculator):
+            args, missing = fill_slots(kind, message, known)
+            args = apply_changes(message, known, args)
+        else:
             return None
-        args, missing = fill_slots(kind, message, known)
         if args == known or missing:
             return None
         earlier = tuple(last["earlier"]) if last.get("earlier") else None

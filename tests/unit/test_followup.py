@@ -75,3 +75,14 @@ def test_a_new_subject_with_ne_keeps_what_was_asked_but_drops_the_old_subject() 
     # regression: "DSO呢" after a 流动比率 question answered with 流动比率's line again
     resolved = resolve("DSO呢 有没有一样的警戒线", "流动比率跌到几算危险")
     assert "流动比率" not in resolved.query and "DSO" in resolved.query and "危险" in resolved.query
+
+
+@pytest.mark.parametrize("text", ["调查那步已经弄完了，那第三步呢", "前两步都办完了 接下来干啥好"])
+def test_regression_a_step_asked_with_no_subject_leans_on_the_procedure_just_told(text: str) -> None:
+    # regression: a step question longer than a short follow-up was searched on its own and refused
+    assert is_elliptical(text)
+
+
+def test_regression_the_articles_second_ordinal_is_not_cut_as_a_pronoun() -> None:
+    # regression: 其 was stripped as a leading pronoun, leaving "次…" and losing the asked step
+    assert resolve("其次这条讲啥", "投保前的几层防护").focus == "其次这条讲啥"

@@ -75,3 +75,13 @@ def test_a_chinese_decimal_is_read_whole() -> None:
     q = understand("毛利率从百分之三点二掉到百分之二点四了")
     assert [f.value for f in q.figures if f.unit == "%"] == [3.2, 2.4]
     assert "重点" in understand("重点客户有一点多").text
+
+
+def test_regression_a_step_said_done_then_a_next_question_asks_the_step_after_it() -> None:
+    assert understand("第二步已经搞定了，接下来呢").step == 3
+    assert understand("第二步搞定了没").step == 2  # no next-step question: still the step named
+
+
+def test_regression_the_articles_second_ordinal_asks_step_two() -> None:
+    assert understand("其次那点指的是啥").step == 2
+    assert understand("其次想问一下保费怎么算").step == 0  # 其次 opening another question asks no step

@@ -270,6 +270,39 @@ def test_a_what_if_follow_up_redoes_the_last_calculation_with_the_changed_input(
     assert second is not None and "500万 ÷ 2000万 × 60 = 15.0天" in second.answer
 
 
+def _asked(router: ToolRouter, s: Session, message: str) -> Reply:
+    reply = router.handle(message, s)
+    assert reply is not None
+    s.turns.append(Turn(message, reply.answer, reply.status))
+    return reply
+
+
+@pytest.mark.parametrize(("follow_up", "shown"), [
+    ("要是负债多出250万呢", "1300万 ÷ 650万"),  # a change by an amount adds to the remembered input
+    ("假如资产减少了500万呢", "800万 ÷ 400万"),  # ...or takes from it
+    ("如果负债增加到650万呢", "1300万 ÷ 650万"),  # a value set to a figure is no change
+])
+def test_regression_a_what_if_said_as_a_change_moves_the_remembered_input(follow_up: str, shown: str) -> None:
+    # regression: "负债多出250万" used to replace the liabilities with 250万 (or fall through when 负债 was said
+    # without 流动)
+    router, s = make_router(FakeService()), session()
+    _asked(router, s, "流动资产 1300万，流动负债 400万，流动比率多少")
+    second = router.handle(follow_up, s)
+    assert second is not None and shown in second.answer
+
+
+def test_regression_a_what_if_on_discount_terms_changes_only_the_term_it_names() -> None:
+    # regression: a what-if after a cash-discount cost was not recomputed at all
+    router, s = make_router(FakeService()), session()
+    _asked(router, s, "3/15 net 40 不拿折扣的年化成本")
+    net = _asked(router, s, "要是 net 75 呢")
+    assert "3/15 Net 75" in net.answer
+    pct = _asked(router, s, "那折扣如果是1%呢")
+    assert "1/15 Net 75" in pct.answer
+    days = router.handle("折扣期改成25天呢", s)
+    assert days is not None and "1/25 Net 75" in days.answer
+
+
 def test_a_what_if_without_a_calculation_just_before_is_left_to_the_knowledge_core() -> None:
     router, s = make_router(FakeService()), session()
     assert router.handle("假如应收只剩300万呢", s) is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tools.numbers import Amount, find_amounts, parse_period_days
+from tools.numbers import Amount, find_amounts, parse_net_days, parse_period_days, parse_terms
 from tools.registry import load_specs
 from tools.spec import ToolSpec
 from tools.specs.calc_ratio import KIND_NAMES as RATIO_WORDS
@@ -92,3 +92,45 @@ def _nearest_slot(text: str, amount: Amount, hits: list[tuple[int, int, str]]) -
     if after:
         return min(after, key=lambda h: h[0])[2]
     return None
+
+
+# "负债再多200万", "资产少了300万", "up by 2M": an amount that changes a remembered value by itself, not one that
+# replaces it ("降到200万", "增加到" end in 到 and are not matched)
+_BY_MORE = re.compile(r"(?:再多|多了?|多出|增加了?|加了?|涨了?|上升了?|提高了?|\bup by|\bmore by)\s*$", re.IGNORECASE)
+_BY_LESS = re.compile(r"(?:再少|少了?|减少了?|减了?|降了?|下降了?|\bdown by|\bless by)\s*$", re.IGNORECASE)
+_DELTA_REACH = 6  # characters before an amount that may carry its 多/少
+
+
+def apply_changes(text: str, known: dict[str, Any], args: dict[str, Any]) -> dict[str, Any]:
+    """``args`` (values read from ``text`` over ``known``) with each amount said as a change ("再多200万")
+    added to or taken from the remembered value of the input it was read into."""
+    changed = dict(args)
+    for amount in find_amounts(text):
+        before = text[max(0, amount.start - _DELTA_REACH) : amount.start]
+        sign = 1 if _BY_MORE.search(before) else -1 if _BY_LESS.search(before) else 0
+        slots = [s for s, v in args.items() if v == amount.value and s in known and known[s] != v]
+        if sign and len(slots) == 1:
+            changed[slots[0]] = known[slots[0]] + sign * amount.value
+    return changed
+
+
+# which term of a cash discount a what-if changes: the discount's days ("折扣期改成20天", "15天内付") or the net term
+_DISCOUNT_DAYS = re.compile(r"折扣期|折扣天数|优惠期|discount (?:period|window|days)|\d+\s*(?:天|日)\s*内|within", re.IGNORECASE)
+_PERCENT = re.compile(r"(?P<pct>\d+(?:\.\d+)?)\s*(?:%|％|个点|percent)", re.IGNORECASE)
+
+
+def discount_changes(text: str, known: dict[str, Any]) -> dict[str, Any]:
+    """The terms of a cash discount with what a what-if message changes ("what if net 45", "折扣要是2%呢",
+    "折扣期改成20天"): whole terms replace all three, a percentage the discount, a day count its term."""
+    terms = parse_terms(text)
+    if terms is not None:
+        return {**known, "discount_pct": terms.discount_pct, "discount_days": terms.discount_days,
+                "net_days": terms.net_days}
+    args = dict(known)
+    pct = _PERCENT.search(text)
+    if pct:
+        args["discount_pct"] = float(pct.group("pct"))
+    days = parse_net_days(_PERCENT.sub(" ", text))
+    if days is not None:
+        args["discount_days" if _DISCOUNT_DAYS.search(text) else "net_days"] = days
+    return args

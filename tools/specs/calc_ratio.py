@@ -21,9 +21,12 @@ KIND_NAMES = {
     "current_ratio": re.compile(r"流动比率|current ratio", re.IGNORECASE),
     "working_capital_ratio": re.compile(r"营运资本比率|营运资金比率|营运资金比|working[- ]capital ratio", re.IGNORECASE),
 }
-# "CA" and "CL" are how finance people abbreviate them in English (upper case only: "ca." is not one)
-_ASSETS = r"流动资产|current assets|(?-i:(?<![A-Za-z])CA(?![A-Za-z]))"
-_LIABILITIES = r"流动负债|current liabilities|(?-i:(?<![A-Za-z])CL(?![A-Za-z]))"
+# "CA" and "CL" are how finance people abbreviate them in English (upper case only: "ca." is not one); a
+# follow-up shortens them ("负债再多200万", "if liabilities go up"): bare 资产/负债 are the current ones, never
+# the total assets or the debt ratio (资产负债率)
+_ASSETS = (r"流动资产|current assets|(?-i:(?<![A-Za-z])CA(?![A-Za-z]))|(?<![总净])资产(?!总额|负债)|"
+           r"(?<!total )(?<!net )\bassets\b")
+_LIABILITIES = r"流动负债|current liabilities|(?-i:(?<![A-Za-z])CL(?![A-Za-z]))|(?<![总资])负债(?!率)|\bliabilities\b"
 KIND_SLOTS: dict[str, dict[str, str]] = {
     "overdue_ratio": {
         # past due however it is said: "逾期", "超过合同账期", "过了账期还没回的", "拖欠"; and with the term first or

@@ -106,8 +106,8 @@ def asked_quantity(question: Question) -> AskedQuantity | None:
     found = [(len(w), kind, w, at) for kind, ws in _kinds().items() for w in ws
              if (at := text.find(w)) >= 0 and (kind != "figure" or _ends_clause(text, at + len(w)))]
     if "threshold" in question.kinds and not found:
-        # "掉到多少资料里就说要排查" asks a warning line, not a count of the noun after 多少: the level of what
-        # comes before its how-much word ("速动比率要多少才正常"), or nothing to look for
+        # "跌到几个点就得排查" asks a warning line, not a count of the noun after 多少: the level of what
+        # comes before its how-much word ("存货周转率得多少才行"), or nothing to look for
         level = level_asked(text)
         if level is None or not _named_metric(to_simplified(text[: level.start()])):
             return None  # no metric named ahead of it ("那超过多少就要警惕"): the earlier turn's, read elsewhere
@@ -378,9 +378,9 @@ def _asks_more_after(text: str, at: int) -> bool:
     """True when a clause after the one holding position ``at`` asks something of its own (a what, which or
     how): the quantity is then not all the question asks, and its absence does not make the answer.
 
-    A later clause asking only whether a consequence holds ("过了是不是就要不回来了", "有没有上限") or the same
+    A later clause asking only whether a consequence holds ("错过了是不是就拿不到了", "有没有上限") or the same
     quantity again ("日万分之几") follows the quantity up: it is still what is asked ("…能先发货吗" asks its own). Unless the quantity is the user's own
-    event, told ("盯着每笔账拖了多久"): then any later question is the one asked.
+    event, told ("看着每张单子欠了多久"): then any later question is the one asked.
     """
     end = _CLAUSE_START.search(text, at)
     if end is None:
@@ -478,7 +478,7 @@ _TOLD_BEFORE = ("以后", "之后", "后", "时候", "的时候")  # "交了X以
 
 def unnamed_charge(text: str, known: Callable[[str], bool]) -> str | None:
     """A charge (a tax, a fee: lexicon ``charge_heads``) or a currency (``currency_heads``) an asking clause of ``text`` asks whether, which or
-    how about when the articles never name it ("赔款要不要交增值税" -> 增值税, "律师费保险公司出不出" -> 律师费),
+    how about when the articles never name it ("赔款到账还用缴所得税吗" -> 所得税, "仲裁费谁来承担" -> 仲裁费),
     else None.
 
     The charge is a plain noun (two Chinese characters or more) ending in a charge's head morpheme, in a

@@ -124,7 +124,7 @@ class CauseJudge:
             return _covered(whole)
         clauses = [j for j in map(self._judge, _CLAUSES.split(whole.cause)) if j is not None]
         if whole.lead >= CLEARLY_COVERED:
-            # the event a clause names outright ("客户公司进入破产程序了": 买方破产) when the whole is nearest an item
+            # the event a clause names outright ("那家进口商已经走破产程序": 买方破产) when the whole is nearest an item
             # that is not its own event (a foreign buyer's story leaning to 进口国外汇管制)
             named = max((j for j in clauses if j.lead >= CLAUSE_COVERED and j.yes_same and not _DENIES.search(j.cause)),
                         key=lambda j: j.lead, default=None)

@@ -197,7 +197,7 @@ _PERIOD_GAP = re.compile(r"[\s,，、;；]*(?:去年同期|上年同期|去年|�
 
 
 def level_asked(text: str) -> re.Match[str] | None:
-    """Where ``text`` asks the level at which something counts or starts ("速动比率要多少才正常",
+    """Where ``text`` asks the level at which something counts or starts ("存货周转率得多少才行",
     "到几个点就该报警"), or None."""
     return _LEVEL_ASK.search(text)
 

@@ -66,7 +66,7 @@ def test_marketing_filler_is_dropped() -> None:
 
 def test_conflicting_figures_are_stated_with_both_sources() -> None:
     composer = Composer(CHUNKS)
-    result = composer.compose("理赔审核赔付一般多少个工作日完成?", hits(CLAIMS_A, CLAIMS_B))
+    result = composer.compose("赔款审核下来通常要几个工作日?", hits(CLAIMS_A, CLAIMS_B))
     assert result is not None
     assert result.conflicts, result.text
     assert "30-60个工作日" in result.text and "15个工作日" in result.text
@@ -133,7 +133,7 @@ def test_figures_nobody_asked_for_are_no_conflict() -> None:
 
 def test_conflict_keeps_the_best_sentence_in_the_lead() -> None:
     composer = Composer(CHUNKS)
-    result = composer.compose("理赔审核赔付一般多少个工作日完成?", hits(CLAIMS_A, CLAIMS_B))
+    result = composer.compose("赔款审核下来通常要几个工作日?", hits(CLAIMS_A, CLAIMS_B))
     assert result is not None
     # the asked figure first, with its event and condition (no "根据资料：" opener, no subject to wade through)
     lead = result.text.split("。")[0]
@@ -154,7 +154,7 @@ def test_case_study_does_not_lead_and_headings_do_not_frame_sentences() -> None:
 
 def test_counterpart_outside_the_hits_gets_its_relevance_as_score() -> None:
     composer = Composer(CHUNKS)
-    result = composer.compose("理赔审核赔付一般多少个工作日完成?", hits(CLAIMS_A))
+    result = composer.compose("赔款审核下来通常要几个工作日?", hits(CLAIMS_A))
     assert result is not None and result.conflicts
     assert all(c.score > 0 for c in result.citations)
 
@@ -377,7 +377,7 @@ def test_a_disagreement_on_the_asked_figure_is_the_second_sentence_at_the_latest
                   "理赔审核赔付的速度取决于文件是否齐全。审核赔付前，保险人会核对贸易合同和交货凭证。", 0, 0)
     composer = Composer([*CHUNKS, extra])
     monkeypatch.setattr(composer, "select", lambda candidates, limit: candidates[:limit])  # a full paragraph chosen
-    result = composer.compose("理赔审核赔付一般多少个工作日完成?", hits(CLAIMS_A, extra, CLAIMS_B, RISKS))
+    result = composer.compose("赔款审核下来通常要几个工作日?", hits(CLAIMS_A, extra, CLAIMS_B, RISKS))
     assert result is not None and result.conflicts, result.text
     sentences = [s for s in re.split(r"(?<=[。！？])", result.text.replace("\n", "")) if s.strip()]
     assert any(s.startswith("资料说法不一") for s in sentences[:2]), result.text

@@ -65,8 +65,8 @@ def test_told_cause_leaves_out_an_event_set_aside() -> None:
     assert told_cause("除了倒闭以外，对方银行冻结付款，保险管不管") == "对方银行冻结付款"
 
 
-@pytest.mark.parametrize("question", ["对方拖了两个月，现在能报保险吗", "这样算不算保险的理赔范围", "能claim吗", "保险会pay吗",
-                                      "信用险能不能兜底", "这种能陪吗"])
+@pytest.mark.parametrize("question", ["对方拖了两个月，现在能报保险吗", "这种情况算不算理赔范围内", "能claim吗", "保险会pay吗",
+                                      "这笔坏账保险兜底不", "这种能陪吗"])
 def test_casual_payout_asks(question: str) -> None:
     # regression (tune_cover4): filing a claim, "兜底", mixed English and the 陪 typo all ask whether it is paid
     assert asks_payout(question)

@@ -25,7 +25,7 @@ from tools.intents import detect, fill_slots, spaced_scripts
         "客户逾期了怎么办",
         "那需要准备什么材料?",
         # regression (own wording): what was left after "客户" asked how long, no trade name
-        "客户逾期了多长时间要打电话催",
+        "客户欠款逾期多长时间要上门",
     ],
 )
 def test_knowledge_questions(question: str) -> None:

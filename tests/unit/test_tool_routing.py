@@ -338,7 +338,7 @@ def test_figures_without_a_metric_before_them_stay_with_the_knowledge_core() -> 
 def test_discount_terms_without_a_net_term_ask_for_it_then_answer() -> None:
     """Regression: "1/15" with no net term was answered from the articles; the cost needs the net term."""
     router, s = make_router(FakeService()), session()
-    first = router.handle("客户想要1/15的现金折扣 我们让利的年化成本是多少", s)
+    first = router.handle("对方要1/15的折扣 放弃这点钱折成年化算多少", s)
     assert first is not None and first.status == "clarify" and "Net" in first.answer
     second = router.handle("net 45", s)
     assert second is not None and second.status == "answered" and "12.29%" in second.answer  # 1/99 × 365/30

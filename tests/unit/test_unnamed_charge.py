@@ -50,5 +50,5 @@ def test_a_quantity_of_a_charge_is_left_to_the_quantity_check() -> None:
 
 def test_the_composer_reads_the_articles_vocabulary() -> None:
     composer = Composer([STORE])
-    assert composer.asks_of_unnamed_charge("赔偿款要不要交增值税") == "增值税"
+    assert composer.asks_of_unnamed_charge("拿到赔偿以后用不用缴印花税") == "印花税"
     assert composer.asks_of_unnamed_charge("仓库漏水了要多久内通知保管方") is None

@@ -502,8 +502,8 @@ def unnamed_charge(text: str, known: Callable[[str], bool]) -> str | None:
                 continue  # a sum told ("二十万美元") or a sum's currency ("美元货款"): the story's money, not the asked one
             if after[:1] == ["的"] and len(after) > 1 and _pos_flag(after[1]).startswith("n"):
                 continue  # a modifier: "X的客户" asks about the customer
-            if after[:1] and after[0] in _TOLD_BEFORE:
-                continue  # told before the asked event
+            if any(w in _TOLD_BEFORE for w in after):
+                continue  # told before the asked event ("关税加征后…怎么办": the tariff sets the scene)
             if before in _ASKS_HOW or (before and _pos_flag(before + word[0]) != "x"):
                 continue  # the action asked ("怎么办理"), or a word cut across another ("另外交")
             if unknown_head(word, known, _charge_flag) is not None:

@@ -52,3 +52,9 @@ def test_the_composer_reads_the_articles_vocabulary() -> None:
     composer = Composer([STORE])
     assert composer.asks_of_unnamed_charge("拿到赔偿以后用不用缴印花税") == "印花税"
     assert composer.asks_of_unnamed_charge("仓库漏水了要多久内通知保管方") is None
+
+
+def test_a_charge_whose_change_sets_the_scene_is_not_what_is_asked() -> None:
+    # regression (main, own wording): "X上调后…怎么" tells the charge before the event asked about
+    assert unnamed_charge("搬运费上调后仓库该怎么安排", _known) is None
+    assert unnamed_charge("搬运费要不要单独开票", _known) == "搬运费"

@@ -303,7 +303,7 @@ def told_cause(query: str) -> str:
             after_verb = bool(_ENGLISH_SUBJECT.sub("", part).strip())
         part = _FILLER_END.sub("", part.strip())
         english_ask = ask is None and starts and not after_verb and len(part.split()) < 3 and not _HAN.search(part)
-        if content_terms(part) and not english_ask and not _SET_ASIDE.match(part):  # ("Is that covered", "Will the insurer pay": an English ask)
+        if content_terms(part) and not english_ask and not _SET_ASIDE.match(part):  # ("Is that covered", "Will they pay out": an English ask)
             kept.append(part)
         if starts and (n > 0 or kept):
             break  # the cause comes before its asking clause; what follows was added for the search ("拖欠")

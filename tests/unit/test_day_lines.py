@@ -58,7 +58,7 @@ def test_another_listed_risk_named_by_the_user_leaves_the_cover_to_that_risk() -
 
 
 def test_days_told_as_late_or_in_months_and_more_are_set_against_the_lines() -> None:
-    # regression (tune_cover4): "晚了" counts lateness, "两个多月" is at least 60 days; a claim ask is a cover ask
+    # regression (tune_cover4): "晚了" counts lateness, "两个多月" is 60 days or more; a claim ask is a cover ask
     finding = day_lines(understand("客户付款晚了40天，现在能报保险吗"), FACTS, _everything)
     assert finding is not None and "40天" in finding.lead and "未到" in finding.lead
     finding = day_lines(understand("货款拖了两个多月了，保险给赔吗"), FACTS, _everything)

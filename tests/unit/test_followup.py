@@ -68,7 +68,7 @@ def test_english_lead_words_and_a_subject_with_ne_lean_on_the_previous_turn(text
 
 
 def test_an_english_question_of_its_own_is_not_short() -> None:
-    assert not is_elliptical("How long does the insurer take to pay a claim once documents are complete?")
+    assert not is_elliptical("Once our claim file is complete, when do insurers usually pay out?")
 
 
 def test_a_new_subject_with_ne_keeps_what_was_asked_but_drops_the_old_subject() -> None:

@@ -26,6 +26,8 @@ from tools.intents import detect, fill_slots, spaced_scripts
         "那需要准备什么材料?",
         # regression (own wording): what was left after "客户" asked how long, no trade name
         "客户欠款逾期多长时间要上门",
+        # regression (own wording): "多少天" left its unit behind ("天要起诉"), read as a trade name
+        "拖欠多少天可以起诉对方",
     ],
 )
 def test_knowledge_questions(question: str) -> None:
@@ -71,6 +73,7 @@ def test_dso_values_are_read(question: str, args: dict) -> None:
         ("宁波恒丰欠我们多少钱", "buyer_receivables", "宁波恒丰", False),
         ("how much does CN1042 owe us", "buyer_receivables", "CN1042", True),
         ("海纳纺织有没有逾期", "buyer_receivables", "海纳纺织", False),
+        ("海纳纺织逾期多少天了", "buyer_receivables", "海纳纺织", False),
         ("Saigon Textile Trading Co., Ltd.", "buyer_lookup", "Saigon Textile Trading Co., Ltd.", True),
     ],
 )

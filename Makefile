@@ -30,7 +30,7 @@ run: install
 test: install
 	$(BIN)/python -m pytest
 
-# The evaluation sets, each scored on its own: tuned on (public, dev and our tune_* sets) and never tuned on (followup_check, check_metrics, holdout14, holdout13, holdout12, holdout11,
+# The evaluation sets, each scored on its own: tuned on (public, dev and our tune_* sets) and never tuned on (followup_check, check_metrics, holdout15, holdout14, holdout13, holdout12, holdout11,
 # holdout10, holdout9, holdout8, fresh2, corpus2). corpus2 runs on its own index built from tests/data/corpus2/.
 SHARED ?= ../shared
 EVAL_DATA ?= $(DATA_DIR)/eval
@@ -38,7 +38,7 @@ eval: install
 	CREDITBOT_DATA_DIR=$(EVAL_DATA)/main $(BIN)/creditbot ingest
 	CREDITBOT_DATA_DIR=$(EVAL_DATA)/main $(BIN)/creditbot eval $(SHARED)/eval/public.jsonl $(SHARED)/eval/dev.jsonl \
 		tests/data/tune_*.jsonl \
-		tests/data/followup_check.jsonl tests/data/check_metrics.jsonl tests/data/holdout14.jsonl tests/data/holdout13.jsonl tests/data/holdout12.jsonl tests/data/holdout11.jsonl tests/data/holdout10.jsonl tests/data/holdout9.jsonl tests/data/holdout8.jsonl tests/data/fresh2.jsonl
+		tests/data/followup_check.jsonl tests/data/check_metrics.jsonl tests/data/holdout15.jsonl tests/data/holdout14.jsonl tests/data/holdout13.jsonl tests/data/holdout12.jsonl tests/data/holdout11.jsonl tests/data/holdout10.jsonl tests/data/holdout9.jsonl tests/data/holdout8.jsonl tests/data/fresh2.jsonl
 	CREDITBOT_DATA_DIR=$(EVAL_DATA)/corpus2 $(BIN)/creditbot ingest tests/data/corpus2
 	CREDITBOT_DATA_DIR=$(EVAL_DATA)/corpus2 $(BIN)/creditbot eval tests/data/corpus2.jsonl
 
